@@ -1,0 +1,175 @@
+// Turning an app token into access tokens: the exchange, OAuth2 client credentials, and the JWKS.
+import { Type } from '@sinclair/typebox';
+import { newId } from '../core/ids';
+import { signAccessToken } from '../core/jwt';
+import { type Scope, isScope } from '../core/permissions';
+import { hashToken, sameDigest, tokenKind } from '../core/tokens';
+import { decodeBody, readBody } from '../http/body';
+import { HttpProblem, problems } from '../http/problem';
+import { type Reply, defineRoute } from '../http/route';
+import type { Services } from '../services';
+import { type App, type SessionGrant, findAppByTokenHash, insertSession } from '../store/apps';
+import { Problem, Timestamp, dataOf } from './common';
+
+interface OpenedSession {
+  token: string;
+  sessionId: string;
+  expiresAt: string;
+  scopes: Scope[];
+}
+
+/** Each exchange opens its own session ("installation"), listed under the app and revocable alone. */
+async function openSession(services: Services, app: App, grant: SessionGrant, scopes: Scope[], userAgent: string | undefined): Promise<OpenedSession> {
+  const now = services.clock.now();
+  const ttl = services.config.jwtTtlSeconds;
+  const sessionId = newId('ses', now);
+  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + ttl * 1000).toISOString();
+  await insertSession(services.store.db, {
+    id: sessionId,
+    organizationId: app.organizationId,
+    appId: app.id,
+    grant,
+    userAgent: userAgent?.slice(0, 512) ?? null,
+    createdAt: now.toISOString(),
+    expiresAt,
+    lastUsedAt: null,
+    revokedAt: null,
+  });
+  const token = await signAccessToken(services.keyring.current, { organizationId: app.organizationId, appId: app.id, sessionId, scopes }, now, ttl);
+  return { token, sessionId, expiresAt, scopes };
+}
+
+async function appForToken(services: Services, token: string): Promise<App | null> {
+  if (tokenKind(token) !== 'app') return null;
+  const hash = hashToken(token);
+  const match = await findAppByTokenHash(services.store.db, hash);
+  return match && sameDigest(match.tokenHash, hash) ? match.app : null;
+}
+
+const exchange = defineRoute({
+  method: 'POST',
+  url: '/v1/auth/application',
+  operationId: 'authenticateApplication',
+  summary: 'Exchange an app token for a short-lived access token',
+  tags: ['Authentication'],
+  auth: { kind: 'none' },
+  body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+  responses: {
+    200: {
+      description: 'A new session and its access token (JWT). Send it as Authorization: Bearer.',
+      schema: dataOf(Type.Object({ token: Type.String(), expiresAt: Timestamp, sessionId: Type.String() })),
+    },
+    401: { description: 'The app token is not valid or is revoked.', schema: Problem },
+  },
+  async handler({ body, services, req }) {
+    const app = await appForToken(services, body.token);
+    if (!app) throw problems.invalidToken('The app token is not valid or has been revoked.');
+    const session = await openSession(services, app, 'exchange', app.permissions, req.headers['user-agent']);
+    return { status: 200, body: { data: { token: session.token, expiresAt: session.expiresAt, sessionId: session.sessionId } } };
+  },
+});
+
+/** An RFC 6749 §5.2 error: its own JSON shape, not problem+json, because OAuth clients expect it. */
+class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+    readonly basicChallenge = false,
+  ) {
+    super(description);
+  }
+}
+
+const OAUTH_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  if (header === undefined || !/^Basic /i.test(header)) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new OAuthError(401, 'invalid_client', 'The Basic credentials must be client_id:client_secret.', true);
+  // RFC 6749 §2.3.1: both halves are form-urlencoded before they are joined.
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      throw new OAuthError(401, 'invalid_client', 'The Basic credentials are not correctly encoded.', true);
+    }
+  };
+  return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+}
+
+async function issueClientCredentials(services: Services, form: Record<string, string>, authorization: string | undefined, userAgent: string | undefined): Promise<Reply> {
+  if (form.grant_type === undefined) throw new OAuthError(400, 'invalid_request', 'grant_type is required.');
+  if (form.grant_type !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+  const basic = basicCredentials(authorization);
+  if (basic && (form.client_id !== undefined || form.client_secret !== undefined)) {
+    throw new OAuthError(400, 'invalid_request', 'Send the client credentials either with Basic auth or in the body, not both.');
+  }
+  const clientId = basic?.id ?? form.client_id;
+  const clientSecret = basic?.secret ?? form.client_secret;
+  if (!clientId || !clientSecret) throw new OAuthError(401, 'invalid_client', 'client_id and client_secret are required.', basic !== null);
+  const app = await appForToken(services, clientSecret);
+  if (!app || app.id !== clientId) throw new OAuthError(401, 'invalid_client', 'Client authentication failed.', basic !== null);
+  let scopes = app.permissions;
+  if (form.scope !== undefined && form.scope.trim() !== '') {
+    const requested = form.scope.trim().split(/\s+/);
+    const unknown = requested.filter((s) => !isScope(s) || !app.permissions.includes(s));
+    if (unknown.length > 0) throw new OAuthError(400, 'invalid_scope', `Not granted to this app: ${unknown.join(' ')}.`);
+    scopes = [...new Set(requested)] as Scope[];
+  }
+  const session = await openSession(services, app, 'client_credentials', scopes, userAgent);
+  return {
+    status: 200,
+    headers: OAUTH_HEADERS,
+    body: { access_token: session.token, token_type: 'Bearer', expires_in: services.config.jwtTtlSeconds, scope: session.scopes.join(' ') },
+  };
+}
+
+const oauthToken = defineRoute({
+  method: 'POST',
+  url: '/oauth/token',
+  operationId: 'oauthToken',
+  summary: 'OAuth 2.0 token endpoint (client credentials grant)',
+  tags: ['Authentication'],
+  auth: { kind: 'none' },
+  bodyKind: 'form',
+  responses: {
+    200: {
+      description: 'An access token (RFC 6749 §5.1). client_id is the app id; client_secret is the app token.',
+      schema: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), scope: Type.String() }),
+    },
+    400: { description: 'RFC 6749 §5.2 error.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
+    401: { description: 'invalid_client.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
+  },
+  async handler({ req, services }) {
+    try {
+      let form: Record<string, string>;
+      try {
+        form = (decodeBody(req, await readBody(req, services.config.bodyLimitBytes), 'form') as Record<string, string> | undefined) ?? {};
+      } catch (error) {
+        if (error instanceof HttpProblem) throw new OAuthError(error.status === 413 ? 413 : 400, 'invalid_request', error.detail);
+        throw error;
+      }
+      return await issueClientCredentials(services, form, req.headers.authorization, req.headers['user-agent']);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      const headers: Record<string, string> = { ...OAUTH_HEADERS };
+      if (error.basicChallenge) headers['www-authenticate'] = 'Basic realm="PeopleHub"';
+      return { status: error.status, headers, body: { error: error.error, error_description: error.description } };
+    }
+  },
+});
+
+const jwks = defineRoute({
+  method: 'GET',
+  url: '/.well-known/jwks.json',
+  operationId: 'jwks',
+  summary: 'Public keys that verify access tokens',
+  tags: ['Authentication'],
+  auth: { kind: 'none' },
+  responses: { 200: { description: 'A JSON Web Key Set.' } },
+  handler: ({ services }) => ({ status: 200, body: services.keyring.jwks(), headers: { 'cache-control': 'public, max-age=300' } }),
+});
+
+export const authRoutes = [exchange, oauthToken, jwks];

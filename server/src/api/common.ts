@@ -1,0 +1,113 @@
+// Schemas and helpers every resource shares: ids, list parameters, cursors, envelopes.
+import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
+import { problems } from '../http/problem';
+import type { Keyset, Page } from '../store/query';
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+export const Timestamp = Type.String({ format: 'date-time' });
+export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    requestId: Type.String(),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String(), location: Type.String(), message: Type.String() })),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+export const dataOf = (schema: TSchema) => Type.Object({ data: schema });
+export const listOf = (schema: TSchema) => Type.Object({ data: Type.Array(schema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** A non-blank, trimmed-length-bounded display text. */
+export const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+/** `sort` accepts each field ascending or, with a leading minus, descending. */
+export function sortParam<F extends string>(fields: readonly F[]) {
+  return Type.Union(fields.flatMap((f) => [Type.Literal(f), Type.Literal(`-${f}`)]));
+}
+
+/** The list parameters common to every collection, plus the resource's own filters. */
+export function listQuery<F extends string, X extends TProperties = {}>(sortFields: readonly F[], filters?: X) {
+  const base = {
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    sort: Type.Optional(sortParam(sortFields)),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  };
+  return Type.Object({ ...base, ...(filters ?? ({} as X)) }, { additionalProperties: false });
+}
+
+interface CursorPayload {
+  s: string;
+  v: string;
+  i: string;
+}
+
+function encodeCursor(payload: CursorPayload): string {
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: string): { value: string; id: string } {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    payload = null;
+  }
+  const p = payload as Partial<CursorPayload> | null;
+  if (!p || typeof p.v !== 'string' || typeof p.i !== 'string' || typeof p.s !== 'string') {
+    throw problems.validation([{ location: 'query', path: '/cursor', message: 'is not a cursor this API issued' }]);
+  }
+  if (p.s !== sort) {
+    throw problems.validation([{ location: 'query', path: '/cursor', message: `was issued for sort=${p.s}; keep the sort when paging` }]);
+  }
+  return { value: p.v, id: p.i };
+}
+
+export interface ListParams {
+  limit: number;
+  cursor?: string;
+  sort?: string;
+}
+
+export interface Paging<F extends string> {
+  keyset: Keyset;
+  field: F;
+  /** The cursor for the page after this one, or null at the end. */
+  next<T extends { id: string }>(page: Page<T>, valueOf: (item: T, field: F) => string): string | null;
+}
+
+/** Turns list parameters into a keyset on allow-listed columns, and builds the next cursor. */
+export function paging<F extends string>(
+  params: ListParams,
+  columns: Record<F, string>,
+  idColumn: string,
+  defaultSort: NoInfer<F> | `-${NoInfer<F>}`,
+): Paging<F> {
+  const sort = params.sort ?? defaultSort;
+  const descending = sort.startsWith('-');
+  const field = (descending ? sort.slice(1) : sort) as F;
+  return {
+    field,
+    keyset: {
+      column: columns[field],
+      idColumn,
+      direction: descending ? 'desc' : 'asc',
+      after: params.cursor === undefined ? null : decodeCursor(params.cursor, sort),
+      limit: params.limit,
+    },
+    next: (page, valueOf) => (page.last === null ? null : encodeCursor({ s: sort, v: valueOf(page.last, field), i: page.last.id })),
+  };
+}
+
+export const listResponses = (schema: TSchema) => ({
+  200: { description: 'One page of results.', schema: listOf(schema) },
+  400: { description: 'Invalid parameters.', schema: Problem },
+});

@@ -1,0 +1,101 @@
+// Wires store, keys, router and HTTP server together: the one place that knows every part.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { appRoutes } from './api/apps';
+import { auditRoutes } from './api/audit';
+import { authRoutes } from './api/auth';
+import { healthRoutes } from './api/health';
+import { organizationRoutes } from './api/organization';
+import { userRoutes } from './api/users';
+import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } from './bootstrap';
+import { type Clock, systemClock } from './clock';
+import type { Config } from './config';
+import { Metrics } from './http/metrics';
+import type { RouteSpec } from './http/route';
+import { Router } from './http/router';
+import { type RequestTracker, createRequestHandler } from './http/server';
+import { resolveMasterKey } from './master-key';
+import type { Services } from './services';
+import { type Store, openStore } from './store/database';
+import { countOrganizations } from './store/organizations';
+import { Keyring } from './store/signing-keys';
+
+/** Every route the server serves, in the order the docs list them. */
+export function allRoutes(): RouteSpec[] {
+  return [...healthRoutes, ...authRoutes, ...organizationRoutes, ...userRoutes, ...appRoutes, ...auditRoutes];
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Process-wide metrics (CPU, memory); off in tests that start many servers in one process. */
+  processMetrics?: boolean;
+}
+
+export interface PeopleHub {
+  url: string;
+  port: number;
+  services: Services;
+  routes: RouteSpec[];
+  /** Set when this start created the demo organization. */
+  demo: NewOrganization | null;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, migrates it and proves the master key; shared by serve, init and migrate. */
+export async function openReadyStore(config: Config): Promise<{ store: Store; masterKey: Buffer }> {
+  const store = await openStore(config.store);
+  try {
+    await store.migrate();
+    return { store, masterKey: await resolveMasterKey(config, store.db) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+export async function startPeopleHub(config: Config, options: StartOptions = {}): Promise<PeopleHub> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const { store, masterKey } = await openReadyStore(config);
+  const keyring = new Keyring(store.db, masterKey);
+  await keyring.load(clock.now());
+  const services: Services = { config, clock, logger, store, masterKey, keyring, metrics: new Metrics(options.processMetrics ?? true) };
+
+  let demo: NewOrganization | null = null;
+  if (config.demo && (await countOrganizations(store.db)) === 0) {
+    demo = await createOrganizationWithOwner(store, clock, DEMO_ORGANIZATION);
+    logger.info({ organizationId: demo.organizationId }, 'created the demo organization');
+  }
+
+  const routes = allRoutes();
+  const tracker: RequestTracker = { draining: false, inFlight: 0 };
+  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, createRequestHandler(new Router(routes), services, tracker));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, store: store.dialect }, 'listening');
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      tracker.draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await store.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+
+  return { url, port, services, routes, demo, close };
+}

@@ -1,0 +1,163 @@
+// Every environment variable the server reads, parsed and validated once, with its default.
+import path from 'node:path';
+import ipaddr from 'ipaddr.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export type StoreLocation =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  store: StoreLocation;
+  publicUrl: string;
+  /** 32-byte key that encrypts secrets at rest; null means "use or create DATA_DIR/master.key". */
+  masterKey: Buffer | null;
+  smtpUrl: string | null;
+  logLevel: LogLevel;
+  allowHttpWebhooks: boolean;
+  webhookAllowCidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  demo: boolean;
+  bodyLimitBytes: number;
+  jwtTtlSeconds: number;
+  shutdownTimeoutMs: number;
+}
+
+/** A configuration value that cannot be used; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function masterKey(env: Env): Buffer | null {
+  const raw = read(env, 'PEOPLEHUB_MASTER_KEY');
+  if (raw === undefined) return null;
+  const hex = /^[0-9a-fA-F]{64}$/.test(raw);
+  const key = Buffer.from(raw, hex ? 'hex' : 'base64');
+  if (key.length !== 32 || (!hex && !/^[A-Za-z0-9+/]{43}=?$/.test(raw))) {
+    throw new ConfigError('PEOPLEHUB_MASTER_KEY', 'must be 32 bytes, written as 64 hex digits or as base64');
+  }
+  return key;
+}
+
+function store(env: Env, dataDir: string): StoreLocation {
+  const raw = read(env, 'DATABASE_URL');
+  const schema = read(env, 'DATABASE_SCHEMA') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError('DATABASE_SCHEMA', `must be a lower-case SQL identifier (got "${schema}")`);
+  }
+  if (raw === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'peoplehub.db') };
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url: raw, schema };
+  }
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (file === '') throw new ConfigError('DATABASE_URL', 'must name a file after sqlite:');
+    return { kind: 'sqlite', file: path.resolve(file) };
+  }
+  throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+function publicUrl(env: Env, host: string, port: number): string {
+  const raw = read(env, 'PUBLIC_URL');
+  if (raw === undefined) return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `is not a URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('PUBLIC_URL', 'must be an http:// or https:// URL');
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function cidrs(env: Env): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
+  const raw = read(env, 'PEOPLEHUB_WEBHOOK_ALLOW_CIDRS');
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      try {
+        return ipaddr.parseCIDR(part);
+      } catch {
+        throw new ConfigError('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS', `holds "${part}", which is not a CIDR range like 10.0.0.0/8`);
+      }
+    });
+}
+
+/** Reads the configuration from an environment; throws ConfigError on the first bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  if (ipaddr.isValid(host) === false && !/^[a-zA-Z0-9.-]+$/.test(host)) {
+    throw new ConfigError('HOST', `must be an IP address or host name (got "${host}")`);
+  }
+  const dataDir = path.resolve(read(env, 'DATA_DIR') ?? 'data');
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const smtpUrl = read(env, 'SMTP_URL') ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+  }
+  return {
+    port,
+    host,
+    dataDir,
+    store: store(env, dataDir),
+    publicUrl: publicUrl(env, host, port),
+    masterKey: masterKey(env),
+    smtpUrl,
+    logLevel,
+    allowHttpWebhooks: boolean(env, 'PEOPLEHUB_ALLOW_HTTP_WEBHOOKS', false),
+    webhookAllowCidrs: cidrs(env),
+    demo: boolean(env, 'PEOPLEHUB_DEMO', true),
+    bodyLimitBytes: integer(env, 'PEOPLEHUB_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    jwtTtlSeconds: integer(env, 'PEOPLEHUB_JWT_TTL', 3600, 60, 86400),
+    shutdownTimeoutMs: integer(env, 'PEOPLEHUB_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+  };
+}

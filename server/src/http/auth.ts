@@ -1,0 +1,116 @@
+// The auth guard: turns X-Api-Key / Bearer credentials into a principal, and checks what it may do.
+import type { IncomingMessage } from 'node:http';
+import type { Actor } from '../core/actor';
+import { verifyAccessToken } from '../core/jwt';
+import { type Scope, scopesForAccessRight } from '../core/permissions';
+import { hashToken, sameDigest, tokenKind } from '../core/tokens';
+import type { Services } from '../services';
+import { type App, findAppByTokenHash, findLiveSession, touchApp, touchSession } from '../store/apps';
+import { type User, findUserByKeyHash, touchUserKey } from '../store/users';
+import { problems } from './problem';
+import type { AuthRequirement } from './route';
+
+export type Principal =
+  | { kind: 'user'; organizationId: string; user: User; scopes: ReadonlySet<Scope> }
+  | { kind: 'app'; organizationId: string; app: App; sessionId: string | null; scopes: ReadonlySet<Scope> };
+
+/** `lastUsedAt` is written at most this often per credential, so reads stay reads. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function principalActor(principal: Principal): Actor {
+  if (principal.kind === 'user') {
+    return { type: 'user', id: principal.user.id, name: principal.user.name, email: principal.user.email };
+  }
+  return { type: 'app', id: principal.app.id, name: principal.app.name, sessionId: principal.sessionId };
+}
+
+function readCredential(req: IncomingMessage): string | null {
+  const authorization = req.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+    if (!match) throw problems.invalidToken('The Authorization header must be "Bearer <token>".');
+    return match[1];
+  }
+  const apiKey = req.headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  return null;
+}
+
+function isStale(lastUsedAt: string | null, now: Date): boolean {
+  return lastUsedAt === null || now.getTime() - Date.parse(lastUsedAt) >= TOUCH_INTERVAL_MS;
+}
+
+async function authenticateAppToken(token: string, services: Services): Promise<Principal> {
+  const hash = hashToken(token);
+  const match = await findAppByTokenHash(services.store.db, hash);
+  // The index lookup finds the row; the constant-time compare is the check that decides.
+  if (!match || !sameDigest(match.tokenHash, hash)) throw problems.invalidToken('The app token is not valid or has been revoked.');
+  const now = services.clock.now();
+  if (isStale(match.app.lastUsedAt, now)) await touchApp(services.store.db, match.app.id, now.toISOString());
+  return { kind: 'app', organizationId: match.app.organizationId, app: match.app, sessionId: null, scopes: new Set(match.app.permissions) };
+}
+
+async function authenticateUserKey(key: string, services: Services): Promise<Principal> {
+  const hash = hashToken(key);
+  const match = await findUserByKeyHash(services.store.db, hash);
+  if (!match || !sameDigest(match.keyHash, hash)) throw problems.invalidToken('The user key is not valid or has been revoked.');
+  const now = services.clock.now();
+  if (isStale(match.lastUsedAt, now)) await touchUserKey(services.store.db, match.keyId, now.toISOString());
+  return {
+    kind: 'user',
+    organizationId: match.user.organizationId,
+    user: match.user,
+    scopes: scopesForAccessRight(match.user.accessRight),
+  };
+}
+
+async function authenticateJwt(token: string, services: Services): Promise<Principal> {
+  const now = services.clock.now();
+  let outcome = await verifyAccessToken(token, (kid) => services.keyring.publicKey(kid), now);
+  if (!outcome.ok && outcome.reason === 'unknown-key') {
+    // Another server process may have created a key since this one loaded its keyring.
+    await services.keyring.load(now);
+    outcome = await verifyAccessToken(token, (kid) => services.keyring.publicKey(kid), now);
+  }
+  if (!outcome.ok) {
+    throw problems.invalidToken(outcome.reason === 'expired' ? 'The access token has expired; exchange the app token again.' : 'The access token is not valid.');
+  }
+  const { claims } = outcome;
+  const live = await findLiveSession(services.store.db, claims.sessionId);
+  if (!live || live.app.id !== claims.appId || live.app.organizationId !== claims.organizationId) {
+    throw problems.invalidToken('The session behind this access token has been revoked.');
+  }
+  if (isStale(live.session.lastUsedAt, now)) {
+    await touchSession(services.store.db, live.session.id, now.toISOString());
+    if (isStale(live.app.lastUsedAt, now)) await touchApp(services.store.db, live.app.id, now.toISOString());
+  }
+  // Scopes are the app's current permissions, narrowed by what the token was issued with.
+  const granted = new Set(live.app.permissions);
+  const scopes = new Set(claims.scopes.filter((scope) => granted.has(scope)));
+  return { kind: 'app', organizationId: live.app.organizationId, app: live.app, sessionId: live.session.id, scopes };
+}
+
+/** Resolves the caller or throws 401. Every lookup hits the store, so a revocation counts at once. */
+export async function authenticate(req: IncomingMessage, services: Services): Promise<Principal> {
+  const credential = readCredential(req);
+  if (credential === null) {
+    throw problems.unauthorized('Authenticate with an app token in X-Api-Key or Authorization: Bearer, or with an access token from POST /v1/auth/application.');
+  }
+  const kind = tokenKind(credential);
+  if (kind === 'app') return authenticateAppToken(credential, services);
+  if (kind === 'user') return authenticateUserKey(credential, services);
+  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(credential) && credential.length < 8192) {
+    return authenticateJwt(credential, services);
+  }
+  throw problems.invalidToken('The credential is neither an app token, a user key nor an access token.');
+}
+
+/** Throws 403 when the principal may not do what the route needs. */
+export function authorize(principal: Principal, requirement: AuthRequirement): void {
+  if (requirement.kind === 'scope' && !principal.scopes.has(requirement.scope)) {
+    throw problems.insufficientScope(requirement.scope);
+  }
+  if (requirement.kind === 'owner' && !(principal.kind === 'user' && principal.user.accessRight === 'owner')) {
+    throw problems.forbidden("Only an owner's personal key can manage apps; an app cannot manage apps.");
+  }
+}

@@ -1,0 +1,73 @@
+// Reading request bodies: size limit, content type, encoding; nothing is parsed before it is bounded.
+import type { IncomingMessage } from 'node:http';
+import { problems } from './problem';
+
+export type BodyKind = 'json' | 'form';
+
+const ACCEPTED: Record<BodyKind, RegExp> = {
+  json: /^application\/([a-z0-9.+-]+\+)?json$/,
+  form: /^application\/x-www-form-urlencoded$/,
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads the raw body, refusing it once it passes `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) throw problems.payloadTooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw problems.payloadTooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function mediaType(req: IncomingMessage): { type: string; charset: string | null } | null {
+  const header = req.headers['content-type'];
+  if (header === undefined) return null;
+  const [type, ...params] = header.split(';').map((part) => part.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '') ?? null;
+  return { type, charset };
+}
+
+/**
+ * Turns a raw body into a value: JSON or a form as a flat object. An empty body is `undefined`.
+ * Wrong media types, encodings and charsets answer 415; unreadable content answers 400.
+ */
+export function decodeBody(req: IncomingMessage, raw: Buffer, kind: BodyKind): unknown {
+  if (raw.length === 0) return undefined;
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    throw problems.unsupportedMediaType(`Content-Encoding ${encoding} is not supported; send the body uncompressed.`);
+  }
+  const media = mediaType(req);
+  const expected = kind === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
+  if (media === null || !ACCEPTED[kind].test(media.type)) {
+    throw problems.unsupportedMediaType(`Send the body as ${expected} (got ${media?.type ?? 'no Content-Type'}).`);
+  }
+  if (media.charset !== null && media.charset !== 'utf-8' && media.charset !== 'utf8') {
+    throw problems.unsupportedMediaType(`The body must be UTF-8 (got charset ${media.charset}).`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw problems.badRequest('The body is not valid UTF-8.');
+  }
+  if (kind === 'form') {
+    const form: Record<string, string> = {};
+    for (const [key, value] of new URLSearchParams(text)) {
+      if (Object.hasOwn(form, key)) throw problems.badRequest(`The form field ${key} appears more than once.`);
+      form[key] = value;
+    }
+    return form;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw problems.badRequest(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+}

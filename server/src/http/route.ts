@@ -1,0 +1,68 @@
+// What a route is: method, path, auth requirement, one schema per part, and the handler.
+import type { IncomingMessage } from 'node:http';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Scope } from '../core/permissions';
+import type { Services } from '../services';
+import type { Principal } from './auth';
+import type { BodyKind } from './body';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type AuthRequirement =
+  /** Open to anyone (health, token endpoints). */
+  | { kind: 'none' }
+  /** Any valid credential carrying this scope. */
+  | { kind: 'scope'; scope: Scope }
+  /** Only an owner's personal key: apps cannot manage apps. */
+  | { kind: 'owner' };
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A body that is not JSON (metrics, JWKS is JSON so it does not need this). */
+  text?: { contentType: string; payload: string };
+}
+
+export interface HandlerContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  requestId: string;
+  req: IncomingMessage;
+  services: Services;
+  /** The authenticated caller; throws 401 on routes without auth (a programming error there). */
+  principal(): Principal;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: TSchema;
+}
+
+export interface RouteSpec<P extends TSchema = TSchema, Q extends TSchema = TSchema, B extends TSchema = TSchema> {
+  method: HttpMethod;
+  url: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  auth: AuthRequirement;
+  params?: P;
+  query?: Q;
+  body?: B;
+  bodyKind?: BodyKind;
+  responses: Record<number, ResponseSpec>;
+  handler(ctx: HandlerContext<Static<P>, Static<Q>, Static<B>>): Promise<Reply> | Reply;
+}
+
+/** Declares a route; the generic parameters carry the schemas' static types into the handler. */
+export function defineRoute<P extends TSchema, Q extends TSchema, B extends TSchema>(spec: RouteSpec<P, Q, B>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+export const reply = {
+  ok: (data: unknown, headers?: Record<string, string>): Reply => ({ status: 200, body: { data }, headers }),
+  created: (data: unknown): Reply => ({ status: 201, body: { data } }),
+  list: (data: unknown[], nextCursor: string | null): Reply => ({ status: 200, body: { data, nextCursor } }),
+  noContent: (): Reply => ({ status: 204 }),
+};

@@ -1,0 +1,127 @@
+// The node:http adapter: request id, routing, auth, validation, body, handler, and one error renderer.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Services } from '../services';
+import { authenticate, authorize, type Principal } from './auth';
+import { decodeBody, readBody } from './body';
+import { HttpProblem, problems } from './problem';
+import type { Reply } from './route';
+import type { Router } from './router';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function parseQuery(search: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of search) {
+    const existing = query[key];
+    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
+
+export interface RequestTracker {
+  draining: boolean;
+  inFlight: number;
+}
+
+export function createRequestHandler(router: Router, services: Services, tracker: RequestTracker) {
+  const { logger, metrics } = services;
+
+  function send(res: ServerResponse, req: IncomingMessage, reply: Reply, contentType = 'application/json; charset=utf-8'): void {
+    const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...reply.headers };
+    if (tracker.draining) headers.connection = 'close';
+    let payload = '';
+    if (reply.text) {
+      payload = reply.text.payload;
+      headers['content-type'] = reply.text.contentType;
+    } else if (reply.body !== undefined) {
+      payload = JSON.stringify(reply.body);
+      headers['content-type'] = contentType;
+    }
+    if (payload !== '') headers['content-length'] = String(Buffer.byteLength(payload));
+    res.writeHead(reply.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : payload);
+  }
+
+  function sendProblem(res: ServerResponse, req: IncomingMessage, problem: HttpProblem, requestId: string): void {
+    const headers = { ...problem.headers };
+    // An unread or oversized body must not be parsed as the next request on this connection.
+    if (problem.status === 413 || problem.status === 400) headers.connection = 'close';
+    send(res, req, { status: problem.status, body: { ...problem.toJSON(), requestId }, headers }, 'application/problem+json; charset=utf-8');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, state: { route: string }): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw problems.badRequest('The request target is not a valid URL.');
+    }
+    const method = req.method ?? 'GET';
+    const { route, params: rawParams } = router.match(method, url.pathname);
+    const { spec } = route;
+    state.route = spec.url;
+
+    let principal: Principal | null = null;
+    if (spec.auth.kind !== 'none') {
+      principal = await authenticate(req, services);
+      authorize(principal, spec.auth);
+    }
+    const params = route.params(rawParams);
+    const query = route.query(parseQuery(url.searchParams));
+    let body: unknown;
+    if (route.body) {
+      const raw = await readBody(req, services.config.bodyLimitBytes);
+      body = route.body(decodeBody(req, raw, spec.bodyKind ?? 'json') ?? {});
+    }
+    const reply = await spec.handler({
+      params,
+      query,
+      body,
+      requestId,
+      req,
+      services,
+      principal: () => {
+        if (principal === null) throw problems.unauthorized('This endpoint needs authentication.');
+        return principal;
+      },
+    });
+    send(res, req, reply);
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    tracker.inFlight += 1;
+    const state = { route: 'unmatched' };
+    handle(req, res, requestId, state)
+      .catch((error: unknown) => {
+        if (res.headersSent) {
+          logger.error({ err: error, requestId }, 'error after the response started');
+          res.destroy();
+        } else if (error instanceof HttpProblem) {
+          sendProblem(res, req, error, requestId);
+        } else {
+          logger.error({ err: error, requestId }, 'unhandled error');
+          sendProblem(res, req, new HttpProblem(500, 'internal', 'Internal Server Error', 'Something went wrong on our side; the request id identifies it in the logs.'), requestId);
+        }
+      })
+      .then(() => {
+        const { route } = state;
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const method = req.method ?? 'GET';
+        metrics.httpRequests.inc({ method, route, status: res.statusCode });
+        metrics.httpDuration.observe({ method, route }, seconds);
+        logger.info({ requestId, method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 10000) / 10 }, 'request');
+      })
+      .finally(() => {
+        tracker.inFlight -= 1;
+      });
+  };
+}

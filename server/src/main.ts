@@ -1,0 +1,139 @@
+// The `peoplehub` command: serve, migrate, init.
+import { Command, InvalidArgumentError } from 'commander';
+import { openReadyStore, startPeopleHub } from './app';
+import { createOrganizationWithOwner } from './bootstrap';
+import { systemClock } from './clock';
+import { type Config, ConfigError, loadConfig } from './config';
+import { MasterKeyError } from './master-key';
+
+const VERSION = '0.1.0';
+
+/** Prints one clear line and exits, for the failures a user can fix (configuration, master key). */
+function fail(message: string): never {
+  process.stderr.write(`peoplehub: ${message}\n`);
+  process.exit(1);
+}
+
+function configOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`invalid configuration: ${error.message}`);
+    throw error;
+  }
+}
+
+async function explain<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MasterKeyError) fail(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '3D000' || code === '28P01') {
+      fail(`cannot reach the database in DATABASE_URL (${code}): ${(error as Error).message}`);
+    }
+    if (code === 'EADDRINUSE') fail(`the port is already in use: ${(error as Error).message} (set PORT)`);
+    if (code === 'EACCES') fail(`permission denied: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+async function serve(): Promise<void> {
+  const config = configOrExit();
+  const hub = await explain(() => startPeopleHub(config));
+  if (hub.demo) {
+    process.stdout.write(
+      [
+        '',
+        'Created the demo organization "Acme Demo".',
+        `Owner key (shown once, keep it): ${hub.demo.ownerKey}`,
+        `Try: curl -H "X-Api-Key: ${hub.demo.ownerKey}" ${hub.url}/v1/users`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  process.stdout.write(`PeopleHub is listening on ${hub.url}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    hub.services.logger.info({ signal }, 'shutting down');
+    hub.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        hub.services.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function migrate(): Promise<void> {
+  const config = configOrExit();
+  await explain(async () => {
+    const { store } = await openReadyStore(config);
+    await store.close();
+    process.stdout.write(`The store at ${store.describe} is up to date.\n`);
+  });
+}
+
+function nonBlank(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value.trim();
+}
+
+function email(value: string): string {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw new InvalidArgumentError('must be an email address');
+  return value.trim();
+}
+
+async function init(options: { org: string; ownerEmail: string; ownerName?: string; json?: boolean }): Promise<void> {
+  const config = configOrExit();
+  await explain(async () => {
+    const { store } = await openReadyStore(config);
+    try {
+      const created = await createOrganizationWithOwner(store, systemClock, { name: options.org, ownerEmail: options.ownerEmail, ownerName: options.ownerName });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(created)}\n`);
+      } else {
+        process.stdout.write(
+          `Created organization ${created.organizationId} with owner ${created.userId}.\nOwner key (shown once, keep it): ${created.ownerKey}\n`,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+export function buildCli(): Command {
+  const program = new Command('peoplehub')
+    .description('PeopleHub: a self-hosted people platform with a REST API, signed webhooks and HiBob sync.')
+    .version(VERSION)
+    .showHelpAfterError();
+  program
+    .command('serve', { isDefault: true })
+    .description('Run the server (creates a demo organization on an empty store unless PEOPLEHUB_DEMO=false).')
+    .action(serve);
+  program.command('migrate').description('Bring the store schema up to date, then exit.').action(migrate);
+  program
+    .command('init')
+    .description('Create an organization and its owner; prints the owner key once.')
+    .requiredOption('--org <name>', 'organization name', nonBlank)
+    .requiredOption('--owner-email <email>', "owner's email", email)
+    .option('--owner-name <name>', "owner's name", nonBlank)
+    .option('--json', 'print {"organizationId", "userId", "ownerKey"} as JSON')
+    .action(init);
+  return program;
+}
+
+if (require.main === module) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`peoplehub: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,17 @@
+// What every handler and worker is given: the store, the clock, configuration, logger and keys.
+import type { Logger } from 'pino';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Metrics } from './http/metrics';
+import type { Store } from './store/database';
+import type { Keyring } from './store/signing-keys';
+
+export interface Services {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  masterKey: Buffer;
+  keyring: Keyring;
+  metrics: Metrics;
+}

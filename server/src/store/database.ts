@@ -1,0 +1,70 @@
+// Opens the store: SQLite (better-sqlite3, WAL) by default, PostgreSQL when configured; one Kysely API.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { StoreLocation } from '../config';
+import { migrateToLatest } from './migrations';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, for messages: a file path, or a schema name. */
+  describe: string;
+  ping(): Promise<void>;
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+function openSqlite(file: string): Store {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  // NORMAL is durable across a process crash (kill -9) in WAL mode; only a power cut can lose
+  // the newest commit, which is the usual embedded trade-off.
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: file,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    migrate: () => migrateToLatest(db, undefined),
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, schema: string): Promise<Store> {
+  // The schema is checked against an identifier pattern in config.ts, so quoting it here is safe.
+  const bootstrap = new pg.Client({ connectionString: url });
+  await bootstrap.connect();
+  try {
+    await bootstrap.query(`create schema if not exists "${schema}"`);
+  } finally {
+    await bootstrap.end();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    describe: `${new URL(url).host}${new URL(url).pathname} (schema ${schema})`,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    migrate: () => migrateToLatest(db, schema),
+    close: () => db.destroy(),
+  };
+}
+
+export async function openStore(location: StoreLocation): Promise<Store> {
+  return location.kind === 'sqlite' ? openSqlite(location.file) : openPostgres(location.url, location.schema);
+}

@@ -1,0 +1,59 @@
+// Query pieces shared by the repositories: keyset pagination and case-insensitive search.
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+
+export interface Keyset {
+  /** Qualified column to sort by, e.g. `users.email_lower`. Must never come from user input. */
+  column: string;
+  /** Qualified id column that breaks ties, so the order is total. */
+  idColumn: string;
+  direction: 'asc' | 'desc';
+  /** The last row of the previous page; rows after it are returned. */
+  after: { value: string; id: string } | null;
+  limit: number;
+}
+
+/**
+ * Applies a keyset page: rows strictly after the cursor, in a total order, one row more than the
+ * limit so the caller knows whether another page exists. Inserts between pages never cause a row
+ * to be repeated or skipped, unlike offsets.
+ */
+export function pageBy<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  keyset: Keyset,
+): SelectQueryBuilder<DB, TB, O> {
+  const column = sql.ref(keyset.column);
+  const id = sql.ref(keyset.idColumn);
+  const op = sql.raw(keyset.direction === 'asc' ? '>' : '<');
+  let paged = query;
+  if (keyset.after !== null) {
+    const { value, id: afterId } = keyset.after;
+    paged = paged.where(sql<SqlBool>`(${column} ${op} ${value} or (${column} = ${value} and ${id} ${op} ${afterId}))`);
+  }
+  return paged
+    .orderBy(column, keyset.direction)
+    .orderBy(id, keyset.direction)
+    .limit(keyset.limit + 1);
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The last returned row, when another page follows. */
+  last: T | null;
+}
+
+/** Splits the limit+1 rows of pageBy into the page and whether there is more. */
+export function takePage<T>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, last: rows.length > limit ? items[items.length - 1] : null };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `q` search: true when any of the columns contains the text, ignoring case. */
+export function containsText(columns: string[], text: string): Expression<SqlBool> {
+  const pattern = `%${escapeLike(text.toLowerCase())}%`;
+  const tests = columns.map((c) => sql<SqlBool>`lower(coalesce(${sql.ref(c)}, '')) like ${pattern} escape '\\'`);
+  return sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
+}
