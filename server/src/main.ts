@@ -16,7 +16,7 @@ function fail(message: string): never {
 
 function configOrExit(): Config {
   try {
-    return loadConfig(process.env);
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) fail(`invalid configuration: ${error.message}`);
     throw error;

@@ -18,7 +18,7 @@ export interface RequestOptions {
 
 /** Sends one request and reads the whole answer; never throws for an HTTP status. */
 export function call(base: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const url = new URL(path, base);
+  const { hostname, port } = new URL(base);
   const headers: Record<string, string> = { ...options.headers };
   let payload: Buffer | undefined;
   if (options.body !== undefined) {
@@ -32,7 +32,9 @@ export function call(base: string, path: string, options: RequestOptions = {}): 
   }
   if (options.key) headers['x-api-key'] = options.key;
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? (payload ? 'POST' : 'GET'), headers, agent: false }, (res) => {
+    const method = options.method ?? (payload ? 'POST' : 'GET');
+    // The path is sent exactly as given (no URL normalisation), so tests can send odd ones.
+    const req = http.request({ hostname, port: Number(port), path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

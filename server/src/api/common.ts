@@ -34,14 +34,14 @@ export function sortParam<F extends string>(fields: readonly F[]) {
 }
 
 /** The list parameters common to every collection, plus the resource's own filters. */
-export function listQuery<F extends string, X extends TProperties = {}>(sortFields: readonly F[], filters?: X) {
+export function listQuery<F extends string, X extends TProperties>(sortFields: readonly F[], filters: X) {
   const base = {
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
     sort: Type.Optional(sortParam(sortFields)),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   };
-  return Type.Object({ ...base, ...(filters ?? ({} as X)) }, { additionalProperties: false });
+  return Type.Object({ ...base, ...filters }, { additionalProperties: false });
 }
 
 interface CursorPayload {

@@ -50,8 +50,8 @@ export function createRequestHandler(router: Router, services: Services, tracker
 
   function sendProblem(res: ServerResponse, req: IncomingMessage, problem: HttpProblem, requestId: string): void {
     const headers = { ...problem.headers };
-    // An unread or oversized body must not be parsed as the next request on this connection.
-    if (problem.status === 413 || problem.status === 400) headers.connection = 'close';
+    // A body we refused without reading must not be drained (it may be huge): close instead.
+    if (!req.complete) headers.connection = 'close';
     send(res, req, { status: problem.status, body: { ...problem.toJSON(), requestId }, headers }, 'application/problem+json; charset=utf-8');
   }
 

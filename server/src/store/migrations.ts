@@ -1,5 +1,5 @@
 // Schema migrations, in code so they ship inside the build; applied on start and by `peoplehub migrate`.
-import { Kysely, Migration, MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 // Migrations see an untyped database: they describe the schema, so they cannot rely on its types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -212,7 +212,8 @@ eachStore('authentication', (server) => {
   });
 
   test('garbage credentials answer 401 problems', async () => {
-    for (const headers of [{}, { 'x-api-key': 'pha_short' }, { authorization: 'Basic abc' }, { authorization: 'Bearer a.b.c' }, { 'x-api-key': 'phu_' + 'x'.repeat(43) }]) {
+    const garbage: Record<string, string>[] = [{}, { 'x-api-key': 'pha_short' }, { authorization: 'Basic abc' }, { authorization: 'Bearer a.b.c' }, { 'x-api-key': 'phu_' + 'x'.repeat(43) }];
+    for (const headers of garbage) {
       expectProblem(await call(server().url, '/v1/users', { headers }), 401);
     }
   });

@@ -1,0 +1,125 @@
+import http from 'node:http';
+import { eachStore } from '../../helpers/harness';
+import { call, expectProblem } from '../../helpers/http';
+
+eachStore('bad input is refused and changes nothing', (server) => {
+  const owner = () => server().org.ownerKey;
+
+  /** The observable state a bad request must not touch. */
+  async function snapshot(): Promise<string> {
+    const [users, org, apps, audit] = await Promise.all(
+      ['/v1/users?limit=200', '/v1/organization', '/v1/apps?status=all&limit=200', '/v1/audit?limit=200'].map((p) => call(server().url, p, { key: owner() })),
+    );
+    return JSON.stringify([users.body, org.body, apps.body, audit.body]);
+  }
+
+  async function expectUnchanged(attempt: () => Promise<void>): Promise<void> {
+    const before = await snapshot();
+    await attempt();
+    expect(await snapshot()).toBe(before);
+  }
+
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST') =>
+    call(server().url, path, { key: owner(), body, headers, method });
+
+  test('malformed JSON answers 400', async () => {
+    await expectUnchanged(async () => {
+      for (const body of ['{', '{"email": "x@y.z",}', "{'email': 1}", 'nul', '\u0000', '{"a":1}{"b":2}']) {
+        const problem = expectProblem(await post('/v1/users', body), 400);
+        expect(problem.detail).toMatch(/JSON/);
+      }
+      expectProblem(await post('/v1/users', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])), 400);
+    });
+  });
+
+  test('wrong types and unknown fields answer 400 naming each field', async () => {
+    await expectUnchanged(async () => {
+      const wrong = expectProblem(await post('/v1/users', JSON.stringify({ email: 42, accessRight: 'king', name: ['x'] })), 400);
+      const paths = (wrong.errors as { path: string }[]).map((e) => e.path).sort();
+      expect(paths).toEqual(['/accessRight', '/email', '/name']);
+      const unknown = expectProblem(await post('/v1/users', JSON.stringify({ email: 'a@b.example', accessRight: 'member', role: 'x', __proto__x: 1 })), 400);
+      expect(unknown.errors).toEqual(
+        expect.arrayContaining([
+          { location: 'body', path: '/role', message: 'is not a known field' },
+          { location: 'body', path: '/__proto__x', message: 'is not a known field' },
+        ]),
+      );
+      expectProblem(await post('/v1/users', '{"__proto__": {"admin": true}, "email": "p@p.example", "accessRight": "member"}'), 400);
+      for (const body of ['[]', '"text"', '42', 'null', 'true']) expectProblem(await post('/v1/users', body), 400);
+      expectProblem(await post('/v1/organization', JSON.stringify({ name: 'x'.repeat(201) }), undefined, 'PATCH'), 400);
+      expectProblem(await post('/v1/users', JSON.stringify({ email: 'not-an-email', accessRight: 'member' })), 400);
+      expectProblem(await post(`/v1/users/${server().org.userId}`, JSON.stringify({}), undefined, 'PATCH'), 400);
+      expectProblem(await post('/v1/apps', JSON.stringify({ name: 'x', permissions: ['users:read', 'users:read'] })), 400);
+      expectProblem(await post('/v1/apps', JSON.stringify({ name: 'x', permissions: ['everything'] })), 400);
+      expectProblem(await post('/v1/apps', JSON.stringify({ name: 'x', permissions: [] })), 400);
+    });
+  });
+
+  test('bad query parameters answer 400', async () => {
+    for (const qs of ['limit=0', 'limit=201', 'limit=abc', 'sort=password', 'unknown=1', 'accessRight=god', `q=${'x'.repeat(201)}`]) {
+      const problem = expectProblem(await call(server().url, `/v1/users?${qs}`, { key: owner() }), 400);
+      expect((problem.errors as { location: string }[])[0].location).toBe('query');
+    }
+  });
+
+  test('oversized bodies answer 413, declared or streamed', async () => {
+    await expectUnchanged(async () => {
+      const big = JSON.stringify({ email: 'big@example.com', accessRight: 'member', name: 'x'.repeat(1024 * 1024) });
+      const problem = expectProblem(await post('/v1/users', big), 413);
+      expect(problem.limitBytes).toBe(1024 * 1024);
+      // Chunked, with no Content-Length: the limit applies while reading.
+      const streamed = await new Promise<{ status: number; type: string }>((resolve, reject) => {
+        const req = http.request(`${server().url}/v1/users`, {
+          method: 'POST',
+          headers: { 'x-api-key': owner(), 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']) });
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+        const chunk = 'x'.repeat(64 * 1024);
+        req.write('{"name":"');
+        for (let i = 0; i < 20; i += 1) req.write(chunk);
+        req.end('"}');
+      });
+      expect(streamed).toEqual({ status: 413, type: 'application/problem+json; charset=utf-8' });
+    });
+  });
+
+  test('a wrong or missing content type answers 415', async () => {
+    await expectUnchanged(async () => {
+      const valid = JSON.stringify({ email: 'ct@example.com', accessRight: 'member' });
+      for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}, { 'content-type': 'application/json; charset=latin1' }]) {
+        expectProblem(await post('/v1/users', valid, headers as Record<string, string>), 415);
+      }
+      expectProblem(await post('/v1/users', valid, { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 415);
+    });
+  });
+
+  test('unknown routes answer 404 and wrong methods 405 with Allow', async () => {
+    await expectUnchanged(async () => {
+      for (const path of ['/v1/nope', '/v2/users', '/', '/v1/users/abc/def', '/%zz', `/v1/users/${'x'.repeat(300)}`]) {
+        const res = await call(server().url, path, { key: owner() });
+        expect([400, 404]).toContain(res.status);
+        expectProblem(res, res.status);
+      }
+      const put = await call(server().url, '/v1/users', { key: owner(), method: 'PUT', body: {} });
+      expectProblem(put, 405);
+      expect(put.headers.allow).toBe('GET, HEAD, POST');
+      const patchCollection = await call(server().url, '/v1/apps', { key: owner(), method: 'DELETE' });
+      expectProblem(patchCollection, 405);
+      const weird = await call(server().url, '/v1/users', { key: owner(), method: 'PROPFIND' });
+      expect(weird.status).toBeGreaterThanOrEqual(400);
+      expect(weird.status).toBeLessThan(500);
+    });
+  });
+
+  test('every response carries X-Request-Id; a sane incoming one is echoed', async () => {
+    const mine = await call(server().url, '/v1/users', { key: owner(), headers: { 'x-request-id': 'trace-123' } });
+    expect(mine.headers['x-request-id']).toBe('trace-123');
+    const hostile = await call(server().url, '/v1/nope', { headers: { 'x-request-id': 'a b <script>' } });
+    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(hostile.body.requestId).toBe(hostile.headers['x-request-id']);
+  });
+});
