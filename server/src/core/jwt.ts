@@ -31,16 +31,21 @@ export async function signAccessToken(key: SigningKey, claims: AccessClaims, iss
     .sign(key.privateKey);
 }
 
+export interface VerifiedClaims extends AccessClaims {
+  /** Expiry, in seconds since the epoch. */
+  exp: number;
+}
+
 export type VerifyOutcome =
-  | { ok: true; claims: AccessClaims }
+  | { ok: true; claims: VerifiedClaims }
   | { ok: false; reason: 'expired' | 'unknown-key' | 'invalid' };
 
-function readClaims(payload: JWTPayload): AccessClaims | null {
-  const { org, sid, scope, sub } = payload as JWTPayload & { org?: unknown; sid?: unknown; scope?: unknown };
-  if (typeof org !== 'string' || typeof sid !== 'string' || typeof scope !== 'string' || typeof sub !== 'string') return null;
+function readClaims(payload: JWTPayload): VerifiedClaims | null {
+  const { org, sid, scope, sub, exp } = payload as JWTPayload & { org?: unknown; sid?: unknown; scope?: unknown };
+  if (typeof org !== 'string' || typeof sid !== 'string' || typeof scope !== 'string' || typeof sub !== 'string' || typeof exp !== 'number') return null;
   const scopes = scope === '' ? [] : scope.split(' ');
   if (!scopes.every(isScope)) return null;
-  return { organizationId: org, sessionId: sid, appId: sub, scopes: scopes as Scope[] };
+  return { organizationId: org, sessionId: sid, appId: sub, scopes: scopes as Scope[], exp };
 }
 
 /**

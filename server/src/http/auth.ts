@@ -1,7 +1,6 @@
 // The auth guard: turns X-Api-Key / Bearer credentials into a principal, and checks what it may do.
 import type { IncomingMessage } from 'node:http';
 import type { Actor } from '../core/actor';
-import { verifyAccessToken } from '../core/jwt';
 import { type Scope, scopesForAccessRight } from '../core/permissions';
 import { hashToken, sameDigest, tokenKind } from '../core/tokens';
 import type { Services } from '../services';
@@ -66,12 +65,7 @@ async function authenticateUserKey(key: string, services: Services): Promise<Pri
 
 async function authenticateJwt(token: string, services: Services): Promise<Principal> {
   const now = services.clock.now();
-  let outcome = await verifyAccessToken(token, (kid) => services.keyring.publicKey(kid), now);
-  if (!outcome.ok && outcome.reason === 'unknown-key') {
-    // Another server process may have created a key since this one loaded its keyring.
-    await services.keyring.load(now);
-    outcome = await verifyAccessToken(token, (kid) => services.keyring.publicKey(kid), now);
-  }
+  const outcome = await services.keyring.verify(token, now);
   if (!outcome.ok) {
     throw problems.invalidToken(outcome.reason === 'expired' ? 'The access token has expired; exchange the app token again.' : 'The access token is not valid.');
   }

@@ -2,17 +2,21 @@
 import { type JWK, type KeyLike, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids';
-import { JWT_ALGORITHM, type SigningKey } from '../core/jwt';
+import { JWT_ALGORITHM, type SigningKey, type VerifiedClaims, type VerifyOutcome, verifyAccessToken } from '../core/jwt';
 import { openSecret, sealSecret } from '../core/secret-box';
 import type { Database } from './schema';
 
 const purpose = (kid: string): string => `signing-key:${kid}`;
+
+/** How many verified access tokens are remembered; an Ed25519 check costs more than the rest of a request. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Every known signing key; the newest signs, all of them verify (so rotation never breaks sessions). */
 export class Keyring {
   private publicKeys = new Map<string, KeyLike>();
   private publicJwks: JWK[] = [];
   private signing: SigningKey | null = null;
+  private readonly verified = new Map<string, VerifiedClaims>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -48,6 +52,28 @@ export class Keyring {
 
   publicKey(kid: string): KeyLike | undefined {
     return this.publicKeys.get(kid);
+  }
+
+  /**
+   * Verifies an access token. A token whose signature was checked before is only checked for
+   * expiry against `now`; an unknown key id reloads the keys once, since another server process
+   * may have created one.
+   */
+  async verify(token: string, now: Date): Promise<VerifyOutcome> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      return now.getTime() < known.exp * 1000 ? { ok: true, claims: known } : { ok: false, reason: 'expired' };
+    }
+    let outcome = await verifyAccessToken(token, (kid) => this.publicKey(kid), now);
+    if (!outcome.ok && outcome.reason === 'unknown-key') {
+      await this.load(now);
+      outcome = await verifyAccessToken(token, (kid) => this.publicKey(kid), now);
+    }
+    if (outcome.ok) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, outcome.claims);
+    }
+    return outcome;
   }
 
   jwks(): { keys: JWK[] } {
