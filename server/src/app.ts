@@ -6,8 +6,16 @@ import { appRoutes } from './api/apps';
 import { auditRoutes } from './api/audit';
 import { authRoutes } from './api/auth';
 import { healthRoutes } from './api/health';
+import { openApiRoutes } from './api/openapi';
 import { organizationRoutes } from './api/organization';
 import { userRoutes } from './api/users';
+import { attributeRoutes } from './api/attributes';
+import { employeeRoutes } from './api/employees';
+import { engagementRoutes } from './api/engagement';
+import { eventRoutes } from './api/events';
+import { groupRoutes } from './api/groups';
+import { recognitionRoutes } from './api/recognitions';
+import { roleRoutes } from './api/roles';
 import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } from './bootstrap';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
@@ -23,7 +31,22 @@ import { Keyring } from './store/signing-keys';
 
 /** Every route the server serves, in the order the docs list them. */
 export function allRoutes(): RouteSpec[] {
-  return [...healthRoutes, ...authRoutes, ...organizationRoutes, ...userRoutes, ...appRoutes, ...auditRoutes];
+  return [
+    ...healthRoutes,
+    ...authRoutes,
+    ...organizationRoutes,
+    ...userRoutes,
+    ...appRoutes,
+    ...employeeRoutes,
+    ...attributeRoutes,
+    ...groupRoutes,
+    ...roleRoutes,
+    ...recognitionRoutes,
+    ...engagementRoutes,
+    ...eventRoutes,
+    ...auditRoutes,
+    ...openApiRoutes(allRoutes),
+  ];
 }
 
 export interface StartOptions {

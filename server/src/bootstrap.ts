@@ -5,7 +5,7 @@ import { newId } from './core/ids';
 import type { AccessRight } from './core/permissions';
 import { generateToken, hashToken } from './core/tokens';
 import type { Store } from './store/database';
-import { recordAudit } from './store/audit';
+import { recordChange } from './store/events';
 import { insertOrganization } from './store/organizations';
 import { insertUser, insertUserKey } from './store/users';
 
@@ -38,7 +38,18 @@ export async function createOrganizationWithOwner(store: Store, clock: Clock, in
       await insertUser(trx, { ...person, organizationId, phone: null, createdAt: at, updatedAt: at });
     }
     await insertUserKey(trx, { id: newId('ukey', now), organizationId, userId, keyHash: hashToken(ownerKey), createdAt: at });
-    await recordAudit(trx, { organizationId, actor: SYSTEM_ACTOR, action: 'organization.created', targetType: 'organization', targetId: organizationId, at: now });
+    const org = { id: organizationId, name: input.name, createdAt: at, updatedAt: at };
+    await recordChange(trx, {
+      organizationId,
+      type: 'organization.updated',
+      actor: SYSTEM_ACTOR,
+      object: org,
+      changes: [{ field: 'name', label: 'Name', old: null, new: input.name }],
+      action: 'organization.created',
+      targetType: 'organization',
+      targetId: organizationId,
+      at: now,
+    });
   });
   return { organizationId, userId, ownerKey };
 }

@@ -24,6 +24,11 @@ export interface Config {
   bodyLimitBytes: number;
   jwtTtlSeconds: number;
   shutdownTimeoutMs: number;
+  /** Engagement results with fewer respondents than this are withheld. */
+  anonymityThreshold: number;
+  /** Token bucket per credential: sustained requests per second (0 turns limiting off) and burst. */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -159,5 +164,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'PEOPLEHUB_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     jwtTtlSeconds: integer(env, 'PEOPLEHUB_JWT_TTL', 3600, 60, 86400),
     shutdownTimeoutMs: integer(env, 'PEOPLEHUB_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+    anonymityThreshold: integer(env, 'PEOPLEHUB_ANONYMITY_THRESHOLD', 5, 1, 1000),
+    rateLimitPerSecond: integer(env, 'PEOPLEHUB_RATE_LIMIT', 100, 0, 1_000_000),
+    rateLimitBurst: integer(env, 'PEOPLEHUB_RATE_LIMIT_BURST', 200, 1, 1_000_000),
   };
 }

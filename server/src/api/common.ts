@@ -6,6 +6,7 @@ import type { Keyset, Page } from '../store/query';
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export const Timestamp = Type.String({ format: 'date-time' });
+export const DateOnly = Type.String({ format: 'date' });
 export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
 export const Problem = Type.Object(

@@ -3,13 +3,13 @@ import { Type } from '@sinclair/typebox';
 import { principalActor } from '../http/auth';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
-import { recordAudit } from '../store/audit';
+import { recordChange } from '../store/events';
 import { type Organization, findOrganization, renameOrganization } from '../store/organizations';
 import { Problem, Text, Timestamp, dataOf } from './common';
 
 export const OrganizationSchema = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Timestamp, updatedAt: Timestamp });
 
-const present = (org: Organization) => ({ id: org.id, name: org.name, createdAt: org.createdAt, updatedAt: org.updatedAt });
+export const present = (org: Organization) => ({ id: org.id, name: org.name, createdAt: org.createdAt, updatedAt: org.updatedAt });
 
 const get = defineRoute({
   method: 'GET',
@@ -46,16 +46,10 @@ const update = defineRoute({
       if (!before) throw problems.notFound('The organization no longer exists.');
       if (before.name === body.name) return before;
       await renameOrganization(trx, before.id, body.name, now.toISOString());
-      await recordAudit(trx, {
-        organizationId: before.id,
-        actor: principalActor(who),
-        action: 'organization.updated',
-        targetType: 'organization',
-        targetId: before.id,
-        details: { changed: ['name'] },
-        at: now,
-      });
-      return { ...before, name: body.name, updatedAt: now.toISOString() };
+      const after = { ...before, name: body.name, updatedAt: now.toISOString() };
+      const changes = [{ field: 'name', label: 'Name', old: before.name, new: after.name }];
+      await recordChange(trx, { organizationId: before.id, type: 'organization.updated', actor: principalActor(who), object: present(after), changes, targetType: 'organization', targetId: before.id, at: now });
+      return after;
     });
     return reply.ok(present(org));
   },

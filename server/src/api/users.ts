@@ -6,7 +6,8 @@ import { type Principal, principalActor } from '../http/auth';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
-import { recordAudit } from '../store/audit';
+import { diffFields } from '../core/diff';
+import { recordChange } from '../store/events';
 import { isUniqueViolation } from '../store/errors';
 import {
   USER_SORT_COLUMNS,
@@ -55,6 +56,13 @@ const UpdateUserBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+const USER_DIFF_FIELDS = [
+  { field: 'name', label: 'Name' },
+  { field: 'email', label: 'Email' },
+  { field: 'phone', label: 'Phone' },
+  { field: 'accessRight', label: 'Access right' },
+];
 
 export function presentUser(user: User) {
   return {
@@ -131,7 +139,7 @@ const create = defineRoute({
       await services.store.db.transaction().execute(async (trx) => {
         if ((await findUserIdByEmail(trx, who.organizationId, user.email)) !== null) throw duplicateEmail(user.email);
         await insertUser(trx, user);
-        await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'user.created', targetType: 'user', targetId: user.id, at: now });
+        await recordChange(trx, { organizationId: who.organizationId, type: 'user.updated', actor: principalActor(who), object: presentUser(user), changes: diffFields({}, presentUser(user), USER_DIFF_FIELDS), action: 'user.created', targetType: 'user', targetId: user.id, at: now });
       });
     } catch (error) {
       throw isUniqueViolation(error) ? duplicateEmail(user.email) : error;
@@ -183,27 +191,19 @@ const update = defineRoute({
           phone: body.phone === undefined ? before.phone : body.phone,
           accessRight: (body.accessRight ?? before.accessRight) as AccessRight,
         };
-        const changed = (['name', 'email', 'phone', 'accessRight'] as const).filter((f) => before[f] !== after[f]);
-        if (changed.length === 0) return before;
+        const changes = diffFields(presentUser(before), presentUser(after), USER_DIFF_FIELDS);
+        if (changes.length === 0) return before;
         guardOwnerChange(who, before.accessRight === 'owner' || after.accessRight === 'owner');
         if (before.accessRight === 'owner' && after.accessRight !== 'owner' && (await countOwners(trx, who.organizationId)) <= 1) {
           throw problems.conflict('This is the last owner; make another user an owner first.');
         }
-        if (changed.includes('email')) {
+        if (after.email !== before.email) {
           const holder = await findUserIdByEmail(trx, who.organizationId, after.email);
           if (holder !== null && holder !== before.id) throw duplicateEmail(after.email);
         }
         after.updatedAt = now.toISOString();
         await updateUser(trx, after);
-        await recordAudit(trx, {
-          organizationId: who.organizationId,
-          actor: principalActor(who),
-          action: 'user.updated',
-          targetType: 'user',
-          targetId: after.id,
-          details: { changed },
-          at: now,
-        });
+        await recordChange(trx, { organizationId: who.organizationId, type: 'user.updated', actor: principalActor(who), object: presentUser(after), changes, targetType: 'user', targetId: after.id, at: now });
         return after;
       });
       return reply.ok(presentUser(result));
@@ -237,7 +237,7 @@ const remove = defineRoute({
         throw problems.conflict('This is the last owner; make another user an owner first.');
       }
       await deleteUser(trx, who.organizationId, user.id);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'user.deleted', targetType: 'user', targetId: user.id, details: { email: user.email }, at: now });
+      await recordChange(trx, { organizationId: who.organizationId, type: 'user.deleted', actor: principalActor(who), object: presentUser(user), targetType: 'user', targetId: user.id, at: now });
     });
     return reply.noContent();
   },

@@ -1,5 +1,5 @@
 // Schema migrations, in code so they ship inside the build; applied on start and by `peoplehub migrate`.
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 // Migrations see an untyped database: they describe the schema, so they cannot rely on its types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -110,8 +110,167 @@ const foundation: Migration = {
   },
 };
 
+const orgColumn = (c: ColumnDefinitionBuilder) => c.notNull().references('organizations.id').onDelete('cascade');
+
+const peopleData: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text')
+      .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('events_org_created').on('events').columns(['organization_id', 'created_at', 'id']).execute();
+    await db.schema.createIndex('events_org_type_created').on('events').columns(['organization_id', 'type', 'created_at', 'id']).execute();
+
+    await db.schema
+      .createTable('attributes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('name_lower', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('options', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('attributes_org_name').unique().on('attributes').columns(['organization_id', 'name_lower']).execute();
+
+    await db.schema
+      .createTable('employees')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('external_id', 'text')
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('email_lower', 'text', (c) => c.notNull())
+      .addColumn('first_name', 'text', (c) => c.notNull())
+      .addColumn('last_name', 'text', (c) => c.notNull())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('search_text', 'text', (c) => c.notNull())
+      .addColumn('title', 'text')
+      .addColumn('department', 'text')
+      .addColumn('manager_id', 'text')
+      .addColumn('phone', 'text')
+      .addColumn('start_date', 'text')
+      .addColumn('separation_date', 'text')
+      .addColumn('separation_reason', 'text')
+      .addColumn('attributes', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('employees_org_email').unique().on('employees').columns(['organization_id', 'email_lower']).execute();
+    await db.schema
+      .createIndex('employees_org_external')
+      .unique()
+      .on('employees')
+      .columns(['organization_id', 'external_id'])
+      .where(sql.ref('external_id'), 'is not', null)
+      .execute();
+    for (const column of ['created_at', 'last_name', 'first_name', 'department', 'start_date', 'manager_id']) {
+      await db.schema.createIndex(`employees_org_${column}`).on('employees').columns(['organization_id', column, 'id']).execute();
+    }
+
+    await db.schema
+      .createTable('groups')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('name_lower', 'text', (c) => c.notNull())
+      .addColumn('purpose', 'text')
+      .addColumn('parent_id', 'text')
+      .addColumn('fields', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('groups_org_created').on('groups').columns(['organization_id', 'created_at', 'id']).execute();
+
+    await db.schema
+      .createTable('roles')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('name_lower', 'text', (c) => c.notNull())
+      .addColumn('purpose', 'text')
+      .addColumn('accountabilities', 'text', (c) => c.notNull())
+      .addColumn('group_id', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('roles_org_group').on('roles').columns(['organization_id', 'group_id']).execute();
+
+    await db.schema
+      .createTable('role_assignments')
+      .addColumn('role_id', 'text', (c) => c.notNull().references('roles.id').onDelete('cascade'))
+      .addColumn('employee_id', 'text', (c) => c.notNull().references('employees.id').onDelete('cascade'))
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('focus', 'text')
+      .addColumn('percentage', 'integer')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('role_assignments_pk', ['role_id', 'employee_id'])
+      .execute();
+    await db.schema.createIndex('role_assignments_employee').on('role_assignments').columns(['employee_id']).execute();
+
+    await db.schema
+      .createTable('programs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('name_lower', 'text', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('programs_org_name').unique().on('programs').columns(['organization_id', 'name_lower']).execute();
+
+    await db.schema
+      .createTable('recognitions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('giver_id', 'text', (c) => c.notNull())
+      .addColumn('recipient_ids', 'text', (c) => c.notNull())
+      .addColumn('points', 'integer', (c) => c.notNull())
+      .addColumn('note', 'text')
+      .addColumn('program_id', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('recognitions_org_created').on('recognitions').columns(['organization_id', 'created_at', 'id']).execute();
+
+    await db.schema
+      .createTable('engagement_answers')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('employee_id', 'text', (c) => c.notNull())
+      .addColumn('question', 'text', (c) => c.notNull())
+      .addColumn('score', 'integer', (c) => c.notNull())
+      .addColumn('answered_at', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('engagement_answers_org_question_time')
+      .on('engagement_answers')
+      .columns(['organization_id', 'question', 'answered_at'])
+      .execute();
+
+    await db.schema
+      .createTable('idempotency_keys')
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('credential_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer')
+      .addColumn('response', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_keys_pk', ['organization_id', 'credential_id', 'key'])
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_people_data': peopleData,
 };
 
 const provider: MigrationProvider = {

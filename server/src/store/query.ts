@@ -4,6 +4,8 @@ import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kys
 export interface Keyset {
   /** Qualified column to sort by, e.g. `users.email_lower`. Must never come from user input. */
   column: string;
+  /** The column may be null: sort nulls as '' (first ascending), so the order stays total. */
+  nullable?: boolean;
   /** Qualified id column that breaks ties, so the order is total. */
   idColumn: string;
   direction: 'asc' | 'desc';
@@ -21,7 +23,7 @@ export function pageBy<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   keyset: Keyset,
 ): SelectQueryBuilder<DB, TB, O> {
-  const column = sql.ref(keyset.column);
+  const column = keyset.nullable ? sql`coalesce(${sql.ref(keyset.column)}, '')` : sql.ref(keyset.column);
   const id = sql.ref(keyset.idColumn);
   const op = sql.raw(keyset.direction === 'asc' ? '>' : '<');
   let paged = query;

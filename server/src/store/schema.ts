@@ -85,7 +85,141 @@ export interface MetaTable {
   value: string;
 }
 
+export interface EventsTable {
+  id: string;
+  organization_id: string;
+  type: string;
+  /** JSON: the event actor, or null for system changes. */
+  actor: string | null;
+  /** JSON: `{object, changes?}`. */
+  data: string;
+  created_at: string;
+}
+
+export interface AttributesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_lower: string;
+  type: string;
+  /** JSON array of allowed values (option types), else `[]`. */
+  options: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EmployeesTable {
+  id: string;
+  organization_id: string;
+  external_id: string | null;
+  email: string;
+  email_lower: string;
+  first_name: string;
+  last_name: string;
+  display_name: string;
+  /** lower(first name + last name + display name + email + title), for `q`. */
+  search_text: string;
+  title: string | null;
+  department: string | null;
+  manager_id: string | null;
+  phone: string | null;
+  start_date: string | null;
+  separation_date: string | null;
+  separation_reason: string | null;
+  /** JSON object: attribute name → value. */
+  attributes: string;
+  source: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_lower: string;
+  purpose: string | null;
+  parent_id: string | null;
+  /** JSON object of custom fields. */
+  fields: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RolesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_lower: string;
+  purpose: string | null;
+  /** JSON array of strings. */
+  accountabilities: string;
+  group_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleAssignmentsTable {
+  role_id: string;
+  employee_id: string;
+  organization_id: string;
+  focus: string | null;
+  percentage: number | null;
+  created_at: string;
+}
+
+export interface ProgramsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_lower: string;
+  description: string | null;
+  created_at: string;
+}
+
+export interface RecognitionsTable {
+  id: string;
+  organization_id: string;
+  giver_id: string;
+  /** JSON array of employee ids. */
+  recipient_ids: string;
+  points: number;
+  note: string | null;
+  program_id: string | null;
+  created_at: string;
+}
+
+export interface EngagementAnswersTable {
+  id: string;
+  organization_id: string;
+  employee_id: string;
+  question: string;
+  score: number;
+  answered_at: string;
+  created_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  organization_id: string;
+  credential_id: string;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  response: string | null;
+  created_at: string;
+}
+
 export interface Database {
+  events: EventsTable;
+  attributes: AttributesTable;
+  employees: EmployeesTable;
+  groups: GroupsTable;
+  roles: RolesTable;
+  role_assignments: RoleAssignmentsTable;
+  programs: ProgramsTable;
+  recognitions: RecognitionsTable;
+  engagement_answers: EngagementAnswersTable;
+  idempotency_keys: IdempotencyKeysTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   user_keys: UserKeysTable;

@@ -1,0 +1,152 @@
+// /v1/engagement: survey answers in bulk, and the overview (score, eNPS, participation, trend, change).
+import { Type } from '@sinclair/typebox';
+import { calendarDate, isSurveyable } from '../core/employee-status';
+import { type Interval, type Period, changeBetween, periodsBetween, previousPeriod, summarizePeriod, addDays } from '../core/engagement';
+import { newId } from '../core/ids';
+import { type FieldError, problems } from '../http/problem';
+import { defineRoute, reply } from '../http/route';
+import type { Services } from '../services';
+import { countInvited, countPeriod, insertAnswers } from '../store/engagement';
+import { existingEmployeeIds, findEmployee } from '../store/employees';
+import { recordAudit } from '../store/audit';
+import { principalActor } from '../http/auth';
+import { DateOnly, Problem, Timestamp, dataOf } from './common';
+
+const Answer = Type.Object(
+  {
+    employeeId: Type.String({ minLength: 1, maxLength: 64 }),
+    question: Type.String({ minLength: 1, maxLength: 100, description: '"engagement", or the name of a driver' }),
+    score: Type.Integer({ minimum: 0, maximum: 10 }),
+    answeredAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+const Participation = Type.Object({ responded: Type.Integer(), invited: Type.Integer(), rate: Type.Union([Type.Number(), Type.Null()]) });
+const Nps = Type.Union([Type.Object({ score: Type.Integer(), promoters: Type.Integer(), passives: Type.Integer(), detractors: Type.Integer() }), Type.Null()]);
+const PeriodResultSchema = Type.Object({
+  period: Type.String(),
+  start: DateOnly,
+  end: DateOnly,
+  hidden: Type.Boolean(),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  nps: Nps,
+  participation: Participation,
+});
+const OverviewSchema = Type.Composite([
+  PeriodResultSchema,
+  Type.Object({
+    interval: Type.String(),
+    question: Type.String(),
+    segment: Type.Union([Type.String(), Type.Null()]),
+    anonymityThreshold: Type.Integer(),
+    change: Type.Union([Type.Object({ score: Type.Number(), nps: Type.Integer() }), Type.Null()]),
+    trend: Type.Array(PeriodResultSchema),
+  }),
+]);
+
+const submit = defineRoute({
+  method: 'POST',
+  url: '/v1/engagement/answers',
+  operationId: 'submitEngagementAnswers',
+  summary: 'Record survey answers (all or nothing)',
+  tags: ['Engagement'],
+  auth: { kind: 'scope', scope: 'engagement:write' },
+  body: Type.Object({ answers: Type.Array(Answer, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+  responses: {
+    201: { description: 'All answers were recorded.', schema: dataOf(Type.Object({ accepted: Type.Integer() })) },
+    400: { description: 'Invalid fields.', schema: Problem },
+    422: { description: 'An answer is from an employee who was not surveyable then, or is in the future; nothing was recorded.', schema: Problem },
+  },
+  async handler({ body, services, principal }) {
+    const who = principal();
+    const now = services.clock.now();
+    await services.store.db.transaction().execute(async (trx) => {
+      const ids = [...new Set(body.answers.map((a) => a.employeeId))];
+      const known = await existingEmployeeIds(trx, who.organizationId, ids);
+      const unknown: FieldError[] = [];
+      body.answers.forEach((a, i) => {
+        if (!known.has(a.employeeId)) unknown.push({ location: 'body', path: `/answers/${i}/employeeId`, message: `${a.employeeId} is not an employee` });
+      });
+      if (unknown.length > 0) throw problems.validation(unknown);
+      const refused: { index: number; reason: string }[] = [];
+      const employees = new Map();
+      for (const id of ids) employees.set(id, await findEmployee(trx, who.organizationId, id));
+      body.answers.forEach((a, index) => {
+        const at = new Date(a.answeredAt);
+        if (at.getTime() > now.getTime()) refused.push({ index, reason: 'answeredAt is in the future' });
+        else if (!isSurveyable(employees.get(a.employeeId), calendarDate(at))) {
+          refused.push({ index, reason: `${a.employeeId} was not surveyable on ${calendarDate(at)} (not started yet, or separated)` });
+        }
+      });
+      if (refused.length > 0) {
+        throw problems.unprocessable(`${refused.length} answer(s) cannot be recorded; nothing was recorded.`, { refused });
+      }
+      await insertAnswers(
+        trx,
+        body.answers.map((a) => ({
+          id: newId('ans', now),
+          organization_id: who.organizationId,
+          employee_id: a.employeeId,
+          question: a.question,
+          score: a.score,
+          answered_at: new Date(a.answeredAt).toISOString(),
+          created_at: now.toISOString(),
+        })),
+      );
+      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'engagement.answers_recorded', targetType: 'organization', targetId: who.organizationId, details: { count: body.answers.length }, at: now });
+    });
+    return reply.created({ accepted: body.answers.length });
+  },
+});
+
+async function resultFor(services: Services, organizationId: string, question: string, period: Period, to: string, department: string | undefined) {
+  const counts = await countPeriod(services.store.db, { organizationId, question, start: period.start, end: period.end, department });
+  const lastDay = addDays(period.end, -1) < to ? addDays(period.end, -1) : to;
+  const invited = await countInvited(services.store.db, organizationId, period.start, lastDay, department);
+  return summarizePeriod(period, { ...counts, invited }, services.config.anonymityThreshold);
+}
+
+const overview = defineRoute({
+  method: 'GET',
+  url: '/v1/engagement/overview',
+  operationId: 'getEngagementOverview',
+  summary: 'Engagement overview for a period, with trend and change',
+  tags: ['Engagement'],
+  auth: { kind: 'scope', scope: 'engagement:read' },
+  query: Type.Object(
+    {
+      interval: Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('all')], { default: 'month' }),
+      from: Type.Optional(DateOnly),
+      to: Type.Optional(DateOnly),
+      segment: Type.Optional(Type.String({ pattern: '^department:.+$', maxLength: 210, description: 'department:<name>' })),
+      question: Type.String({ minLength: 1, maxLength: 100, default: 'engagement' }),
+    },
+    { additionalProperties: false },
+  ),
+  responses: { 200: { description: 'The overview; values are null and hidden true below the anonymity threshold.', schema: dataOf(OverviewSchema) }, 400: { description: 'Invalid parameters.', schema: Problem } },
+  async handler({ query, services, principal }) {
+    const org = principal().organizationId;
+    const to = query.to ?? calendarDate(services.clock.now());
+    if (query.from !== undefined && query.from > to) throw problems.validation([{ location: 'query', path: '/from', message: 'must not be after to' }]);
+    const interval = query.interval as Interval;
+    const department = query.segment?.slice('department:'.length);
+    const periods = periodsBetween(interval, query.from, to);
+    const trend = [];
+    for (const period of periods) trend.push(await resultFor(services, org, query.question, period, to, department));
+    const current = trend[trend.length - 1];
+    const before = previousPeriod(interval, periods[periods.length - 1]);
+    const previous = before === null ? null : trend.length > 1 ? trend[trend.length - 2] : await resultFor(services, org, query.question, before, to, department);
+    return reply.ok({
+      ...current,
+      interval,
+      question: query.question,
+      segment: query.segment ?? null,
+      anonymityThreshold: services.config.anonymityThreshold,
+      change: changeBetween(current, previous),
+      trend,
+    });
+  },
+});
+
+export const engagementRoutes = [submit, overview];

@@ -1,0 +1,44 @@
+// Custom attribute types and the check that a value fits its attribute.
+
+export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'boolean', 'option', 'multi_option', 'employee'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+
+export interface AttributeDefinition {
+  name: string;
+  type: AttributeType;
+  options: string[];
+}
+
+export type AttributeValue = string | number | boolean | string[];
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function validDate(text: string): boolean {
+  return DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+}
+
+/** Returns why the value does not fit, or null when it does. Employee ids are checked for existence elsewhere. */
+export function attributeValueProblem(definition: AttributeDefinition, value: unknown): string | null {
+  switch (definition.type) {
+    case 'text':
+      return typeof value === 'string' && value.length <= 1000 ? null : 'must be text of at most 1000 characters';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
+    case 'date':
+      return typeof value === 'string' && validDate(value) ? null : 'must be a date like 2026-01-31';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'option':
+      return typeof value === 'string' && definition.options.includes(value) ? null : `must be one of ${definition.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    case 'multi_option': {
+      const ok = Array.isArray(value) && value.every((v) => typeof v === 'string' && definition.options.includes(v)) && new Set(value).size === value.length;
+      return ok ? null : `must be a list of distinct values from ${definition.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    }
+    case 'employee':
+      return typeof value === 'string' && value.length <= 64 ? null : 'must be an employee id';
+  }
+}
+
+export function isListAttribute(definition: AttributeDefinition | undefined): boolean {
+  return definition?.type === 'multi_option';
+}

@@ -1,0 +1,50 @@
+// The event types and the event shape, defined once: the catalog endpoint, webhooks and the n8n
+// nodes all derive from this list.
+import type { Actor } from './actor';
+
+export const EVENT_TYPES = {
+  'employee.created': 'An employee was added.',
+  'employee.updated': 'An employee changed: any field, custom attribute, manager, dates or status-driving dates.',
+  'employee.deleted': 'An employee was removed.',
+  'group.created': 'A group (circle) was created.',
+  'group.updated': 'A group (circle) changed: name, purpose, parent or custom fields.',
+  'group.deleted': 'A group (circle) was deleted. Its roles move to the parent group, or are deleted when there is none.',
+  'role.created': 'A role was created.',
+  'role.updated': 'A role changed: name, purpose, accountabilities, group or assigned employees.',
+  'role.deleted': 'A role was deleted.',
+  'recognition.completed': 'Someone recognized one or more colleagues, with points and a note.',
+  'organization.updated': 'An organization was created, or its name changed.',
+  'user.updated': 'A user was added to the organization, or changed their name, email address, telephone number or access right.',
+  'user.deleted': 'A user was removed from the organization.',
+  'sync.completed': 'A HiBob synchronization run finished.',
+  'sync.failed': 'A HiBob synchronization run failed.',
+  'webhook.disabled': 'A webhook was disabled by the server after failing, or because its endpoint answered 410 Gone.',
+} as const;
+
+export type EventType = keyof typeof EVENT_TYPES;
+
+export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+
+/** Who caused an event, as subscribers see it; null for system changes (cascades, sync). */
+export type EventActor =
+  | { type: 'user'; id: string; name: string | null; email: string }
+  | { type: 'app'; id: string; name: string };
+
+export type Change =
+  | { field: string; label: string; old: unknown; new: unknown }
+  | { field: string; label: string; added: unknown[]; removed: unknown[] };
+
+export interface PeopleEvent {
+  id: string;
+  type: EventType;
+  timestamp: string;
+  organizationId: string;
+  actor: EventActor | null;
+  data: { object: Record<string, unknown>; changes?: Change[] };
+}
+
+export function eventActor(actor: Actor): EventActor | null {
+  if (actor.type === 'user') return { type: 'user', id: actor.id, name: actor.name, email: actor.email };
+  if (actor.type === 'app') return { type: 'app', id: actor.id, name: actor.name };
+  return null;
+}

@@ -1,0 +1,214 @@
+// Employees: the people the organization is about (not to be confused with users, who administer it).
+import { type Kysely, sql } from 'kysely';
+import type { AttributeValue } from '../core/attributes';
+import type { EmployeeStatus } from '../core/employee-status';
+import { type Keyset, type Page, pageBy, takePage } from './query';
+import type { Database, EmployeesTable } from './schema';
+
+export type EmployeeSource = 'api' | 'hibob';
+
+export interface Employee {
+  id: string;
+  organizationId: string;
+  externalId: string | null;
+  email: string;
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  title: string | null;
+  department: string | null;
+  managerId: string | null;
+  phone: string | null;
+  startDate: string | null;
+  separationDate: string | null;
+  separationReason: string | null;
+  attributes: Record<string, AttributeValue>;
+  source: EmployeeSource;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toEmployee(row: EmployeesTable): Employee {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    externalId: row.external_id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    displayName: row.display_name,
+    title: row.title,
+    department: row.department,
+    managerId: row.manager_id,
+    phone: row.phone,
+    startDate: row.start_date,
+    separationDate: row.separation_date,
+    separationReason: row.separation_reason,
+    attributes: JSON.parse(row.attributes) as Record<string, AttributeValue>,
+    source: row.source as EmployeeSource,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(e: Employee): EmployeesTable {
+  return {
+    id: e.id,
+    organization_id: e.organizationId,
+    external_id: e.externalId,
+    email: e.email,
+    email_lower: e.email.toLowerCase(),
+    first_name: e.firstName,
+    last_name: e.lastName,
+    display_name: e.displayName,
+    search_text: [e.firstName, e.lastName, e.displayName, e.email, e.title ?? ''].join(' ').toLowerCase(),
+    title: e.title,
+    department: e.department,
+    manager_id: e.managerId,
+    phone: e.phone,
+    start_date: e.startDate,
+    separation_date: e.separationDate,
+    separation_reason: e.separationReason,
+    attributes: JSON.stringify(e.attributes),
+    source: e.source,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
+  };
+}
+
+export const EMPLOYEE_SORTS = {
+  createdAt: { column: 'employees.created_at', nullable: false, value: (e: Employee) => e.createdAt },
+  lastName: { column: 'employees.last_name', nullable: false, value: (e: Employee) => e.lastName },
+  firstName: { column: 'employees.first_name', nullable: false, value: (e: Employee) => e.firstName },
+  email: { column: 'employees.email_lower', nullable: false, value: (e: Employee) => e.email.toLowerCase() },
+  department: { column: 'employees.department', nullable: true, value: (e: Employee) => e.department ?? '' },
+  startDate: { column: 'employees.start_date', nullable: true, value: (e: Employee) => e.startDate ?? '' },
+} as const;
+
+export async function insertEmployee(db: Kysely<Database>, employee: Employee): Promise<void> {
+  await db.insertInto('employees').values(toRow(employee)).execute();
+}
+
+export async function updateEmployee(db: Kysely<Database>, employee: Employee): Promise<void> {
+  const { id: _id, organization_id: _org, created_at: _created, ...changes } = toRow(employee);
+  await db.updateTable('employees').set(changes).where('organization_id', '=', employee.organizationId).where('id', '=', employee.id).execute();
+}
+
+export async function deleteEmployee(db: Kysely<Database>, organizationId: string, id: string): Promise<void> {
+  await db.deleteFrom('employees').where('organization_id', '=', organizationId).where('id', '=', id).execute();
+}
+
+export async function findEmployee(db: Kysely<Database>, organizationId: string, id: string): Promise<Employee | null> {
+  const row = await db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return row ? toEmployee(row) : null;
+}
+
+export async function findEmployeeIdByEmail(db: Kysely<Database>, organizationId: string, email: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('employees')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('email_lower', '=', email.toLowerCase())
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function findEmployeeIdByExternalId(db: Kysely<Database>, organizationId: string, externalId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('employees')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The ids among `ids` that are employees of the organization. */
+export async function existingEmployeeIds(db: Kysely<Database>, organizationId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('employees').select('id').where('organization_id', '=', organizationId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Display names by id, for messages and assignment lists. */
+export async function employeeNames(db: Kysely<Database>, organizationId: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('employees').select(['id', 'display_name']).where('organization_id', '=', organizationId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+/** The manager of each employee up the chain from `managerId`, stopping at a repeat or the top. */
+export async function managerChain(db: Kysely<Database>, organizationId: string, managerId: string, limit = 10_000): Promise<string[]> {
+  const chain: string[] = [];
+  let current: string | null = managerId;
+  while (current !== null && chain.length < limit && !chain.includes(current)) {
+    chain.push(current);
+    const row: { manager_id: string | null } | undefined = await db
+      .selectFrom('employees')
+      .select('manager_id')
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', current)
+      .executeTakeFirst();
+    current = row?.manager_id ?? null;
+  }
+  return chain;
+}
+
+export async function employeesWhere(db: Kysely<Database>, organizationId: string, filter: { managerId?: string; attributeMentions?: string }): Promise<Employee[]> {
+  let query = db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId);
+  if (filter.managerId !== undefined) query = query.where('manager_id', '=', filter.managerId);
+  if (filter.attributeMentions !== undefined) query = query.where('attributes', 'like', `%${JSON.stringify(filter.attributeMentions).replace(/[%_\\]/g, '')}%`);
+  return (await query.orderBy('id').execute()).map(toEmployee);
+}
+
+export interface EmployeeFilter {
+  q?: string;
+  status?: EmployeeStatus;
+  today: string;
+  department?: string;
+  managerId?: string;
+  source?: EmployeeSource;
+  email?: string;
+  externalId?: string;
+  /** Only those surveyable on this date. */
+  surveyableOn?: string;
+}
+
+export async function listEmployees(db: Kysely<Database>, organizationId: string, filter: EmployeeFilter, keyset: Keyset): Promise<Page<Employee>> {
+  let query = db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId);
+  if (filter.q) {
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
+  }
+  if (filter.department !== undefined) query = query.where('department', '=', filter.department);
+  if (filter.managerId !== undefined) query = query.where('manager_id', '=', filter.managerId);
+  if (filter.source !== undefined) query = query.where('source', '=', filter.source);
+  if (filter.email !== undefined) query = query.where('email_lower', '=', filter.email.toLowerCase());
+  if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+  const today = filter.today;
+  const started = (on: string) => query.where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]));
+  switch (filter.status) {
+    case 'pending':
+      query = query.where('start_date', '>', today);
+      break;
+    case 'active':
+      query = started(today).where('separation_date', 'is', null);
+      break;
+    case 'leaving':
+      query = started(today).where('separation_date', '>=', today);
+      break;
+    case 'left':
+      query = started(today).where('separation_date', '<', today);
+      break;
+    default:
+      break;
+  }
+  if (filter.surveyableOn !== undefined) {
+    const on = filter.surveyableOn;
+    query = query
+      .where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]))
+      .where((eb) => eb.or([eb('separation_date', 'is', null), eb('separation_date', '>=', on)]));
+  }
+  const rows = await pageBy(query, keyset).execute();
+  return takePage(rows.map(toEmployee), keyset.limit);
+}

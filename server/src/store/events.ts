@@ -1,0 +1,83 @@
+// The event outbox: every change writes its event here in the change's own transaction, so a crash
+// can never leave one without the other. Webhook delivery drains this table.
+import type { Kysely } from 'kysely';
+import type { Actor } from '../core/actor';
+import { type Change, type EventType, type PeopleEvent, eventActor } from '../core/events';
+import { newId } from '../core/ids';
+import { recordAudit } from './audit';
+import { type Keyset, type Page, pageBy, takePage } from './query';
+import type { Database, EventsTable } from './schema';
+
+export interface EventRecord {
+  organizationId: string;
+  type: EventType;
+  actor: Actor;
+  object: Record<string, unknown>;
+  changes?: Change[];
+  at: Date;
+}
+
+function toEvent(row: EventsTable): PeopleEvent {
+  return {
+    id: row.id,
+    type: row.type as EventType,
+    timestamp: row.created_at,
+    organizationId: row.organization_id,
+    actor: row.actor === null ? null : (JSON.parse(row.actor) as PeopleEvent['actor']),
+    data: JSON.parse(row.data) as PeopleEvent['data'],
+  };
+}
+
+export async function recordEvent(db: Kysely<Database>, record: EventRecord): Promise<PeopleEvent> {
+  const actor = eventActor(record.actor);
+  const data = record.changes === undefined ? { object: record.object } : { object: record.object, changes: record.changes };
+  const row: EventsTable = {
+    id: newId('evt', record.at),
+    organization_id: record.organizationId,
+    type: record.type,
+    actor: actor === null ? null : JSON.stringify(actor),
+    data: JSON.stringify(data),
+    created_at: record.at.toISOString(),
+  };
+  await db.insertInto('events').values(row).execute();
+  return toEvent(row);
+}
+
+export interface ChangeRecord extends EventRecord {
+  targetType: string;
+  targetId: string;
+  /** The audit action, when it says more than the event type (a user added is `user.updated` to subscribers). */
+  action?: string;
+}
+
+/** Writes a change's event and its audit entry; call inside the change's transaction. */
+export async function recordChange(db: Kysely<Database>, record: ChangeRecord): Promise<PeopleEvent> {
+  const event = await recordEvent(db, record);
+  await recordAudit(db, {
+    organizationId: record.organizationId,
+    actor: record.actor,
+    action: record.action ?? record.type,
+    targetType: record.targetType,
+    targetId: record.targetId,
+    details: record.changes && !record.action ? { changed: record.changes.map((c) => c.field) } : undefined,
+    at: record.at,
+  });
+  return event;
+}
+
+export interface EventFilter {
+  type?: string;
+  since: string;
+}
+
+export async function listEvents(db: Kysely<Database>, organizationId: string, filter: EventFilter, keyset: Keyset): Promise<Page<PeopleEvent>> {
+  let query = db.selectFrom('events').selectAll().where('organization_id', '=', organizationId).where('created_at', '>=', filter.since);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  const rows = await pageBy(query, keyset).execute();
+  return takePage(rows.map(toEvent), keyset.limit);
+}
+
+export async function findEvent(db: Kysely<Database>, organizationId: string, id: string): Promise<PeopleEvent | null> {
+  const row = await db.selectFrom('events').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return row ? toEvent(row) : null;
+}

@@ -1,0 +1,170 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildOpenApi } from '../../../server/src/api/openapi';
+import { type RouteSpec, defineRoute } from '../../../server/src/http/route';
+import { type TestServer, startTestServer } from '../../helpers/harness';
+import { call, expectProblem } from '../../helpers/http';
+import { REPO_ROOT } from '../../helpers/process';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+interface LintRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the local Redocly CLI; telemetry and update checks off, so the test stays offline. */
+function redoclyLint(file: string): Promise<LintRun> {
+  const bin = path.join(REPO_ROOT, 'node_modules/.bin/redocly');
+  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' };
+  return new Promise((resolve) => {
+    execFile(bin, ['lint', file, '--format=stylish'], { cwd: REPO_ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('the OpenAPI document and the interactive docs [sqlite]', () => {
+  let server: TestServer;
+  let document: Json;
+  let tmp: string;
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-openapi-'));
+    const res = await call(server.url, '/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    document = res.body;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('Redocly lints the served document with no errors', async () => {
+    const file = path.join(tmp, 'openapi.json');
+    fs.writeFileSync(file, JSON.stringify(document, null, 2));
+    const result = await redoclyLint(file);
+    const output = `${result.stdout}\n${result.stderr}`;
+    // On failure the whole report shows: each problem is a line "  error  <rule>  <message>".
+    expect({ code: result.code, output }).toEqual({ code: 0, output: expect.not.stringMatching(/\berrors?\b/) });
+  }, 90_000);
+
+  test('every route the server serves is documented with its method and operationId', () => {
+    expect(document.openapi).toMatch(/^3\.1\./);
+    expect(document.servers).toEqual([{ url: server.hub.services.config.publicUrl }]);
+    for (const route of server.hub.routes) {
+      const openApiPath = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      const operation = document.paths[openApiPath]?.[route.method.toLowerCase()];
+      expect({ route: `${route.method} ${route.url}`, operationId: operation?.operationId }).toEqual({ route: `${route.method} ${route.url}`, operationId: route.operationId });
+    }
+    const tagged = new Set(server.hub.routes.flatMap((route) => route.tags));
+    expect(new Set(document.tags.map((tag: Json) => tag.name))).toEqual(tagged);
+    for (const tag of document.tags) expect(tag.description).toEqual(expect.any(String));
+  });
+
+  test('auth, permissions, parameters, bodies and problems come from the route specs', () => {
+    const { paths } = document;
+    expect(paths['/healthz'].get.security).toEqual([]);
+    expect(paths['/v1/users'].get.security).toEqual([{ apiKey: [] }, { bearerAuth: [] }, { oauth2: ['users:read'] }]);
+    expect(paths['/v1/users'].get['x-required-permission']).toBe('users:read');
+    expect(paths['/v1/users'].get.description).toContain('users:read');
+    expect(paths['/v1/users'].get.parameters).toEqual(
+      expect.arrayContaining([
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+        expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
+      ]),
+    );
+    // Unions of literals become enums, which Swagger UI offers as a drop-down.
+    expect(paths['/v1/apps'].get.parameters.find((p: Json) => p.name === 'status')).toEqual({
+      name: 'status',
+      in: 'query',
+      required: false,
+      schema: { default: 'active', type: 'string', enum: ['active', 'revoked', 'all'] },
+    });
+    expect(paths['/v1/users/{id}'].get.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 64 } }]);
+    expect(paths['/v1/users/{id}'].get.responses['404'].content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
+    expect(paths['/v1/users/{id}'].delete.responses['204']).toEqual({ description: expect.any(String) });
+    expect(paths['/v1/users'].post.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { type: 'object', required: ['email', 'accessRight'] } } } });
+    const token = paths['/oauth/token'].post;
+    expect(Object.keys(token.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(Object.keys(token.requestBody.content['application/x-www-form-urlencoded'].schema.properties)).toEqual(['grant_type', 'client_id', 'client_secret', 'scope']);
+    expect(document.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('/oauth/token');
+    expect(JSON.stringify(document)).not.toContain('"$id"');
+  });
+
+  test('the docs page loads Swagger UI from this server, not from a CDN', async () => {
+    const res = await call(server.url, '/v1/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js']) expect(res.text).toContain(`"/v1/docs/assets/${file}"`);
+    expect(res.text).toContain('"/v1/openapi.json"');
+    expect(res.text).toContain('persistAuthorization: true');
+    expect(res.text).not.toMatch(/(src|href)="https?:/);
+  });
+
+  test('the allow-listed assets answer with their content types and cache headers', async () => {
+    const dir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+    const expected: Record<string, string> = {
+      'swagger-ui.css': 'text/css; charset=utf-8',
+      'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+      'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+      'favicon-32x32.png': 'image/png',
+    };
+    for (const [file, contentType] of Object.entries(expected)) {
+      const res = await call(server.url, `/v1/docs/assets/${file}`);
+      expect({ file, status: res.status, type: res.headers['content-type'] }).toEqual({ file, status: 200, type: contentType });
+      expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+      // The byte count proves the PNG went out as bytes, not re-encoded as text.
+      expect(Number(res.headers['content-length'])).toBe(fs.statSync(path.join(dir, file)).size);
+    }
+  });
+
+  test('anything off the allow-list answers 404', async () => {
+    for (const file of ['..%2Fpackage.json', 'package.json', 'index.html', 'swagger-ui-bundle.js.map', '__proto__', 'constructor']) {
+      expectProblem(await call(server.url, `/v1/docs/assets/${file}`), 404);
+    }
+    expectProblem(await call(server.url, '/v1/docs/assets/../package.json'), 404);
+  });
+});
+
+describe('buildOpenApi', () => {
+  // Written as plain JSON Schema: the tests resolve a different @sinclair/typebox than the server.
+  const params = { type: 'object', properties: { id: { $id: 'ThingId', type: 'string', description: 'The thing.' } } } as unknown as NonNullable<RouteSpec['params']>;
+  const routes = [
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1/things/:id/parts/:partId',
+      operationId: 'deletePart',
+      summary: 'Delete a part',
+      tags: ['Things'],
+      auth: { kind: 'owner' },
+      params,
+      responses: { 204: { description: 'Gone.' } },
+      handler: () => ({ status: 204 }),
+    }),
+  ];
+  const doc: Json = buildOpenApi(routes, { publicUrl: 'https://hub.test', version: '9.9.9' });
+
+  test('declares every path parameter, even one the params schema leaves out', () => {
+    expect(doc.paths['/v1/things/{id}/parts/{partId}'].delete.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, description: 'The thing.', schema: { type: 'string' } },
+      { name: 'partId', in: 'path', required: true, schema: { type: 'string' } },
+    ]);
+  });
+
+  test('owner routes take user keys only and imply 400, 401 and 403 problems', () => {
+    const operation = doc.paths['/v1/things/{id}/parts/{partId}'].delete;
+    expect(operation.security).toEqual([{ apiKey: [] }, { bearerAuth: [] }]);
+    expect(operation['x-required-access-right']).toBe('owner');
+    expect(Object.keys(operation.responses).sort()).toEqual(['204', '400', '401', '403']);
+    expect(doc.info).toMatchObject({ title: 'PeopleHub API', version: '9.9.9', license: { name: 'MIT', identifier: 'MIT' } });
+    expect(doc.tags).toEqual([{ name: 'Things', description: expect.any(String) }]);
+  });
+});
