@@ -37,6 +37,7 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     PORT: '0',
     LOG_LEVEL: 'silent',
     PEOPLEHUB_DEMO: 'false',
+    PEOPLEHUB_RATE_LIMIT: '0',
     ...(schema ? { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
   });

@@ -20,6 +20,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The body is an RFC 9457 problem (a replayed error answer). */
+  problem?: boolean;
   /** A body that is not JSON (metrics, JWKS is JSON so it does not need this). */
   text?: { contentType: string; payload: string };
 }

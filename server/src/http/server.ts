@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services';
 import { authenticate, authorize, type Principal } from './auth';
 import { decodeBody, readBody } from './body';
+import { idempotencyKeyOf, runIdempotent } from './idempotency';
 import { HttpProblem, problems } from './problem';
+import { RateLimiter } from './rate-limit';
 import type { Reply } from './route';
 import type { Router } from './router';
 
@@ -31,6 +33,7 @@ export interface RequestTracker {
 
 export function createRequestHandler(router: Router, services: Services, tracker: RequestTracker) {
   const { logger, metrics } = services;
+  const limiter = new RateLimiter(services.config.rateLimitPerSecond, services.config.rateLimitBurst, services.clock);
 
   function send(res: ServerResponse, req: IncomingMessage, reply: Reply, contentType = 'application/json; charset=utf-8'): void {
     const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...reply.headers };
@@ -41,7 +44,7 @@ export function createRequestHandler(router: Router, services: Services, tracker
       headers['content-type'] = reply.text.contentType;
     } else if (reply.body !== undefined) {
       payload = JSON.stringify(reply.body);
-      headers['content-type'] = contentType;
+      headers['content-type'] = reply.problem ? 'application/problem+json; charset=utf-8' : contentType;
     }
     if (payload !== '') headers['content-length'] = String(Buffer.byteLength(payload));
     res.writeHead(reply.status, headers);
@@ -70,16 +73,18 @@ export function createRequestHandler(router: Router, services: Services, tracker
     let principal: Principal | null = null;
     if (spec.auth.kind !== 'none') {
       principal = await authenticate(req, services);
+      limitRate(res, principal);
       authorize(principal, spec.auth);
     }
     const params = route.params(rawParams);
     const query = route.query(parseQuery(url.searchParams));
     let body: unknown;
+    let raw: Buffer = Buffer.alloc(0);
     if (route.body) {
-      const raw = await readBody(req, services.config.bodyLimitBytes);
+      raw = await readBody(req, services.config.bodyLimitBytes);
       body = route.body(decodeBody(req, raw, spec.bodyKind ?? 'json') ?? {});
     }
-    const reply = await spec.handler({
+    const run = async (): Promise<Reply> => spec.handler({
       params,
       query,
       body,
@@ -91,7 +96,25 @@ export function createRequestHandler(router: Router, services: Services, tracker
         return principal;
       },
     });
+    const idempotencyKey = method === 'POST' && principal !== null ? idempotencyKeyOf(req) : null;
+    const reply =
+      idempotencyKey !== null && principal !== null
+        ? await runIdempotent(services, principal, idempotencyKey, `${method} ${url.pathname}${url.search}\n${raw.toString('utf8')}`, run)
+        : await run();
     send(res, req, reply);
+  }
+
+  function limitRate(res: ServerResponse, principal: Principal): void {
+    if (!limiter.enabled) return;
+    const decision = limiter.take(principal.kind === 'app' ? principal.app.id : principal.user.id);
+    res.setHeader('ratelimit-limit', String(decision.limit));
+    res.setHeader('ratelimit-remaining', String(decision.remaining));
+    res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+    if (!decision.allowed) {
+      throw new HttpProblem(429, 'rate-limited', 'Too Many Requests', `This app is over its rate limit; retry in ${decision.retryAfterSeconds} s.`, {}, {
+        'retry-after': String(decision.retryAfterSeconds),
+      });
+    }
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {

@@ -2,7 +2,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { AttributeValue } from '../core/attributes';
 import type { EmployeeStatus } from '../core/employee-status';
-import { type Keyset, type Page, pageBy, takePage } from './query';
+import { type Keyset, type Page, containsLiteral, pageBy, takePage } from './query';
 import type { Database, EmployeesTable } from './schema';
 
 export type EmployeeSource = 'api' | 'hibob';
@@ -157,7 +157,7 @@ export async function managerChain(db: Kysely<Database>, organizationId: string,
 export async function employeesWhere(db: Kysely<Database>, organizationId: string, filter: { managerId?: string; attributeMentions?: string }): Promise<Employee[]> {
   let query = db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId);
   if (filter.managerId !== undefined) query = query.where('manager_id', '=', filter.managerId);
-  if (filter.attributeMentions !== undefined) query = query.where('attributes', 'like', `%${JSON.stringify(filter.attributeMentions).replace(/[%_\\]/g, '')}%`);
+  if (filter.attributeMentions !== undefined) query = query.where(containsLiteral('employees.attributes', JSON.stringify(filter.attributeMentions)));
   return (await query.orderBy('id').execute()).map(toEmployee);
 }
 

@@ -53,6 +53,11 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** True when the column's text contains `text` exactly (case-sensitive), e.g. an id inside a JSON array. */
+export function containsLiteral(column: string, text: string): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} like ${`%${escapeLike(text)}%`} escape '\\'`;
+}
+
 /** `q` search: true when any of the columns contains the text, ignoring case. */
 export function containsText(columns: string[], text: string): Expression<SqlBool> {
   const pattern = `%${escapeLike(text.toLowerCase())}%`;

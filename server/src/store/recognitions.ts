@@ -1,6 +1,6 @@
 // Recognitions (someone thanks colleagues, with points) and the programs they belong to.
 import type { Kysely } from 'kysely';
-import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
+import { type Keyset, type Page, containsLiteral, containsText, pageBy, takePage } from './query';
 import type { Database, ProgramsTable, RecognitionsTable } from './schema';
 
 export interface Program {
@@ -91,7 +91,7 @@ export async function listRecognitions(db: Kysely<Database>, organizationId: str
   let query = db.selectFrom('recognitions').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) query = query.where(containsText(['recognitions.note'], filter.q));
   if (filter.giverId !== undefined) query = query.where('giver_id', '=', filter.giverId);
-  if (filter.recipientId !== undefined) query = query.where('recipient_ids', 'like', `%${JSON.stringify(filter.recipientId).replace(/[%_\\]/g, '')}%`);
+  if (filter.recipientId !== undefined) query = query.where(containsLiteral('recognitions.recipient_ids', JSON.stringify(filter.recipientId)));
   if (filter.programId !== undefined) query = query.where('program_id', '=', filter.programId);
   if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
   return takePage((await pageBy(query, keyset).execute()).map(toRecognition), keyset.limit);

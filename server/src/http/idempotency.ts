@@ -1,0 +1,85 @@
+// Idempotency-Key on POST: the same key from the same credential within 24 hours gets the first answer.
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Services } from '../services';
+import { isUniqueViolation } from '../store/errors';
+import type { Principal } from './auth';
+import { HttpProblem, problems } from './problem';
+import type { Reply } from './route';
+
+const RETENTION_MS = 24 * 3600 * 1000;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function idempotencyKeyOf(req: IncomingMessage): string | null {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return null;
+  if (typeof key !== 'string' || !KEY.test(key)) {
+    throw problems.badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.');
+  }
+  return key;
+}
+
+function credentialOf(principal: Principal): string {
+  return principal.kind === 'app' ? principal.app.id : principal.user.id;
+}
+
+/**
+ * Runs the request once per key. A key still in flight answers 409; a key reused with another
+ * request (method, path or body) answers 422. Answers below 500 are kept and replayed with
+ * `Idempotent-Replayed: true`; a 500 frees the key so the request can be retried.
+ */
+export async function runIdempotent(services: Services, principal: Principal, key: string, request: string, run: () => Promise<Reply>): Promise<Reply> {
+  const db = services.store.db;
+  const now = services.clock.now();
+  const id = { organization_id: principal.organizationId, credential_id: credentialOf(principal), key };
+  const requestHash = createHash('sha256').update(request).digest('hex');
+  const existing = await db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('organization_id', '=', id.organization_id)
+    .where('credential_id', '=', id.credential_id)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (existing && now.getTime() - Date.parse(existing.created_at) < RETENTION_MS) {
+    if (existing.request_hash !== requestHash) {
+      throw problems.unprocessable('This Idempotency-Key was already used with a different request; use a new key.');
+    }
+    if (existing.status === null || existing.response === null) throw problems.conflict('A request with this Idempotency-Key is still in progress.');
+    const stored = JSON.parse(existing.response) as { body: unknown; problem: boolean };
+    return { status: Number(existing.status), body: stored.body, problem: stored.problem, headers: { 'idempotent-replayed': 'true' } };
+  }
+  const remove = () =>
+    db.deleteFrom('idempotency_keys').where('organization_id', '=', id.organization_id).where('credential_id', '=', id.credential_id).where('key', '=', key).execute();
+  if (existing) await remove();
+  try {
+    await db.insertInto('idempotency_keys').values({ ...id, request_hash: requestHash, status: null, response: null, created_at: now.toISOString() }).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw problems.conflict('A request with this Idempotency-Key is still in progress.');
+    throw error;
+  }
+  let result: Reply;
+  try {
+    result = await run();
+  } catch (error) {
+    if (error instanceof HttpProblem && error.status < 500) {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ status: error.status, response: JSON.stringify({ body: error.toJSON(), problem: true }) })
+        .where('organization_id', '=', id.organization_id)
+        .where('credential_id', '=', id.credential_id)
+        .where('key', '=', key)
+        .execute();
+    } else {
+      await remove();
+    }
+    throw error;
+  }
+  await db
+    .updateTable('idempotency_keys')
+    .set({ status: result.status, response: JSON.stringify({ body: result.body ?? null, problem: false }) })
+    .where('organization_id', '=', id.organization_id)
+    .where('credential_id', '=', id.credential_id)
+    .where('key', '=', key)
+    .execute();
+  return result;
+}
