@@ -18,6 +18,7 @@ import { recognitionRoutes } from './api/recognitions';
 import { roleRoutes } from './api/roles';
 import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } from './bootstrap';
 import { type Clock, systemClock } from './clock';
+import { seedDemoData } from './demo';
 import type { Config } from './config';
 import { Metrics } from './http/metrics';
 import type { RouteSpec } from './http/route';
@@ -90,7 +91,8 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   let demo: NewOrganization | null = null;
   if (config.demo && (await countOrganizations(store.db)) === 0) {
     demo = await createOrganizationWithOwner(store, clock, DEMO_ORGANIZATION);
-    logger.info({ organizationId: demo.organizationId }, 'created the demo organization');
+    const sample = await seedDemoData(store, clock, demo.organizationId);
+    logger.info({ organizationId: demo.organizationId, ...sample }, 'created the demo organization');
   }
 
   const routes = allRoutes();

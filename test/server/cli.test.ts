@@ -33,6 +33,17 @@ describe('the peoplehub command', () => {
       expect(users.status).toBe(200);
       expect(users.body.data.map((u: { email: string }) => u.email).sort()).toEqual(['adam.admin@acme.example', 'mia.member@acme.example', 'olivia.owner@acme.example']);
       expect((await call(url, '/v1/organization', { key })).body.data.name).toBe('Acme Demo');
+      // Sample people data: about 50 employees over several departments, org structure, recognitions,
+      // and enough engagement answers that the overview shows numbers.
+      const employees = await call(url, '/v1/employees?limit=200', { key });
+      expect(employees.body.data).toHaveLength(50);
+      expect(new Set(employees.body.data.map((e: { department: string }) => e.department)).size).toBeGreaterThanOrEqual(5);
+      for (const path of ['/v1/groups', '/v1/roles', '/v1/recognitions', '/v1/programs', '/v1/attributes']) {
+        expect((await call(url, path, { key })).body.data.length).toBeGreaterThan(0);
+      }
+      const overview = await call(url, '/v1/engagement/overview', { key });
+      expect(overview.body.data).toMatchObject({ hidden: false, score: expect.any(Number), nps: { score: expect.any(Number) } });
+      expect(overview.body.data.participation.responded).toBeGreaterThanOrEqual(5);
     } finally {
       await stop(first);
     }

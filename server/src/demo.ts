@@ -1,0 +1,157 @@
+// Sample data for the demo organization: departments, managers, attributes, groups, roles,
+// recognitions and six months of engagement answers, generated deterministically.
+import type { Kysely } from 'kysely';
+import { presentRecognition } from './api/recognitions';
+import { saveEmployeeChange } from './api/employees';
+import type { Clock } from './clock';
+import { SYSTEM_ACTOR } from './core/actor';
+import type { AttributeType } from './core/attributes';
+import { addDays } from './core/engagement';
+import { calendarDate, isSurveyable } from './core/employee-status';
+import { newId } from './core/ids';
+import { type Attribute, attributesByName, insertAttribute } from './store/attributes';
+import type { Store } from './store/database';
+import type { Employee } from './store/employees';
+import { insertAnswers } from './store/engagement';
+import { recordChange } from './store/events';
+import { type Group, insertGroup } from './store/groups';
+import { insertProgram, insertRecognition } from './store/recognitions';
+import { type Role, insertRole, presentRole, upsertAssignment } from './store/roles';
+import type { Database, EngagementAnswersTable } from './store/schema';
+
+/** mulberry32: a tiny seeded generator, so every demo looks the same. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kira', 'Liam', 'Maya', 'Noah', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tara', 'Umar', 'Vera', 'Wei', 'Xenia', 'Yusuf'];
+const LAST = ['Adler', 'Baptiste', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Schmidt', 'Tanaka'];
+const DEPARTMENTS: [string, string[]][] = [
+  ['Engineering', ['Engineer', 'Senior Engineer', 'Staff Engineer', 'Engineering Manager']],
+  ['Sales', ['Account Executive', 'Sales Development Rep', 'Sales Manager']],
+  ['Marketing', ['Marketing Specialist', 'Content Lead', 'Marketing Manager']],
+  ['Operations', ['Operations Analyst', 'Office Manager', 'Head of Operations']],
+  ['People', ['People Partner', 'Recruiter', 'Head of People']],
+  ['Finance', ['Accountant', 'Financial Analyst', 'Finance Manager']],
+];
+const ATTRIBUTES: { name: string; type: AttributeType; options?: string[] }[] = [
+  { name: 'Skills', type: 'multi_option', options: ['TypeScript', 'Go', 'SQL', 'Negotiation', 'Design', 'Excel', 'Public speaking'] },
+  { name: 'Level', type: 'option', options: ['L1', 'L2', 'L3', 'L4', 'L5'] },
+  { name: 'Remote', type: 'boolean' },
+  { name: 'Mentor', type: 'employee' },
+  { name: 'Office', type: 'text' },
+  { name: 'Certification date', type: 'date' },
+  { name: 'Shirt size', type: 'number' },
+];
+const DRIVERS = ['Growth', 'Autonomy', 'Recognition', 'Workload'];
+
+export async function seedDemoData(store: Store, clock: Clock, organizationId: string): Promise<{ employees: number; answers: number }> {
+  const rand = random(20261122);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+  const now = clock.now();
+  const at = now.toISOString();
+  const today = calendarDate(now);
+  return store.db.transaction().execute(async (trx: Kysely<Database>) => {
+    for (const a of ATTRIBUTES) {
+      await insertAttribute(trx, { id: newId('att', now), organizationId, name: a.name, type: a.type, options: a.options ?? [], createdAt: at, updatedAt: at } satisfies Attribute);
+    }
+    const definitions = await attributesByName(trx, organizationId);
+
+    const employees: Employee[] = [];
+    const heads = new Map<string, Employee>();
+    for (let i = 0; i < 50; i += 1) {
+      const [department, titles] = DEPARTMENTS[i % DEPARTMENTS.length];
+      const first = FIRST[i % FIRST.length];
+      const last = LAST[(i * 7) % LAST.length];
+      const head = heads.get(department);
+      const startOffset = i === 48 ? 30 : -(60 + Math.floor(rand() * 1500));
+      const e: Employee = {
+        id: newId('emp', now),
+        organizationId,
+        externalId: null,
+        email: `${first}.${last}${i}@acme.example`.toLowerCase(),
+        firstName: first,
+        lastName: last,
+        displayName: `${first} ${last}`,
+        title: head ? pick(titles.slice(0, -1)) : titles[titles.length - 1],
+        department,
+        managerId: head?.id ?? null,
+        phone: null,
+        startDate: addDays(today, startOffset),
+        separationDate: i === 49 ? addDays(today, 21) : null,
+        separationReason: i === 49 ? 'Relocation' : null,
+        attributes: {
+          Skills: [...new Set([pick(ATTRIBUTES[0].options ?? []), pick(ATTRIBUTES[0].options ?? [])])],
+          Level: pick(ATTRIBUTES[1].options ?? []),
+          Remote: rand() < 0.4,
+          Office: pick(['Berlin', 'Lisbon', 'Toronto']),
+        },
+        source: 'api',
+        createdAt: at,
+        updatedAt: at,
+      };
+      if (head && rand() < 0.5) e.attributes.Mentor = head.id;
+      await saveEmployeeChange(trx, SYSTEM_ACTOR, null, e, definitions, now);
+      if (!head) heads.set(department, e);
+      employees.push(e);
+    }
+
+    const company: Group = { id: newId('grp', now), organizationId, name: 'Acme', purpose: 'Make work better', parentId: null, fields: {}, createdAt: at, updatedAt: at };
+    const groups = [company];
+    for (const [department] of DEPARTMENTS) {
+      groups.push({ ...company, id: newId('grp', now), name: department, purpose: `The ${department} circle`, parentId: company.id });
+    }
+    for (const g of groups) {
+      await insertGroup(trx, g);
+      const { organizationId: _org, ...object } = g;
+      await recordChange(trx, { organizationId, type: 'group.created', actor: SYSTEM_ACTOR, object, targetType: 'group', targetId: g.id, at: now });
+    }
+    for (const [index, [department, titles]] of DEPARTMENTS.entries()) {
+      const group = groups[index + 1];
+      const members = employees.filter((e) => e.department === department);
+      for (const title of titles) {
+        const role: Role = { id: newId('rol', now), organizationId, name: title, purpose: null, accountabilities: [`Own ${department.toLowerCase()} outcomes`, 'Share what you learn'], groupId: group.id, assignments: [], createdAt: at, updatedAt: at };
+        const holders = members.filter((m) => m.title === title);
+        role.assignments = holders.map((h) => ({ employeeId: h.id, employeeName: h.displayName, focus: null, percentage: 100 }));
+        await insertRole(trx, role);
+        for (const a of role.assignments) await upsertAssignment(trx, role, a, at);
+        await recordChange(trx, { organizationId, type: 'role.created', actor: SYSTEM_ACTOR, object: presentRole(role), targetType: 'role', targetId: role.id, at: now });
+      }
+    }
+
+    const programs = ['Peer Awards', 'Values Champions'].map((name) => ({ id: newId('prg', now), organizationId, name, description: null, createdAt: at }));
+    for (const p of programs) await insertProgram(trx, p);
+    const notes = ['Thanks for the late-night fix!', 'Great demo to the customer.', 'You made onboarding a breeze.', 'Brilliant quarter close.', 'Always there to help.'];
+    for (let i = 0; i < 20; i += 1) {
+      const giver = pick(employees);
+      const recipient = pick(employees.filter((e) => e.id !== giver.id));
+      const r = { id: newId('rec', now), organizationId, giverId: giver.id, recipientIds: [recipient.id], points: pick([10, 25, 50, 100]), note: pick(notes), programId: pick(programs).id, createdAt: at };
+      await insertRecognition(trx, r);
+      await recordChange(trx, { organizationId, type: 'recognition.completed', actor: SYSTEM_ACTOR, object: await presentRecognition(trx, r), targetType: 'recognition', targetId: r.id, at: now });
+    }
+
+    const answers: EngagementAnswersTable[] = [];
+    for (let month = 5; month >= 0; month -= 1) {
+      const day = addDays(today, -month * 30 - 3);
+      for (const e of employees) {
+        if (!isSurveyable(e, day) || rand() < 0.2) continue;
+        const base = e.department === 'Sales' ? 6 : 7.5;
+        const score = Math.max(0, Math.min(10, Math.round(base + (rand() - 0.4) * 5 + (5 - month) * 0.1)));
+        const answeredAt = `${day}T${String(8 + Math.floor(rand() * 9)).padStart(2, '0')}:00:00.000Z`;
+        if (answeredAt > at) continue;
+        answers.push({ id: newId('ans', now), organization_id: organizationId, employee_id: e.id, question: 'engagement', score, answered_at: answeredAt, created_at: at });
+        for (const driver of DRIVERS) {
+          answers.push({ id: newId('ans', now), organization_id: organizationId, employee_id: e.id, question: driver, score: Math.max(0, Math.min(10, score + Math.round((rand() - 0.5) * 4))), answered_at: answeredAt, created_at: at });
+        }
+      }
+    }
+    await insertAnswers(trx, answers);
+    return { employees: employees.length, answers: answers.length };
+  });
+}
