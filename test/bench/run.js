@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark in test/bench, one after another (not part of the CI tests).
 const { benchAuth } = require('./auth.bench');
+const { benchPeople } = require('./people.bench');
 
 async function main() {
   await benchAuth();
+  await benchPeople();
 }
 
 main().catch((error) => {

@@ -24,6 +24,7 @@ import {
   managerChain,
   updateEmployee,
 } from '../store/employees';
+import { deleteAnswersOf } from '../store/engagement';
 import { isUniqueViolation } from '../store/errors';
 import { recordChange } from '../store/events';
 import { removeEmployeeFromRoles } from '../store/roles';
@@ -222,6 +223,7 @@ export async function removeEmployee(db: Kysely<Database>, actor: Actor, employe
       if (current) await saveEmployeeChange(db, system, current, { ...current, attributes }, definitions, at);
     }
   }
+  await deleteAnswersOf(db, org, employee.id);
   await deleteEmployee(db, org, employee.id);
   await recordChange(db, { organizationId: org, type: 'employee.deleted', actor, object: presentEmployee(employee, today), targetType: 'employee', targetId: employee.id, at });
 }

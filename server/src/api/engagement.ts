@@ -1,12 +1,12 @@
 // /v1/engagement: survey answers in bulk, and the overview (score, eNPS, participation, trend, change).
 import { Type } from '@sinclair/typebox';
 import { calendarDate, isSurveyable } from '../core/employee-status';
-import { type Interval, type Period, changeBetween, periodsBetween, previousPeriod, summarizePeriod, addDays } from '../core/engagement';
+import { type Interval, type Period, addDays, changeBetween, periodsBetween, previousPeriod, summarizePeriod } from '../core/engagement';
 import { newId } from '../core/ids';
 import { type FieldError, problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
-import { countInvited, countPeriod, insertAnswers } from '../store/engagement';
+import { countByPeriod, countInvited, insertAnswers } from '../store/engagement';
 import { existingEmployeeIds, findEmployee } from '../store/employees';
 import { recordAudit } from '../store/audit';
 import { principalActor } from '../http/auth';
@@ -100,11 +100,12 @@ const submit = defineRoute({
   },
 });
 
-async function resultFor(services: Services, organizationId: string, question: string, period: Period, to: string, department: string | undefined) {
-  const counts = await countPeriod(services.store.db, { organizationId, question, start: period.start, end: period.end, department });
-  const lastDay = addDays(period.end, -1) < to ? addDays(period.end, -1) : to;
-  const invited = await countInvited(services.store.db, organizationId, period.start, lastDay, department);
-  return summarizePeriod(period, { ...counts, invited }, services.config.anonymityThreshold);
+/** Results for each period, oldest first. */
+async function resultsFor(services: Services, organizationId: string, question: string, periods: Period[], to: string, department: string | undefined) {
+  const counts = await countByPeriod(services.store.db, { organizationId, question, department }, periods);
+  const ranges = periods.map((period): [string, string] => [period.start, addDays(period.end, -1) < to ? addDays(period.end, -1) : to]);
+  const invited = await countInvited(services.store.db, organizationId, ranges, department);
+  return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, services.config.anonymityThreshold));
 }
 
 const overview = defineRoute({
@@ -132,11 +133,12 @@ const overview = defineRoute({
     const interval = query.interval as Interval;
     const department = query.segment?.slice('department:'.length);
     const periods = periodsBetween(interval, query.from, to);
-    const trend = [];
-    for (const period of periods) trend.push(await resultFor(services, org, query.question, period, to, department));
+    const before = previousPeriod(interval, periods[0]);
+    // The period before the first one is counted too, so the first trend point has a `change` base.
+    const results = await resultsFor(services, org, query.question, before === null ? periods : [before, ...periods], to, department);
+    const trend = before === null ? results : results.slice(1);
     const current = trend[trend.length - 1];
-    const before = previousPeriod(interval, periods[periods.length - 1]);
-    const previous = before === null ? null : trend.length > 1 ? trend[trend.length - 2] : await resultFor(services, org, query.question, before, to, department);
+    const previous = results.length > 1 ? results[results.length - 2] : null;
     return reply.ok({
       ...current,
       interval,
