@@ -86,7 +86,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const { store, masterKey } = await openReadyStore(config);
   const keyring = new Keyring(store.db, masterKey);
   await keyring.load(clock.now());
-  const services: Services = { config, clock, logger, store, masterKey, keyring, metrics: new Metrics(options.processMetrics ?? true) };
+  const services: Services = { config, clock, logger, store, masterKey, keyring, publicUrl: config.publicUrl ?? '', metrics: new Metrics(options.processMetrics ?? true) };
 
   let demo: NewOrganization | null = null;
   if (config.demo && (await countOrganizations(store.db)) === 0) {
@@ -105,6 +105,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  services.publicUrl = config.publicUrl ?? url;
   logger.info({ url, store: store.dialect }, 'listening');
 
   let closing: Promise<void> | null = null;

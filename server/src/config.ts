@@ -13,7 +13,8 @@ export interface Config {
   host: string;
   dataDir: string;
   store: StoreLocation;
-  publicUrl: string;
+  /** Base for links in payloads and docs; null means "the address the server is bound to". */
+  publicUrl: string | null;
   /** 32-byte key that encrypts secrets at rest; null means "use or create DATA_DIR/master.key". */
   masterKey: Buffer | null;
   smtpUrl: string | null;
@@ -102,9 +103,9 @@ function store(env: Env, dataDir: string): StoreLocation {
   throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
 }
 
-function publicUrl(env: Env, host: string, port: number): string {
+function publicUrl(env: Env): string | null {
   const raw = read(env, 'PUBLIC_URL');
-  if (raw === undefined) return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (raw === undefined) return null;
   let url: URL;
   try {
     url = new URL(raw);
@@ -154,7 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     dataDir,
     store: store(env, dataDir),
-    publicUrl: publicUrl(env, host, port),
+    publicUrl: publicUrl(env),
     masterKey: masterKey(env),
     smtpUrl,
     logLevel,

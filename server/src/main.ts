@@ -5,8 +5,8 @@ import { createOrganizationWithOwner } from './bootstrap';
 import { systemClock } from './clock';
 import { type Config, ConfigError, loadConfig } from './config';
 import { MasterKeyError } from './master-key';
+import { SERVER_VERSION } from './version';
 
-const VERSION = '0.1.0';
 
 /** Prints one clear line and exits, for the failures a user can fix (configuration, master key). */
 function fail(message: string): never {
@@ -111,7 +111,7 @@ async function init(options: { org: string; ownerEmail: string; ownerName?: stri
 export function buildCli(): Command {
   const program = new Command('peoplehub')
     .description('PeopleHub: a self-hosted people platform with a REST API, signed webhooks and HiBob sync.')
-    .version(VERSION)
+    .version(SERVER_VERSION)
     .showHelpAfterError();
   program
     .command('serve', { isDefault: true })

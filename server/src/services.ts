@@ -8,6 +8,8 @@ import type { Keyring } from './store/signing-keys';
 
 export interface Services {
   config: Config;
+  /** PUBLIC_URL, or the bound address when it is not set. */
+  publicUrl: string;
   clock: Clock;
   logger: Logger;
   store: Store;

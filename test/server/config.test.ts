@@ -9,7 +9,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       dataDir: path.resolve('data'),
       store: { kind: 'sqlite', file: path.resolve('data', 'peoplehub.db') },
-      publicUrl: 'http://127.0.0.1:8080',
+      publicUrl: null,
       masterKey: null,
       demo: true,
       logLevel: 'info',

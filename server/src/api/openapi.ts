@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, derived from the route specs, and the offline Swagger UI that renders it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVER_VERSION } from '../version';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { SCOPES } from '../core/permissions';
 import { problems } from '../http/problem';
@@ -226,11 +227,6 @@ export function buildOpenApi(routes: RouteSpec[], options: OpenApiOptions): Json
 }
 
 /** The server package's version, read once from its package.json (two levels up from src/api and dist/api). */
-let serverVersion: string | null = null;
-function readServerVersion(): string {
-  serverVersion ??= (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  return serverVersion;
-}
 
 /** The only files of swagger-ui-dist we serve, with their media types. */
 const ASSETS: Record<string, string> = {
@@ -310,7 +306,7 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     auth: { kind: 'none' },
     responses: { 200: { description: 'The OpenAPI document describing every endpoint.', schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }) } },
     handler({ services }): Reply {
-      document ??= JSON.stringify(buildOpenApi(getRoutes(), { publicUrl: services.config.publicUrl, version: readServerVersion() }));
+      document ??= JSON.stringify(buildOpenApi(getRoutes(), { publicUrl: services.publicUrl, version: SERVER_VERSION }));
       return { status: 200, text: { contentType: 'application/json; charset=utf-8', payload: document }, headers: { 'cache-control': 'no-cache' } };
     },
   });
@@ -325,7 +321,7 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     responses: { 200: { description: 'An HTML page where you can authorize and try every endpoint.' } },
     handler: ({ services }): Reply => ({
       status: 200,
-      text: { contentType: 'text/html; charset=utf-8', payload: docsPage(services.config.publicUrl) },
+      text: { contentType: 'text/html; charset=utf-8', payload: docsPage(services.publicUrl) },
       headers: { 'cache-control': 'no-cache' },
     }),
   });

@@ -58,7 +58,7 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
 
   test('every route the server serves is documented with its method and operationId', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
-    expect(document.servers).toEqual([{ url: server.hub.services.config.publicUrl }]);
+    expect(document.servers).toEqual([{ url: server.url }]);
     for (const route of server.hub.routes) {
       const openApiPath = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       const operation = document.paths[openApiPath]?.[route.method.toLowerCase()];
