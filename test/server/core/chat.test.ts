@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chatPayload } from '../../../server/src/core/chat';
+import type { PeopleEvent } from '../../../server/src/core/events';
+
+const URL = 'https://hub.example.com';
+const GOLDEN = path.join(__dirname, 'golden', 'chat');
+const jane = { type: 'user' as const, id: 'usr_1', name: 'Jane Doe', email: 'jane@example.com' };
+const role = { id: 'rol_1', name: 'Engineer', purpose: null, accountabilities: ['Code review'], groupId: 'grp_1', groupName: 'Platform', assignments: [] };
+
+function event(type: PeopleEvent['type'], object: Record<string, unknown>, changes?: PeopleEvent['data']['changes'], actor: PeopleEvent['actor'] = jane): PeopleEvent {
+  return { id: 'evt_1', type, timestamp: '2026-11-22T10:00:00.000Z', organizationId: 'org_1', actor, data: changes ? { object, changes } : { object } };
+}
+
+const cases: Record<string, PeopleEvent[]> = {
+  'role-created': [event('role.created', role)],
+  'role-updated': [event('role.updated', { ...role, name: 'Senior Engineer' }, [{ field: 'name', label: 'Name', old: 'Engineer', new: 'Senior Engineer' }])],
+  'role-deleted': [event('role.deleted', role)],
+  'employee-updated-list-attribute': [
+    event(
+      'employee.updated',
+      { id: 'emp_1', displayName: 'John Roe' },
+      [
+        { field: 'title', label: 'Title', old: 'Engineer', new: 'Senior Engineer' },
+        { field: 'attributes.Skills', label: 'Skills', added: ['Go', 'Rust'], removed: ['Perl'] },
+        { field: 'phone', label: 'Phone', old: null, new: '+44 20 7946 0000' },
+      ],
+      { type: 'user', id: 'usr_2', name: null, email: 'ops@example.com' },
+    ),
+  ],
+  'system-cascade': [event('role.updated', { ...role, groupId: 'grp_0' }, [{ field: 'groupId', label: 'Group', old: 'grp_1', new: 'grp_0' }], null)],
+  recognition: [
+    event('recognition.completed', {
+      id: 'rec_1',
+      giver: { id: 'emp_2', name: 'Jane Doe' },
+      recipients: [{ id: 'emp_1', name: 'John Roe' }],
+      points: 50,
+      note: 'Thanks for the late-night fix!\nYou saved the launch.',
+      program: { id: 'prg_1', name: 'Peer Awards' },
+    }),
+  ],
+  batch: [event('role.created', role), event('role.deleted', role, undefined, null)],
+};
+
+describe('chat format (help article 001)', () => {
+  test.each(Object.keys(cases))('%s matches its golden file', (name) => {
+    const { text } = chatPayload(cases[name], URL);
+    const file = path.join(GOLDEN, `${name}.md`);
+    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${text}\n`);
+    expect(text).toBe(fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
+  });
+
+  test('the seed example reads exactly as the article shows it', () => {
+    const { text } = chatPayload(cases['role-updated'], URL);
+    expect(text).toBe('**[Role](https://hub.example.com/roles/rol_1)** was updated\n\n**Author:** Jane Doe (jane@example.com)\n\n**Name:** Engineer → Senior Engineer');
+  });
+});
