@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chatPayload } from '../../../server/src/core/chat';
-import type { PeopleEvent } from '../../../server/src/core/events';
+import { slackPayload } from '../../../server/src/core/slack';
+import { teamsPayload } from '../../../server/src/core/teams';
+import { EVENT_TYPE_NAMES, type PeopleEvent } from '../../../server/src/core/events';
 
 const URL = 'https://hub.example.com';
 const GOLDEN = path.join(__dirname, 'golden', 'chat');
@@ -48,6 +50,27 @@ describe('chat format (help article 001)', () => {
     const file = path.join(GOLDEN, `${name}.md`);
     if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${text}\n`);
     expect(text).toBe(fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
+  });
+
+  test.each(['role-updated', 'employee-updated-list-attribute', 'recognition', 'batch'])('%s as Slack and Teams payloads match their golden files', (name) => {
+    for (const [format, payload] of [['slack', slackPayload(cases[name], URL)], ['teams', teamsPayload(cases[name], URL)]] as const) {
+      const text = JSON.stringify(payload, null, 2);
+      const file = path.join(__dirname, 'golden', format, `${name}.json`);
+      if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${text}\n`);
+      expect(text).toBe(fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
+    }
+  });
+
+  test('Slack text is escaped; every format covers every event type', () => {
+    const tricky = event('group.created', { id: 'grp_1', name: 'R&D <core>', purpose: null });
+    expect(JSON.stringify(slackPayload([tricky], URL))).toContain('R&amp;D &lt;core&gt;');
+    for (const type of EVENT_TYPE_NAMES) {
+      const object = { id: 'x_1', name: 'N', giver: { name: 'G' }, recipients: [{ name: 'R' }], points: 1, program: null, reason: 'r', error: 'e' };
+      const ev = event(type, object, type.endsWith('.updated') ? [{ field: 'name', label: 'Name', old: 'a', new: 'b' }] : undefined);
+      expect(chatPayload([ev], URL).text.length).toBeGreaterThan(5);
+      expect(slackPayload([ev], URL).blocks.length).toBeGreaterThan(0);
+      expect(JSON.stringify(teamsPayload([ev], URL))).toContain('AdaptiveCard');
+    }
   });
 
   test('the seed example reads exactly as the article shows it', () => {

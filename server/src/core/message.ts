@@ -1,0 +1,117 @@
+// The neutral form of an event as a human message: a linked title, an author, labelled lines and
+// an optional quote. The chat, Slack and Teams formats all render this one structure.
+import type { Change, PeopleEvent } from './events';
+
+export interface MessageLine {
+  label: string;
+  /** Plain value text, or a list change. */
+  value: string | { added: string[]; removed: string[] };
+}
+
+export interface Message {
+  /** e.g. `Role`, linked to `url`, then `verb`: "Role was updated". Absent for recognitions. */
+  title: { entity: string; url: string; verb: string } | null;
+  /** For recognitions: who recognized whom, with emphasis marks left to the renderer. */
+  recognition: { giver: string; recipients: string[]; points: number; program: string | null } | null;
+  /** "First Last (email)", just the email when there is no name, the app's name; null for the system. */
+  author: string | null;
+  lines: MessageLine[];
+  quote: string | null;
+}
+
+interface EntityStyle {
+  label: string;
+  path: string;
+  /** Fields shown on create and delete, in order: [field, label]. */
+  keyFields: [string, string][];
+}
+
+const ENTITIES: Record<string, EntityStyle> = {
+  employee: { label: 'Employee', path: 'employees', keyFields: [['displayName', 'Name'], ['email', 'Email'], ['title', 'Title'], ['department', 'Department']] },
+  group: { label: 'Group', path: 'groups', keyFields: [['name', 'Name'], ['purpose', 'Purpose']] },
+  role: { label: 'Role', path: 'roles', keyFields: [['name', 'Name'], ['groupName', 'Group']] },
+  organization: { label: 'Organization', path: 'organization', keyFields: [['name', 'Name']] },
+  user: { label: 'User', path: 'users', keyFields: [['name', 'Name'], ['email', 'Email']] },
+};
+
+const NONE = '(none)';
+
+/** A value as a reader wants it: names for people, lists joined, empty shown as (none). */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined || value === '') return NONE;
+  if (Array.isArray(value)) return value.length === 0 ? NONE : value.map(formatValue).join(', ');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'object') {
+    const named = value as { employeeName?: unknown; name?: unknown; id?: unknown };
+    return String(named.employeeName ?? named.name ?? named.id ?? JSON.stringify(value));
+  }
+  return String(value);
+}
+
+function author(event: PeopleEvent): string | null {
+  const actor = event.actor;
+  if (actor === null) return null;
+  if (actor.type === 'user') return actor.name ? `${actor.name} (${actor.email})` : actor.email;
+  return actor.name;
+}
+
+function changeLine(change: Change): MessageLine {
+  if ('added' in change) return { label: change.label, value: { added: change.added.map(formatValue), removed: change.removed.map(formatValue) } };
+  return { label: change.label, value: `${formatValue(change.old)} → ${formatValue(change.new)}` };
+}
+
+const empty = (value: unknown) => value === null || value === undefined || value === '';
+
+export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
+  const [entity, action] = event.type.split('.');
+  const o = event.data.object;
+  const base: Message = { title: null, recognition: null, author: author(event), lines: [], quote: null };
+  if (event.type === 'recognition.completed') {
+    const program = o.program as { name: string } | null;
+    return {
+      ...base,
+      author: null,
+      recognition: {
+        giver: (o.giver as { name: string }).name,
+        recipients: (o.recipients as { name: string }[]).map((r) => r.name),
+        points: Number(o.points),
+        program: program ? program.name : null,
+      },
+      quote: typeof o.note === 'string' && o.note !== '' ? o.note : null,
+    };
+  }
+  if (event.type === 'webhook.disabled') {
+    return {
+      ...base,
+      title: { entity: 'Webhook', url: `${publicUrl}/webhooks/${String(o.id)}`, verb: 'was disabled' },
+      lines: [
+        { label: 'Name', value: formatValue(o.name) },
+        { label: 'Reason', value: formatValue(o.reason) },
+      ],
+    };
+  }
+  if (entity === 'sync') {
+    const completed = event.type === 'sync.completed';
+    return {
+      ...base,
+      title: { entity: 'HiBob sync', url: `${publicUrl}/integrations/hibob/runs/${String(o.id)}`, verb: completed ? 'completed' : 'failed' },
+      lines: completed
+        ? [
+            { label: 'Created', value: formatValue(o.created) },
+            { label: 'Updated', value: formatValue(o.updated) },
+            { label: 'Deleted', value: formatValue(o.deleted) },
+          ]
+        : [{ label: 'Error', value: formatValue(o.error) }],
+    };
+  }
+  const style = ENTITIES[entity];
+  const url = style.path === 'organization' ? `${publicUrl}/organization` : `${publicUrl}/${style.path}/${String(o.id)}`;
+  const lines =
+    action === 'updated'
+      ? (event.data.changes ?? []).map(changeLine)
+      : style.keyFields
+          .map(([field, label]) => ({ label, value: field === 'groupName' ? (o.groupName ?? o.groupId) : o[field] }))
+          .filter((line) => !empty(line.value))
+          .map((line) => ({ label: line.label, value: formatValue(line.value) }));
+  return { ...base, title: { entity: style.label, url, verb: `was ${action}` }, lines };
+}
