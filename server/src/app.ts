@@ -16,6 +16,7 @@ import { eventRoutes } from './api/events';
 import { groupRoutes } from './api/groups';
 import { recognitionRoutes } from './api/recognitions';
 import { roleRoutes } from './api/roles';
+import { webhookRoutes } from './api/webhooks';
 import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } from './bootstrap';
 import { type Clock, systemClock } from './clock';
 import { seedDemoData } from './demo';
@@ -45,6 +46,7 @@ export function allRoutes(): RouteSpec[] {
     ...recognitionRoutes,
     ...engagementRoutes,
     ...eventRoutes,
+    ...webhookRoutes,
     ...auditRoutes,
     ...openApiRoutes(allRoutes),
   ];

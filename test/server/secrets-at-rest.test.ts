@@ -45,6 +45,8 @@ eachStore('secrets at rest', (server) => {
     for (const headers of ways) {
       expect((await call(server().url, '/v1/users', { headers })).status).toBe(200);
     }
+    const webhook = (await call(server().url, '/v1/webhooks', { key: owner, body: { name: 'Sealed', url: 'https://hooks.example.com/x', events: ['employee.created'] } })).body.data;
+    const rotated = (await call(server().url, `/v1/webhooks/${webhook.id}/rotate-secret`, { key: owner, body: {} })).body.data;
     const privateJwk = await exportJWK(server().hub.services.keyring.current.privateKey);
     const masterKey = server().hub.services.masterKey;
     const secrets = {
@@ -56,6 +58,9 @@ eachStore('secrets at rest', (server) => {
       oauthJwt: oauth.body.access_token as string,
       jwtSignature: (session.token as string).split('.')[2],
       signingKeyPrivatePart: privateJwk.d as string,
+      webhookSecret: webhook.secret as string,
+      webhookSecretBody: (webhook.secret as string).slice(6),
+      rotatedWebhookSecret: rotated.secret as string,
       masterKeyHex: masterKey.toString('hex'),
       masterKeyBase64: masterKey.toString('base64'),
     };

@@ -270,9 +270,38 @@ const peopleData: Migration = {
   },
 };
 
+const webhooks: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('webhooks')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('name_lower', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('events', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('format', 'text', (c) => c.notNull())
+      .addColumn('signing', 'integer', (c) => c.notNull())
+      .addColumn('verify_ssl', 'integer', (c) => c.notNull())
+      .addColumn('max_events_per_request', 'integer', (c) => c.notNull())
+      .addColumn('error_recipient_emails', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text', (c) => c.notNull())
+      .addColumn('previous_secret', 'text')
+      .addColumn('previous_secret_expires_at', 'text')
+      .addColumn('disabled_reason', 'text')
+      .addColumn('last_triggered_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhooks_org_created').on('webhooks').columns(['organization_id', 'created_at', 'id']).execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
+  '0003_webhooks': webhooks,
 };
 
 const provider: MigrationProvider = {

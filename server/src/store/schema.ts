@@ -209,7 +209,36 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface WebhooksTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_lower: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  /** active | inactive | disabled */
+  status: string;
+  format: string;
+  /** 1 or 0 (portable booleans). */
+  signing: number;
+  verify_ssl: number;
+  max_events_per_request: number;
+  /** JSON array of addresses. */
+  error_recipient_emails: string;
+  /** Sealed with the master key. */
+  secret: string;
+  /** The secret before the last rotation, sealed; still signs until previous_secret_expires_at. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  disabled_reason: string | null;
+  last_triggered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  webhooks: WebhooksTable;
   events: EventsTable;
   attributes: AttributesTable;
   employees: EmployeesTable;

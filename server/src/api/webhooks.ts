@@ -1,0 +1,277 @@
+// /v1/webhooks: subscriptions (CRUD), their signing secret and its rotation. Delivery comes from the worker.
+import { Type } from '@sinclair/typebox';
+import { EVENT_TYPE_NAMES, type EventType } from '../core/events';
+import { newId } from '../core/ids';
+import { generateWebhookSecret } from '../core/signature';
+import { type Principal, principalActor } from '../http/auth';
+import { problems } from '../http/problem';
+import { defineRoute, reply } from '../http/route';
+import type { Services } from '../services';
+import { recordAudit } from '../store/audit';
+import {
+  WEBHOOK_SORTS,
+  type Webhook,
+  type WebhookFormat,
+  type WebhookStatus,
+  deleteWebhook,
+  findWebhook,
+  insertWebhook,
+  listWebhooks,
+  rotateWebhookSecret,
+  updateWebhook,
+  webhookSecrets,
+} from '../store/webhooks';
+import { IdParams, NullableTimestamp, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
+
+export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
+const EventTypeSchema = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
+const FormatSchema = Type.Union([Type.Literal('json'), Type.Literal('chat'), Type.Literal('slack'), Type.Literal('teams')]);
+const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 20, uniqueItems: true });
+
+const WebhookSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  url: Type.String(),
+  events: Type.Array(EventTypeSchema),
+  status: Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('disabled')]),
+  format: FormatSchema,
+  signing: Type.Boolean(),
+  verifySsl: Type.Boolean(),
+  maxEventsPerRequest: Type.Integer(),
+  errorRecipientEmails: Type.Array(Type.String()),
+  disabledReason: Type.Union([Type.String(), Type.Null()]),
+  lastTriggeredAt: NullableTimestamp,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const settings = {
+  events: Type.Array(EventTypeSchema, { minItems: 1, maxItems: EVENT_TYPE_NAMES.length, uniqueItems: true }),
+  format: FormatSchema,
+  signing: Type.Boolean(),
+  verifySsl: Type.Boolean(),
+  maxEventsPerRequest: Type.Integer({ minimum: 1, maximum: 100 }),
+  errorRecipientEmails: Emails,
+};
+
+const present = ({ organizationId: _org, ...w }: Webhook) => w;
+
+/** A destination URL people can use: http(s), no credentials in it, https unless development allows http. */
+export function checkWebhookUrl(services: Services, url: string, path = '/url'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw problems.validation([{ location: 'body', path, message: 'is not a URL' }]);
+  }
+  const allowed = services.config.allowHttpWebhooks ? ['https:', 'http:'] : ['https:'];
+  if (!allowed.includes(parsed.protocol)) {
+    throw problems.validation([{ location: 'body', path, message: services.config.allowHttpWebhooks ? 'must be an http:// or https:// URL' : 'must be an https:// URL' }]);
+  }
+  if (parsed.username !== '' || parsed.password !== '') throw problems.validation([{ location: 'body', path, message: 'must not carry a user name or password' }]);
+  return parsed.toString();
+}
+
+async function loadWebhook(services: Services, principal: Principal, id: string): Promise<Webhook> {
+  const webhook = await findWebhook(services.store.db, principal.organizationId, id);
+  if (!webhook) throw problems.notFound(`There is no webhook ${id}.`);
+  return webhook;
+}
+
+const SORTS = Object.keys(WEBHOOK_SORTS) as (keyof typeof WEBHOOK_SORTS)[];
+
+const list = defineRoute({
+  method: 'GET',
+  url: '/v1/webhooks',
+  operationId: 'listWebhooks',
+  summary: 'List webhooks',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  query: listQuery(SORTS, { status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('disabled')])) }),
+  responses: listResponses(WebhookSchema),
+  async handler({ query, services, principal }) {
+    const columns = Object.fromEntries(SORTS.map((s) => [s, WEBHOOK_SORTS[s].column])) as Record<(typeof SORTS)[number], string>;
+    const page = paging(query, columns, 'webhooks.id', 'createdAt');
+    page.keyset.nullable = WEBHOOK_SORTS[page.field].nullable;
+    const result = await listWebhooks(services.store.db, principal().organizationId, { q: query.q, status: query.status as WebhookStatus | undefined }, page.keyset);
+    return reply.list(result.items.map(present), page.next(result, (w, field) => WEBHOOK_SORTS[field].value(w)));
+  },
+});
+
+const create = defineRoute({
+  method: 'POST',
+  url: '/v1/webhooks',
+  operationId: 'createWebhook',
+  summary: 'Create a webhook',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  body: Type.Object(
+    {
+      name: Text(200),
+      url: Type.String({ minLength: 1, maxLength: 2048 }),
+      events: settings.events,
+      status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
+      format: Type.Optional(settings.format),
+      signing: Type.Optional(settings.signing),
+      verifySsl: Type.Optional(settings.verifySsl),
+      maxEventsPerRequest: Type.Optional(settings.maxEventsPerRequest),
+      errorRecipientEmails: Type.Optional(settings.errorRecipientEmails),
+    },
+    { additionalProperties: false },
+  ),
+  responses: {
+    201: { description: 'The webhook, with its signing secret.', schema: dataOf(Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })])) },
+    400: { description: 'Invalid fields (URL scheme, events, limits, e-mails).', schema: Problem },
+  },
+  async handler({ body, services, principal }) {
+    const who = principal();
+    const now = services.clock.now();
+    const webhook: Webhook = {
+      id: newId('wh', now),
+      organizationId: who.organizationId,
+      name: body.name,
+      url: checkWebhookUrl(services, body.url),
+      events: body.events as EventType[],
+      status: (body.status ?? 'active') as WebhookStatus,
+      format: (body.format ?? 'json') as WebhookFormat,
+      signing: body.signing ?? true,
+      verifySsl: body.verifySsl ?? true,
+      maxEventsPerRequest: body.maxEventsPerRequest ?? 1,
+      errorRecipientEmails: body.errorRecipientEmails ?? [],
+      disabledReason: null,
+      lastTriggeredAt: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    const secret = generateWebhookSecret();
+    await services.store.db.transaction().execute(async (trx) => {
+      await insertWebhook(trx, services.masterKey, webhook, secret);
+      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.created', targetType: 'webhook', targetId: webhook.id, at: now });
+    });
+    return reply.created({ ...present(webhook), secret });
+  },
+});
+
+const get = defineRoute({
+  method: 'GET',
+  url: '/v1/webhooks/:id',
+  operationId: 'getWebhook',
+  summary: 'Get a webhook',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  responses: { 200: { description: 'The webhook.', schema: dataOf(WebhookSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, services, principal }) {
+    return reply.ok(present(await loadWebhook(services, principal(), params.id)));
+  },
+});
+
+const update = defineRoute({
+  method: 'PATCH',
+  url: '/v1/webhooks/:id',
+  operationId: 'updateWebhook',
+  summary: 'Update a webhook (set status active to re-enable a disabled one)',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  body: Type.Object(
+    {
+      name: Type.Optional(Text(200)),
+      url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+      events: Type.Optional(settings.events),
+      status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
+      format: Type.Optional(settings.format),
+      signing: Type.Optional(settings.signing),
+      verifySsl: Type.Optional(settings.verifySsl),
+      maxEventsPerRequest: Type.Optional(settings.maxEventsPerRequest),
+      errorRecipientEmails: Type.Optional(settings.errorRecipientEmails),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+  responses: { 200: { description: 'The webhook after the change.', schema: dataOf(WebhookSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, body, services, principal }) {
+    const who = principal();
+    const now = services.clock.now();
+    const webhook = await services.store.db.transaction().execute(async (trx) => {
+      const before = await findWebhook(trx, who.organizationId, params.id);
+      if (!before) throw problems.notFound(`There is no webhook ${params.id}.`);
+      const after: Webhook = {
+        ...before,
+        ...(body as Partial<Webhook>),
+        url: body.url === undefined ? before.url : checkWebhookUrl(services, body.url),
+        updatedAt: now.toISOString(),
+      };
+      if (body.status !== undefined) after.disabledReason = null;
+      await updateWebhook(trx, after);
+      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.updated', targetType: 'webhook', targetId: after.id, details: { changed: Object.keys(body) }, at: now });
+      return after;
+    });
+    return reply.ok(present(webhook));
+  },
+});
+
+const remove = defineRoute({
+  method: 'DELETE',
+  url: '/v1/webhooks/:id',
+  operationId: 'deleteWebhook',
+  summary: 'Delete a webhook',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, services, principal }) {
+    const who = principal();
+    const now = services.clock.now();
+    await services.store.db.transaction().execute(async (trx) => {
+      if (!(await findWebhook(trx, who.organizationId, params.id))) throw problems.notFound(`There is no webhook ${params.id}.`);
+      await deleteWebhook(trx, who.organizationId, params.id);
+      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.deleted', targetType: 'webhook', targetId: params.id, at: now });
+    });
+    return reply.noContent();
+  },
+});
+
+const SecretSchema = Type.Object({ secret: Type.String(), previousSecret: Type.Union([Type.String(), Type.Null()]), previousSecretExpiresAt: NullableTimestamp });
+
+const secret = defineRoute({
+  method: 'GET',
+  url: '/v1/webhooks/:id/secret',
+  operationId: 'getWebhookSecret',
+  summary: "Show a webhook's signing secret",
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  responses: { 200: { description: 'The secret, and the previous one while a rotation overlaps.', schema: dataOf(SecretSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, services, principal }) {
+    const webhook = await loadWebhook(services, principal(), params.id);
+    const secrets = await webhookSecrets(services.store.db, services.masterKey, webhook, services.clock.now());
+    return reply.ok({ secret: secrets.current, previousSecret: secrets.previous, previousSecretExpiresAt: secrets.previousExpiresAt });
+  },
+});
+
+const rotate = defineRoute({
+  method: 'POST',
+  url: '/v1/webhooks/:id/rotate-secret',
+  operationId: 'rotateWebhookSecret',
+  summary: 'Issue a new signing secret; the old one keeps signing for 24 hours',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  responses: { 200: { description: 'The new secret, and the old one with its end.', schema: dataOf(SecretSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, services, principal }) {
+    const who = principal();
+    const now = services.clock.now();
+    const fresh = generateWebhookSecret();
+    const secrets = await services.store.db.transaction().execute(async (trx) => {
+      const webhook = await findWebhook(trx, who.organizationId, params.id);
+      if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
+      await rotateWebhookSecret(trx, services.masterKey, webhook, fresh, new Date(now.getTime() + ROTATION_OVERLAP_MS), now);
+      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.secret_rotated', targetType: 'webhook', targetId: webhook.id, at: now });
+      return webhookSecrets(trx, services.masterKey, webhook, now);
+    });
+    return reply.ok({ secret: secrets.current, previousSecret: secrets.previous, previousSecretExpiresAt: secrets.previousExpiresAt });
+  },
+});
+
+export const webhookRoutes = [list, create, get, update, remove, secret, rotate];

@@ -1,0 +1,85 @@
+import { eachStore } from '../../helpers/harness';
+import { expectProblem } from '../../helpers/http';
+import { del, get, patch, post } from '../../helpers/people';
+
+eachStore('webhook subscriptions', (server) => {
+  const valid = { name: 'Teams channel', url: 'https://hooks.example.com/teams', events: ['role.updated', 'recognition.completed'] };
+
+  test('create with defaults, read, update, delete; the secret is returned on create and at /secret', async () => {
+    const created = await post(server(), '/v1/webhooks', valid);
+    expect(created.status).toBe(201);
+    const w = created.body.data;
+    expect(w).toMatchObject({ status: 'active', format: 'json', signing: true, verifySsl: true, maxEventsPerRequest: 1, errorRecipientEmails: [], lastTriggeredAt: null });
+    expect(w.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect((await get(server(), `/v1/webhooks/${w.id}`)).body.data.secret).toBeUndefined();
+    expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({ secret: w.secret, previousSecret: null, previousSecretExpiresAt: null });
+    const changed = await patch(server(), `/v1/webhooks/${w.id}`, { status: 'inactive', format: 'teams', verifySsl: false, maxEventsPerRequest: 10, errorRecipientEmails: ['ops@example.com'] });
+    expect(changed.body.data).toMatchObject({ status: 'inactive', format: 'teams', verifySsl: false, maxEventsPerRequest: 10, errorRecipientEmails: ['ops@example.com'] });
+    expect((await del(server(), `/v1/webhooks/${w.id}`)).status).toBe(204);
+    expectProblem(await get(server(), `/v1/webhooks/${w.id}`), 404);
+  });
+
+  test('rotation: the new secret signs, the old one stays listed for 24 hours', async () => {
+    const w = (await post(server(), '/v1/webhooks', valid)).body.data;
+    const rotated = await post(server(), `/v1/webhooks/${w.id}/rotate-secret`, {});
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.data).toEqual({ secret: expect.stringMatching(/^whsec_/), previousSecret: w.secret, previousSecretExpiresAt: '2026-11-23T10:00:00.000Z' });
+    expect(rotated.body.data.secret).not.toBe(w.secret);
+    server().clock.advance(24 * 3600 * 1000);
+    try {
+      expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({ secret: rotated.body.data.secret, previousSecret: null, previousSecretExpiresAt: null });
+    } finally {
+      server().clock.set('2026-11-22T10:00:00.000Z');
+    }
+  });
+
+  test('bad input answers 400 naming the field, and creates nothing', async () => {
+    const before = (await get(server(), '/v1/webhooks?limit=200')).body.data.length;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...valid, url: 'http://hooks.example.com/x' }, '/url'],
+      [{ ...valid, url: 'not a url' }, '/url'],
+      [{ ...valid, url: 'https://user:pw@hooks.example.com/x' }, '/url'],
+      [{ ...valid, url: 'ftp://hooks.example.com/x' }, '/url'],
+      [{ ...valid, events: ['employee.exploded'] }, '/events/0'],
+      [{ ...valid, events: [] }, '/events'],
+      [{ ...valid, maxEventsPerRequest: 0 }, '/maxEventsPerRequest'],
+      [{ ...valid, maxEventsPerRequest: 101 }, '/maxEventsPerRequest'],
+      [{ ...valid, errorRecipientEmails: ['not-an-email'] }, '/errorRecipientEmails/0'],
+      [{ ...valid, format: 'xml' }, '/format'],
+    ];
+    for (const [body, path] of cases) {
+      const problem = expectProblem(await post(server(), '/v1/webhooks', body), 400);
+      expect((problem.errors as { path: string }[]).map((e) => e.path)).toContain(path);
+    }
+    expect((await get(server(), '/v1/webhooks?limit=200')).body.data.length).toBe(before);
+  });
+
+  test('sortable by name, searchable over name and URL; other organizations see 404', async () => {
+    await post(server(), '/v1/webhooks', { ...valid, name: 'Zulu', url: 'https://zulu.example.com/hook' });
+    await post(server(), '/v1/webhooks', { ...valid, name: 'alpha', url: 'https://alpha.example.com/hook' });
+    const sorted = (await get(server(), '/v1/webhooks?sort=name&limit=200')).body.data.map((w: { name: string }) => w.name);
+    expect(sorted.indexOf('alpha')).toBeLessThan(sorted.indexOf('Zulu'));
+    const found = (await get(server(), '/v1/webhooks?q=zulu.example')).body.data;
+    expect(found.map((w: { name: string }) => w.name)).toEqual(['Zulu']);
+    const byLastTriggered = await get(server(), '/v1/webhooks?sort=-lastTriggeredAt');
+    expect(byLastTriggered.status).toBe(200);
+    expectProblem(await get(server(), `/v1/webhooks/${found[0].id}`, server().other.ownerKey), 404);
+    expectProblem(await get(server(), `/v1/webhooks/${found[0].id}/secret`, server().other.ownerKey), 404);
+  });
+
+  test('webhooks need the webhooks:manage permission', async () => {
+    const app = (await post(server(), '/v1/apps', { name: 'No hooks', permissions: ['employees:read'] })).body.data;
+    const problem = expectProblem(await get(server(), '/v1/webhooks', app.token), 403);
+    expect(problem.requiredScope).toBe('webhooks:manage');
+  });
+});
+
+eachStore(
+  'webhook URLs in development',
+  (server) => {
+    test('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS lets http:// through', async () => {
+      expect((await post(server(), '/v1/webhooks', { name: 'Local', url: 'http://127.0.0.1:9999/hook', events: ['employee.created'] })).status).toBe(201);
+    });
+  },
+  { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true' },
+);
