@@ -1,0 +1,52 @@
+// A real HTTP receiver on loopback for webhook tests: records every request and every connection.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Receiver {
+  url: string;
+  port: number;
+  requests: Received[];
+  connections: number;
+  /** What to answer; by default 200 "ok". */
+  respond: (req: Received, res: http.ServerResponse) => void;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
+  const receiver = {
+    requests: [] as Received[],
+    connections: 0,
+    respond: (_req: Received, res: http.ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+    },
+  } as Receiver;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      receiver.requests.push(received);
+      receiver.respond(received, res);
+    });
+  });
+  server.on('connection', () => {
+    receiver.connections += 1;
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  receiver.port = (server.address() as AddressInfo).port;
+  receiver.url = `http://${host}:${receiver.port}`;
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return receiver;
+}
