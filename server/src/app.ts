@@ -30,6 +30,7 @@ import type { Services } from './services';
 import { type Store, openStore } from './store/database';
 import { countOrganizations } from './store/organizations';
 import { Keyring } from './store/signing-keys';
+import { WebhookClient } from './worker/http-client';
 
 /** Every route the server serves, in the order the docs list them. */
 export function allRoutes(): RouteSpec[] {
@@ -88,7 +89,17 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const { store, masterKey } = await openReadyStore(config);
   const keyring = new Keyring(store.db, masterKey);
   await keyring.load(clock.now());
-  const services: Services = { config, clock, logger, store, masterKey, keyring, publicUrl: config.publicUrl ?? '', metrics: new Metrics(options.processMetrics ?? true) };
+  const services: Services = {
+    config,
+    clock,
+    logger,
+    store,
+    masterKey,
+    keyring,
+    publicUrl: config.publicUrl ?? '',
+    metrics: new Metrics(options.processMetrics ?? true),
+    webhookClient: new WebhookClient(config.webhookAllowCidrs),
+  };
 
   let demo: NewOrganization | null = null;
   if (config.demo && (await countOrganizations(store.db)) === 0) {
@@ -119,6 +130,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await services.webhookClient.close();
       await store.close();
       logger.info('stopped');
     })();

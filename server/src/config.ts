@@ -30,6 +30,8 @@ export interface Config {
   /** Token bucket per credential: sustained requests per second (0 turns limiting off) and burst. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
+  /** How long a webhook receiver has to answer. */
+  webhookTimeoutMs: number;
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -168,5 +170,6 @@ export function loadConfig(env: Env = process.env): Config {
     anonymityThreshold: integer(env, 'PEOPLEHUB_ANONYMITY_THRESHOLD', 5, 1, 1000),
     rateLimitPerSecond: integer(env, 'PEOPLEHUB_RATE_LIMIT', 100, 0, 1_000_000),
     rateLimitBurst: integer(env, 'PEOPLEHUB_RATE_LIMIT_BURST', 200, 1, 1_000_000),
+    webhookTimeoutMs: integer(env, 'PEOPLEHUB_WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Metrics } from './http/metrics';
 import type { Store } from './store/database';
 import type { Keyring } from './store/signing-keys';
+import type { WebhookClient } from './worker/http-client';
 
 export interface Services {
   config: Config;
@@ -16,4 +17,5 @@ export interface Services {
   masterKey: Buffer;
   keyring: Keyring;
   metrics: Metrics;
+  webhookClient: WebhookClient;
 }

@@ -1,6 +1,7 @@
 // /v1/webhooks: subscriptions (CRUD), their signing secret and its rotation. Delivery comes from the worker.
 import { Type } from '@sinclair/typebox';
-import { EVENT_TYPE_NAMES, type EventType } from '../core/events';
+import { EVENT_TYPE_NAMES, type EventType, type PeopleEvent } from '../core/events';
+import { deliveryHeaders, renderPayload } from '../core/payload';
 import { newId } from '../core/ids';
 import { generateWebhookSecret } from '../core/signature';
 import { type Principal, principalActor } from '../http/auth';
@@ -21,6 +22,8 @@ import {
   updateWebhook,
   webhookSecrets,
 } from '../store/webhooks';
+import { SERVER_VERSION } from '../version';
+import { eventExample } from './events';
 import { IdParams, NullableTimestamp, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -274,4 +277,77 @@ const rotate = defineRoute({
   },
 });
 
-export const webhookRoutes = [list, create, get, update, remove, secret, rotate];
+const AttemptSchema = Type.Object({
+  ok: Type.Boolean(),
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  responseHeaders: Type.Record(Type.String(), Type.String()),
+  responseBody: Type.String({ description: 'The first 20 KB of the answer.' }),
+  request: Type.Object({ url: Type.String(), headers: Type.Record(Type.String(), Type.String()), body: Type.String() }),
+});
+
+/** Sends sample events now and answers with the attempt; nothing is queued or retried. */
+async function sendSample(services: Services, target: { url: string; format: WebhookFormat; verifySsl: boolean; secrets: string[] }, type: EventType, organizationId: string) {
+  const now = services.clock.now();
+  const event = { ...(eventExample(type) as PeopleEvent), organizationId, timestamp: now.toISOString() };
+  const body = renderPayload(target.format, [event], services.publicUrl, now);
+  const headers = deliveryHeaders(newId('msg', now), body, now, target.secrets, SERVER_VERSION);
+  const result = await services.webhookClient.send({ url: target.url, headers, body, timeoutMs: services.config.webhookTimeoutMs, verifySsl: target.verifySsl });
+  return {
+    ok: result.ok,
+    statusCode: result.statusCode,
+    durationMs: result.durationMs,
+    error: result.error,
+    responseHeaders: result.headers,
+    responseBody: result.body,
+    request: { url: target.url, headers, body },
+  };
+}
+
+const test = defineRoute({
+  method: 'POST',
+  url: '/v1/webhooks/:id/test',
+  operationId: 'testWebhook',
+  summary: 'Send a sample event to a webhook now, and see what its endpoint answered',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  body: Type.Object({ eventType: Type.Optional(EventTypeSchema) }, { additionalProperties: false }),
+  responses: { 200: { description: 'The attempt: status code, duration, response excerpt.', schema: dataOf(AttemptSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, body, services, principal }) {
+    const who = principal();
+    const webhook = await loadWebhook(services, who, params.id);
+    const secrets = webhook.signing ? await webhookSecrets(services.store.db, services.masterKey, webhook, services.clock.now()) : null;
+    const type = (body.eventType ?? webhook.events[0]) as EventType;
+    const attempt = await sendSample(
+      services,
+      { url: webhook.url, format: webhook.format, verifySsl: webhook.verifySsl, secrets: secrets ? [secrets.current, ...(secrets.previous ? [secrets.previous] : [])] : [] },
+      type,
+      who.organizationId,
+    );
+    return reply.ok(attempt);
+  },
+});
+
+const testUrl = defineRoute({
+  method: 'POST',
+  url: '/v1/webhooks/test-url',
+  operationId: 'testWebhookUrl',
+  summary: 'Send a sample event to a URL before saving a webhook',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  body: Type.Object(
+    { url: Type.String({ minLength: 1, maxLength: 2048 }), format: Type.Optional(FormatSchema), eventType: Type.Optional(EventTypeSchema), verifySsl: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
+  responses: { 200: { description: 'The attempt (unsigned: there is no secret yet).', schema: dataOf(AttemptSchema) }, 400: { description: 'Invalid URL or fields.', schema: Problem } },
+  async handler({ body, services, principal }) {
+    const who = principal();
+    const url = checkWebhookUrl(services, body.url);
+    const attempt = await sendSample(services, { url, format: (body.format ?? 'json') as WebhookFormat, verifySsl: body.verifySsl ?? true, secrets: [] }, (body.eventType ?? 'role.updated') as EventType, who.organizationId);
+    return reply.ok(attempt);
+  },
+});
+
+export const webhookRoutes = [list, create, testUrl, get, update, remove, secret, rotate, test];
