@@ -17,6 +17,7 @@ import { groupRoutes } from './api/groups';
 import { recognitionRoutes } from './api/recognitions';
 import { roleRoutes } from './api/roles';
 import { webhookRoutes } from './api/webhooks';
+import { deliveryRoutes } from './api/deliveries';
 import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } from './bootstrap';
 import { type Clock, systemClock } from './clock';
 import { seedDemoData } from './demo';
@@ -30,6 +31,7 @@ import type { Services } from './services';
 import { type Store, openStore } from './store/database';
 import { countOrganizations } from './store/organizations';
 import { Keyring } from './store/signing-keys';
+import { Dispatcher } from './worker/dispatcher';
 import { WebhookClient } from './worker/http-client';
 
 /** Every route the server serves, in the order the docs list them. */
@@ -48,6 +50,7 @@ export function allRoutes(): RouteSpec[] {
     ...engagementRoutes,
     ...eventRoutes,
     ...webhookRoutes,
+    ...deliveryRoutes,
     ...auditRoutes,
     ...openApiRoutes(allRoutes),
   ];
@@ -99,7 +102,10 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
     publicUrl: config.publicUrl ?? '',
     metrics: new Metrics(options.processMetrics ?? true),
     webhookClient: new WebhookClient(config.webhookAllowCidrs),
+    dispatcher: null,
   };
+  const dispatcher = new Dispatcher(services, config.workerPollMs);
+  services.dispatcher = dispatcher;
 
   let demo: NewOrganization | null = null;
   if (config.demo && (await countOrganizations(store.db)) === 0) {
@@ -120,6 +126,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   services.publicUrl = config.publicUrl ?? url;
   logger.info({ url, store: store.dialect }, 'listening');
+  if (config.worker) dispatcher.start();
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -130,6 +137,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await dispatcher.stop();
       await services.webhookClient.close();
       await store.close();
       logger.info('stopped');

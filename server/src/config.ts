@@ -32,6 +32,10 @@ export interface Config {
   rateLimitBurst: number;
   /** How long a webhook receiver has to answer. */
   webhookTimeoutMs: number;
+  /** Run the delivery dispatcher in this process. */
+  worker: boolean;
+  /** How often an idle dispatcher looks for work (writes in this process wake it at once). */
+  workerPollMs: number;
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -171,5 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerSecond: integer(env, 'PEOPLEHUB_RATE_LIMIT', 100, 0, 1_000_000),
     rateLimitBurst: integer(env, 'PEOPLEHUB_RATE_LIMIT_BURST', 200, 1, 1_000_000),
     webhookTimeoutMs: integer(env, 'PEOPLEHUB_WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
+    worker: boolean(env, 'PEOPLEHUB_WORKER', true),
+    workerPollMs: integer(env, 'PEOPLEHUB_WORKER_POLL_MS', 100, 1, 60_000),
   };
 }

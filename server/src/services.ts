@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Metrics } from './http/metrics';
 import type { Store } from './store/database';
 import type { Keyring } from './store/signing-keys';
+import type { Dispatcher } from './worker/dispatcher';
 import type { WebhookClient } from './worker/http-client';
 
 export interface Services {
@@ -18,4 +19,6 @@ export interface Services {
   keyring: Keyring;
   metrics: Metrics;
   webhookClient: WebhookClient;
+  /** Set once the server is wired; null in tools that only use the store. */
+  dispatcher: Dispatcher | null;
 }

@@ -50,3 +50,14 @@ export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
     });
   return receiver;
 }
+
+/** Waits (on real I/O, bounded) until `check` holds; for deliveries that happen in the background. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

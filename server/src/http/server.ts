@@ -102,6 +102,8 @@ export function createRequestHandler(router: Router, services: Services, tracker
         ? await runIdempotent(services, principal, idempotencyKey, `${method} ${url.pathname}${url.search}\n${raw.toString('utf8')}`, run)
         : await run();
     send(res, req, reply);
+    // A write may have queued events: let the dispatcher look now rather than at its next poll.
+    if (method !== 'GET' && method !== 'HEAD' && reply.status < 400) services.dispatcher?.nudge();
   }
 
   function limitRate(res: ServerResponse, principal: Principal): void {

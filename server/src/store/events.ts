@@ -17,7 +17,7 @@ export interface EventRecord {
   at: Date;
 }
 
-function toEvent(row: EventsTable): PeopleEvent {
+export function toEvent(row: EventsTable): PeopleEvent {
   return {
     id: row.id,
     type: row.type as EventType,
@@ -38,6 +38,7 @@ export async function recordEvent(db: Kysely<Database>, record: EventRecord): Pr
     actor: actor === null ? null : JSON.stringify(actor),
     data: JSON.stringify(data),
     created_at: record.at.toISOString(),
+    fanned_out_at: null,
   };
   await db.insertInto('events').values(row).execute();
   return toEvent(row);

@@ -295,6 +295,48 @@ const webhooks: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('webhooks_org_created').on('webhooks').columns(['organization_id', 'created_at', 'id']).execute();
+
+    await db.schema.alterTable('events').addColumn('fanned_out_at', 'text').execute();
+    await db.schema.createIndex('events_waiting').on('events').columns(['created_at', 'id']).where(sql.ref('fanned_out_at'), 'is', null).execute();
+
+    await db.schema
+      .createTable('messages')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+      .addColumn('event_ids', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('lease_until', 'text')
+      .addColumn('batch_open_until', 'text')
+      .addColumn('last_status_code', 'integer')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('messages_due').on('messages').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('messages_webhook').on('messages').columns(['webhook_id', 'status', 'created_at']).execute();
+
+    await db.schema
+      .createTable('delivery_attempts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+      .addColumn('message_id', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('request_headers', 'text', (c) => c.notNull())
+      .addColumn('request_body', 'text', (c) => c.notNull())
+      .addColumn('status_code', 'integer')
+      .addColumn('response_headers', 'text', (c) => c.notNull())
+      .addColumn('response_body', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('duration_ms', 'integer', (c) => c.notNull())
+      .addColumn('trigger', 'text', (c) => c.notNull())
+      .addColumn('sent_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('delivery_attempts_webhook_sent').on('delivery_attempts').columns(['webhook_id', 'sent_at', 'id']).execute();
+    await db.schema.createIndex('delivery_attempts_message').on('delivery_attempts').columns(['message_id']).execute();
   },
 };
 

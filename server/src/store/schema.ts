@@ -94,6 +94,8 @@ export interface EventsTable {
   /** JSON: `{object, changes?}`. */
   data: string;
   created_at: string;
+  /** When the dispatcher turned this event into webhook messages; null while it waits. */
+  fanned_out_at: string | null;
 }
 
 export interface AttributesTable {
@@ -237,7 +239,46 @@ export interface WebhooksTable {
   updated_at: string;
 }
 
+export interface MessagesTable {
+  id: string;
+  organization_id: string;
+  webhook_id: string;
+  /** JSON array of event ids: one, or a batch. */
+  event_ids: string;
+  /** pending | succeeded | failed | cancelled */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** A worker holds the message until then; an expired lease means the worker died. */
+  lease_until: string | null;
+  /** Events may still join this batch until then. */
+  batch_open_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  organization_id: string;
+  webhook_id: string;
+  message_id: string;
+  url: string;
+  request_headers: string;
+  request_body: string;
+  status_code: number | null;
+  response_headers: string;
+  response_body: string;
+  error: string | null;
+  duration_ms: number;
+  trigger: string;
+  sent_at: string;
+}
+
 export interface Database {
+  messages: MessagesTable;
+  delivery_attempts: DeliveryAttemptsTable;
   webhooks: WebhooksTable;
   events: EventsTable;
   attributes: AttributesTable;

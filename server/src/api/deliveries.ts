@@ -1,0 +1,107 @@
+// Delivery history: attempts per webhook, one attempt in full, re-send, and recovery of failures.
+import { Type } from '@sinclair/typebox';
+import { problems } from '../http/problem';
+import { defineRoute, reply } from '../http/route';
+import { ATTEMPT_SORTS, failedMessageIdsSince, findAttempt, listAttempts, requeue } from '../store/messages';
+import { recordAudit } from '../store/audit';
+import { findWebhook } from '../store/webhooks';
+import { principalActor } from '../http/auth';
+import { IdParams, Problem, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
+
+const AttemptSchema = Type.Object({
+  id: Type.String(),
+  webhookId: Type.String(),
+  messageId: Type.String({ description: 'The webhook-id header: the same on every retry and re-send.' }),
+  url: Type.String(),
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  durationMs: Type.Integer(),
+  trigger: Type.String(),
+  sentAt: Timestamp,
+  request: Type.Object({ headers: Type.Record(Type.String(), Type.String()), body: Type.String() }),
+  response: Type.Object({ headers: Type.Record(Type.String(), Type.String()), body: Type.String({ description: 'Up to 20 KB.' }) }),
+});
+
+const list = defineRoute({
+  method: 'GET',
+  url: '/v1/webhooks/:id/deliveries',
+  operationId: 'listWebhookDeliveries',
+  summary: "A webhook's delivery history, newest first",
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  query: listQuery(['sentAt'] as const, { succeeded: Type.Optional(Type.Boolean()) }),
+  responses: { ...listResponses(AttemptSchema), 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, query, services, principal }) {
+    const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);
+    if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
+    const page = paging(query, { sentAt: ATTEMPT_SORTS.sentAt.column }, 'delivery_attempts.id', '-sentAt');
+    const result = await listAttempts(services.store.db, webhook.id, { q: query.q, succeeded: query.succeeded }, page.keyset);
+    return reply.list(result.items, page.next(result, (a) => a.sentAt));
+  },
+});
+
+const get = defineRoute({
+  method: 'GET',
+  url: '/v1/deliveries/:id',
+  operationId: 'getDelivery',
+  summary: 'One delivery attempt: request headers and payload, response status, headers and body',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  responses: { 200: { description: 'The attempt.', schema: dataOf(AttemptSchema) }, 404: { description: 'No such delivery.', schema: Problem } },
+  async handler({ params, services, principal }) {
+    const attempt = await findAttempt(services.store.db, principal().organizationId, params.id);
+    if (!attempt) throw problems.notFound(`There is no delivery ${params.id}.`);
+    return reply.ok(attempt);
+  },
+});
+
+const resend = defineRoute({
+  method: 'POST',
+  url: '/v1/deliveries/:id/resend',
+  operationId: 'resendDelivery',
+  summary: 'Send the message of a delivery again, with the same webhook-id',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  responses: { 202: { description: 'Queued; it goes out at once.', schema: dataOf(Type.Object({ messageId: Type.String() })) }, 404: { description: 'No such delivery.', schema: Problem } },
+  async handler({ params, services, principal }) {
+    const who = principal();
+    const now = services.clock.now();
+    const attempt = await findAttempt(services.store.db, who.organizationId, params.id);
+    if (!attempt) throw problems.notFound(`There is no delivery ${params.id}.`);
+    await services.store.db.transaction().execute(async (trx) => {
+      await requeue(trx, [attempt.messageId], now);
+      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'delivery.resent', targetType: 'delivery', targetId: attempt.id, at: now });
+    });
+    return { status: 202, body: { data: { messageId: attempt.messageId } } };
+  },
+});
+
+const recover = defineRoute({
+  method: 'POST',
+  url: '/v1/webhooks/:id/recover',
+  operationId: 'recoverWebhook',
+  summary: 'Re-queue every message that failed since a time',
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  body: Type.Object({ since: Timestamp }, { additionalProperties: false }),
+  responses: { 202: { description: 'How many messages were re-queued.', schema: dataOf(Type.Object({ requeued: Type.Integer() })) }, 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, body, services, principal }) {
+    const who = principal();
+    const now = services.clock.now();
+    const webhook = await findWebhook(services.store.db, who.organizationId, params.id);
+    if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
+    const ids = await services.store.db.transaction().execute(async (trx) => {
+      const failed = await failedMessageIdsSince(trx, webhook.id, new Date(body.since).toISOString());
+      await requeue(trx, failed, now);
+      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.recovered', targetType: 'webhook', targetId: webhook.id, details: { requeued: failed.length }, at: now });
+      return failed;
+    });
+    return { status: 202, body: { data: { requeued: ids.length } } };
+  },
+});
+
+export const deliveryRoutes = [list, get, resend, recover];

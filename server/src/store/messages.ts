@@ -1,0 +1,255 @@
+// Webhook messages (what to send to whom, with its retry state) and the history of attempts.
+import { type Kysely, sql } from 'kysely';
+import type { PeopleEvent } from '../core/events';
+import { newId } from '../core/ids';
+import type { Dialect } from './database';
+import { toEvent } from './events';
+import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
+import type { Database, DeliveryAttemptsTable, MessagesTable } from './schema';
+
+export type MessageStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Message {
+  id: string;
+  organizationId: string;
+  webhookId: string;
+  eventIds: string[];
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: string;
+}
+
+const toMessage = (row: MessagesTable): Message => ({
+  id: row.id,
+  organizationId: row.organization_id,
+  webhookId: row.webhook_id,
+  eventIds: JSON.parse(row.event_ids) as string[],
+  status: row.status as MessageStatus,
+  attempts: Number(row.attempts),
+  nextAttemptAt: row.next_attempt_at,
+});
+
+/** Time-ordered ids share one counter, so within a millisecond the suffix tells which came first. */
+function happenedAfter(event: { id: string; created_at: string }, hook: { id: string; created_at: string }): boolean {
+  if (event.created_at !== hook.created_at) return event.created_at > hook.created_at;
+  return event.id.slice(event.id.indexOf('_') + 1) > hook.id.slice(hook.id.indexOf('_') + 1);
+}
+
+/**
+ * Turns waiting events into messages for every active webhook subscribed to their type (and created
+ * before the event: a new webhook does not receive the past), and marks
+ * them done, in one transaction: a crash leaves either both or neither. On PostgreSQL the events are
+ * locked with SKIP LOCKED so several server processes share the work without doubling it.
+ */
+export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, lingerMs: number, limit = 500): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let query = trx.selectFrom('events').selectAll().where('fanned_out_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
+    if (dialect === 'postgres') query = query.forUpdate().skipLocked();
+    const events = await query.execute();
+    if (events.length === 0) return 0;
+    const at = now.toISOString();
+    const orgs = [...new Set(events.map((e) => e.organization_id))];
+    const hooks = await trx
+      .selectFrom('webhooks')
+      .select(['id', 'organization_id', 'events', 'max_events_per_request', 'created_at'])
+      .where('organization_id', 'in', orgs)
+      .where('status', '=', 'active')
+      .execute();
+    for (const event of events) {
+      for (const hook of hooks) {
+        if (hook.organization_id !== event.organization_id || !(JSON.parse(hook.events) as string[]).includes(event.type)) continue;
+        if (!happenedAfter(event, hook)) continue;
+        const max = Number(hook.max_events_per_request);
+        if (max > 1) {
+          const open = await trx
+            .selectFrom('messages')
+            .select(['id', 'event_ids'])
+            .where('webhook_id', '=', hook.id)
+            .where('status', '=', 'pending')
+            .where('attempts', '=', 0)
+            .where('batch_open_until', '>', at)
+            .orderBy('created_at', 'desc')
+            .executeTakeFirst();
+          const ids = open ? (JSON.parse(open.event_ids) as string[]) : [];
+          if (open && ids.length < max) {
+            await trx.updateTable('messages').set({ event_ids: JSON.stringify([...ids, event.id]), updated_at: at }).where('id', '=', open.id).execute();
+            continue;
+          }
+        }
+        const due = max > 1 ? new Date(now.getTime() + lingerMs).toISOString() : at;
+        await trx
+          .insertInto('messages')
+          .values({
+            id: newId('msg', now),
+            organization_id: event.organization_id,
+            webhook_id: hook.id,
+            event_ids: JSON.stringify([event.id]),
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: due,
+            lease_until: null,
+            batch_open_until: max > 1 ? due : null,
+            last_status_code: null,
+            last_error: null,
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+      }
+    }
+    await trx
+      .updateTable('events')
+      .set({ fanned_out_at: at })
+      .where(
+        'id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
+    return events.length;
+  });
+}
+
+/** Takes due messages under a lease, so no other worker sends them until it expires. */
+export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date, leaseMs: number, limit: number): Promise<Message[]> {
+  const at = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', at)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+      .orderBy('next_attempt_at')
+      .limit(limit);
+    if (dialect === 'postgres') query = query.forUpdate().skipLocked();
+    const rows = await query.execute();
+    if (rows.length === 0) return [];
+    await trx
+      .updateTable('messages')
+      .set({ lease_until: leaseUntil, batch_open_until: null })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    return rows.map(toMessage);
+  });
+}
+
+export async function eventsByIds(db: Kysely<Database>, ids: string[]): Promise<PeopleEvent[]> {
+  const rows = await db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, toEvent(r)]));
+  return ids.map((id) => byId.get(id)).filter((e): e is PeopleEvent => e !== undefined);
+}
+
+export interface AttemptRecord extends Omit<DeliveryAttemptsTable, 'id' | 'request_headers' | 'response_headers'> {
+  request_headers: Record<string, string>;
+  response_headers: Record<string, string>;
+}
+
+/** Records an attempt and moves the message on: done, retried later, or given up. */
+export async function finishAttempt(
+  db: Kysely<Database>,
+  attempt: AttemptRecord,
+  outcome: { status: MessageStatus; attempts: number; nextAttemptAt: string },
+): Promise<string> {
+  const id = newId('dlv', new Date(attempt.sent_at));
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('delivery_attempts')
+      .values({ ...attempt, id, request_headers: JSON.stringify(attempt.request_headers), response_headers: JSON.stringify(attempt.response_headers) })
+      .execute();
+    await trx
+      .updateTable('messages')
+      .set({
+        status: outcome.status,
+        attempts: outcome.attempts,
+        next_attempt_at: outcome.nextAttemptAt,
+        lease_until: null,
+        last_status_code: attempt.status_code,
+        last_error: attempt.error,
+        updated_at: attempt.sent_at,
+      })
+      .where('id', '=', attempt.message_id)
+      .execute();
+    await trx.updateTable('webhooks').set({ last_triggered_at: attempt.sent_at }).where('id', '=', attempt.webhook_id).execute();
+  });
+  return id;
+}
+
+export async function cancelMessage(db: Kysely<Database>, id: string, at: string): Promise<void> {
+  await db.updateTable('messages').set({ status: 'cancelled', lease_until: null, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** Puts messages back in the queue, to be sent now with a fresh retry schedule; same webhook-id. */
+export async function requeue(db: Kysely<Database>, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  const at = now.toISOString();
+  await db.updateTable('messages').set({ status: 'pending', attempts: 0, next_attempt_at: at, lease_until: null, updated_at: at }).where('id', 'in', ids).execute();
+}
+
+export async function failedMessageIdsSince(db: Kysely<Database>, webhookId: string, since: string): Promise<string[]> {
+  const rows = await db.selectFrom('messages').select('id').where('webhook_id', '=', webhookId).where('status', '=', 'failed').where('created_at', '>=', since).execute();
+  return rows.map((r) => r.id);
+}
+
+export interface DeliveryAttempt {
+  id: string;
+  webhookId: string;
+  messageId: string;
+  url: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  trigger: string;
+  sentAt: string;
+  request: { headers: Record<string, string>; body: string };
+  response: { headers: Record<string, string>; body: string };
+}
+
+function toAttempt(row: DeliveryAttemptsTable): DeliveryAttempt {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    messageId: row.message_id,
+    url: row.url,
+    statusCode: row.status_code === null ? null : Number(row.status_code),
+    error: row.error,
+    durationMs: Number(row.duration_ms),
+    trigger: row.trigger,
+    sentAt: row.sent_at,
+    request: { headers: JSON.parse(row.request_headers) as Record<string, string>, body: row.request_body },
+    response: { headers: JSON.parse(row.response_headers) as Record<string, string>, body: row.response_body },
+  };
+}
+
+export const ATTEMPT_SORTS = {
+  sentAt: { column: 'delivery_attempts.sent_at', nullable: false, value: (a: DeliveryAttempt) => a.sentAt },
+} as const;
+
+export async function listAttempts(db: Kysely<Database>, webhookId: string, filter: { q?: string; succeeded?: boolean }, keyset: Keyset): Promise<Page<DeliveryAttempt>> {
+  let query = db.selectFrom('delivery_attempts').selectAll().where('webhook_id', '=', webhookId);
+  if (filter.q) query = query.where(containsText(['delivery_attempts.url', 'delivery_attempts.request_body', 'delivery_attempts.response_body', 'delivery_attempts.message_id'], filter.q));
+  if (filter.succeeded !== undefined) {
+    query = filter.succeeded ? query.where('status_code', '>=', 200).where('status_code', '<', 300) : query.where((eb) => eb.or([eb('status_code', 'is', null), eb('status_code', '<', 200), eb('status_code', '>=', 300)]));
+  }
+  const rows = await pageBy(query, keyset).execute();
+  return takePage(rows.map(toAttempt), keyset.limit);
+}
+
+export async function findAttempt(db: Kysely<Database>, organizationId: string, id: string): Promise<DeliveryAttempt | null> {
+  const row = await db.selectFrom('delivery_attempts').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return row ? toAttempt(row) : null;
+}
+
+export async function queueDepth(db: Kysely<Database>): Promise<{ pending: number; oldest: string | null }> {
+  const row = await db
+    .selectFrom('messages')
+    .select([sql<string | number>`count(*)`.as('n'), sql<string | null>`min(next_attempt_at)`.as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return { pending: Number(row.n), oldest: row.oldest };
+}

@@ -1,0 +1,146 @@
+import { Webhook as Verifier } from 'standardwebhooks';
+import { EVENT_TYPE_NAMES } from '../../../server/src/core/events';
+import { eachStore } from '../../helpers/harness';
+import { expectProblem } from '../../helpers/http';
+import { createEmployee, del, get, patch, post } from '../../helpers/people';
+import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+});
+
+eachStore(
+  'webhook delivery',
+  (server) => {
+    beforeEach(() => {
+      receiver.requests.length = 0;
+      receiver.respond = (_req, res) => {
+        res.writeHead(204);
+        res.end();
+      };
+    });
+
+    const hook = async (body: Record<string, unknown>) => {
+      const res = await post(server(), '/v1/webhooks', { name: `Hook ${Math.random()}`, ...body });
+      expect(res.status).toBe(201);
+      return res.body.data as { id: string; secret: string };
+    };
+    const verify = (secret: string, r: { body: string; headers: Record<string, unknown> }) => {
+      jest.useFakeTimers({ now: server().clock.now() });
+      try {
+        return new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as { id: string; type: string; actor: unknown; data: { object: { id: string } } };
+      } finally {
+        jest.useRealTimers();
+      }
+    };
+
+    test('writes reach every matching subscription, signed (checked by standardwebhooks), and nothing else', async () => {
+      const all = await hook({ url: `${receiver.url}/all`, events: [...EVENT_TYPE_NAMES] });
+      const employeesOnly = await hook({ url: `${receiver.url}/employees`, events: ['employee.created', 'employee.updated'] });
+      const inactive = await hook({ url: `${receiver.url}/inactive`, events: [...EVENT_TYPE_NAMES], status: 'inactive' });
+      const e = await createEmployee(server(), { title: 'Analyst' });
+      await patch(server(), `/v1/employees/${e.id}`, { title: 'Senior Analyst' });
+      const group = (await post(server(), '/v1/groups', { name: 'Delivery group' })).body.data;
+      await del(server(), `/v1/groups/${group.id}`);
+      await eventually(() => receiver.requests.filter((r) => r.url === '/all').length >= 4 && receiver.requests.filter((r) => r.url === '/employees').length >= 2);
+      const by = (path: string) => receiver.requests.filter((r) => r.url === path);
+      const allTypes = by('/all').map((r) => verify(all.secret, r).type);
+      expect(allTypes).toEqual(['employee.created', 'employee.updated', 'group.created', 'group.deleted']);
+      expect(by('/employees').map((r) => verify(employeesOnly.secret, r).type)).toEqual(['employee.created', 'employee.updated']);
+      expect(by('/inactive')).toHaveLength(0);
+      const first = by('/all')[0];
+      expect(first.headers['webhook-id']).toMatch(/^msg_/);
+      expect(() => verify(all.secret, { ...first, body: first.body.replace('Analyst', 'Hacker') })).toThrow();
+      // The receiver can see a request a moment before the attempt is recorded.
+      const history = await eventually(async () => {
+        const res = await get(server(), `/v1/webhooks/${all.id}/deliveries`);
+        return res.body.data.length === 4 ? res : undefined;
+      });
+      expect(history.body.data[0]).toMatchObject({ statusCode: 204, error: null, trigger: 'scheduled', request: { headers: { 'webhook-id': expect.stringMatching(/^msg_/) } } });
+      expect((await get(server(), `/v1/webhooks/${inactive.id}/deliveries`)).body.data).toEqual([]);
+    });
+
+    test('a failure is kept with its status and answer, retried on schedule, re-sent with the same webhook-id, and recovered', async () => {
+      const h = await hook({ url: `${receiver.url}/flaky`, events: ['employee.created'] });
+      let answer = 500;
+      receiver.respond = (_req, res) => {
+        res.writeHead(answer, { 'x-why': 'maintenance' });
+        res.end(answer === 500 ? 'try later' : 'ok');
+      };
+      const flaky = () => receiver.requests.filter((r) => r.url === '/flaky');
+      await createEmployee(server());
+      await eventually(() => flaky().length === 1);
+      const [failed] = (await eventually(async () => {
+        const list = (await get(server(), `/v1/webhooks/${h.id}/deliveries`)).body.data;
+        return list.length === 1 ? list : undefined;
+      })) as { id: string; messageId: string; statusCode: number }[];
+      const detail = (await get(server(), `/v1/deliveries/${failed.id}`)).body.data;
+      expect(detail).toMatchObject({ statusCode: 500, response: { body: 'try later', headers: { 'x-why': 'maintenance' } } });
+      // The first retry is due 5 s later (±20 %): not before 4 s, surely by 6 s.
+      server().clock.advance(3_900);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(flaky()).toHaveLength(1);
+      server().clock.advance(2_200);
+      await eventually(() => flaky().length === 2);
+      expect(flaky()[1].headers['webhook-id']).toBe(flaky()[0].headers['webhook-id']);
+      answer = 200;
+      const resent = await post(server(), `/v1/deliveries/${failed.id}/resend`, {});
+      expect(resent.status).toBe(202);
+      await eventually(() => flaky().length === 3);
+      expect(flaky()[2].headers['webhook-id']).toBe(failed.messageId);
+      const latest = (await get(server(), `/v1/webhooks/${h.id}/deliveries?limit=1`)).body.data[0];
+      expect(latest).toMatchObject({ statusCode: 200, trigger: 'scheduled' });
+      server().clock.set('2026-11-22T10:00:00.000Z');
+    });
+
+    test('410 Gone disables the webhook at once and emits webhook.disabled', async () => {
+      const gone = await hook({ url: `${receiver.url}/gone`, events: ['employee.created'] });
+      const watcher = await hook({ url: `${receiver.url}/watcher`, events: ['webhook.disabled'] });
+      receiver.respond = (req, res) => {
+        res.writeHead(req.url === '/gone' ? 410 : 200);
+        res.end();
+      };
+      await createEmployee(server());
+      const notice = await eventually(() => receiver.requests.find((r) => r.url === '/watcher'));
+      const event = verify(watcher.secret, notice);
+      expect(event).toMatchObject({ type: 'webhook.disabled', actor: null, data: { object: { id: gone.id, reason: 'The endpoint answered 410 Gone.' } } });
+      expect((await get(server(), `/v1/webhooks/${gone.id}`)).body.data).toMatchObject({ status: 'disabled', disabledReason: 'The endpoint answered 410 Gone.' });
+      await createEmployee(server());
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(receiver.requests.filter((r) => r.url === '/gone')).toHaveLength(1);
+    });
+
+    test('maxEventsPerRequest batches events into one request; chat batches join with a rule', async () => {
+      const batched = await hook({ url: `${receiver.url}/batch`, events: ['employee.created'], maxEventsPerRequest: 3 });
+      const chat = await hook({ url: `${receiver.url}/chat`, events: ['employee.created'], maxEventsPerRequest: 3, format: 'chat' });
+      for (let i = 0; i < 3; i += 1) await createEmployee(server(), { firstName: `Batch${i}` });
+      // Let the dispatcher take all three events into the open batch before the linger ends.
+      const db = server().hub.services.store.db;
+      await eventually(async () => (await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute()).length === 0);
+      server().clock.advance(1000);
+      const request = await eventually(() => receiver.requests.find((r) => r.url === '/batch'));
+      const body = verify(batched.secret, request) as unknown as { type: string; data: { data: { object: { firstName: string } } }[] };
+      expect(body.type).toBe('batch');
+      expect((body.data as unknown as { data: { object: { firstName: string } } }[]).map((ev) => ev.data.object.firstName)).toEqual(['Batch0', 'Batch1', 'Batch2']);
+      const chatRequest = await eventually(() => receiver.requests.find((r) => r.url === '/chat'));
+      expect((JSON.parse(chatRequest.body).text as string).split('\n\n---\n\n')).toHaveLength(3);
+      void chat;
+      server().clock.set('2026-11-22T10:00:00.000Z');
+    });
+
+    test('recover re-queues failed messages since a time; bad input is refused', async () => {
+      expectProblem(await post(server(), '/v1/webhooks/wh_missing/recover', { since: '2026-11-01T00:00:00Z' }), 404);
+      const h = await hook({ url: `${receiver.url}/recover`, events: ['employee.created'] });
+      expectProblem(await post(server(), `/v1/webhooks/${h.id}/recover`, { since: 'yesterday' }), 400);
+      const res = await post(server(), `/v1/webhooks/${h.id}/recover`, { since: '2026-11-01T00:00:00Z' });
+      expect(res.status).toBe(202);
+      expect(res.body.data).toEqual({ requeued: 0 });
+      expectProblem(await post(server(), '/v1/deliveries/dlv_missing/resend', {}), 404);
+    });
+  },
+  { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5' },
+);
