@@ -126,7 +126,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   services.publicUrl = config.publicUrl ?? url;
   logger.info({ url, store: store.dialect }, 'listening');
-  if (config.worker) dispatcher.start();
+  if (config.worker) await dispatcher.start();
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {

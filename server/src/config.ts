@@ -36,6 +36,8 @@ export interface Config {
   worker: boolean;
   /** How often an idle dispatcher looks for work (writes in this process wake it at once). */
   workerPollMs: number;
+  /** How long a claimed message stays with its worker; longer than a send can take. */
+  workerLeaseMs: number;
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -142,6 +144,14 @@ function cidrs(env: Env): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
 
 /** Reads the configuration from an environment; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
+  const config = readConfig(env);
+  if (config.workerLeaseMs <= config.webhookTimeoutMs) {
+    throw new ConfigError('PEOPLEHUB_WORKER_LEASE_MS', `must be longer than PEOPLEHUB_WEBHOOK_TIMEOUT_MS (${config.webhookTimeoutMs} ms), or a slow send could be sent twice at once`);
+  }
+  return config;
+}
+
+function readConfig(env: Env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const host = read(env, 'HOST') ?? '127.0.0.1';
   if (ipaddr.isValid(host) === false && !/^[a-zA-Z0-9.-]+$/.test(host)) {
@@ -177,5 +187,6 @@ export function loadConfig(env: Env = process.env): Config {
     webhookTimeoutMs: integer(env, 'PEOPLEHUB_WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     worker: boolean(env, 'PEOPLEHUB_WORKER', true),
     workerPollMs: integer(env, 'PEOPLEHUB_WORKER_POLL_MS', 100, 1, 60_000),
+    workerLeaseMs: integer(env, 'PEOPLEHUB_WORKER_LEASE_MS', 60_000, 1_000, 3_600_000),
   };
 }

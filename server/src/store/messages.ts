@@ -180,6 +180,10 @@ export async function finishAttempt(
   return id;
 }
 
+export async function releaseLeases(db: Kysely<Database>): Promise<void> {
+  await db.updateTable('messages').set({ lease_until: null }).where('lease_until', 'is not', null).execute();
+}
+
 export async function cancelMessage(db: Kysely<Database>, id: string, at: string): Promise<void> {
   await db.updateTable('messages').set({ status: 'cancelled', lease_until: null, updated_at: at }).where('id', '=', id).execute();
 }

@@ -7,11 +7,10 @@ import { deliveryHeaders, renderPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
 import type { Services } from '../services';
 import { recordChange } from '../store/events';
-import { type Message, cancelMessage, claimDue, eventsByIds, fanOut, finishAttempt } from '../store/messages';
+import { type Message, cancelMessage, claimDue, eventsByIds, fanOut, finishAttempt, releaseLeases } from '../store/messages';
 import { findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
 
-const LEASE_MS = 60_000;
 const BATCH_LINGER_MS = 200;
 const CLAIM_LIMIT = 64;
 
@@ -27,8 +26,13 @@ export class Dispatcher {
     private readonly random: () => number = Math.random,
   ) {}
 
-  start(): void {
+  /**
+   * Starts the loop. On SQLite this is the only process, so leases left by a crash are released at
+   * once; on PostgreSQL other processes may hold live leases, which simply expire.
+   */
+  async start(): Promise<void> {
     if (this.running) return;
+    if (this.services.store.dialect === 'sqlite') await releaseLeases(this.services.store.db);
     this.running = true;
     this.loop = this.run();
   }
@@ -67,7 +71,7 @@ export class Dispatcher {
   async tick(): Promise<boolean> {
     const { store, clock } = this.services;
     const fanned = await fanOut(store.db, store.dialect, clock.now(), BATCH_LINGER_MS);
-    const due = await claimDue(store.db, store.dialect, clock.now(), LEASE_MS, CLAIM_LIMIT);
+    const due = await claimDue(store.db, store.dialect, clock.now(), this.services.config.workerLeaseMs, CLAIM_LIMIT);
     // One webhook's messages go out in order; different webhooks in parallel.
     const byWebhook = new Map<string, Message[]>();
     for (const message of due) byWebhook.set(message.webhookId, [...(byWebhook.get(message.webhookId) ?? []), message]);
