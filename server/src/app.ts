@@ -33,6 +33,7 @@ import { countOrganizations } from './store/organizations';
 import { Keyring } from './store/signing-keys';
 import { Dispatcher } from './worker/dispatcher';
 import { WebhookClient } from './worker/http-client';
+import { Mailer } from './worker/mailer';
 
 /** Every route the server serves, in the order the docs list them. */
 export function allRoutes(): RouteSpec[] {
@@ -102,6 +103,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
     publicUrl: config.publicUrl ?? '',
     metrics: new Metrics(options.processMetrics ?? true),
     webhookClient: new WebhookClient(config.webhookAllowCidrs),
+    mailer: new Mailer(config.smtpUrl, config.mailFrom),
     dispatcher: null,
   };
   const dispatcher = new Dispatcher(services, config.workerPollMs);
@@ -139,6 +141,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
       clearTimeout(timer);
       await dispatcher.stop();
       await services.webhookClient.close();
+      services.mailer.close();
       await store.close();
       logger.info('stopped');
     })();

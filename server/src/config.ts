@@ -38,6 +38,12 @@ export interface Config {
   workerPollMs: number;
   /** How long a claimed message stays with its worker; longer than a send can take. */
   workerLeaseMs: number;
+  /** A webhook failing without a success for this long is disabled. */
+  webhookDisableAfterDays: number;
+  /** Delivery history and delivered events are kept this long. */
+  historyRetentionDays: number;
+  /** Sender address of error mails. */
+  mailFrom: string;
 }
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
@@ -188,5 +194,8 @@ function readConfig(env: Env): Config {
     worker: boolean(env, 'PEOPLEHUB_WORKER', true),
     workerPollMs: integer(env, 'PEOPLEHUB_WORKER_POLL_MS', 100, 1, 60_000),
     workerLeaseMs: integer(env, 'PEOPLEHUB_WORKER_LEASE_MS', 60_000, 1_000, 3_600_000),
+    webhookDisableAfterDays: integer(env, 'PEOPLEHUB_WEBHOOK_DISABLE_AFTER_DAYS', 5, 1, 365),
+    historyRetentionDays: integer(env, 'PEOPLEHUB_HISTORY_RETENTION_DAYS', 30, 1, 3650),
+    mailFrom: read(env, 'PEOPLEHUB_MAIL_FROM') ?? 'PeopleHub <no-reply@peoplehub.invalid>',
   };
 }

@@ -7,6 +7,7 @@ import type { Store } from './store/database';
 import type { Keyring } from './store/signing-keys';
 import type { Dispatcher } from './worker/dispatcher';
 import type { WebhookClient } from './worker/http-client';
+import type { Mailer } from './worker/mailer';
 
 export interface Services {
   config: Config;
@@ -19,6 +20,7 @@ export interface Services {
   keyring: Keyring;
   metrics: Metrics;
   webhookClient: WebhookClient;
+  mailer: Mailer;
   /** Set once the server is wired; null in tools that only use the store. */
   dispatcher: Dispatcher | null;
 }

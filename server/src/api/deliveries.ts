@@ -5,6 +5,7 @@ import { defineRoute, reply } from '../http/route';
 import { ATTEMPT_SORTS, failedMessageIdsSince, findAttempt, listAttempts, requeue } from '../store/messages';
 import { recordAudit } from '../store/audit';
 import { findWebhook } from '../store/webhooks';
+import { listNotifications } from '../store/notifications';
 import { principalActor } from '../http/auth';
 import { IdParams, Problem, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
@@ -104,4 +105,35 @@ const recover = defineRoute({
   },
 });
 
-export const deliveryRoutes = [list, get, resend, recover];
+const NotificationSchema = Type.Object({
+  id: Type.String(),
+  webhookId: Type.String(),
+  kind: Type.String({ description: 'disabled, or digest (messages that failed every retry)' }),
+  recipients: Type.Array(Type.String()),
+  subject: Type.String(),
+  body: Type.String(),
+  createdAt: Timestamp,
+  sentAt: Type.Union([Timestamp, Type.Null()], { description: 'Null when no SMTP_URL is configured, or sending failed (see error).' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+
+const notifications = defineRoute({
+  method: 'GET',
+  url: '/v1/webhooks/:id/notifications',
+  operationId: 'listWebhookNotifications',
+  summary: "A webhook's error notifications (also e-mailed when SMTP is configured), newest first",
+  tags: ['Webhooks'],
+  auth: { kind: 'scope', scope: 'webhooks:manage' },
+  params: IdParams,
+  query: listQuery(['createdAt'] as const, {}),
+  responses: { ...listResponses(NotificationSchema), 404: { description: 'No such webhook.', schema: Problem } },
+  async handler({ params, query, services, principal }) {
+    const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);
+    if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
+    const page = paging(query, { createdAt: 'notifications.created_at' }, 'notifications.id', '-createdAt');
+    const result = await listNotifications(services.store.db, webhook.id, page.keyset);
+    return reply.list(result.items, page.next(result, (n) => n.createdAt));
+  },
+});
+
+export const deliveryRoutes = [list, get, resend, recover, notifications];

@@ -91,6 +91,7 @@ export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, 
             batch_open_until: max > 1 ? due : null,
             last_status_code: null,
             last_error: null,
+            reported_at: null,
             created_at: at,
             updated_at: at,
           })
@@ -175,7 +176,11 @@ export async function finishAttempt(
       })
       .where('id', '=', attempt.message_id)
       .execute();
+    const ok = attempt.status_code !== null && attempt.status_code >= 200 && attempt.status_code < 300;
     await trx.updateTable('webhooks').set({ last_triggered_at: attempt.sent_at }).where('id', '=', attempt.webhook_id).execute();
+    // failing_since marks the start of an unbroken run of failures; a success ends it.
+    if (ok) await trx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', attempt.webhook_id).execute();
+    else await trx.updateTable('webhooks').set({ failing_since: attempt.sent_at }).where('id', '=', attempt.webhook_id).where('failing_since', 'is', null).execute();
   });
   return id;
 }
@@ -192,7 +197,7 @@ export async function cancelMessage(db: Kysely<Database>, id: string, at: string
 export async function requeue(db: Kysely<Database>, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   const at = now.toISOString();
-  await db.updateTable('messages').set({ status: 'pending', attempts: 0, next_attempt_at: at, lease_until: null, updated_at: at }).where('id', 'in', ids).execute();
+  await db.updateTable('messages').set({ status: 'pending', attempts: 0, next_attempt_at: at, lease_until: null, reported_at: null, updated_at: at }).where('id', 'in', ids).execute();
 }
 
 export async function failedMessageIdsSince(db: Kysely<Database>, webhookId: string, since: string): Promise<string[]> {

@@ -291,6 +291,8 @@ const webhooks: Migration = {
       .addColumn('previous_secret_expires_at', 'text')
       .addColumn('disabled_reason', 'text')
       .addColumn('last_triggered_at', 'text')
+      .addColumn('failing_since', 'text')
+      .addColumn('last_digest_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
@@ -312,9 +314,24 @@ const webhooks: Migration = {
       .addColumn('batch_open_until', 'text')
       .addColumn('last_status_code', 'integer')
       .addColumn('last_error', 'text')
+      .addColumn('reported_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
+    await db.schema
+      .createTable('notifications')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('recipients', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('sent_at', 'text')
+      .addColumn('error', 'text')
+      .execute();
+    await db.schema.createIndex('notifications_webhook').on('notifications').columns(['webhook_id', 'created_at', 'id']).execute();
     await db.schema.createIndex('messages_due').on('messages').columns(['status', 'next_attempt_at']).execute();
     await db.schema.createIndex('messages_webhook').on('messages').columns(['webhook_id', 'status', 'created_at']).execute();
 

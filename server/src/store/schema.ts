@@ -235,6 +235,9 @@ export interface WebhooksTable {
   previous_secret_expires_at: string | null;
   disabled_reason: string | null;
   last_triggered_at: string | null;
+  /** Since when every attempt has failed; null after a success. */
+  failing_since: string | null;
+  last_digest_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -255,8 +258,25 @@ export interface MessagesTable {
   batch_open_until: string | null;
   last_status_code: number | null;
   last_error: string | null;
+  /** When an exhausted message went into an error digest. */
+  reported_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  organization_id: string;
+  webhook_id: string;
+  kind: string;
+  /** JSON array of addresses. */
+  recipients: string;
+  subject: string;
+  body: string;
+  created_at: string;
+  /** When SMTP accepted it; null when there is no SMTP_URL (or it failed, see error). */
+  sent_at: string | null;
+  error: string | null;
 }
 
 export interface DeliveryAttemptsTable {
@@ -278,6 +298,7 @@ export interface DeliveryAttemptsTable {
 
 export interface Database {
   messages: MessagesTable;
+  notifications: NotificationsTable;
   delivery_attempts: DeliveryAttemptsTable;
   webhooks: WebhooksTable;
   events: EventsTable;

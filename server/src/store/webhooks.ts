@@ -89,6 +89,8 @@ export async function insertWebhook(db: Kysely<Database>, masterKey: Buffer, web
       previous_secret: null,
       previous_secret_expires_at: null,
       last_triggered_at: null,
+      failing_since: null,
+      last_digest_at: null,
       created_at: webhook.createdAt,
     })
     .execute();

@@ -10,8 +10,11 @@ import { recordChange } from '../store/events';
 import { type Message, cancelMessage, claimDue, eventsByIds, fanOut, finishAttempt, releaseLeases } from '../store/messages';
 import { findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
+import { notify, upkeep } from './scheduler';
 
 const BATCH_LINGER_MS = 200;
+/** Upkeep (auto-disable, digests, pruning) runs at most this often, in clock time. */
+const UPKEEP_EVERY_MS = 60_000;
 const CLAIM_LIMIT = 64;
 
 export class Dispatcher {
@@ -19,6 +22,7 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  private lastUpkeep = -Infinity;
 
   constructor(
     private readonly services: Services,
@@ -70,6 +74,10 @@ export class Dispatcher {
   /** One pass: fan out waiting events, then send every due message. True when there was work. */
   async tick(): Promise<boolean> {
     const { store, clock } = this.services;
+    if (clock.now().getTime() - this.lastUpkeep >= UPKEEP_EVERY_MS) {
+      this.lastUpkeep = clock.now().getTime();
+      await upkeep(this.services, { disable: (org, id, reason) => this.disable(org, id, reason, SYSTEM_ACTOR) });
+    }
     const fanned = await fanOut(store.db, store.dialect, clock.now(), BATCH_LINGER_MS);
     const due = await claimDue(store.db, store.dialect, clock.now(), this.services.config.workerLeaseMs, CLAIM_LIMIT);
     // One webhook's messages go out in order; different webhooks in parallel.
@@ -138,9 +146,9 @@ export class Dispatcher {
   async disable(organizationId: string, webhookId: string, reason: string, actor: Actor): Promise<void> {
     const { store, clock } = this.services;
     const now = clock.now();
-    await store.db.transaction().execute(async (trx) => {
+    const disabled = await store.db.transaction().execute(async (trx) => {
       const webhook = await findWebhook(trx, organizationId, webhookId);
-      if (!webhook || webhook.status === 'disabled') return;
+      if (!webhook || webhook.status === 'disabled') return null;
       await updateWebhook(trx, { ...webhook, status: 'disabled', disabledReason: reason, updatedAt: now.toISOString() });
       await trx.updateTable('messages').set({ status: 'cancelled', lease_until: null, updated_at: now.toISOString() }).where('webhook_id', '=', webhookId).where('status', '=', 'pending').execute();
       await recordChange(trx, {
@@ -152,7 +160,17 @@ export class Dispatcher {
         targetId: webhook.id,
         at: now,
       });
+      return webhook;
     });
+    if (disabled === null) return;
     this.services.logger.warn({ webhookId, reason }, 'webhook disabled');
+    this.nudge();
+    await notify(
+      this.services,
+      disabled,
+      'disabled',
+      `PeopleHub: the webhook "${disabled.name}" was disabled`,
+      [`The webhook "${disabled.name}" (${disabled.url}) was disabled.`, '', `Reason: ${reason}`, '', `Fix the endpoint, then set its status to active again: ${this.services.publicUrl}/v1/webhooks/${disabled.id}`].join('\n'),
+    );
   }
 }

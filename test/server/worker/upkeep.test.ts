@@ -1,0 +1,113 @@
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { eachStore } from '../../helpers/harness';
+import { createEmployee, get, post } from '../../helpers/people';
+import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
+
+interface Mail {
+  to: string[];
+  data: string;
+}
+
+let receiver: Receiver;
+let smtp: SMTPServer;
+let smtpPort = 0;
+const mails: Mail[] = [];
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let data = '';
+      stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+  process.env.TEST_SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+});
+
+afterAll(async () => {
+  await receiver.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+const hours = (n: number) => n * 3_600_000;
+
+describe('webhook upkeep', () => {
+  eachStore(
+    'with SMTP',
+    (server) => {
+      test('410 disables the webhook and e-mails the error recipients through real SMTP', async () => {
+        receiver.respond = (_req, res) => {
+          res.writeHead(410);
+          res.end();
+        };
+        const hook = (await post(server(), '/v1/webhooks', { name: 'Gone hook', url: `${receiver.url}/gone`, events: ['employee.created'], errorRecipientEmails: ['ops@example.com', 'dev@example.com'] })).body.data;
+        const before = mails.length;
+        await createEmployee(server());
+        const mail = await eventually(() => mails.slice(before).find((m) => m.data.includes('Gone hook')));
+        expect(mail.to.sort()).toEqual(['dev@example.com', 'ops@example.com']);
+        // The subject is MIME-encoded (it has quotes): PeopleHub: the webhook "Gone hook" was disabled.
+        expect(mail.data).toMatch(/^Subject: =\?UTF-8\?Q\?PeopleHub=3A_the_webhook_=22Gone_hook=22\?=\s+=\?UTF-8\?Q\?_was_disabled\?=/m);
+        expect(mail.data).toContain('410 Gone');
+        const notes = await eventually(async () => {
+          const list = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data;
+          return list.length === 1 && list[0].sentAt !== null ? list : undefined;
+        });
+        expect(notes[0]).toMatchObject({ kind: 'disabled', recipients: ['ops@example.com', 'dev@example.com'], error: null });
+      });
+    },
+    { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5', get SMTP_URL() { return process.env.TEST_SMTP_URL ?? ''; } } as unknown as Record<string, string>,
+  );
+
+  eachStore(
+    'without SMTP',
+    (server) => {
+      test('a message out of retries goes into one digest; 5 days of failure disable the webhook; old history is pruned', async () => {
+        receiver.requests.length = 0;
+        receiver.respond = (_req, res) => {
+          res.writeHead(500);
+          res.end('broken');
+        };
+        const hook = (await post(server(), '/v1/webhooks', { name: 'Broken hook', url: `${receiver.url}/broken`, events: ['employee.created'], errorRecipientEmails: ['ops@example.com'] })).body.data;
+        const sent = () => receiver.requests.filter((r) => r.url === '/broken').length;
+        await createEmployee(server());
+        await eventually(() => sent() === 1);
+        // Walk the clock through the retry schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (+20 % margin each).
+        for (const [i, delay] of [5_000, 300_000, 1_800_000, hours(2), hours(5), hours(10), hours(10)].entries()) {
+          server().clock.advance(Math.ceil(delay * 1.2));
+          await eventually(() => sent() === i + 2);
+        }
+        // Upkeep runs once a minute of clock time: the digest follows within it.
+        server().clock.advance(60_000);
+        const digest = await eventually(async () => {
+          const list = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data;
+          return list.find((n: { kind: string }) => n.kind === 'digest');
+        });
+        expect(digest).toMatchObject({ recipients: ['ops@example.com'], sentAt: null, subject: 'PeopleHub: deliveries to "Broken hook" failed' });
+        expect(digest.body).toContain('HTTP 500');
+        expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.status).toBe('active');
+        expect((await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data).toHaveLength(8);
+
+        // Still failing, and the first failure is over 5 days old: disabled.
+        server().clock.advance(hours(24 * 4));
+        await eventually(async () => (await get(server(), `/v1/webhooks/${hook.id}`)).body.data.status === 'disabled');
+        expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.disabledReason).toBe('Every delivery failed for 5 days.');
+        const kinds = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data.map((n: { kind: string }) => n.kind);
+        expect(kinds.sort()).toEqual(['digest', 'disabled']);
+
+        server().clock.advance(hours(24 * 31));
+        await eventually(async () => (await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data.length === 0);
+        server().clock.set('2026-11-22T10:00:00.000Z');
+      }, 60_000);
+    },
+    { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5' },
+  );
+});
