@@ -1,6 +1,7 @@
 // PostgreSQL for tests: each test server gets its own schema, so runs and files never collide.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { SCHEMA_LOCK } from '../../server/src/store/database';
 
 export const TEST_DATABASE_URL = process.env.PEOPLEHUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -25,6 +26,8 @@ export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
+    // Never while a migration somewhere is scanning the catalog (see store/database.ts).
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
     await client.query(`drop schema if exists "${schema}" cascade`);
   } finally {
     await client.end();

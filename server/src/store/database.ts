@@ -10,6 +10,9 @@ import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** The advisory lock key held while migrating (and while dropping schemas, see above). */
+export const SCHEMA_LOCK = 73_120_011;
+
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
@@ -85,7 +88,19 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    migrate: () => migrateToLatest(db, schema),
+    migrate: async () => {
+      // Kysely's migrator inspects every schema in the database; a schema dropped meanwhile (another
+      // tenant's, or a test's) would fail that scan. This lock, also taken by whoever drops schemas,
+      // keeps the two apart; concurrent migrations of one schema are serialised too.
+      const lock = new pg.Client({ connectionString: url });
+      await lock.connect();
+      try {
+        await lock.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+        return await migrateToLatest(db, schema);
+      } finally {
+        await lock.end();
+      }
+    },
     close: () => db.destroy(),
   };
 }
