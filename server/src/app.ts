@@ -30,6 +30,7 @@ import { resolveMasterKey } from './master-key';
 import type { Services } from './services';
 import { type Store, openStore } from './store/database';
 import { countOrganizations } from './store/organizations';
+import { queueDepth } from './store/messages';
 import { Keyring } from './store/signing-keys';
 import { Dispatcher } from './worker/dispatcher';
 import { WebhookClient } from './worker/http-client';
@@ -105,6 +106,11 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
     webhookClient: new WebhookClient(config.webhookAllowCidrs),
     mailer: new Mailer(config.smtpUrl, config.mailFrom),
     dispatcher: null,
+  };
+  services.metrics.queue = async () => {
+    const q = await queueDepth(store.db);
+    const overdue = q.oldest === null ? 0 : (clock.now().getTime() - Date.parse(q.oldest)) / 1000;
+    return { pending: q.pending, oldestAgeSeconds: Math.max(0, overdue) };
   };
   const dispatcher = new Dispatcher(services, config.workerPollMs);
   services.dispatcher = dispatcher;

@@ -109,6 +109,8 @@ export class Dispatcher {
     }
     const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
     const result = await webhookClient.send({ url: webhook.url, headers, body, timeoutMs: config.webhookTimeoutMs, verifySsl: webhook.verifySsl });
+    const metrics = this.services.metrics;
+    metrics.attemptDuration.observe(result.durationMs / 1000);
     const attempts = message.attempts + 1;
     const sentAt = clock.now();
     let outcome: { status: Message['status']; attempts: number; nextAttemptAt: string };
@@ -139,6 +141,8 @@ export class Dispatcher {
       },
       outcome,
     );
+    const refused = result.error !== null && result.error.startsWith('refused');
+    metrics.deliveries.inc({ result: outcome.status === 'succeeded' ? 'succeeded' : refused ? 'refused' : outcome.status === 'pending' ? 'retrying' : 'failed' });
     if (result.statusCode === 410) await this.disable(webhook.organizationId, webhook.id, 'The endpoint answered 410 Gone.', SYSTEM_ACTOR);
   }
 

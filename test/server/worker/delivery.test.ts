@@ -1,7 +1,7 @@
 import { Webhook as Verifier } from 'standardwebhooks';
 import { EVENT_TYPE_NAMES } from '../../../server/src/core/events';
 import { eachStore } from '../../helpers/harness';
-import { expectProblem } from '../../helpers/http';
+import { call, expectProblem } from '../../helpers/http';
 import { createEmployee, del, get, patch, post } from '../../helpers/people';
 import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
 
@@ -62,6 +62,11 @@ eachStore(
       });
       expect(history.body.data[0]).toMatchObject({ statusCode: 204, error: null, trigger: 'scheduled', request: { headers: { 'webhook-id': expect.stringMatching(/^msg_/) } } });
       expect((await get(server(), `/v1/webhooks/${inactive.id}/deliveries`)).body.data).toEqual([]);
+      const metrics = (await call(server().url, '/metrics')).text;
+      expect(metrics).toMatch(/^peoplehub_webhook_deliveries_total\{result="succeeded"\} ([6-9]|\d\d+)$/m);
+      expect(metrics).toMatch(/^peoplehub_webhook_queue_depth \d+$/m);
+      expect(metrics).toMatch(/^peoplehub_webhook_oldest_pending_age_seconds \d+/m);
+      expect(metrics).toMatch(/^peoplehub_webhook_attempt_duration_seconds_count ([6-9]|\d\d+)$/m);
     });
 
     test('a failure is kept with its status and answer, retried on schedule, re-sent with the same webhook-id, and recovered', async () => {
