@@ -11,7 +11,9 @@ const ROOT = path.resolve(__dirname, '../..');
 async function startProcess(args, env, pattern) {
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-log-')), 'out.log');
   const fd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the processes under test.
+  const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...extra, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   for (let i = 0; i < 300; i += 1) {
     const text = fs.readFileSync(logFile, 'utf8');

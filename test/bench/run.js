@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark in test/bench, one after another (not part of the CI tests).
 const { benchAuth } = require('./auth.bench');
 const { benchPeople } = require('./people.bench');
+const { benchDelivery } = require('./delivery.bench');
 
 async function main() {
   await benchAuth();
   await benchPeople();
+  await benchDelivery();
 }
 
 main().catch((error) => {

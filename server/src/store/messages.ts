@@ -112,6 +112,10 @@ export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, 
 }
 
 /** Takes due messages under a lease, so no other worker sends them until it expires. */
+/**
+ * Claiming pushes next_attempt_at to the lease's end, so claimed messages leave the due range (the
+ * index scan never wades through them) and come back by themselves if their worker dies.
+ */
 export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date, leaseMs: number, limit: number): Promise<Message[]> {
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
@@ -121,7 +125,6 @@ export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date
       .selectAll()
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', at)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
       .orderBy('next_attempt_at')
       .limit(limit);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
@@ -129,7 +132,7 @@ export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date
     if (rows.length === 0) return [];
     await trx
       .updateTable('messages')
-      .set({ lease_until: leaseUntil, batch_open_until: null })
+      .set({ lease_until: leaseUntil, next_attempt_at: leaseUntil, batch_open_until: null })
       .where(
         'id',
         'in',
@@ -151,42 +154,58 @@ export interface AttemptRecord extends Omit<DeliveryAttemptsTable, 'id' | 'reque
   response_headers: Record<string, string>;
 }
 
-/** Records an attempt and moves the message on: done, retried later, or given up. */
-export async function finishAttempt(
-  db: Kysely<Database>,
-  attempt: AttemptRecord,
-  outcome: { status: MessageStatus; attempts: number; nextAttemptAt: string },
-): Promise<string> {
-  const id = newId('dlv', new Date(attempt.sent_at));
+export interface AttemptOutcome {
+  attempt: AttemptRecord;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: string;
+}
+
+/**
+ * Records attempts and moves their messages on (done, retried later, or given up), in one
+ * transaction: a webhook's sender records its batch at once, which keeps commits few.
+ */
+export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('delivery_attempts')
-      .values({ ...attempt, id, request_headers: JSON.stringify(attempt.request_headers), response_headers: JSON.stringify(attempt.response_headers) })
+      .values(
+        outcomes.map(({ attempt }) => ({
+          ...attempt,
+          id: newId('dlv', new Date(attempt.sent_at)),
+          request_headers: JSON.stringify(attempt.request_headers),
+          response_headers: JSON.stringify(attempt.response_headers),
+        })),
+      )
       .execute();
+    for (const { attempt, status, attempts, nextAttemptAt } of outcomes) {
+      await trx
+        .updateTable('messages')
+        .set({ status, attempts, next_attempt_at: nextAttemptAt, lease_until: null, last_status_code: attempt.status_code, last_error: attempt.error, updated_at: attempt.sent_at })
+        .where('id', '=', attempt.message_id)
+        .execute();
+    }
+    // last_triggered_at, and failing_since: the start of an unbroken run of failures, ended by a success.
+    const last = outcomes[outcomes.length - 1].attempt;
+    const ok = last.status_code !== null && last.status_code >= 200 && last.status_code < 300;
+    const firstFailure = outcomes.find((o) => !(o.attempt.status_code !== null && o.attempt.status_code >= 200 && o.attempt.status_code < 300))?.attempt.sent_at ?? last.sent_at;
     await trx
-      .updateTable('messages')
-      .set({
-        status: outcome.status,
-        attempts: outcome.attempts,
-        next_attempt_at: outcome.nextAttemptAt,
-        lease_until: null,
-        last_status_code: attempt.status_code,
-        last_error: attempt.error,
-        updated_at: attempt.sent_at,
-      })
-      .where('id', '=', attempt.message_id)
+      .updateTable('webhooks')
+      .set(ok ? { last_triggered_at: last.sent_at, failing_since: null } : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` })
+      .where('id', '=', last.webhook_id)
       .execute();
-    const ok = attempt.status_code !== null && attempt.status_code >= 200 && attempt.status_code < 300;
-    await trx.updateTable('webhooks').set({ last_triggered_at: attempt.sent_at }).where('id', '=', attempt.webhook_id).execute();
-    // failing_since marks the start of an unbroken run of failures; a success ends it.
-    if (ok) await trx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', attempt.webhook_id).execute();
-    else await trx.updateTable('webhooks').set({ failing_since: attempt.sent_at }).where('id', '=', attempt.webhook_id).where('failing_since', 'is', null).execute();
   });
-  return id;
 }
 
-export async function releaseLeases(db: Kysely<Database>): Promise<void> {
-  await db.updateTable('messages').set({ lease_until: null }).where('lease_until', 'is not', null).execute();
+/** Makes every leased message due again (the lease holder is known to be gone). */
+export async function releaseLeases(db: Kysely<Database>, now: Date): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ lease_until: null, next_attempt_at: now.toISOString() })
+    .where('status', '=', 'pending')
+    .where('lease_until', 'is not', null)
+    .execute();
 }
 
 export async function cancelMessage(db: Kysely<Database>, id: string, at: string): Promise<void> {

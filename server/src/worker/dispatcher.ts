@@ -2,20 +2,26 @@
 // lease, records every attempt, and schedules retries. One loop per server process; several
 // processes on one PostgreSQL share the work through SKIP LOCKED.
 import type { Actor } from '../core/actor';
+import type { PeopleEvent } from '../core/events';
 import { SYSTEM_ACTOR } from '../core/actor';
 import { deliveryHeaders, renderPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
 import type { Services } from '../services';
 import { recordChange } from '../store/events';
-import { type Message, cancelMessage, claimDue, eventsByIds, fanOut, finishAttempt, releaseLeases } from '../store/messages';
-import { findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
+import { type AttemptOutcome, type Message, cancelMessage, claimDue, eventsByIds, fanOut, finishAttempts, releaseLeases } from '../store/messages';
+import { type Webhook, findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
 import { notify, upkeep } from './scheduler';
 
 const BATCH_LINGER_MS = 200;
 /** Upkeep (auto-disable, digests, pruning) runs at most this often, in clock time. */
 const UPKEEP_EVERY_MS = 60_000;
-const CLAIM_LIMIT = 64;
+const CLAIM_LIMIT = 256;
+const FAN_OUT_LIMIT = 500;
+/** Claimed messages waiting in this process's per-webhook queues; beyond this, claim nothing more. */
+const MAX_QUEUED = 4_000;
+/** Messages one webhook's sender takes from its queue at a time (one webhook and secret lookup). */
+const SEND_BATCH = 50;
 
 export class Dispatcher {
   private running = false;
@@ -23,6 +29,11 @@ export class Dispatcher {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private lastUpkeep = -Infinity;
+  /** Claimed messages per webhook, sent in order by one sender per webhook. */
+  private readonly queues = new Map<string, Message[]>();
+  private readonly queued = new Set<string>();
+  /** The sender running for each webhook with queued messages. */
+  private readonly sending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly services: Services,
@@ -36,7 +47,7 @@ export class Dispatcher {
    */
   async start(): Promise<void> {
     if (this.running) return;
-    if (this.services.store.dialect === 'sqlite') await releaseLeases(this.services.store.db);
+    if (this.services.store.dialect === 'sqlite') await releaseLeases(this.services.store.db, this.services.clock.now());
     this.running = true;
     this.loop = this.run();
   }
@@ -50,6 +61,7 @@ export class Dispatcher {
     this.running = false;
     this.nudge();
     await this.loop;
+    await Promise.all(this.sending.values());
   }
 
   private async run(): Promise<void> {
@@ -71,60 +83,113 @@ export class Dispatcher {
     }
   }
 
-  /** One pass: fan out waiting events, then send every due message. True when there was work. */
+  /**
+   * One pass: fan out waiting events, then claim due messages of webhooks this process is not
+   * already sending to, and start sending them (not awaited: a slow endpoint never holds up the
+   * others, and new events go out while older sends are in flight). True when there was work.
+   */
   async tick(): Promise<boolean> {
     const { store, clock } = this.services;
     if (clock.now().getTime() - this.lastUpkeep >= UPKEEP_EVERY_MS) {
       this.lastUpkeep = clock.now().getTime();
       await upkeep(this.services, { disable: (org, id, reason) => this.disable(org, id, reason, SYSTEM_ACTOR) });
     }
-    const fanned = await fanOut(store.db, store.dialect, clock.now(), BATCH_LINGER_MS);
+    const fanned = await fanOut(store.db, store.dialect, clock.now(), BATCH_LINGER_MS, FAN_OUT_LIMIT);
+    if (this.queued.size >= MAX_QUEUED) return fanned >= FAN_OUT_LIMIT;
     const due = await claimDue(store.db, store.dialect, clock.now(), this.services.config.workerLeaseMs, CLAIM_LIMIT);
-    // One webhook's messages go out in order; different webhooks in parallel.
-    const byWebhook = new Map<string, Message[]>();
-    for (const message of due) byWebhook.set(message.webhookId, [...(byWebhook.get(message.webhookId) ?? []), message]);
-    await Promise.all(
-      [...byWebhook.values()].map(async (messages) => {
-        for (const message of messages) await this.deliver(message, 'scheduled');
-      }),
-    );
-    return fanned > 0 || due.length > 0;
+    for (const message of due) {
+      if (this.queued.has(message.id)) continue;
+      this.queued.add(message.id);
+      const queue = this.queues.get(message.webhookId) ?? [];
+      queue.push(message);
+      this.queues.set(message.webhookId, queue);
+      if (!this.sending.has(message.webhookId)) this.startSender(message.webhookId);
+    }
+    // Busy only when a batch came back full: then more is waiting. Otherwise sleep until a write or a
+    // finished send nudges the loop (or the poll interval passes), instead of spinning on the store.
+    return fanned >= FAN_OUT_LIMIT || due.length >= CLAIM_LIMIT;
   }
 
-  /** Sends one message once and records the outcome. */
-  async deliver(message: Message, trigger: string): Promise<void> {
-    const { store, clock, masterKey, webhookClient, config } = this.services;
-    const webhook = await findWebhook(store.db, message.organizationId, message.webhookId);
-    const now = clock.now();
+  /** One sender per webhook drains its queue in order; different webhooks send in parallel. */
+  private startSender(webhookId: string): void {
+    const run = (async () => {
+      for (;;) {
+        const queue = this.queues.get(webhookId) ?? [];
+        if (queue.length === 0) break;
+        const batch = queue.splice(0, SEND_BATCH);
+        try {
+          await this.sendAll(batch, 'scheduled');
+        } catch (error) {
+          this.services.logger.error({ err: error, webhookId }, 'delivery failed');
+        } finally {
+          for (const m of batch) this.queued.delete(m.id);
+        }
+      }
+      this.queues.delete(webhookId);
+      this.sending.delete(webhookId);
+      this.nudge();
+    })();
+    this.sending.set(webhookId, run);
+  }
+
+  /** Sends one webhook's messages in order, each once, and records every attempt. */
+  async sendAll(messages: Message[], trigger: string): Promise<void> {
+    const { store, clock, masterKey } = this.services;
+    const first = messages[0];
+    const webhook = await findWebhook(store.db, first.organizationId, first.webhookId);
     if (!webhook || webhook.status !== 'active') {
-      await cancelMessage(store.db, message.id, now.toISOString());
+      for (const message of messages) await cancelMessage(store.db, message.id, clock.now().toISOString());
       return;
     }
-    const events = await eventsByIds(store.db, message.eventIds);
-    const body = renderPayload(webhook.format, events, this.services.publicUrl, now);
     let secrets: string[] = [];
     if (webhook.signing) {
-      const s = await webhookSecrets(store.db, masterKey, webhook, now);
+      const s = await webhookSecrets(store.db, masterKey, webhook, clock.now());
       secrets = s.previous ? [s.current, s.previous] : [s.current];
     }
+    const events = new Map((await eventsByIds(store.db, [...new Set(messages.flatMap((m) => m.eventIds))])).map((e) => [e.id, e]));
+    const outcomes: AttemptOutcome[] = [];
+    let gone = false;
+    for (const message of messages) {
+      if (gone) {
+        await cancelMessage(store.db, message.id, clock.now().toISOString());
+        continue;
+      }
+      const outcome = await this.deliver(webhook, secrets, message, message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined), trigger);
+      outcomes.push(outcome);
+      gone = outcome.attempt.status_code === 410;
+    }
+    await finishAttempts(store.db, outcomes);
+    if (gone) await this.disable(webhook.organizationId, webhook.id, 'The endpoint answered 410 Gone.', SYSTEM_ACTOR);
+  }
+
+  /** Sends one message once; the outcome is recorded by the caller, with its batch. */
+  private async deliver(webhook: Webhook, secrets: string[], message: Message, events: PeopleEvent[], trigger: string): Promise<AttemptOutcome> {
+    const { clock, webhookClient, config, metrics } = this.services;
+    const now = clock.now();
+    const body = renderPayload(webhook.format, events, this.services.publicUrl, now);
     const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
     const result = await webhookClient.send({ url: webhook.url, headers, body, timeoutMs: config.webhookTimeoutMs, verifySsl: webhook.verifySsl });
-    const metrics = this.services.metrics;
     metrics.attemptDuration.observe(result.durationMs / 1000);
     const attempts = message.attempts + 1;
     const sentAt = clock.now();
-    let outcome: { status: Message['status']; attempts: number; nextAttemptAt: string };
+    let status: Message['status'] = 'failed';
+    let nextAttemptAt = sentAt.toISOString();
     if (result.ok) {
-      outcome = { status: 'succeeded', attempts, nextAttemptAt: sentAt.toISOString() };
-    } else if (result.statusCode === 410) {
-      outcome = { status: 'failed', attempts, nextAttemptAt: sentAt.toISOString() };
-    } else {
+      status = 'succeeded';
+    } else if (result.statusCode !== 410) {
       const delay = planRetry(attempts, parseRetryAfter(result.headers['retry-after'], sentAt), this.random);
-      outcome = delay === null ? { status: 'failed', attempts, nextAttemptAt: sentAt.toISOString() } : { status: 'pending', attempts, nextAttemptAt: new Date(sentAt.getTime() + delay).toISOString() };
+      if (delay !== null) {
+        status = 'pending';
+        nextAttemptAt = new Date(sentAt.getTime() + delay).toISOString();
+      }
     }
-    await finishAttempt(
-      store.db,
-      {
+    const refused = result.error !== null && result.error.startsWith('refused');
+    metrics.deliveries.inc({ result: status === 'succeeded' ? 'succeeded' : refused ? 'refused' : status === 'pending' ? 'retrying' : 'failed' });
+    return {
+      status,
+      attempts,
+      nextAttemptAt,
+      attempt: {
         organization_id: webhook.organizationId,
         webhook_id: webhook.id,
         message_id: message.id,
@@ -139,11 +204,7 @@ export class Dispatcher {
         trigger,
         sent_at: sentAt.toISOString(),
       },
-      outcome,
-    );
-    const refused = result.error !== null && result.error.startsWith('refused');
-    metrics.deliveries.inc({ result: outcome.status === 'succeeded' ? 'succeeded' : refused ? 'refused' : outcome.status === 'pending' ? 'retrying' : 'failed' });
-    if (result.statusCode === 410) await this.disable(webhook.organizationId, webhook.id, 'The endpoint answered 410 Gone.', SYSTEM_ACTOR);
+    };
   }
 
   /** Turns a webhook off and tells subscribers (webhook.disabled); the error mails come with it later. */
