@@ -31,14 +31,15 @@ const list = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  query: listQuery(['sentAt'] as const, { succeeded: Type.Optional(Type.Boolean()) }),
+  query: listQuery(['sentAt', 'statusCode'] as const, { succeeded: Type.Optional(Type.Boolean()) }),
   responses: { ...listResponses(AttemptSchema), 404: { description: 'No such webhook.', schema: Problem } },
   async handler({ params, query, services, principal }) {
     const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);
     if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
-    const page = paging(query, { sentAt: ATTEMPT_SORTS.sentAt.column }, 'delivery_attempts.id', '-sentAt');
+    const page = paging(query, { sentAt: ATTEMPT_SORTS.sentAt.column, statusCode: ATTEMPT_SORTS.statusCode.column }, 'delivery_attempts.id', '-sentAt');
+    if (page.field === 'statusCode') Object.assign(page.keyset, { nullable: true, nullAs: 0 });
     const result = await listAttempts(services.store.db, webhook.id, { q: query.q, succeeded: query.succeeded }, page.keyset);
-    return reply.list(result.items, page.next(result, (a) => a.sentAt));
+    return reply.list(result.items, page.next(result, (a, field) => ATTEMPT_SORTS[field].value(a)));
   },
 });
 

@@ -6,6 +6,8 @@ export interface Keyset {
   column: string;
   /** The column may be null: sort nulls as '' (first ascending), so the order stays total. */
   nullable?: boolean;
+  /** What a null sorts as when the column is not text (e.g. 0 for a status code). */
+  nullAs?: number;
   /** Qualified id column that breaks ties, so the order is total. */
   idColumn: string;
   direction: 'asc' | 'desc';
@@ -23,12 +25,14 @@ export function pageBy<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   keyset: Keyset,
 ): SelectQueryBuilder<DB, TB, O> {
-  const column = keyset.nullable ? sql`coalesce(${sql.ref(keyset.column)}, '')` : sql.ref(keyset.column);
+  const column = keyset.nullable ? sql`coalesce(${sql.ref(keyset.column)}, ${keyset.nullAs ?? ''})` : sql.ref(keyset.column);
   const id = sql.ref(keyset.idColumn);
   const op = sql.raw(keyset.direction === 'asc' ? '>' : '<');
   let paged = query;
   if (keyset.after !== null) {
-    const { value, id: afterId } = keyset.after;
+    const { id: afterId } = keyset.after;
+    // Cursors carry text; a numeric sort compares numbers (SQLite orders every number before any text).
+    const value = typeof keyset.nullAs === 'number' ? Number(keyset.after.value) : keyset.after.value;
     paged = paged.where(sql<SqlBool>`(${column} ${op} ${value} or (${column} = ${value} and ${id} ${op} ${afterId}))`);
   }
   return paged
