@@ -57,6 +57,24 @@ eachStore(
       const failed = await post(server(), `/v1/webhooks/${created.id}/test`, { eventType: 'employee.updated' });
       expect(failed.body.data).toMatchObject({ ok: false, statusCode: 503, responseBody: 'down for maintenance', responseHeaders: { 'retry-after': '30' } });
       expectProblem(await post(server(), `/v1/webhooks/${created.id}/test`, { eventType: 'nope' }), 400);
+
+      // During a rotation's overlap both secrets sign: receivers on either one keep verifying.
+      const rotated = (await post(server(), `/v1/webhooks/${created.id}/rotate-secret`, {})).body.data;
+      receiver.respond = (_req, res2) => {
+        res2.writeHead(200);
+        res2.end();
+      };
+      await post(server(), `/v1/webhooks/${created.id}/test`, {});
+      const signed = receiver.requests[receiver.requests.length - 1];
+      expect(String(signed.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      jest.useFakeTimers({ now: server().clock.now() });
+      try {
+        for (const secret of [created.secret, rotated.secret]) {
+          expect(() => new Verifier(secret).verify(signed.body, signed.headers as Record<string, string>)).not.toThrow();
+        }
+      } finally {
+        jest.useRealTimers();
+      }
     });
   },
   { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8' },
