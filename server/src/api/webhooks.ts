@@ -18,6 +18,7 @@ import {
   findWebhook,
   insertWebhook,
   listWebhooks,
+  resetFailureWindow,
   rotateWebhookSecret,
   updateWebhook,
   webhookSecrets,
@@ -207,6 +208,8 @@ const update = defineRoute({
       };
       if (body.status !== undefined) after.disabledReason = null;
       await updateWebhook(trx, after);
+      // Re-enabling starts a fresh failure window; otherwise the old one would disable it again at once.
+      if (after.status === 'active' && before.status !== 'active') await resetFailureWindow(trx, after.id);
       await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.updated', targetType: 'webhook', targetId: after.id, details: { changed: Object.keys(body) }, at: now });
       return after;
     });

@@ -116,6 +116,10 @@ export async function listWebhooks(db: Kysely<Database>, organizationId: string,
   return takePage((await pageBy(query, keyset).execute()).map(toWebhook), keyset.limit);
 }
 
+export async function resetFailureWindow(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('webhooks').set({ failing_since: null }).where('id', '=', id).execute();
+}
+
 /** The signing secrets, opened; the previous one only while its overlap lasts. */
 export async function webhookSecrets(db: Kysely<Database>, masterKey: Buffer, webhook: Webhook, now: Date): Promise<WebhookSecrets> {
   const row = await db

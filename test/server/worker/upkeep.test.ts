@@ -1,7 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { eachStore } from '../../helpers/harness';
-import { createEmployee, get, post } from '../../helpers/people';
+import { createEmployee, get, patch, post } from '../../helpers/people';
 import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
 
 interface Mail {
@@ -107,6 +107,12 @@ describe('webhook upkeep', () => {
         expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.disabledReason).toBe('Every delivery failed for 5 days.');
         const kinds = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data.map((n: { kind: string }) => n.kind);
         expect(kinds.sort()).toEqual(['digest', 'disabled']);
+
+        // Re-enabled: a fresh failure window, so upkeep does not disable it again at once.
+        expect((await patch(server(), `/v1/webhooks/${hook.id}`, { status: 'active' })).body.data).toMatchObject({ status: 'active', disabledReason: null });
+        server().clock.advance(120_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.status).toBe('active');
 
         server().clock.advance(hours(24 * 31));
         await eventually(async () => (await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data.length === 0);
