@@ -61,3 +61,18 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** One receiver for a test file: started before its tests, closed after them. */
+export function useReceiver(): () => Receiver {
+  let receiver: Receiver | null = null;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  return () => {
+    if (receiver === null) throw new Error('the receiver is not running');
+    return receiver;
+  };
+}

@@ -59,6 +59,22 @@ const settings = {
   errorRecipientEmails: Emails,
 };
 
+/** What a client sets: required on create; on update every field is optional (at least one). */
+const CreateWebhookBody = Type.Object(
+  {
+    name: Text(200),
+    url: Type.String({ minLength: 1, maxLength: 2048 }),
+    events: settings.events,
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
+    format: Type.Optional(settings.format),
+    signing: Type.Optional(settings.signing),
+    verifySsl: Type.Optional(settings.verifySsl),
+    maxEventsPerRequest: Type.Optional(settings.maxEventsPerRequest),
+    errorRecipientEmails: Type.Optional(settings.errorRecipientEmails),
+  },
+  { additionalProperties: false },
+);
+
 const present = ({ organizationId: _org, ...w }: Webhook) => w;
 
 /** A destination URL people can use: http(s), no credentials in it, https unless development allows http. */
@@ -110,20 +126,7 @@ const create = defineRoute({
   summary: 'Create a webhook',
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
-  body: Type.Object(
-    {
-      name: Text(200),
-      url: Type.String({ minLength: 1, maxLength: 2048 }),
-      events: settings.events,
-      status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
-      format: Type.Optional(settings.format),
-      signing: Type.Optional(settings.signing),
-      verifySsl: Type.Optional(settings.verifySsl),
-      maxEventsPerRequest: Type.Optional(settings.maxEventsPerRequest),
-      errorRecipientEmails: Type.Optional(settings.errorRecipientEmails),
-    },
-    { additionalProperties: false },
-  ),
+  body: CreateWebhookBody,
   responses: {
     201: { description: 'The webhook, with its signing secret.', schema: dataOf(Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })])) },
     400: { description: 'Invalid fields (URL scheme, events, limits, e-mails).', schema: Problem },
@@ -179,20 +182,7 @@ const update = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  body: Type.Object(
-    {
-      name: Type.Optional(Text(200)),
-      url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
-      events: Type.Optional(settings.events),
-      status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
-      format: Type.Optional(settings.format),
-      signing: Type.Optional(settings.signing),
-      verifySsl: Type.Optional(settings.verifySsl),
-      maxEventsPerRequest: Type.Optional(settings.maxEventsPerRequest),
-      errorRecipientEmails: Type.Optional(settings.errorRecipientEmails),
-    },
-    { additionalProperties: false, minProperties: 1 },
-  ),
+  body: Type.Partial(CreateWebhookBody, { additionalProperties: false, minProperties: 1 }),
   responses: { 200: { description: 'The webhook after the change.', schema: dataOf(WebhookSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
   async handler({ params, body, services, principal }) {
     const who = principal();

@@ -2,32 +2,26 @@ import { Webhook as Verifier } from 'standardwebhooks';
 import { eachStore } from '../../helpers/harness';
 import { expectProblem } from '../../helpers/http';
 import { post } from '../../helpers/people';
-import { type Receiver, startReceiver } from '../../helpers/receiver';
+import { useReceiver } from '../../helpers/receiver';
 
-let receiver: Receiver;
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useReceiver();
 
 eachStore(
   'webhook test sends',
   (server) => {
     beforeEach(() => {
-      receiver.requests.length = 0;
-      receiver.respond = (_req, res) => {
+      receiver().requests.length = 0;
+      receiver().respond = (_req, res) => {
         res.writeHead(200, { 'x-seen': '1' });
         res.end('thanks');
       };
     });
 
     test('test-url sends an unsigned sample in the chosen format and answers with the attempt', async () => {
-      const res = await post(server(), '/v1/webhooks/test-url', { url: `${receiver.url}/chat`, format: 'chat' });
+      const res = await post(server(), '/v1/webhooks/test-url', { url: `${receiver().url}/chat`, format: 'chat' });
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject({ ok: true, statusCode: 200, error: null, responseBody: 'thanks', responseHeaders: { 'x-seen': '1' } });
-      const [received] = receiver.requests;
+      const [received] = receiver().requests;
       expect(received.headers['webhook-signature']).toBeUndefined();
       expect(received.headers['user-agent']).toMatch(/^PeopleHub-Webhooks\/\d+\.\d+\.\d+$/);
       const text = JSON.parse(received.body).text as string;
@@ -36,10 +30,10 @@ eachStore(
     });
 
     test('a webhook test is signed so that the standardwebhooks library verifies it, and failures come back as they are', async () => {
-      const created = (await post(server(), '/v1/webhooks', { name: 'Signed', url: `${receiver.url}/signed`, events: ['recognition.completed'] })).body.data;
+      const created = (await post(server(), '/v1/webhooks', { name: 'Signed', url: `${receiver().url}/signed`, events: ['recognition.completed'] })).body.data;
       const res = await post(server(), `/v1/webhooks/${created.id}/test`, {});
       expect(res.body.data).toMatchObject({ ok: true, statusCode: 200 });
-      const [received] = receiver.requests;
+      const [received] = receiver().requests;
       // The library checks the timestamp against its own clock: show it the server's (injected) time.
       jest.useFakeTimers({ now: server().clock.now() });
       let event: { type: string };
@@ -50,7 +44,7 @@ eachStore(
         jest.useRealTimers();
       }
       expect(event.type).toBe('recognition.completed');
-      receiver.respond = (_req, res2) => {
+      receiver().respond = (_req, res2) => {
         res2.writeHead(503, { 'retry-after': '30' });
         res2.end('down for maintenance');
       };
@@ -60,12 +54,12 @@ eachStore(
 
       // During a rotation's overlap both secrets sign: receivers on either one keep verifying.
       const rotated = (await post(server(), `/v1/webhooks/${created.id}/rotate-secret`, {})).body.data;
-      receiver.respond = (_req, res2) => {
+      receiver().respond = (_req, res2) => {
         res2.writeHead(200);
         res2.end();
       };
       await post(server(), `/v1/webhooks/${created.id}/test`, {});
-      const signed = receiver.requests[receiver.requests.length - 1];
+      const signed = receiver().requests[receiver().requests.length - 1];
       expect(String(signed.headers['webhook-signature']).split(' ')).toHaveLength(2);
       jest.useFakeTimers({ now: server().clock.now() });
       try {
@@ -84,13 +78,13 @@ eachStore(
   'webhook test sends without an allow-list',
   (server) => {
     test('test-url to loopback is refused by the SSRF guard, and no connection is made', async () => {
-      const connections = receiver.connections;
+      const connections = receiver().connections;
       for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.1', '0x7f000001']) {
-        const res = await post(server(), '/v1/webhooks/test-url', { url: `http://${host}:${receiver.port}/x` });
+        const res = await post(server(), '/v1/webhooks/test-url', { url: `http://${host}:${receiver().port}/x` });
         expect(res.status).toBe(200);
         expect(res.body.data).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/^refused/) });
       }
-      expect(receiver.connections).toBe(connections);
+      expect(receiver().connections).toBe(connections);
       expectProblem(await post(server(), '/v1/webhooks/test-url', { url: 'ftp://example.com/x' }), 400);
     });
   },

@@ -3,22 +3,16 @@ import { EVENT_TYPE_NAMES } from '../../../server/src/core/events';
 import { eachStore } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
 import { createEmployee, del, get, patch, post } from '../../helpers/people';
-import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
+import { eventually, useReceiver } from '../../helpers/receiver';
 
-let receiver: Receiver;
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useReceiver();
 
 eachStore(
   'webhook delivery',
   (server) => {
     beforeEach(() => {
-      receiver.requests.length = 0;
-      receiver.respond = (_req, res) => {
+      receiver().requests.length = 0;
+      receiver().respond = (_req, res) => {
         res.writeHead(204);
         res.end();
       };
@@ -39,15 +33,15 @@ eachStore(
     };
 
     test('writes reach every matching subscription, signed (checked by standardwebhooks), and nothing else', async () => {
-      const all = await hook({ url: `${receiver.url}/all`, events: [...EVENT_TYPE_NAMES] });
-      const employeesOnly = await hook({ url: `${receiver.url}/employees`, events: ['employee.created', 'employee.updated'] });
-      const inactive = await hook({ url: `${receiver.url}/inactive`, events: [...EVENT_TYPE_NAMES], status: 'inactive' });
+      const all = await hook({ url: `${receiver().url}/all`, events: [...EVENT_TYPE_NAMES] });
+      const employeesOnly = await hook({ url: `${receiver().url}/employees`, events: ['employee.created', 'employee.updated'] });
+      const inactive = await hook({ url: `${receiver().url}/inactive`, events: [...EVENT_TYPE_NAMES], status: 'inactive' });
       const e = await createEmployee(server(), { title: 'Analyst' });
       await patch(server(), `/v1/employees/${e.id}`, { title: 'Senior Analyst' });
       const group = (await post(server(), '/v1/groups', { name: 'Delivery group' })).body.data;
       await del(server(), `/v1/groups/${group.id}`);
-      await eventually(() => receiver.requests.filter((r) => r.url === '/all').length >= 4 && receiver.requests.filter((r) => r.url === '/employees').length >= 2);
-      const by = (path: string) => receiver.requests.filter((r) => r.url === path);
+      await eventually(() => receiver().requests.filter((r) => r.url === '/all').length >= 4 && receiver().requests.filter((r) => r.url === '/employees').length >= 2);
+      const by = (path: string) => receiver().requests.filter((r) => r.url === path);
       const allTypes = by('/all').map((r) => verify(all.secret, r).type);
       expect(allTypes).toEqual(['employee.created', 'employee.updated', 'group.created', 'group.deleted']);
       expect(by('/employees').map((r) => verify(employeesOnly.secret, r).type)).toEqual(['employee.created', 'employee.updated']);
@@ -70,13 +64,13 @@ eachStore(
     });
 
     test('a failure is kept with its status and answer, retried on schedule, re-sent with the same webhook-id, and recovered', async () => {
-      const h = await hook({ url: `${receiver.url}/flaky`, events: ['employee.created'] });
+      const h = await hook({ url: `${receiver().url}/flaky`, events: ['employee.created'] });
       let answer = 500;
-      receiver.respond = (_req, res) => {
+      receiver().respond = (_req, res) => {
         res.writeHead(answer, { 'x-why': 'maintenance' });
         res.end(answer === 500 ? 'try later' : 'ok');
       };
-      const flaky = () => receiver.requests.filter((r) => r.url === '/flaky');
+      const flaky = () => receiver().requests.filter((r) => r.url === '/flaky');
       await createEmployee(server());
       await eventually(() => flaky().length === 1);
       const [failed] = (await eventually(async () => {
@@ -108,35 +102,35 @@ eachStore(
     });
 
     test('410 Gone disables the webhook at once and emits webhook.disabled', async () => {
-      const gone = await hook({ url: `${receiver.url}/gone`, events: ['employee.created'] });
-      const watcher = await hook({ url: `${receiver.url}/watcher`, events: ['webhook.disabled'] });
-      receiver.respond = (req, res) => {
+      const gone = await hook({ url: `${receiver().url}/gone`, events: ['employee.created'] });
+      const watcher = await hook({ url: `${receiver().url}/watcher`, events: ['webhook.disabled'] });
+      receiver().respond = (req, res) => {
         res.writeHead(req.url === '/gone' ? 410 : 200);
         res.end();
       };
       await createEmployee(server());
-      const notice = await eventually(() => receiver.requests.find((r) => r.url === '/watcher'));
+      const notice = await eventually(() => receiver().requests.find((r) => r.url === '/watcher'));
       const event = verify(watcher.secret, notice);
       expect(event).toMatchObject({ type: 'webhook.disabled', actor: null, data: { object: { id: gone.id, reason: 'The endpoint answered 410 Gone.' } } });
       expect((await get(server(), `/v1/webhooks/${gone.id}`)).body.data).toMatchObject({ status: 'disabled', disabledReason: 'The endpoint answered 410 Gone.' });
       await createEmployee(server());
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(receiver.requests.filter((r) => r.url === '/gone')).toHaveLength(1);
+      expect(receiver().requests.filter((r) => r.url === '/gone')).toHaveLength(1);
     });
 
     test('maxEventsPerRequest batches events into one request; chat batches join with a rule', async () => {
-      const batched = await hook({ url: `${receiver.url}/batch`, events: ['employee.created'], maxEventsPerRequest: 3 });
-      const chat = await hook({ url: `${receiver.url}/chat`, events: ['employee.created'], maxEventsPerRequest: 3, format: 'chat' });
+      const batched = await hook({ url: `${receiver().url}/batch`, events: ['employee.created'], maxEventsPerRequest: 3 });
+      const chat = await hook({ url: `${receiver().url}/chat`, events: ['employee.created'], maxEventsPerRequest: 3, format: 'chat' });
       for (let i = 0; i < 3; i += 1) await createEmployee(server(), { firstName: `Batch${i}` });
       // Let the dispatcher take all three events into the open batch before the linger ends.
       const db = server().hub.services.store.db;
       await eventually(async () => (await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute()).length === 0);
       server().clock.advance(1000);
-      const request = await eventually(() => receiver.requests.find((r) => r.url === '/batch'));
+      const request = await eventually(() => receiver().requests.find((r) => r.url === '/batch'));
       const body = verify(batched.secret, request) as unknown as { type: string; data: { data: { object: { firstName: string } } }[] };
       expect(body.type).toBe('batch');
       expect((body.data as unknown as { data: { object: { firstName: string } } }[]).map((ev) => ev.data.object.firstName)).toEqual(['Batch0', 'Batch1', 'Batch2']);
-      const chatRequest = await eventually(() => receiver.requests.find((r) => r.url === '/chat'));
+      const chatRequest = await eventually(() => receiver().requests.find((r) => r.url === '/chat'));
       expect((JSON.parse(chatRequest.body).text as string).split('\n\n---\n\n')).toHaveLength(3);
       void chat;
       server().clock.set('2026-11-22T10:00:00.000Z');
@@ -144,15 +138,15 @@ eachStore(
 
     test('recover re-queues messages that ran out of retries since a time, with the same webhook-id; bad input is refused', async () => {
       expectProblem(await post(server(), '/v1/webhooks/wh_missing/recover', { since: '2026-11-01T00:00:00Z' }), 404);
-      const h = await hook({ url: `${receiver.url}/recover`, events: ['employee.created'] });
+      const h = await hook({ url: `${receiver().url}/recover`, events: ['employee.created'] });
       expectProblem(await post(server(), `/v1/webhooks/${h.id}/recover`, { since: 'yesterday' }), 400);
       expectProblem(await post(server(), '/v1/deliveries/dlv_missing/resend', {}), 404);
       let status = 503;
-      receiver.respond = (_req, res) => {
+      receiver().respond = (_req, res) => {
         res.writeHead(status);
         res.end();
       };
-      const sent = () => receiver.requests.filter((r) => r.url === '/recover');
+      const sent = () => receiver().requests.filter((r) => r.url === '/recover');
       const recorded = async (n: number) => {
         await eventually(() => sent().length === n);
         await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?limit=200`)).body.data.length === n);
@@ -176,8 +170,8 @@ eachStore(
     }, 30_000);
 
     test('every event type reaches its subscribers, signed; tampered bodies and stale timestamps fail verification', async () => {
-      const everything = await hook({ url: `${receiver.url}/every`, events: [...EVENT_TYPE_NAMES] });
-      receiver.respond = (req, res) => {
+      const everything = await hook({ url: `${receiver().url}/every`, events: [...EVENT_TYPE_NAMES] });
+      receiver().respond = (req, res) => {
         res.writeHead(req.url === '/goner' ? 410 : 200);
         res.end();
       };
@@ -195,7 +189,7 @@ eachStore(
       const u = (await post(server(), '/v1/users', { email: `u${Math.random()}@example.com`, accessRight: 'member' })).body.data;
       await del(server(), `/v1/users/${u.id}`);
       await del(server(), `/v1/employees/${e.id}`);
-      await hook({ url: `${receiver.url}/goner`, events: ['employee.created'] });
+      await hook({ url: `${receiver().url}/goner`, events: ['employee.created'] });
       await createEmployee(server());
       // HiBob runs (another issue) will emit the sync events; the delivery path is the same for every type.
       const { recordChange } = await import('../../../server/src/store/events');
@@ -212,11 +206,11 @@ eachStore(
       }
       server().hub.services.dispatcher?.nudge();
       const types = await eventually(() => {
-        const seen = new Set(receiver.requests.filter((q) => q.url === '/every').map((q) => verify(everything.secret, q).type));
+        const seen = new Set(receiver().requests.filter((q) => q.url === '/every').map((q) => verify(everything.secret, q).type));
         return EVENT_TYPE_NAMES.every((t) => seen.has(t)) ? seen : undefined;
       });
       expect([...types].sort()).toEqual([...EVENT_TYPE_NAMES].sort());
-      const sample = receiver.requests.find((q) => q.url === '/every') as { body: string; headers: Record<string, unknown> };
+      const sample = receiver().requests.find((q) => q.url === '/every') as { body: string; headers: Record<string, unknown> };
       expect(() => verify(everything.secret, { ...sample, body: sample.body.replace('"type"', '"typo"') })).toThrow();
       jest.useFakeTimers({ now: new Date(server().clock.now().getTime() + 10 * 60_000) });
       try {
