@@ -6,7 +6,7 @@ const { startProcess, rssMb, load, table, json } = require('./lib');
 
 async function benchAuth() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-'));
-  const hub = await startProcess(['server/bin/peoplehub.js', 'serve'], { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' }, /PeopleHub is listening on (\S+)/);
+  const hub = await startProcess(['server/bin/peoplehub.js', 'serve'], { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', PEOPLEHUB_RATE_LIMIT: '0' }, /PeopleHub is listening on (\S+)/);
   const url = hub.match[1];
   const ownerKey = /Owner key \(shown once, keep it\): (\S+)/.exec(hub.text)[1];
   const idleRss = rssMb(hub.child.pid);
