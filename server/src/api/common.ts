@@ -86,19 +86,24 @@ export interface Paging<F extends string> {
 }
 
 /** Turns list parameters into a keyset on allow-listed columns, and builds the next cursor. */
+/** A sort column: its name, or the name with how nulls sort (see store/query Keyset). */
+export type SortColumn = string | { column: string; nullable?: boolean; nullAs?: number };
+
 export function paging<F extends string>(
   params: ListParams,
-  columns: Record<F, string>,
+  columns: Record<F, SortColumn>,
   idColumn: string,
   defaultSort: NoInfer<F> | `-${NoInfer<F>}`,
 ): Paging<F> {
   const sort = params.sort ?? defaultSort;
   const descending = sort.startsWith('-');
   const field = (descending ? sort.slice(1) : sort) as F;
+  const spec: SortColumn = columns[field];
+  const column = typeof spec === 'string' ? { column: spec } : { column: spec.column, nullable: spec.nullable, nullAs: spec.nullAs };
   return {
     field,
     keyset: {
-      column: columns[field],
+      ...column,
       idColumn,
       direction: descending ? 'desc' : 'asc',
       after: params.cursor === undefined ? null : decodeCursor(params.cursor, sort),

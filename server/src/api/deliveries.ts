@@ -36,8 +36,7 @@ const list = defineRoute({
   async handler({ params, query, services, principal }) {
     const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);
     if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
-    const page = paging(query, { sentAt: ATTEMPT_SORTS.sentAt.column, statusCode: ATTEMPT_SORTS.statusCode.column }, 'delivery_attempts.id', '-sentAt');
-    if (page.field === 'statusCode') Object.assign(page.keyset, { nullable: true, nullAs: 0 });
+    const page = paging(query, ATTEMPT_SORTS, 'delivery_attempts.id', '-sentAt');
     const result = await listAttempts(services.store.db, webhook.id, { q: query.q, succeeded: query.succeeded }, page.keyset);
     return reply.list(result.items, page.next(result, (a, field) => ATTEMPT_SORTS[field].value(a)));
   },

@@ -253,9 +253,7 @@ const list = defineRoute({
     if (query.on !== undefined && query.surveyable === undefined) {
       throw problems.validation([{ location: 'query', path: '/on', message: 'goes with surveyable=true' }]);
     }
-    const columns = Object.fromEntries(SORTS.map((s) => [s, EMPLOYEE_SORTS[s].column])) as Record<(typeof SORTS)[number], string>;
-    const page = paging(query, columns, 'employees.id', 'lastName');
-    page.keyset.nullable = EMPLOYEE_SORTS[page.field].nullable;
+    const page = paging(query, EMPLOYEE_SORTS, 'employees.id', 'lastName');
     const result = await listEmployees(
       services.store.db,
       principal().organizationId,

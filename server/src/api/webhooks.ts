@@ -111,9 +111,7 @@ const list = defineRoute({
   query: listQuery(SORTS, { status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('disabled')])) }),
   responses: listResponses(WebhookSchema),
   async handler({ query, services, principal }) {
-    const columns = Object.fromEntries(SORTS.map((s) => [s, WEBHOOK_SORTS[s].column])) as Record<(typeof SORTS)[number], string>;
-    const page = paging(query, columns, 'webhooks.id', 'createdAt');
-    page.keyset.nullable = WEBHOOK_SORTS[page.field].nullable;
+    const page = paging(query, WEBHOOK_SORTS, 'webhooks.id', 'createdAt');
     const result = await listWebhooks(services.store.db, principal().organizationId, { q: query.q, status: query.status as WebhookStatus | undefined }, page.keyset);
     return reply.list(result.items.map(present), page.next(result, (w, field) => WEBHOOK_SORTS[field].value(w)));
   },

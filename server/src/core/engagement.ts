@@ -80,9 +80,9 @@ export function roundHalfAway(value: number, decimals = 0): number {
   return (Math.sign(value) * Math.round(scaled + 1e-9)) / factor;
 }
 
-export function classifyScore(score: number): 'promoter' | 'passive' | 'detractor' {
-  return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
-}
+/** eNPS bands: promoters score 9–10, passives 7–8, detractors 0–6. */
+export const PROMOTER_MIN = 9;
+export const PASSIVE_MIN = 7;
 
 export function summarizePeriod(period: Period, counts: PeriodCounts, threshold: number): PeriodResult {
   const participation = {

@@ -1,6 +1,6 @@
 // Engagement answers and the per-period counts the overview is computed from.
 import { type Kysely, sql } from 'kysely';
-import type { Period, PeriodCounts } from '../core/engagement';
+import { PASSIVE_MIN, PROMOTER_MIN, type Period, type PeriodCounts } from '../core/engagement';
 import type { Database, EngagementAnswersTable } from './schema';
 
 export async function insertAnswers(db: Kysely<Database>, rows: EngagementAnswersTable[]): Promise<void> {
@@ -30,9 +30,9 @@ export async function countByPeriod(db: Kysely<Database>, scope: CountScope, per
       .select([
         sql<string | number>`count(*)`.as('answers'),
         sql<string | number | null>`sum(score)`.as('score_sum'),
-        sql<string | number | null>`sum(case when score >= 9 then 1 else 0 end)`.as('promoters'),
-        sql<string | number | null>`sum(case when score between 7 and 8 then 1 else 0 end)`.as('passives'),
-        sql<string | number | null>`sum(case when score <= 6 then 1 else 0 end)`.as('detractors'),
+        sql<string | number | null>`sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end)`.as('promoters'),
+        sql<string | number | null>`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as('passives'),
+        sql<string | number | null>`sum(case when score < ${PASSIVE_MIN} then 1 else 0 end)`.as('detractors'),
         sql<string | number>`count(distinct employee_id)`.as('respondents'),
       ])
       .where('organization_id', '=', scope.organizationId)

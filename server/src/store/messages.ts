@@ -257,7 +257,7 @@ function toAttempt(row: DeliveryAttemptsTable): DeliveryAttempt {
 export const ATTEMPT_SORTS = {
   sentAt: { column: 'delivery_attempts.sent_at', nullable: false, value: (a: DeliveryAttempt) => a.sentAt },
   /** No answer (null) sorts as 0, before every status. */
-  statusCode: { column: 'delivery_attempts.status_code', nullable: true, value: (a: DeliveryAttempt) => String(a.statusCode ?? 0) },
+  statusCode: { column: 'delivery_attempts.status_code', nullable: true, nullAs: 0, value: (a: DeliveryAttempt) => String(a.statusCode ?? 0) },
 } as const;
 
 export async function listAttempts(db: Kysely<Database>, webhookId: string, filter: { q?: string; succeeded?: boolean }, keyset: Keyset): Promise<Page<DeliveryAttempt>> {
