@@ -368,6 +368,10 @@ const update = defineRoute({
         const definitions = await attributesByName(trx, who.organizationId);
         const { attributes, ...fields } = body;
         const after: Employee = { ...before, ...(fields as Partial<Employee>) };
+        // A display name that was only ever the derived "First Last" follows name changes.
+        if (body.displayName === undefined && before.displayName === `${before.firstName} ${before.lastName}`) {
+          after.displayName = `${after.firstName} ${after.lastName}`;
+        }
         after.attributes = attributes ? await mergeAttributes(trx, who.organizationId, attributes, before.attributes, definitions) : before.attributes;
         checkDates(after);
         if (after.managerId !== before.managerId) await checkManager(trx, who.organizationId, after.id, after.managerId);

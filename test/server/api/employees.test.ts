@@ -7,8 +7,10 @@ eachStore('employees', (server) => {
     const e = await createEmployee(server(), { email: 'ada@acme.example', firstName: 'Ada', lastName: 'Lovelace', title: 'Engineer', department: 'R&D', startDate: '2020-01-06' });
     expect(e).toMatchObject({ displayName: 'Ada Lovelace', status: 'active', source: 'api', managerId: null, attributes: {} });
     expect((await get(server(), `/v1/employees/${e.id}`)).body.data).toEqual(e);
-    const updated = await patch(server(), `/v1/employees/${e.id}`, { title: 'Principal Engineer' });
-    expect(updated.body.data.title).toBe('Principal Engineer');
+    const updated = await patch(server(), `/v1/employees/${e.id}`, { title: 'Principal Engineer', lastName: 'King' });
+    expect(updated.body.data).toMatchObject({ title: 'Principal Engineer', displayName: 'Ada King' });
+    await patch(server(), `/v1/employees/${e.id}`, { displayName: 'Countess' });
+    expect((await patch(server(), `/v1/employees/${e.id}`, { firstName: 'Augusta' })).body.data.displayName).toBe('Countess');
     expect((await del(server(), `/v1/employees/${e.id}`)).status).toBe(204);
     expectProblem(await get(server(), `/v1/employees/${e.id}`), 404);
   });
