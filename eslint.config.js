@@ -1,7 +1,14 @@
-// Lint rules for the server, the tests and (once they exist) the n8n nodes.
+// Lint rules for the server, the tests and the n8n package. The package gets n8n's own rules: the
+// community-node rules its verification scanner runs (@n8n/eslint-plugin-community-nodes) and the
+// classic node, credential and package.json rules (eslint-plugin-n8n-nodes-base), set up the way
+// n8n's scanner sets them up (three base rules that contradict the community ones are off there too).
 const js = require('@eslint/js');
 const globals = require('globals');
 const tseslint = require('typescript-eslint');
+const { n8nCommunityNodesPlugin } = require('@n8n/eslint-plugin-community-nodes');
+const n8nNodesBase = require('eslint-plugin-n8n-nodes-base');
+
+const community = n8nCommunityNodesPlugin.configs.recommended;
 
 module.exports = tseslint.config(
   { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
@@ -34,5 +41,35 @@ module.exports = tseslint.config(
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
+  },
+  // The published package: sources, codex files and package.json.
+  {
+    files: ['nodes/**/*.{ts,json}', 'credentials/**/*.ts', 'package.json'],
+    plugins: community.plugins,
+    rules: { ...community.rules, 'no-console': 'error' },
+  },
+  {
+    files: ['package.json', 'nodes/**/*.json'],
+    languageOptions: { parser: tseslint.parser },
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  { plugins: { 'n8n-nodes-base': n8nNodesBase } },
+  { files: ['package.json'], rules: { ...n8nNodesBase.configs.community.rules } },
+  {
+    files: ['credentials/**/*.ts'],
+    rules: {
+      ...n8nNodesBase.configs.credentials.rules,
+      'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+      'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
+    },
+  },
+  {
+    files: ['nodes/**/*.ts'],
+    rules: {
+      ...n8nNodesBase.configs.nodes.rules,
+      'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+      'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+      'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+    },
   },
 );

@@ -6,8 +6,10 @@ import { appRoutes } from './api/apps';
 import { auditRoutes } from './api/audit';
 import { authRoutes } from './api/auth';
 import { healthRoutes } from './api/health';
+import { indexRoutes } from './api/index';
 import { openApiRoutes } from './api/openapi';
 import { organizationRoutes } from './api/organization';
+import { userKeyRoutes } from './api/user-keys';
 import { userRoutes } from './api/users';
 import { attributeRoutes } from './api/attributes';
 import { employeeRoutes } from './api/employees';
@@ -18,11 +20,14 @@ import { recognitionRoutes } from './api/recognitions';
 import { roleRoutes } from './api/roles';
 import { webhookRoutes } from './api/webhooks';
 import { deliveryRoutes } from './api/deliveries';
+import { integrationRoutes } from './api/integrations';
+import { receiverRoute } from './integrations/hibob/receiver';
 import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } from './bootstrap';
 import { type Clock, systemClock } from './clock';
 import { seedDemoData } from './demo';
 import type { Config } from './config';
 import { Metrics } from './http/metrics';
+import { TokenThrottle } from './http/token-throttle';
 import type { RouteSpec } from './http/route';
 import { Router } from './http/router';
 import { type RequestTracker, createRequestHandler } from './http/server';
@@ -34,6 +39,8 @@ import { queueDepth } from './store/messages';
 import { Keyring } from './store/signing-keys';
 import { Dispatcher } from './worker/dispatcher';
 import { WebhookClient } from './worker/http-client';
+import { GuardedAgents } from './worker/outbound';
+import { HibobWorker } from './worker/hibob';
 import { Mailer } from './worker/mailer';
 
 /** Every route the server serves, in the order the docs list them. */
@@ -43,6 +50,7 @@ export function allRoutes(): RouteSpec[] {
     ...authRoutes,
     ...organizationRoutes,
     ...userRoutes,
+    ...userKeyRoutes,
     ...appRoutes,
     ...employeeRoutes,
     ...attributeRoutes,
@@ -53,7 +61,10 @@ export function allRoutes(): RouteSpec[] {
     ...eventRoutes,
     ...webhookRoutes,
     ...deliveryRoutes,
+    receiverRoute,
+    ...integrationRoutes,
     ...auditRoutes,
+    ...indexRoutes,
     ...openApiRoutes(allRoutes),
   ];
 }
@@ -68,6 +79,8 @@ export interface StartOptions {
 export interface PeopleHub {
   url: string;
   port: number;
+  /** Where /metrics is served when PEOPLEHUB_METRICS_PORT is set. */
+  metricsUrl: string | null;
   services: Services;
   routes: RouteSpec[];
   /** Set when this start created the demo organization. */
@@ -93,6 +106,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const logger = options.logger ?? pino({ level: config.logLevel });
   const { store, masterKey } = await openReadyStore(config);
   const keyring = new Keyring(store.db, masterKey);
+  const outbound = new GuardedAgents(config.webhookAllowCidrs, { allowHttp: config.allowHttpWebhooks });
   await keyring.load(clock.now());
   const services: Services = {
     config,
@@ -103,10 +117,15 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
     keyring,
     publicUrl: config.publicUrl ?? '',
     metrics: new Metrics(options.processMetrics ?? true),
-    webhookClient: new WebhookClient(config.webhookAllowCidrs),
+    tokenThrottle: new TokenThrottle(config.authRateLimitPerMinute, clock, config.trustProxy),
+    outbound,
+    webhookClient: new WebhookClient(outbound),
     mailer: new Mailer(config.smtpUrl, config.mailFrom),
     dispatcher: null,
+    // Wired right below: the worker needs the services it is part of.
+    hibob: null as unknown as HibobWorker,
   };
+  services.hibob = new HibobWorker(services, config.workerPollMs);
   services.metrics.queue = async () => {
     const q = await queueDepth(store.db);
     const overdue = q.oldest === null ? 0 : (clock.now().getTime() - Date.parse(q.oldest)) / 1000;
@@ -124,17 +143,19 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
 
   const routes = allRoutes();
   const tracker: RequestTracker = { draining: false, inFlight: 0 };
-  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, createRequestHandler(new Router(routes), services, tracker));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  // With PEOPLEHUB_METRICS_PORT, metrics live on their own listener (for a scraper on a private network) and nowhere else.
+  const isMetrics = (route: RouteSpec) => route.operationId === 'metrics';
+  const apiRoutes = config.metricsPort === null ? routes : routes.filter((route) => !isMetrics(route));
+  const server = await listen(createRequestHandler(new Router(apiRoutes), services, tracker), config.port, config.host);
+  const metricsServer = config.metricsPort === null ? null : await listen(createRequestHandler(new Router(routes.filter(isMetrics)), services, tracker), config.metricsPort, config.host);
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = origin(config.host, server);
   services.publicUrl = config.publicUrl ?? url;
   logger.info({ url, store: store.dialect }, 'listening');
-  if (config.worker) await dispatcher.start();
+  if (config.worker) {
+    await dispatcher.start();
+    await services.hibob.start();
+  }
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -142,11 +163,14 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
       tracker.draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      metricsServer?.closeAllConnections();
+      metricsServer?.close();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await services.hibob.stop();
       await dispatcher.stop();
-      await services.webhookClient.close();
+      await outbound.close();
       services.mailer.close();
       await store.close();
       logger.info('stopped');
@@ -154,5 +178,20 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
     return closing;
   };
 
-  return { url, port, services, routes, demo, close };
+  const metricsUrl = metricsServer === null ? null : origin(config.host, metricsServer);
+  return { url, port, metricsUrl, services, routes, demo, close };
+}
+
+function origin(host: string, server: http.Server): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+}
+
+async function listen(handler: http.RequestListener, port: number, host: string): Promise<http.Server> {
+  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, handler);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
 }

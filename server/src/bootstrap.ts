@@ -14,6 +14,8 @@ export interface NewOrganization {
   userId: string;
   /** The owner's personal key; shown once, stored only as a hash. */
   ownerKey: string;
+  /** Keys of the other users, when the input asked for them (the demo does, one per access right). */
+  userKeys: { userId: string; email: string; accessRight: AccessRight; key: string }[];
 }
 
 export interface OrganizationInput {
@@ -22,6 +24,8 @@ export interface OrganizationInput {
   ownerName?: string;
   /** More users to add right away (the demo uses this). */
   users?: { name: string; email: string; accessRight: AccessRight }[];
+  /** Issue a personal key to each of those users too. */
+  keysForAll?: boolean;
 }
 
 export async function createOrganizationWithOwner(store: Store, clock: Clock, input: OrganizationInput): Promise<NewOrganization> {
@@ -30,6 +34,7 @@ export async function createOrganizationWithOwner(store: Store, clock: Clock, in
   const organizationId = newId('org', now);
   const userId = newId('usr', now);
   const ownerKey = generateToken('user');
+  const userKeys: NewOrganization['userKeys'] = [];
   await store.db.transaction().execute(async (trx) => {
     await insertOrganization(trx, { id: organizationId, name: input.name, createdAt: at, updatedAt: at });
     const people = [{ id: userId, name: input.ownerName ?? null, email: input.ownerEmail, accessRight: 'owner' as AccessRight }];
@@ -38,6 +43,11 @@ export async function createOrganizationWithOwner(store: Store, clock: Clock, in
       await insertUser(trx, { ...person, organizationId, phone: null, createdAt: at, updatedAt: at });
     }
     await insertUserKey(trx, { id: newId('ukey', now), organizationId, userId, keyHash: hashToken(ownerKey), createdAt: at });
+    for (const person of input.keysForAll ? people.slice(1) : []) {
+      const key = generateToken('user');
+      await insertUserKey(trx, { id: newId('ukey', now), organizationId, userId: person.id, keyHash: hashToken(key), createdAt: at });
+      userKeys.push({ userId: person.id, email: person.email, accessRight: person.accessRight, key });
+    }
     const org = { id: organizationId, name: input.name, createdAt: at, updatedAt: at };
     await recordChange(trx, {
       organizationId,
@@ -51,7 +61,7 @@ export async function createOrganizationWithOwner(store: Store, clock: Clock, in
       at: now,
     });
   });
-  return { organizationId, userId, ownerKey };
+  return { organizationId, userId, ownerKey, userKeys };
 }
 
 export const DEMO_ORGANIZATION: OrganizationInput = {
@@ -62,4 +72,5 @@ export const DEMO_ORGANIZATION: OrganizationInput = {
     { name: 'Adam Admin', email: 'adam.admin@acme.example', accessRight: 'admin' },
     { name: 'Mia Member', email: 'mia.member@acme.example', accessRight: 'member' },
   ],
+  keysForAll: true,
 };

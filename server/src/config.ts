@@ -19,6 +19,8 @@ export interface Config {
   masterKey: Buffer | null;
   smtpUrl: string | null;
   logLevel: LogLevel;
+  /** Development mode: http:// webhooks and loopback/private destinations, said at start. */
+  dev: boolean;
   allowHttpWebhooks: boolean;
   webhookAllowCidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][];
   demo: boolean;
@@ -30,6 +32,10 @@ export interface Config {
   /** Token bucket per credential: sustained requests per second (0 turns limiting off) and burst. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
+  /** Token requests (exchange, OAuth) per minute per client address and per app; 0 turns it off. */
+  authRateLimitPerMinute: number;
+  /** Take the client address from X-Forwarded-For (set by a reverse proxy in front). */
+  trustProxy: boolean;
   /** How long a webhook receiver has to answer. */
   webhookTimeoutMs: number;
   /** Run the delivery dispatcher in this process. */
@@ -44,7 +50,21 @@ export interface Config {
   historyRetentionDays: number;
   /** Sender address of error mails. */
   mailFrom: string;
+  /** How long HiBob has to answer (per request; a long answer must keep arriving). */
+  hibobTimeoutMs: number;
+  /** Where HiBob's API is when a connection does not say. */
+  hibobBaseUrl: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
+  metricsToken: string | null;
+  /** When set, /metrics is served on this port only (and not on PORT). */
+  metricsPort: number | null;
 }
+
+/** Variables that messages name, so a user learns which switch changes a refusal; defined once, here. */
+export const VARIABLES = {
+  allowHttpWebhooks: 'PEOPLEHUB_ALLOW_HTTP_WEBHOOKS',
+  webhookAllowCidrs: 'PEOPLEHUB_WEBHOOK_ALLOW_CIDRS',
+} as const;
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -117,24 +137,26 @@ function store(env: Env, dataDir: string): StoreLocation {
   throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
 }
 
-function publicUrl(env: Env): string | null {
-  const raw = read(env, 'PUBLIC_URL');
+function httpUrl(env: Env, name: string): string | null {
+  const raw = read(env, name);
   if (raw === undefined) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('PUBLIC_URL', `is not a URL (got "${raw}")`);
+    throw new ConfigError(name, `is not a URL (got "${raw}")`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError('PUBLIC_URL', 'must be an http:// or https:// URL');
+    throw new ConfigError(name, 'must be an http:// or https:// URL');
   }
   return raw.replace(/\/+$/, '');
 }
 
-function cidrs(env: Env): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
-  const raw = read(env, 'PEOPLEHUB_WEBHOOK_ALLOW_CIDRS');
-  if (raw === undefined) return [];
+/** What PEOPLEHUB_DEV lets webhooks reach: this machine and the private networks around it (Docker, LAN). */
+const DEV_CIDRS = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
+
+function cidrs(env: Env, dev: boolean): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
+  const raw = [read(env, VARIABLES.webhookAllowCidrs) ?? '', ...(dev ? DEV_CIDRS : [])].join(',');
   return raw
     .split(',')
     .map((part) => part.trim())
@@ -143,14 +165,24 @@ function cidrs(env: Env): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
       try {
         return ipaddr.parseCIDR(part);
       } catch {
-        throw new ConfigError('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS', `holds "${part}", which is not a CIDR range like 10.0.0.0/8`);
+        throw new ConfigError(VARIABLES.webhookAllowCidrs, `holds "${part}", which is not a CIDR range like 10.0.0.0/8`);
       }
     });
+}
+
+function metricsToken(env: Env): string | null {
+  const raw = read(env, 'PEOPLEHUB_METRICS_TOKEN');
+  if (raw === undefined) return null;
+  if (!/^[\x21-\x7e]{16,256}$/.test(raw)) throw new ConfigError('PEOPLEHUB_METRICS_TOKEN', 'must be 16 to 256 visible ASCII characters');
+  return raw;
 }
 
 /** Reads the configuration from an environment; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const config = readConfig(env);
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError('PEOPLEHUB_METRICS_PORT', `must differ from PORT (${config.port})`);
+  }
   if (config.workerLeaseMs <= config.webhookTimeoutMs) {
     throw new ConfigError('PEOPLEHUB_WORKER_LEASE_MS', `must be longer than PEOPLEHUB_WEBHOOK_TIMEOUT_MS (${config.webhookTimeoutMs} ms), or a slow send could be sent twice at once`);
   }
@@ -168,6 +200,7 @@ function readConfig(env: Env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
+  const dev = boolean(env, 'PEOPLEHUB_DEV', false);
   const smtpUrl = read(env, 'SMTP_URL') ?? null;
   if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
@@ -177,12 +210,13 @@ function readConfig(env: Env): Config {
     host,
     dataDir,
     store: store(env, dataDir),
-    publicUrl: publicUrl(env),
+    publicUrl: httpUrl(env, 'PUBLIC_URL'),
     masterKey: masterKey(env),
     smtpUrl,
     logLevel,
-    allowHttpWebhooks: boolean(env, 'PEOPLEHUB_ALLOW_HTTP_WEBHOOKS', false),
-    webhookAllowCidrs: cidrs(env),
+    dev,
+    allowHttpWebhooks: boolean(env, VARIABLES.allowHttpWebhooks, dev),
+    webhookAllowCidrs: cidrs(env, dev),
     demo: boolean(env, 'PEOPLEHUB_DEMO', true),
     bodyLimitBytes: integer(env, 'PEOPLEHUB_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     jwtTtlSeconds: integer(env, 'PEOPLEHUB_JWT_TTL', 3600, 60, 86400),
@@ -190,6 +224,8 @@ function readConfig(env: Env): Config {
     anonymityThreshold: integer(env, 'PEOPLEHUB_ANONYMITY_THRESHOLD', 5, 1, 1000),
     rateLimitPerSecond: integer(env, 'PEOPLEHUB_RATE_LIMIT', 100, 0, 1_000_000),
     rateLimitBurst: integer(env, 'PEOPLEHUB_RATE_LIMIT_BURST', 200, 1, 1_000_000),
+    authRateLimitPerMinute: integer(env, 'PEOPLEHUB_AUTH_RATE_LIMIT', 60, 0, 1_000_000),
+    trustProxy: boolean(env, 'PEOPLEHUB_TRUST_PROXY', false),
     webhookTimeoutMs: integer(env, 'PEOPLEHUB_WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     worker: boolean(env, 'PEOPLEHUB_WORKER', true),
     workerPollMs: integer(env, 'PEOPLEHUB_WORKER_POLL_MS', 100, 1, 60_000),
@@ -197,5 +233,9 @@ function readConfig(env: Env): Config {
     webhookDisableAfterDays: integer(env, 'PEOPLEHUB_WEBHOOK_DISABLE_AFTER_DAYS', 5, 1, 365),
     historyRetentionDays: integer(env, 'PEOPLEHUB_HISTORY_RETENTION_DAYS', 30, 1, 3650),
     mailFrom: read(env, 'PEOPLEHUB_MAIL_FROM') ?? 'PeopleHub <no-reply@peoplehub.invalid>',
+    hibobTimeoutMs: integer(env, 'PEOPLEHUB_HIBOB_TIMEOUT_MS', 30_000, 100, 600_000),
+    hibobBaseUrl: httpUrl(env, 'PEOPLEHUB_HIBOB_BASE_URL') ?? 'https://api.hibob.com',
+    metricsToken: metricsToken(env),
+    metricsPort: read(env, 'PEOPLEHUB_METRICS_PORT') === undefined ? null : integer(env, 'PEOPLEHUB_METRICS_PORT', 0, 0, 65535),
   };
 }

@@ -93,6 +93,7 @@ export async function seedDemoData(store: Store, clock: Clock, organizationId: s
           Office: pick(['Berlin', 'Lisbon', 'Toronto']),
         },
         source: 'api',
+        syncHash: null,
         createdAt: at,
         updatedAt: at,
       };

@@ -1,10 +1,13 @@
-// The `peoplehub` command: serve, migrate, init.
+// The `peoplehub` command: serve, migrate, init, and keys issue (break-glass for whoever holds the store).
 import { Command, InvalidArgumentError } from 'commander';
 import { openReadyStore, startPeopleHub } from './app';
 import { createOrganizationWithOwner } from './bootstrap';
 import { systemClock } from './clock';
 import { type Config, ConfigError, loadConfig } from './config';
+import { SYSTEM_ACTOR } from './core/actor';
 import { MasterKeyError } from './master-key';
+import { issueUserKey } from './owner-access';
+import { findUser, findUserIdByEmail } from './store/users';
 import { SERVER_VERSION } from './version';
 
 
@@ -42,17 +45,22 @@ async function serve(): Promise<void> {
   const config = configOrExit();
   const hub = await explain(() => startPeopleHub(config));
   if (hub.demo) {
+    const label = (right: string) => `${right.charAt(0).toUpperCase()}${right.slice(1)}`;
     process.stdout.write(
       [
         '',
-        'Created the demo organization "Acme Demo".',
+        'Created the demo organization "Acme Demo". One key per access right, each shown once:',
         `Owner key (shown once, keep it): ${hub.demo.ownerKey}`,
+        ...hub.demo.userKeys.map((k) => `${label(k.accessRight)} key (shown once, keep it): ${k.key}   (${k.email})`),
         `Try: curl -H "X-Api-Key: ${hub.demo.ownerKey}" ${hub.url}/v1/users`,
         '',
       ].join('\n') + '\n',
     );
   }
-  process.stdout.write(`PeopleHub is listening on ${hub.url}\n`);
+  if (config.dev) {
+    process.stdout.write('Development mode (PEOPLEHUB_DEV=true): webhooks may use http:// and reach loopback and private addresses.\n');
+  }
+  process.stdout.write(`PeopleHub is listening on ${hub.url}\nAPI docs (try every endpoint): ${hub.url}/v1/docs\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -96,7 +104,7 @@ async function init(options: { org: string; ownerEmail: string; ownerName?: stri
     try {
       const created = await createOrganizationWithOwner(store, systemClock, { name: options.org, ownerEmail: options.ownerEmail, ownerName: options.ownerName });
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(created)}\n`);
+        process.stdout.write(`${JSON.stringify({ organizationId: created.organizationId, userId: created.userId, ownerKey: created.ownerKey })}\n`);
       } else {
         process.stdout.write(
           `Created organization ${created.organizationId} with owner ${created.userId}.\nOwner key (shown once, keep it): ${created.ownerKey}\n`,
@@ -108,13 +116,39 @@ async function init(options: { org: string; ownerEmail: string; ownerName?: stri
   });
 }
 
+/** Issues a fresh key for an owner, straight through the store: the way back in when no owner can sign in. */
+async function issueKey(options: { org: string; email: string; json?: boolean }): Promise<void> {
+  const config = configOrExit();
+  await explain(async () => {
+    const { store } = await openReadyStore(config);
+    try {
+      const userId = await findUserIdByEmail(store.db, options.org, options.email);
+      const user = userId === null ? null : await findUser(store.db, options.org, userId);
+      if (user === null) fail(`there is no user ${options.email} in organization ${options.org}`);
+      if (user.accessRight !== 'owner') fail(`${options.email} is ${user.accessRight === 'admin' ? 'an admin' : 'a member'}, not an owner; keys issued here are for owners`);
+      // No cap on live keys here: this is the way back in, also when many keys must be replaced at once.
+      const issued = await store.db.transaction().execute((trx) => issueUserKey(trx, user, SYSTEM_ACTOR, systemClock.now(), { enforceLimit: false }));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ organizationId: options.org, userId: user.id, keyId: issued.id, key: issued.key })}\n`);
+      } else {
+        process.stdout.write(`Issued key ${issued.id} for ${user.email} (owner).\nKey (shown once, keep it): ${issued.key}\n`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 export function buildCli(): Command {
   const program = new Command('peoplehub')
     .description('PeopleHub: a self-hosted people platform with a REST API, signed webhooks and HiBob sync.')
     .version(SERVER_VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .allowExcessArguments(true)
+    // Without a command the server runs; an unknown one is an error, not a silent `serve`.
+    .action(() => (program.args.length === 0 ? serve() : program.error(`error: unknown command '${program.args[0]}'`)));
   program
-    .command('serve', { isDefault: true })
+    .command('serve')
     .description('Run the server (creates a demo organization on an empty store unless PEOPLEHUB_DEMO=false).')
     .action(serve);
   program.command('migrate').description('Bring the store schema up to date, then exit.').action(migrate);
@@ -126,6 +160,15 @@ export function buildCli(): Command {
     .option('--owner-name <name>', "owner's name", nonBlank)
     .option('--json', 'print {"organizationId", "userId", "ownerKey"} as JSON')
     .action(init);
+  program
+    .command('keys')
+    .description('Manage personal keys straight in the store (for whoever runs the server).')
+    .command('issue')
+    .description("Issue a fresh personal key for an organization's owner and print it once (break-glass).")
+    .requiredOption('--org <id>', 'organization id (org_…)', nonBlank)
+    .requiredOption('--email <email>', "the owner's email", email)
+    .option('--json', 'print {"organizationId", "userId", "keyId", "key"} as JSON')
+    .action(issueKey);
   return program;
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from './config';
 import { SecretBoxError, openSecret, sealSecret } from './core/secret-box';
+import { restrictToOwner } from './store/database';
 import type { Database } from './store/schema';
 
 const KEY_FILE = 'master.key';
@@ -15,13 +16,14 @@ export class MasterKeyError extends Error {}
 
 function readOrCreateKeyFile(dataDir: string): Buffer {
   const file = path.join(dataDir, KEY_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx' fails if the file exists, so two processes starting together never overwrite each other.
     fs.writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  restrictToOwner(file);
   const text = fs.readFileSync(file, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/.test(text)) throw new MasterKeyError(`${file} does not hold a 64-hex-digit key`);
   return Buffer.from(text, 'hex');

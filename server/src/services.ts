@@ -3,10 +3,13 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Metrics } from './http/metrics';
+import type { TokenThrottle } from './http/token-throttle';
 import type { Store } from './store/database';
 import type { Keyring } from './store/signing-keys';
 import type { Dispatcher } from './worker/dispatcher';
+import type { HibobWorker } from './worker/hibob';
 import type { WebhookClient } from './worker/http-client';
+import type { GuardedAgents } from './worker/outbound';
 import type { Mailer } from './worker/mailer';
 
 export interface Services {
@@ -19,8 +22,14 @@ export interface Services {
   masterKey: Buffer;
   keyring: Keyring;
   metrics: Metrics;
+  /** Per-address and per-app budgets for the token endpoints. */
+  tokenThrottle: TokenThrottle;
+  /** The SSRF-guarded connection pools every outgoing request to a user-chosen address goes through. */
+  outbound: GuardedAgents;
   webhookClient: WebhookClient;
   mailer: Mailer;
   /** Set once the server is wired; null in tools that only use the store. */
   dispatcher: Dispatcher | null;
+  /** HiBob runs, the automatic sync and real-time changes. */
+  hibob: HibobWorker;
 }

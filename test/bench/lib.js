@@ -18,7 +18,7 @@ async function startProcess(args, env, pattern) {
   for (let i = 0; i < 300; i += 1) {
     const text = fs.readFileSync(logFile, 'utf8');
     const match = pattern.exec(text);
-    if (match) return { child, match, text };
+    if (match) return { child, match, text, logFile };
     if (child.exitCode !== null) throw new Error(`process exited early:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -2,11 +2,15 @@
 const { benchAuth } = require('./auth.bench');
 const { benchPeople } = require('./people.bench');
 const { benchDelivery } = require('./delivery.bench');
+const { benchHibob } = require('./hibob.bench');
+const { benchTrigger } = require('./n8n-trigger.bench');
 
 async function main() {
   await benchAuth();
   await benchPeople();
   await benchDelivery();
+  await benchHibob();
+  await benchTrigger();
 }
 
 main().catch((error) => {

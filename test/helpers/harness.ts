@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type PeopleHub, startPeopleHub } from '../../server/src/app';
+import { type PeopleHub, type StartOptions, startPeopleHub } from '../../server/src/app';
 import { type NewOrganization, createOrganizationWithOwner } from '../../server/src/bootstrap';
 import { ManualClock } from '../../server/src/clock';
 import { loadConfig } from '../../server/src/config';
@@ -29,26 +29,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-test-'));
-  const schema = kind === 'postgres' ? uniqueSchema() : null;
+function startHub(dataDir: string, schema: string | null, clock: ManualClock, env: Record<string, string>, options: StartOptions) {
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
     LOG_LEVEL: 'silent',
     PEOPLEHUB_DEMO: 'false',
     PEOPLEHUB_RATE_LIMIT: '0',
+    PEOPLEHUB_AUTH_RATE_LIMIT: '0',
     ...(schema ? { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
   });
-  const clock = new ManualClock('2026-11-22T10:00:00.000Z');
-  const hub = await startPeopleHub(config, { clock, processMetrics: false });
-  const org = await createOrganizationWithOwner(hub.services.store, clock, {
-    name: 'Test Org',
-    ownerEmail: 'owner@test.example',
-    ownerName: 'Olga Owner',
-  });
-  const other = await createOrganizationWithOwner(hub.services.store, clock, { name: 'Other Org', ownerEmail: 'owner@other.example' });
+  return startPeopleHub(config, { clock, processMetrics: false, ...options });
+}
+
+function testServer(kind: StoreKind, hub: PeopleHub, clock: ManualClock, dataDir: string, schema: string | null, org: NewOrganization, other: NewOrganization): TestServer {
   return {
     kind,
     hub,
@@ -64,6 +59,33 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-test-'));
+  const schema = kind === 'postgres' ? uniqueSchema() : null;
+  const clock = new ManualClock('2026-11-22T10:00:00.000Z');
+  const hub = await startHub(dataDir, schema, clock, env, options);
+  const org = await createOrganizationWithOwner(hub.services.store, clock, {
+    name: 'Test Org',
+    ownerEmail: 'owner@test.example',
+    ownerName: 'Olga Owner',
+  });
+  const other = await createOrganizationWithOwner(hub.services.store, clock, { name: 'Other Org', ownerEmail: 'owner@other.example' });
+  return testServer(kind, hub, clock, dataDir, schema, org, other);
+}
+
+/** Another server process on the same PostgreSQL schema and clock, as in a multi-process deployment. */
+export async function startPeer(server: TestServer, env: Record<string, string> = {}): Promise<PeopleHub> {
+  if (server.schema === null) throw new Error('several server processes share a store only on PostgreSQL');
+  return startHub(server.dataDir, server.schema, server.clock, env, {});
+}
+
+/** Stops the server and starts it again on the same store and clock, with another environment. */
+export async function restartTestServer(server: TestServer, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+  await server.hub.close();
+  const hub = await startHub(server.dataDir, server.schema, server.clock, env, options);
+  return testServer(server.kind, hub, server.clock, server.dataDir, server.schema, server.org, server.other);
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RequestOptions {
   /** An object is sent as JSON; a string or Buffer is sent as it is. */
   body?: unknown;
   key?: string;
+  /** The local address to connect from (any 127.x.y.z works on Linux loopback). */
+  localAddress?: string;
 }
 
 /** Sends one request and reads the whole answer; never throws for an HTTP status. */
@@ -34,7 +36,7 @@ export function call(base: string, path: string, options: RequestOptions = {}): 
   return new Promise((resolve, reject) => {
     const method = options.method ?? (payload ? 'POST' : 'GET');
     // The path is sent exactly as given (no URL normalisation), so tests can send odd ones.
-    const req = http.request({ hostname, port: Number(port), path, method, headers, agent: false }, (res) => {
+    const req = http.request({ hostname, port: Number(port), path, method, headers, agent: false, localAddress: options.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -34,5 +34,5 @@ export async function del(server: TestServer, path: string, key = server.org.own
 export async function eventsSince(server: TestServer, since: string, type?: string) {
   const res = await get(server, `/v1/events?limit=200&since=${encodeURIComponent(since)}${type ? `&type=${type}` : ''}`);
   if (res.status !== 200) throw new Error(`listing events answered ${res.status}: ${res.text}`);
-  return res.body.data as { id: string; type: string; actor: unknown; data: { object: Record<string, unknown>; changes?: unknown[] } }[];
+  return res.body.data as { id: string; type: string; timestamp: string; actor: unknown; data: { object: Record<string, unknown>; changes?: unknown[] } }[];
 }

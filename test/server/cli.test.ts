@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { call } from '../helpers/http';
-import { cli, run, stop } from '../helpers/process';
+import { REPO_ROOT, cli, run, stop } from '../helpers/process';
 
 const LISTENING = /PeopleHub is listening on (http:\/\/\S+)/;
 const OWNER_KEY = /Owner key \(shown once, keep it\): (phu_\S+)/;
@@ -29,6 +29,12 @@ describe('the peoplehub command', () => {
       const [, url] = await first.waitFor(LISTENING);
       expect(url).toBe('http://127.0.0.1:8080');
       const [, key] = OWNER_KEY.exec(first.output()) ?? [];
+      // The banner points to the docs, and shows one key per access right; each is that user's.
+      expect(first.output()).toContain('API docs (try every endpoint): http://127.0.0.1:8080/v1/docs');
+      for (const [right, email] of [['Owner', 'olivia.owner'], ['Admin', 'adam.admin'], ['Member', 'mia.member']]) {
+        const [, own] = new RegExp(`${right} key \\(shown once, keep it\\): (phu_\\S+)`).exec(first.output()) ?? [];
+        expect((await call(url, '/v1/users/me', { key: own })).body.data).toMatchObject({ email: `${email}@acme.example`, accessRight: right.toLowerCase() });
+      }
       const users = await call(url, '/v1/users', { key });
       expect(users.status).toBe(200);
       expect(users.body.data.map((u: { email: string }) => u.email).sort()).toEqual(['adam.admin@acme.example', 'mia.member@acme.example', 'olivia.owner@acme.example']);
@@ -81,6 +87,62 @@ describe('the peoplehub command', () => {
     expect(bad.errors()).toMatch(/owner-email/);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
+
+  test('keys issue gives an owner a fresh key straight from the store; not for admins, members or strangers', async () => {
+    const dataDir = tempDir();
+    const init = cli(['init', '--org', 'Locked Out', '--owner-email', 'olga@locked.example', '--json'], { DATA_DIR: dataDir });
+    expect(await init.exited).toBe(0);
+    const { organizationId, userId } = JSON.parse(init.output());
+    const issue = cli(['keys', 'issue', '--org', organizationId, '--email', 'OLGA@locked.example', '--json'], { DATA_DIR: dataDir });
+    expect(await issue.exited).toBe(0);
+    const issued = JSON.parse(issue.output());
+    expect(issued).toEqual({ organizationId, userId, keyId: expect.stringMatching(/^ukey_/), key: expect.stringMatching(/^phu_/) });
+    const server = cli(['serve'], { DATA_DIR: dataDir, PORT: '0' });
+    try {
+      const [, url] = await server.waitFor(LISTENING);
+      expect((await call(url, '/v1/users/me', { key: issued.key })).body.data).toMatchObject({ id: userId, accessRight: 'owner' });
+      const member = (await call(url, '/v1/users', { key: issued.key, body: { email: 'max@locked.example', accessRight: 'member' } })).body.data;
+      expect(member.accessRight).toBe('member');
+      const audit = (await call(url, `/v1/audit?targetId=${userId}`, { key: issued.key })).body.data;
+      expect(audit[0]).toMatchObject({ action: 'user.key_issued', actor: { type: 'system' }, details: { keyId: issued.keyId } });
+    } finally {
+      await stop(server);
+    }
+    const notOwner = cli(['keys', 'issue', '--org', organizationId, '--email', 'max@locked.example'], { DATA_DIR: dataDir });
+    expect(await notOwner.exited).toBe(1);
+    expect(notOwner.errors()).toMatch(/^peoplehub: max@locked.example is a member, not an owner/);
+    const stranger = cli(['keys', 'issue', '--org', organizationId, '--email', 'nobody@locked.example'], { DATA_DIR: dataDir });
+    expect(await stranger.exited).toBe(1);
+    expect(stranger.errors()).toMatch(/there is no user nobody@locked.example/);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  test('an unknown command says so instead of starting the server', async () => {
+    const bogus = cli(['bogus'], { DATA_DIR: tempDir(), PORT: '0' });
+    expect(await bogus.exited).toBe(1);
+    expect(bogus.errors()).toMatch(/unknown command 'bogus'/);
+    expect(bogus.output()).not.toMatch(LISTENING);
+  });
+
+  test('right after npm install (no build yet) the command builds the server once, then runs', async () => {
+    // A copy of the server package inside the repository, so it finds the installed modules.
+    const copy = fs.mkdtempSync(path.join(REPO_ROOT, '.tmp-unbuilt-'));
+    try {
+      const server = path.join(REPO_ROOT, 'server');
+      for (const entry of ['bin', 'src', 'package.json', 'tsconfig.json']) fs.cpSync(path.join(server, entry), path.join(copy, entry), { recursive: true });
+      fs.symlinkSync(path.join(server, 'node_modules'), path.join(copy, 'node_modules'));
+      expect(fs.existsSync(path.join(copy, 'dist'))).toBe(false);
+      const help = run(process.execPath, [path.join(copy, 'bin/peoplehub.js'), '--help'], {});
+      expect(await help.exited).toBe(0);
+      expect(help.errors()).toContain('building the server once');
+      expect(help.output()).toContain('Usage: peoplehub');
+      const again = run(process.execPath, [path.join(copy, 'bin/peoplehub.js'), '--version'], {});
+      expect(await again.exited).toBe(0);
+      expect(again.errors()).toBe('');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   test.each([
     [{ PORT: 'eighty' }, /^peoplehub: invalid configuration: PORT /],

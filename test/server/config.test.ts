@@ -27,6 +27,16 @@ describe('configuration', () => {
     expect(loadConfig({ PEOPLEHUB_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey).toEqual(Buffer.alloc(32, 7));
   });
 
+  test('PEOPLEHUB_DEV allows http:// and loopback and private destinations; secure defaults without it', () => {
+    const strict = loadConfig({});
+    expect({ http: strict.allowHttpWebhooks, cidrs: strict.webhookAllowCidrs, dev: strict.dev }).toEqual({ http: false, cidrs: [], dev: false });
+    const dev = loadConfig({ PEOPLEHUB_DEV: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '203.0.113.0/24' });
+    expect(dev.allowHttpWebhooks).toBe(true);
+    expect(dev.webhookAllowCidrs.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual(['203.0.113.0/24', '127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']);
+    // An explicit setting still wins.
+    expect(loadConfig({ PEOPLEHUB_DEV: 'true', PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'false' }).allowHttpWebhooks).toBe(false);
+  });
+
   test.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
@@ -39,6 +49,9 @@ describe('configuration', () => {
     ['PEOPLEHUB_WEBHOOK_ALLOW_CIDRS', '10.0.0.0/8, banana'],
     ['SMTP_URL', 'http://mail'],
     ['DATABASE_SCHEMA', 'Robert"); drop table'],
+    ['PEOPLEHUB_DEV', 'sure'],
+    ['PEOPLEHUB_AUTH_RATE_LIMIT', '-1'],
+    ['PEOPLEHUB_TRUST_PROXY', 'kind of'],
   ])('%s=%s is refused with a message naming the variable', (variable, value) => {
     let error: unknown;
     try {

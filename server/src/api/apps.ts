@@ -223,7 +223,7 @@ const sessions = defineRoute({
   tags: ['Apps'],
   auth: { kind: 'owner' },
   params: IdParams,
-  query: listQuery(['createdAt'] as const, {}),
+  query: listQuery(['createdAt'] as const, {}, { search: false }),
   responses: listResponses(SessionSchema),
   async handler({ params, query, services, principal }) {
     const app = await loadApp(services, principal(), params.id);

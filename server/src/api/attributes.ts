@@ -1,6 +1,7 @@
 // /v1/attributes: custom employee field definitions (text, number, date, boolean, option, multi_option, employee).
 import { Type } from '@sinclair/typebox';
 import { ATTRIBUTE_TYPES, type AttributeType } from '../core/attributes';
+import { reservedNameProblem } from '../core/map-keys';
 import { SYSTEM_ACTOR } from '../core/actor';
 import { newId } from '../core/ids';
 import { problems } from '../http/problem';
@@ -22,6 +23,11 @@ const present = ({ organizationId: _org, ...a }: Attribute) => a;
 const nameTaken = (name: string) => problems.conflict(`An attribute named "${name}" already exists; names are unique, ignoring case.`, { field: 'name' });
 const isOptionType = (type: AttributeType) => type === 'option' || type === 'multi_option';
 
+function checkName(name: string): void {
+  const problem = reservedNameProblem(name);
+  if (problem) throw problems.validation([{ location: 'body', path: '/name', message: problem }]);
+}
+
 const list = defineRoute({
   method: 'GET',
   url: '/v1/attributes',
@@ -42,7 +48,20 @@ const create = defineRoute({
   summary: 'Define a custom attribute',
   tags: ['Attributes'],
   auth: { kind: 'scope', scope: 'employees:write' },
-  body: Type.Object({ name: Text(100), type: TypeSchema, options: Type.Optional(Options) }, { additionalProperties: false }),
+  body: Type.Object(
+    { name: Text(100), type: TypeSchema, options: Type.Optional(Options) },
+    {
+      additionalProperties: false,
+      // Option types need their options; every other type takes none. Said in the schema, so the OpenAPI document says it too.
+      allOf: [
+        {
+          if: { type: 'object', properties: { type: { type: 'string', enum: ['option', 'multi_option'] } }, required: ['type'] },
+          then: { type: 'object', required: ['options'], properties: { options: { type: 'array', minItems: 1, 'x-message': 'needs at least one option for option and multi_option attributes' } } },
+          else: { type: 'object', properties: { options: { type: 'array', maxItems: 0, 'x-message': 'is only for option and multi_option attributes' } } },
+        },
+      ],
+    },
+  ),
   responses: {
     201: { description: 'The attribute.', schema: dataOf(AttributeSchema) },
     400: { description: 'Invalid fields.', schema: Problem },
@@ -52,9 +71,7 @@ const create = defineRoute({
     const who = principal();
     const now = services.clock.now();
     const type = body.type as AttributeType;
-    if (isOptionType(type) !== (body.options !== undefined && body.options.length > 0)) {
-      throw problems.validation([{ location: 'body', path: '/options', message: isOptionType(type) ? 'is required (at least one) for option types' : 'is only for option and multi_option' }]);
-    }
+    checkName(body.name);
     const attribute: Attribute = { id: newId('att', now), organizationId: who.organizationId, name: body.name, type, options: body.options ?? [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
     try {
       await services.store.db.transaction().execute(async (trx) => {
@@ -89,6 +106,7 @@ const update = defineRoute({
     const attribute = await services.store.db.transaction().execute(async (trx) => {
       const before = await findAttribute(trx, who.organizationId, params.id);
       if (!before) throw problems.notFound(`There is no attribute ${params.id}.`);
+      if (body.name !== undefined) checkName(body.name);
       if (body.options !== undefined && !isOptionType(before.type)) {
         throw problems.validation([{ location: 'body', path: '/options', message: 'is only for option and multi_option' }]);
       }
@@ -97,8 +115,8 @@ const update = defineRoute({
       const removedOptions = before.options.filter((o) => !after.options.includes(o));
       const holders = after.name !== before.name || removedOptions.length > 0 ? await employeesWhere(trx, who.organizationId, {}) : [];
       for (const holder of holders) {
+        if (!Object.hasOwn(holder.attributes, before.name)) continue;
         const value = holder.attributes[before.name];
-        if (value === undefined) continue;
         const values = Array.isArray(value) ? value : [value];
         if (values.some((v) => removedOptions.includes(String(v)))) {
           throw problems.conflict(`Employee ${holder.id} still has a value being removed from the options; change it first.`);
@@ -108,7 +126,7 @@ const update = defineRoute({
       if (after.name !== before.name) {
         const definitions = await attributesByName(trx, who.organizationId);
         for (const holder of holders) {
-          if (holder.attributes[before.name] === undefined) continue;
+          if (!Object.hasOwn(holder.attributes, before.name)) continue;
           const { [before.name]: value, ...rest } = holder.attributes;
           await saveEmployeeChange(trx, SYSTEM_ACTOR, holder, { ...holder, attributes: { ...rest, [after.name]: value } }, definitions, now);
         }
@@ -137,7 +155,7 @@ const remove = defineRoute({
       if (!attribute) throw problems.notFound(`There is no attribute ${params.id}.`);
       const definitions = await attributesByName(trx, who.organizationId);
       for (const holder of await employeesWhere(trx, who.organizationId, {})) {
-        if (holder.attributes[attribute.name] === undefined) continue;
+        if (!Object.hasOwn(holder.attributes, attribute.name)) continue;
         const { [attribute.name]: _gone, ...rest } = holder.attributes;
         await saveEmployeeChange(trx, SYSTEM_ACTOR, holder, { ...holder, attributes: rest }, definitions, now);
       }

@@ -30,7 +30,7 @@ const list = defineRoute({
     targetId: Type.Optional(Type.String({ maxLength: 64 })),
     since: Type.Optional(Timestamp),
     until: Type.Optional(Timestamp),
-  }),
+  }, { search: false }),
   responses: listResponses(AuditEntrySchema),
   async handler({ query, services, principal }) {
     const page = paging(query, { createdAt: 'audit_log.created_at' }, 'audit_log.id', '-createdAt');

@@ -4,7 +4,7 @@ import { newId } from '../core/ids';
 import { signAccessToken } from '../core/jwt';
 import { type Scope, isScope } from '../core/permissions';
 import { hashToken, sameDigest, tokenKind } from '../core/tokens';
-import { decodeBody, readBody } from '../http/body';
+import { bodyLimitOf, decodeBody, readBody } from '../http/body';
 import { HttpProblem, problems } from '../http/problem';
 import { type Reply, defineRoute } from '../http/route';
 import type { Services } from '../services';
@@ -53,6 +53,7 @@ const exchange = defineRoute({
   summary: 'Exchange an app token for a short-lived access token',
   tags: ['Authentication'],
   auth: { kind: 'none' },
+  tokenEndpoint: true,
   body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
   responses: {
     200: {
@@ -60,10 +61,15 @@ const exchange = defineRoute({
       schema: dataOf(Type.Object({ token: Type.String(), expiresAt: Timestamp, sessionId: Type.String() })),
     },
     401: { description: 'The app token is not valid or is revoked.', schema: Problem },
+    429: { description: 'Too many token requests from this address or for this app; see Retry-After.', schema: Problem },
   },
   async handler({ body, services, req }) {
+    if (tokenKind(body.token) === 'user') {
+      throw problems.invalidToken('Only app tokens (pha_…) can be exchanged; a user key (phu_…) is sent as it is, in X-Api-Key or Authorization: Bearer.');
+    }
     const app = await appForToken(services, body.token);
     if (!app) throw problems.invalidToken('The app token is not valid or has been revoked.');
+    services.tokenThrottle.checkApp(app.id);
     const session = await openSession(services, app, 'exchange', app.permissions, req.headers['user-agent']);
     return { status: 200, body: { data: { token: session.token, expiresAt: session.expiresAt, sessionId: session.sessionId } } };
   },
@@ -111,6 +117,7 @@ async function issueClientCredentials(services: Services, form: Record<string, s
   if (!clientId || !clientSecret) throw new OAuthError(401, 'invalid_client', 'client_id and client_secret are required.', basic !== null);
   const app = await appForToken(services, clientSecret);
   if (!app || app.id !== clientId) throw new OAuthError(401, 'invalid_client', 'Client authentication failed.', basic !== null);
+  services.tokenThrottle.checkApp(app.id);
   let scopes = app.permissions;
   if (form.scope !== undefined && form.scope.trim() !== '') {
     const requested = form.scope.trim().split(/\s+/);
@@ -133,6 +140,7 @@ const oauthToken = defineRoute({
   summary: 'OAuth 2.0 token endpoint (client credentials grant)',
   tags: ['Authentication'],
   auth: { kind: 'none' },
+  tokenEndpoint: true,
   bodyKind: 'form',
   responses: {
     200: {
@@ -141,12 +149,13 @@ const oauthToken = defineRoute({
     },
     400: { description: 'RFC 6749 §5.2 error.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
     401: { description: 'invalid_client.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
+    429: { description: 'Too many token requests from this address or for this app; see Retry-After.', schema: Problem },
   },
   async handler({ req, services }) {
     try {
       let form: Record<string, string>;
       try {
-        form = (decodeBody(req, await readBody(req, services.config.bodyLimitBytes), 'form') as Record<string, string> | undefined) ?? {};
+        form = (decodeBody(req, await readBody(req, bodyLimitOf(true, services.config.bodyLimitBytes)), 'form') as Record<string, string> | undefined) ?? {};
       } catch (error) {
         if (error instanceof HttpProblem) throw new OAuthError(error.status === 413 ? 413 : 400, 'invalid_request', error.detail);
         throw error;

@@ -34,13 +34,18 @@ export function sortParam<F extends string>(fields: readonly F[]) {
   return Type.Union(fields.flatMap((f) => [Type.Literal(f), Type.Literal(`-${f}`)]));
 }
 
-/** The list parameters common to every collection, plus the resource's own filters. */
-export function listQuery<F extends string, X extends TProperties>(sortFields: readonly F[], filters: X) {
+const SEARCH = { q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive search.' })) };
+
+/**
+ * The list parameters common to every collection, plus the resource's own filters. `q` is offered
+ * only by lists that search, so no list documents a parameter it ignores or refuses.
+ */
+export function listQuery<F extends string, X extends TProperties>(sortFields: readonly F[], filters: X, options: { search?: boolean } = {}) {
   const base = {
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
     sort: Type.Optional(sortParam(sortFields)),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    ...(options.search === false ? {} : SEARCH),
   };
   return Type.Object({ ...base, ...filters }, { additionalProperties: false });
 }

@@ -13,6 +13,9 @@ const AttemptSchema = Type.Object({
   id: Type.String(),
   webhookId: Type.String(),
   messageId: Type.String({ description: 'The webhook-id header: the same on every retry and re-send.' }),
+  messageStatus: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')], { description: "The message's state now; pending means more attempts are coming." }),
+  nextAttemptAt: Type.Union([Timestamp, Type.Null()], { description: 'When the message will be tried next; null unless it is pending.' }),
+  attemptsLeft: Type.Integer({ description: 'Attempts the message still has before it counts as failed (8 in all).' }),
   url: Type.String(),
   statusCode: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
@@ -125,7 +128,7 @@ const notifications = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  query: listQuery(['createdAt'] as const, {}),
+  query: listQuery(['createdAt'] as const, {}, { search: false }),
   responses: { ...listResponses(NotificationSchema), 404: { description: 'No such webhook.', schema: Problem } },
   async handler({ params, query, services, principal }) {
     const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);

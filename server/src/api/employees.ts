@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../core/actor';
 import { type AttributeValue, attributeValueProblem, isListAttribute } from '../core/attributes';
+import { ownMap } from '../core/map-keys';
 import { type DiffField, diffFields, mapFields } from '../core/diff';
 import { calendarDate, employeeStatus } from '../core/employee-status';
 import { newId } from '../core/ids';
@@ -19,14 +20,15 @@ import {
   findEmployee,
   findEmployeeIdByEmail,
   findEmployeeIdByExternalId,
-  insertEmployee,
+  insertEmployees,
   listEmployees,
   managerChain,
+  sameStoredEmployee,
   updateEmployee,
 } from '../store/employees';
 import { deleteAnswersOf } from '../store/engagement';
 import { isUniqueViolation } from '../store/errors';
-import { recordChange } from '../store/events';
+import { type ChangeRecord, recordChange, recordChanges } from '../store/events';
 import { removeEmployeeFromRoles } from '../store/roles';
 import type { Database } from '../store/schema';
 import { DateOnly, IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
@@ -82,7 +84,7 @@ const UpdateEmployeeBody = Type.Object(
 );
 
 export function presentEmployee(e: Employee, today: string) {
-  const { organizationId: _org, ...rest } = e;
+  const { organizationId: _org, syncHash: _hash, ...rest } = e;
   return { ...rest, status: employeeStatus(e, today) };
 }
 
@@ -117,7 +119,7 @@ async function mergeAttributes(
   definitions: Map<string, Attribute>,
 ): Promise<Record<string, AttributeValue>> {
   const errors: FieldError[] = [];
-  const merged = { ...current };
+  const merged = ownMap(current);
   const employeeRefs: [string, string][] = [];
   for (const [name, value] of Object.entries(input)) {
     const definition = definitions.get(name.toLowerCase());
@@ -181,7 +183,39 @@ function withUniqueConflicts<T>(work: Promise<T>): Promise<T> {
   });
 }
 
-/** Writes an employee change with its event; shared by the API and the HiBob sync. */
+/** An employee change ready to be written: the row and its event. */
+export interface EmployeeWrite {
+  employee: Employee;
+  created: boolean;
+  change: ChangeRecord;
+}
+
+/** What writing `after` over `before` takes, or null when nothing changed (then nothing is written). */
+export function employeeWrite(actor: Actor, before: Employee | null, after: Employee, definitions: Map<string, Attribute>, at: Date): EmployeeWrite | null {
+  const today = calendarDate(at);
+  const base = { organizationId: after.organizationId, actor, targetType: 'employee', targetId: after.id, at };
+  if (before === null) return { employee: after, created: true, change: { ...base, type: 'employee.created', object: presentEmployee(after, today) } };
+  // The cheap answer first: most employees in a sync did not change at all.
+  if (sameStoredEmployee(before, after)) return null;
+  const changes = diffFields(presentEmployee(before, today), presentEmployee(after, today), employeeDiffFields(before, after, definitions));
+  if (changes.length === 0) return null;
+  const employee = { ...after, updatedAt: at.toISOString() };
+  return { employee, created: false, change: { ...base, type: 'employee.updated', object: presentEmployee(employee, today), changes } };
+}
+
+/**
+ * Writes employee changes with their events; new rows and events go in batches (a sync writes
+ * thousands). `audit: false` leaves the audit log to the bulk job's own entry. Only the sync keeps
+ * its fingerprint on the rows it writes (`fromSync`); any other write clears it.
+ */
+export async function writeEmployees(db: Kysely<Database>, writes: EmployeeWrite[], options: { audit: boolean; fromSync?: boolean }): Promise<void> {
+  if (!options.fromSync) for (const write of writes) write.employee.syncHash = null;
+  await insertEmployees(db, writes.filter((w) => w.created).map((w) => w.employee));
+  for (const write of writes) if (!write.created) await updateEmployee(db, write.employee);
+  await recordChanges(db, writes.map((w) => w.change), options);
+}
+
+/** Writes an employee change with its event; false when nothing changed. */
 export async function saveEmployeeChange(
   db: Kysely<Database>,
   actor: Actor,
@@ -190,17 +224,10 @@ export async function saveEmployeeChange(
   definitions: Map<string, Attribute>,
   at: Date,
 ): Promise<boolean> {
-  const today = calendarDate(at);
-  if (before === null) {
-    await insertEmployee(db, after);
-    await recordChange(db, { organizationId: after.organizationId, type: 'employee.created', actor, object: presentEmployee(after, today), targetType: 'employee', targetId: after.id, at });
-    return true;
-  }
-  const changes = diffFields(presentEmployee(before, today), presentEmployee(after, today), employeeDiffFields(before, after, definitions));
-  if (changes.length === 0) return false;
-  after.updatedAt = at.toISOString();
-  await updateEmployee(db, after);
-  await recordChange(db, { organizationId: after.organizationId, type: 'employee.updated', actor, object: presentEmployee(after, today), changes, targetType: 'employee', targetId: after.id, at });
+  const write = employeeWrite(actor, before, after, definitions, at);
+  if (write === null) return false;
+  await writeEmployees(db, [write], { audit: true });
+  Object.assign(after, { updatedAt: write.employee.updatedAt });
   return true;
 }
 
@@ -218,7 +245,7 @@ export async function removeEmployee(db: Kysely<Database>, actor: Actor, employe
   if (employeeAttributes.length > 0) {
     for (const holder of await employeesWhere(db, org, { attributeMentions: employee.id })) {
       const attributes = { ...holder.attributes };
-      for (const name of employeeAttributes) if (attributes[name] === employee.id) delete attributes[name];
+      for (const name of employeeAttributes) if (Object.hasOwn(attributes, name) && attributes[name] === employee.id) delete attributes[name];
       const current = holder.id === employee.id ? null : holder;
       if (current) await saveEmployeeChange(db, system, current, { ...current, attributes }, definitions, at);
     }
@@ -311,6 +338,7 @@ const create = defineRoute({
           separationReason: body.separationReason ?? null,
           attributes: {},
           source: 'api',
+          syncHash: null,
           createdAt: now.toISOString(),
           updatedAt: now.toISOString(),
         };

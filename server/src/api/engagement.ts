@@ -1,12 +1,14 @@
 // /v1/engagement: survey answers in bulk, and the overview (score, eNPS, participation, trend, change).
 import { Type } from '@sinclair/typebox';
+import { suppressedSegments } from '../core/anonymity';
+import { MAX_YEAR } from '../core/dates';
 import { calendarDate, isSurveyable } from '../core/employee-status';
 import { type Interval, type Period, addDays, changeBetween, periodsBetween, previousPeriod, summarizePeriod } from '../core/engagement';
 import { newId } from '../core/ids';
 import { type FieldError, problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
-import { countByPeriod, countInvited, insertAnswers } from '../store/engagement';
+import { NO_ANSWERS, countByDepartment, countByPeriod, countInvited, insertAnswers } from '../store/engagement';
 import { existingEmployeeIds, findEmployee } from '../store/employees';
 import { recordAudit } from '../store/audit';
 import { principalActor } from '../http/auth';
@@ -29,6 +31,9 @@ const PeriodResultSchema = Type.Object({
   start: DateOnly,
   end: DateOnly,
   hidden: Type.Boolean(),
+  hiddenReason: Type.Union([Type.Literal('belowThreshold'), Type.Literal('protectsAnother'), Type.Null()], {
+    description: 'belowThreshold: fewer respondents than the anonymity threshold; protectsAnother: withheld so that a smaller group cannot be worked out by subtracting visible results from the total.',
+  }),
   score: Type.Union([Type.Number(), Type.Null()]),
   nps: Nps,
   participation: Participation,
@@ -44,6 +49,9 @@ const OverviewSchema = Type.Composite([
     trend: Type.Array(PeriodResultSchema),
   }),
 ]);
+
+/** Overview windows end before the last supported year, so every period's end is a four-digit date. */
+const LAST_YEAR_START = `${MAX_YEAR}-01-01`;
 
 const submit = defineRoute({
   method: 'POST',
@@ -100,12 +108,25 @@ const submit = defineRoute({
   },
 });
 
-/** Results for each period, oldest first. */
+/**
+ * Results for each period, oldest first. For a department, every department's counts are read so
+ * that complementary suppression can tell which results would give a small group away.
+ */
 async function resultsFor(services: Services, organizationId: string, question: string, periods: Period[], to: string, department: string | undefined) {
-  const counts = await countByPeriod(services.store.db, { organizationId, question, department }, periods);
+  const { db } = services.store;
+  const threshold = services.config.anonymityThreshold;
   const ranges = periods.map((period): [string, string] => [period.start, addDays(period.end, -1) < to ? addDays(period.end, -1) : to]);
-  const invited = await countInvited(services.store.db, organizationId, ranges, department);
-  return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, services.config.anonymityThreshold));
+  const invited = await countInvited(db, organizationId, ranges, department);
+  if (department === undefined) {
+    const counts = await countByPeriod(db, { organizationId, question }, periods);
+    return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, threshold));
+  }
+  const segments = await countByDepartment(db, { organizationId, question }, periods);
+  return periods.map((period, i) => {
+    const hidden = suppressedSegments(new Map([...segments[i]].map(([key, c]) => [key, c.respondents])), threshold);
+    const counts = segments[i].get(department) ?? NO_ANSWERS;
+    return summarizePeriod(period, { ...counts, invited: invited[i] }, threshold, hidden.get(department) === 'protectsAnother');
+  });
 }
 
 const overview = defineRoute({
@@ -130,6 +151,10 @@ const overview = defineRoute({
     const org = principal().organizationId;
     const to = query.to ?? calendarDate(services.clock.now());
     if (query.from !== undefined && query.from > to) throw problems.validation([{ location: 'query', path: '/from', message: 'must not be after to' }]);
+    // A period is written as [start, day after its end): the last periods of 9999 would end in year 10000.
+    for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
+      if (value !== undefined && value >= LAST_YEAR_START) throw problems.validation([{ location: 'query', path: `/${name}`, message: `must be before ${LAST_YEAR_START}` }]);
+    }
     const interval = query.interval as Interval;
     const department = query.segment?.slice('department:'.length);
     const periods = periodsBetween(interval, query.from, to);

@@ -7,6 +7,7 @@ import { findEvent, listEvents } from '../store/events';
 import { IdParams, Problem, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 import { EmployeeSchema } from './employees';
 import { GroupSchema } from './groups';
+import { SyncRunSchema } from './integrations';
 import { OrganizationSchema } from './organization';
 import { RecognitionSchema } from './recognitions';
 import { RoleSchema } from './roles';
@@ -25,15 +26,6 @@ const ChangeSchema = Type.Union([
   Type.Object({ field: Type.String(), label: Type.String(), added: Type.Array(Type.Unknown()), removed: Type.Array(Type.Unknown()) }),
 ]);
 
-const SyncRunSchema = Type.Object({
-  id: Type.String(),
-  status: Type.String(),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  deleted: Type.Integer(),
-  unchanged: Type.Integer(),
-  error: Type.Union([Type.String(), Type.Null()]),
-});
 const DisabledWebhookSchema = Type.Object({ id: Type.String(), name: Type.String(), url: Type.String(), reason: Type.String() });
 
 function objectSchemaFor(type: EventType): TSchema {
@@ -122,9 +114,29 @@ const EXAMPLE_OBJECTS: Record<string, Record<string, unknown>> = {
   recognition,
   organization: { id: 'org_01JEXAMPLE0000000000000001', name: 'Acme', createdAt: at, updatedAt: at },
   user: { id: jane.id, name: 'Jane Doe', email: 'jane@example.com', phone: null, accessRight: 'admin', createdAt: at, updatedAt: at },
-  sync: { id: 'run_01JEXAMPLE0000000000000001', status: 'completed', created: 3, updated: 12, deleted: 1, unchanged: 240, error: null },
+  sync: {
+    id: 'run_01JEXAMPLE0000000000000001',
+    status: 'completed',
+    trigger: 'manual',
+    phase: 'done',
+    processed: 256,
+    total: 256,
+    created: 3,
+    updated: 12,
+    deleted: 1,
+    unchanged: 240,
+    skippedFields: [{ field: 'Shoe size', hibobType: 'number', reason: 'no PeopleHub attribute is named "Shoe size"' }],
+    skippedPeople: [],
+    addedOptions: [{ attribute: 'Site', option: 'Lisbon' }],
+    warnings: [],
+    error: null,
+    startedAt: at,
+    finishedAt: at,
+  },
   webhook: { id: 'wh_01JEXAMPLE0000000000000001', name: 'Teams', url: 'https://example.com/hook', reason: 'The endpoint answered 410 Gone.' },
 };
+const FAILED_RUN = { ...EXAMPLE_OBJECTS.sync, status: 'failed', created: 0, updated: 0, deleted: 0, unchanged: 0, addedOptions: [], error: 'HiBob answered 503 (HiBob said: maintenance); try again later' };
+
 const EXAMPLE_CHANGES: Record<string, unknown[]> = {
   employee: [
     { field: 'title', label: 'Title', old: 'Engineer', new: 'Senior Engineer' },
@@ -145,7 +157,7 @@ export function eventExample(type: EventType) {
     timestamp: at,
     organizationId: 'org_01JEXAMPLE0000000000000001',
     actor: system ? null : jane,
-    data: type.endsWith('.updated') ? { object: EXAMPLE_OBJECTS[entity], changes: EXAMPLE_CHANGES[entity] } : { object: EXAMPLE_OBJECTS[entity] },
+    data: type.endsWith('.updated') ? { object: EXAMPLE_OBJECTS[entity], changes: EXAMPLE_CHANGES[entity] } : { object: type === 'sync.failed' ? FAILED_RUN : EXAMPLE_OBJECTS[entity] },
   };
 }
 
@@ -167,10 +179,9 @@ const list = defineRoute({
   summary: 'List events of the last 30 days, oldest first',
   tags: ['Events'],
   auth: { kind: 'scope', scope: 'audit:read' },
-  query: listQuery(['timestamp'] as const, { type: Type.Optional(TypeFilter), since: Type.Optional(Timestamp) }),
+  query: listQuery(['timestamp'] as const, { type: Type.Optional(TypeFilter), since: Type.Optional(Timestamp) }, { search: false }),
   responses: listResponses(EventSchema),
   async handler({ query, services, principal }) {
-    if (query.q !== undefined) throw problems.validation([{ location: 'query', path: '/q', message: 'is not supported for events; filter by type and since' }]);
     const floor = new Date(services.clock.now().getTime() - EVENT_RETENTION_DAYS * 86_400_000).toISOString();
     const since = query.since && new Date(query.since).toISOString() > floor ? new Date(query.since).toISOString() : floor;
     const page = paging(query, { timestamp: 'events.created_at' }, 'events.id', 'timestamp');

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { type Actor, SYSTEM_ACTOR } from '../core/actor';
+import { ownMap, reservedNameProblem } from '../core/map-keys';
 import { type DiffField, diffFields, mapFields } from '../core/diff';
 import { newId } from '../core/ids';
 import { principalActor } from '../http/auth';
@@ -44,7 +45,12 @@ function groupDiffFields(before: Group, after: Group): DiffField[] {
 }
 
 function mergeFields(current: Group['fields'], input: Record<string, unknown> | undefined): Group['fields'] {
-  const merged = { ...current };
+  const merged = ownMap(current);
+  const reserved = Object.keys(input ?? {}).flatMap((name) => {
+    const problem = reservedNameProblem(name);
+    return problem ? [{ location: 'body' as const, path: `/fields/${name}`, message: problem }] : [];
+  });
+  if (reserved.length > 0) throw problems.validation(reserved);
   for (const [name, value] of Object.entries(input ?? {})) {
     if (value === null) delete merged[name];
     else merged[name] = value as Group['fields'][string];

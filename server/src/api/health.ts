@@ -1,4 +1,6 @@
 // Liveness, readiness and Prometheus metrics.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import { problems } from '../http/problem';
 import { defineRoute } from '../http/route';
@@ -36,6 +38,13 @@ const readyz = defineRoute({
   },
 });
 
+/** Compares digests, so the comparison takes the same time whatever the lengths. */
+function presentsToken(req: IncomingMessage, token: string): boolean {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return match !== null && timingSafeEqual(digest(match[1]), digest(token));
+}
+
 const metrics = defineRoute({
   method: 'GET',
   url: '/metrics',
@@ -43,8 +52,14 @@ const metrics = defineRoute({
   summary: 'Prometheus metrics',
   tags: ['Operations'],
   auth: { kind: 'none' },
-  responses: { 200: { description: 'Metrics in the Prometheus text format.' } },
-  async handler({ services }) {
+  responses: {
+    200: { description: 'Metrics in the Prometheus text format.' },
+    401: { description: 'PEOPLEHUB_METRICS_TOKEN is set and the request does not carry it as a Bearer token.', schema: Problem },
+    404: { description: 'Metrics are served on PEOPLEHUB_METRICS_PORT instead.', schema: Problem },
+  },
+  async handler({ services, req }) {
+    const { metricsToken } = services.config;
+    if (metricsToken !== null && !presentsToken(req, metricsToken)) throw problems.unauthorized('Send the metrics token (PEOPLEHUB_METRICS_TOKEN) as Authorization: Bearer.');
     const registry = services.metrics.registry;
     return { status: 200, text: { contentType: registry.contentType, payload: await registry.metrics() } };
   },

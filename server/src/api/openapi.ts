@@ -149,22 +149,35 @@ function responsesOf(route: RouteSpec): Json {
     400: 'The path, query or body is not valid (unknown query parameters included).',
   };
   if (route.auth.kind !== 'none') implied[401] = 'No credential, or one that is not valid, expired or revoked.';
+  // An id in the path can always name nothing (or something of another organization).
+  if (toOpenApiPath(route.url).names.length > 0) implied[404] = 'Nothing with that id in your organization.';
   if (route.auth.kind === 'scope') implied[403] = `The credential lacks the ${route.auth.scope} permission.`;
   if (route.auth.kind === 'owner') implied[403] = "The credential is not an owner's personal key.";
-  for (const [status, description] of Object.entries(implied)) responses[status] ??= responseOf(description, Problem);
+  if (route.auth.kind === 'user') implied[403] = "The credential is not a user's personal key (or not one allowed here).";
+  for (const [status, description] of Object.entries(implied)) {
+    const declared = responses[status] as { description: string; content?: Json } | undefined;
+    if (declared === undefined) {
+      responses[status] = responseOf(description, Problem);
+    } else if (declared.content !== undefined && !('application/problem+json' in declared.content)) {
+      // A route with its own error shape (OAuth) still gets the router's and the guard's problems.
+      declared.content['application/problem+json'] = { schema: PROBLEM_REF };
+      declared.description = `${declared.description} Or a problem: ${description}`;
+    }
+  }
   return responses;
 }
 
 function securityOf(auth: AuthRequirement): Json[] {
   if (auth.kind === 'none') return [];
-  // Apps (and so OAuth tokens) cannot manage apps: owner routes take a user key only.
-  if (auth.kind === 'owner') return [{ apiKey: [] }, { bearerAuth: [] }];
+  // Apps (and so OAuth tokens) cannot act as a user: owner and user routes take a user key only.
+  if (auth.kind === 'owner' || auth.kind === 'user') return [{ apiKey: [] }, { bearerAuth: [] }];
   return [{ apiKey: [] }, { bearerAuth: [] }, { oauth2: [auth.scope] }];
 }
 
 function authNote(auth: AuthRequirement): string {
   if (auth.kind === 'none') return 'No authentication.';
   if (auth.kind === 'owner') return "Requires an owner's personal key (`phu_…`); apps cannot call this.";
+  if (auth.kind === 'user') return 'Requires a personal user key (`phu_…`); apps cannot call this.';
   return `Requires the \`${auth.scope}\` permission.`;
 }
 
@@ -178,6 +191,7 @@ function operationOf(route: RouteSpec, pathNames: string[]): Json {
     tags: route.tags,
     ...(route.auth.kind === 'scope' ? { 'x-required-permission': route.auth.scope } : {}),
     ...(route.auth.kind === 'owner' ? { 'x-required-access-right': 'owner' } : {}),
+    ...(route.auth.kind === 'user' ? { 'x-required-credential': 'user-key' } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: responsesOf(route),
@@ -206,6 +220,15 @@ const SECURITY_SCHEMES: Json = {
   },
 };
 
+/** The security schemes with an absolute token URL, as OpenAPI requires. */
+function securitySchemes(publicUrl: string): Json {
+  const oauth2 = SECURITY_SCHEMES.oauth2 as { flows: { clientCredentials: Json } };
+  return {
+    ...SECURITY_SCHEMES,
+    oauth2: { ...oauth2, flows: { clientCredentials: { ...oauth2.flows.clientCredentials, tokenUrl: `${publicUrl}/oauth/token` } } },
+  };
+}
+
 /** The whole document; pure, so a test can build it without a server. */
 export function buildOpenApi(routes: RouteSpec[], options: OpenApiOptions): Json {
   const paths: Record<string, Json> = {};
@@ -222,11 +245,14 @@ export function buildOpenApi(routes: RouteSpec[], options: OpenApiOptions): Json
     servers: [{ url: options.publicUrl }],
     tags: tags.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? `Operations on ${name.toLowerCase()}.` })),
     paths,
-    components: { schemas: { Problem: toJsonSchema(Problem) }, securitySchemes: SECURITY_SCHEMES },
+    components: { schemas: { Problem: toJsonSchema(Problem) }, securitySchemes: securitySchemes(options.publicUrl) },
   };
 }
 
 /** The server package's version, read once from its package.json (two levels up from src/api and dist/api). */
+
+/** The page's own start-up script, served next to Swagger UI's files. */
+const DOCS_SCRIPT = 'peoplehub-docs.js';
 
 /** The only files of swagger-ui-dist we serve, with their media types. */
 const ASSETS: Record<string, string> = {
@@ -251,13 +277,40 @@ async function readAsset(file: string, contentType: string): Promise<string> {
   return payload;
 }
 
-/** The docs page lives under PUBLIC_URL's path, so it also works behind a proxy that adds a prefix. */
+/** PUBLIC_URL's path: the docs also work behind a proxy that adds a prefix. */
+const basePath = (publicUrl: string) => new URL(publicUrl).pathname.replace(/\/+$/, '');
+
+/**
+ * The docs run only scripts and styles from this server (Swagger UI sets inline style attributes,
+ * hence 'unsafe-inline' for styles only), talk only to this server, and may not be framed.
+ */
+export const DOCS_SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/** Starts Swagger UI; an asset rather than an inline script, so the page's policy can forbid inline scripts. */
+function docsScript(publicUrl: string): string {
+  // JSON is valid JavaScript; escaping < keeps the text inert wherever it ends up.
+  const settings = JSON.stringify({ url: `${basePath(publicUrl)}/v1/openapi.json` }).replace(/</g, '\\u003c');
+  return `window.ui = SwaggerUIBundle(Object.assign(${settings}, {
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  persistAuthorization: true,
+  displayRequestDuration: true,
+  validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  plugins: [SwaggerUIBundle.plugins.DownloadUrl],
+  layout: 'StandaloneLayout'
+}));
+`;
+}
+
 function docsPage(publicUrl: string): string {
-  const base = new URL(publicUrl).pathname.replace(/\/+$/, '');
-  const asset = (file: string) => `${base}/v1/docs/assets/${file}`;
+  const asset = (file: string) => `${basePath(publicUrl)}/v1/docs/assets/${file}`;
   const attr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  // JSON is valid JavaScript; escaping < keeps a stray </script> from ending the script early.
-  const settings = JSON.stringify({ url: `${base}/v1/openapi.json` }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -271,18 +324,7 @@ function docsPage(publicUrl: string): string {
 <div id="swagger-ui"></div>
 <script src="${attr(asset('swagger-ui-bundle.js'))}"></script>
 <script src="${attr(asset('swagger-ui-standalone-preset.js'))}"></script>
-<script>
-window.ui = SwaggerUIBundle(Object.assign(${settings}, {
-  dom_id: '#swagger-ui',
-  deepLinking: true,
-  persistAuthorization: true,
-  displayRequestDuration: true,
-  validatorUrl: null,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-  plugins: [SwaggerUIBundle.plugins.DownloadUrl],
-  layout: 'StandaloneLayout'
-}));
-</script>
+<script src="${attr(asset(DOCS_SCRIPT))}"></script>
 </body>
 </html>
 `;
@@ -322,7 +364,7 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     handler: ({ services }): Reply => ({
       status: 200,
       text: { contentType: 'text/html; charset=utf-8', payload: docsPage(services.publicUrl) },
-      headers: { 'cache-control': 'no-cache' },
+      headers: { 'cache-control': 'no-cache', ...DOCS_SECURITY_HEADERS },
     }),
   });
 
@@ -335,7 +377,10 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     auth: { kind: 'none' },
     params: AssetParams,
     responses: { 200: { description: 'The file.' }, 404: { description: 'No such file.', schema: Problem } },
-    async handler({ params }): Promise<Reply> {
+    async handler({ params, services }): Promise<Reply> {
+      if (params.file === DOCS_SCRIPT) {
+        return { status: 200, text: { contentType: 'text/javascript; charset=utf-8', payload: docsScript(services.publicUrl) }, headers: { 'cache-control': 'no-cache' } };
+      }
       const contentType = Object.hasOwn(ASSETS, params.file) ? ASSETS[params.file] : undefined;
       if (contentType === undefined) throw problems.notFound(`There is no documentation asset named ${params.file}.`);
       const payload = await readAsset(params.file, contentType);

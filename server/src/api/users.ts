@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { ACCESS_RIGHTS, type AccessRight } from '../core/permissions';
 import { newId } from '../core/ids';
-import { type Principal, principalActor } from '../http/auth';
+import { type Principal, isOwner, principalActor } from '../http/auth';
+import { guardOwnerAccess } from '../owner-access';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
@@ -12,7 +13,6 @@ import { isUniqueViolation } from '../store/errors';
 import {
   USER_SORT_COLUMNS,
   type User,
-  countOwners,
   deleteUser,
   findUser,
   findUserIdByEmail,
@@ -84,8 +84,7 @@ async function loadUser(services: Services, principal: Principal, id: string): P
 
 /** Owners are the only ones who may create, change or remove an owner. */
 function guardOwnerChange(principal: Principal, touchesOwner: boolean): void {
-  const isOwner = principal.kind === 'user' && principal.user.accessRight === 'owner';
-  if (touchesOwner && !isOwner) throw problems.forbidden('Only an owner can grant, change or remove the owner access right.');
+  if (touchesOwner && !isOwner(principal)) throw problems.forbidden('Only an owner can grant, change or remove the owner access right.');
 }
 
 function duplicateEmail(email: string) {
@@ -194,9 +193,7 @@ const update = defineRoute({
         const changes = diffFields(presentUser(before), presentUser(after), USER_DIFF_FIELDS);
         if (changes.length === 0) return before;
         guardOwnerChange(who, before.accessRight === 'owner' || after.accessRight === 'owner');
-        if (before.accessRight === 'owner' && after.accessRight !== 'owner' && (await countOwners(trx, who.organizationId)) <= 1) {
-          throw problems.conflict('This is the last owner; make another user an owner first.');
-        }
+        if (before.accessRight === 'owner' && after.accessRight !== 'owner') await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: before.id });
         if (after.email !== before.email) {
           const holder = await findUserIdByEmail(trx, who.organizationId, after.email);
           if (holder !== null && holder !== before.id) throw duplicateEmail(after.email);
@@ -233,9 +230,7 @@ const remove = defineRoute({
       const user = await findUser(trx, who.organizationId, params.id);
       if (!user) throw problems.notFound(`There is no user ${params.id}.`);
       guardOwnerChange(who, user.accessRight === 'owner');
-      if (user.accessRight === 'owner' && (await countOwners(trx, who.organizationId)) <= 1) {
-        throw problems.conflict('This is the last owner; make another user an owner first.');
-      }
+      if (user.accessRight === 'owner') await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: user.id });
       await deleteUser(trx, who.organizationId, user.id);
       await recordChange(trx, { organizationId: who.organizationId, type: 'user.deleted', actor: principalActor(who), object: presentUser(user), targetType: 'user', targetId: user.id, at: now });
     });

@@ -24,6 +24,7 @@ import {
   webhookSecrets,
 } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
+import { VARIABLES } from '../config';
 import { eventExample } from './events';
 import { IdParams, NullableTimestamp, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
@@ -31,6 +32,8 @@ export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
 const EventTypeSchema = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
 const FormatSchema = Type.Union([Type.Literal('json'), Type.Literal('chat'), Type.Literal('slack'), Type.Literal('teams')]);
+/** Checked fully by checkWebhookUrl; the pattern lets the schema say as much as it can. */
+const Url = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(?:[/?#]\\S*)?$', 'x-message': 'must be an absolute https:// URL (or http:// where allowed) with no spaces and no user name or password' });
 const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 20, uniqueItems: true });
 
 const WebhookSchema = Type.Object({
@@ -63,7 +66,7 @@ const settings = {
 const CreateWebhookBody = Type.Object(
   {
     name: Text(200),
-    url: Type.String({ minLength: 1, maxLength: 2048 }),
+    url: Url,
     events: settings.events,
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
     format: Type.Optional(settings.format),
@@ -87,7 +90,10 @@ export function checkWebhookUrl(services: Services, url: string, path = '/url'):
   }
   const allowed = services.config.allowHttpWebhooks ? ['https:', 'http:'] : ['https:'];
   if (!allowed.includes(parsed.protocol)) {
-    throw problems.validation([{ location: 'body', path, message: services.config.allowHttpWebhooks ? 'must be an http:// or https:// URL' : 'must be an https:// URL' }]);
+    const message = services.config.allowHttpWebhooks
+      ? 'must be an http:// or https:// URL'
+      : `must be an https:// URL (an operator can allow http:// for development with ${VARIABLES.allowHttpWebhooks}=true)`;
+    throw problems.validation([{ location: 'body', path, message }]);
   }
   if (parsed.username !== '' || parsed.password !== '') throw problems.validation([{ location: 'body', path, message: 'must not carry a user name or password' }]);
   return parsed.toString();
@@ -329,7 +335,7 @@ const testUrl = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   body: Type.Object(
-    { url: Type.String({ minLength: 1, maxLength: 2048 }), format: Type.Optional(FormatSchema), eventType: Type.Optional(EventTypeSchema), verifySsl: Type.Optional(Type.Boolean()) },
+    { url: Url, format: Type.Optional(FormatSchema), eventType: Type.Optional(EventTypeSchema), verifySsl: Type.Optional(Type.Boolean()) },
     { additionalProperties: false },
   ),
   responses: { 200: { description: 'The attempt (unsigned: there is no secret yet).', schema: dataOf(AttemptSchema) }, 400: { description: 'Invalid URL or fields.', schema: Problem } },

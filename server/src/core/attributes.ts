@@ -1,4 +1,5 @@
 // Custom attribute types and the check that a value fits its attribute.
+import { MAX_YEAR, MIN_YEAR, isValidDate } from './dates';
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'boolean', 'option', 'multi_option', 'employee'] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
@@ -11,11 +12,6 @@ export interface AttributeDefinition {
 
 export type AttributeValue = string | number | boolean | string[];
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-function validDate(text: string): boolean {
-  return DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
-}
 
 /** Returns why the value does not fit, or null when it does. Employee ids are checked for existence elsewhere. */
 export function attributeValueProblem(definition: AttributeDefinition, value: unknown): string | null {
@@ -25,7 +21,7 @@ export function attributeValueProblem(definition: AttributeDefinition, value: un
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
     case 'date':
-      return typeof value === 'string' && validDate(value) ? null : 'must be a date like 2026-01-31';
+      return typeof value === 'string' && isValidDate(value) ? null : `must be a date like 2026-01-31 (years ${MIN_YEAR}–${MAX_YEAR})`;
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'option':

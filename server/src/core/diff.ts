@@ -9,11 +9,16 @@ export interface DiffField {
   list?: boolean;
 }
 
+/** Own properties only: a map key such as `constructor` must not read what objects inherit. */
+function own(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
 function read(object: Record<string, unknown>, path: string): unknown {
   const dot = path.indexOf('.');
-  if (dot < 0) return object[path];
-  const inner = object[path.slice(0, dot)];
-  return inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[path.slice(dot + 1)] : undefined;
+  if (dot < 0) return own(object, path);
+  const inner = own(object, path.slice(0, dot));
+  return inner && typeof inner === 'object' ? own(inner as Record<string, unknown>, path.slice(dot + 1)) : undefined;
 }
 
 function key(value: unknown): string {

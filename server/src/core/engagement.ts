@@ -1,5 +1,6 @@
 // Engagement maths: periods, mean score, eNPS, participation, anonymity. Pure, so the numbers can be
 // checked against hand-computed fixtures.
+import type { HiddenReason } from './anonymity';
 
 export type Interval = 'month' | 'quarter' | 'year' | 'all';
 
@@ -27,12 +28,16 @@ export interface PeriodResult {
   start: string;
   end: string;
   hidden: boolean;
+  /** Why a result is withheld: too few respondents, or hidden so that a smaller group elsewhere cannot be worked out by subtraction. */
+  hiddenReason: HiddenReason | null;
   score: number | null;
   nps: { score: number; promoters: number; passives: number; detractors: number } | null;
   participation: { responded: number; invited: number; rate: number | null };
 }
 
 const DEFAULT_PERIODS: Record<Exclude<Interval, 'all'>, number> = { month: 12, quarter: 8, year: 5 };
+/** Before any answer (dates start in year 1000, see core/dates). */
+const EARLIEST = '1000-01-01';
 export const MAX_PERIODS = 120;
 
 function ymd(year: number, month: number, day = 1): string {
@@ -54,9 +59,13 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The periods from the one holding `from` (default: a year or so back) to the one holding `to`, oldest first. */
+/**
+ * The periods from the one holding `from` (default: a year or so back) to the one holding `to`,
+ * oldest first. Windows are whole calendar periods, and `all` runs over whole months, so two
+ * overlapping requests never differ by a few days of answers.
+ */
 export function periodsBetween(interval: Interval, from: string | undefined, to: string): Period[] {
-  if (interval === 'all') return [{ key: 'all', start: from ?? '0001-01-01', end: addDays(to, 1) }];
+  if (interval === 'all') return [{ key: 'all', start: from === undefined ? EARLIEST : periodOf('month', from).start, end: periodOf('month', to).end }];
   const last = periodOf(interval, to);
   const periods = [last];
   while (periods.length < MAX_PERIODS) {
@@ -84,21 +93,26 @@ export function roundHalfAway(value: number, decimals = 0): number {
 export const PROMOTER_MIN = 9;
 export const PASSIVE_MIN = 7;
 
-export function summarizePeriod(period: Period, counts: PeriodCounts, threshold: number): PeriodResult {
+/**
+ * One period's result. Below the threshold it is withheld; `protectsAnother` withholds it too,
+ * when complementary suppression (core/anonymity) chose it. Participation always shows.
+ */
+export function summarizePeriod(period: Period, counts: PeriodCounts, threshold: number, protectsAnother = false): PeriodResult {
   const participation = {
     responded: counts.respondents,
     invited: counts.invited,
     rate: counts.invited === 0 ? null : roundHalfAway(counts.respondents / counts.invited, 3),
   };
-  const hidden = counts.respondents < threshold;
-  if (hidden || counts.answers === 0) {
-    return { period: period.key, start: period.start, end: addDays(period.end, -1), hidden, score: null, nps: null, participation };
+  const hiddenReason: HiddenReason | null = counts.respondents < threshold ? 'belowThreshold' : protectsAnother ? 'protectsAnother' : null;
+  if (hiddenReason !== null || counts.answers === 0) {
+    return { period: period.key, start: period.start, end: addDays(period.end, -1), hidden: hiddenReason !== null, hiddenReason, score: null, nps: null, participation };
   }
   return {
     period: period.key,
     start: period.start,
     end: addDays(period.end, -1),
     hidden: false,
+    hiddenReason: null,
     score: roundHalfAway(counts.scoreSum / counts.answers, 1),
     nps: {
       score: roundHalfAway(((counts.promoters - counts.detractors) * 100) / counts.answers),

@@ -3,6 +3,9 @@
 /** Delays after the first attempt fails: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (8 attempts in all). */
 export const RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000] as const;
 
+/** Attempts a message gets in all: the first, then one per scheduled retry. */
+export const MAX_ATTEMPTS = RETRY_SCHEDULE_MS.length + 1;
+
 /** Retry-After is honoured between these bounds, so a receiver can neither hammer nor stall us. */
 export const RETRY_AFTER_MIN_MS = 1_000;
 export const RETRY_AFTER_MAX_MS = 36_000_000;

@@ -1,10 +1,14 @@
 // The `slack` webhook format: Slack's incoming-webhook body, `{text, blocks}` in Slack mrkdwn.
 import type { PeopleEvent } from './events';
+import { lines as splitLines } from './markdown';
 import { type Message, eventMessage } from './message';
 
-/** Slack needs &, < and > escaped in text; everything else is literal. */
+/**
+ * Slack needs &, < and > escaped in text (its links are `<url|label>`); line breaks become spaces
+ * so a value cannot start a line of its own. Quoted notes are escaped line by line.
+ */
 function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function names(list: string[]): string {
@@ -38,7 +42,7 @@ function sections(message: Message): unknown[] {
       details.push(`*${escape(line.label)}:* ${parts.join(' ')}`);
     }
   }
-  if (message.quote) details.push(message.quote.split(/\r?\n/).map((l) => `>${escape(l)}`).join('\n'));
+  if (message.quote) details.push(splitLines(message.quote).map((l) => `>${escape(l)}`).join('\n'));
   if (details.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } });
   return blocks;
 }

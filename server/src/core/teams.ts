@@ -1,31 +1,34 @@
 // The `teams` webhook format: a Teams message carrying one Adaptive Card (Workflows / incoming webhooks).
+// Adaptive Card text is Markdown too, so user text is escaped as in the chat format.
 import type { PeopleEvent } from './events';
+import { escapeInline as md, escapeLine, lines } from './markdown';
 import { type Message, eventMessage } from './message';
 
 function card(message: Message, first: boolean): unknown[] {
   const items: unknown[] = [];
   if (message.title) {
-    items.push({ type: 'TextBlock', text: `[${message.title.entity}](${message.title.url}) ${message.title.verb}`, weight: 'Bolder', size: 'Medium', wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
+    items.push({ type: 'TextBlock', text: `[${md(message.title.entity)}](${message.title.url}) ${message.title.verb}`, weight: 'Bolder', size: 'Medium', wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
   }
   if (message.recognition) {
     const r = message.recognition;
-    const to = r.recipients.length <= 1 ? (r.recipients[0] ?? '') : `${r.recipients.slice(0, -1).join(', ')} and ${r.recipients[r.recipients.length - 1]}`;
-    items.push({ type: 'TextBlock', text: `**${r.giver}** recognized **${to}** with **${r.points}** points${r.program ? ` in *${r.program}*` : ''}`, wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
+    const names = r.recipients.map(md);
+    const to = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    items.push({ type: 'TextBlock', text: `**${md(r.giver)}** recognized **${to}** with **${r.points}** points${r.program ? ` in *${md(r.program)}*` : ''}`, wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
   }
-  if (message.author) items.push({ type: 'TextBlock', text: `Author: ${message.author}`, isSubtle: true, spacing: 'Small', wrap: true });
+  if (message.author) items.push({ type: 'TextBlock', text: `Author: ${md(message.author)}`, isSubtle: true, spacing: 'Small', wrap: true });
   if (message.lines.length > 0) {
     items.push({
       type: 'FactSet',
       facts: message.lines.map((line) => ({
-        title: line.label,
+        title: md(line.label),
         value:
           typeof line.value === 'string'
-            ? line.value
-            : [line.value.added.length > 0 ? `[+] ${line.value.added.join(', ')}` : '', line.value.removed.length > 0 ? `[-] ${line.value.removed.join(', ')}` : ''].filter(Boolean).join(' '),
+            ? md(line.value)
+            : [line.value.added.length > 0 ? `[+] ${line.value.added.map(md).join(', ')}` : '', line.value.removed.length > 0 ? `[-] ${line.value.removed.map(md).join(', ')}` : ''].filter(Boolean).join(' '),
       })),
     });
   }
-  if (message.quote) items.push({ type: 'TextBlock', text: message.quote, wrap: true, isSubtle: true });
+  if (message.quote) items.push({ type: 'TextBlock', text: lines(message.quote).map(escapeLine).join('\n'), wrap: true, isSubtle: true });
   return items;
 }
 

@@ -10,8 +10,21 @@ import { problems } from './problem';
 import type { AuthRequirement } from './route';
 
 export type Principal =
-  | { kind: 'user'; organizationId: string; user: User; scopes: ReadonlySet<Scope> }
+  /** A user's personal key; `keyId` is the key this request used. */
+  | { kind: 'user'; organizationId: string; user: User; keyId: string; scopes: ReadonlySet<Scope> }
   | { kind: 'app'; organizationId: string; app: App; sessionId: string | null; scopes: ReadonlySet<Scope> };
+
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+export function isOwner(principal: Principal): principal is UserPrincipal {
+  return principal.kind === 'user' && principal.user.accessRight === 'owner';
+}
+
+/** The caller as a user, on routes that require a user key (the guard has already refused apps). */
+export function asUser(principal: Principal): UserPrincipal {
+  if (principal.kind !== 'user') throw problems.forbidden('This endpoint is about the user whose personal key (phu_…) is used; an app has none.');
+  return principal;
+}
 
 /** `lastUsedAt` is written at most this often per credential, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -59,6 +72,7 @@ async function authenticateUserKey(key: string, services: Services): Promise<Pri
     kind: 'user',
     organizationId: match.user.organizationId,
     user: match.user,
+    keyId: match.keyId,
     scopes: scopesForAccessRight(match.user.accessRight),
   };
 }
@@ -104,7 +118,8 @@ export function authorize(principal: Principal, requirement: AuthRequirement): v
   if (requirement.kind === 'scope' && !principal.scopes.has(requirement.scope)) {
     throw problems.insufficientScope(requirement.scope);
   }
-  if (requirement.kind === 'owner' && !(principal.kind === 'user' && principal.user.accessRight === 'owner')) {
-    throw problems.forbidden("Only an owner's personal key can manage apps; an app cannot manage apps.");
+  if (requirement.kind === 'owner' && !isOwner(principal)) {
+    throw problems.forbidden("Only an owner's personal key can do this; an app cannot.");
   }
+  if (requirement.kind === 'user') asUser(principal);
 }

@@ -1,8 +1,22 @@
 // Reading request bodies: size limit, content type, encoding; nothing is parsed before it is bounded.
 import type { IncomingMessage } from 'node:http';
-import { problems } from './problem';
+import { HttpProblem, problems } from './problem';
 
 export type BodyKind = 'json' | 'form';
+
+/**
+ * Routes anyone may call (token exchange, OAuth) read at most this much: their bodies are a token
+ * or a short form, and a megabyte of anything costs CPU before any credential is checked.
+ */
+export const OPEN_ROUTE_BODY_LIMIT = 8 * 1024;
+
+/** Open routes take small bodies only; the rest take up to PEOPLEHUB_BODY_LIMIT (`configured`). */
+export function bodyLimitOf(open: boolean, configured: number): number {
+  return open ? Math.min(OPEN_ROUTE_BODY_LIMIT, configured) : configured;
+}
+
+/** JSON nested deeper than this is refused before it is parsed; no request needs more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
 
 const ACCEPTED: Record<BodyKind, RegExp> = {
   json: /^application\/([a-z0-9.+-]+\+)?json$/,
@@ -11,16 +25,30 @@ const ACCEPTED: Record<BodyKind, RegExp> = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The client went away before sending the whole body: nothing to answer, nothing wrong on our side. */
+export class ClientClosedRequest extends Error {
+  constructor() {
+    super('the client closed the connection before sending the whole request');
+    this.name = 'ClientClosedRequest';
+  }
+}
+
 /** Reads the raw body, refusing it once it passes `limit` bytes. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) throw problems.payloadTooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw problems.payloadTooLarge(limit);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw problems.payloadTooLarge(limit);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    // Leaving the loop early (our own 413) destroys the stream too; only a reset means the client left.
+    if (!(error instanceof HttpProblem) && ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || req.destroyed)) throw new ClientClosedRequest();
+    throw error;
   }
   return Buffer.concat(chunks, size);
 }
@@ -65,9 +93,33 @@ export function decodeBody(req: IncomingMessage, raw: Buffer, kind: BodyKind): u
     }
     return form;
   }
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw problems.badRequest(`The body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw problems.badRequest(`The body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** One linear pass over the text, skipping strings: does any bracket open deeper than `max`? */
+export function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return false;
 }

@@ -1,5 +1,8 @@
 // Idempotency-Key on POST: the same key from the same credential within 24 hours gets the first answer.
-import { createHash } from 'node:crypto';
+// Answers can hold secrets shown once (an app token, a webhook secret, a user key), so the stored
+// answer is sealed with the master key and the request is kept only as a keyed hash.
+import { createHmac } from 'node:crypto';
+import { openSecret, sealSecret } from '../core/secret-box';
 import type { IncomingMessage } from 'node:http';
 import type { Services } from '../services';
 import { isUniqueViolation } from '../store/errors';
@@ -7,7 +10,8 @@ import type { Principal } from './auth';
 import { HttpProblem, problems } from './problem';
 import type { Reply } from './route';
 
-const RETENTION_MS = 24 * 3600 * 1000;
+/** How long a key is remembered; upkeep deletes older records. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function idempotencyKeyOf(req: IncomingMessage): string | null {
@@ -23,6 +27,14 @@ function credentialOf(principal: Principal): string {
   return principal.kind === 'app' ? principal.app.id : principal.user.id;
 }
 
+interface StoredAnswer {
+  body: unknown;
+  problem: boolean;
+}
+
+/** The seal is bound to its key, so a sealed answer copied to another key's row does not open. */
+const purposeOf = (id: { organization_id: string; credential_id: string; key: string }) => `idempotency:${id.organization_id}:${id.credential_id}:${id.key}`;
+
 /**
  * Runs the request once per key. A key still in flight answers 409; a key reused with another
  * request (method, path or body) answers 422. Answers below 500 are kept and replayed with
@@ -32,7 +44,9 @@ export async function runIdempotent(services: Services, principal: Principal, ke
   const db = services.store.db;
   const now = services.clock.now();
   const id = { organization_id: principal.organizationId, credential_id: credentialOf(principal), key };
-  const requestHash = createHash('sha256').update(request).digest('hex');
+  // Keyed, so a request that carried a guessable secret cannot be confirmed from its stored hash.
+  const requestHash = createHmac('sha256', services.masterKey).update(request).digest('hex');
+  const seal = (answer: StoredAnswer) => sealSecret(services.masterKey, JSON.stringify(answer), purposeOf(id));
   const existing = await db
     .selectFrom('idempotency_keys')
     .selectAll()
@@ -40,12 +54,12 @@ export async function runIdempotent(services: Services, principal: Principal, ke
     .where('credential_id', '=', id.credential_id)
     .where('key', '=', key)
     .executeTakeFirst();
-  if (existing && now.getTime() - Date.parse(existing.created_at) < RETENTION_MS) {
+  if (existing && now.getTime() - Date.parse(existing.created_at) < IDEMPOTENCY_RETENTION_MS) {
     if (existing.request_hash !== requestHash) {
       throw problems.unprocessable('This Idempotency-Key was already used with a different request; use a new key.');
     }
     if (existing.status === null || existing.response === null) throw problems.conflict('A request with this Idempotency-Key is still in progress.');
-    const stored = JSON.parse(existing.response) as { body: unknown; problem: boolean };
+    const stored = JSON.parse(openSecret(services.masterKey, existing.response, purposeOf(id))) as StoredAnswer;
     return { status: Number(existing.status), body: stored.body, problem: stored.problem, headers: { 'idempotent-replayed': 'true' } };
   }
   const remove = () =>
@@ -64,7 +78,7 @@ export async function runIdempotent(services: Services, principal: Principal, ke
     if (error instanceof HttpProblem && error.status < 500) {
       await db
         .updateTable('idempotency_keys')
-        .set({ status: error.status, response: JSON.stringify({ body: error.toJSON(), problem: true }) })
+        .set({ status: error.status, response: seal({ body: error.toJSON(), problem: true }) })
         .where('organization_id', '=', id.organization_id)
         .where('credential_id', '=', id.credential_id)
         .where('key', '=', key)
@@ -76,7 +90,7 @@ export async function runIdempotent(services: Services, principal: Principal, ke
   }
   await db
     .updateTable('idempotency_keys')
-    .set({ status: result.status, response: JSON.stringify({ body: result.body ?? null, problem: false }) })
+    .set({ status: result.status, response: seal({ body: result.body ?? null, problem: false }) })
     .where('organization_id', '=', id.organization_id)
     .where('credential_id', '=', id.credential_id)
     .where('key', '=', key)

@@ -20,7 +20,9 @@ const MAX_BUCKETS = 100_000;
 
 /**
  * Buckets live in this process: with several server processes each enforces its own share, which
- * keeps the limit a guard against runaway clients rather than an exact quota.
+ * keeps the limit a guard against runaway clients rather than an exact quota. At most MAX_BUCKETS are
+ * kept; past that the least recently used one goes (a full bucket, most likely), so a flood of new
+ * keys cannot reset everyone else's budget.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -42,7 +44,9 @@ export class RateLimiter {
     bucket.at = now;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
-    if (!this.buckets.has(key) && this.buckets.size >= MAX_BUCKETS) this.buckets.clear();
+    // Map order is use order: delete and set again, and the first entry is the least recently used.
+    this.buckets.delete(key);
+    if (this.buckets.size >= MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value as string);
     this.buckets.set(key, bucket);
     return {
       allowed,

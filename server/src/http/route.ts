@@ -14,7 +14,9 @@ export type AuthRequirement =
   /** Any valid credential carrying this scope. */
   | { kind: 'scope'; scope: Scope }
   /** Only an owner's personal key: apps cannot manage apps. */
-  | { kind: 'owner' };
+  | { kind: 'owner' }
+  /** Any user's personal key (the handler may narrow it further); apps have no user. */
+  | { kind: 'user' };
 
 export interface Reply {
   status: number;
@@ -53,6 +55,8 @@ export interface RouteSpec<P extends TSchema = TSchema, Q extends TSchema = TSch
   query?: Q;
   body?: B;
   bodyKind?: BodyKind;
+  /** Exchanges a credential for a token: throttled per client address before the body is read. */
+  tokenEndpoint?: boolean;
   responses: Record<number, ResponseSpec>;
   handler(ctx: HandlerContext<Static<P>, Static<Q>, Static<B>>): Promise<Reply> | Reply;
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services';
 import { authenticate, authorize, type Principal } from './auth';
-import { decodeBody, readBody } from './body';
+import { ClientClosedRequest, bodyLimitOf, decodeBody, readBody } from './body';
 import { idempotencyKeyOf, runIdempotent } from './idempotency';
 import { HttpProblem, problems } from './problem';
 import { RateLimiter } from './rate-limit';
@@ -36,7 +36,14 @@ export function createRequestHandler(router: Router, services: Services, tracker
   const limiter = new RateLimiter(services.config.rateLimitPerSecond, services.config.rateLimitBurst, services.clock);
 
   function send(res: ServerResponse, req: IncomingMessage, reply: Reply, contentType = 'application/json; charset=utf-8'): void {
-    const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...reply.headers };
+    // JSON answers are never pages: nothing may run in them or frame them. Pages set their own policy.
+    const headers: Record<string, string> = {
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      ...reply.headers,
+    };
     if (tracker.draining) headers.connection = 'close';
     let payload = '';
     if (reply.text) {
@@ -70,6 +77,7 @@ export function createRequestHandler(router: Router, services: Services, tracker
     const { spec } = route;
     state.route = spec.url;
 
+    if (spec.tokenEndpoint) services.tokenThrottle.checkClient(req);
     let principal: Principal | null = null;
     if (spec.auth.kind !== 'none') {
       principal = await authenticate(req, services);
@@ -81,8 +89,10 @@ export function createRequestHandler(router: Router, services: Services, tracker
     let body: unknown;
     let raw: Buffer = Buffer.alloc(0);
     if (route.body) {
-      raw = await readBody(req, services.config.bodyLimitBytes);
-      body = route.body(decodeBody(req, raw, spec.bodyKind ?? 'json') ?? {});
+      raw = await readBody(req, bodyLimitOf(spec.auth.kind === 'none', services.config.bodyLimitBytes));
+      // An empty body is read as {} (every field optional); a JSON null is a value, and not an object.
+      const decoded = decodeBody(req, raw, spec.bodyKind ?? 'json');
+      body = route.body(decoded === undefined ? {} : decoded);
     }
     const run = async (): Promise<Reply> => spec.handler({
       params,
@@ -127,7 +137,11 @@ export function createRequestHandler(router: Router, services: Services, tracker
     const state = { route: 'unmatched' };
     handle(req, res, requestId, state)
       .catch((error: unknown) => {
-        if (res.headersSent) {
+        if (error instanceof ClientClosedRequest) {
+          // Logged as what it is (nginx's 499), without a stack: the client left, nothing broke.
+          res.statusCode = 499;
+          res.destroy();
+        } else if (res.headersSent) {
           logger.error({ err: error, requestId }, 'error after the response started');
           res.destroy();
         } else if (error instanceof HttpProblem) {
@@ -143,7 +157,8 @@ export function createRequestHandler(router: Router, services: Services, tracker
         const method = req.method ?? 'GET';
         metrics.httpRequests.inc({ method, route, status: res.statusCode });
         metrics.httpDuration.observe({ method, route }, seconds);
-        logger.info({ requestId, method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 10000) / 10 }, 'request');
+        const closed = res.statusCode === 499 ? { note: 'the client closed the connection before sending the whole request' } : {};
+        logger.info({ requestId, method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, ...closed }, 'request');
       })
       .finally(() => {
         tracker.inFlight -= 1;

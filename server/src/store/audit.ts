@@ -37,23 +37,29 @@ function toEntry(row: AuditLogTable): AuditEntry {
   };
 }
 
-export async function recordAudit(db: Kysely<Database>, record: AuditRecord): Promise<void> {
+function auditRow(record: AuditRecord): AuditLogTable {
   const { actor } = record;
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId('aud', record.at),
-      organization_id: record.organizationId,
-      actor_type: actor.type,
-      actor_id: actor.type === 'system' ? null : actor.id,
-      actor_name: actorLabel(actor),
-      action: record.action,
-      target_type: record.targetType,
-      target_id: record.targetId,
-      details: record.details ? JSON.stringify(record.details) : null,
-      created_at: record.at.toISOString(),
-    })
-    .execute();
+  return {
+    id: newId('aud', record.at),
+    organization_id: record.organizationId,
+    actor_type: actor.type,
+    actor_id: actor.type === 'system' ? null : actor.id,
+    actor_name: actorLabel(actor),
+    action: record.action,
+    target_type: record.targetType,
+    target_id: record.targetId,
+    details: record.details ? JSON.stringify(record.details) : null,
+    created_at: record.at.toISOString(),
+  };
+}
+
+export async function recordAudit(db: Kysely<Database>, record: AuditRecord): Promise<void> {
+  await db.insertInto('audit_log').values(auditRow(record)).execute();
+}
+
+/** Several entries in one multi-row insert (the caller keeps batches small). */
+export async function recordAudits(db: Kysely<Database>, records: AuditRecord[]): Promise<void> {
+  if (records.length > 0) await db.insertInto('audit_log').values(records.map(auditRow)).execute();
 }
 
 export interface AuditFilter {

@@ -1,6 +1,7 @@
 // Employees: the people the organization is about (not to be confused with users, who administer it).
 import { type Kysely, sql } from 'kysely';
 import type { AttributeValue } from '../core/attributes';
+import { ownMap } from '../core/map-keys';
 import type { EmployeeStatus } from '../core/employee-status';
 import { type Keyset, type Page, containsLiteral, pageBy, takePage } from './query';
 import type { Database, EmployeesTable } from './schema';
@@ -24,6 +25,8 @@ export interface Employee {
   separationReason: string | null;
   attributes: Record<string, AttributeValue>;
   source: EmployeeSource;
+  /** See EmployeesTable.sync_hash; never shown. */
+  syncHash: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -44,8 +47,9 @@ function toEmployee(row: EmployeesTable): Employee {
     startDate: row.start_date,
     separationDate: row.separation_date,
     separationReason: row.separation_reason,
-    attributes: JSON.parse(row.attributes) as Record<string, AttributeValue>,
+    attributes: ownMap(JSON.parse(row.attributes) as Record<string, AttributeValue>),
     source: row.source as EmployeeSource,
+    syncHash: row.sync_hash,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -71,6 +75,7 @@ function toRow(e: Employee): EmployeesTable {
     separation_reason: e.separationReason,
     attributes: JSON.stringify(e.attributes),
     source: e.source,
+    sync_hash: e.syncHash,
     created_at: e.createdAt,
     updated_at: e.updatedAt,
   };
@@ -85,8 +90,19 @@ export const EMPLOYEE_SORTS = {
   startDate: { column: 'employees.start_date', nullable: true, value: (e: Employee) => e.startDate ?? '' },
 } as const;
 
-export async function insertEmployee(db: Kysely<Database>, employee: Employee): Promise<void> {
-  await db.insertInto('employees').values(toRow(employee)).execute();
+/** The fields an employee row is made of (its timestamps aside): what `sameStoredEmployee` compares. */
+const STORED_FIELDS = ['externalId', 'email', 'firstName', 'lastName', 'displayName', 'title', 'department', 'managerId', 'phone', 'startDate', 'separationDate', 'separationReason', 'source'] as const;
+
+/** True when writing `after` would store exactly what `before` holds (the timestamps aside). */
+export function sameStoredEmployee(before: Employee, after: Employee): boolean {
+  return STORED_FIELDS.every((field) => before[field] === after[field]) && JSON.stringify(before.attributes) === JSON.stringify(after.attributes);
+}
+
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits (21 columns). */
+const INSERT_BATCH = 200;
+
+export async function insertEmployees(db: Kysely<Database>, employees: Employee[]): Promise<void> {
+  for (let i = 0; i < employees.length; i += INSERT_BATCH) await db.insertInto('employees').values(employees.slice(i, i + INSERT_BATCH).map(toRow)).execute();
 }
 
 export async function updateEmployee(db: Kysely<Database>, employee: Employee): Promise<void> {
@@ -121,6 +137,38 @@ export async function findEmployeeIdByExternalId(db: Kysely<Database>, organizat
     .where('external_id', '=', externalId)
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** The employees with these HRIS ids. */
+export async function employeesByExternalIds(db: Kysely<Database>, organizationId: string, externalIds: string[]): Promise<Employee[]> {
+  if (externalIds.length === 0) return [];
+  const rows = await db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId).where('external_id', 'in', externalIds).execute();
+  return rows.map(toEmployee);
+}
+
+/** The employees with these email addresses (any case). */
+export async function employeesByEmails(db: Kysely<Database>, organizationId: string, emails: string[]): Promise<Employee[]> {
+  if (emails.length === 0) return [];
+  const rows = await db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId).where('email_lower', 'in', emails.map((e) => e.toLowerCase())).execute();
+  return rows.map(toEmployee);
+}
+
+export interface ExternalLink {
+  id: string;
+  externalId: string;
+  source: EmployeeSource;
+  syncHash: string | null;
+}
+
+/** Every employee linked to an HRIS record: id, HRIS id, where they came from and the sync's fingerprint (small rows, for a whole sync). */
+export async function externalLinks(db: Kysely<Database>, organizationId: string): Promise<ExternalLink[]> {
+  const rows = await db.selectFrom('employees').select(['id', 'external_id', 'source', 'sync_hash']).where('organization_id', '=', organizationId).where('external_id', 'is not', null).execute();
+  return rows.map((r) => ({ id: r.id, externalId: r.external_id as string, source: r.source as EmployeeSource, syncHash: r.sync_hash }));
+}
+
+/** Sets the sync's fingerprint of rows whose data is current, without touching anything else (no updatedAt, no event). */
+export async function setSyncHashes(db: Kysely<Database>, organizationId: string, rows: { id: string; syncHash: string | null }[]): Promise<void> {
+  for (const row of rows) await db.updateTable('employees').set({ sync_hash: row.syncHash }).where('organization_id', '=', organizationId).where('id', '=', row.id).execute();
 }
 
 /** The ids among `ids` that are employees of the organization. */

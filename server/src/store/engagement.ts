@@ -15,45 +15,76 @@ export async function deleteAnswersOf(db: Kysely<Database>, organizationId: stri
 export interface CountScope {
   organizationId: string;
   question: string;
-  department?: string;
+}
+
+export type AnswerCounts = Omit<PeriodCounts, 'invited'>;
+
+/** What one period's answers add up to: count, sum, eNPS bands and distinct respondents. */
+const COUNT_COLUMNS = [
+  sql<string | number>`count(*)`.as('answers'),
+  sql<string | number | null>`sum(score)`.as('score_sum'),
+  sql<string | number | null>`sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end)`.as('promoters'),
+  sql<string | number | null>`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as('passives'),
+  sql<string | number | null>`sum(case when score < ${PASSIVE_MIN} then 1 else 0 end)`.as('detractors'),
+  sql<string | number>`count(distinct employee_id)`.as('respondents'),
+];
+
+interface CountRow {
+  answers: string | number;
+  score_sum: string | number | null;
+  promoters: string | number | null;
+  passives: string | number | null;
+  detractors: string | number | null;
+  respondents: string | number;
+}
+
+function toCounts(row: CountRow): AnswerCounts {
+  return {
+    answers: Number(row.answers),
+    scoreSum: Number(row.score_sum ?? 0),
+    promoters: Number(row.promoters ?? 0),
+    passives: Number(row.passives ?? 0),
+    detractors: Number(row.detractors ?? 0),
+    respondents: Number(row.respondents),
+  };
+}
+
+export const NO_ANSWERS: AnswerCounts = { answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0, respondents: 0 };
+
+function answersIn(db: Kysely<Database>, scope: CountScope, period: Period) {
+  return db
+    .selectFrom('engagement_answers')
+    .where('engagement_answers.organization_id', '=', scope.organizationId)
+    .where('question', '=', scope.question)
+    .where('answered_at', '>=', period.start)
+    .where('answered_at', '<', period.end);
 }
 
 /**
- * Counts for each period: one indexed range query per period. (One grouped query over the whole
- * range measured slower on SQLite: its count(distinct) sorts every answer at once.)
+ * The organization's counts for each period: one indexed range query per period. (One grouped query
+ * over the whole range measured slower on SQLite: its count(distinct) sorts every answer at once.)
  */
-export async function countByPeriod(db: Kysely<Database>, scope: CountScope, periods: Period[]): Promise<Omit<PeriodCounts, 'invited'>[]> {
+export async function countByPeriod(db: Kysely<Database>, scope: CountScope, periods: Period[]): Promise<AnswerCounts[]> {
+  const results = [];
+  for (const period of periods) results.push(toCounts((await answersIn(db, scope, period).select(COUNT_COLUMNS).executeTakeFirstOrThrow()) as CountRow));
+  return results;
+}
+
+/**
+ * Each period's counts per department (null: no department), as of the employees' current
+ * department. Together the segments make up the organization's counts, which is what anonymity
+ * suppression reasons about.
+ */
+export async function countByDepartment(db: Kysely<Database>, scope: CountScope, periods: Period[]): Promise<Map<string | null, AnswerCounts>[]> {
   const results = [];
   for (const period of periods) {
-    let query = db
-      .selectFrom('engagement_answers')
-      .select([
-        sql<string | number>`count(*)`.as('answers'),
-        sql<string | number | null>`sum(score)`.as('score_sum'),
-        sql<string | number | null>`sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end)`.as('promoters'),
-        sql<string | number | null>`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as('passives'),
-        sql<string | number | null>`sum(case when score < ${PASSIVE_MIN} then 1 else 0 end)`.as('detractors'),
-        sql<string | number>`count(distinct employee_id)`.as('respondents'),
-      ])
-      .where('organization_id', '=', scope.organizationId)
-      .where('question', '=', scope.question)
-      .where('answered_at', '>=', period.start)
-      .where('answered_at', '<', period.end);
-    if (scope.department !== undefined) {
-      const department = scope.department;
-      query = query.where('employee_id', 'in', (eb) =>
-        eb.selectFrom('employees').select('id').where('organization_id', '=', scope.organizationId).where('department', '=', department),
-      );
-    }
-    const row = await query.executeTakeFirstOrThrow();
-    results.push({
-      answers: Number(row.answers),
-      scoreSum: Number(row.score_sum ?? 0),
-      promoters: Number(row.promoters ?? 0),
-      passives: Number(row.passives ?? 0),
-      detractors: Number(row.detractors ?? 0),
-      respondents: Number(row.respondents),
-    });
+    const rows = await answersIn(db, scope, period)
+      .innerJoin('employees', 'employees.id', 'engagement_answers.employee_id')
+      .select('employees.department as department')
+      .select(COUNT_COLUMNS)
+      .groupBy('employees.department')
+      .execute();
+    results.push(new Map(rows.map((row) => [row.department, toCounts(row as unknown as CountRow)])));
   }
   return results;
 }

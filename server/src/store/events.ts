@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../core/actor';
 import { type Change, type EventType, type PeopleEvent, eventActor } from '../core/events';
 import { newId } from '../core/ids';
-import { recordAudit } from './audit';
+import { type AuditRecord, recordAudit, recordAudits } from './audit';
 import { type Keyset, type Page, pageBy, takePage } from './query';
 import type { Database, EventsTable } from './schema';
 
@@ -28,10 +28,10 @@ export function toEvent(row: EventsTable): PeopleEvent {
   };
 }
 
-export async function recordEvent(db: Kysely<Database>, record: EventRecord): Promise<PeopleEvent> {
+function eventRow(record: EventRecord): EventsTable {
   const actor = eventActor(record.actor);
   const data = record.changes === undefined ? { object: record.object } : { object: record.object, changes: record.changes };
-  const row: EventsTable = {
+  return {
     id: newId('evt', record.at),
     organization_id: record.organizationId,
     type: record.type,
@@ -40,6 +40,10 @@ export async function recordEvent(db: Kysely<Database>, record: EventRecord): Pr
     created_at: record.at.toISOString(),
     fanned_out_at: null,
   };
+}
+
+export async function recordEvent(db: Kysely<Database>, record: EventRecord): Promise<PeopleEvent> {
+  const row = eventRow(record);
   await db.insertInto('events').values(row).execute();
   return toEvent(row);
 }
@@ -51,10 +55,8 @@ export interface ChangeRecord extends EventRecord {
   action?: string;
 }
 
-/** Writes a change's event and its audit entry; call inside the change's transaction. */
-export async function recordChange(db: Kysely<Database>, record: ChangeRecord): Promise<PeopleEvent> {
-  const event = await recordEvent(db, record);
-  await recordAudit(db, {
+function auditOf(record: ChangeRecord): AuditRecord {
+  return {
     organizationId: record.organizationId,
     actor: record.actor,
     action: record.action ?? record.type,
@@ -62,8 +64,29 @@ export async function recordChange(db: Kysely<Database>, record: ChangeRecord): 
     targetId: record.targetId,
     details: record.changes && !record.action ? { changed: record.changes.map((c) => c.field) } : undefined,
     at: record.at,
-  });
+  };
+}
+
+/** Writes a change's event and its audit entry; call inside the change's transaction. */
+export async function recordChange(db: Kysely<Database>, record: ChangeRecord): Promise<PeopleEvent> {
+  const event = await recordEvent(db, record);
+  await recordAudit(db, auditOf(record));
   return event;
+}
+
+/** Rows per multi-row INSERT of events or audit entries. */
+const INSERT_BATCH = 500;
+
+/**
+ * recordChange for many changes at once, in multi-row inserts. `audit: false` writes the events only,
+ * for a bulk job that records itself in the audit log once (a HiBob sync run).
+ */
+export async function recordChanges(db: Kysely<Database>, records: ChangeRecord[], options: { audit: boolean }): Promise<void> {
+  for (let i = 0; i < records.length; i += INSERT_BATCH) {
+    const batch = records.slice(i, i + INSERT_BATCH);
+    await db.insertInto('events').values(batch.map(eventRow)).execute();
+    if (options.audit) await recordAudits(db, batch.map(auditOf));
+  }
 }
 
 export interface EventFilter {

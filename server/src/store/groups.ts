@@ -1,5 +1,6 @@
 // Groups (circles): the org structure, a tree through parentId.
 import type { Kysely } from 'kysely';
+import { ownMap } from '../core/map-keys';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, GroupsTable } from './schema';
 
@@ -23,7 +24,7 @@ function toGroup(row: GroupsTable): Group {
     name: row.name,
     purpose: row.purpose,
     parentId: row.parent_id,
-    fields: JSON.parse(row.fields) as Record<string, FieldValue>,
+    fields: ownMap(JSON.parse(row.fields) as Record<string, FieldValue>),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

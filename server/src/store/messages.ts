@@ -2,6 +2,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { PeopleEvent } from '../core/events';
 import { newId } from '../core/ids';
+import { MAX_ATTEMPTS } from '../core/retry';
 import type { Dialect } from './database';
 import { toEvent } from './events';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
@@ -43,7 +44,8 @@ function happenedAfter(event: { id: string; created_at: string }, hook: { id: st
  */
 export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, lingerMs: number, limit = 500): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    let query = trx.selectFrom('events').selectAll().where('fanned_out_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
+    // Only what fan-out needs: the events' payloads stay on disk until a message is sent.
+    let query = trx.selectFrom('events').select(['id', 'organization_id', 'type', 'created_at']).where('fanned_out_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
     const events = await query.execute();
     if (events.length === 0) return 0;
@@ -228,6 +230,12 @@ export interface DeliveryAttempt {
   id: string;
   webhookId: string;
   messageId: string;
+  /** The message's state now: pending (more attempts to come), succeeded, failed (out of retries) or cancelled. */
+  messageStatus: MessageStatus;
+  /** When the message will be tried next; null unless it is pending. */
+  nextAttemptAt: string | null;
+  /** Attempts the message still has before it counts as failed. */
+  attemptsLeft: number;
   url: string;
   statusCode: number | null;
   error: string | null;
@@ -238,11 +246,18 @@ export interface DeliveryAttempt {
   response: { headers: Record<string, string>; body: string };
 }
 
-function toAttempt(row: DeliveryAttemptsTable): DeliveryAttempt {
+type AttemptRow = DeliveryAttemptsTable & { m_status: string | null; m_attempts: number | null; m_next_attempt_at: string | null };
+
+function toAttempt(row: AttemptRow): DeliveryAttempt {
+  // A message outlives its attempts' retention only while pending; without one, nothing is left to do.
+  const status = (row.m_status ?? 'cancelled') as MessageStatus;
   return {
     id: row.id,
     webhookId: row.webhook_id,
     messageId: row.message_id,
+    messageStatus: status,
+    nextAttemptAt: status === 'pending' ? row.m_next_attempt_at : null,
+    attemptsLeft: status === 'pending' ? Math.max(0, MAX_ATTEMPTS - Number(row.m_attempts ?? 0)) : 0,
     url: row.url,
     statusCode: row.status_code === null ? null : Number(row.status_code),
     error: row.error,
@@ -260,18 +275,29 @@ export const ATTEMPT_SORTS = {
   statusCode: { column: 'delivery_attempts.status_code', nullable: true, nullAs: 0, value: (a: DeliveryAttempt) => String(a.statusCode ?? 0) },
 } as const;
 
+/** Attempts with their message's current state. */
+function attemptsWithMessages(db: Kysely<Database>) {
+  return db
+    .selectFrom('delivery_attempts')
+    .leftJoin('messages', 'messages.id', 'delivery_attempts.message_id')
+    .selectAll('delivery_attempts')
+    .select(['messages.status as m_status', 'messages.attempts as m_attempts', 'messages.next_attempt_at as m_next_attempt_at']);
+}
+
 export async function listAttempts(db: Kysely<Database>, webhookId: string, filter: { q?: string; succeeded?: boolean }, keyset: Keyset): Promise<Page<DeliveryAttempt>> {
-  let query = db.selectFrom('delivery_attempts').selectAll().where('webhook_id', '=', webhookId);
+  let query = attemptsWithMessages(db).where('delivery_attempts.webhook_id', '=', webhookId);
   if (filter.q) query = query.where(containsText(['delivery_attempts.url', 'delivery_attempts.request_body', 'delivery_attempts.response_body', 'delivery_attempts.message_id'], filter.q));
   if (filter.succeeded !== undefined) {
-    query = filter.succeeded ? query.where('status_code', '>=', 200).where('status_code', '<', 300) : query.where((eb) => eb.or([eb('status_code', 'is', null), eb('status_code', '<', 200), eb('status_code', '>=', 300)]));
+    query = filter.succeeded
+      ? query.where('delivery_attempts.status_code', '>=', 200).where('delivery_attempts.status_code', '<', 300)
+      : query.where((eb) => eb.or([eb('delivery_attempts.status_code', 'is', null), eb('delivery_attempts.status_code', '<', 200), eb('delivery_attempts.status_code', '>=', 300)]));
   }
   const rows = await pageBy(query, keyset).execute();
   return takePage(rows.map(toAttempt), keyset.limit);
 }
 
 export async function findAttempt(db: Kysely<Database>, organizationId: string, id: string): Promise<DeliveryAttempt | null> {
-  const row = await db.selectFrom('delivery_attempts').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await attemptsWithMessages(db).where('delivery_attempts.organization_id', '=', organizationId).where('delivery_attempts.id', '=', id).executeTakeFirst();
   return row ? toAttempt(row) : null;
 }
 

@@ -357,20 +357,99 @@ const webhooks: Migration = {
   },
 };
 
+/**
+ * Indexes for the retention jobs that prune expired sessions and idempotency records. Answers
+ * stored before they were sealed could hold a token in clear: they go (a retry within the day then
+ * simply runs again, keyed afresh).
+ */
+const hardening: Migration = {
+  async up(db: AnyDb) {
+    await db.deleteFrom('idempotency_keys').execute();
+    await db.schema.createIndex('app_sessions_expires').on('app_sessions').columns(['expires_at']).execute();
+    await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').columns(['created_at']).execute();
+  },
+};
+
+/** HiBob: the connection, its sync runs, and the queue of real-time notifications. */
+const hibob: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('integrations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('base_url', 'text', (c) => c.notNull())
+      .addColumn('service_user_id', 'text', (c) => c.notNull())
+      .addColumn('token', 'text', (c) => c.notNull())
+      .addColumn('hook_secret', 'text')
+      .addColumn('receiver_id', 'text', (c) => c.notNull().unique())
+      .addColumn('auto_sync_minutes', 'integer')
+      .addColumn('next_auto_sync_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('integrations_org_kind').unique().on('integrations').columns(['organization_id', 'kind']).execute();
+    await db.schema.createIndex('integrations_auto_sync').on('integrations').columns(['next_auto_sync_at']).execute();
+
+    await db.schema
+      .createTable('sync_runs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('trigger', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('phase', 'text', (c) => c.notNull())
+      .addColumn('processed', 'integer', (c) => c.notNull())
+      .addColumn('total', 'integer')
+      .addColumn('created', 'integer', (c) => c.notNull())
+      .addColumn('updated', 'integer', (c) => c.notNull())
+      .addColumn('deleted', 'integer', (c) => c.notNull())
+      .addColumn('unchanged', 'integer', (c) => c.notNull())
+      .addColumn('report', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+      .addColumn('finished_at', 'text')
+      .execute();
+    // One run at a time per organization, whichever process starts it.
+    await db.schema.createIndex('sync_runs_one_running').unique().on('sync_runs').columns(['organization_id']).where(sql.ref('status'), '=', 'running').execute();
+    await db.schema.createIndex('sync_runs_org_started').on('sync_runs').columns(['organization_id', 'started_at', 'id']).execute();
+
+    await db.schema
+      .createTable('hibob_notifications')
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('employee_external_id', 'text', (c) => c.notNull())
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .addColumn('token', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('last_error', 'text')
+      .addPrimaryKeyConstraint('hibob_notifications_pk', ['organization_id', 'employee_external_id'])
+      .execute();
+    await db.schema.createIndex('hibob_notifications_due').on('hibob_notifications').columns(['next_attempt_at']).execute();
+
+    await db.schema.alterTable('employees').addColumn('sync_hash', 'text').execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
   '0003_webhooks': webhooks,
+  '0004_hardening': hardening,
+  '0005_hibob': hibob,
 };
 
 const provider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,
 };
 
-/** Brings the schema up to date; safe to run from several processes at once (the migrator locks). */
-export async function migrateToLatest(db: AnyDb, schema: string | undefined): Promise<string[]> {
+/**
+ * Brings the schema up to date (or to `target`, for tests of upgrades); safe to run from several
+ * processes at once (the migrator locks). Returns the migrations it applied.
+ */
+export async function migrateToLatest(db: AnyDb, schema: string | undefined, target?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableSchema: schema });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

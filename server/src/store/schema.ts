@@ -131,6 +131,11 @@ export interface EmployeesTable {
   /** JSON object: attribute name → value. */
   attributes: string;
   source: string;
+  /**
+   * A fingerprint of the HRIS record this row was last written from, by the sync; any other write
+   * clears it. A resync whose record has the same fingerprint knows the row is unchanged without reading it.
+   */
+  sync_hash: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -296,7 +301,65 @@ export interface DeliveryAttemptsTable {
   sent_at: string;
 }
 
+export interface IntegrationsTable {
+  id: string;
+  organization_id: string;
+  /** hibob (one per organization) */
+  kind: string;
+  base_url: string;
+  service_user_id: string;
+  /** Sealed with the master key. */
+  token: string;
+  /** Sealed with the master key; null until an admin pastes HiBob's webhook secret. */
+  hook_secret: string | null;
+  /** The unguessable part of the receiver URL. */
+  receiver_id: string;
+  auto_sync_minutes: number | null;
+  next_auto_sync_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  organization_id: string;
+  /** manual | automatic */
+  trigger: string;
+  /** running | completed | failed */
+  status: string;
+  /** starting | downloading | applying | done */
+  phase: string;
+  processed: number;
+  total: number | null;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  /** JSON: skipped fields, skipped people, options added, warnings. */
+  report: string;
+  error: string | null;
+  started_at: string;
+  /** A running run refreshes this; one that stops refreshing was interrupted. */
+  heartbeat_at: string;
+  finished_at: string | null;
+}
+
+export interface HibobNotificationsTable {
+  organization_id: string;
+  employee_external_id: string;
+  /** When the newest notification for this person came. */
+  received_at: string;
+  /** Random, new with every notification: one that arrives while the last is applied means "apply again". */
+  token: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+}
+
 export interface Database {
+  integrations: IntegrationsTable;
+  sync_runs: SyncRunsTable;
+  hibob_notifications: HibobNotificationsTable;
   messages: MessagesTable;
   notifications: NotificationsTable;
   delivery_attempts: DeliveryAttemptsTable;

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { AccessRight } from '../core/permissions';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
-import type { Database, UsersTable } from './schema';
+import type { Database, UserKeysTable, UsersTable } from './schema';
 
 export interface User {
   id: string;
@@ -138,6 +138,69 @@ export async function insertUserKey(
       revoked_at: null,
     })
     .execute();
+}
+
+/** A personal key as listed: never the key itself, which exists only as a hash. */
+export interface UserKey {
+  id: string;
+  userId: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const toUserKey = (row: UserKeysTable): UserKey => ({ id: row.id, userId: row.user_id, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at });
+
+/** A user's keys, newest first (live and revoked). */
+export async function listUserKeys(db: Kysely<Database>, organizationId: string, userId: string): Promise<UserKey[]> {
+  const rows = await db
+    .selectFrom('user_keys')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toUserKey);
+}
+
+export async function findUserKey(db: Kysely<Database>, organizationId: string, userId: string, keyId: string): Promise<UserKey | null> {
+  const row = await db.selectFrom('user_keys').selectAll().where('organization_id', '=', organizationId).where('user_id', '=', userId).where('id', '=', keyId).executeTakeFirst();
+  return row ? toUserKey(row) : null;
+}
+
+/** Revokes a live key; false when it was not live (already revoked, perhaps a moment ago by another request). */
+export async function revokeUserKey(db: Kysely<Database>, keyId: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('user_keys').set({ revoked_at: at }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function countLiveKeys(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db.selectFrom('user_keys').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Owners who hold a live key, leaving out one user or one key: who could still sign in as an owner after a change. */
+export async function countOwnersWithKeys(db: Kysely<Database>, organizationId: string, without: { userId?: string; keyId?: string }): Promise<number> {
+  let query = db
+    .selectFrom('users')
+    .select((eb) => eb.fn.count('users.id').distinct().as('n'))
+    .innerJoin('user_keys', 'user_keys.user_id', 'users.id')
+    .where('users.organization_id', '=', organizationId)
+    .where('users.access_right', '=', 'owner')
+    .where('user_keys.revoked_at', 'is', null);
+  if (without.userId !== undefined) query = query.where('users.id', '!=', without.userId);
+  if (without.keyId !== undefined) query = query.where('user_keys.id', '!=', without.keyId);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * Locks the organization's owner rows until the transaction ends (PostgreSQL), so two changes that
+ * each leave one owner able to sign in cannot together leave none. SQLite runs one write at a time.
+ */
+export async function lockOwners(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', organizationId: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await db.selectFrom('users').select('id').where('organization_id', '=', organizationId).where('access_right', '=', 'owner').forUpdate().execute();
 }
 
 export interface UserKeyMatch {

@@ -1,5 +1,7 @@
 // Time-driven upkeep on the injectable clock: auto-disable webhooks failing for days, hourly error
-// digests for messages that ran out of retries, and pruning of old history.
+// digests for messages that ran out of retries, and pruning of old history, expired sessions and
+// idempotency records.
+import { IDEMPOTENCY_RETENTION_MS } from '../http/idempotency';
 import type { Services } from '../services';
 import { insertNotification, markNotification } from '../store/notifications';
 import type { Webhook } from '../store/webhooks';
@@ -62,4 +64,7 @@ export async function upkeep(services: Services, actions: UpkeepActions): Promis
   await store.db.deleteFrom('messages').where('status', '!=', 'pending').where('updated_at', '<', keepFrom).execute();
   await store.db.deleteFrom('notifications').where('created_at', '<', keepFrom).execute();
   await store.db.deleteFrom('events').where('created_at', '<', keepFrom).where('fanned_out_at', 'is not', null).execute();
+  // An expired session can never authenticate again; an idempotency record past its window is never replayed.
+  await store.db.deleteFrom('app_sessions').where('expires_at', '<', at).execute();
+  await store.db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS).toISOString()).execute();
 }

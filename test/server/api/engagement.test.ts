@@ -67,8 +67,14 @@ eachStore('engagement overview', (server) => {
   test('segments, hidden results below the threshold, drivers, quarters and ranges', async () => {
     const ops = await get(server(), '/v1/engagement/overview?segment=department:Ops');
     expect(ops.body.data).toMatchObject({ hidden: true, score: null, nps: null, participation: { responded: 3, invited: 3, rate: 1 }, change: null });
+    // Sales alone is above the threshold in November, but the total minus Sales would be Ops: Sales is withheld too.
     const sales = await get(server(), '/v1/engagement/overview?segment=department:Sales');
-    expect(sales.body.data).toMatchObject({ score: 7.5, nps: { score: 17 }, participation: { responded: 6, invited: 6 }, change: { score: 0.3, nps: -23 } });
+    expect(sales.body.data).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother', score: null, nps: null, participation: { responded: 6, invited: 6 }, change: null });
+    expect(sales.body.data.trend.slice(-2).map((p: { period: string; hiddenReason: string | null; score: number | null }) => [p.period, p.hiddenReason, p.score])).toEqual([
+      ['2026-10', null, 7.2],
+      ['2026-11', 'protectsAnother', null],
+    ]);
+    expect(ops.body.data.hiddenReason).toBe('belowThreshold');
     const growth = await get(server(), '/v1/engagement/overview?question=Growth');
     expect(growth.body.data).toMatchObject({ hidden: true, participation: { responded: 1 } });
     const quarter = await get(server(), '/v1/engagement/overview?interval=quarter&from=2026-07-01');
@@ -97,5 +103,73 @@ eachStore('engagement overview', (server) => {
     expectProblem(await post(server(), '/v1/engagement/answers', { answers: [{ employeeId: people.S1, question: 'engagement', score: 5, answeredAt: at('2026-12-20') }] }), 422);
     expectProblem(await post(server(), '/v1/engagement/answers', { answers: [{ employeeId: 'emp_missing', question: 'engagement', score: 5, answeredAt: at('2026-11-20') }] }), 400);
     expect((await get(server(), '/v1/engagement/overview?interval=all')).body.data.participation.responded).toBe(before);
+  });
+});
+
+// Complementary suppression, attacked the way a member with engagement:read would: the total minus
+// every visible department. Hand-made months (the clock stands at 2026-11-22):
+// October: Eng 12 respondents, Sales 8, Ops 6, Legal 3 → Legal is below 5; the smallest visible, Ops, is withheld with it (9).
+// November: Eng 10, Legal 2, and 5 people without a department → Legal and the no-department group are withheld (7).
+eachStore('engagement anonymity: subtraction finds nothing', (server) => {
+  const departments = ['Eng', 'Sales', 'Ops', 'Legal'];
+  const truth: Record<string, Record<string, { promoters: number; passives: number; detractors: number; respondents: number }>> = { '2026-10': {}, '2026-11': {} };
+
+  beforeAll(async () => {
+    const answers: { employeeId: string; question: string; score: number; answeredAt: string }[] = [];
+    const group = async (month: string, department: string | null, scores: number[]) => {
+      const key = department ?? '(none)';
+      truth[month][key] = { promoters: 0, passives: 0, detractors: 0, respondents: scores.length };
+      for (const score of scores) {
+        const person = await createEmployee(server(), { department, startDate: '2024-01-01' });
+        answers.push({ employeeId: person.id, question: 'engagement', score, answeredAt: `${month}-10T09:00:00.000Z` });
+        const band = score >= 9 ? 'promoters' : score >= 7 ? 'passives' : 'detractors';
+        truth[month][key][band] += 1;
+      }
+    };
+    await group('2026-10', 'Eng', [9, 8, 7, 10, 6, 9, 8, 7, 9, 5, 8, 9]);
+    await group('2026-10', 'Sales', [7, 7, 8, 9, 6, 5, 10, 8]);
+    await group('2026-10', 'Ops', [9, 9, 8, 7, 6, 10]);
+    await group('2026-10', 'Legal', [0, 1, 2]);
+    await group('2026-11', 'Eng', [8, 8, 9, 7, 6, 10, 9, 9, 4, 7]);
+    await group('2026-11', 'Legal', [10, 0]);
+    await group('2026-11', null, [7, 7, 8, 9, 3]);
+    expect((await post(server(), '/v1/engagement/answers', { answers })).status).toBe(201);
+  });
+
+  test('the total minus every visible department never isolates a group smaller than the threshold', async () => {
+    type Point = { period: string; hidden: boolean; hiddenReason: string | null; nps: { promoters: number; passives: number; detractors: number } | null; participation: { responded: number } };
+    const trend = async (segment?: string): Promise<Point[]> =>
+      (await get(server(), `/v1/engagement/overview?interval=month&from=2026-10-01${segment ? `&segment=department:${segment}` : ''}`)).body.data.trend;
+    const org = await trend();
+    const bySegment = Object.fromEntries(await Promise.all(departments.map(async (d) => [d, await trend(d)] as const)));
+    for (const [i, point] of org.entries()) {
+      expect(point.hidden).toBe(false);
+      const visible = departments.filter((d) => !bySegment[d][i].hidden);
+      const hidden = departments.filter((d) => bySegment[d][i].hidden && bySegment[d][i].participation.responded > 0);
+      // The attack: what is left after subtracting every visible department from the total.
+      const left = { promoters: point.nps!.promoters, passives: point.nps!.passives, detractors: point.nps!.detractors, respondents: point.participation.responded };
+      for (const d of visible) {
+        left.promoters -= bySegment[d][i].nps!.promoters;
+        left.passives -= bySegment[d][i].nps!.passives;
+        left.detractors -= bySegment[d][i].nps!.detractors;
+        left.respondents -= bySegment[d][i].participation.responded;
+      }
+      // What is left covers at least the threshold of people, and is not any one hidden department.
+      expect({ period: point.period, enough: left.respondents >= 5 }).toEqual({ period: point.period, enough: true });
+      for (const d of hidden) expect({ period: point.period, department: d, recovered: JSON.stringify(left) === JSON.stringify(truth[point.period][d]) }).toEqual({ period: point.period, department: d, recovered: false });
+    }
+    // And the suppression is the one worked out by hand.
+    const reasons = (i: number) => Object.fromEntries(departments.map((d) => [d, bySegment[d][i].hiddenReason]));
+    expect(reasons(0)).toEqual({ Eng: null, Sales: null, Ops: 'protectsAnother', Legal: 'belowThreshold' });
+    expect(reasons(1)).toEqual({ Eng: null, Sales: 'belowThreshold', Ops: 'belowThreshold', Legal: 'belowThreshold' });
+    expect(bySegment.Eng[1]).toMatchObject({ hidden: false, nps: { promoters: 4, passives: 4, detractors: 2 } });
+  });
+
+  test('windows are whole periods: "all" rounds its dates out to whole months', async () => {
+    const partial = (await get(server(), '/v1/engagement/overview?interval=all&from=2026-10-11&to=2026-11-09')).body.data;
+    const whole = (await get(server(), '/v1/engagement/overview?interval=all&from=2026-10-01&to=2026-11-30')).body.data;
+    expect(partial).toMatchObject({ start: '2026-10-01', end: '2026-11-30' });
+    expect(partial.nps).toEqual(whole.nps);
+    expect(partial.participation.responded).toBe(46);
   });
 });

@@ -54,7 +54,7 @@ eachStore('events', (server) => {
     const e = await createEmployee(server(), { title: 'Before' });
     const before = await eventsSince(server(), '2000-01-01T00:00:00.000Z');
     // The entity row is written first; the event (and audit entry) right after, in the same transaction.
-    const spy = jest.spyOn(eventStore, 'recordChange').mockRejectedValueOnce(new Error('disk full between the two writes'));
+    const spy = jest.spyOn(eventStore, 'recordChanges').mockRejectedValueOnce(new Error('disk full between the two writes'));
     try {
       const failedUpdate = await patch(server(), `/v1/employees/${e.id}`, { title: 'After' });
       expect(failedUpdate.status).toBe(500);

@@ -95,18 +95,62 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     const token = paths['/oauth/token'].post;
     expect(Object.keys(token.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
     expect(Object.keys(token.requestBody.content['application/x-www-form-urlencoded'].schema.properties)).toEqual(['grant_type', 'client_id', 'client_secret', 'scope']);
-    expect(document.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('/oauth/token');
+    expect(document.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe(`${server.url}/oauth/token`);
     expect(JSON.stringify(document)).not.toContain('"$id"');
+  });
+
+  test('every operation with an id in its path documents 404; lists offer q only where they search', () => {
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
+      if (!path.includes('{')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        expect({ operation: `${method} ${path}`, documents404: '404' in operation.responses }).toEqual({ operation: `${method} ${path}`, documents404: true });
+      }
+    }
+    const hasQ = (path: string) => (document.paths[path].get.parameters as Json[]).some((p) => p.name === 'q');
+    for (const path of ['/v1/events', '/v1/audit', '/v1/apps/{id}/sessions', '/v1/webhooks/{id}/notifications']) expect({ path, q: hasQ(path) }).toEqual({ path, q: false });
+    for (const path of ['/v1/users', '/v1/employees', '/v1/webhooks', '/v1/webhooks/{id}/deliveries']) expect({ path, q: hasQ(path) }).toEqual({ path, q: true });
+  });
+
+  test('the schemas are as strict as the server: webhook URLs, attribute options, the OAuth token URL', () => {
+    const webhookUrl = document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema.properties.url;
+    expect(webhookUrl.pattern).toMatch(/^\^/);
+    expect(new RegExp(webhookUrl.pattern).test('https://hooks.example.com/x')).toBe(true);
+    for (const bad of ['ftp://x.example', 'not a url', 'https://user:pw@x.example/']) expect({ bad, ok: new RegExp(webhookUrl.pattern).test(bad) }).toEqual({ bad, ok: false });
+    const attribute = document.paths['/v1/attributes'].post.requestBody.content['application/json'].schema;
+    expect(attribute.allOf[0]).toMatchObject({ if: { properties: { type: { enum: ['option', 'multi_option'] } } }, then: { required: ['options'] } });
   });
 
   test('the docs page loads Swagger UI from this server, not from a CDN', async () => {
     const res = await call(server.url, '/v1/docs');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js']) expect(res.text).toContain(`"/v1/docs/assets/${file}"`);
-    expect(res.text).toContain('"/v1/openapi.json"');
-    expect(res.text).toContain('persistAuthorization: true');
+    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'peoplehub-docs.js']) expect(res.text).toContain(`"/v1/docs/assets/${file}"`);
     expect(res.text).not.toMatch(/(src|href)="https?:/);
+    // No inline script, so the policy can forbid them; the page may not be framed.
+    expect(res.text).not.toMatch(/<script>/);
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    const script = await call(server.url, '/v1/docs/assets/peoplehub-docs.js');
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.text).toContain('"/v1/openapi.json"');
+    expect(script.text).toContain('persistAuthorization: true');
+    // API answers are not pages either.
+    const json = await call(server.url, '/v1/openapi.json');
+    expect(json.headers['x-frame-options']).toBe('DENY');
+    expect(json.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  test('/ leads to the docs, and /v1 lists where to start', async () => {
+    const root = await call(server.url, '/');
+    expect({ status: root.status, location: root.headers.location }).toEqual({ status: 302, location: '/v1/docs' });
+    const index = await call(server.url, '/v1');
+    expect(index.status).toBe(200);
+    expect(index.body.data.links).toMatchObject({ docs: `${server.url}/v1/docs`, openapi: `${server.url}/v1/openapi.json`, eventTypes: `${server.url}/v1/webhook-event-types` });
+    for (const link of Object.values(index.body.data.links as Record<string, string>)) {
+      const res = await call(server.url, new URL(link).pathname);
+      expect({ link, status: res.status < 500 && res.status !== 404 }).toEqual({ link, status: true });
+    }
   });
 
   test('the allow-listed assets answer with their content types and cache headers', async () => {
@@ -159,11 +203,11 @@ describe('buildOpenApi', () => {
     ]);
   });
 
-  test('owner routes take user keys only and imply 400, 401 and 403 problems', () => {
+  test('owner routes take user keys only and imply 400, 401, 403 and 404 problems', () => {
     const operation = doc.paths['/v1/things/{id}/parts/{partId}'].delete;
     expect(operation.security).toEqual([{ apiKey: [] }, { bearerAuth: [] }]);
     expect(operation['x-required-access-right']).toBe('owner');
-    expect(Object.keys(operation.responses).sort()).toEqual(['204', '400', '401', '403']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['204', '400', '401', '403', '404']);
     expect(doc.info).toMatchObject({ title: 'PeopleHub API', version: '9.9.9', license: { name: 'MIT', identifier: 'MIT' } });
     expect(doc.tags).toEqual([{ name: 'Things', description: expect.any(String) }]);
   });

@@ -54,6 +54,17 @@ eachStore('webhook subscriptions', (server) => {
     expect((await get(server(), '/v1/webhooks?limit=200')).body.data.length).toBe(before);
   });
 
+  test('the refusals a developer meets first name the variable that changes them', async () => {
+    const http = expectProblem(await post(server(), '/v1/webhooks', { ...valid, url: 'http://hooks.example.com/x' }), 400);
+    expect((http.errors as { message: string }[])[0].message).toContain('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true');
+    const long = expectProblem(await post(server(), '/v1/webhooks', { ...valid, url: `https://hooks.example.com/${'x'.repeat(2048)}` }), 400);
+    expect((long.errors as { message: string }[]).map((e) => e.message)).toEqual(['must NOT have more than 2048 characters']);
+    const spaced = expectProblem(await post(server(), '/v1/webhooks', { ...valid, url: 'https://hooks.example.com/a b' }), 400);
+    expect((spaced.errors as { message: string }[])[0].message).toContain('no spaces');
+    const loopback = (await post(server(), '/v1/webhooks/test-url', { url: 'https://127.0.0.1:9/hook' })).body.data;
+    expect(loopback).toMatchObject({ ok: false, error: expect.stringContaining('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32') });
+  });
+
   test('sortable by name, searchable over name and URL; other organizations see 404', async () => {
     await post(server(), '/v1/webhooks', { ...valid, name: 'Zulu', url: 'https://zulu.example.com/hook' });
     await post(server(), '/v1/webhooks', { ...valid, name: 'alpha', url: 'https://alpha.example.com/hook' });

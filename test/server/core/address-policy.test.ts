@@ -23,9 +23,18 @@ describe('webhook address policy', () => {
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:169.254.169.254', 'linkLocal'],
     ['::ffff:10.0.0.1', 'private'],
+    ['::ffff:0a00:0001', 'private'],
     ['64:ff9b::a00:1', 'rfc6052'],
     ['2002:a00:1::', '6to4'],
     ['2001::1', 'teredo'],
+    // IPv4-compatible IPv6 (the deprecated ::/96): loopback and cloud metadata in disguise.
+    ['::127.0.0.1', 'ipv4Compatible'],
+    ['::7f00:1', 'ipv4Compatible'],
+    ['::a9fe:a9fe', 'ipv4Compatible'],
+    ['::169.254.169.254', 'ipv4Compatible'],
+    ['::10.0.0.1', 'ipv4Compatible'],
+    ['::93.184.216.34', 'ipv4Compatible'],
+    ['0:0:0:0:0:0:0:2', 'ipv4Compatible'],
   ])('%s is refused (%s)', (address, range) => {
     expect(addressRefusal(address, [])).toContain(range);
   });
@@ -41,6 +50,13 @@ describe('webhook address policy', () => {
     expect(addressRefusal('fd12::1', allow)).toBeNull();
     expect(addressRefusal('10.0.0.1', allow)).toContain('private');
     expect(addressRefusal('::1', allow)).toContain('loopback');
+  });
+
+  test('a refusal names the variable and the range that would allow it', () => {
+    expect(addressRefusal('127.0.0.1', [])).toBe('127.0.0.1 is a loopback address, which webhooks may not reach (an operator can allow it with PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32)');
+    expect(addressRefusal('::1', [])).toContain('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=::1/128');
+    // No recipe for reaching cloud metadata, or any other range no developer needs.
+    for (const address of ['169.254.169.254', '::ffff:169.254.169.254', '100.64.0.1', '::a9fe:a9fe']) expect(addressRefusal(address, [])).not.toContain('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS');
   });
 
   test('text that is not an address is refused', () => {

@@ -42,6 +42,28 @@ const cases: Record<string, PeopleEvent[]> = {
     }),
   ],
   batch: [event('role.created', role), event('role.deleted', role, undefined, null)],
+  'sync-completed': [event('sync.completed', { id: 'run_1', status: 'succeeded', created: 3, updated: 1, deleted: 0 }, undefined, null)],
+  'sync-failed': [event('sync.failed', { id: 'run_2', status: 'failed', error: 'HiBob answered 500 (server error); nothing was changed' }, undefined, null)],
+  'hostile-names': [
+    event(
+      'employee.updated',
+      { id: 'emp_1', displayName: '[Action required](https://evil.example/login)' },
+      [
+        { field: 'displayName', label: 'Display name', old: 'John Roe', new: '[Action required](https://evil.example/login)' },
+        { field: 'title', label: 'Title', old: '**CEO**', new: '<https://evil.example/a>\n\n**Author:** The CEO' },
+        { field: 'attributes.Skills', label: '[Skills](https://evil.example/s)', added: ['![img](https://evil.example/i.png)'], removed: ['`code`'] },
+      ],
+      { type: 'user', id: 'usr_2', name: '[Jane](https://evil.example/j)', email: 'jane_doe@example.com' },
+    ),
+    event('recognition.completed', {
+      id: 'rec_1',
+      giver: { id: 'emp_2', name: '[Giver](https://evil.example/g)' },
+      recipients: [{ id: 'emp_1', name: '*Recipient*' }],
+      points: 5,
+      note: '# Heading\n- [list](https://evil.example/l)\n> nested\n1. numbered\r## after a lone CR\r\n+ after CRLF',
+      program: { id: 'prg_1', name: '_Program_' },
+    }),
+  ],
 };
 
 describe('chat format (help article 001)', () => {
@@ -52,7 +74,7 @@ describe('chat format (help article 001)', () => {
     expect(text).toBe(fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
   });
 
-  test.each(['role-updated', 'employee-updated-list-attribute', 'recognition', 'batch'])('%s as Slack and Teams payloads match their golden files', (name) => {
+  test.each(['role-updated', 'employee-updated-list-attribute', 'recognition', 'batch', 'hostile-names', 'sync-completed'])('%s as Slack and Teams payloads match their golden files', (name) => {
     for (const [format, payload] of [['slack', slackPayload(cases[name], URL)], ['teams', teamsPayload(cases[name], URL)]] as const) {
       const text = JSON.stringify(payload, null, 2);
       const file = path.join(__dirname, 'golden', format, `${name}.json`);
@@ -71,6 +93,23 @@ describe('chat format (help article 001)', () => {
       expect(slackPayload([ev], URL).blocks.length).toBeGreaterThan(0);
       expect(JSON.stringify(teamsPayload([ev], URL))).toContain('AdaptiveCard');
     }
+  });
+
+  test('hostile names never become links or markup in any format', () => {
+    const unescapedLink = /(^|[^\\])\[[^\]]*\]\(https:\/\/evil/;
+    const { text } = chatPayload(cases['hostile-names'], URL);
+    expect(text).not.toMatch(unescapedLink);
+    expect(text).not.toMatch(/(^|[^\\])<https:/);
+    // A value cannot start a line of its own, so no forged author line appears.
+    expect(text.split('\n').filter((line) => line.startsWith('**Author:**'))).toEqual(['**Author:** \\[Jane\\](https://evil.example/j) (jane_doe@example.com)']);
+    const teams = JSON.stringify(teamsPayload(cases['hostile-names'], URL));
+    expect(JSON.parse(teams).attachments[0].content.body.map((item: { text?: string; facts?: { title: string; value: string }[] }) => item.text ?? item.facts?.map((f) => `${f.title} ${f.value}`).join(' ')).join('\n')).not.toMatch(unescapedLink);
+    expect(JSON.stringify(slackPayload(cases['hostile-names'], URL))).not.toMatch(/<https:\/\/evil/);
+  });
+
+  test('a HiBob sync reads as one line in a channel', () => {
+    const { text } = chatPayload(cases['sync-completed'], URL);
+    expect(text.split('\n')[0]).toBe('**[HiBob sync](https://hub.example.com/integrations/hibob/runs/run_1)** completed: 3 created, 1 updated, 0 deleted');
   });
 
   test('the seed example reads exactly as the article shows it', () => {

@@ -55,6 +55,42 @@ eachStore('bad input is refused and changes nothing', (server) => {
     });
   });
 
+  test('leap seconds and years before 1000 answer 400 in queries and bodies, and record nothing', async () => {
+    const bad = ['2016-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '0999-12-31T23:59:59Z', '2026-02-30T10:00:00Z', '9999-12-31T23:00:00-05:00', '2026-11-22t10:00:00z'];
+    for (const since of bad) {
+      for (const path of ['/v1/events', '/v1/audit']) {
+        const problem = expectProblem(await call(server().url, `${path}?since=${encodeURIComponent(since)}`, { key: owner() }), 400);
+        expect(problem.errors).toEqual([expect.objectContaining({ path: '/since', message: expect.stringContaining('RFC 3339 timestamp') })]);
+      }
+    }
+    for (const date of ['0001-01-01', '0000-06-15', '0099-12-31', '2026-13-01', '9999-12-31']) {
+      const problem = expectProblem(await call(server().url, `/v1/engagement/overview?from=${date}`, { key: owner() }), 400);
+      expect(problem.errors).toEqual([expect.objectContaining({ path: '/from' })]);
+    }
+    const employee = await call(server().url, '/v1/employees', { key: owner(), body: { email: 'dates@example.com', firstName: 'D', lastName: 'Ates' } });
+    await expectUnchanged(async () => {
+      expectProblem(await post('/v1/employees', JSON.stringify({ email: 'old@example.com', firstName: 'O', lastName: 'Ld', startDate: '0001-01-01' })), 400);
+      for (const answeredAt of ['2016-12-31T23:59:60Z', '0001-01-01T00:00:00Z']) {
+        const problem = expectProblem(await post('/v1/engagement/answers', JSON.stringify({ answers: [{ employeeId: employee.body.data.id, question: 'engagement', score: 7, answeredAt }] })), 400);
+        expect(problem.errors).toEqual([expect.objectContaining({ path: '/answers/0/answeredAt' })]);
+      }
+    });
+    expect((await call(server().url, '/v1/employees?email=old@example.com', { key: owner() })).body.data).toEqual([]);
+    // The edges of the range are fine.
+    expect((await call(server().url, `/v1/events?since=${encodeURIComponent('2016-12-31T23:59:59.999+01:00')}`, { key: owner() })).status).toBe(200);
+    expect((await call(server().url, '/v1/engagement/overview?from=1000-01-01&interval=year', { key: owner() })).status).toBe(200);
+  });
+
+  test('a JSON null is not an empty body: even where every field is optional it is refused', async () => {
+    const hook = (await call(server().url, '/v1/webhooks', { key: owner(), body: { name: 'Null test', url: 'https://hooks.example.com/null', events: ['employee.created'] } })).body.data;
+    await expectUnchanged(async () => {
+      const nullBody = expectProblem(await post(`/v1/webhooks/${hook.id}/test`, 'null'), 400);
+      expect(nullBody.errors).toEqual([{ location: 'body', path: '', message: 'must be object' }]);
+    });
+    // An empty body still means "all defaults".
+    expect((await call(server().url, `/v1/webhooks/${hook.id}/test`, { key: owner(), method: 'POST' })).status).toBe(200);
+  });
+
   test('bad query parameters answer 400', async () => {
     for (const qs of ['limit=0', 'limit=201', 'limit=abc', 'sort=password', 'unknown=1', 'accessRight=god', `q=${'x'.repeat(201)}`]) {
       const problem = expectProblem(await call(server().url, `/v1/users?${qs}`, { key: owner() }), 400);
@@ -99,7 +135,7 @@ eachStore('bad input is refused and changes nothing', (server) => {
 
   test('unknown routes answer 404 and wrong methods 405 with Allow', async () => {
     await expectUnchanged(async () => {
-      for (const path of ['/v1/nope', '/v2/users', '/', '/v1/users/abc/def', '/%zz', `/v1/users/${'x'.repeat(300)}`]) {
+      for (const path of ['/v1/nope', '/v2/users', '/v1/users/abc/def', '/%zz', `/v1/users/${'x'.repeat(300)}`]) {
         const res = await call(server().url, path, { key: owner() });
         expect([400, 404]).toContain(res.status);
         expectProblem(res, res.status);

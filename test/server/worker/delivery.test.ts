@@ -79,6 +79,10 @@ eachStore(
       })) as { id: string; messageId: string; statusCode: number }[];
       const detail = (await get(server(), `/v1/deliveries/${failed.id}`)).body.data;
       expect(detail).toMatchObject({ statusCode: 500, response: { body: 'try later', headers: { 'x-why': 'maintenance' } } });
+      // The record says what comes next: another attempt in about 5 s, and 7 more in all.
+      expect(detail).toMatchObject({ messageStatus: 'pending', attemptsLeft: 7 });
+      const wait = Date.parse(detail.nextAttemptAt) - Date.parse(detail.sentAt);
+      expect(wait >= 4_000 && wait <= 6_000).toBe(true);
       // The first retry is due 5 s later (±20 %): not before 4 s, surely by 6 s.
       server().clock.advance(3_900);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -92,6 +96,7 @@ eachStore(
       await eventually(() => flaky().length === 3);
       expect(flaky()[2].headers['webhook-id']).toBe(failed.messageId);
       await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?limit=1`)).body.data[0]?.statusCode === 200);
+      expect((await get(server(), `/v1/deliveries/${failed.id}`)).body.data).toMatchObject({ messageStatus: 'succeeded', nextAttemptAt: null, attemptsLeft: 0 });
       const codes = async (sort: string) => (await get(server(), `/v1/webhooks/${h.id}/deliveries?sort=${sort}&limit=2`)).body;
       const firstPage = await codes('statusCode');
       expect(firstPage.data.map((a: { statusCode: number }) => a.statusCode)).toEqual([200, 500]);

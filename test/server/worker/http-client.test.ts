@@ -1,5 +1,7 @@
+import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { WebhookClient } from '../../../server/src/worker/http-client';
+import { GuardedAgents } from '../../../server/src/worker/outbound';
 import { type Receiver, startReceiver } from '../../helpers/receiver';
 
 describe('the SSRF-safe webhook client', () => {
@@ -30,10 +32,14 @@ describe('the SSRF-safe webhook client', () => {
     `http://2130706433:${port}/hook`,
     `http://0x7f000001:${port}/hook`,
     `http://0177.0.0.1:${port}/hook`,
+    // IPv4-compatible IPv6 (::/96) carries the loopback address too.
+    `http://[::127.0.0.1]:${port}/hook`,
+    `http://[::7f00:1]:${port}/hook`,
+    `http://[0:0:0:0:0:0:7f00:1]:${port}/hook`,
   ];
 
   test('every loopback spelling is refused, and no connection is made', async () => {
-    const client = new WebhookClient([]);
+    const client = new WebhookClient(new GuardedAgents([], { allowHttp: true }));
     try {
       for (const url of spellings(receiver.port)) {
         const result = await send(client, url);
@@ -42,12 +48,12 @@ describe('the SSRF-safe webhook client', () => {
       expect(receiver.connections).toBe(0);
       expect(receiver.requests).toHaveLength(0);
     } finally {
-      await client.close();
+      await client.agents.close();
     }
   });
 
   test('allow-listed loopback is reached, with status, headers and body recorded', async () => {
-    const client = new WebhookClient([ipaddr.parseCIDR('127.0.0.0/8')]);
+    const client = new WebhookClient(new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')], { allowHttp: true }));
     receiver.respond = (_req, res) => {
       res.writeHead(202, { 'x-receiver': 'yes' });
       res.end('accepted');
@@ -61,12 +67,12 @@ describe('the SSRF-safe webhook client', () => {
       // 0.0.0.0 reaches this host too, but it is not in 127.0.0.0/8: still refused.
       expect((await send(client, `http://0.0.0.0:${receiver.port}/hook`)).error).toMatch(/^refused/);
     } finally {
-      await client.close();
+      await client.agents.close();
     }
   });
 
   test('redirects are failures and are not followed; the answer is capped at 20 KB', async () => {
-    const client = new WebhookClient([ipaddr.parseCIDR('127.0.0.0/8')]);
+    const client = new WebhookClient(new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')], { allowHttp: true }));
     try {
       receiver.respond = (_req, res) => {
         res.writeHead(302, { location: `http://127.0.0.1:${receiver.port}/elsewhere` });
@@ -82,18 +88,58 @@ describe('the SSRF-safe webhook client', () => {
       const big = await send(client, `${receiver.url}/hook`);
       expect({ ok: big.ok, status: big.statusCode, length: big.body.length }).toEqual({ ok: false, status: 500, length: 20 * 1024 });
     } finally {
-      await client.close();
+      await client.agents.close();
     }
   });
 
   test('a receiver that never answers times out', async () => {
-    const client = new WebhookClient([ipaddr.parseCIDR('127.0.0.0/8')]);
+    const client = new WebhookClient(new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')], { allowHttp: true }));
     receiver.respond = () => undefined;
     try {
       const result = await send(client, `${receiver.url}/hook`, 300);
       expect({ ok: result.ok, error: result.error }).toEqual({ ok: false, error: 'no answer within 300 ms' });
     } finally {
-      await client.close();
+      await client.agents.close();
     }
+  });
+
+  test('plain http:// is refused at send time unless allowed, and says which variable allows it', async () => {
+    const client = new WebhookClient(new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')]));
+    try {
+      const result = await send(client, `${receiver.url}/hook`);
+      expect({ ok: result.ok, status: result.statusCode, error: result.error }).toEqual({
+        ok: false,
+        status: null,
+        error: expect.stringContaining('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true'),
+      });
+      expect((await send(client, `ftp://127.0.0.1:${receiver.port}/hook`)).error).toMatch(/^refused ftp:/);
+      expect(receiver.connections).toBe(0);
+    } finally {
+      await client.agents.close();
+    }
+  });
+
+  test('keep-alive pools are bounded: the least recently used idle ones are closed', async () => {
+    const client = new WebhookClient(new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')], { allowHttp: true, maxPools: 4 }));
+    const closed: net.Server[] = [];
+    try {
+      // Distinct destinations: ports with nobody listening answer "connection refused" at once.
+      for (let i = 0; i < 30; i += 1) {
+        const probe = net.createServer();
+        await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+        const port = (probe.address() as net.AddressInfo).port;
+        await new Promise<void>((resolve) => probe.close(() => resolve()));
+        closed.push(probe);
+        const result = await send(client, `http://127.0.0.1:${port}/hook`, 2000);
+        expect(result.error).toMatch(/ECONNREFUSED/);
+        expect(client.agents.poolCount).toBeLessThanOrEqual(4);
+      }
+      // The live destination still works after all that churn, through a fresh pool.
+      const result = await send(client, `${receiver.url}/hook`);
+      expect({ ok: result.ok, pools: client.agents.poolCount }).toEqual({ ok: true, pools: 4 });
+    } finally {
+      await client.agents.close();
+    }
+    expect(client.agents.poolCount).toBe(0);
   });
 });

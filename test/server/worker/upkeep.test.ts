@@ -1,6 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { eachStore } from '../../helpers/harness';
+import { call } from '../../helpers/http';
 import { createEmployee, get, patch, post } from '../../helpers/people';
 import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
 
@@ -120,5 +121,32 @@ describe('webhook upkeep', () => {
       }, 60_000);
     },
     { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5' },
+  );
+
+  eachStore(
+    'retention of credentials',
+    (server) => {
+      test('expired sessions and idempotency records are pruned with the other retention jobs', async () => {
+        const { db } = server().hub.services.store;
+        const count = async (table: 'app_sessions' | 'idempotency_keys') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+        const app = (await post(server(), '/v1/apps', { name: 'Chatty', permissions: ['users:read'] })).body.data;
+        for (let i = 0; i < 20; i += 1) expect((await call(server().url, '/v1/auth/application', { body: { token: app.token } })).status).toBe(200);
+        for (let i = 0; i < 5; i += 1) {
+          expect((await call(server().url, '/v1/employees', { key: server().org.ownerKey, body: { email: `idem${i}@acme.example`, firstName: 'I', lastName: 'Dem' }, headers: { 'idempotency-key': `prune-${i}` } })).status).toBe(201);
+        }
+        expect(await count('app_sessions')).toBe(20);
+        expect(await count('idempotency_keys')).toBe(5);
+
+        // Two hours on: every session has expired (1-hour tokens); the idempotency records are still in their window.
+        server().clock.advance(hours(2));
+        await eventually(async () => (await count('app_sessions')) === 0);
+        expect((await get(server(), `/v1/apps/${app.id}/sessions`)).body.data).toEqual([]);
+        expect(await count('idempotency_keys')).toBe(5);
+        server().clock.advance(hours(23));
+        await eventually(async () => (await count('idempotency_keys')) === 0);
+        server().clock.set('2026-11-22T10:00:00.000Z');
+      });
+    },
+    { PEOPLEHUB_WORKER_POLL_MS: '5' },
   );
 });

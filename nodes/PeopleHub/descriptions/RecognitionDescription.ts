@@ -1,0 +1,69 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { idField, listFields } from './common';
+
+export const recognitionOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['recognition'] } },
+		options: [
+			{ name: 'Create', value: 'create', action: 'Create a recognition', description: 'Recognize one or more colleagues, with points and a note' },
+			{ name: 'Get', value: 'get', action: 'Get a recognition', description: 'Get one recognition by ID' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many recognitions', description: 'List recognitions' },
+		],
+		default: 'create',
+	},
+];
+
+export const recognitionFields: INodeProperties[] = [
+	idField('recognition', 'recognitionId', 'Recognition ID', ['get']),
+	{
+		displayName: 'Giver Employee ID',
+		name: 'giverId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
+	},
+	{
+		displayName: 'Recipient Employee IDs',
+		name: 'recipientIds',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'emp_…, emp_…',
+		description: 'One or more employee IDs, separated by commas',
+		displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
+		options: [
+			{ displayName: 'Note', name: 'note', type: 'string', typeOptions: { rows: 3 }, default: '' },
+			{ displayName: 'Points', name: 'points', type: 'number', typeOptions: { minValue: 0 }, default: 0 },
+			{ displayName: 'Program ID', name: 'programId', type: 'string', default: '' },
+		],
+	},
+	...listFields('recognition'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['recognition'], operation: ['getAll'] } },
+		options: [
+			{ displayName: 'Giver Employee ID', name: 'giverId', type: 'string', default: '' },
+			{ displayName: 'Program ID', name: 'programId', type: 'string', default: '' },
+			{ displayName: 'Recipient Employee ID', name: 'recipientId', type: 'string', default: '' },
+			{ displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Matches the note, ignoring case' },
+			{ displayName: 'Since', name: 'since', type: 'dateTime', default: '', description: 'Only recognitions given at or after this time' },
+		],
+	},
+];

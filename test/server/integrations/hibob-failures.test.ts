@@ -1,0 +1,129 @@
+import { newId } from '../../../server/src/core/ids';
+import { insertRun } from '../../../server/src/store/integrations';
+import { type Simulator, SIMULATOR_ENV, connect, createSimulator, syncNow, waitForRun } from '../../helpers/hibob';
+import { type TestServer, restartTestServer, startPeer, startTestServer, storeKinds } from '../../helpers/harness';
+import { call, expectProblem } from '../../helpers/http';
+import { eventsSince, get } from '../../helpers/people';
+import { eventually } from '../../helpers/receiver';
+
+describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => {
+  let server: TestServer;
+  let sim: Simulator;
+  let simUrl: string;
+
+  const snapshot = async () => JSON.stringify((await get(server, '/v1/employees?limit=200&sort=email')).body.data);
+  const later = () => {
+    server.clock.advance(1_000);
+    return server.clock.now().toISOString();
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { ...SIMULATOR_ENV, PEOPLEHUB_HIBOB_TIMEOUT_MS: '400' });
+    sim = createSimulator();
+    simUrl = await sim.listen();
+    for (let i = 0; i < 5; i += 1) sim.addPerson({ email: `p${i}@bob.example`, firstName: `P${i}`, surname: 'Person', department: 'Ops' });
+    expect((await connect(server, sim, simUrl)).status).toBe(200);
+    expect((await syncNow(server)).created).toBe(5);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await sim?.close();
+  });
+
+  test.each([
+    ['HiBob answering 500', { status: 500 }, /HiBob answered 500/],
+    ['HiBob never answering', { hang: true }, /did not answer within 400 ms/],
+    ['an answer cut off half-way', { garbage: true }, /not the JSON expected/],
+    ['a service user without permission', { status: 403 }, /lacks a permission \(403\).*Full employee read/],
+  ])('%s fails the run with sync.failed and a clear reason, and changes nothing', async (_name, failure, reason) => {
+    const first = [...sim.people.values()][0];
+    sim.updatePerson(first.id, { department: 'Changed in HiBob' });
+    sim.addPerson({ email: `extra-${Math.random()}@bob.example`, firstName: 'Extra', surname: 'Person' });
+    const before = await snapshot();
+    const since = later();
+    sim.failNext({ ...failure, path: '/v1/people/search' });
+    const run = await syncNow(server);
+    expect(run).toMatchObject({ status: 'failed', created: 0, updated: 0, deleted: 0, error: expect.stringMatching(reason) });
+    expect(await snapshot()).toBe(before);
+    const events = await eventsSince(server, since);
+    expect(events.map((e) => e.type)).toEqual(['sync.failed']);
+    expect(events[0].data.object).toMatchObject({ id: run.id, status: 'failed', error: run.error });
+    // The people are still there to sync; put HiBob back as it was for the next case.
+    sim.updatePerson(first.id, { department: 'Ops' });
+    for (const person of [...sim.people.values()].filter((p) => p.firstName === 'Extra')) sim.removePerson(person.id);
+  }, 20_000);
+
+  test('a 429 is waited out (Retry-After) and the run goes on', async () => {
+    sim.failNext({ status: 429, path: '/v1/people/search' });
+    const run = await syncNow(server);
+    expect(run).toMatchObject({ status: 'completed', error: null });
+  });
+
+  test('HiBob listing nobody while people came from HiBob removes nobody', async () => {
+    const saved = new Map(sim.people);
+    sim.people.clear();
+    try {
+      const run = await syncNow(server);
+      expect(run).toMatchObject({ status: 'failed', deleted: 0, error: expect.stringContaining('HiBob listed nobody') });
+      expect(JSON.parse(await snapshot())).toHaveLength(5);
+    } finally {
+      for (const [id, person] of saved) sim.people.set(id, person);
+    }
+  });
+
+  test('a base URL the SSRF guard refuses is a 422, and nothing is saved', async () => {
+    for (const baseUrl of ['https://169.254.169.254', 'http://10.0.0.1:8080', 'https://[::a9fe:a9fe]']) {
+      const problem = expectProblem(await connect(server, sim, baseUrl, {}, server.other.ownerKey), 422);
+      expect(problem.detail).toMatch(/cannot be used: refused/);
+    }
+    expectProblem(await get(server, '/v1/integrations/hibob', server.other.ownerKey), 404);
+  });
+
+  test('a run interrupted by a crash is marked failed when the server starts again, and can be run again', async () => {
+    const { store, clock } = server.hub.services;
+    const stale = { id: newId('run', clock.now()), organizationId: server.org.organizationId, trigger: 'manual' as const, status: 'running' as const, phase: 'applying' as const, processed: 2, total: 5, created: 0, updated: 0, deleted: 0, unchanged: 0, report: { skippedFields: [], skippedPeople: [], addedOptions: [], warnings: [] }, error: null, startedAt: clock.now().toISOString(), heartbeatAt: clock.now().toISOString(), finishedAt: null };
+    await insertRun(store.db, stale);
+    expectProblem(await call(server.url, '/v1/integrations/hibob/sync', { method: 'POST', key: server.org.ownerKey }), 409);
+    const since = later();
+    if (kind === 'sqlite') {
+      // One process owns an SQLite store: at start, any run still marked running was cut off.
+      server = await restartTestServer(server, { ...SIMULATOR_ENV, PEOPLEHUB_HIBOB_TIMEOUT_MS: '400' });
+    } else {
+      // Another process may own a PostgreSQL run: it is failed once its heartbeat stops for two minutes.
+      server.clock.advance(121_000);
+    }
+    const failed = await eventually(async () => {
+      const run = (await get(server, `/v1/integrations/hibob/runs/${stale.id}`)).body.data;
+      return run.status === 'failed' ? run : undefined;
+    });
+    expect(failed.error).toMatch(/interrupted/);
+    expect((await eventsSince(server, since, 'sync.failed')).map((e) => e.data.object.id)).toEqual([stale.id]);
+    expect((await syncNow(server)).status).toBe('completed');
+  });
+
+  test('the automatic sync starts on its interval, once, even with two server processes', async () => {
+    const peer = kind === 'postgres' ? await startPeer(server, SIMULATOR_ENV) : null;
+    try {
+      const patched = await call(server.url, '/v1/integrations/hibob', { method: 'PATCH', key: server.org.ownerKey, body: { autoSyncMinutes: 15 } });
+      expect(patched.body.data).toMatchObject({ autoSyncMinutes: 15, nextAutoSyncAt: new Date(server.clock.now().getTime() + 15 * 60_000).toISOString() });
+      const before = (await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length;
+      server.clock.advance(14 * 60_000);
+      await server.hub.services.hibob.tick();
+      expect((await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length).toBe(before);
+      server.clock.advance(61_000);
+      const runs = await eventually(async () => {
+        const list = (await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data;
+        return list.length > before ? list : undefined;
+      });
+      expect(runs[0]).toMatchObject({ trigger: 'automatic' });
+      await waitForRun(server, runs[0].id);
+      // Both processes looked; one started the run.
+      await server.hub.services.hibob.tick();
+      await peer?.services.hibob.tick();
+      expect((await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length).toBe(before + 1);
+      expect((await get(server, '/v1/integrations/hibob')).body.data.nextAutoSyncAt > server.clock.now().toISOString()).toBe(true);
+    } finally {
+      await peer?.close();
+    }
+  });
+});
