@@ -41,7 +41,7 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined | 
 
 describe('n8n-nodes-peoplehub inside a real n8n', () => {
 	let work: string;
-	let n8n: { nodeBin: string; n8nBin: string };
+	let n8n: { cache: string; nodeBin: string; n8nBin: string };
 	let n8nEnv: Record<string, string>;
 	let n8nUrl: string;
 	let n8nProcess: Running | null = null;
@@ -195,9 +195,12 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
 		);
 		expect(recognition).toMatchObject({ giver: expect.objectContaining({ id: giverId }), points: 10, note: 'Welcome, Nia!' });
 
-		// The package loaded without complaint.
-		const log = `${n8nProcess.output()}\n${n8nProcess.errors()}`;
-		expect(log.split('\n').filter((line) => /peoplehub/i.test(line) && /(warn|error|fail|could not)/i.test(line))).toEqual([]);
+		// The package loaded without complaint. (n8n's own failed calls to its cloud services are logged
+		// too, with stack frames under the cache folder, ~/.cache/peoplehub: those are not about us.)
+		const log = `${n8nProcess.output()}\n${n8nProcess.errors()}`.split('\n').filter((line) => !line.includes(n8n.cache));
+		const ours = log.filter((line) => /n8n-nodes-peoplehub|PeopleHub|peopleHub/.test(line));
+		expect(ours.filter((line) => /(warn|error|fail|could not|deprecat)/i.test(line))).toEqual([]);
+		expect(log.join('\n')).not.toMatch(/Error loading package|could not be loaded|Unrecognized node type: n8n-nodes-peoplehub/i);
 	}, 10 * 60 * 1000);
 
 	test('unpublished, the workflow takes its webhook off PeopleHub', async () => {
