@@ -2,6 +2,7 @@
 const { benchAuth } = require('./auth.bench');
 const { benchPeople } = require('./people.bench');
 const { benchDelivery } = require('./delivery.bench');
+const { benchSlowEndpoint } = require('./slow-endpoint.bench');
 const { benchHibob } = require('./hibob.bench');
 const { benchTrigger } = require('./n8n-trigger.bench');
 
@@ -9,6 +10,7 @@ async function main() {
   await benchAuth();
   await benchPeople();
   await benchDelivery();
+  await benchSlowEndpoint();
   await benchHibob();
   await benchTrigger();
 }

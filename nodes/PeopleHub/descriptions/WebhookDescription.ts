@@ -33,6 +33,14 @@ const settings: INodeProperties[] = [
 	},
 	{ displayName: 'Format', name: 'format', type: 'options', options: FORMAT_OPTIONS, default: 'json', description: 'The body of each request' },
 	{
+		displayName: 'Max Concurrency',
+		name: 'maxConcurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 50 },
+		default: 10,
+		description: 'Requests in flight at once. 1 delivers strictly in order (a retry holds back what follows); above 1, order is not kept.',
+	},
+	{
 		displayName: 'Max Events Per Request',
 		name: 'maxEventsPerRequest',
 		type: 'number',

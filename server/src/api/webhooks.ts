@@ -29,6 +29,7 @@ import { eventExample } from './events';
 import { IdParams, NullableTimestamp, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+export const DEFAULT_MAX_CONCURRENCY = 10;
 
 const EventTypeSchema = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
 const FormatSchema = Type.Union([Type.Literal('json'), Type.Literal('chat'), Type.Literal('slack'), Type.Literal('teams')]);
@@ -46,6 +47,7 @@ const WebhookSchema = Type.Object({
   signing: Type.Boolean(),
   verifySsl: Type.Boolean(),
   maxEventsPerRequest: Type.Integer(),
+  maxConcurrency: Type.Integer({ description: 'Messages sent at once (per server process). 1 delivers strictly in order: a message waiting for a retry holds back the ones behind it. Above 1, delivery is unordered and at-least-once.' }),
   errorRecipientEmails: Type.Array(Type.String()),
   disabledReason: Type.Union([Type.String(), Type.Null()]),
   lastTriggeredAt: NullableTimestamp,
@@ -59,6 +61,7 @@ const settings = {
   signing: Type.Boolean(),
   verifySsl: Type.Boolean(),
   maxEventsPerRequest: Type.Integer({ minimum: 1, maximum: 100 }),
+  maxConcurrency: Type.Integer({ minimum: 1, maximum: 50 }),
   errorRecipientEmails: Emails,
 };
 
@@ -73,6 +76,7 @@ const CreateWebhookBody = Type.Object(
     signing: Type.Optional(settings.signing),
     verifySsl: Type.Optional(settings.verifySsl),
     maxEventsPerRequest: Type.Optional(settings.maxEventsPerRequest),
+    maxConcurrency: Type.Optional(settings.maxConcurrency),
     errorRecipientEmails: Type.Optional(settings.errorRecipientEmails),
   },
   { additionalProperties: false },
@@ -149,6 +153,7 @@ const create = defineRoute({
       signing: body.signing ?? true,
       verifySsl: body.verifySsl ?? true,
       maxEventsPerRequest: body.maxEventsPerRequest ?? 1,
+      maxConcurrency: body.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
       errorRecipientEmails: body.errorRecipientEmails ?? [],
       disabledReason: null,
       lastTriggeredAt: null,

@@ -113,24 +113,61 @@ export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, 
   });
 }
 
-/** Takes due messages under a lease, so no other worker sends them until it expires. */
 /**
- * Claiming pushes next_attempt_at to the lease's end, so claimed messages leave the due range (the
- * index scan never wades through them) and come back by themselves if their worker dies.
+ * Takes due messages under a lease, so no other worker sends them until it expires. Claiming pushes
+ * next_attempt_at to the lease's end, so claimed messages leave the due range (the index scan never
+ * wades through them) and come back by themselves if their worker dies.
+ *
+ * Webhooks with a concurrency of 1 are ordered queues: only a run from the head of the queue (its
+ * oldest pending message, then the ones after it while they are due) is claimed. A head that waits
+ * for its retry, or is leased to a sender, holds back everything behind it. On PostgreSQL the
+ * webhook's row is locked while its run is claimed, so two processes never claim one queue at once.
  */
-export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date, leaseMs: number, limit: number): Promise<Message[]> {
+export interface ClaimedMessage extends Message {
+  /** The webhook's maxConcurrency when the message was claimed. */
+  maxConcurrency: number;
+}
+
+export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date, leaseMs: number, limit: number, orderedRun = 50): Promise<ClaimedMessage[]> {
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
   return db.transaction().execute(async (trx) => {
-    let query = trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', at)
-      .orderBy('next_attempt_at')
-      .limit(limit);
+    // Due messages, by the due index alone (a join or a per-row check here made SQLite scan every
+    // pending message); the webhooks' settings are then read once for all of them.
+    let query = trx.selectFrom('messages').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', at).orderBy('next_attempt_at').limit(limit);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
-    const rows = await query.execute();
+    const due = await query.execute();
+    if (due.length === 0) return [];
+    const hooks = await trx
+      .selectFrom('webhooks')
+      .select(['id', 'max_concurrency'])
+      .where(
+        'id',
+        'in',
+        [...new Set(due.map((m) => m.webhook_id))],
+      )
+      .execute();
+    const concurrency = new Map(hooks.map((h) => [h.id, Number(h.max_concurrency)]));
+    const rows: (MessagesTable & { max_concurrency: number })[] = [];
+    const ordered = new Set<string>();
+    for (const row of due) {
+      const max = concurrency.get(row.webhook_id) ?? 1;
+      if (max > 1) rows.push({ ...row, max_concurrency: max });
+      else ordered.add(row.webhook_id);
+    }
+    for (const webhookId of ordered) {
+      // One claimer per ordered queue: on PostgreSQL the webhook row is the queue's lock.
+      if (dialect === 'postgres') {
+        const locked = await trx.selectFrom('webhooks').select('id').where('id', '=', webhookId).forUpdate().skipLocked().executeTakeFirst();
+        if (locked === undefined) continue;
+      }
+      const run = await trx.selectFrom('messages').selectAll().where('webhook_id', '=', webhookId).where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(orderedRun).execute();
+      // From the head, while due: a head waiting for its retry (or leased to a sender) holds back the rest.
+      for (const next of run) {
+        if (next.next_attempt_at > at) break;
+        rows.push({ ...next, max_concurrency: 1 });
+      }
+    }
     if (rows.length === 0) return [];
     await trx
       .updateTable('messages')
@@ -141,7 +178,7 @@ export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date
         rows.map((r) => r.id),
       )
       .execute();
-    return rows.map(toMessage);
+    return rows.map((row) => ({ ...toMessage(row), maxConcurrency: Number(row.max_concurrency) }));
   });
 }
 
@@ -165,7 +202,8 @@ export interface AttemptOutcome {
 
 /**
  * Records attempts and moves their messages on (done, retried later, or given up), in one
- * transaction: a webhook's sender records its batch at once, which keeps commits few.
+ * transaction: the dispatcher records every attempt that finished meanwhile at once, which keeps
+ * commits few.
  */
 export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
@@ -182,21 +220,31 @@ export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutc
       )
       .execute();
     for (const { attempt, status, attempts, nextAttemptAt } of outcomes) {
+      // Only while the message is still as it was claimed: a re-send or recover that came meanwhile
+      // (lease cleared, attempts reset) wins over this older attempt's verdict.
       await trx
         .updateTable('messages')
         .set({ status, attempts, next_attempt_at: nextAttemptAt, lease_until: null, last_status_code: attempt.status_code, last_error: attempt.error, updated_at: attempt.sent_at })
         .where('id', '=', attempt.message_id)
+        .where('attempts', '=', attempts - 1)
+        .where('lease_until', 'is not', null)
         .execute();
     }
-    // last_triggered_at, and failing_since: the start of an unbroken run of failures, ended by a success.
-    const last = outcomes[outcomes.length - 1].attempt;
-    const ok = last.status_code !== null && last.status_code >= 200 && last.status_code < 300;
-    const firstFailure = outcomes.find((o) => !(o.attempt.status_code !== null && o.attempt.status_code >= 200 && o.attempt.status_code < 300))?.attempt.sent_at ?? last.sent_at;
-    await trx
-      .updateTable('webhooks')
-      .set(ok ? { last_triggered_at: last.sent_at, failing_since: null } : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` })
-      .where('id', '=', last.webhook_id)
-      .execute();
+    // Per webhook: last_triggered_at, and failing_since, the start of an unbroken run of failures,
+    // ended by a success.
+    const byWebhook = new Map<string, AttemptRecord[]>();
+    for (const { attempt } of outcomes) byWebhook.set(attempt.webhook_id, [...(byWebhook.get(attempt.webhook_id) ?? []), attempt]);
+    const succeeded = (a: AttemptRecord) => a.status_code !== null && a.status_code >= 200 && a.status_code < 300;
+    for (const [webhookId, attempts] of byWebhook) {
+      const inOrder = [...attempts].sort((a, b) => (a.sent_at < b.sent_at ? -1 : a.sent_at > b.sent_at ? 1 : 0));
+      const last = inOrder[inOrder.length - 1];
+      const firstFailure = inOrder.find((a) => !succeeded(a))?.sent_at ?? last.sent_at;
+      await trx
+        .updateTable('webhooks')
+        .set(succeeded(last) ? { last_triggered_at: last.sent_at, failing_since: null } : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` })
+        .where('id', '=', webhookId)
+        .execute();
+    }
   });
 }
 
@@ -210,8 +258,15 @@ export async function releaseLeases(db: Kysely<Database>, now: Date): Promise<vo
     .execute();
 }
 
-export async function cancelMessage(db: Kysely<Database>, id: string, at: string): Promise<void> {
-  await db.updateTable('messages').set({ status: 'cancelled', lease_until: null, updated_at: at }).where('id', '=', id).execute();
+export async function cancelMessages(db: Kysely<Database>, ids: string[], at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('messages').set({ status: 'cancelled', lease_until: null, updated_at: at }).where('id', 'in', ids).execute();
+}
+
+/** Ends the lease of claimed messages that were not sent: they are due again (behind an ordered queue's head). */
+export async function releaseMessages(db: Kysely<Database>, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('messages').set({ lease_until: null, next_attempt_at: now.toISOString() }).where('id', 'in', ids).where('status', '=', 'pending').execute();
 }
 
 /** Puts messages back in the queue, to be sent now with a fresh retry schedule; same webhook-id. */

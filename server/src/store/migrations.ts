@@ -431,12 +431,22 @@ const hibob: Migration = {
   },
 };
 
+/** Per-webhook concurrency: how many messages one webhook may have in flight (1 = strictly in order). */
+const deliveryConcurrency: Migration = {
+  async up(db) {
+    await db.schema.alterTable('webhooks').addColumn('max_concurrency', 'integer', (c) => c.notNull().defaultTo(10)).execute();
+    // The ordered queue's head: a webhook's oldest pending message.
+    await db.schema.createIndex('messages_webhook_pending').on('messages').columns(['webhook_id', 'status', 'created_at', 'id']).execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
   '0003_webhooks': webhooks,
   '0004_hardening': hardening,
   '0005_hibob': hibob,
+  '0006_delivery_concurrency': deliveryConcurrency,
 };
 
 const provider: MigrationProvider = {

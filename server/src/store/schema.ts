@@ -231,6 +231,7 @@ export interface WebhooksTable {
   signing: number;
   verify_ssl: number;
   max_events_per_request: number;
+  max_concurrency: number;
   /** JSON array of addresses. */
   error_recipient_emails: string;
   /** Sealed with the master key. */

@@ -19,6 +19,8 @@ export interface Webhook {
   signing: boolean;
   verifySsl: boolean;
   maxEventsPerRequest: number;
+  /** Messages in flight at once (per server process); 1 delivers strictly in order, retries included. */
+  maxConcurrency: number;
   errorRecipientEmails: string[];
   disabledReason: string | null;
   lastTriggeredAt: string | null;
@@ -46,6 +48,7 @@ function toWebhook(row: WebhooksTable): Webhook {
     signing: Number(row.signing) === 1,
     verifySsl: Number(row.verify_ssl) === 1,
     maxEventsPerRequest: Number(row.max_events_per_request),
+    maxConcurrency: Number(row.max_concurrency),
     errorRecipientEmails: JSON.parse(row.error_recipient_emails) as string[],
     disabledReason: row.disabled_reason,
     lastTriggeredAt: row.last_triggered_at,
@@ -65,6 +68,7 @@ function settings(w: Webhook) {
     signing: w.signing ? 1 : 0,
     verify_ssl: w.verifySsl ? 1 : 0,
     max_events_per_request: w.maxEventsPerRequest,
+    max_concurrency: w.maxConcurrency,
     error_recipient_emails: JSON.stringify(w.errorRecipientEmails),
     disabled_reason: w.disabledReason,
     updated_at: w.updatedAt,

@@ -8,7 +8,7 @@ import { deliveryHeaders, renderPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
 import type { Services } from '../services';
 import { recordChange } from '../store/events';
-import { type AttemptOutcome, type Message, cancelMessage, claimDue, eventsByIds, fanOut, finishAttempts, releaseLeases } from '../store/messages';
+import { type AttemptOutcome, type ClaimedMessage, type Message, cancelMessages, claimDue, eventsByIds, fanOut, finishAttempts, releaseLeases, releaseMessages } from '../store/messages';
 import { type Webhook, findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
 import { notify, upkeep } from './scheduler';
@@ -20,26 +20,94 @@ const CLAIM_LIMIT = 256;
 const FAN_OUT_LIMIT = 500;
 /** Claimed messages waiting in this process's per-webhook queues; beyond this, claim nothing more. */
 const MAX_QUEUED = 4_000;
-/** Messages one webhook's sender takes from its queue at a time (one webhook and secret lookup). */
-const SEND_BATCH = 50;
+/** Attempts recorded in one transaction at most. */
+const RECORD_BATCH = 500;
+/**
+ * The recorder waits this long for more attempts before it commits (or until RECORD_EAGER have piled
+ * up): on SQLite every commit writes each touched index page to the WAL again, so a commit per attempt
+ * cost more than the sends. Senders do not wait for it.
+ */
+const RECORD_LINGER_MS = 10;
+const RECORD_EAGER = 100;
+
+/** A claimed message with what sending it needs, loaded once per claim for all its messages. */
+interface Prepared {
+  message: ClaimedMessage;
+  webhook: Webhook;
+  secrets: string[];
+  events: PeopleEvent[];
+}
+
+/**
+ * Group commit for attempt records: senders hand in outcomes, and one transaction at a time records
+ * everything that arrived meanwhile (after a short linger). A promise from record() settles once its
+ * attempt is on disk; until then the message stays leased.
+ */
+class AttemptRecorder {
+  private waiting: { outcome: AttemptOutcome; done: (error?: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly services: Services) {}
+
+  record(outcome: AttemptOutcome): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ outcome, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.waiting.length >= RECORD_EAGER) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), RECORD_LINGER_MS);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.flushing !== null) return;
+    this.flushing = (async () => {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, RECORD_BATCH);
+        try {
+          await finishAttempts(this.services.store.db, batch.map((b) => b.outcome));
+          for (const b of batch) b.done();
+        } catch (error) {
+          for (const b of batch) b.done(error);
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+      if (this.waiting.length > 0) this.flush();
+    });
+  }
+}
 
 export class Dispatcher {
   private running = false;
+  /** Set by stop(): senders finish the request in hand and take no more (their leases lapse). */
+  private stopping = false;
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
+  /** A nudge came while a pass was running: run another pass at once instead of sleeping. */
+  private nudged = false;
+  private waking = false;
   private loop: Promise<void> | null = null;
   private lastUpkeep = -Infinity;
-  /** Claimed messages per webhook, sent in order by one sender per webhook. */
-  private readonly queues = new Map<string, Message[]>();
+  /** Claimed, prepared messages per webhook, waiting for one of the webhook's senders. */
+  private readonly queues = new Map<string, Prepared[]>();
   private readonly queued = new Set<string>();
-  /** The sender running for each webhook with queued messages. */
-  private readonly sending = new Map<string, Promise<void>>();
+  /** Senders running per webhook: at most its maxConcurrency (1 for an ordered webhook). */
+  private readonly senders = new Map<string, number>();
+  /** Running senders and attempts being recorded, for stop() to wait on. */
+  private readonly sending = new Set<Promise<void>>();
+  private readonly recorder: AttemptRecorder;
 
   constructor(
     private readonly services: Services,
     private readonly pollMs: number,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.recorder = new AttemptRecorder(services);
+  }
 
   /**
    * Starts the loop. On SQLite this is the only process, so leases left by a crash are released at
@@ -52,27 +120,39 @@ export class Dispatcher {
     this.loop = this.run();
   }
 
-  /** Asks the loop to look for work now (after a write committed). */
+  /**
+   * Asks the loop to look for work now (after a write committed). Nudges that come while a pass runs
+   * are remembered and answered by one more pass, so a commit never waits for the poll interval.
+   */
   nudge(): void {
-    this.wake?.();
+    this.nudged = true;
+    if (this.wake === null || this.waking) return;
+    // Commits that finish in the same turn of the event loop are answered by one pass.
+    this.waking = true;
+    setImmediate(() => {
+      this.waking = false;
+      this.wake?.();
+    });
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.nudge();
     await this.loop;
-    await Promise.all(this.sending.values());
+    while (this.sending.size > 0) await Promise.all([...this.sending]);
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       let busy = false;
+      this.nudged = false;
       try {
         busy = await this.tick();
       } catch (error) {
         this.services.logger.error({ err: error }, 'dispatcher pass failed');
       }
-      if (!busy && this.running) {
+      if (!busy && !this.nudged && this.running) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           this.timer = setTimeout(resolve, this.pollMs);
@@ -97,72 +177,125 @@ export class Dispatcher {
     const fanned = await fanOut(store.db, store.dialect, clock.now(), BATCH_LINGER_MS, FAN_OUT_LIMIT);
     if (this.queued.size >= MAX_QUEUED) return fanned >= FAN_OUT_LIMIT;
     const due = await claimDue(store.db, store.dialect, clock.now(), this.services.config.workerLeaseMs, CLAIM_LIMIT);
-    for (const message of due) {
-      if (this.queued.has(message.id)) continue;
-      this.queued.add(message.id);
-      const queue = this.queues.get(message.webhookId) ?? [];
-      queue.push(message);
-      this.queues.set(message.webhookId, queue);
-      if (!this.sending.has(message.webhookId)) this.startSender(message.webhookId);
-    }
+    const fresh = due.filter((m) => !this.queued.has(m.id));
+    for (const webhookId of await this.prepare(fresh)) this.spawn(webhookId);
     // Busy only when a batch came back full: then more is waiting. Otherwise sleep until a write or a
     // finished send nudges the loop (or the poll interval passes), instead of spinning on the store.
     return fanned >= FAN_OUT_LIMIT || due.length >= CLAIM_LIMIT;
   }
 
-  /** One sender per webhook drains its queue in order; different webhooks send in parallel. */
-  private startSender(webhookId: string): void {
-    const run = (async () => {
-      for (;;) {
-        const queue = this.queues.get(webhookId) ?? [];
-        if (queue.length === 0) break;
-        const batch = queue.splice(0, SEND_BATCH);
-        try {
-          await this.sendAll(batch, 'scheduled');
-        } catch (error) {
-          this.services.logger.error({ err: error, webhookId }, 'delivery failed');
-        } finally {
-          for (const m of batch) this.queued.delete(m.id);
-        }
-      }
-      this.queues.delete(webhookId);
-      this.sending.delete(webhookId);
-      this.nudge();
-    })();
-    this.sending.set(webhookId, run);
-  }
-
-  /** Sends one webhook's messages in order, each once, and records every attempt. */
-  async sendAll(messages: Message[], trigger: string): Promise<void> {
+  /**
+   * Loads what the claimed messages need, once for all of them: their events, and each webhook with
+   * its secrets. Messages of a webhook that is gone or no longer active are cancelled. Returns the
+   * webhooks that got work.
+   */
+  private async prepare(messages: ClaimedMessage[]): Promise<string[]> {
+    if (messages.length === 0) return [];
     const { store, clock, masterKey } = this.services;
-    const first = messages[0];
-    const webhook = await findWebhook(store.db, first.organizationId, first.webhookId);
-    if (!webhook || webhook.status !== 'active') {
-      for (const message of messages) await cancelMessage(store.db, message.id, clock.now().toISOString());
-      return;
-    }
-    let secrets: string[] = [];
-    if (webhook.signing) {
-      const s = await webhookSecrets(store.db, masterKey, webhook, clock.now());
-      secrets = s.previous ? [s.current, s.previous] : [s.current];
-    }
     const events = new Map((await eventsByIds(store.db, [...new Set(messages.flatMap((m) => m.eventIds))])).map((e) => [e.id, e]));
-    const outcomes: AttemptOutcome[] = [];
-    let gone = false;
-    for (const message of messages) {
-      if (gone) {
-        await cancelMessage(store.db, message.id, clock.now().toISOString());
+    const byWebhook = new Map<string, ClaimedMessage[]>();
+    for (const message of messages) byWebhook.set(message.webhookId, [...(byWebhook.get(message.webhookId) ?? []), message]);
+    const touched: string[] = [];
+    for (const [webhookId, group] of byWebhook) {
+      const webhook = await findWebhook(store.db, group[0].organizationId, webhookId);
+      if (!webhook || webhook.status !== 'active') {
+        await cancelMessages(
+          store.db,
+          group.map((m) => m.id),
+          clock.now().toISOString(),
+        );
         continue;
       }
-      const outcome = await this.deliver(webhook, secrets, message, message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined), trigger);
-      outcomes.push(outcome);
-      gone = outcome.attempt.status_code === 410;
+      let secrets: string[] = [];
+      if (webhook.signing) {
+        const s = await webhookSecrets(store.db, masterKey, webhook, clock.now());
+        secrets = s.previous ? [s.current, s.previous] : [s.current];
+      }
+      const queue = this.queues.get(webhookId) ?? [];
+      for (const message of group) {
+        this.queued.add(message.id);
+        queue.push({ message, webhook, secrets, events: message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined) });
+      }
+      this.queues.set(webhookId, queue);
+      touched.push(webhookId);
     }
-    await finishAttempts(store.db, outcomes);
-    if (gone) await this.disable(webhook.organizationId, webhook.id, 'The endpoint answered 410 Gone.', SYSTEM_ACTOR);
+    return touched;
   }
 
-  /** Sends one message once; the outcome is recorded by the caller, with its batch. */
+  /**
+   * Starts senders for a webhook, up to its maxConcurrency and no more than it has messages. Each
+   * sender takes the next message as soon as its previous one is answered, so one slow request never
+   * holds up the others, and different webhooks never wait for each other.
+   */
+  private spawn(webhookId: string): void {
+    const queue = this.queues.get(webhookId);
+    if (queue === undefined || queue.length === 0) return;
+    const limit = Math.max(1, queue[0].webhook.maxConcurrency);
+    let running = this.senders.get(webhookId) ?? 0;
+    const wanted = Math.min(limit, running + queue.length);
+    for (; running < wanted; running += 1) {
+      this.senders.set(webhookId, running + 1);
+      const run: Promise<void> = this.sender(webhookId)
+        .catch((error: unknown) => this.services.logger.error({ err: error, webhookId }, 'delivery failed'))
+        .finally(() => {
+          this.sending.delete(run);
+          const left = (this.senders.get(webhookId) ?? 1) - 1;
+          if (left > 0) this.senders.set(webhookId, left);
+          else this.senders.delete(webhookId);
+          if (left === 0 && (this.queues.get(webhookId)?.length ?? 0) === 0) this.queues.delete(webhookId);
+          this.nudge();
+        });
+      this.sending.add(run);
+    }
+  }
+
+  /**
+   * One sender: sends the webhook's queued messages one at a time and records each attempt (group
+   * committed with the other senders'). On an ordered webhook, a message that must wait for a retry
+   * stops the queue: the messages behind it are released to wait behind it. A 410 cancels what is
+   * left and disables the webhook.
+   */
+  private async sender(webhookId: string): Promise<void> {
+    const { store, clock } = this.services;
+    for (;;) {
+      if (this.stopping) return;
+      const queue = this.queues.get(webhookId);
+      const item = queue?.shift();
+      if (queue === undefined || item === undefined) return;
+      const { message, webhook } = item;
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await this.deliver(webhook, item.secrets, message, item.events, 'scheduled');
+      } finally {
+        this.queued.delete(message.id);
+      }
+      // The next request goes out while this attempt is being recorded; until then the message stays
+      // leased, so no other pass or process sends it again.
+      const recorded: Promise<void> = this.recorder
+        .record(outcome)
+        .catch((error: unknown) => this.services.logger.error({ err: error, webhookId }, 'recording a delivery attempt failed'))
+        .finally(() => this.sending.delete(recorded));
+      this.sending.add(recorded);
+      const rest = () =>
+        queue.splice(0).map((p) => {
+          this.queued.delete(p.message.id);
+          return p.message.id;
+        });
+      if (outcome.attempt.status_code === 410) {
+        await recorded;
+        await cancelMessages(store.db, rest(), clock.now().toISOString());
+        await this.disable(webhook.organizationId, webhook.id, 'The endpoint answered 410 Gone.', SYSTEM_ACTOR);
+        return;
+      }
+      if (webhook.maxConcurrency <= 1 && outcome.status === 'pending') {
+        await recorded;
+        await releaseMessages(store.db, rest(), clock.now());
+        return;
+      }
+    }
+  }
+
+  /** Sends one message once; the outcome is recorded by the caller. */
   private async deliver(webhook: Webhook, secrets: string[], message: Message, events: PeopleEvent[], trigger: string): Promise<AttemptOutcome> {
     const { clock, webhookClient, config, metrics } = this.services;
     const now = clock.now();

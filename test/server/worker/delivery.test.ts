@@ -123,6 +123,70 @@ eachStore(
       expect(receiver().requests.filter((r) => r.url === '/gone')).toHaveLength(1);
     });
 
+    test('maxConcurrency is 10 unless set, and must be 1 to 50', async () => {
+      expect(await hook({ url: `${receiver().url}/default`, events: ['employee.created'] })).toMatchObject({ maxConcurrency: 10 });
+      for (const maxConcurrency of [0, 51, 2.5, '3']) {
+        expectProblem(await post(server(), '/v1/webhooks', { name: 'Bad concurrency', url: `${receiver().url}/bad`, events: ['employee.created'], maxConcurrency }), 400);
+      }
+      expect((await get(server(), '/v1/webhooks?q=Bad%20concurrency')).body.data).toEqual([]);
+    });
+
+    test('maxConcurrency 1 delivers strictly in order: a message waiting for its retry holds back the ones behind it', async () => {
+      const h = await hook({ url: `${receiver().url}/ordered`, events: ['employee.created'], maxConcurrency: 1 });
+      let refuse = true;
+      receiver().respond = (req, res) => {
+        const busy = req.url === '/ordered' && refuse;
+        refuse = refuse && req.url !== '/ordered';
+        res.writeHead(busy ? 503 : 204);
+        res.end();
+      };
+      const ordered = () => receiver().requests.filter((r) => r.url === '/ordered').map((r) => (JSON.parse(r.body) as { data: { object: { id: string } } }).data.object.id);
+      const a = await createEmployee(server());
+      await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries`)).body.data.length === 1);
+      const b = await createEmployee(server());
+      const c = await createEmployee(server());
+      // b and c are due now, but wait behind a, whose retry is 4-6 s away.
+      const dispatcher = server().hub.services.dispatcher;
+      for (let i = 0; i < 3; i += 1) await dispatcher?.tick();
+      const db = server().hub.services.store.db;
+      const waiting = await db.selectFrom('messages').select(['status', 'attempts', 'lease_until']).where('webhook_id', '=', h.id).orderBy('created_at').orderBy('id').execute();
+      expect(waiting.map((m) => [m.status, Number(m.attempts), m.lease_until])).toEqual([
+        ['pending', 1, null],
+        ['pending', 0, null],
+        ['pending', 0, null],
+      ]);
+      expect(ordered()).toEqual([a.id]);
+      server().clock.advance(6_100);
+      dispatcher?.nudge();
+      await eventually(() => ordered().length === 4);
+      expect(ordered()).toEqual([a.id, a.id, b.id, c.id]);
+      server().clock.set('2026-11-22T10:00:00.000Z');
+    });
+
+    test('above 1, one webhook gets several requests at once: a slow answer does not hold back the next event', async () => {
+      const h = await hook({ url: `${receiver().url}/parallel`, events: ['employee.created'], maxConcurrency: 3 });
+      const held: (() => void)[] = [];
+      receiver().respond = (req, res) => {
+        const answer = () => {
+          res.writeHead(204);
+          res.end();
+        };
+        if (req.url === '/parallel') held.push(answer);
+        else answer();
+      };
+      try {
+        // Each employee is its own commit and claim; none is answered until three are in flight.
+        for (let i = 0; i < 3; i += 1) {
+          await createEmployee(server());
+          await eventually(() => held.length === i + 1);
+        }
+        expect(held).toHaveLength(3);
+      } finally {
+        for (const answer of held.splice(0)) answer();
+      }
+      await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?succeeded=true`)).body.data.length === 3);
+    });
+
     test('maxEventsPerRequest batches events into one request; chat batches join with a rule', async () => {
       const batched = await hook({ url: `${receiver().url}/batch`, events: ['employee.created'], maxEventsPerRequest: 3 });
       const chat = await hook({ url: `${receiver().url}/chat`, events: ['employee.created'], maxEventsPerRequest: 3, format: 'chat' });
