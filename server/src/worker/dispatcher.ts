@@ -48,7 +48,11 @@ class AttemptRecorder {
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    /** Called after each commit: recorded messages may unblock an ordered queue's next run. */
+    private readonly committed: () => void,
+  ) {}
 
   record(outcome: AttemptOutcome): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -70,6 +74,7 @@ class AttemptRecorder {
         try {
           await finishAttempts(this.services.store.db, batch.map((b) => b.outcome));
           for (const b of batch) b.done();
+          this.committed();
         } catch (error) {
           for (const b of batch) b.done(error);
         }
@@ -106,7 +111,7 @@ export class Dispatcher {
     private readonly pollMs: number,
     private readonly random: () => number = Math.random,
   ) {
-    this.recorder = new AttemptRecorder(services);
+    this.recorder = new AttemptRecorder(services, () => this.nudge());
   }
 
   /**
