@@ -17,18 +17,24 @@ function encodeBase32(value: bigint, length: number): string {
 }
 
 // Within one millisecond the random part counts up, so ids made by one process keep their order
-// (ULID's monotonic rule); the audit log and "newest first" lists rely on that.
-let lastTime = -1;
-let lastRandom = 0n;
+// (ULID's monotonic rule); the audit log, "newest first" lists and "was this event made after that
+// webhook" rely on that. The count is kept per millisecond for the recent ones, so an id stamped with
+// another time in between (an attempt recorded a moment after it was sent, a clock set back) does not
+// restart it.
+const RECENT_MILLISECONDS = 4_096;
+const lastRandom = new Map<number, bigint>();
 
 function nextRandom(time: number): bigint {
-  if (time === lastTime && lastRandom < (1n << RANDOM_BITS) - 1n) {
-    lastRandom += 1n;
+  const last = lastRandom.get(time);
+  let next: bigint;
+  if (last !== undefined && last < (1n << RANDOM_BITS) - 1n) {
+    next = last + 1n;
   } else {
-    lastTime = time;
-    lastRandom = BigInt(`0x${randomBytes(10).toString('hex')}`) >> 1n;
+    next = BigInt(`0x${randomBytes(10).toString('hex')}`) >> 1n;
+    if (lastRandom.size >= RECENT_MILLISECONDS) lastRandom.delete(lastRandom.keys().next().value as number);
   }
-  return lastRandom;
+  lastRandom.set(time, next);
+  return next;
 }
 
 /** 48 bits of milliseconds then 80 random bits, Crockford base32: 26 characters after the prefix. */

@@ -223,6 +223,12 @@ export interface EmployeeFilter {
 }
 
 export async function listEmployees(db: Kysely<Database>, organizationId: string, filter: EmployeeFilter, keyset: Keyset): Promise<Page<Employee>> {
+  const rows = await employeePageQuery(db, organizationId, filter, keyset).execute();
+  return takePage(rows.map(toEmployee), keyset.limit);
+}
+
+/** The query behind a page of employees (exported so tests can check its plan). */
+export function employeePageQuery(db: Kysely<Database>, organizationId: string, filter: EmployeeFilter, keyset: Keyset) {
   let query = db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) {
     const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -257,6 +263,5 @@ export async function listEmployees(db: Kysely<Database>, organizationId: string
       .where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]))
       .where((eb) => eb.or([eb('separation_date', 'is', null), eb('separation_date', '>=', on)]));
   }
-  const rows = await pageBy(query, keyset).execute();
-  return takePage(rows.map(toEmployee), keyset.limit);
+  return pageBy(query, keyset);
 }

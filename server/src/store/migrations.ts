@@ -431,12 +431,15 @@ const hibob: Migration = {
   },
 };
 
-/** Per-webhook concurrency: how many messages one webhook may have in flight (1 = strictly in order). */
+/** Per-webhook concurrency (1 = strictly in order), and an index for department pages sorted by name. */
 const deliveryConcurrency: Migration = {
   async up(db) {
     await db.schema.alterTable('webhooks').addColumn('max_concurrency', 'integer', (c) => c.notNull().defaultTo(10)).execute();
     // The ordered queue's head: a webhook's oldest pending message.
     await db.schema.createIndex('messages_webhook_pending').on('messages').columns(['webhook_id', 'status', 'created_at', 'id']).execute();
+    // The directory's usual page, one department sorted by last name, read in index order: its cost
+    // no longer grows with the department's size.
+    await db.schema.createIndex('employees_org_department_last_name').on('employees').columns(['organization_id', 'department', 'last_name', 'id']).execute();
   },
 };
 
@@ -446,7 +449,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_webhooks': webhooks,
   '0004_hardening': hardening,
   '0005_hibob': hibob,
-  '0006_delivery_concurrency': deliveryConcurrency,
+  '0006_concurrency_and_pages': deliveryConcurrency,
 };
 
 const provider: MigrationProvider = {

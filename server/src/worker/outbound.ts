@@ -15,6 +15,13 @@ import { type Cidr, addressRefusal } from '../core/address-policy';
  */
 export const DEFAULT_MAX_POOLS = 256;
 
+/**
+ * Connections to one destination at most. Requests beyond this wait here, before their timeout
+ * starts, rather than inside the pool, where the wait would count against it: many webhooks to one
+ * host (several n8n workflows, say) must not time each other out.
+ */
+export const CONNECTIONS_PER_DESTINATION = 16;
+
 export interface OutboundOptions {
   /** Connect to http:// URLs too (development). Checked on every request, not only when a URL is saved. */
   allowHttp?: boolean;
@@ -30,6 +37,8 @@ interface Pool {
   agent: Agent;
   /** Requests in flight through this pool; a busy pool is never closed. */
   busy: number;
+  /** Requests waiting for one of the pool's connections, first come first served. */
+  waiting: (() => void)[];
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
@@ -81,14 +90,21 @@ export class GuardedAgents {
     return null;
   }
 
-  /** Runs `work` with the pool for this destination; the pool is never closed while work is under way. */
+  /**
+   * Runs `work` with the pool for this destination, once one of its connections is free; the pool is
+   * never closed while work is under way.
+   */
   async use<T>(url: URL, verifySsl: boolean, work: (agent: Agent) => Promise<T>): Promise<T> {
     const pool = this.poolFor(url.origin, verifySsl);
-    pool.busy += 1;
+    // A finishing request hands its connection slot straight to the first waiter.
+    if (pool.busy >= CONNECTIONS_PER_DESTINATION) await new Promise<void>((resolve) => pool.waiting.push(resolve));
+    else pool.busy += 1;
     try {
       return await work(pool.agent);
     } finally {
-      pool.busy -= 1;
+      const next = pool.waiting.shift();
+      if (next) next();
+      else pool.busy -= 1;
     }
   }
 
@@ -100,8 +116,9 @@ export class GuardedAgents {
       this.pools.delete(key);
     } else {
       pool = {
-        agent: new Agent({ connect: { lookup: this.lookup as never, rejectUnauthorized: verifySsl }, keepAliveTimeout: 30_000, connections: 16 }),
+        agent: new Agent({ connect: { lookup: this.lookup as never, rejectUnauthorized: verifySsl }, keepAliveTimeout: 30_000, connections: CONNECTIONS_PER_DESTINATION }),
         busy: 0,
+        waiting: [],
       };
     }
     this.pools.set(key, pool);

@@ -27,4 +27,15 @@ describe('tokens and ids', () => {
     expect(newId('usr', new Date(at.getTime() + 1)) > ids[49]).toBe(true);
     expect(new Set(ids).size).toBe(50);
   });
+
+  test('within one millisecond the order holds even when ids for other times are made in between', () => {
+    const at = new Date('2026-11-22T11:00:00.000Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      ids.push(newId('evt', at));
+      // An attempt recorded a moment after it was sent, or a clock set back, stamps another time.
+      newId('dlv', new Date(at.getTime() - 1 - (i % 7)));
+    }
+    expect([...ids].sort()).toEqual(ids);
+  });
 });

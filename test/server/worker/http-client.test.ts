@@ -142,4 +142,27 @@ describe('the SSRF-safe webhook client', () => {
     }
     expect(client.agents.poolCount).toBe(0);
   });
+  test('many requests to one destination wait for a connection before their timeout starts: none times out for waiting', async () => {
+    const client = new WebhookClient(new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')], { allowHttp: true }));
+    let open = 0;
+    let most = 0;
+    receiver.respond = (_req, res) => {
+      open += 1;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open -= 1;
+        res.writeHead(200);
+        res.end('ok');
+      }, 60);
+    };
+    try {
+      // 160 at once, 16 connections, 60 ms each: about 0.6 s in all, far beyond the 300 ms timeout
+      // had the wait for a connection counted against it.
+      const results = await Promise.all(Array.from({ length: 160 }, () => send(client, `${receiver.url}/busy`, 300)));
+      expect(results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
+      expect(most).toBeLessThanOrEqual(16);
+    } finally {
+      await client.agents.close();
+    }
+  });
 });
