@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
 import type { StoreLocation } from '../config';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -100,6 +100,8 @@ function openSqlite(file: string): Store {
 }
 
 async function openPostgres(url: string, schema: string): Promise<Store> {
+  // Loaded only here, so the embedded store does not carry the PostgreSQL driver in memory.
+  const pg: typeof pgModule = (await import('pg')).default;
   // The schema is checked against an identifier pattern in config.ts, so quoting it here is safe.
   const bootstrap = new pg.Client({ connectionString: url });
   await bootstrap.connect();

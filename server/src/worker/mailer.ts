@@ -1,5 +1,6 @@
 // Error e-mails through SMTP (nodemailer). Without SMTP_URL nothing is sent; the notification is kept.
-import nodemailer, { type Transporter } from 'nodemailer';
+// nodemailer is loaded with the first mail, so a server without SMTP does not carry it in memory.
+import type { Transporter } from 'nodemailer';
 
 export interface MailOutcome {
   sentAt: Date | null;
@@ -7,22 +8,24 @@ export interface MailOutcome {
 }
 
 export class Mailer {
-  private readonly transport: Transporter | null;
+  private transport: Transporter | null = null;
 
   constructor(
-    smtpUrl: string | null,
+    private readonly smtpUrl: string | null,
     private readonly from: string,
-  ) {
-    this.transport = smtpUrl === null ? null : nodemailer.createTransport(smtpUrl);
-  }
+  ) {}
 
   get configured(): boolean {
-    return this.transport !== null;
+    return this.smtpUrl !== null;
   }
 
   async send(to: string[], subject: string, text: string, now: () => Date): Promise<MailOutcome> {
-    if (this.transport === null || to.length === 0) return { sentAt: null, error: null };
+    if (this.smtpUrl === null || to.length === 0) return { sentAt: null, error: null };
     try {
+      if (this.transport === null) {
+        const nodemailer = await import('nodemailer');
+        this.transport ??= nodemailer.createTransport(this.smtpUrl);
+      }
       await this.transport.sendMail({ from: this.from, to, subject, text });
       return { sentAt: now(), error: null };
     } catch (error) {
