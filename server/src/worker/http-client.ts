@@ -1,6 +1,5 @@
 // The webhook sender: one signed POST to a vetted destination (see outbound.ts), redirects not
 // followed, the answer read up to a cap, every failure turned into a reason a person can act on.
-import { request } from 'undici';
 import type { GuardedAgents } from './outbound';
 import { refusalIn } from './outbound';
 
@@ -42,8 +41,8 @@ export class WebhookClient {
     const refusal = this.agents.refusal(url);
     if (refusal !== null) return failure(refusal);
     try {
-      return await this.agents.use(url, outgoing.verifySsl, async (dispatcher) => {
-        const response = await request(url, {
+      return await this.agents.use(url, outgoing.verifySsl, async (dispatcher, http) => {
+        const response = await http.request(url, {
           method: 'POST',
           headers: outgoing.headers,
           body: outgoing.body,

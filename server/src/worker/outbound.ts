@@ -4,7 +4,8 @@
 // it, and recently used destinations keep a keep-alive pool (a bounded number of them).
 import dns from 'node:dns';
 import net from 'node:net';
-import { Agent } from 'undici';
+import type * as UndiciModule from 'undici';
+import type { Agent } from 'undici';
 import { VARIABLES } from '../config';
 import { type Cidr, addressRefusal } from '../core/address-policy';
 
@@ -32,6 +33,10 @@ export interface OutboundOptions {
 export class DestinationRefused extends Error {
   readonly code = 'EREFUSEDDESTINATION';
 }
+
+/** undici, loaded with the first outgoing request: a server that sends nothing does not carry it. */
+export type Undici = typeof UndiciModule;
+let undici: Promise<Undici> | null = null;
 
 interface Pool {
   agent: Agent;
@@ -94,13 +99,15 @@ export class GuardedAgents {
    * Runs `work` with the pool for this destination, once one of its connections is free; the pool is
    * never closed while work is under way.
    */
-  async use<T>(url: URL, verifySsl: boolean, work: (agent: Agent) => Promise<T>): Promise<T> {
-    const pool = this.poolFor(url.origin, verifySsl);
+  async use<T>(url: URL, verifySsl: boolean, work: (agent: Agent, http: Undici) => Promise<T>): Promise<T> {
+    undici ??= import('undici');
+    const http = await undici;
+    const pool = this.poolFor(http, url.origin, verifySsl);
     // A finishing request hands its connection slot straight to the first waiter.
     if (pool.busy >= CONNECTIONS_PER_DESTINATION) await new Promise<void>((resolve) => pool.waiting.push(resolve));
     else pool.busy += 1;
     try {
-      return await work(pool.agent);
+      return await work(pool.agent, http);
     } finally {
       const next = pool.waiting.shift();
       if (next) next();
@@ -109,14 +116,14 @@ export class GuardedAgents {
   }
 
   /** The pool for a destination, marked most recently used; closes idle pools beyond the bound. */
-  private poolFor(origin: string, verifySsl: boolean): Pool {
+  private poolFor(http: Undici, origin: string, verifySsl: boolean): Pool {
     const key = `${origin} ${verifySsl}`;
     let pool = this.pools.get(key);
     if (pool) {
       this.pools.delete(key);
     } else {
       pool = {
-        agent: new Agent({ connect: { lookup: this.lookup as never, rejectUnauthorized: verifySsl }, keepAliveTimeout: 30_000, connections: CONNECTIONS_PER_DESTINATION }),
+        agent: new http.Agent({ connect: { lookup: this.lookup as never, rejectUnauthorized: verifySsl }, keepAliveTimeout: 30_000, connections: CONNECTIONS_PER_DESTINATION }),
         busy: 0,
         waiting: [],
       };

@@ -3,7 +3,7 @@
 // errors that say what to do. The full people search streams: records come out in batches while
 // the answer is still arriving.
 import { StringDecoder } from 'node:string_decoder';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { JsonArraySplitter, JsonStreamError } from '../../core/json-array-stream';
 import { type GuardedAgents, refusalIn } from '../../worker/outbound';
 import type { HibobField } from './mapping';
@@ -148,8 +148,8 @@ export class HibobClient {
       let response: Dispatcher.ResponseData;
       try {
         // The pool stays marked busy only while the request is being set up; the body is read after.
-        response = await this.agents.use(url, true, (dispatcher) =>
-          request(url, {
+        response = await this.agents.use(url, true, (dispatcher, http) =>
+          http.request(url, {
             method: method as Dispatcher.HttpMethod,
             dispatcher,
             headers: { authorization: this.authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
