@@ -7,7 +7,8 @@ const { benchHibob } = require('./hibob.bench');
 const { benchTrigger } = require('./n8n-trigger.bench');
 
 async function main() {
-  await benchAuth();
+  await benchAuth('sqlite');
+  await benchAuth('postgres');
   await benchPeople();
   await benchDelivery();
   await benchSlowEndpoint();
