@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in test/bench, one after another (not part of the CI tests).
 const { benchAuth } = require('./auth.bench');
 const { benchPeople } = require('./people.bench');
+const { benchWrite } = require('./write.bench');
 const { benchDelivery } = require('./delivery.bench');
 const { benchSlowEndpoint } = require('./slow-endpoint.bench');
 const { benchHibob } = require('./hibob.bench');
@@ -10,6 +11,7 @@ async function main() {
   await benchAuth('sqlite');
   await benchAuth('postgres');
   await benchPeople();
+  await benchWrite();
   await benchDelivery();
   await benchSlowEndpoint();
   await benchHibob();
