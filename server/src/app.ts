@@ -26,6 +26,7 @@ import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } 
 import { type Clock, systemClock } from './clock';
 import { seedDemoData } from './demo';
 import type { Config } from './config';
+import { CredentialCache } from './http/credential-cache';
 import { Metrics } from './http/metrics';
 import { TokenThrottle } from './http/token-throttle';
 import type { RouteSpec } from './http/route';
@@ -108,6 +109,8 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const keyring = new Keyring(store.db, masterKey);
   const outbound = new GuardedAgents(config.webhookAllowCidrs, { allowHttp: config.allowHttpWebhooks });
   await keyring.load(clock.now());
+  const credentials = new CredentialCache(clock);
+  await credentials.follow(store);
   const services: Services = {
     config,
     clock,
@@ -115,6 +118,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
     store,
     masterKey,
     keyring,
+    credentials,
     publicUrl: config.publicUrl ?? '',
     metrics: new Metrics(options.processMetrics ?? true),
     tokenThrottle: new TokenThrottle(config.authRateLimitPerMinute, clock, config.trustProxy),
@@ -172,6 +176,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
       await dispatcher.stop();
       await outbound.close();
       services.mailer.close();
+      await credentials.close();
       await store.close();
       logger.info('stopped');
     })();

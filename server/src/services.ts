@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { CredentialCache } from './http/credential-cache';
 import type { Metrics } from './http/metrics';
 import type { TokenThrottle } from './http/token-throttle';
 import type { Store } from './store/database';
@@ -21,6 +22,8 @@ export interface Services {
   store: Store;
   masterKey: Buffer;
   keyring: Keyring;
+  /** Who recent credentials belong to; forgotten on every credential change, in every process. */
+  credentials: CredentialCache;
   metrics: Metrics;
   /** Per-address and per-app budgets for the token endpoints. */
   tokenThrottle: TokenThrottle;

@@ -75,9 +75,11 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
   return testServer(kind, hub, clock, dataDir, schema, org, other);
 }
 
-/** Another server process on the same PostgreSQL schema and clock, as in a multi-process deployment. */
+/**
+ * Another server on the same store and clock, as in a multi-process deployment: on PostgreSQL the
+ * same schema, on SQLite its own connection to the same file (as a second process would have).
+ */
 export async function startPeer(server: TestServer, env: Record<string, string> = {}): Promise<PeopleHub> {
-  if (server.schema === null) throw new Error('several server processes share a store only on PostgreSQL');
   return startHub(server.dataDir, server.schema, server.clock, env, {});
 }
 

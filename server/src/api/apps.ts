@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { newId } from '../core/ids';
 import { SCOPES, type Scope } from '../core/permissions';
 import { generateToken, hashToken } from '../core/tokens';
-import { type Principal, principalActor } from '../http/auth';
+import { type Principal, changeCredentials, principalActor } from '../http/auth';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
@@ -165,7 +165,7 @@ const update = defineRoute({
     const who = principal();
     const now = services.clock.now();
     try {
-      const app = await services.store.db.transaction().execute(async (trx) => {
+      const app = await changeCredentials(services, async (trx) => {
         const before = await findApp(trx, who.organizationId, params.id);
         if (!before) throw problems.notFound(`There is no app ${params.id}.`);
         if (before.revokedAt !== null) throw problems.conflict('This app is revoked; create a new one instead.');
@@ -202,7 +202,7 @@ const revoke = defineRoute({
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
-    await services.store.db.transaction().execute(async (trx) => {
+    await changeCredentials(services, async (trx) => {
       const app = await findApp(trx, who.organizationId, params.id);
       if (!app) throw problems.notFound(`There is no app ${params.id}.`);
       if (app.revokedAt !== null) return;
@@ -245,7 +245,7 @@ const revokeOneSession = defineRoute({
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
-    await services.store.db.transaction().execute(async (trx) => {
+    await changeCredentials(services, async (trx) => {
       const app = await findApp(trx, who.organizationId, params.id);
       const session = app ? await findSession(trx, app.id, params.sid) : null;
       if (!session) throw problems.notFound(`There is no session ${params.sid} for app ${params.id}.`);

@@ -2,7 +2,7 @@
 // user rotates the key they are using. A key is shown once; the store keeps its hash.
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
-import { type Principal, asUser, isOwner, principalActor } from '../http/auth';
+import { type Principal, asUser, changeCredentials, isOwner, principalActor } from '../http/auth';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import { guardOwnerAccess, issueUserKey } from '../owner-access';
@@ -114,7 +114,7 @@ const revoke = defineRoute({
     const who = principal();
     const now = services.clock.now();
     const { store } = services;
-    await store.db.transaction().execute(async (trx) => {
+    await changeCredentials(services, async (trx) => {
       const user = await targetUser(trx, who, params.id);
       guardOwnKeys(who, user);
       const key = await findUserKey(trx, who.organizationId, user.id, params.keyId);
@@ -141,7 +141,7 @@ const rotate = defineRoute({
   async handler({ services, principal }) {
     const who = asUser(principal());
     const now = services.clock.now();
-    const issued = await services.store.db.transaction().execute(async (trx) => {
+    const issued = await changeCredentials(services, async (trx) => {
       // Only the request that actually revokes the key gets a new one: a key used for two rotations
       // at once (or revoked meanwhile) yields one key, not several.
       if (!(await revokeUserKey(trx, who.keyId, now.toISOString()))) throw problems.invalidToken('This key has been revoked (rotated by another request?).');

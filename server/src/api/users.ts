@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { ACCESS_RIGHTS, type AccessRight } from '../core/permissions';
 import { newId } from '../core/ids';
-import { type Principal, isOwner, principalActor } from '../http/auth';
+import { type Principal, changeCredentials, isOwner, principalActor } from '../http/auth';
 import { guardOwnerAccess } from '../owner-access';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
@@ -180,7 +180,7 @@ const update = defineRoute({
     const who = principal();
     const now = services.clock.now();
     try {
-      const result = await services.store.db.transaction().execute(async (trx) => {
+      const result = await changeCredentials(services, async (trx) => {
         const before = await findUser(trx, who.organizationId, params.id);
         if (!before) throw problems.notFound(`There is no user ${params.id}.`);
         const after: User = {
@@ -226,7 +226,7 @@ const remove = defineRoute({
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
-    await services.store.db.transaction().execute(async (trx) => {
+    await changeCredentials(services, async (trx) => {
       const user = await findUser(trx, who.organizationId, params.id);
       if (!user) throw problems.notFound(`There is no user ${params.id}.`);
       guardOwnerChange(who, user.accessRight === 'owner');

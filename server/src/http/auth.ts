@@ -1,11 +1,14 @@
 // The auth guard: turns X-Api-Key / Bearer credentials into a principal, and checks what it may do.
 import type { IncomingMessage } from 'node:http';
+import type { Kysely } from 'kysely';
 import type { Actor } from '../core/actor';
 import { type Scope, scopesForAccessRight } from '../core/permissions';
 import { hashToken, sameDigest, tokenKind } from '../core/tokens';
 import type { Services } from '../services';
+import type { Database } from '../store/schema';
 import { type App, findAppByTokenHash, findLiveSession, touchApp, touchSession } from '../store/apps';
 import { type User, findUserByKeyHash, touchUserKey } from '../store/users';
+import type { Credential } from './credential-cache';
 import { problems } from './problem';
 import type { AuthRequirement } from './route';
 
@@ -52,22 +55,49 @@ function isStale(lastUsedAt: string | null, now: Date): boolean {
   return lastUsedAt === null || now.getTime() - Date.parse(lastUsedAt) >= TOUCH_INTERVAL_MS;
 }
 
+/**
+ * The credential under `key`: from the cache, else from the store (then cached). Only live
+ * credentials are cached; a miss always reads the store.
+ */
+async function lookUp<T extends Credential>(services: Services, key: string, kind: T['kind'], load: () => Promise<T | null>): Promise<T | null> {
+  const hit = await services.credentials.get(key);
+  if (hit !== undefined && hit.kind === kind) return hit as T;
+  const ticket = services.credentials.ticket();
+  const found = await load();
+  if (found !== null) services.credentials.remember(key, found, ticket);
+  return found;
+}
+
 async function authenticateAppToken(token: string, services: Services): Promise<Principal> {
   const hash = hashToken(token);
-  const match = await findAppByTokenHash(services.store.db, hash);
+  const found = await lookUp(services, hash, 'app', async () => {
+    const match = await findAppByTokenHash(services.store.db, hash);
+    return match && { kind: 'app' as const, match };
+  });
   // The index lookup finds the row; the constant-time compare is the check that decides.
-  if (!match || !sameDigest(match.tokenHash, hash)) throw problems.invalidToken('The app token is not valid or has been revoked.');
+  if (!found || !sameDigest(found.match.tokenHash, hash)) throw problems.invalidToken('The app token is not valid or has been revoked.');
+  const { app } = found.match;
   const now = services.clock.now();
-  if (isStale(match.app.lastUsedAt, now)) await touchApp(services.store.db, match.app.id, now.toISOString());
-  return { kind: 'app', organizationId: match.app.organizationId, app: match.app, sessionId: null, scopes: new Set(match.app.permissions) };
+  if (isStale(app.lastUsedAt, now)) {
+    await touchApp(services.store.db, app.id, now.toISOString());
+    app.lastUsedAt = now.toISOString();
+  }
+  return { kind: 'app', organizationId: app.organizationId, app, sessionId: null, scopes: new Set(app.permissions) };
 }
 
 async function authenticateUserKey(key: string, services: Services): Promise<Principal> {
   const hash = hashToken(key);
-  const match = await findUserByKeyHash(services.store.db, hash);
-  if (!match || !sameDigest(match.keyHash, hash)) throw problems.invalidToken('The user key is not valid or has been revoked.');
+  const found = await lookUp(services, hash, 'user', async () => {
+    const match = await findUserByKeyHash(services.store.db, hash);
+    return match && { kind: 'user' as const, match };
+  });
+  if (!found || !sameDigest(found.match.keyHash, hash)) throw problems.invalidToken('The user key is not valid or has been revoked.');
+  const { match } = found;
   const now = services.clock.now();
-  if (isStale(match.lastUsedAt, now)) await touchUserKey(services.store.db, match.keyId, now.toISOString());
+  if (isStale(match.lastUsedAt, now)) {
+    await touchUserKey(services.store.db, match.keyId, now.toISOString());
+    match.lastUsedAt = now.toISOString();
+  }
   return {
     kind: 'user',
     organizationId: match.user.organizationId,
@@ -84,13 +114,22 @@ async function authenticateJwt(token: string, services: Services): Promise<Princ
     throw problems.invalidToken(outcome.reason === 'expired' ? 'The access token has expired; exchange the app token again.' : 'The access token is not valid.');
   }
   const { claims } = outcome;
-  const live = await findLiveSession(services.store.db, claims.sessionId);
+  const found = await lookUp(services, `session:${claims.sessionId}`, 'session', async () => {
+    const live = await findLiveSession(services.store.db, claims.sessionId);
+    return live && { kind: 'session' as const, live };
+  });
+  const live = found?.live;
   if (!live || live.app.id !== claims.appId || live.app.organizationId !== claims.organizationId) {
     throw problems.invalidToken('The session behind this access token has been revoked.');
   }
+  const at = now.toISOString();
   if (isStale(live.session.lastUsedAt, now)) {
-    await touchSession(services.store.db, live.session.id, now.toISOString());
-    if (isStale(live.app.lastUsedAt, now)) await touchApp(services.store.db, live.app.id, now.toISOString());
+    await touchSession(services.store.db, live.session.id, at);
+    live.session.lastUsedAt = at;
+    if (isStale(live.app.lastUsedAt, now)) {
+      await touchApp(services.store.db, live.app.id, at);
+      live.app.lastUsedAt = at;
+    }
   }
   // Scopes are the app's current permissions, narrowed by what the token was issued with.
   const granted = new Set(live.app.permissions);
@@ -98,7 +137,23 @@ async function authenticateJwt(token: string, services: Services): Promise<Princ
   return { kind: 'app', organizationId: live.app.organizationId, app: live.app, sessionId: live.session.id, scopes };
 }
 
-/** Resolves the caller or throws 401. Every lookup hits the store, so a revocation counts at once. */
+/**
+ * Runs a transaction that revokes or changes credentials (keys, apps, sessions, permissions, access
+ * rights). Other processes hear of it when it commits; this one forgets what it cached right after.
+ */
+export async function changeCredentials<T>(services: Services, change: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  try {
+    return await services.store.db.transaction().execute(async (trx) => {
+      const result = await change(trx);
+      await services.store.announceCredentialChange(trx);
+      return result;
+    });
+  } finally {
+    services.credentials.forget();
+  }
+}
+
+/** Resolves the caller or throws 401. A revocation counts from the next request on, in every process (see credential-cache). */
 export async function authenticate(req: IncomingMessage, services: Services): Promise<Principal> {
   const credential = readCredential(req);
   if (credential === null) {

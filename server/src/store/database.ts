@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import type pgModule from 'pg';
 import type { StoreLocation } from '../config';
+import { type CredentialWatch, PostgresCredentialWatch, announceCredentialChange, watchSqliteCredentials } from './credential-changes';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
@@ -20,6 +21,10 @@ export interface Store {
   describe: string;
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
+  /** Calls `onChange` whenever another process may have changed credentials (see credential-changes.ts). */
+  watchCredentials(onChange: () => void): Promise<CredentialWatch>;
+  /** Inside a transaction that revokes or changes credentials: tells the other processes once it commits. */
+  announceCredentialChange(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +100,9 @@ function openSqlite(file: string): Store {
         connection.pragma('secure_delete = FAST');
       }
     },
+    watchCredentials: async (onChange) => watchSqliteCredentials(connection, onChange),
+    // Other processes on this file see the commit itself (data_version); nothing to send.
+    announceCredentialChange: async () => undefined,
     close: () => db.destroy(),
   };
 }
@@ -132,6 +140,12 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
         await lock.end();
       }
     },
+    watchCredentials: async (onChange) => {
+      const watch = new PostgresCredentialWatch(pg, url, schema, onChange);
+      await watch.start();
+      return watch;
+    },
+    announceCredentialChange: (trx) => announceCredentialChange(trx, schema),
     close: () => db.destroy(),
   };
 }

@@ -1,0 +1,153 @@
+// How one server process learns that another one changed credentials (revoked a key, an app or a
+// session; changed permissions or an access right), so that its cache of them never outlives a
+// revocation. PostgreSQL: LISTEN/NOTIFY, the notice sent inside the changing transaction. SQLite:
+// the file's data_version, which moves whenever another connection commits.
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import type pgModule from 'pg';
+import type { Database } from './schema';
+
+/** One channel per database; the payload names the schema, so tenants sharing a database stay apart. */
+export const CREDENTIALS_CHANNEL = 'peoplehub_credentials';
+
+const RECONNECT_MS = 1_000;
+
+export interface CredentialWatch {
+  /**
+   * Whether credentials read earlier may still be trusted. First reports every change committed
+   * before the call; false while changes could go unseen (the PostgreSQL listener is down).
+   */
+  trusted(): boolean | Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Inside a transaction that changes credentials: other processes hear of it when it commits, not before. */
+export async function announceCredentialChange(db: Kysely<Database>, schema: string): Promise<void> {
+  await sql`select pg_notify(${CREDENTIALS_CHANNEL}, ${schema})`.execute(db);
+}
+
+/** Another process's commit to the same SQLite file may have changed credentials: forget them all. */
+export function watchSqliteCredentials(connection: BetterSqlite3.Database, onChange: () => void): CredentialWatch {
+  const dataVersion = connection.prepare('PRAGMA data_version').pluck();
+  let seen = dataVersion.get();
+  return {
+    trusted: () => {
+      const version = dataVersion.get();
+      if (version !== seen) {
+        seen = version;
+        onChange();
+      }
+      return true;
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * A dedicated connection that listens for credential changes. While it is down, nothing is trusted
+ * (every request reads the store); once it is back, everything cached before is forgotten, since a
+ * notice may have been missed meanwhile.
+ *
+ * A notice travels on its own: a peer's request could overtake it. So trusting the cache waits for a
+ * round trip on this connection. PostgreSQL signals every listener while the changing transaction
+ * commits, before its client learns of the commit, and a listener's backend sends pending notices
+ * before it answers a query; so once a `select 1` sent now is answered, every notice of a commit
+ * that happened before has been handled. Requests that arrive together share one round trip.
+ */
+export class PostgresCredentialWatch implements CredentialWatch {
+  private client: pgModule.Client | null = null;
+  private listening = false;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+  /** The round trip on the wire, and the one that callers arriving meanwhile wait for. */
+  private current: Promise<boolean> | null = null;
+  private following: Promise<boolean> | null = null;
+
+  constructor(
+    private readonly pg: typeof pgModule,
+    private readonly url: string,
+    private readonly schema: string,
+    private readonly onChange: () => void,
+  ) {}
+
+  trusted(): Promise<boolean> {
+    if (!this.listening) return Promise.resolve(false);
+    // A round trip already sent may have passed a notice that this caller must see: wait for the next.
+    if (this.current !== null) {
+      this.following ??= this.current.then(() => {
+        this.following = null;
+        return this.roundTrip();
+      });
+      return this.following;
+    }
+    return this.roundTrip();
+  }
+
+  private roundTrip(): Promise<boolean> {
+    const client = this.client;
+    if (client === null || !this.listening) return Promise.resolve(false);
+    const trip: Promise<boolean> = client
+      .query('select 1')
+      .then(
+        () => this.listening && this.client === client,
+        () => false,
+      )
+      .finally(() => {
+        if (this.current === trip) this.current = null;
+      });
+    this.current = trip;
+    return trip;
+  }
+
+  async start(): Promise<void> {
+    // Named, so that an operator can tell it apart in pg_stat_activity.
+    const client = new this.pg.Client({ connectionString: this.url, application_name: `peoplehub credentials ${this.schema}`.slice(0, 63) });
+    let lost = false;
+    const lose = () => {
+      if (lost) return;
+      lost = true;
+      this.lost(client);
+    };
+    client.on('error', lose);
+    client.on('end', lose);
+    client.on('notification', (notice) => {
+      if (notice.channel === CREDENTIALS_CHANNEL && notice.payload === this.schema) this.onChange();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CREDENTIALS_CHANNEL}`);
+    } catch {
+      lose();
+      return;
+    }
+    if (this.closed || lost) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.onChange();
+    this.listening = true;
+  }
+
+  private lost(client: pgModule.Client): void {
+    if (this.client === client) this.client = null;
+    this.listening = false;
+    this.onChange();
+    client.end().catch(() => undefined);
+    if (this.closed || this.retry !== null) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.start();
+    }, RECONNECT_MS);
+    this.retry.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listening = false;
+    if (this.retry !== null) clearTimeout(this.retry);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+}
