@@ -1,4 +1,5 @@
-// The `peoplehub` command: serve, migrate, init, and keys issue (break-glass for whoever holds the store).
+// The `peoplehub` command: serve, migrate, init, keys issue (break-glass for whoever holds the store),
+// and rollups rebuild.
 import { Command, InvalidArgumentError } from 'commander';
 import { openReadyStore, startPeopleHub } from './app';
 import { createOrganizationWithOwner } from './bootstrap';
@@ -7,6 +8,8 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { SYSTEM_ACTOR } from './core/actor';
 import { MasterKeyError } from './master-key';
 import { issueUserKey } from './owner-access';
+import { rebuildEngagementRollups } from './store/engagement';
+import { findOrganization } from './store/organizations';
 import { findUser, findUserIdByEmail } from './store/users';
 import { SERVER_VERSION } from './version';
 
@@ -139,6 +142,24 @@ async function issueKey(options: { org: string; email: string; json?: boolean })
   });
 }
 
+/**
+ * Recomputes the engagement rollups from the answers. They are kept current as answers are written;
+ * this is for when they may not be: restored from a partial backup, or edited by hand.
+ */
+async function rebuildRollups(options: { org?: string }): Promise<void> {
+  const config = configOrExit();
+  await explain(async () => {
+    const { store } = await openReadyStore(config);
+    try {
+      if (options.org !== undefined && (await findOrganization(store.db, options.org)) === null) fail(`there is no organization ${options.org}`);
+      const rows = await rebuildEngagementRollups(store.db, store.dialect, options.org);
+      process.stdout.write(`Rebuilt the engagement rollups of ${options.org ?? 'every organization'}: ${rows} rows written.\n`);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 export function buildCli(): Command {
   const program = new Command('peoplehub')
     .description('PeopleHub: a self-hosted people platform with a REST API, signed webhooks and HiBob sync.')
@@ -169,6 +190,13 @@ export function buildCli(): Command {
     .requiredOption('--email <email>', "the owner's email", email)
     .option('--json', 'print {"organizationId", "userId", "keyId", "key"} as JSON')
     .action(issueKey);
+  program
+    .command('rollups')
+    .description('Maintain derived data straight in the store.')
+    .command('rebuild')
+    .description('Recompute the engagement rollups (what the overview reads) from the answers, in one transaction.')
+    .option('--org <id>', 'only this organization (org_…)', nonBlank)
+    .action(rebuildRollups);
   return program;
 }
 

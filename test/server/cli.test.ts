@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { NewOrganization } from '../../server/src/bootstrap';
+import { startTestServer, storeKinds } from '../helpers/harness';
 import { call } from '../helpers/http';
+import { createEmployee, get, post } from '../helpers/people';
+import { TEST_DATABASE_URL } from '../helpers/postgres';
 import { REPO_ROOT, cli, run, stop } from '../helpers/process';
 
 const LISTENING = /PeopleHub is listening on (http:\/\/\S+)/;
@@ -211,4 +215,50 @@ describe('the peoplehub command', () => {
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
+});
+
+// The command runs beside a live server on the same store, as an operator would run it.
+describe.each(storeKinds())('peoplehub rollups rebuild [%s]', (kind) => {
+  test('puts damaged rollups right again, for one organization or for all; the overview reads only the rollups', async () => {
+    const server = await startTestServer(kind);
+    try {
+      // In each organization, eight people answer in October and in November.
+      for (const org of [server.org, server.other]) {
+        const answers = [];
+        for (let i = 0; i < 8; i += 1) {
+          const { id } = await createEmployee(server, { department: i % 2 === 0 ? 'Eng' : 'Ops', startDate: '2020-01-01' }, org.ownerKey);
+          answers.push({ employeeId: id, question: 'engagement', score: i + 3, answeredAt: '2026-10-15T09:00:00Z' });
+          answers.push({ employeeId: id, question: 'engagement', score: 10 - i, answeredAt: '2026-11-15T09:00:00Z' });
+        }
+        expect((await post(server, '/v1/engagement/answers', { answers }, org.ownerKey)).status).toBe(201);
+      }
+      const overview = async (org: NewOrganization) => (await get(server, '/v1/engagement/overview', org.ownerKey)).body.data;
+      const right = { org: await overview(server.org), other: await overview(server.other) };
+      expect(right.org).toMatchObject({ period: '2026-11', hidden: false, participation: { responded: 8 } });
+
+      // Damage both organizations' rollups: November gone, October's promoters inflated.
+      const { db } = server.hub.services.store;
+      await db.deleteFrom('engagement_monthly').where('month', '=', '2026-11').execute();
+      await db.updateTable('engagement_monthly').set({ promoters: 100 }).execute();
+      expect((await overview(server.org)).participation.responded).toBe(0);
+
+      const env = { DATA_DIR: server.dataDir, ...(server.schema === null ? {} : { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: server.schema }) };
+      const one = cli(['rollups', 'rebuild', '--org', server.org.organizationId], env);
+      expect(await one.exited).toBe(0);
+      expect(one.output()).toBe(`Rebuilt the engagement rollups of ${server.org.organizationId}: 16 rows written.\n`);
+      expect(await overview(server.org)).toEqual(right.org);
+      expect(await overview(server.other)).not.toEqual(right.other);
+
+      const all = cli(['rollups', 'rebuild'], env);
+      expect(await all.exited).toBe(0);
+      expect(all.output()).toBe('Rebuilt the engagement rollups of every organization: 32 rows written.\n');
+      expect(await overview(server.other)).toEqual(right.other);
+
+      const unknown = cli(['rollups', 'rebuild', '--org', 'org_nobody'], env);
+      expect(await unknown.exited).toBe(1);
+      expect(unknown.errors()).toMatch(/^peoplehub: there is no organization org_nobody/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

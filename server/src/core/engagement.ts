@@ -93,6 +93,26 @@ export function roundHalfAway(value: number, decimals = 0): number {
 export const PROMOTER_MIN = 9;
 export const PASSIVE_MIN = 7;
 
+export type Band = 'promoters' | 'passives' | 'detractors';
+
+/** The eNPS band a score counts in. */
+export function bandOf(score: number): Band {
+  return score >= PROMOTER_MIN ? 'promoters' : score >= PASSIVE_MIN ? 'passives' : 'detractors';
+}
+
+/** The UTC month an answer counts in, `YYYY-MM`: answeredAt is stored as UTC ISO text. */
+export function monthOf(answeredAt: string): string {
+  return answeredAt.slice(0, 7);
+}
+
+/**
+ * A period's months, `first` inclusive and `end` exclusive. Every period is whole months, so monthly
+ * rollups answer it exactly; `single` when it is one month.
+ */
+export function monthsOf(period: Period): { first: string; end: string; single: boolean } {
+  return { first: monthOf(period.start), end: monthOf(period.end), single: periodOf('month', period.start).end === period.end };
+}
+
 /**
  * One period's result. Below the threshold it is withheld; `protectsAnother` withholds it too,
  * when complementary suppression (core/anonymity) chose it. Participation always shows.

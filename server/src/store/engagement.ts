@@ -1,15 +1,92 @@
-// Engagement answers and the per-period counts the overview is computed from.
-import { type Kysely, sql } from 'kysely';
-import { PASSIVE_MIN, PROMOTER_MIN, type Period, type PeriodCounts } from '../core/engagement';
-import type { Database, EngagementAnswersTable } from './schema';
+// Engagement answers, and the monthly rollups the overview is computed from.
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { PASSIVE_MIN, PROMOTER_MIN, type Period, type PeriodCounts, bandOf, monthOf, monthsOf } from '../core/engagement';
+import type { Dialect } from './database';
+import type { Database, EngagementAnswersTable, EngagementMonthlyTable } from './schema';
 
-export async function insertAnswers(db: Kysely<Database>, rows: EngagementAnswersTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('engagement_answers').values(rows.slice(i, i + 200)).execute();
+/** A rollup row's key: one employee's answers to one question in one month. */
+const ROLLUP_KEY = ['organization_id', 'question', 'month', 'employee_id'] as const;
+
+/** The batch added up by rollup key, sorted by key. */
+function rollupsOf(rows: EngagementAnswersTable[]): EngagementMonthlyTable[] {
+  const byKey = new Map<string, EngagementMonthlyTable>();
+  for (const row of rows) {
+    const month = monthOf(row.answered_at);
+    const key = JSON.stringify([row.organization_id, row.question, month, row.employee_id]);
+    let rollup = byKey.get(key);
+    if (rollup === undefined) {
+      rollup = { organization_id: row.organization_id, question: row.question, month, employee_id: row.employee_id, answers: 0, score_sum: 0, promoters: 0, passives: 0, detractors: 0 };
+      byKey.set(key, rollup);
+    }
+    rollup.answers += 1;
+    rollup.score_sum += row.score;
+    rollup[bandOf(row.score)] += 1;
+  }
+  return [...byKey.keys()].sort().map((key) => byKey.get(key) as EngagementMonthlyTable);
 }
 
-/** An employee's answers go with them. */
+/**
+ * Stores answers and adds them to the rollups; call it inside a transaction, so both or neither
+ * are written. Rows are upserted in key order: two batches on PostgreSQL then lock the rows they
+ * share in the same order, and cannot deadlock.
+ */
+export async function insertAnswers(db: Kysely<Database>, rows: EngagementAnswersTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('engagement_answers').values(rows.slice(i, i + 200)).execute();
+  const rollups = rollupsOf(rows);
+  for (let i = 0; i < rollups.length; i += 200) {
+    await db
+      .insertInto('engagement_monthly')
+      .values(rollups.slice(i, i + 200))
+      .onConflict((oc) =>
+        oc.columns(ROLLUP_KEY).doUpdateSet((eb) => ({
+          answers: eb('engagement_monthly.answers', '+', eb.ref('excluded.answers')),
+          score_sum: eb('engagement_monthly.score_sum', '+', eb.ref('excluded.score_sum')),
+          promoters: eb('engagement_monthly.promoters', '+', eb.ref('excluded.promoters')),
+          passives: eb('engagement_monthly.passives', '+', eb.ref('excluded.passives')),
+          detractors: eb('engagement_monthly.detractors', '+', eb.ref('excluded.detractors')),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** An employee's answers go with them, and so do their rollups (call it inside a transaction). */
 export async function deleteAnswersOf(db: Kysely<Database>, organizationId: string, employeeId: string): Promise<void> {
   await db.deleteFrom('engagement_answers').where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
+  await db.deleteFrom('engagement_monthly').where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
+}
+
+/**
+ * Recomputes the rollups from the answers, of every organization or of one, in one transaction: what
+ * `peoplehub rollups rebuild` runs. Returns how many rows it wrote.
+ */
+export async function rebuildEngagementRollups(db: Kysely<Database>, dialect: Dialect, organizationId?: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    // On PostgreSQL, writers wait for the rebuild (readers do not): a batch committed while it ran
+    // could otherwise collide with a row it is inserting. SQLite has one writer at a time anyway.
+    if (dialect === 'postgres') await sql`lock table engagement_monthly in exclusive mode`.execute(trx);
+    let clear = trx.deleteFrom('engagement_monthly');
+    if (organizationId !== undefined) clear = clear.where('organization_id', '=', organizationId);
+    await clear.execute();
+    const month = sql<string>`substr(answered_at, 1, 7)`;
+    let answers = trx
+      .selectFrom('engagement_answers')
+      .select([
+        'organization_id',
+        'question',
+        month.as('month'),
+        'employee_id',
+        sql<number>`count(*)`.as('answers'),
+        sql<number>`sum(score)`.as('score_sum'),
+        sql<number>`sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end)`.as('promoters'),
+        sql<number>`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as('passives'),
+        sql<number>`sum(case when score < ${PASSIVE_MIN} then 1 else 0 end)`.as('detractors'),
+      ])
+      .groupBy(['organization_id', 'question', month, 'employee_id']);
+    if (organizationId !== undefined) answers = answers.where('organization_id', '=', organizationId);
+    const written = await trx.insertInto('engagement_monthly').columns([...ROLLUP_KEY, 'answers', 'score_sum', 'promoters', 'passives', 'detractors']).expression(answers).executeTakeFirst();
+    return Number(written.numInsertedOrUpdatedRows ?? 0);
+  });
 }
 
 export interface CountScope {
@@ -19,18 +96,11 @@ export interface CountScope {
 
 export type AnswerCounts = Omit<PeriodCounts, 'invited'>;
 
-/** What one period's answers add up to: count, sum, eNPS bands and distinct respondents. */
-const COUNT_COLUMNS = [
-  sql<string | number>`count(*)`.as('answers'),
-  sql<string | number | null>`sum(score)`.as('score_sum'),
-  sql<string | number | null>`sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end)`.as('promoters'),
-  sql<string | number | null>`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as('passives'),
-  sql<string | number | null>`sum(case when score < ${PASSIVE_MIN} then 1 else 0 end)`.as('detractors'),
-  sql<string | number>`count(distinct employee_id)`.as('respondents'),
-];
+export const NO_ANSWERS: AnswerCounts = { answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0, respondents: 0 };
 
 interface CountRow {
-  answers: string | number;
+  bucket: string | number | null;
+  answers: string | number | null;
   score_sum: string | number | null;
   promoters: string | number | null;
   passives: string | number | null;
@@ -40,7 +110,7 @@ interface CountRow {
 
 function toCounts(row: CountRow): AnswerCounts {
   return {
-    answers: Number(row.answers),
+    answers: Number(row.answers ?? 0),
     scoreSum: Number(row.score_sum ?? 0),
     promoters: Number(row.promoters ?? 0),
     passives: Number(row.passives ?? 0),
@@ -49,24 +119,49 @@ function toCounts(row: CountRow): AnswerCounts {
   };
 }
 
-export const NO_ANSWERS: AnswerCounts = { answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0, respondents: 0 };
-
-function answersIn(db: Kysely<Database>, scope: CountScope, period: Period) {
-  return db
-    .selectFrom('engagement_answers')
-    .where('engagement_answers.organization_id', '=', scope.organizationId)
-    .where('question', '=', scope.question)
-    .where('answered_at', '>=', period.start)
-    .where('answered_at', '<', period.end);
+/**
+ * How rollup rows are grouped into periods. When every period is one month, rows group by their
+ * month, which the key already orders, and a month's respondents are its rows (one per employee).
+ * Otherwise a row's bucket is its period's index, and respondents are the distinct employees over
+ * the period's months: still exact, since a row is one employee's month.
+ */
+interface Grouping {
+  bucket: RawBuilder<string | number | null>;
+  respondents: RawBuilder<string | number>;
+  periodOf(bucket: string | number | null): number | undefined;
 }
 
-/**
- * The organization's counts for each period: one indexed range query per period. (One grouped query
- * over the whole range measured slower on SQLite: its count(distinct) sorts every answer at once.)
- */
+function grouping(periods: Period[]): Grouping {
+  const months = periods.map(monthsOf);
+  if (months.every((m) => m.single)) {
+    const index = new Map(months.map((m, i) => [m.first, i]));
+    return { bucket: sql`engagement_monthly.month`, respondents: sql`count(*)`, periodOf: (bucket) => index.get(String(bucket)) };
+  }
+  const cases = months.map((m, i) => sql`when engagement_monthly.month >= ${m.first} and engagement_monthly.month < ${m.end} then ${sql.lit(i)}`);
+  return { bucket: sql`case ${sql.join(cases, sql` `)} end`, respondents: sql`count(distinct engagement_monthly.employee_id)`, periodOf: (bucket) => (bucket === null ? undefined : Number(bucket)) };
+}
+
+/** The scope's rollup rows in the periods' months, and what they add up to per bucket. */
+function rollupsIn(db: Kysely<Database>, scope: CountScope, periods: Period[], { bucket, respondents }: Grouping) {
+  const sum = (column: keyof EngagementMonthlyTable) => sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${column}`)})`.as(column);
+  return db
+    .selectFrom('engagement_monthly')
+    .where('engagement_monthly.organization_id', '=', scope.organizationId)
+    .where('engagement_monthly.question', '=', scope.question)
+    .where('engagement_monthly.month', '>=', monthsOf(periods[0]).first)
+    .where('engagement_monthly.month', '<', monthsOf(periods[periods.length - 1]).end)
+    .select([bucket.as('bucket'), sum('answers'), sum('score_sum'), sum('promoters'), sum('passives'), sum('detractors'), respondents.as('respondents')]);
+}
+
+/** The organization's counts for each period (oldest first, as periodsBetween gives them), in one query over the rollups. */
 export async function countByPeriod(db: Kysely<Database>, scope: CountScope, periods: Period[]): Promise<AnswerCounts[]> {
-  const results = [];
-  for (const period of periods) results.push(toCounts((await answersIn(db, scope, period).select(COUNT_COLUMNS).executeTakeFirstOrThrow()) as CountRow));
+  const group = grouping(periods);
+  const rows = (await rollupsIn(db, scope, periods, group).groupBy(sql.ref('bucket')).execute()) as CountRow[];
+  const results = periods.map(() => NO_ANSWERS);
+  for (const row of rows) {
+    const i = group.periodOf(row.bucket);
+    if (i !== undefined) results[i] = toCounts(row);
+  }
   return results;
 }
 
@@ -76,15 +171,16 @@ export async function countByPeriod(db: Kysely<Database>, scope: CountScope, per
  * suppression reasons about.
  */
 export async function countByDepartment(db: Kysely<Database>, scope: CountScope, periods: Period[]): Promise<Map<string | null, AnswerCounts>[]> {
-  const results = [];
-  for (const period of periods) {
-    const rows = await answersIn(db, scope, period)
-      .innerJoin('employees', 'employees.id', 'engagement_answers.employee_id')
-      .select('employees.department as department')
-      .select(COUNT_COLUMNS)
-      .groupBy('employees.department')
-      .execute();
-    results.push(new Map(rows.map((row) => [row.department, toCounts(row as unknown as CountRow)])));
+  const group = grouping(periods);
+  const rows = await rollupsIn(db, scope, periods, group)
+    .innerJoin('employees', 'employees.id', 'engagement_monthly.employee_id')
+    .select('employees.department as department')
+    .groupBy([sql.ref('bucket'), 'employees.department'])
+    .execute();
+  const results = periods.map(() => new Map<string | null, AnswerCounts>());
+  for (const row of rows) {
+    const i = group.periodOf((row as unknown as CountRow).bucket);
+    if (i !== undefined) results[i].set(row.department, toCounts(row as unknown as CountRow));
   }
   return results;
 }

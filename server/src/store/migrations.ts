@@ -1,5 +1,6 @@
 // Schema migrations, in code so they ship inside the build; applied on start and by `peoplehub migrate`.
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, SqliteIntrospector, sql } from 'kysely';
+import { PASSIVE_MIN, PROMOTER_MIN } from '../core/engagement';
 
 // Migrations see an untyped database: they describe the schema, so they cannot rely on its types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -443,6 +444,59 @@ const deliveryConcurrency: Migration = {
   },
 };
 
+/**
+ * Engagement rollups: each employee's answers to a question in a UTC month, added up, so that the
+ * overview's cost no longer grows with the answers (store/engagement keeps them current). Filled here
+ * from the answers already stored. The statement is the one `rebuildEngagementRollups` runs, written
+ * out rather than imported: a migration must keep describing this version's table when the store's
+ * code has moved on.
+ */
+const engagementRollups: Migration = {
+  async up(db: AnyDb) {
+    const notNull = (c: ColumnDefinitionBuilder) => c.notNull();
+    await db.schema
+      .createTable('engagement_monthly')
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('question', 'text', notNull)
+      .addColumn('month', 'text', notNull)
+      .addColumn('employee_id', 'text', notNull)
+      .addColumn('answers', 'integer', notNull)
+      .addColumn('score_sum', 'integer', notNull)
+      .addColumn('promoters', 'integer', notNull)
+      .addColumn('passives', 'integer', notNull)
+      .addColumn('detractors', 'integer', notNull)
+      // A period is a range of this key: its rows are read in month order.
+      .addPrimaryKeyConstraint('engagement_monthly_pk', ['organization_id', 'question', 'month', 'employee_id'])
+      // On SQLite the rows then live in the key's own B-tree, so that range holds the counts too:
+      // measured, it halves the overview's scan.
+      .$call((table) => (db.introspection instanceof SqliteIntrospector ? table.modifyEnd(sql`without rowid`) : table))
+      .execute();
+    // An employee's rows go with them (store/engagement deleteAnswersOf).
+    await db.schema.createIndex('engagement_monthly_employee').on('engagement_monthly').columns(['employee_id']).execute();
+    const month = sql`substr(answered_at, 1, 7)`;
+    await db
+      .insertInto('engagement_monthly')
+      .columns(['organization_id', 'question', 'month', 'employee_id', 'answers', 'score_sum', 'promoters', 'passives', 'detractors'])
+      .expression(
+        db
+          .selectFrom('engagement_answers')
+          .select([
+            'organization_id',
+            'question',
+            month.as('month'),
+            'employee_id',
+            sql`count(*)`.as('answers'),
+            sql`sum(score)`.as('score_sum'),
+            sql`sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end)`.as('promoters'),
+            sql`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as('passives'),
+            sql`sum(case when score < ${PASSIVE_MIN} then 1 else 0 end)`.as('detractors'),
+          ])
+          .groupBy(['organization_id', 'question', month, 'employee_id']),
+      )
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -450,6 +504,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_hardening': hardening,
   '0005_hibob': hibob,
   '0006_concurrency_and_pages': deliveryConcurrency,
+  '0007_engagement_rollups': engagementRollups,
 };
 
 const provider: MigrationProvider = {

@@ -206,6 +206,23 @@ export interface EngagementAnswersTable {
   created_at: string;
 }
 
+/**
+ * One employee's answers to one question in one UTC month, added up (see store/engagement): what the
+ * overview reads, so its cost is bounded by employees × months, not by answers.
+ */
+export interface EngagementMonthlyTable {
+  organization_id: string;
+  question: string;
+  /** `YYYY-MM`, the first seven characters of answered_at. */
+  month: string;
+  employee_id: string;
+  answers: number;
+  score_sum: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
 export interface IdempotencyKeysTable {
   organization_id: string;
   credential_id: string;
@@ -374,6 +391,7 @@ export interface Database {
   programs: ProgramsTable;
   recognitions: RecognitionsTable;
   engagement_answers: EngagementAnswersTable;
+  engagement_monthly: EngagementMonthlyTable;
   idempotency_keys: IdempotencyKeysTable;
   organizations: OrganizationsTable;
   users: UsersTable;
