@@ -1,51 +1,60 @@
-// Webhook delivery on SQLite: throughput of 10,000 signed deliveries (100 subscriptions x 100 events)
-// against the same POSTs sent by a bare node:http client, and commit-to-receiver latency at a
-// steady 200 events/s to 10 subscriptions (every delivery's latency, not the first of each fan-out).
-// PeopleHub runs on its defaults (only the rate limit off). The receiver runs in this process,
-// PeopleHub in its own.
+// Webhook delivery on SQLite or PostgreSQL, to a receiver in a process of its own:
+// - throughput: 10,000 signed deliveries (100 subscriptions x 100 events) against the same POSTs sent
+//   by a bare node:http client over as many connections as PeopleHub opens to one destination;
+// - latency, write answered -> receiver, every delivery of every fan-out counted: at half the rate
+//   sustainable to 10 subscriptions (measured in the same run, see sustainableRate), and at a fixed
+//   200 events/s to 10 subscriptions.
+// PeopleHub runs on its defaults (default poll interval); only the rate limit is off, and the
+// receiver on loopback is allowed.
 const { createHmac, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const os = require('node:os');
 const path = require('node:path');
-const { startProcess, json } = require('./lib');
+const { STORE_NAMES, startHub, startProcess, verdict, monotonicMs, json } = require('./lib');
 const { CONNECTIONS_PER_DESTINATION } = require('../../server/dist/worker/outbound');
 
-function startReceiver() {
-  const state = { count: 0, arrivals: new Map(), onCount: null };
-  const agentServer = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      state.count += 1;
-      if (state.track) {
-        const body = Buffer.concat(chunks).toString();
-        const email = /"email":"(lat[^"]+)"/.exec(body);
-        // Every delivery counts: one arrival per subscription and event, not the first of a fan-out.
-        const key = email && `${req.url} ${email[1]}`;
-        if (key && !state.arrivals.has(key)) state.arrivals.set(key, performance.now());
-      }
-      res.writeHead(204);
-      res.end();
-      if (state.onCount) state.onCount(state.count);
-    });
-  });
-  agentServer.keepAliveTimeout = 65_000;
-  return new Promise((resolve) => agentServer.listen(0, '127.0.0.1', () => resolve({ server: agentServer, state, port: agentServer.address().port })));
-}
+/** The issue's targets: delivery at 0.6 of the bare client, and latency at half the sustainable rate. */
+const TARGET_RATIO = 0.6;
+const TARGET_P50_MS = 10;
+const TARGET_P99_MS = 50;
+/** An absolute target from an earlier issue, kept as a figure: absolute rates swing between runs. */
+const TARGET_DELIVERIES_PER_SECOND = 3000;
 
-function waitForCount(state, target, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    if (state.count >= target) return resolve();
-    const timer = setTimeout(() => reject(new Error(`only ${state.count} of ${target} arrived`)), timeoutMs);
-    state.onCount = (n) => {
-      if (n >= target) {
-        clearTimeout(timer);
-        state.onCount = null;
-        resolve();
+const FAN_OUT = 10;
+const SUSTAINABLE_EVENTS = 1000;
+const HALF_RATE_SECONDS = 20;
+const FIXED_EVENTS_PER_SECOND = 200;
+const FIXED_SECONDS = 10;
+/** A run gives up when no delivery arrived for this long (after its writes). */
+const STALL_MS = 30_000;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The receiver process, driven over its control paths. */
+async function startReceiver() {
+  const proc = await startProcess(['test/bench/receiver-process.js'], {}, /listening (\d+)/);
+  const port = Number(proc.match[1]);
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    reset: () => json(`${base}/_reset`, { method: 'POST' }),
+    stats: () => json(`${base}/_stats`),
+    arrivals: () => json(`${base}/_arrivals`),
+    /** Resolves with the stats once `target` deliveries arrived, or rejects when they stop coming. */
+    async waitForCount(target) {
+      let stats = await this.stats();
+      let progressAt = monotonicMs();
+      while (stats.count < target) {
+        await sleep(50);
+        const next = await this.stats();
+        if (next.count > stats.count) progressAt = monotonicMs();
+        else if (monotonicMs() - progressAt > STALL_MS) throw new Error(`only ${next.count} of ${target} deliveries arrived`);
+        stats = next;
       }
-    };
-  });
+      return stats;
+    },
+    stop: proc.stop,
+  };
 }
 
 /**
@@ -78,83 +87,129 @@ async function rawPosts(port, total, body) {
   return total / ((performance.now() - started) / 1000);
 }
 
-async function benchDelivery() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-'));
+/** Writes `events` employees back to back from one client and returns deliveries/s, first write to last arrival. */
+async function deliveryRate(hub, headers, receiver, events, expected, prefix) {
+  await receiver.reset();
+  const started = monotonicMs();
+  for (let i = 0; i < events; i += 1) {
+    await json(`${hub.url}/v1/employees`, { method: 'POST', headers, body: JSON.stringify({ email: `${prefix}${i}@bench.example`, firstName: 'Through', lastName: `Put${i}` }) });
+  }
+  const stats = await receiver.waitForCount(expected);
+  return expected / ((stats.lastMs - started) / 1000);
+}
+
+/**
+ * How many attempts one webhook's history shows right after its last delivery arrived, and once all
+ * `expected` are there: attempts are recorded after the send, group-committed, so they may lag.
+ */
+async function recordedAttempts(hub, headers, webhookId, expected) {
+  const count = async () => (await json(`${hub.url}/v1/webhooks/${webhookId}/deliveries?limit=200`, { headers })).data.length;
+  const started = monotonicMs();
+  const atOnce = await count();
+  let now = atOnce;
+  while (now < expected && monotonicMs() - started < 10_000) {
+    await sleep(20);
+    now = await count();
+  }
+  return { atOnce, now, afterMs: monotonicMs() - started };
+}
+
+/**
+ * The sustainable rate to FAN_OUT subscriptions: SUSTAINABLE_EVENTS events written back to back by one
+ * client (each write waits for the answer to the one before) while PeopleHub delivers them, and the
+ * deliveries counted from the first write to the last arrival. The writes outrun delivery, so a queue
+ * builds and this is what PeopleHub sustains while also taking the writes in, which is what the
+ * latency run asks of it too. The 100 x 100 figure is not used: a fan-out of 100 spreads each event's
+ * cost (the write, the fan-out) over ten times as many deliveries.
+ */
+function sustainableRate(hub, headers, receiver) {
+  return deliveryRate(hub, headers, receiver, SUSTAINABLE_EVENTS, SUSTAINABLE_EVENTS * FAN_OUT, 'sus');
+}
+
+/**
+ * Offers `eventsPerSecond` employee writes, evenly spaced and without waiting for answers (an open
+ * loop), for `seconds`; each delivery's latency runs from the moment this process had the API's answer
+ * to the write to the moment the receiver had that delivery (one clock for both processes).
+ */
+async function latencyRun(hub, headers, receiver, eventsPerSecond, seconds, run) {
+  await receiver.reset();
+  const total = Math.max(1, Math.round(eventsPerSecond * seconds));
+  const answered = new Map();
+  const pending = [];
+  const t0 = monotonicMs();
+  for (let i = 0; i < total; i += 1) {
+    const wait = t0 + (i * 1000) / eventsPerSecond - monotonicMs();
+    if (wait > 0) await sleep(wait);
+    const email = `lat${run}-${i}@bench.example`;
+    pending.push(
+      fetch(`${hub.url}/v1/employees`, { method: 'POST', headers, body: JSON.stringify({ email, firstName: 'Lat', lastName: `Ency${i}` }) }).then(async (res) => {
+        const at = monotonicMs();
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`write ${i}: ${res.status}`);
+        answered.set(email, at);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const writesSeconds = (monotonicMs() - t0) / 1000;
+  const expected = total * FAN_OUT;
+  await receiver.waitForCount(expected).catch(() => null); // missing deliveries count as infinitely late
+  const arrivals = await receiver.arrivals();
+  const latencies = [...answered]
+    .flatMap(([email, at]) => Array.from({ length: FAN_OUT }, (_, h) => (arrivals[`/h${h} ${email}`] ?? Infinity) - at))
+    .sort((a, b) => a - b);
+  const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))];
+  return { eventsPerSecond, total, expected, seen: Object.keys(arrivals).length, writesSeconds, p50: p(0.5), p99: p(0.99), max: latencies.at(-1) };
+}
+
+function describeLatency(r) {
+  const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : 'never');
+  return `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)}; ${r.seen}/${r.expected} deliveries seen, every one counted (writes took ${r.writesSeconds.toFixed(1)} s)`;
+}
+
+async function benchDelivery(store = 'sqlite') {
   const receiver = await startReceiver();
-  const env = {
-    DATA_DIR: dataDir,
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    PEOPLEHUB_DEMO: 'false',
-    PEOPLEHUB_RATE_LIMIT: '0',
-    PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
-    PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8',
-  };
-  const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'], env, /"ownerKey":"(phu_[^"]+)"/);
-  const key = init.match[1];
-  const hub = await startProcess(['server/bin/peoplehub.js', 'serve'], env, /PeopleHub is listening on (\S+)/);
-  const url = hub.match[1];
-  const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+  const hub = await startHub(store, { env: { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8' } }).catch(async (error) => {
+    await receiver.stop();
+    throw error;
+  });
+  const headers = { 'x-api-key': hub.ownerKey, 'content-type': 'application/json' };
   try {
     const hooks = [];
     for (let i = 0; i < 100; i += 1) {
-      hooks.push((await json(`${url}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ name: `bench ${i}`, url: `http://127.0.0.1:${receiver.port}/h${i}`, events: ['employee.created'] }) })).data.id);
+      hooks.push((await json(`${hub.url}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ name: `bench ${i}`, url: `http://127.0.0.1:${receiver.port}/h${i}`, events: ['employee.created'] }) })).data.id);
     }
-    const started = performance.now();
-    for (let i = 0; i < 100; i += 1) {
-      await json(`${url}/v1/employees`, { method: 'POST', headers, body: JSON.stringify({ email: `tp${i}@bench.example`, firstName: 'Through', lastName: `Put${i}` }) });
-    }
-    await waitForCount(receiver.state, 10_000, 300_000);
-    const deliveriesPerSecond = 10_000 / ((performance.now() - started) / 1000);
-    const history = await json(`${url}/v1/webhooks/${hooks[0]}/deliveries?limit=200`, { headers });
+    const throughput = await deliveryRate(hub, headers, receiver, 100, 10_000, 'tp');
+    const history = await recordedAttempts(hub, headers, hooks[0], 100);
+    await receiver.reset();
     const sample = fs.readFileSync(path.join(__dirname, 'sample-event.json'), 'utf8');
     const raw = await rawPosts(receiver.port, 10_000, sample);
+    const ratio = throughput / raw;
 
-    // Latency: 10 subscriptions, 200 events/s for 10 s.
-    const latencyHooks = 10;
-    for (const id of hooks.slice(latencyHooks)) await json(`${url}/v1/webhooks/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'inactive' }) });
-    receiver.state.track = true;
-    const committed = new Map();
-    const total = 2000;
-    const t0 = performance.now();
-    const pending = [];
-    for (let i = 0; i < total; i += 1) {
-      const due = t0 + i * 5;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const email = `lat${i}@bench.example`;
-      pending.push(
-        fetch(`${url}/v1/employees`, { method: 'POST', headers, body: JSON.stringify({ email, firstName: 'Lat', lastName: `Ency${i}` }) }).then(async (res) => {
-          await res.arrayBuffer();
-          committed.set(email, performance.now());
-        }),
-      );
-    }
-    await Promise.all(pending);
-    const deadline = performance.now() + 60_000;
-    const expected = total * latencyHooks;
-    while (receiver.state.arrivals.size < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const latencies = [...committed]
-      .flatMap(([email, at]) => Array.from({ length: latencyHooks }, (_, h) => (receiver.state.arrivals.get(`/h${h} ${email}`) ?? Infinity) - at))
-      .sort((a, b) => a - b);
-    const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))];
+    for (const id of hooks.slice(FAN_OUT)) await json(`${hub.url}/v1/webhooks/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'inactive' }) });
+    const sustainable = await sustainableRate(hub, headers, receiver);
+    const halfRate = await latencyRun(hub, headers, receiver, sustainable / 2 / FAN_OUT, HALF_RATE_SECONDS, 'half');
+    const fixed = await latencyRun(hub, headers, receiver, FIXED_EVENTS_PER_SECOND, FIXED_SECONDS, 'fixed');
+    const latencyMet = (r) => verdict(r.p50 < TARGET_P50_MS && r.p99 < TARGET_P99_MS);
 
-    console.log('\nWebhook delivery (SQLite, signed, every attempt recorded)');
-    console.log(`  100 subscriptions x 100 events: ${deliveriesPerSecond.toFixed(0)} deliveries/s (target >= 3000); history of one webhook: ${history.data.length} attempts`);
-    console.log(`  the same 10,000 signed POSTs from a bare node:http client: ${raw.toFixed(0)}/s; ratio ${(deliveriesPerSecond / raw).toFixed(2)} (target >= 0.5)`);
-    console.log(`  commit -> receiver at 200 events/s to 10 subscriptions: p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms (targets 10 / 50 ms); ${receiver.state.arrivals.size}/${expected} deliveries seen, every one counted`);
-    return { deliveriesPerSecond, raw, p50: p(0.5), p99: p(0.99) };
+    console.log(`\nWebhook delivery on ${STORE_NAMES[store]} (signed, every attempt recorded, receiver in its own process)`);
+    console.log(`  baseline: the same 10,000 signed POSTs from a bare node:http client over ${CONNECTIONS_PER_DESTINATION} connections: ${raw.toFixed(0)}/s`);
+    console.log(`  100 subscriptions x 100 events: ${throughput.toFixed(0)} deliveries/s; ratio ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}; absolute target >= ${TARGET_DELIVERIES_PER_SECOND}/s: ${verdict(throughput >= TARGET_DELIVERIES_PER_SECOND)}); history of one webhook: ${history.atOnce} attempts at once, ${history.now} after ${history.afterMs.toFixed(0)} ms`);
+    console.log(`  sustainable to ${FAN_OUT} subscriptions (${SUSTAINABLE_EVENTS} events written back to back, first write to last arrival): ${sustainable.toFixed(0)} deliveries/s`);
+    console.log(`  write answered -> receiver at half of that, ${halfRate.eventsPerSecond.toFixed(1)} events/s x ${FAN_OUT} for ${HALF_RATE_SECONDS} s: ${describeLatency(halfRate)}`);
+    console.log(`    target p50 < ${TARGET_P50_MS} ms and p99 < ${TARGET_P99_MS} ms: ${latencyMet(halfRate)}`);
+    console.log(`  write answered -> receiver at a fixed ${FIXED_EVENTS_PER_SECOND} events/s x ${FAN_OUT} for ${FIXED_SECONDS} s (${FIXED_EVENTS_PER_SECOND * FAN_OUT} deliveries/s offered, ${((FIXED_EVENTS_PER_SECOND * FAN_OUT) / sustainable).toFixed(1)} x the sustainable rate): ${describeLatency(fixed)}`);
+    console.log(`    reported; against the same targets: ${latencyMet(fixed)}`);
+    return { store, throughput, raw, ratio, sustainable, halfRate, fixed };
   } finally {
-    hub.child.kill('SIGTERM');
-    receiver.server.closeAllConnections();
-    receiver.server.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await hub.stop();
+    await receiver.stop();
   }
 }
 
 module.exports = { benchDelivery };
 if (require.main === module) {
-  benchDelivery().catch((e) => {
+  benchDelivery(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite').catch((e) => {
     console.error(e);
     process.exit(1);
   });

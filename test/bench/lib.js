@@ -1,4 +1,5 @@
-// Shared pieces of the benchmarks: start processes, drive load with autocannon, read RSS, print tables.
+// Shared pieces of the benchmarks: start processes and PeopleHub on either store, drive load with
+// autocannon, read RSS, print tables and verdicts.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -7,7 +8,14 @@ const autocannon = require('autocannon');
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** Starts a process and resolves once its output (written to a file, not a pipe) matches `pattern`. */
+/** The PostgreSQL the benchmarks use; each run gets a schema of its own there and drops it after. */
+const PG_URL = process.env.PEOPLEHUB_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const STORE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+/**
+ * Starts a process and resolves once its output (written to a file, not a pipe) matches `pattern`;
+ * `stop()` ends it and removes that file.
+ */
 async function startProcess(args, env, pattern) {
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-log-')), 'out.log');
   const fd = fs.openSync(logFile, 'w');
@@ -18,11 +26,120 @@ async function startProcess(args, env, pattern) {
   for (let i = 0; i < 300; i += 1) {
     const text = fs.readFileSync(logFile, 'utf8');
     const match = pattern.exec(text);
-    if (match) return { child, match, text, logFile };
+    if (match) return { child, match, text, logFile, stop: () => stopProcess(child).then(() => fs.rmSync(path.dirname(logFile), { recursive: true, force: true })) };
     if (child.exitCode !== null) throw new Error(`process exited early:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${pattern}`);
+}
+
+/** Resolves once `child` has exited; SIGKILL after `graceMs` if SIGTERM was not enough. */
+function stopProcess(child, graceMs = 15_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Resolves once `child` has exited by itself. */
+function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** Runs one statement on the benchmarks' PostgreSQL and returns its rows. */
+async function pgQuery(sql, params = []) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+let schemaCount = 0;
+/** A schema name no other run uses (PeopleHub creates it on start; the caller drops it). */
+function freshSchema() {
+  schemaCount += 1;
+  return `bench_${process.pid}_${Date.now()}_${schemaCount}`;
+}
+
+/**
+ * Starts `peoplehub serve` on `store` ('sqlite': a file in a temporary DATA_DIR; 'postgres': a fresh
+ * schema) with the default configuration, except that the per-credential rate limit is off (the
+ * load generator's key would hit it; the README says so) and, unless `demo`, no demo data: then an
+ * organization comes from `peoplehub init`. `env` adds what a benchmark needs to reach its own
+ * receivers on loopback. Resolves with the URL and the owner key; `stop()` ends the server and
+ * removes its data (the schema on PostgreSQL).
+ */
+async function startHub(store, { env = {}, demo = false } = {}) {
+  if (!(store in STORE_NAMES)) throw new Error(`unknown store ${store}`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-'));
+  const schema = store === 'postgres' ? freshSchema() : null;
+  const hubEnv = {
+    DATA_DIR: dataDir,
+    PORT: '0',
+    PEOPLEHUB_RATE_LIMIT: '0',
+    PEOPLEHUB_DEMO: demo ? 'true' : 'false',
+    ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}),
+    ...env,
+  };
+  const logs = [];
+  let child = null;
+  const stop = async () => {
+    if (child) {
+      if (child.exitCode !== null) console.log(`  PeopleHub had exited (code ${child.exitCode}) before the end:\n${tail(logs.at(-1))}`);
+      await stopProcess(child);
+      reportErrors(logs.at(-1));
+    }
+    for (const file of logs) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (schema) await pgQuery(`drop schema if exists "${schema}" cascade`);
+  };
+  try {
+    let ownerKey = null;
+    if (!demo) {
+      const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'], hubEnv, /"ownerKey":"(phu_[^"]+)"/);
+      logs.push(init.logFile);
+      await exited(init.child); // it may still be closing the store
+      ownerKey = init.match[1];
+    }
+    const hub = await startProcess(['server/bin/peoplehub.js', 'serve'], hubEnv, /PeopleHub is listening on (\S+)/);
+    child = hub.child;
+    logs.push(hub.logFile);
+    if (demo) ownerKey = /Owner key \(shown once, keep it\): (\S+)/.exec(hub.text)[1];
+    return { store, url: hub.match[1], ownerKey, child, dataDir, logFile: hub.logFile, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function tail(file, lines = 20) {
+  return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Says how many error lines PeopleHub logged during a benchmark, and the first, so none go unseen. */
+function reportErrors(file) {
+  const errors = fs.readFileSync(file, 'utf8').split('\n').filter((line) => /"level":(50|60)\b/.test(line));
+  if (errors.length > 0) console.log(`  PeopleHub logged ${errors.length} error(s); the first: ${errors[0].slice(0, 500)}`);
+}
+
+/** Creates an app with `permissions` and returns its token. */
+async function appToken(hub, permissions) {
+  const app = await json(`${hub.url}/v1/apps`, {
+    method: 'POST',
+    headers: { 'x-api-key': hub.ownerKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', permissions }),
+  });
+  return app.data.token;
 }
 
 function rssMb(pid) {
@@ -43,6 +160,16 @@ function table(rows) {
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n');
 }
 
+/** How a figure compares with its target, as printed after it. */
+function verdict(met) {
+  return met ? 'met' : 'MISSED';
+}
+
+/** Milliseconds on the monotonic clock every process on this machine shares (for cross-process latency). */
+function monotonicMs() {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 async function json(url, options = {}) {
   const res = await fetch(url, options);
   const body = await res.json();
@@ -50,4 +177,4 @@ async function json(url, options = {}) {
   return body;
 }
 
-module.exports = { ROOT, startProcess, rssMb, load, table, json };
+module.exports = { ROOT, PG_URL, STORE_NAMES, startProcess, stopProcess, pgQuery, freshSchema, startHub, appToken, rssMb, load, table, verdict, monotonicMs, json };

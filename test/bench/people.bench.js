@@ -1,24 +1,32 @@
-// People data on SQLite: creating 10,000 employees over the API, listing them with a filter and a
-// sort against a bare node:http baseline, and the engagement overview over 100,000 answers.
+// Employee lists on SQLite or PostgreSQL: GET /v1/employees?limit=50&department=…&sort=-lastName at
+// 10,000 and at 100,000 employees, each against a bare node:http server answering the same bytes,
+// measured right before it; and the rate of creating those employees over the API.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { startProcess, load, table, json } = require('./lib');
+const { STORE_NAMES, startHub, appToken, startProcess, load, table, verdict, json } = require('./lib');
 
-const EMPLOYEES = 10_000;
-const ANSWERS = 100_000;
+const SIZES = [10_000, 100_000];
 const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Operations', 'People', 'Finance', 'Support', 'Legal'];
+const thousands = (n) => n.toLocaleString('en-US');
+const LIST_PATH = '/v1/employees?limit=50&department=Engineering&sort=-lastName';
 
-function createEmployees(url, token) {
-  let n = 0;
+/** The issue's targets: the page at 0.3 of the bare server at 10,000, and at 100,000 no worse than 0.8 of that. */
+const TARGET_RATIO = 0.3;
+const TARGET_GROWTH = 0.8;
+/** An absolute target from an earlier issue, kept as a figure: absolute rates swing between runs. */
+const TARGET_CREATES_PER_SECOND = 1000;
+
+/** Creates employees `from + 1` … `from + count` over 16 keep-alive connections; each write also records its event. */
+function createEmployees(url, token, from, count) {
+  let n = from;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     autocannon(
       {
         url: `${url}/v1/employees`,
         connections: 16,
-        amount: EMPLOYEES,
+        amount: count,
         method: 'POST',
         headers: { 'x-api-key': token, 'content-type': 'application/json' },
         requests: [
@@ -34,93 +42,81 @@ function createEmployees(url, token) {
       (error, result) => {
         if (error) return reject(error);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        if (result.non2xx > 0) return reject(new Error(`${result.non2xx} creates failed`));
-        resolve({ perSecond: result.requests.total / seconds, total: result.requests.total, p99: result.latency.p99 });
+        if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`${result.non2xx} creates answered non-2xx, ${result.errors} failed`));
+        resolve({ perSecond: result.requests.total / seconds, total: result.requests.total, seconds, p99: result.latency.p99 });
       },
     );
   });
 }
 
-async function benchPeople() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-'));
-  const hub = await startProcess(
-    ['server/bin/peoplehub.js', 'serve'],
-    { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', PEOPLEHUB_RATE_LIMIT: '0', PEOPLEHUB_DEMO: 'false' },
-    /PeopleHub is listening on (\S+)/,
-  );
-  const url = hub.match[1];
-  const bare = { child: null };
+/** The page from PeopleHub, then the same bytes from a bare node:http server, under the same load. */
+async function listAgainstBare(hub, token) {
+  const headers = { 'x-api-key': token };
+  const sample = await fetch(`${hub.url}${LIST_PATH}`, { headers }).then((r) => r.text());
+  const page = JSON.parse(sample);
+  if (page.data.length !== 50 || page.data.some((e) => e.department !== 'Engineering')) throw new Error(`unexpected page: ${sample.slice(0, 300)}`);
+  const bodyFile = path.join(hub.dataDir, 'page.json');
+  fs.writeFileSync(bodyFile, sample);
+  const bare = await startProcess(['test/bench/bare-server.js', bodyFile], {}, /listening (\d+)/);
   try {
-    const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /"ownerKey":"(phu_[^"]+)"/);
-    const ownerKey = init.match[1];
-    const app = await json(`${url}/v1/apps`, {
-      method: 'POST',
-      headers: { 'x-api-key': ownerKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench', permissions: ['employees:read', 'employees:write', 'engagement:read', 'engagement:write', 'audit:read'] }),
-    });
-    const token = app.data.token;
+    const baseline = await load(`http://127.0.0.1:${bare.match[1]}${LIST_PATH}`, {});
+    const listing = await load(`${hub.url}${LIST_PATH}`, headers);
+    return { baseline, listing, ratio: listing.rps / baseline.rps, bytes: Buffer.byteLength(sample) };
+  } finally {
+    await bare.stop();
+  }
+}
 
-    const created = await createEmployees(url, token);
-    const events = await json(`${url}/v1/events?type=employee.created&limit=1`, { headers: { 'x-api-key': token } });
-
-    const listPath = '/v1/employees?limit=50&department=Engineering&sort=-lastName';
-    const sample = await fetch(`${url}${listPath}`, { headers: { 'x-api-key': token } }).then((r) => r.text());
-    const bodyFile = path.join(dataDir, 'page.json');
-    fs.writeFileSync(bodyFile, sample);
-    const bareProcess = await startProcess(['test/bench/bare-server.js', bodyFile], {}, /listening (\d+)/);
-    bare.child = bareProcess.child;
-    const baseline = await load(`http://127.0.0.1:${bareProcess.match[1]}${listPath}`, {});
-    const listing = await load(`${url}${listPath}`, { 'x-api-key': token });
-
-    // 100,000 answers in bulk, spread over the last twelve months.
-    const ids = [];
-    let cursor = null;
-    do {
-      const page = await json(`${url}/v1/employees?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { 'x-api-key': token } });
-      ids.push(...page.data.map((e) => e.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    const now = Date.now();
-    for (let batch = 0; batch < ANSWERS / 1000; batch += 1) {
-      const answers = Array.from({ length: 1000 }, (_, i) => {
-        const k = batch * 1000 + i;
-        return { employeeId: ids[k % ids.length], question: 'engagement', score: k % 11, answeredAt: new Date(now - (k % 360) * 86_400_000 - 3_600_000).toISOString() };
-      });
-      await json(`${url}/v1/engagement/answers`, { method: 'POST', headers: { 'x-api-key': token, 'content-type': 'application/json' }, body: JSON.stringify({ answers }) });
+async function benchPeople(store = 'sqlite') {
+  const hub = await startHub(store);
+  try {
+    const token = await appToken(hub, ['employees:read', 'employees:write', 'audit:read']);
+    const creates = [];
+    const lists = [];
+    let have = 0;
+    for (const size of SIZES) {
+      creates.push(await createEmployees(hub.url, token, have, size - have));
+      have = size;
+      if (size === SIZES[0]) {
+        const events = await json(`${hub.url}/v1/events?type=employee.created&limit=1`, { headers: { 'x-api-key': token } });
+        if (events.data.length === 0) throw new Error('no employee.created event was recorded');
+      }
+      lists.push(await listAgainstBare(hub, token));
     }
-    const timings = [];
-    for (let i = 0; i < 40; i += 1) {
-      const t = process.hrtime.bigint();
-      const overview = await json(`${url}/v1/engagement/overview?interval=month`, { headers: { 'x-api-key': token } });
-      timings.push(Number(process.hrtime.bigint() - t) / 1e6);
-      if (i === 0 && overview.data.hidden) throw new Error('the overview is hidden');
-    }
-    timings.sort((a, b) => a - b);
-    const p50 = timings[Math.floor(timings.length / 2)];
-    const p99 = timings[Math.floor(timings.length * 0.99)];
 
-    console.log(`\nCreate ${EMPLOYEES} employees over the API (SQLite, keep-alive, 16 connections, each with its event in the same transaction)`);
-    console.log(`  ${created.perSecond.toFixed(0)} employees/s (target >= 1000), p99 ${created.p99} ms; events recorded: ${events.data.length ? 'yes' : 'NO'}`);
-    console.log(`\nGET ${listPath} over ${EMPLOYEES} employees, 32 connections, 10 s`);
+    const [small, large] = lists;
+    const growth = large.listing.rps / small.listing.rps;
+    const normalizedGrowth = large.ratio / small.ratio;
+    console.log(`\nEmployees on ${STORE_NAMES[store]}: create over the API (keep-alive, 16 connections, each with its event in the same transaction, which is checked)`);
+    for (const [i, created] of creates.entries()) {
+      const label = `  ${thousands(i === 0 ? 0 : SIZES[i - 1])} -> ${thousands(SIZES[i])}`;
+      console.log(`${label}: ${created.perSecond.toFixed(0)} employees/s in ${created.seconds.toFixed(1)} s, p99 ${created.p99} ms (absolute target >= ${TARGET_CREATES_PER_SECOND}/s: ${verdict(created.perSecond >= TARGET_CREATES_PER_SECOND)})`);
+    }
+    console.log(`GET ${LIST_PATH} (${small.bytes} / ${large.bytes} bytes), 32 connections, 10 s each, bare server measured just before`);
     console.log(
       table([
-        ['server', 'req/s', 'p50 ms', 'p99 ms', 'ratio vs bare'],
-        ['bare node:http', baseline.rps.toFixed(0), baseline.p50, baseline.p99, '1.00'],
-        ['PeopleHub', listing.rps.toFixed(0), listing.p50, listing.p99, (listing.rps / baseline.rps).toFixed(2)],
+        ['employees', 'server', 'req/s', 'p50 ms', 'p99 ms', 'ratio vs bare', 'target'],
+        ...lists.flatMap((l, i) => [
+          [thousands(SIZES[i]), 'bare node:http', l.baseline.rps.toFixed(0), l.baseline.p50, l.baseline.p99, '1.00', 'baseline'],
+          [thousands(SIZES[i]), 'PeopleHub', l.listing.rps.toFixed(0), l.listing.p50, l.listing.p99, l.ratio.toFixed(2), i === 0 ? `>= ${TARGET_RATIO}: ${verdict(l.ratio >= TARGET_RATIO)}` : ''],
+        ]),
       ]),
     );
-    console.log(`\nEngagement overview (month, 12-point trend) over ${ANSWERS} answers: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target p50 < 50 ms)`);
-    return { created, baseline, listing, p50, p99 };
+    // The target compares PeopleHub's own rates at the two sizes; the same comparison of the ratios
+    // (each against its own baseline) is printed beside it, since it discounts a machine that got
+    // busier or quieter between the two loads.
+    console.log(
+      `  ${thousands(SIZES[1])} vs ${thousands(SIZES[0])}: ${growth.toFixed(2)} x the req/s (target >= ${TARGET_GROWTH}: ${verdict(growth >= TARGET_GROWTH)}); ratio to bare ${normalizedGrowth.toFixed(2)} x`,
+    );
+    return { store, creates, lists, growth, normalizedGrowth };
   } finally {
-    hub.child.kill('SIGTERM');
-    bare.child?.kill('SIGTERM');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await hub.stop();
   }
 }
 
 module.exports = { benchPeople };
 if (require.main === module) {
-  benchPeople().catch((e) => {
+  benchPeople(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite').catch((e) => {
     console.error(e);
     process.exit(1);
   });
