@@ -110,7 +110,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const outbound = new GuardedAgents(config.webhookAllowCidrs, { allowHttp: config.allowHttpWebhooks });
   await keyring.load(clock.now());
   const credentials = new CredentialCache(clock);
-  await credentials.follow(store);
+  await credentials.follow(store, logger);
   const services: Services = {
     config,
     clock,

@@ -2,6 +2,7 @@
 // A revocation still counts on the next request: this process forgets everything when it changes a
 // credential, and other processes tell it through the store's CredentialWatch. A short time limit
 // is the last line of defence, should a notice ever go missing.
+import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { AppTokenMatch, LiveSession } from '../store/apps';
 import type { CredentialWatch } from '../store/credential-changes';
@@ -27,8 +28,8 @@ export class CredentialCache {
   constructor(private readonly clock: Clock) {}
 
   /** Follows the changes other processes make to the store's credentials; until then nothing is cached. */
-  async follow(store: Store): Promise<void> {
-    this.watch = await store.watchCredentials(() => this.forget());
+  async follow(store: Store, logger: Logger): Promise<void> {
+    this.watch = await store.watchCredentials(() => this.forget(), logger);
   }
 
   /** A cached credential, or undefined: then read the store, and remember() what it said. */

@@ -5,6 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type pgModule from 'pg';
+import type { Logger } from 'pino';
 import type { Database } from './schema';
 
 /** One channel per database; the payload names the schema, so tenants sharing a database stay apart. */
@@ -62,12 +63,15 @@ export class PostgresCredentialWatch implements CredentialWatch {
   /** The round trip on the wire, and the one that callers arriving meanwhile wait for. */
   private current: Promise<boolean> | null = null;
   private following: Promise<boolean> | null = null;
+  /** An outage is logged once when it starts and once when it ends, not at every retry. */
+  private outage = false;
 
   constructor(
     private readonly pg: typeof pgModule,
     private readonly url: string,
     private readonly schema: string,
     private readonly onChange: () => void,
+    private readonly logger: Logger,
   ) {}
 
   trusted(): Promise<boolean> {
@@ -103,38 +107,43 @@ export class PostgresCredentialWatch implements CredentialWatch {
     // Named, so that an operator can tell it apart in pg_stat_activity.
     const client = new this.pg.Client({ connectionString: this.url, application_name: `peoplehub credentials ${this.schema}`.slice(0, 63) });
     let lost = false;
-    const lose = () => {
+    const lose = (error?: unknown) => {
       if (lost) return;
       lost = true;
-      this.lost(client);
+      this.lost(client, error);
     };
     client.on('error', lose);
-    client.on('end', lose);
+    client.on('end', () => lose());
     client.on('notification', (notice) => {
       if (notice.channel === CREDENTIALS_CHANNEL && notice.payload === this.schema) this.onChange();
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${CREDENTIALS_CHANNEL}`);
-    } catch {
-      lose();
+    } catch (error) {
+      lose(error);
       return;
     }
     if (this.closed || lost) {
-      await client.end().catch(() => undefined);
+      await this.discard(client);
       return;
     }
     this.client = client;
     this.onChange();
     this.listening = true;
+    if (this.outage) this.logger.info('credential change notices are back; cached credentials are used again');
+    this.outage = false;
   }
 
-  private lost(client: pgModule.Client): void {
+  private lost(client: pgModule.Client, error: unknown): void {
     if (this.client === client) this.client = null;
     this.listening = false;
     this.onChange();
-    client.end().catch(() => undefined);
-    if (this.closed || this.retry !== null) return;
+    void this.discard(client);
+    if (this.closed) return;
+    if (!this.outage) this.logger.warn({ err: error }, 'credential change notices lost; every request reads credentials from the store until the listener reconnects');
+    this.outage = true;
+    if (this.retry !== null) return;
     this.retry = setTimeout(() => {
       this.retry = null;
       void this.start();
@@ -148,6 +157,15 @@ export class PostgresCredentialWatch implements CredentialWatch {
     if (this.retry !== null) clearTimeout(this.retry);
     const client = this.client;
     this.client = null;
-    await client?.end().catch(() => undefined);
+    if (client !== null) await this.discard(client);
+  }
+
+  /** Closes a connection that is broken or no longer wanted; an error closing it changes nothing. */
+  private async discard(client: pgModule.Client): Promise<void> {
+    try {
+      await client.end();
+    } catch (error) {
+      this.logger.debug({ err: error }, 'closing the credential listener failed');
+    }
   }
 }

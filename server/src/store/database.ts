@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import type pgModule from 'pg';
+import type { Logger } from 'pino';
 import type { StoreLocation } from '../config';
 import { type CredentialWatch, PostgresCredentialWatch, announceCredentialChange, watchSqliteCredentials } from './credential-changes';
 import { migrateToLatest } from './migrations';
@@ -22,7 +23,7 @@ export interface Store {
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
   /** Calls `onChange` whenever another process may have changed credentials (see credential-changes.ts). */
-  watchCredentials(onChange: () => void): Promise<CredentialWatch>;
+  watchCredentials(onChange: () => void, logger: Logger): Promise<CredentialWatch>;
   /** Inside a transaction that revokes or changes credentials: tells the other processes once it commits. */
   announceCredentialChange(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
@@ -140,8 +141,8 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
         await lock.end();
       }
     },
-    watchCredentials: async (onChange) => {
-      const watch = new PostgresCredentialWatch(pg, url, schema, onChange);
+    watchCredentials: async (onChange, logger) => {
+      const watch = new PostgresCredentialWatch(pg, url, schema, onChange, logger);
       await watch.start();
       return watch;
     },
