@@ -12,6 +12,12 @@ import type { Database } from './schema';
 export const CREDENTIALS_CHANNEL = 'peoplehub_credentials';
 
 const RECONNECT_MS = 1_000;
+/**
+ * A round trip that takes longer means the listener is stuck (a dead peer, a frozen backend): its
+ * connection is given up and nothing cached is trusted until a new one listens, so no request hangs
+ * on it.
+ */
+export const ROUND_TRIP_TIMEOUT_MS = 2_000;
 
 export interface CredentialWatch {
   /**
@@ -57,6 +63,8 @@ export function watchSqliteCredentials(connection: BetterSqlite3.Database, onCha
  */
 export class PostgresCredentialWatch implements CredentialWatch {
   private client: pgModule.Client | null = null;
+  /** Gives up the current client (once; later errors and its end are then ignored). */
+  private giveUp: ((error: unknown) => void) | null = null;
   private listening = false;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
@@ -90,15 +98,22 @@ export class PostgresCredentialWatch implements CredentialWatch {
   private roundTrip(): Promise<boolean> {
     const client = this.client;
     if (client === null || !this.listening) return Promise.resolve(false);
-    const trip: Promise<boolean> = client
-      .query('select 1')
-      .then(
-        () => this.listening && this.client === client,
-        () => false,
-      )
-      .finally(() => {
-        if (this.current === trip) this.current = null;
-      });
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
+        if (this.client === client) this.giveUp?.(new Error(`no answer on the credential listener within ${ROUND_TRIP_TIMEOUT_MS} ms`));
+        resolve(false);
+      }, ROUND_TRIP_TIMEOUT_MS);
+      timer.unref();
+    });
+    const answered = client.query('select 1').then(
+      () => this.listening && this.client === client,
+      () => false,
+    );
+    const trip: Promise<boolean> = Promise.race([answered, stuck]).finally(() => {
+      clearTimeout(timer);
+      if (this.current === trip) this.current = null;
+    });
     this.current = trip;
     return trip;
   }
@@ -129,6 +144,7 @@ export class PostgresCredentialWatch implements CredentialWatch {
       return;
     }
     this.client = client;
+    this.giveUp = lose;
     this.onChange();
     this.listening = true;
     if (this.outage) this.logger.info('credential change notices are back; cached credentials are used again');
@@ -136,10 +152,13 @@ export class PostgresCredentialWatch implements CredentialWatch {
   }
 
   private lost(client: pgModule.Client, error: unknown): void {
-    if (this.client === client) this.client = null;
+    void this.discard(client);
+    // A client that never became the current one (a failed start) still counts; an old one does not.
+    if (this.client !== null && this.client !== client) return;
+    this.client = null;
+    this.giveUp = null;
     this.listening = false;
     this.onChange();
-    void this.discard(client);
     if (this.closed) return;
     if (!this.outage) this.logger.warn({ err: error }, 'credential change notices lost; every request reads credentials from the store until the listener reconnects');
     this.outage = true;

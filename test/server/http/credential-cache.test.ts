@@ -3,11 +3,23 @@
 import pg from 'pg';
 import type { PeopleHub } from '../../../server/src/app';
 import { CREDENTIAL_TTL_MS } from '../../../server/src/http/credential-cache';
+import { ROUND_TRIP_TIMEOUT_MS } from '../../../server/src/store/credential-changes';
 import { eachStore, startPeer } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
 import { del, patch, post } from '../../helpers/people';
 import { TEST_DATABASE_URL } from '../../helpers/postgres';
 import { eventually } from '../../helpers/receiver';
+
+/** Lets stopped PostgreSQL backends run again; one that has exited since is fine. */
+function resume(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+}
 
 eachStore('credential cache across processes', (server) => {
   let peer: PeopleHub;
@@ -130,5 +142,36 @@ eachStore('credential cache across processes', (server) => {
     await warm((base) => users(base, after.token));
     expect((await del(server(), `/v1/apps/${after.id}`)).status).toBe(204);
     expectProblem(await users(peer.url, after.token), 401);
+  });
+
+  test('a frozen PostgreSQL listener does not hold requests: they fall back to the store within the time limit', async () => {
+    if (server().kind !== 'postgres') return;
+    const app = await createApp('Frozen listener');
+    await warm((base) => users(base, app.token));
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const name = `peoplehub credentials ${server().schema}`.slice(0, 63);
+    const pids = (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name])).rows.map((r) => r.pid);
+    expect(pids).toHaveLength(2);
+    // The listeners' backends stop answering, as behind a dead network path.
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      expect((await users(peer.url, app.token)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(ROUND_TRIP_TIMEOUT_MS + 2_000);
+      // Given up on, the listener is not trusted: a change it cannot report is still refused at once.
+      await server().hub.services.store.db.updateTable('apps').set({ revoked_at: server().clock.now().toISOString() }).where('id', '=', app.id).execute();
+      expectProblem(await users(peer.url, app.token), 401);
+      // The peer replaces its listener by itself, and the stuck one goes once it can hear it. (This
+      // server never waited on its own, so it keeps it.)
+      resume(pids);
+      await eventually(async () => {
+        const now = (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name])).rows.map((r) => r.pid);
+        return now.length === 2 && now.filter((pid) => !pids.includes(pid)).length === 1;
+      });
+    } finally {
+      resume(pids);
+      await admin.end();
+    }
   });
 });
