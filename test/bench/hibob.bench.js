@@ -45,7 +45,9 @@ async function downloadAndParse(sim) {
 
 async function startHub() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-hibob-'));
-  const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', PEOPLEHUB_DEMO: 'false', PEOPLEHUB_DEV: 'true' };
+  // The server's default log level, as deployed; BENCH_LOG_LEVEL only for looking into a run.
+  const logLevel = process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {};
+  const env = { DATA_DIR: dataDir, PORT: '0', PEOPLEHUB_DEMO: 'false', PEOPLEHUB_DEV: 'true', ...logLevel };
   const hub = await startProcess(['server/bin/peoplehub.js', 'serve'], env, /PeopleHub is listening on (\S+)/);
   const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /"ownerKey":"(phu_[^"]+)"/);
   return { child: hub.child, url: hub.match[1], key: init.match[1], dataDir, logFile: hub.logFile };

@@ -42,7 +42,6 @@ async function scenario(label, settings, timeoutMs) {
   const env = {
     DATA_DIR: dataDir,
     PORT: '0',
-    LOG_LEVEL: 'warn',
     PEOPLEHUB_DEMO: 'false',
     PEOPLEHUB_RATE_LIMIT: '0',
     PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
