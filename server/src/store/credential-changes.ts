@@ -11,6 +11,11 @@ import type { Database } from './schema';
 /** One channel per database; the payload names the schema, so tenants sharing a database stay apart. */
 export const CREDENTIALS_CHANNEL = 'peoplehub_credentials';
 
+/** The listener's application_name, so that an operator can tell it apart in pg_stat_activity. */
+export function listenerName(schema: string): string {
+  return `peoplehub credentials ${schema}`.slice(0, 63);
+}
+
 const RECONNECT_MS = 1_000;
 /**
  * A round trip that takes longer means the listener is stuck (a dead peer, a frozen backend): its
@@ -119,8 +124,7 @@ export class PostgresCredentialWatch implements CredentialWatch {
   }
 
   async start(): Promise<void> {
-    // Named, so that an operator can tell it apart in pg_stat_activity.
-    const client = new this.pg.Client({ connectionString: this.url, application_name: `peoplehub credentials ${this.schema}`.slice(0, 63) });
+    const client = new this.pg.Client({ connectionString: this.url, application_name: listenerName(this.schema) });
     let lost = false;
     const lose = (error?: unknown) => {
       if (lost) return;

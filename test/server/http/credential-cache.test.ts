@@ -3,7 +3,7 @@
 import pg from 'pg';
 import type { PeopleHub } from '../../../server/src/app';
 import { CREDENTIAL_TTL_MS } from '../../../server/src/http/credential-cache';
-import { ROUND_TRIP_TIMEOUT_MS } from '../../../server/src/store/credential-changes';
+import { ROUND_TRIP_TIMEOUT_MS, listenerName } from '../../../server/src/store/credential-changes';
 import { eachStore, startPeer } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
 import { del, patch, post } from '../../helpers/people';
@@ -30,6 +30,9 @@ eachStore('credential cache across processes', (server) => {
     await peer.close();
   });
 
+  /** The PostgreSQL backends of both servers' credential listeners. */
+  const listenerPids = async (admin: pg.Client) =>
+    (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [listenerName(server().schema ?? '')])).rows.map((r) => r.pid);
   const users = (base: string, key: string) => call(base, '/v1/users', { key });
   const bearer = (base: string, token: string) => call(base, '/v1/users', { headers: { authorization: `Bearer ${token}` } });
 
@@ -128,13 +131,17 @@ eachStore('credential cache across processes', (server) => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      const cut = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [`peoplehub credentials ${server().schema}`.slice(0, 63)]);
-      expect(cut.rowCount).toBe(2);
+      const pids = await listenerPids(admin);
+      expect(pids).toHaveLength(2);
+      for (const pid of pids) await admin.query('select pg_terminate_backend($1)', [pid]);
       await server().hub.services.store.db.updateTable('apps').set({ revoked_at: server().clock.now().toISOString() }).where('id', '=', app.id).execute();
       // The clock stands still, so only distrust of the cache can refuse the revoked token.
       await eventually(async () => (await users(peer.url, app.token)).status === 401);
       expectProblem(await users(server().url, app.token), 401);
-      await eventually(async () => (await admin.query('select 1 from pg_stat_activity where application_name = $1', [`peoplehub credentials ${server().schema}`.slice(0, 63)])).rowCount === 2);
+      await eventually(async () => {
+        const now = await listenerPids(admin);
+        return now.length === 2 && now.every((pid) => !pids.includes(pid));
+      });
     } finally {
       await admin.end();
     }
@@ -150,8 +157,7 @@ eachStore('credential cache across processes', (server) => {
     await warm((base) => users(base, app.token));
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
-    const name = `peoplehub credentials ${server().schema}`.slice(0, 63);
-    const pids = (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name])).rows.map((r) => r.pid);
+    const pids = await listenerPids(admin);
     expect(pids).toHaveLength(2);
     // The listeners' backends stop answering, as behind a dead network path.
     for (const pid of pids) process.kill(pid, 'SIGSTOP');
@@ -166,7 +172,7 @@ eachStore('credential cache across processes', (server) => {
       // server never waited on its own, so it keeps it.)
       resume(pids);
       await eventually(async () => {
-        const now = (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name])).rows.map((r) => r.pid);
+        const now = await listenerPids(admin);
         return now.length === 2 && now.filter((pid) => !pids.includes(pid)).length === 1;
       });
     } finally {
