@@ -15,7 +15,7 @@ module.exports = tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -32,6 +32,11 @@ module.exports = tseslint.config(
         { object: 'process', property: 'env', message: 'Read configuration in config.ts.' },
       ],
     },
+  },
+  {
+    // The admin console runs in the browser.
+    files: ['server/console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['server/src/config.ts', 'server/src/clock.ts'],

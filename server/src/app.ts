@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { appRoutes } from './api/apps';
 import { auditRoutes } from './api/audit';
+import { consoleRoutes } from './api/console';
 import { authRoutes } from './api/auth';
 import { healthRoutes } from './api/health';
 import { indexRoutes } from './api/index';
@@ -67,6 +68,7 @@ export function allRoutes(): RouteSpec[] {
     ...auditRoutes,
     ...indexRoutes,
     ...openApiRoutes(allRoutes),
+    ...consoleRoutes,
   ];
 }
 

@@ -234,6 +234,7 @@ export function buildOpenApi(routes: RouteSpec[], options: OpenApiOptions): Json
   const paths: Record<string, Json> = {};
   const tags: string[] = [];
   for (const route of routes) {
+    if (route.documented === false) continue;
     const { path: openApiPath, names } = toOpenApiPath(route.url);
     paths[openApiPath] ??= {};
     paths[openApiPath][route.method.toLowerCase()] = operationOf(route, names);

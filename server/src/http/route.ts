@@ -57,6 +57,8 @@ export interface RouteSpec<P extends TSchema = TSchema, Q extends TSchema = TSch
   bodyKind?: BodyKind;
   /** Exchanges a credential for a token: throttled per client address before the body is read. */
   tokenEndpoint?: boolean;
+  /** False for pages that are not part of the API (the admin console): left out of the OpenAPI document. */
+  documented?: boolean;
   responses: Record<number, ResponseSpec>;
   handler(ctx: HandlerContext<Static<P>, Static<Q>, Static<B>>): Promise<Reply> | Reply;
 }

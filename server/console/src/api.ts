@@ -1,0 +1,244 @@
+// The console's one client for the public /v1 API: the signed-in key on every request, JSON in
+// and out, and RFC 9457 problems turned into an error a form can place next to its fields.
+
+export interface FieldError {
+  location: string;
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+  }
+
+  /** The message for a body field (`url`, `events`, …), or null when the problem names none. */
+  fieldMessage(field: string): string | null {
+    const found = this.problem.errors?.find((e) => e.location === 'body' && (e.path === `/${field}` || e.path.startsWith(`/${field}/`)));
+    return found ? found.message : null;
+  }
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export interface Api {
+  get<T>(path: string, query?: Query): Promise<T>;
+  list<T>(path: string, query?: Query): Promise<Page<T>>;
+  send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+}
+
+/** Where the server says it is mounted (PUBLIC_URL's path), read from the page. */
+export function basePath(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="peoplehub-base"]')?.content ?? '';
+}
+
+function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/**
+ * A client for one key. `onUnauthorized` runs when the server no longer accepts the key (revoked,
+ * rotated elsewhere), so the console can sign out instead of showing a page of errors.
+ */
+export function createApi(key: string, onUnauthorized: (problem: Problem) => void): Api {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'x-api-key': key, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${basePath()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError({ type: 'about:blank', title: 'Network error', status: 0, detail: 'PeopleHub did not answer. Check that the server is running.' });
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON (a proxy's error page): reported below with the status.
+    }
+    if (!response.ok) {
+      const problem: Problem =
+        parsed && typeof parsed === 'object' && 'status' in parsed
+          ? (parsed as Problem)
+          : { type: 'about:blank', title: response.statusText, status: response.status, detail: `The server answered ${response.status}.` };
+      if (response.status === 401) onUnauthorized(problem);
+      throw new ApiError(problem);
+    }
+    return parsed as T;
+  }
+
+  return {
+    async get<T>(path: string, query?: Query) {
+      return (await request<{ data: T }>('GET', withQuery(path, query))).data;
+    },
+    list<T>(path: string, query?: Query) {
+      return request<Page<T>>('GET', withQuery(path, query));
+    },
+    async send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
+      const answer = await request<{ data: T } | undefined>(method, path, body);
+      return answer?.data as T;
+    },
+  };
+}
+
+/** Checks a key before the console keeps it: who it belongs to, and whether they may use the console. */
+export async function whoAmI(key: string): Promise<Me> {
+  return createApi(key, () => undefined).get<Me>('/v1/users/me');
+}
+
+// The shapes the console reads, as the OpenAPI document describes them.
+
+export interface Me {
+  id: string;
+  name: string | null;
+  email: string;
+  accessRight: 'owner' | 'admin' | 'member';
+}
+
+export interface App {
+  id: string;
+  name: string;
+  permissions: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  token?: string;
+}
+
+export interface AppSession {
+  id: string;
+  grant: string;
+  userAgent: string | null;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export type WebhookFormat = 'json' | 'chat' | 'slack' | 'teams';
+
+export interface Webhook {
+  id: string;
+  name: string;
+  url: string;
+  events: string[];
+  status: 'active' | 'inactive' | 'disabled';
+  format: WebhookFormat;
+  signing: boolean;
+  verifySsl: boolean;
+  maxEventsPerRequest: number;
+  maxConcurrency: number;
+  errorRecipientEmails: string[];
+  disabledReason: string | null;
+  lastTriggeredAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EventType {
+  type: string;
+  description: string;
+}
+
+export interface TestResult {
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseHeaders: Record<string, string>;
+  responseBody: string;
+}
+
+export interface Delivery {
+  id: string;
+  messageId: string;
+  messageStatus: 'pending' | 'succeeded' | 'failed' | 'cancelled';
+  nextAttemptAt: string | null;
+  attemptsLeft: number;
+  url: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  trigger: string;
+  sentAt: string;
+  request: { headers: Record<string, string>; body: string };
+  response: { headers: Record<string, string>; body: string };
+}
+
+export interface SyncRun {
+  id: string;
+  status: 'running' | 'completed' | 'failed';
+  trigger: string;
+  phase: string;
+  processed: number;
+  total: number | null;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  skippedPeople: unknown[];
+  warnings: unknown[];
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface Hibob {
+  connected: boolean;
+  baseUrl: string;
+  serviceUserId: string;
+  receiverUrl: string;
+  hookSecretSet: boolean;
+  autoSyncMinutes: number | null;
+  nextAutoSyncAt: string | null;
+  connectedAt: string;
+  lastRun: SyncRun | null;
+}
+
+export interface Employee {
+  id: string;
+  email: string;
+  displayName: string;
+  title: string | null;
+  department: string | null;
+  status: 'pending' | 'active' | 'leaving' | 'left';
+  startDate: string | null;
+  source: string;
+}
+
+export interface PeriodResult {
+  period: string;
+  start: string;
+  end: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  score: number | null;
+  nps: { score: number; promoters: number; passives: number; detractors: number } | null;
+  participation: { responded: number; invited: number; rate: number | null };
+}
+
+export interface Overview extends PeriodResult {
+  interval: string;
+  question: string;
+  anonymityThreshold: number;
+  change: { score: number | null; nps: number | null } | null;
+  trend: PeriodResult[];
+}

@@ -1,0 +1,151 @@
+// Engagement: the overview for the current period (score, eNPS, participation, change) and the
+// trend as an SVG chart, with the same figures in a table. Periods with too few answers stay hidden,
+// exactly as the API hides them.
+import { useState } from 'preact/hooks';
+import type { Overview, PeriodResult } from '../api';
+import { Loading, PageTitle, ProblemNote, type Session, useLoad } from '../ui';
+
+export function EngagementPage({ session }: { session: Session }) {
+  const [interval, setPeriod] = useState('month');
+  const overview = useLoad(() => session.api.get<Overview>('/v1/engagement/overview', { interval }), [interval]);
+  const o = overview.data;
+
+  return (
+    <section>
+      <PageTitle>Engagement</PageTitle>
+      <div class="filters">
+        <label>
+          Period{' '}
+          <select value={interval} onChange={(e) => setPeriod(e.currentTarget.value)}>
+            <option value="month">Month</option>
+            <option value="quarter">Quarter</option>
+            <option value="year">Year</option>
+          </select>
+        </label>
+      </div>
+      <ProblemNote error={overview.error} />
+      {!o && !overview.error && <Loading what="engagement" />}
+      {o && (
+        <>
+          <div class="cards">
+            <Card label={`Score, ${o.period}`} value={o.score === null ? 'hidden' : o.score.toFixed(1)} change={o.change?.score ?? null} />
+            <Card label="eNPS" value={o.nps === null ? 'hidden' : String(o.nps.score)} change={o.change?.nps ?? null} />
+            <Card
+              label="Participation"
+              value={o.participation.rate === null ? '—' : `${Math.round(o.participation.rate * 100)}%`}
+              detail={`${o.participation.responded} of ${o.participation.invited} answered`}
+            />
+          </div>
+          {o.hidden && (
+            <p class="notice" role="note">
+              Results for {o.period} are hidden: fewer than {o.anonymityThreshold} people answered, and showing them could identify someone.
+            </p>
+          )}
+          <h2 id="trend-title">Trend</h2>
+          <TrendChart trend={o.trend} threshold={o.anonymityThreshold} />
+          <table class="list trend-table">
+            <caption>Score and eNPS per {o.interval}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Period</th>
+                <th scope="col">Score</th>
+                <th scope="col">eNPS</th>
+                <th scope="col">Answered</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.trend.map((p) => (
+                <tr key={p.period}>
+                  <td data-label="Period">{p.period}</td>
+                  <td data-label="Score">{p.score === null ? 'hidden' : p.score.toFixed(1)}</td>
+                  <td data-label="eNPS">{p.nps === null ? 'hidden' : p.nps.score}</td>
+                  <td data-label="Answered">
+                    {p.participation.responded} of {p.participation.invited}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Card({ label, value, change, detail }: { label: string; value: string; change?: number | null; detail?: string }) {
+  return (
+    <div class="card">
+      <p class="card-label">{label}</p>
+      <p class="card-value">{value}</p>
+      {change !== undefined && change !== null && <p class={`card-change ${change >= 0 ? 'good' : 'bad'}`}>{`${change >= 0 ? '+' : ''}${change} since the period before`}</p>}
+      {detail && <p class="card-label">{detail}</p>}
+    </div>
+  );
+}
+
+const WIDTH = 640;
+const HEIGHT = 240;
+const PAD = { left: 36, right: 16, top: 16, bottom: 36 };
+
+/** Score (0–10) per period: a line through the shown periods, broken where a period is hidden. */
+export function TrendChart({ trend, threshold }: { trend: PeriodResult[]; threshold: number }) {
+  if (trend.length === 0) return <p class="muted">No periods to show.</p>;
+  const step = trend.length > 1 ? (WIDTH - PAD.left - PAD.right) / (trend.length - 1) : 0;
+  const x = (i: number) => PAD.left + (trend.length > 1 ? i * step : (WIDTH - PAD.left - PAD.right) / 2);
+  const y = (score: number) => PAD.top + (1 - score / 10) * (HEIGHT - PAD.top - PAD.bottom);
+
+  // Runs of consecutive shown periods, each drawn as one line.
+  const runs: { i: number; score: number }[][] = [];
+  let current: { i: number; score: number }[] = [];
+  trend.forEach((p, i) => {
+    if (p.score === null) {
+      if (current.length) runs.push(current);
+      current = [];
+    } else current.push({ i, score: p.score });
+  });
+  if (current.length) runs.push(current);
+  const shown = trend.filter((p) => p.score !== null).length;
+  const labelEvery = Math.ceil(trend.length / 8);
+
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="trend-title trend-desc" preserveAspectRatio="xMidYMid meet">
+        <desc id="trend-desc">
+          Engagement score from 0 to 10 for {trend.length} periods, {shown} shown; periods with fewer than {threshold} answers are hidden.
+        </desc>
+        {[0, 2.5, 5, 7.5, 10].map((tick) => (
+          <g key={tick} class="grid">
+            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(tick)} y2={y(tick)} />
+            <text x={PAD.left - 6} y={y(tick) + 4} text-anchor="end">
+              {tick}
+            </text>
+          </g>
+        ))}
+        {runs.map((run) => (
+          <polyline key={run[0].i} class="trend-line" points={run.map((p) => `${x(p.i)},${y(p.score)}`).join(' ')} />
+        ))}
+        {trend.map((p, i) =>
+          p.score === null ? (
+            <g key={p.period} class="hidden-point" data-period={p.period}>
+              <rect x={x(i) - 4} y={HEIGHT - PAD.bottom - 8} width={8} height={8}>
+                <title>{`${p.period}: hidden (${p.participation.responded} answers, fewer than ${threshold})`}</title>
+              </rect>
+            </g>
+          ) : (
+            <circle key={p.period} class="trend-point" data-period={p.period} cx={x(i)} cy={y(p.score)} r={5}>
+              <title>{`${p.period}: score ${p.score.toFixed(1)}, ${p.participation.responded} answers`}</title>
+            </circle>
+          ),
+        )}
+        {trend.map((p, i) =>
+          i % labelEvery === 0 || i === trend.length - 1 ? (
+            <text key={p.period} class="axis-label" x={x(i)} y={HEIGHT - 12} text-anchor="middle">
+              {p.period}
+            </text>
+          ) : null,
+        )}
+      </svg>
+      <figcaption class="muted">Squares on the axis mark hidden periods.</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,398 @@
+// The admin console in a real Chromium against a real server: every action a person takes there
+// goes through the public /v1 API, and what they see is checked against that API.
+import type { Browser, Locator, Page } from 'playwright-core';
+import { seedDemoData } from '../../../server/src/demo';
+import { describeInBrowser, launchBrowser } from '../../helpers/browser';
+import { type ConsoleWatch, everyControlTakesFocus, fitsWidth, screenshot, signIn, tabTo, watchConsole } from '../../helpers/console';
+import { type TestServer, startTestServer } from '../../helpers/harness';
+import { SIMULATOR_ENV, type Simulator, createSimulator } from '../../helpers/hibob';
+import { call } from '../../helpers/http';
+import { createEmployee } from '../../helpers/people';
+import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
+
+describeInBrowser('the admin console in a real browser [sqlite]', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let receiver: Receiver;
+  let page: Page;
+  let watch: ConsoleWatch;
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', SIMULATOR_ENV);
+    await seedDemoData(server.hub.services.store, server.clock, server.org.organizationId);
+    receiver = await startReceiver();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await receiver?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    watch = watchConsole(page);
+  });
+  afterEach(async () => {
+    await page.close();
+  });
+
+  const key = () => server.org.ownerKey;
+  const api = (path: string, options: { method?: string; body?: unknown; key?: string } = {}) => call(server.url, path, { key: key(), ...options });
+
+  test('an app is created, its token shown once and never again; rename, sessions and revoke work', async () => {
+    await signIn(page, server.url, key());
+    await page.getByRole('link', { name: 'Apps' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Apps' }).waitFor();
+
+    // Bad input: the server's message appears beside the field it is about.
+    watch.expectRefusal(400);
+    await page.getByRole('button', { name: 'Create app' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create app' });
+    await dialog.getByRole('button', { name: 'Create app' }).click();
+    await expectFieldError(page, 'Name', 'must NOT have fewer than 1 characters');
+
+    await dialog.getByLabel('Name').fill('Payroll sync');
+    await dialog.getByLabel('employees:write').check();
+    await dialog.getByRole('button', { name: 'Create app' }).click();
+    const tokenDialog = page.getByRole('dialog', { name: 'Token for Payroll sync' });
+    const token = await tokenDialog.getByLabel('App token').inputValue();
+    expect(token).toMatch(/^\S{20,}$/);
+    await screenshot(page, 'console-app-token');
+    // The token shown is the real one: it works against the API.
+    expect((await api('/v1/employees', { key: token })).status).toBe(200);
+    await tokenDialog.getByRole('button', { name: 'I have stored the token' }).click();
+    await tokenDialog.waitFor({ state: 'detached' });
+
+    // Never again: not on the page, not after a reload, not in anything the API returns.
+    const row = page.getByRole('row', { name: /Payroll sync/ });
+    await row.waitFor();
+    expect(await page.content()).not.toContain(token);
+    await page.reload();
+    await page.getByRole('row', { name: /Payroll sync/ }).waitFor();
+    expect(await page.content()).not.toContain(token);
+    const listed = await api('/v1/apps?status=all');
+    expect(listed.text).not.toContain(token);
+    const app = listed.body.data.find((a: { name: string }) => a.name === 'Payroll sync');
+    expect(app.permissions.sort()).toEqual(['employees:read', 'employees:write']);
+
+    // Rename.
+    await page.getByRole('button', { name: 'Rename Payroll sync' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename Payroll sync' });
+    await rename.getByLabel('Name').fill('Payroll export');
+    await rename.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('row', { name: /Payroll export/ }).waitFor();
+    expect((await api(`/v1/apps/${app.id}`)).body.data.name).toBe('Payroll export');
+
+    // Sessions: one made by exchanging the token, revoked from the console.
+    const exchanged = await call(server.url, '/v1/auth/application', { body: { token } });
+    expect(exchanged.status).toBe(200);
+    await page.getByRole('button', { name: 'Sessions of Payroll export' }).click();
+    const sessions = page.getByRole('dialog', { name: 'Sessions of Payroll export' });
+    await sessions.getByRole('button', { name: 'Revoke session' }).click();
+    await sessions.getByRole('cell', { name: 'revoked' }).waitFor();
+    expect((await api(`/v1/apps/${app.id}/sessions`)).body.data[0].revokedAt).not.toBeNull();
+    await sessions.getByRole('button', { name: 'Close' }).click();
+
+    // Revoke, after a confirmation.
+    await page.getByRole('button', { name: 'Revoke Payroll export' }).click();
+    await page.getByRole('dialog', { name: 'Revoke Payroll export?' }).getByRole('button', { name: 'Revoke app' }).click();
+    await page.getByRole('row', { name: /Payroll export/ }).waitFor({ state: 'detached' });
+    expect((await api('/v1/employees', { key: token })).status).toBe(401);
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
+  test('sign-in takes an owner or admin key, keeps it in sessionStorage only, and /admin/logout forgets it', async () => {
+    const admin = (await api('/v1/users', { method: 'POST', body: { email: 'ada.admin@test.example', name: 'Ada Admin', accessRight: 'admin' } })).body.data;
+    const adminKey = (await api(`/v1/users/${admin.id}/keys`, { method: 'POST' })).body.data.key;
+    const member = (await api('/v1/users', { method: 'POST', body: { email: 'max.member@test.example', accessRight: 'member' } })).body.data;
+    const memberKey = (await api(`/v1/users/${member.id}/keys`, { method: 'POST' })).body.data.key;
+
+    watch.expectRefusal(401);
+    await page.goto(`${server.url}/admin/webhooks`);
+    await page.getByLabel('Personal key').fill('phu_not-a-real-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectFieldError(page, 'Personal key', /key/i);
+    await page.getByLabel('Personal key').fill(memberKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectFieldError(page, 'Personal key', 'belongs to a member');
+
+    await page.getByLabel('Personal key').fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+    await page.getByText('Ada Admin').waitFor();
+    const stored = await page.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.keys(localStorage).length, cookie: document.cookie }));
+    expect(stored).toEqual({ session: [adminKey], local: 0, cookie: '' });
+
+    await page.getByRole('link', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to PeopleHub' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.goto(`${server.url}/admin/webhooks`);
+    await page.getByRole('heading', { name: 'Sign in to PeopleHub' }).waitFor();
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
+  test('a webhook is created, tested, paused and deleted with the keyboard alone', async () => {
+    watch.expectRefusal(400);
+    await signIn(page, server.url, key());
+    await tabTo(page, 'New webhook');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'New webhook' }).waitFor();
+
+    await tabTo(page, 'Name');
+    await page.keyboard.type('People feed');
+    await tabTo(page, 'URL');
+    await page.keyboard.type('ftp://nowhere.example/hook');
+    await tabTo(page, 'employee.created');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'employee.updated');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Create webhook');
+    await page.keyboard.press('Enter');
+    await expectFieldError(page, 'URL', 'https://');
+    expect((await api('/v1/webhooks')).body.data).toHaveLength(0);
+
+    await page.getByLabel('URL').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(`${receiver.url}/people`);
+    await tabTo(page, 'Max events per request');
+    await page.keyboard.type('1000');
+    await tabTo(page, 'Create webhook');
+    await page.keyboard.press('Enter');
+    await expectFieldError(page, 'Max events per request', 'must be <= 100');
+    await page.getByLabel('Max events per request').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('5');
+    await tabTo(page, 'Create webhook');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'People feed' }).waitFor();
+    const hook = (await api('/v1/webhooks')).body.data[0];
+    expect(hook).toMatchObject({ name: 'People feed', url: `${receiver.url}/people`, events: ['employee.created', 'employee.updated'], maxEventsPerRequest: 5, status: 'active' });
+
+    // Run test: the endpoint's answer is shown where the test was asked for.
+    const before = receiver.requests.length;
+    await tabTo(page, 'Run test');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Test delivered' }).filter({ hasText: 'HTTP 200' }).waitFor();
+    expect(receiver.requests.length).toBe(before + 1);
+    expect(receiver.requests[before].url).toBe('/people');
+
+    // The secret, shown on request, is the webhook's signing secret.
+    await tabTo(page, 'Show secret');
+    await page.keyboard.press('Enter');
+    const secret = await page.getByLabel('Secret', { exact: true }).inputValue();
+    expect(secret).toBe((await api(`/v1/webhooks/${hook.id}/secret`)).body.data.secret);
+
+    // Back to the list: search, sort, test inline, deactivate, activate, delete.
+    await api('/v1/webhooks', { method: 'POST', body: { name: 'Another feed', url: `${receiver.url}/other`, events: ['group.created'] } });
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Webhooks' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+    const names = () => page.locator('tbody tr td:first-child').allInnerTexts();
+    await eventually(async () => JSON.stringify(await names()) === JSON.stringify(['Another feed', 'People feed']));
+    await tabTo(page, /^Name/);
+    await page.keyboard.press('Enter');
+    await eventually(async () => JSON.stringify(await names()) === JSON.stringify(['People feed', 'Another feed']));
+    expect(await page.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('descending');
+    await tabTo(page, 'Search by name or URL');
+    await page.keyboard.type('people');
+    await eventually(async () => JSON.stringify(await names()) === JSON.stringify(['People feed']));
+
+    await tabTo(page, 'Run test of People feed');
+    await page.keyboard.press('Enter');
+    await page.getByRole('row', { name: /People feed/ }).getByRole('status').filter({ hasText: 'HTTP 200' }).waitFor();
+
+    await tabTo(page, 'Set inactive: People feed');
+    await page.keyboard.press('Enter');
+    await page.getByRole('row', { name: /People feed/ }).getByText('inactive', { exact: true }).waitFor();
+    expect((await api(`/v1/webhooks/${hook.id}`)).body.data.status).toBe('inactive');
+    await tabTo(page, 'Set active: People feed');
+    await page.keyboard.press('Enter');
+    await page.getByRole('row', { name: /People feed/ }).getByText('active', { exact: true }).waitFor();
+    await screenshot(page, 'console-webhooks');
+
+    await page.getByLabel('Search by name or URL').fill('');
+    await eventually(async () => (await names()).length === 2);
+    await tabTo(page, 'Delete Another feed');
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('dialog', { name: 'Delete Another feed?' });
+    await confirm.waitFor();
+    await tabTo(page, 'Delete webhook');
+    await page.keyboard.press('Enter');
+    await eventually(async () => JSON.stringify(await names()) === JSON.stringify(['People feed']));
+    expect((await api('/v1/webhooks')).body.data.map((w: { name: string }) => w.name)).toEqual(['People feed']);
+
+    expect(watch.errors).toEqual([]);
+  }, 90_000);
+
+  test('a change shows in the history with its payload and answer, and re-sends with the same webhook-id', async () => {
+    const hook = (await api('/v1/webhooks', { method: 'POST', body: { name: 'History feed', url: `${receiver.url}/history`, events: ['employee.created'] } })).body.data;
+    const employee = await createEmployee(server, { firstName: 'Hedda', lastName: 'History', email: 'hedda.history@test.example' });
+    const first = await eventually(() => receiver.requests.find((r) => r.url === '/history' && r.body.includes(employee.id)));
+
+    await signIn(page, server.url, key());
+    await page.goto(`${server.url}/admin/webhooks/${hook.id}/history`);
+    await page.getByRole('heading', { level: 1, name: 'History of History feed' }).waitFor();
+    const rows = page.locator('tbody tr');
+    await countIs(rows, 1);
+    await rows.first().getByText('HTTP 200').waitFor();
+    await rows.first().getByRole('button', { name: /^Details/ }).click();
+    const drawer = page.getByRole('dialog', { name: 'Request details' });
+    await drawer.getByText('hedda.history@test.example').first().waitFor();
+    await drawer.getByRole('rowheader', { name: 'content-type' }).first().waitFor();
+    await screenshot(page, 'console-history');
+
+    await drawer.getByRole('button', { name: 'Re-send' }).click();
+    await drawer.getByRole('status').filter({ hasText: 'Queued again' }).waitFor();
+    const again = await eventually(() => receiver.requests.filter((r) => r.url === '/history' && r.body.includes(employee.id))[1]);
+    expect(again.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    await drawer.getByRole('button', { name: 'Close' }).click();
+
+    await eventually(async () => (await api(`/v1/webhooks/${hook.id}/deliveries`)).body.data.length === 2);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await countIs(rows, 2);
+    // Sorting by result and searching go to the server.
+    await page.getByRole('button', { name: /^Sent at/ }).click();
+    expect(await page.getByRole('columnheader', { name: /Sent at/ }).getAttribute('aria-sort')).toBe('ascending');
+    await page.getByLabel('Search payloads and answers').fill('no-such-text-anywhere');
+    await page.getByText('Nothing sent yet.').waitFor();
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
+  describe('HiBob', () => {
+    let sim: Simulator;
+    let simUrl: string;
+    beforeAll(async () => {
+      sim = createSimulator();
+      sim.generate(12);
+      simUrl = await sim.listen(0, '127.0.0.1');
+    });
+    afterAll(async () => {
+      await sim?.close();
+    });
+
+    test('connects to the simulator, synchronizes with live progress, and lists the run with its counts', async () => {
+      // Until HiBob is connected its status answers 404, which the page turns into the connect form.
+      watch.expectRefusal(404);
+      watch.expectRefusal(422);
+      await signIn(page, server.url, key());
+      await page.getByRole('link', { name: 'Integrations · HiBob' }).click();
+      await page.getByRole('heading', { name: 'Connect HiBob' }).waitFor();
+
+      await page.getByLabel('Service user ID').fill(sim.credentials.serviceUserId);
+      await page.getByLabel('Service user token').fill('wrong-token');
+      await page.getByLabel('HiBob API URL').fill(simUrl);
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await page.getByRole('alert').filter({ hasText: 'HiBob did not accept the connection' }).waitFor();
+      expect((await api('/v1/integrations/hibob')).status).toBe(404);
+
+      await page.getByLabel('Service user token').fill(sim.credentials.token);
+      await page.getByRole('button', { name: 'Connect' }).click();
+      const receiverUrl = await page.getByLabel(/Receiver URL/).inputValue();
+      expect(receiverUrl).toBe((await api('/v1/integrations/hibob')).body.data.receiverUrl);
+
+      // Everything the progress area says while the run goes on, as it changes.
+      await page.evaluate(() => {
+        const said: string[] = [];
+        (window as unknown as { progressSaid: string[] }).progressSaid = said;
+        new MutationObserver(() => {
+          const text = document.querySelector('.run')?.textContent;
+          if (text && said[said.length - 1] !== text) said.push(text);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await page.getByRole('button', { name: 'Synchronize now' }).click();
+      await page.getByRole('status').filter({ hasText: 'Synchronization completed' }).waitFor({ timeout: 20_000 });
+      const said = await page.evaluate(() => (window as unknown as { progressSaid: string[] }).progressSaid);
+      expect(said[0]).toMatch(/^Synchronizing: /);
+      expect(said[said.length - 1]).toMatch(/^Synchronization completed · 12 of 12 people/);
+      await page.getByText('12 created, 0 updated, 0 deleted, 0 unchanged').waitFor();
+      const run = page.getByRole('table', { name: 'Synchronization runs' }).locator('tbody tr').first();
+      await run.getByText('completed').waitFor();
+      expect(await run.locator('td[data-label="Created"]').innerText()).toBe('12');
+      const runs = (await api('/v1/integrations/hibob/runs')).body.data;
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ status: 'completed', created: 12 });
+      await screenshot(page, 'console-hibob');
+      expect(watch.errors).toEqual([]);
+    }, 60_000);
+  });
+
+  test('employees: a read-only list with search and status', async () => {
+    await signIn(page, server.url, key());
+    await page.getByRole('link', { name: 'Employees' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Employees' }).waitFor();
+    const active = (await api('/v1/employees?status=active&limit=200')).body.data;
+    await page.getByLabel('Status').selectOption('active');
+    await eventually(async () => (await page.locator('tbody tr').count()) === Math.min(active.length, 50));
+    const someone = active[0];
+    await page.getByLabel('Search by name or e-mail').fill(someone.email);
+    await eventually(async () => (await page.locator('tbody tr').allInnerTexts()).join('\n').includes(someone.email) && (await page.locator('tbody tr').count()) === 1);
+    expect(await page.locator('main').getByRole('button', { name: /edit|delete|save/i }).count()).toBe(0);
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
+  test('the engagement page draws the trend of the demo data as the API reports it', async () => {
+    const overview = (await api('/v1/engagement/overview?interval=month')).body.data;
+    const shown = overview.trend.filter((p: { score: number | null }) => p.score !== null);
+    expect(shown.length).toBeGreaterThanOrEqual(3);
+
+    await signIn(page, server.url, key());
+    await page.getByRole('link', { name: 'Engagement' }).click();
+    const chart = page.getByRole('img', { name: /Trend/ });
+    await chart.waitFor();
+    expect(await chart.locator('circle.trend-point').count()).toBe(shown.length);
+    expect(await chart.locator('.hidden-point').count()).toBe(overview.trend.length - shown.length);
+    const titles = await chart.locator('circle.trend-point title').allTextContents();
+    expect(titles).toEqual(shown.map((p: { period: string; score: number; participation: { responded: number } }) => `${p.period}: score ${p.score.toFixed(1)}, ${p.participation.responded} answers`));
+    // A higher score is drawn higher (SVG y grows downwards).
+    const ys = await chart.locator('circle.trend-point').evaluateAll((circles) => circles.map((c) => Number(c.getAttribute('cy'))));
+    const scores = shown.map((p: { score: number }) => p.score);
+    for (let i = 1; i < ys.length; i += 1) expect(Math.sign(ys[i - 1] - ys[i])).toBe(Math.sign(scores[i] - scores[i - 1]));
+    await page.getByText(`Score, ${overview.period}`).waitFor();
+    await screenshot(page, 'console-engagement');
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
+  test('every control on every page takes keyboard focus', async () => {
+    const hook = (await api('/v1/webhooks')).body.data[0];
+    await signIn(page, server.url, key());
+    const pages = ['/admin/apps', '/admin/webhooks', '/admin/webhooks/new', `/admin/webhooks/${hook.id}`, `/admin/webhooks/${hook.id}/edit`, `/admin/webhooks/${hook.id}/history`, '/admin/integrations/hibob', '/admin/employees', '/admin/engagement'];
+    for (const path of pages) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const { controls, missed } = await everyControlTakesFocus(page);
+      expect({ path, enough: controls >= 8, missed }).toEqual({ path, enough: true, missed: [] });
+    }
+    expect(watch.errors).toEqual([]);
+  }, 90_000);
+
+  test('every page fits a 390 px wide phone without sideways scrolling', async () => {
+    watch.expectRefusal(404);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, server.url, key());
+    for (const path of ['/admin/apps', '/admin/webhooks', '/admin/webhooks/new', '/admin/integrations/hibob', '/admin/employees', '/admin/engagement']) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect({ path, fits: await fitsWidth(page) }).toEqual({ path, fits: true });
+    }
+    await screenshot(page, 'console-engagement-390');
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+});
+
+async function expectFieldError(page: Page, label: string, text: string | RegExp): Promise<void> {
+  const field = page.locator('.field', { has: page.getByLabel(label, { exact: true }) });
+  const message = field.locator('.field-error');
+  await message.waitFor();
+  const shown = await message.innerText();
+  if (typeof text === 'string') expect(shown).toContain(text);
+  else expect(shown).toMatch(text);
+  // The control says it is invalid and points at the message, for screen readers.
+  expect(await page.getByLabel(label, { exact: true }).getAttribute('aria-invalid')).toBe('true');
+}
+
+/** Waits until a list shows this many rows (the console loads in the background). */
+async function countIs(rows: Locator, n: number): Promise<void> {
+  await eventually(async () => (await rows.count()) === n);
+}
