@@ -63,7 +63,7 @@ async function serve(): Promise<void> {
   if (config.dev) {
     process.stdout.write('Development mode (PEOPLEHUB_DEV=true): webhooks may use http:// and reach loopback and private addresses.\n');
   }
-  process.stdout.write(`PeopleHub is listening on ${hub.url}\nAPI docs (try every endpoint): ${hub.url}/v1/docs\n`);
+  process.stdout.write(`PeopleHub is listening on ${hub.url}\nAdmin console (sign in with a key): ${hub.url}/admin\nAPI docs (try every endpoint): ${hub.url}/v1/docs\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
