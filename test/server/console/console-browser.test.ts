@@ -29,7 +29,7 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     await server?.close();
   });
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     watch = watchConsole(page);
   });
   afterEach(async () => {
@@ -58,6 +58,9 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     const token = await tokenDialog.getByLabel('App token').inputValue();
     expect(token).toMatch(/^\S{20,}$/);
     await screenshot(page, 'console-app-token');
+    await tokenDialog.getByRole('button', { name: 'Copy' }).click();
+    await tokenDialog.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     // The token shown is the real one: it works against the API.
     expect((await api('/v1/employees', { key: token })).status).toBe(200);
     await tokenDialog.getByRole('button', { name: 'I have stored the token' }).click();
@@ -107,11 +110,18 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     const member = (await api('/v1/users', { method: 'POST', body: { email: 'max.member@test.example', accessRight: 'member' } })).body.data;
     const memberKey = (await api(`/v1/users/${member.id}/keys`, { method: 'POST' })).body.data.key;
 
+    const appToken = (await api('/v1/apps', { method: 'POST', body: { name: 'Not a person', permissions: ['employees:read'] } })).body.data.token;
+
     watch.expectRefusal(401);
+    watch.expectRefusal(403);
     await page.goto(`${server.url}/admin/webhooks`);
     await page.getByLabel('Personal key').fill('phu_not-a-real-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectFieldError(page, 'Personal key', /key/i);
+    await page.getByLabel('Personal key').fill(appToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectFieldError(page, 'Personal key', /user|personal key/i);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.getByLabel('Personal key').fill(memberKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectFieldError(page, 'Personal key', 'belongs to a member');
@@ -122,6 +132,10 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     await page.getByText('Ada Admin').waitFor();
     const stored = await page.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.keys(localStorage).length, cookie: document.cookie }));
     expect(stored).toEqual({ session: [adminKey], local: 0, cookie: '' });
+    // Apps belong to owners: an admin is told so, and the page asks the API nothing it would refuse.
+    await page.getByRole('link', { name: 'Apps' }).click();
+    await page.getByText("managed by the organization's owners").waitFor();
+    expect(await page.getByRole('button', { name: 'Create app' }).count()).toBe(0);
 
     await page.getByRole('link', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to PeopleHub' }).waitFor();

@@ -1,5 +1,5 @@
 // Apps (custom integrations): list, create with the token shown exactly once, rename, revoke, and
-// each app's sessions. Only owners may change apps; an admin sees the server's refusal.
+// each app's sessions. The API keeps apps to owners, so an admin is told so instead of being refused.
 import { useState } from 'preact/hooks';
 import type { ApiError, App, AppSession, Page } from '../api';
 import { Choices, Confirm, Dialog, Field, Loading, PageTitle, ProblemNote, SearchBox, Secret, type Session, SortHeader, formatTime, toApiError, useLoad } from '../ui';
@@ -23,6 +23,18 @@ const PERMISSIONS = [
 type Open = { kind: 'create' } | { kind: 'token'; app: App } | { kind: 'rename'; app: App } | { kind: 'revoke'; app: App } | { kind: 'sessions'; app: App } | null;
 
 export function AppsPage({ session }: { session: Session }) {
+  if (session.me.accessRight !== 'owner') {
+    return (
+      <section>
+        <PageTitle>Apps</PageTitle>
+        <p>Apps and their tokens are managed by the organization's owners. Ask an owner to create or revoke an app.</p>
+      </section>
+    );
+  }
+  return <OwnerApps session={session} />;
+}
+
+function OwnerApps({ session }: { session: Session }) {
   const { api } = session;
   const [sort, setSort] = useState('-createdAt');
   const [q, setQ] = useState('');

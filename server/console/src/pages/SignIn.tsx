@@ -21,8 +21,9 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
       onSignedIn(trimmed, me);
     } catch (e) {
       const problem = toApiError(e);
-      // An unknown or revoked key is about the key field: say so there.
-      setError(problem.problem.status === 401 ? fieldProblem(problem.problem.detail, problem.problem.title) : problem);
+      // An unknown or revoked key, or an app's token (apps have no user), is about the key field: say so there.
+      const refused = problem.problem.status === 401 || problem.problem.status === 403;
+      setError(refused ? fieldProblem(problem.problem.detail, problem.problem.title) : problem);
       setBusy(false);
     }
   }
