@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import { SYSTEM_ACTOR } from './core/actor';
 import { newId } from './core/ids';
 import type { AccessRight } from './core/permissions';
+import { DEFAULT_TENURE_BOUNDARIES } from './core/tenure';
 import { generateToken, hashToken } from './core/tokens';
 import type { Store } from './store/database';
 import { recordChange } from './store/events';
@@ -36,7 +37,7 @@ export async function createOrganizationWithOwner(store: Store, clock: Clock, in
   const ownerKey = generateToken('user');
   const userKeys: NewOrganization['userKeys'] = [];
   await store.db.transaction().execute(async (trx) => {
-    await insertOrganization(trx, { id: organizationId, name: input.name, createdAt: at, updatedAt: at });
+    await insertOrganization(trx, { id: organizationId, name: input.name, tenureBoundaries: [...DEFAULT_TENURE_BOUNDARIES], createdAt: at, updatedAt: at });
     const people = [{ id: userId, name: input.ownerName ?? null, email: input.ownerEmail, accessRight: 'owner' as AccessRight }];
     for (const user of input.users ?? []) people.push({ id: newId('usr', now), ...user });
     for (const person of people) {

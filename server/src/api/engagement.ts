@@ -1,14 +1,16 @@
 // /v1/engagement: survey answers in bulk, and the overview (score, eNPS, participation, trend, change).
 import { Type } from '@sinclair/typebox';
-import { suppressedSegments } from '../core/anonymity';
-import { MAX_YEAR } from '../core/dates';
 import { calendarDate, isSurveyable } from '../core/employee-status';
-import { type Interval, type Period, addDays, changeBetween, periodsBetween, previousPeriod, summarizePeriod } from '../core/engagement';
+import { type Period, type PeriodResult, changeBetween, summarizePeriod } from '../core/engagement';
+import { tenureBands } from '../core/tenure';
 import { newId } from '../core/ids';
 import { type FieldError, problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
-import { NO_ANSWERS, countByDepartment, countByPeriod, countInvited, insertAnswers } from '../store/engagement';
+import { countByPeriod, countInvited, countsByEmployee, insertAnswers } from '../store/engagement';
+import { findOrganization } from '../store/organizations';
+import { loadPeople } from '../store/segments';
+import { SegmentParam, WindowQuery, countsOf, deciderFor, lastDayOf, resolveSegments, segmentResult, windowOf } from './engagement-segments';
 import { existingEmployeeIds, findEmployee } from '../store/employees';
 import { recordAudit } from '../store/audit';
 import { principalActor } from '../http/auth';
@@ -43,15 +45,13 @@ const OverviewSchema = Type.Composite([
   Type.Object({
     interval: Type.String(),
     question: Type.String(),
-    segment: Type.Union([Type.String(), Type.Null()]),
+    segment: Type.Union([Type.String(), Type.Null()], { description: 'The segments asked for, joined with AND; null for everyone.' }),
+    segments: Type.Array(Type.String()),
     anonymityThreshold: Type.Integer(),
     change: Type.Union([Type.Object({ score: Type.Number(), nps: Type.Integer() }), Type.Null()]),
     trend: Type.Array(PeriodResultSchema),
   }),
 ]);
-
-/** Overview windows end before the last supported year, so every period's end is a four-digit date. */
-const LAST_YEAR_START = `${MAX_YEAR}-01-01`;
 
 const submit = defineRoute({
   method: 'POST',
@@ -109,23 +109,27 @@ const submit = defineRoute({
 });
 
 /**
- * Results for each period, oldest first. For a department, every department's counts are read so
- * that complementary suppression can tell which results would give a small group away.
+ * Results for each period, oldest first. Without segments they come straight from the rollups; with
+ * segments, from each employee's counts, so any segment (and any AND of them) is a filter over
+ * employees, decided with the anonymity rules of core/segments.
  */
-async function resultsFor(services: Services, organizationId: string, question: string, periods: Period[], to: string, department: string | undefined) {
+async function resultsFor(services: Services, organizationId: string, question: string, periods: Period[], to: string, texts: string[]): Promise<PeriodResult[]> {
   const { db } = services.store;
   const threshold = services.config.anonymityThreshold;
-  const ranges = periods.map((period): [string, string] => [period.start, addDays(period.end, -1) < to ? addDays(period.end, -1) : to]);
-  const invited = await countInvited(db, organizationId, ranges, department);
-  if (department === undefined) {
-    const counts = await countByPeriod(db, { organizationId, question }, periods);
+  if (texts.length === 0) {
+    const ranges = periods.map((period): [string, string] => [period.start, lastDayOf(period, to)]);
+    const [counts, invited] = await Promise.all([countByPeriod(db, { organizationId, question }, periods), countInvited(db, organizationId, ranges)]);
     return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, threshold));
   }
-  const segments = await countByDepartment(db, { organizationId, question }, periods);
+  const org = await findOrganization(db, organizationId);
+  if (!org) throw problems.notFound('The organization no longer exists.');
+  const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
+  const segments = resolveSegments(texts, people);
+  const rows = await countsByEmployee(db, organizationId, [question], periods);
   return periods.map((period, i) => {
-    const hidden = suppressedSegments(new Map([...segments[i]].map(([key, c]) => [key, c.respondents])), threshold);
-    const counts = segments[i].get(department) ?? NO_ANSWERS;
-    return summarizePeriod(period, { ...counts, invited: invited[i] }, threshold, hidden.get(department) === 'protectsAnother');
+    const counts = countsOf(rows, question, i);
+    const asOf = lastDayOf(period, to);
+    return segmentResult(people, deciderFor(people, counts, asOf, threshold), counts, segments, period, asOf, threshold);
   });
 }
 
@@ -138,10 +142,8 @@ const overview = defineRoute({
   auth: { kind: 'scope', scope: 'engagement:read' },
   query: Type.Object(
     {
-      interval: Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('all')], { default: 'month' }),
-      from: Type.Optional(DateOnly),
-      to: Type.Optional(DateOnly),
-      segment: Type.Optional(Type.String({ pattern: '^department:.+$', maxLength: 210, description: 'department:<name>' })),
+      ...WindowQuery,
+      segment: SegmentParam,
       question: Type.String({ minLength: 1, maxLength: 100, default: 'engagement' }),
     },
     { additionalProperties: false },
@@ -149,18 +151,10 @@ const overview = defineRoute({
   responses: { 200: { description: 'The overview; values are null and hidden true below the anonymity threshold.', schema: dataOf(OverviewSchema) }, 400: { description: 'Invalid parameters.', schema: Problem } },
   async handler({ query, services, principal }) {
     const org = principal().organizationId;
-    const to = query.to ?? calendarDate(services.clock.now());
-    if (query.from !== undefined && query.from > to) throw problems.validation([{ location: 'query', path: '/from', message: 'must not be after to' }]);
-    // A period is written as [start, day after its end): the last periods of 9999 would end in year 10000.
-    for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
-      if (value !== undefined && value >= LAST_YEAR_START) throw problems.validation([{ location: 'query', path: `/${name}`, message: `must be before ${LAST_YEAR_START}` }]);
-    }
-    const interval = query.interval as Interval;
-    const department = query.segment?.slice('department:'.length);
-    const periods = periodsBetween(interval, query.from, to);
-    const before = previousPeriod(interval, periods[0]);
+    const { interval, to, periods, before } = windowOf(services, query);
+    const texts = query.segment ?? [];
     // The period before the first one is counted too, so the first trend point has a `change` base.
-    const results = await resultsFor(services, org, query.question, before === null ? periods : [before, ...periods], to, department);
+    const results = await resultsFor(services, org, query.question, before === null ? periods : [before, ...periods], to, texts);
     const trend = before === null ? results : results.slice(1);
     const current = trend[trend.length - 1];
     const previous = results.length > 1 ? results[results.length - 2] : null;
@@ -168,7 +162,8 @@ const overview = defineRoute({
       ...current,
       interval,
       question: query.question,
-      segment: query.segment ?? null,
+      segment: texts.length === 0 ? null : texts.join(' AND '),
+      segments: texts,
       anonymityThreshold: services.config.anonymityThreshold,
       change: changeBetween(current, previous),
       trend,

@@ -1,31 +1,34 @@
-// Which results of one segmentation to withhold so that no group smaller than the anonymity
-// threshold can be read, directly or by subtraction. Segments of a dimension (every department,
-// and "no department") partition the respondents, so the organization's total minus every visible
-// segment is the sum of the hidden ones: that sum must cover at least the threshold too
-// (complementary suppression). Pure, and deterministic: the same counts always hide the same
-// segments, so asking again, or asking for another segment, reveals nothing new.
+// Which results of one family of segments to withhold so that no group smaller than the anonymity
+// threshold can be read, directly or by subtraction: the base's total minus every visible segment
+// is what is withheld, so that must cover at least the threshold too (complementary suppression).
+// Pure, and deterministic: the same people always hide the same segments, so asking again, or
+// asking for another segment, reveals nothing new. core/segments decides which families to check.
 
 export type HiddenReason = 'belowThreshold' | 'protectsAnother';
 
-/** A segment's key: a department name, or null for the people without one. */
-export type SegmentKey = string | null;
-
 /**
- * For every segment that must be withheld, why. Segments nobody answered in are left out: they hold
- * nothing to protect and protect nothing.
+ * Which segments of one family to withhold. Segments may overlap (teams nested in a department, a
+ * list attribute's options); `rest` is the people no segment covers (never shown on its own, so
+ * always counted as withheld). Withholds every segment below the threshold, then, while what is
+ * withheld (the rest included) holds some respondents but fewer than the threshold, the smallest
+ * visible segment too.
+ * Counting the union of people, not a sum, keeps the rule sound when segments overlap.
  */
-export function suppressedSegments(respondents: ReadonlyMap<SegmentKey, number>, threshold: number): Map<SegmentKey, HiddenReason> {
-  const hidden = new Map<SegmentKey, HiddenReason>();
-  const answered = [...respondents].filter(([, n]) => n > 0);
-  for (const [key, n] of answered) if (n < threshold) hidden.set(key, 'belowThreshold');
-  if (hidden.size === 0) return hidden;
-  let covered = answered.filter(([key]) => hidden.has(key)).reduce((sum, [, n]) => sum + n, 0);
-  // Hide the smallest visible segments first (least information lost), ties in a fixed order.
-  const candidates = answered.filter(([key]) => !hidden.has(key)).sort(([a, n], [b, m]) => n - m || String(a ?? '').localeCompare(String(b ?? '')));
-  for (const [key, n] of candidates) {
-    if (covered >= threshold) break;
+export function suppressedSets(sets: ReadonlyMap<string, ReadonlySet<string>>, rest: ReadonlySet<string>, threshold: number): Map<string, HiddenReason> {
+  const hidden = new Map<string, HiddenReason>();
+  const answered = [...sets].filter(([, set]) => set.size > 0);
+  const withheld = new Set(rest);
+  for (const [key, set] of answered) {
+    if (set.size < threshold) {
+      hidden.set(key, 'belowThreshold');
+      for (const id of set) withheld.add(id);
+    }
+  }
+  const candidates = answered.filter(([key]) => !hidden.has(key)).sort(([a, x], [b, y]) => x.size - y.size || a.localeCompare(b));
+  for (const [key, set] of candidates) {
+    if (withheld.size === 0 || withheld.size >= threshold) break;
     hidden.set(key, 'protectsAnother');
-    covered += n;
+    for (const id of set) withheld.add(id);
   }
   return hidden;
 }

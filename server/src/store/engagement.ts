@@ -166,36 +166,48 @@ export async function countByPeriod(db: Kysely<Database>, scope: CountScope, per
 }
 
 /**
- * Each period's counts per department (null: no department), as of the employees' current
- * department. Together the segments make up the organization's counts, which is what anonymity
- * suppression reasons about.
- */
-export async function countByDepartment(db: Kysely<Database>, scope: CountScope, periods: Period[]): Promise<Map<string | null, AnswerCounts>[]> {
-  const group = grouping(periods);
-  const rows = await rollupsIn(db, scope, periods, group)
-    .innerJoin('employees', 'employees.id', 'engagement_monthly.employee_id')
-    .select('employees.department as department')
-    .groupBy([sql.ref('bucket'), 'employees.department'])
-    .execute();
-  const results = periods.map(() => new Map<string | null, AnswerCounts>());
-  for (const row of rows) {
-    const i = group.periodOf((row as unknown as CountRow).bucket);
-    if (i !== undefined) results[i].set(row.department, toCounts(row as unknown as CountRow));
-  }
-  return results;
-}
-
-/**
  * For each [firstDay, lastDay], the employees who could be surveyed at some point in it: started by
  * its end, not separated before its start. One pass over the employees, one sum per period.
  */
-export async function countInvited(db: Kysely<Database>, organizationId: string, ranges: [string, string][], department?: string): Promise<number[]> {
+export async function countInvited(db: Kysely<Database>, organizationId: string, ranges: [string, string][]): Promise<number[]> {
   const sums = ranges.map(
     ([firstDay, lastDay], i) =>
       sql<string | number | null>`sum(case when (start_date is null or start_date <= ${lastDay}) and (separation_date is null or separation_date >= ${firstDay}) then 1 else 0 end)`.as(`p${i}`),
   );
-  let query = db.selectFrom('employees').select(sums).where('organization_id', '=', organizationId);
-  if (department !== undefined) query = query.where('department', '=', department);
-  const row = (await query.executeTakeFirstOrThrow()) as Record<string, string | number | null>;
+  const row = (await db.selectFrom('employees').select(sums).where('organization_id', '=', organizationId).executeTakeFirstOrThrow()) as Record<string, string | number | null>;
   return ranges.map((_, i) => Number(row[`p${i}`] ?? 0));
+}
+
+/** One employee's counts for one question in one period (an index into the periods asked for). */
+export interface EmployeeCounts {
+  question: string;
+  period: number;
+  employeeId: string;
+  counts: AnswerCounts;
+}
+
+/**
+ * Each employee's counts per question and period, for segments: one row per respondent, so any
+ * segment becomes a filter over employees rather than a scan over answers. `questions` null reads
+ * every question.
+ */
+export async function countsByEmployee(db: Kysely<Database>, organizationId: string, questions: string[] | null, periods: Period[]): Promise<EmployeeCounts[]> {
+  const group = grouping(periods);
+  const sum = (column: keyof EngagementMonthlyTable) => sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${column}`)})`.as(column);
+  let query = db
+    .selectFrom('engagement_monthly')
+    .where('engagement_monthly.organization_id', '=', organizationId)
+    .where('engagement_monthly.month', '>=', monthsOf(periods[0]).first)
+    .where('engagement_monthly.month', '<', monthsOf(periods[periods.length - 1]).end)
+    .select(['engagement_monthly.question', 'engagement_monthly.employee_id', group.bucket.as('bucket'), sum('answers'), sum('score_sum'), sum('promoters'), sum('passives'), sum('detractors')])
+    .groupBy(['engagement_monthly.question', 'engagement_monthly.employee_id', sql.ref('bucket')]);
+  if (questions !== null) query = query.where('engagement_monthly.question', 'in', questions);
+  const rows = (await query.execute()) as unknown as (Omit<CountRow, 'respondents'> & { question: string; employee_id: string })[];
+  const result: EmployeeCounts[] = [];
+  for (const row of rows) {
+    const period = group.periodOf(row.bucket);
+    if (period === undefined) continue;
+    result.push({ question: row.question, period, employeeId: row.employee_id, counts: toCounts({ ...row, respondents: 1 }) });
+  }
+  return result;
 }

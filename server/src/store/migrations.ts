@@ -497,6 +497,16 @@ const engagementRollups: Migration = {
   },
 };
 
+/**
+ * Tenure bands an organization may redefine: the boundaries in months as a JSON array, null for the
+ * defaults (core/tenure). Tenure itself is derived from the dates and never stored.
+ */
+const tenureBands: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('organizations').addColumn('tenure_boundaries', 'text').execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -505,6 +515,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_hibob': hibob,
   '0006_concurrency_and_pages': deliveryConcurrency,
   '0007_engagement_rollups': engagementRollups,
+  '0008_tenure_bands': tenureBands,
 };
 
 const provider: MigrationProvider = {

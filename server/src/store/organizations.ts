@@ -1,16 +1,20 @@
 // Organizations: the tenants. Every other row belongs to exactly one.
 import type { Kysely } from 'kysely';
+import { DEFAULT_TENURE_BOUNDARIES } from '../core/tenure';
 import type { Database, OrganizationsTable } from './schema';
 
 export interface Organization {
   id: string;
   name: string;
+  /** Tenure band boundaries in months (the defaults unless the organization set its own). */
+  tenureBoundaries: number[];
   createdAt: string;
   updatedAt: string;
 }
 
 function toOrganization(row: OrganizationsTable): Organization {
-  return { id: row.id, name: row.name, createdAt: row.created_at, updatedAt: row.updated_at };
+  const boundaries = row.tenure_boundaries === null ? [...DEFAULT_TENURE_BOUNDARIES] : (JSON.parse(row.tenure_boundaries) as number[]);
+  return { id: row.id, name: row.name, tenureBoundaries: boundaries, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 export async function insertOrganization(db: Kysely<Database>, org: Organization): Promise<void> {
@@ -25,8 +29,9 @@ export async function findOrganization(db: Kysely<Database>, id: string): Promis
   return row ? toOrganization(row) : null;
 }
 
-export async function renameOrganization(db: Kysely<Database>, id: string, name: string, at: string): Promise<void> {
-  await db.updateTable('organizations').set({ name, updated_at: at }).where('id', '=', id).execute();
+export async function updateOrganization(db: Kysely<Database>, org: Organization, at: string): Promise<void> {
+  const custom = JSON.stringify(org.tenureBoundaries) === JSON.stringify(DEFAULT_TENURE_BOUNDARIES) ? null : JSON.stringify(org.tenureBoundaries);
+  await db.updateTable('organizations').set({ name: org.name, tenure_boundaries: custom, updated_at: at }).where('id', '=', org.id).execute();
 }
 
 export async function countOrganizations(db: Kysely<Database>): Promise<number> {

@@ -4,6 +4,8 @@
 export interface OrganizationsTable {
   id: string;
   name: string;
+  /** JSON array of tenure band boundaries in months; null: the defaults. */
+  tenure_boundaries: string | null;
   created_at: string;
   updated_at: string;
 }

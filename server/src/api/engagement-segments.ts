@@ -1,0 +1,163 @@
+// What the overview, the drivers and the heatmap share: the `segment` parameter (every kind, AND
+// when repeated), the periods a request covers, and one segment's result for one period.
+import { Type } from '@sinclair/typebox';
+import { MAX_YEAR } from '../core/dates';
+import { calendarDate } from '../core/employee-status';
+import { type Interval, type Period, type PeriodCounts, type PeriodResult, addDays, periodsBetween, previousPeriod, summarizePeriod } from '../core/engagement';
+import { Decider, type People, SEGMENTABLE_TYPES, SEGMENT_EXAMPLES, type Segment, isMember, parseSegment } from '../core/segments';
+import { type FieldError, problems } from '../http/problem';
+import type { Services } from '../services';
+import { type AnswerCounts, type EmployeeCounts, NO_ANSWERS } from '../store/engagement';
+import { DateOnly } from './common';
+
+export const MAX_SEGMENTS = 5;
+
+export const IntervalParam = Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('all')], { default: 'month' });
+
+export const SegmentParam = Type.Optional(
+  Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
+    maxItems: MAX_SEGMENTS,
+    description: [
+      'Who to count, as kind:value; repeat the parameter to combine segments with AND. Kinds:',
+      '`department:<name>`, `title:<name>`, `manager:<employeeId>` (everyone under that person, at any depth),',
+      '`group:<groupId>` (people holding a role in that group or a group below it), `tenure:<band>` (see GET /v1/organization),',
+      '`attribute:<Name>:<value>` (text, option, multi_option: contains, boolean: true/false, date: a year such as 2024).',
+      'Tenure is taken on the last day of each period; the other kinds use current values.',
+      'A result that would isolate fewer respondents than the anonymity threshold, directly or by subtraction, is hidden.',
+    ].join(' '),
+    examples: Object.values(SEGMENT_EXAMPLES).map((example) => [example]),
+  }),
+);
+
+export const WindowQuery = {
+  interval: IntervalParam,
+  from: Type.Optional(DateOnly),
+  to: Type.Optional(DateOnly),
+};
+
+/** Overview windows end before the last supported year, so every period's end is a four-digit date. */
+const LAST_YEAR_START = `${MAX_YEAR}-01-01`;
+
+export interface Window {
+  interval: Interval;
+  to: string;
+  /** The periods asked for, oldest first. */
+  periods: Period[];
+  /** The one before the first, for its change; null for `all`. */
+  before: Period | null;
+}
+
+export function windowOf(services: Services, query: { interval?: string; from?: string; to?: string }): Window {
+  const to = query.to ?? calendarDate(services.clock.now());
+  if (query.from !== undefined && query.from > to) throw problems.validation([{ location: 'query', path: '/from', message: 'must not be after to' }]);
+  // A period is written as [start, day after its end): the last periods of 9999 would end in year 10000.
+  for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
+    if (value !== undefined && value >= LAST_YEAR_START) throw problems.validation([{ location: 'query', path: `/${name}`, message: `must be before ${LAST_YEAR_START}` }]);
+  }
+  const interval = (query.interval ?? 'month') as Interval;
+  const periods = periodsBetween(interval, query.from, to);
+  return { interval, to, periods, before: previousPeriod(interval, periods[0]) };
+}
+
+/** A period's last day, capped at the window's end: the day tenure is taken on. */
+export function lastDayOf(period: Period, to: string): string {
+  const last = addDays(period.end, -1);
+  return last < to ? last : to;
+}
+
+/** Reads the `segment` parameters against the organization; a segment that names nothing real is a 400. */
+export function resolveSegments(texts: string[], people: People): Segment[] {
+  const errors: FieldError[] = [];
+  const segments: Segment[] = [];
+  texts.forEach((text, i) => {
+    const fail = (message: string) => errors.push({ location: 'query', path: `/segment/${i}`, message });
+    const parsed = parseSegment(text);
+    if (typeof parsed === 'string') return fail(parsed);
+    switch (parsed.kind) {
+      case 'manager':
+        if (!people.byId.has(parsed.employeeId)) return fail(`${parsed.employeeId} is not an employee`);
+        return segments.push(parsed);
+      case 'group':
+        if (!people.groupParents.has(parsed.groupId)) return fail(`${parsed.groupId} is not a group`);
+        return segments.push(parsed);
+      case 'tenure':
+        if (!people.bands.some((b) => b.name === parsed.band)) return fail(`is not a tenure band; the bands are ${people.bands.map((b) => b.name).join(', ')}`);
+        return segments.push(parsed);
+      case 'attribute': {
+        const lower = parsed.rest.toLowerCase();
+        // Names may hold a colon: the longest defined name followed by one wins.
+        const match = [...people.attributes.entries()].filter(([name]) => lower.startsWith(`${name}:`)).sort(([a], [b]) => b.length - a.length)[0];
+        if (!match) return fail(`names no attribute (see GET /v1/attributes): write attribute:<Name>:<value>`);
+        const [nameLower, info] = match;
+        const value = parsed.rest.slice(nameLower.length + 1);
+        if (!SEGMENTABLE_TYPES.includes(info.type)) return fail(`${info.name} is a ${info.type} attribute; segments take ${SEGMENTABLE_TYPES.join(', ')} attributes`);
+        if (value === '') return fail('needs a value after the attribute name');
+        if (info.type === 'boolean' && value !== 'true' && value !== 'false') return fail(`${info.name} is true or false`);
+        if (info.type === 'date' && !/^\d{4}$/.test(value)) return fail(`${info.name} is a date attribute: give a year, such as 2024`);
+        return segments.push({ kind: 'attribute', name: info.name, type: info.type, value });
+      }
+      default:
+        return segments.push(parsed);
+    }
+  });
+  if (errors.length > 0) throw problems.validation(errors);
+  return segments;
+}
+
+/** Each employee's counts of one question in one period, by employee. */
+export function countsOf(rows: EmployeeCounts[], question: string, period: number): Map<string, AnswerCounts> {
+  const map = new Map<string, AnswerCounts>();
+  for (const row of rows) if (row.question === question && row.period === period) map.set(row.employeeId, row.counts);
+  return map;
+}
+
+function addUp(members: Iterable<string>, counts: ReadonlyMap<string, AnswerCounts>): AnswerCounts {
+  const total = { ...NO_ANSWERS };
+  for (const id of members) {
+    const c = counts.get(id);
+    if (!c) continue;
+    total.answers += c.answers;
+    total.scoreSum += c.scoreSum;
+    total.promoters += c.promoters;
+    total.passives += c.passives;
+    total.detractors += c.detractors;
+    total.respondents += 1;
+  }
+  return total;
+}
+
+/** Employees who could be surveyed at some point in the period and are in every segment. */
+export function invitedTo(people: People, segments: Segment[], period: Period, asOf: string): number {
+  const lastDay = addDays(period.end, -1);
+  let n = 0;
+  for (const person of people.byId.values()) {
+    const surveyable = (person.startDate === null || person.startDate <= lastDay) && (person.separationDate === null || person.separationDate >= period.start);
+    if (surveyable && segments.every((s) => isMember(people, s, person, asOf))) n += 1;
+  }
+  return n;
+}
+
+/** Decisions for one question in one period, shared by every segment asked about in it. */
+export function deciderFor(people: People, counts: ReadonlyMap<string, AnswerCounts>, asOf: string, threshold: number): Decider {
+  return new Decider(people, new Set(counts.keys()), asOf, threshold);
+}
+
+/** A combination's result for a period, as the overview shows it. */
+export function segmentResult(
+  people: People,
+  decider: Decider,
+  counts: ReadonlyMap<string, AnswerCounts>,
+  segments: Segment[],
+  period: Period,
+  asOf: string,
+  threshold: number,
+): PeriodResult {
+  const decision = decider.decide(segments);
+  const totals: PeriodCounts = { ...addUp(decision.members, counts), invited: invitedTo(people, segments, period, asOf) };
+  return summarizePeriod(period, totals, threshold, decision.hiddenReason === 'protectsAnother');
+}
+
+/** The counts of a set of people that is not a segment (the heatmap's "everyone else"). */
+export function resultOfMembers(members: Iterable<string>, counts: ReadonlyMap<string, AnswerCounts>, period: Period, threshold: number, protect: boolean): PeriodResult {
+  return summarizePeriod(period, { ...addUp(members, counts), invited: 0 }, threshold, protect);
+}
