@@ -15,6 +15,7 @@ import { userRoutes } from './api/users';
 import { attributeRoutes } from './api/attributes';
 import { employeeRoutes } from './api/employees';
 import { engagementRoutes } from './api/engagement';
+import { engagementAnalyticsRoutes } from './api/engagement-analytics';
 import { eventRoutes } from './api/events';
 import { groupRoutes } from './api/groups';
 import { recognitionRoutes } from './api/recognitions';
@@ -60,6 +61,7 @@ export function allRoutes(): RouteSpec[] {
     ...roleRoutes,
     ...recognitionRoutes,
     ...engagementRoutes,
+    ...engagementAnalyticsRoutes,
     ...eventRoutes,
     ...webhookRoutes,
     ...deliveryRoutes,

@@ -49,7 +49,7 @@ const ATTRIBUTES: { name: string; type: AttributeType; options?: string[] }[] = 
   { name: 'Certification date', type: 'date' },
   { name: 'Shirt size', type: 'number' },
 ];
-const DRIVERS = ['Growth', 'Autonomy', 'Recognition', 'Workload'];
+const DRIVERS = ['Growth', 'Autonomy', 'Recognition', 'Workload', 'Management', 'Purpose'];
 
 export async function seedDemoData(store: Store, clock: Clock, organizationId: string): Promise<{ employees: number; answers: number }> {
   const rand = random(20261122);

@@ -7,6 +7,7 @@ import { ownMap } from '../core/map-keys';
 import { type DiffField, diffFields, mapFields } from '../core/diff';
 import { calendarDate, employeeStatus } from '../core/employee-status';
 import { newId } from '../core/ids';
+import { DEFAULT_TENURE_BOUNDARIES, tenureBands, tenureMonths } from '../core/tenure';
 import { principalActor } from '../http/auth';
 import { type FieldError, problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
@@ -14,6 +15,7 @@ import { type Attribute, attributesByName } from '../store/attributes';
 import {
   EMPLOYEE_SORTS,
   type Employee,
+  type EmployeeFilter,
   deleteEmployee,
   employeesWhere,
   existingEmployeeIds,
@@ -29,6 +31,7 @@ import {
 import { deleteAnswersOf } from '../store/engagement';
 import { isUniqueViolation } from '../store/errors';
 import { type ChangeRecord, recordChange, recordChanges } from '../store/events';
+import { findOrganization } from '../store/organizations';
 import { removeEmployeeFromRoles } from '../store/roles';
 import type { Database } from '../store/schema';
 import { DateOnly, IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
@@ -54,6 +57,9 @@ export const EmployeeSchema = Type.Object({
   separationDate: NullableDate,
   separationReason: Type.Union([Type.String(), Type.Null()]),
   status: StatusSchema,
+  tenureMonths: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Whole months from startDate to today (or to `on` in a list), stopping at the separation date; null without a start date or before it. Derived, never stored.',
+  }),
   attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())])),
   source: Type.Union([Type.Literal('api'), Type.Literal('hibob')]),
   createdAt: Timestamp,
@@ -83,9 +89,10 @@ const UpdateEmployeeBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export function presentEmployee(e: Employee, today: string) {
+/** An employee as the API shows it: status as of today, tenure as of `asOf` (today unless a list asks for another day). */
+export function presentEmployee(e: Employee, today: string, asOf = today) {
   const { organizationId: _org, syncHash: _hash, ...rest } = e;
-  return { ...rest, status: employeeStatus(e, today) };
+  return { ...rest, status: employeeStatus(e, today), tenureMonths: tenureMonths(e.startDate, e.separationDate, asOf) };
 }
 
 const BASE_FIELDS: DiffField[] = [
@@ -272,13 +279,20 @@ const list = defineRoute({
     email: Type.Optional(Type.String({ maxLength: 254 })),
     externalId: Type.Optional(Type.String({ maxLength: 200 })),
     surveyable: Type.Optional(Type.Literal(true, { description: 'Only employees who may receive surveys on `on` (started, not separated).' })),
-    on: Type.Optional(DateOnly),
+    tenure: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Only employees in this tenure band on `on` (see GET /v1/organization for the bands).', examples: ['1-2y'] })),
+    on: Type.Optional(Type.String({ format: 'date', description: 'The day tenureMonths, tenure and surveyable are taken on; default today.' })),
   }),
   responses: listResponses(EmployeeSchema),
   async handler({ query, services, principal }) {
     const today = calendarDate(services.clock.now());
-    if (query.on !== undefined && query.surveyable === undefined) {
-      throw problems.validation([{ location: 'query', path: '/on', message: 'goes with surveyable=true' }]);
+    const on = query.on ?? today;
+    let tenure: EmployeeFilter['tenure'];
+    if (query.tenure !== undefined) {
+      const org = await findOrganization(services.store.db, principal().organizationId);
+      const bands = tenureBands(org?.tenureBoundaries ?? [...DEFAULT_TENURE_BOUNDARIES]);
+      const band = bands.find((b) => b.name === query.tenure);
+      if (!band) throw problems.validation([{ location: 'query', path: '/tenure', message: `must be one of ${bands.map((b) => b.name).join(', ')}` }]);
+      tenure = { on, fromMonths: band.fromMonths, toMonths: band.toMonths };
     }
     const page = paging(query, EMPLOYEE_SORTS, 'employees.id', 'lastName');
     const result = await listEmployees(
@@ -293,11 +307,12 @@ const list = defineRoute({
         source: query.source,
         email: query.email,
         externalId: query.externalId,
-        surveyableOn: query.surveyable ? (query.on ?? today) : undefined,
+        surveyableOn: query.surveyable ? on : undefined,
+        tenure,
       },
       page.keyset,
     );
-    return reply.list(result.items.map((e) => presentEmployee(e, today)), page.next(result, (e, field) => EMPLOYEE_SORTS[field].value(e)));
+    return reply.list(result.items.map((e) => presentEmployee(e, today, on)), page.next(result, (e, field) => EMPLOYEE_SORTS[field].value(e)));
   },
 });
 

@@ -93,10 +93,20 @@ function objectParts(schema: TSchema | undefined): { properties: Record<string, 
   return { properties: (json.properties as Record<string, Json> | undefined) ?? {}, required: (json.required as string[] | undefined) ?? [] };
 }
 
-/** Moves a schema's description onto the parameter, where Swagger UI shows it. */
+/** An example's name in the docs' picker: a segment's kind (`department:Sales` → department), else its position. */
+function exampleName(value: unknown, index: number): string {
+  const text = Array.isArray(value) ? value[0] : value;
+  return typeof text === 'string' ? text.split(':')[0] : `example${index + 1}`;
+}
+
+/**
+ * Moves a schema's description onto the parameter, where Swagger UI shows it, and turns the schema's
+ * examples into named parameter examples (the docs offer them in a picker).
+ */
 function parameter(name: string, location: 'path' | 'query', schema: Json, required: boolean): Json {
   const { description, ...rest } = schema;
-  return { name, in: location, required, ...(typeof description === 'string' ? { description } : {}), schema: rest };
+  const examples = Array.isArray(schema.examples) ? Object.fromEntries(schema.examples.map((value: unknown, i: number) => [exampleName(value, i), { value }])) : null;
+  return { name, in: location, required, ...(typeof description === 'string' ? { description } : {}), schema: rest, ...(examples ? { examples } : {}) };
 }
 
 function parametersOf(route: RouteSpec, pathNames: string[]): Json[] {

@@ -74,6 +74,8 @@ export function segmentText(segment: Segment): string {
 /** What segments read of one employee. */
 export interface Person {
   id: string;
+  /** The display name, for a heatmap row by manager. */
+  name: string;
   department: string | null;
   title: string | null;
   managerId: string | null;

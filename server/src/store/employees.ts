@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AttributeValue } from '../core/attributes';
 import { ownMap } from '../core/map-keys';
 import type { EmployeeStatus } from '../core/employee-status';
+import { startedBy } from '../core/tenure';
 import { type Keyset, type Page, containsLiteral, pageBy, takePage } from './query';
 import type { Database, EmployeesTable } from './schema';
 
@@ -220,7 +221,14 @@ export interface EmployeeFilter {
   externalId?: string;
   /** Only those surveyable on this date. */
   surveyableOn?: string;
+  /** Only those whose tenure on `on` is in [fromMonths, toMonths) (core/tenure). */
+  tenure?: { on: string; fromMonths: number; toMonths: number | null };
 }
+
+/** Months from start_date to separation_date, as core/tenure counts them, in SQL both dialects run. */
+const MONTHS_SERVED = sql<number>`(cast(substr(separation_date, 1, 4) as integer) * 12 + cast(substr(separation_date, 6, 2) as integer)
+  - cast(substr(start_date, 1, 4) as integer) * 12 - cast(substr(start_date, 6, 2) as integer)
+  - case when substr(separation_date, 9, 2) < substr(start_date, 9, 2) then 1 else 0 end)`;
 
 export async function listEmployees(db: Kysely<Database>, organizationId: string, filter: EmployeeFilter, keyset: Keyset): Promise<Page<Employee>> {
   const rows = await employeePageQuery(db, organizationId, filter, keyset).execute();
@@ -256,6 +264,21 @@ export function employeePageQuery(db: Kysely<Database>, organizationId: string, 
       break;
     default:
       break;
+  }
+  if (filter.tenure !== undefined) {
+    const { on, fromMonths, toMonths } = filter.tenure;
+    query = query.where('start_date', 'is not', null).where((eb) =>
+      eb.or([
+        // Still there on `on`: the band is a range of start dates.
+        eb.and([
+          eb.or([eb('separation_date', 'is', null), eb('separation_date', '>=', on)]),
+          eb('start_date', '<=', startedBy(on, fromMonths)),
+          ...(toMonths === null ? [] : [eb('start_date', '>', startedBy(on, toMonths))]),
+        ]),
+        // Gone by then: tenure stopped at the separation date.
+        eb.and([eb('separation_date', '<', on), sql<boolean>`${MONTHS_SERVED} >= ${fromMonths}`, ...(toMonths === null ? [] : [sql<boolean>`${MONTHS_SERVED} < ${toMonths}`])]),
+      ]),
+    );
   }
   if (filter.surveyableOn !== undefined) {
     const on = filter.surveyableOn;

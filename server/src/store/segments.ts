@@ -11,7 +11,7 @@ export async function loadPeople(db: Kysely<Database>, organizationId: string, b
   const [employees, holdings, groups, attributes] = await Promise.all([
     db
       .selectFrom('employees')
-      .select(['id', 'department', 'title', 'manager_id', 'start_date', 'separation_date', 'attributes'])
+      .select(['id', 'display_name', 'department', 'title', 'manager_id', 'start_date', 'separation_date', 'attributes'])
       .where('organization_id', '=', organizationId)
       .orderBy('id')
       .execute(),
@@ -28,6 +28,7 @@ export async function loadPeople(db: Kysely<Database>, organizationId: string, b
   for (const { employeeId, groupId } of holdings) groupsOf.set(employeeId, [...(groupsOf.get(employeeId) ?? []), groupId]);
   const people: Person[] = employees.map((e) => ({
     id: e.id,
+    name: e.display_name,
     department: e.department,
     title: e.title,
     managerId: e.manager_id,
