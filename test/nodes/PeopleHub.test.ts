@@ -4,7 +4,7 @@ import { PeopleHub } from '../../nodes/PeopleHub/PeopleHub.node';
 import { type TestServer, startTestServer } from '../helpers/harness';
 import { SIMULATOR_ENV, type Simulator, connect, createSimulator } from '../helpers/hibob';
 import { ALL_PERMISSIONS, type Context, appCredentials, n8nContext } from '../helpers/n8n-context';
-import { createEmployee, get } from '../helpers/people';
+import { createEmployee, get, post } from '../helpers/people';
 import { eventually, startReceiver, type Receiver } from '../helpers/receiver';
 
 // The action node, run through a minimal n8n context against a real server (SQLite; the node does
@@ -172,6 +172,30 @@ describe('PeopleHub node', () => {
 		const overview = (await run({ resource: 'engagement', operation: 'getOverview', interval: 'quarter', overviewOptions: { to: '2026-11-20T00:00:00', segment: 'department:Sales' } })).output[0].json;
 		expect(overview).toMatchObject({ interval: 'quarter', segment: 'department:Sales' });
 		expect(Array.isArray(overview.trend)).toBe(true);
+	});
+
+	test('engagement drivers and heatmap, with segments combined one per line', async () => {
+		const team = [];
+		for (let n = 0; n < 6; n += 1) team.push(await createEmployee(server, { email: `driver${n}@acme.example`, department: 'Drivers', startDate: '2025-06-01' }));
+		const answers = team.flatMap((e, n) => [
+			{ employeeId: e.id, question: 'engagement', score: 8, answeredAt: '2026-11-10T09:00:00.000Z' },
+			{ employeeId: e.id, question: 'Growth', score: n % 2 === 0 ? 6 : 9, answeredAt: '2026-11-10T09:00:00.000Z' },
+		]);
+		expect((await post(server, '/v1/engagement/answers', { answers })).status).toBe(201);
+
+		const drivers = (await run({ resource: 'engagement', operation: 'getDrivers', interval: 'month', analyticsOptions: { segment: 'department:Drivers' } })).output.map((item) => item.json);
+		expect(drivers).toEqual([expect.objectContaining({ question: 'Growth', score: 7.5, respondents: 6, window: expect.objectContaining({ period: '2026-11', segments: ['department:Drivers'] }) })]);
+
+		const heatmap = (await run({ resource: 'engagement', operation: 'getHeatmap', interval: 'month', by: 'department', analyticsOptions: {} })).output[0].json as { columns: string[]; rows: { segment: string; cells: { score: number | null }[] }[] };
+		expect(heatmap.columns).toEqual(['engagement', 'Growth']);
+		expect(heatmap.rows.find((row) => row.segment === 'department:Drivers')?.cells.map((c) => c.score)).toEqual([8, 7.5]);
+
+		const both = (await run({ resource: 'engagement', operation: 'getOverview', interval: 'month', overviewOptions: { segment: 'department:Drivers\n tenure:1-2y \n' } })).output[0].json;
+		expect(both).toMatchObject({ segments: ['department:Drivers', 'tenure:1-2y'], score: 8, participation: expect.objectContaining({ responded: 6 }) });
+
+		await expect(run({ resource: 'engagement', operation: 'getHeatmap', interval: 'month', by: 'attribute', attributeName: 'Shoe size', analyticsOptions: {} })).rejects.toMatchObject({
+			description: expect.stringMatching(/\/by names no attribute/),
+		});
 	});
 
 	test('webhooks: create, test against a real receiver, list, update, deliveries and a resend, delete', async () => {

@@ -105,6 +105,10 @@ describe('the n8n package mirrors the server', () => {
 		}
 		const overview = (openapi.paths['/v1/engagement/overview'].get.parameters ?? []).map((p) => p.name);
 		expect(collection('overviewOptions', 'engagement', 'getOverview').filter((field) => !overview.includes(field))).toEqual([]);
+		for (const [operation, path] of [['getDrivers', '/v1/engagement/drivers'], ['getHeatmap', '/v1/engagement/heatmap']]) {
+			const accepted = (openapi.paths[path].get.parameters ?? []).map((p) => p.name);
+			expect({ [operation]: collection('analyticsOptions', 'engagement', operation).filter((field) => !accepted.includes(field)) }).toEqual({ [operation]: [] });
+		}
 	});
 
 	test('the resource values and parameter names integrators depend on are the fixed ones', () => {

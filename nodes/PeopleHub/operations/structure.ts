@@ -1,5 +1,5 @@
-// Groups and roles, recognitions and programs, and the engagement overview.
-import type { IDataObject } from 'n8n-workflow';
+// Groups and roles, recognitions and programs, and engagement: overview, drivers and heatmap.
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { splitList, toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
 import { type OperationTable, id, many, one, remove } from './shared';
@@ -9,6 +9,21 @@ function timestamp(value: unknown): unknown {
 	if (typeof value !== 'string' || value === '' || /(?:Z|[+-]\d\d:\d\d)$/.test(value)) return value;
 	const parsed = new Date(value);
 	return Number.isNaN(parsed.getTime()) ? value : parsed.toISOString();
+}
+
+/**
+ * An engagement read: interval, window and any extra parameters in the query; segments (one per
+ * line, all must match) as repeated `segment` parameters written into the URL itself, since how a
+ * query array is serialized differs between n8n versions.
+ */
+function engagementRequest(context: IExecuteFunctions, i: number, path: string, optionsName: string, extra: IDataObject) {
+	const { segment, ...options } = toBody(context, context.getNodeParameter(optionsName, i, {}) as IDataObject, i, 'create');
+	const segments = String(segment ?? '')
+		.split(/\r?\n/)
+		.map((line) => line.trim())
+		.filter((line) => line !== '');
+	const url = segments.length === 0 ? path : `${path}?${segments.map((line) => `segment=${encodeURIComponent(line)}`).join('&')}`;
+	return apiRequest.call(context, 'GET', url, { qs: { interval: context.getNodeParameter('interval', i) as string, ...options, ...extra } }, i);
 }
 
 export const structureOperations: OperationTable = {
@@ -88,8 +103,18 @@ export const structureOperations: OperationTable = {
 	},
 	engagement: {
 		async getOverview(i) {
-			const options = toBody(this, this.getNodeParameter('overviewOptions', i, {}) as IDataObject, i, 'create');
-			const answer = (await apiRequest.call(this, 'GET', '/v1/engagement/overview', { qs: { interval: this.getNodeParameter('interval', i) as string, ...options } }, i)) as { data: IDataObject };
+			const answer = (await engagementRequest(this, i, '/v1/engagement/overview', 'overviewOptions', {})) as { data: IDataObject };
+			return answer.data;
+		},
+		async getDrivers(i) {
+			const answer = (await engagementRequest(this, i, '/v1/engagement/drivers', 'analyticsOptions', {})) as { data: IDataObject & { drivers: IDataObject[] } };
+			const { drivers, ...window } = answer.data;
+			return drivers.map((driver) => ({ ...driver, window }));
+		},
+		async getHeatmap(i) {
+			const by = this.getNodeParameter('by', i) as string;
+			const dimension = by === 'attribute' ? `attribute:${(this.getNodeParameter('attributeName', i) as string).trim()}` : by;
+			const answer = (await engagementRequest(this, i, '/v1/engagement/heatmap', 'analyticsOptions', { by: dimension })) as { data: IDataObject };
 			return answer.data;
 		},
 	},
