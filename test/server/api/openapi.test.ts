@@ -122,6 +122,30 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     expect(attribute.allOf[0]).toMatchObject({ if: { properties: { type: { enum: ['option', 'multi_option'] } } }, then: { required: ['options'] } });
   });
 
+  test('engagement analytics: every new parameter is described, with an example segment string for each kind', () => {
+    const param = (path: string, name: string, method = 'get') => document.paths[path][method].parameters.find((p: Json) => p.name === name);
+    for (const path of ['/v1/engagement/overview', '/v1/engagement/drivers', '/v1/engagement/heatmap']) {
+      const segment = param(path, 'segment');
+      expect(segment.schema).toMatchObject({ type: 'array', items: { type: 'string' }, maxItems: 5 });
+      expect(segment.description).toMatch(/repeat/i);
+      expect(Object.fromEntries(Object.entries(segment.examples as Record<string, { value: string[] }>).map(([name, example]) => [name, example.value[0]]))).toEqual({
+        department: 'department:Engineering',
+        title: 'title:Account Executive',
+        manager: expect.stringMatching(/^manager:emp_/),
+        group: expect.stringMatching(/^group:grp_/),
+        tenure: 'tenure:1-2y',
+        attribute: 'attribute:Office:Berlin',
+      });
+      for (const name of ['interval', 'from', 'to']) expect(param(path, name)).toBeDefined();
+    }
+    expect(Object.keys(param('/v1/engagement/heatmap', 'by').examples)).toEqual(['department', 'title', 'tenure', 'manager', 'attribute']);
+    expect(param('/v1/engagement/heatmap', 'by').description).toMatch(/attribute:<Name>/);
+    expect(param('/v1/employees', 'tenure')).toMatchObject({ description: expect.stringMatching(/tenure band/), examples: { '1-2y': { value: '1-2y' } } });
+    expect(param('/v1/employees', 'on').description).toMatch(/tenureMonths/);
+    const org = document.paths['/v1/organization'].patch.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(org)).toContain('tenureBoundaries');
+  });
+
   test('the docs page loads Swagger UI from this server, not from a CDN', async () => {
     const res = await call(server.url, '/v1/docs');
     expect(res.status).toBe(200);
