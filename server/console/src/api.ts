@@ -32,7 +32,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export type Query = Record<string, string | number | boolean | undefined | null>;
+/** Query parameters; a list repeats its parameter (`segment=a&segment=b`). */
+export type Query = Record<string, string | number | boolean | string[] | undefined | null>;
 
 export interface Api {
   get<T>(path: string, query?: Query): Promise<T>;
@@ -47,7 +48,10 @@ export function basePath(): string {
 
 function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  for (const [name, value] of Object.entries(query)) {
+    if (Array.isArray(value)) for (const item of value) params.append(name, item);
+    else if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  }
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
@@ -233,6 +237,37 @@ export interface PeriodResult {
   score: number | null;
   nps: { score: number; promoters: number; passives: number; detractors: number } | null;
   participation: { responded: number; invited: number; rate: number | null };
+}
+
+export interface HeatmapCell {
+  question: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  score: number | null;
+  n: number | null;
+  change: number | null;
+}
+
+export interface HeatmapRow {
+  segment: string | null;
+  label: string;
+  cells: HeatmapCell[];
+}
+
+export interface Heatmap {
+  period: string;
+  by: string;
+  segments: string[];
+  anonymityThreshold: number;
+  columns: string[];
+  total: HeatmapRow;
+  everyoneElse: HeatmapRow | null;
+  rows: HeatmapRow[];
+}
+
+export interface Attribute {
+  name: string;
+  type: string;
 }
 
 export interface Overview extends PeriodResult {

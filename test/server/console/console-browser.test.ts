@@ -362,6 +362,37 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     const scores = shown.map((p: { score: number }) => p.score);
     for (let i = 1; i < ys.length; i += 1) expect(Math.sign(ys[i - 1] - ys[i])).toBe(Math.sign(scores[i] - scores[i - 1]));
     await page.getByText(`Score, ${overview.period}`).waitFor();
+
+    // The heatmap: a row per department, a column per question, hidden cells marked, colours by score.
+    const heatmap = (await api('/v1/engagement/heatmap?by=department')).body.data;
+    const table = page.getByRole('table', { name: 'Heatmap' });
+    await table.waitFor();
+    expect(await table.locator('thead th').allInnerTexts()).toEqual(['department', ...heatmap.columns]);
+    expect(heatmap.columns.length).toBe(7); // engagement and the demo's six drivers
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(1 + heatmap.rows.length);
+    for (const [r, row] of heatmap.rows.entries()) {
+      const cells = rows.nth(r + 1).locator('td');
+      for (const [c, cell] of row.cells.entries()) {
+        const td = cells.nth(c);
+        if (cell.hidden) expect(await td.getAttribute('class')).toContain('hidden-cell');
+        else {
+          expect((await td.locator('strong').innerText()).trim()).toBe(cell.score.toFixed(1));
+          expect(await td.evaluate((el) => (el as HTMLElement).style.backgroundColor)).toMatch(/^rgb/);
+        }
+      }
+    }
+    await table.scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-heatmap');
+
+    // Drilling into a row narrows the whole page to that segment.
+    const first = heatmap.rows.find((row: { cells: { hidden: boolean }[] }) => !row.cells[0].hidden);
+    await table.getByRole('button', { name: first.label, exact: true }).click();
+    await page.getByRole('button', { name: `Remove segment ${first.segment}` }).waitFor();
+    const narrowed = (await api(`/v1/engagement/overview?interval=month&segment=${encodeURIComponent(first.segment)}`)).body.data;
+    await page.getByText(`Score, ${narrowed.period}`).locator('..').getByText(narrowed.score.toFixed(1), { exact: true }).waitFor();
+    await page.getByRole('button', { name: `Remove segment ${first.segment}` }).click();
+    await page.getByText('Everyone', { exact: true }).first().waitFor();
     await screenshot(page, 'console-engagement');
     expect(watch.errors).toEqual([]);
   }, 60_000);

@@ -1,13 +1,20 @@
-// Engagement: the overview for the current period (score, eNPS, participation, change) and the
-// trend as an SVG chart, with the same figures in a table. Periods with too few answers stay hidden,
-// exactly as the API hides them.
+// Engagement: the overview for the current period (score, eNPS, participation, change), the trend
+// as an SVG chart with the same figures in a table, and the heatmap of engagement and every driver
+// by department, title, tenure, manager or attribute. A row drills in: its segment joins the
+// segments every figure on the page is for (AND). What the API withholds stays hidden here too.
 import { useState } from 'preact/hooks';
-import type { Overview, PeriodResult } from '../api';
+import type { Attribute, Heatmap, HeatmapCell, Overview, PeriodResult } from '../api';
 import { Loading, PageTitle, ProblemNote, type Session, useLoad } from '../ui';
+
+const SEGMENTABLE = ['text', 'option', 'multi_option', 'boolean', 'date'];
 
 export function EngagementPage({ session }: { session: Session }) {
   const [interval, setPeriod] = useState('month');
-  const overview = useLoad(() => session.api.get<Overview>('/v1/engagement/overview', { interval }), [interval]);
+  const [by, setBy] = useState('department');
+  const [segments, setSegments] = useState<string[]>([]);
+  const overview = useLoad(() => session.api.get<Overview>('/v1/engagement/overview', { interval, segment: segments }), [interval, segments.join('\n')]);
+  const heatmap = useLoad(() => session.api.get<Heatmap>('/v1/engagement/heatmap', { interval, by, segment: segments }), [interval, by, segments.join('\n')]);
+  const attributes = useLoad(() => session.api.list<Attribute>('/v1/attributes'), []);
   const o = overview.data;
 
   return (
@@ -22,6 +29,37 @@ export function EngagementPage({ session }: { session: Session }) {
             <option value="year">Year</option>
           </select>
         </label>
+        <label>
+          Heatmap rows{' '}
+          <select value={by} onChange={(e) => setBy(e.currentTarget.value)}>
+            <option value="department">Department</option>
+            <option value="title">Title</option>
+            <option value="tenure">Tenure</option>
+            <option value="manager">Manager (whole team)</option>
+            {attributes.data?.data
+              .filter((a) => SEGMENTABLE.includes(a.type))
+              .map((a) => (
+                <option key={a.name} value={`attribute:${a.name}`}>
+                  {a.name}
+                </option>
+              ))}
+          </select>
+        </label>
+      </div>
+      <div class="segments" aria-live="polite">
+        <span>Showing: </span>
+        {segments.length === 0 ? (
+          <span class="badge">Everyone</span>
+        ) : (
+          segments.map((segment) => (
+            <span key={segment} class="badge chip">
+              {segment}
+              <button type="button" class="ghost" aria-label={`Remove segment ${segment}`} onClick={() => setSegments(segments.filter((s) => s !== segment))}>
+                ×
+              </button>
+            </span>
+          ))
+        )}
       </div>
       <ProblemNote error={overview.error} />
       {!o && !overview.error && <Loading what="engagement" />}
@@ -68,7 +106,80 @@ export function EngagementPage({ session }: { session: Session }) {
           </table>
         </>
       )}
+      <h2 id="heatmap-title">Heatmap</h2>
+      <ProblemNote error={heatmap.error} />
+      {heatmap.data && <HeatmapTable heatmap={heatmap.data} onDrill={(segment) => !segments.includes(segment) && setSegments([...segments, segment])} />}
     </section>
+  );
+}
+
+/** A score's colour: red at 0 through amber to green at 10, light enough for dark text. */
+function colourOf(score: number): string {
+  const hue = Math.round(Math.max(0, Math.min(10, score)) * 12);
+  return `hsl(${hue}, 70%, 82%)`;
+}
+
+function HeatCell({ cell }: { cell: HeatmapCell }) {
+  if (cell.hidden) {
+    const why = cell.hiddenReason === 'protectsAnother' ? 'hidden to protect a smaller group' : 'hidden: too few answers';
+    return (
+      <td class="heat hidden-cell" title={why}>
+        <span aria-hidden="true">–</span>
+        <span class="visually-hidden">{why}</span>
+      </td>
+    );
+  }
+  return (
+    <td class="heat" style={{ backgroundColor: colourOf(cell.score ?? 0) }} title={`${cell.n} respondents`}>
+      <strong>{cell.score?.toFixed(1)}</strong>
+      {cell.change !== null && <span class="heat-change">{`${cell.change >= 0 ? '+' : ''}${cell.change.toFixed(1)}`}</span>}
+    </td>
+  );
+}
+
+/** Rows × questions, colour-scaled; a row's name drills into it. */
+function HeatmapTable({ heatmap, onDrill }: { heatmap: Heatmap; onDrill: (segment: string) => void }) {
+  const fixed = [heatmap.total, ...(heatmap.everyoneElse ? [heatmap.everyoneElse] : [])];
+  return (
+    <div class="heatmap-scroll">
+      <table class="heatmap" aria-labelledby="heatmap-title">
+        <caption class="muted">
+          {heatmap.period}: score per question; hidden cells (–) have too few answers, or would let a smaller group be worked out.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{heatmap.by}</th>
+            {heatmap.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {fixed.map((row) => (
+            <tr key={row.label} class="heat-total">
+              <th scope="row">{row.label}</th>
+              {row.cells.map((cell) => (
+                <HeatCell key={cell.question} cell={cell} />
+              ))}
+            </tr>
+          ))}
+          {heatmap.rows.map((row) => (
+            <tr key={row.segment}>
+              <th scope="row">
+                <button type="button" class="link" title={`Show only ${row.segment}`} onClick={() => row.segment && onDrill(row.segment)}>
+                  {row.label}
+                </button>
+              </th>
+              {row.cells.map((cell) => (
+                <HeatCell key={cell.question} cell={cell} />
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
