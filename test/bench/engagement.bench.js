@@ -68,7 +68,7 @@ async function employeeIds(url, token) {
  * random employee's random score on a random day of the last 360; `expected` keeps this month's
  * answers and respondents, to check the overview against.
  */
-async function postAnswers(url, token, ids, count, next, expected) {
+async function postAnswers(url, token, ids, count, next, expected, questions = ['engagement']) {
   const now = Date.now();
   const thisMonth = new Date(now).toISOString().slice(0, 7);
   let sent = 0;
@@ -78,14 +78,15 @@ async function postAnswers(url, token, ids, count, next, expected) {
       sent += size;
       const answers = Array.from({ length: size }, () => {
         const employeeId = ids[Math.floor(next() * ids.length)];
+        const question = questions.length === 1 ? questions[0] : questions[Math.floor(next() * questions.length)];
         const answeredAt = new Date(now - 3_600_000 - Math.floor(next() * 360 * DAY)).toISOString();
         // Mostly 6–9, some at both ends: every eNPS band is used.
         const score = Math.min(10, Math.max(0, Math.round(7.5 + (next() + next() + next() - 1.5) * 3)));
-        if (answeredAt.slice(0, 7) === thisMonth) {
+        if (answeredAt.slice(0, 7) === thisMonth && question === 'engagement') {
           expected.answers += 1;
           expected.respondents.add(employeeId);
         }
-        return { employeeId, question: 'engagement', score, answeredAt };
+        return { employeeId, question, score, answeredAt };
       });
       await json(`${url}/v1/engagement/answers`, { method: 'POST', headers: { 'x-api-key': token, 'content-type': 'application/json' }, body: JSON.stringify({ answers }) });
     }
@@ -201,7 +202,7 @@ async function benchEngagement(store = 'sqlite') {
   }
 }
 
-module.exports = { benchEngagement };
+module.exports = { benchEngagement, random, percentiles, createOrganization, postAnswers, EMPLOYEES, DEPARTMENTS };
 // `node test/bench/engagement.bench.js [sqlite|postgres|both]` (after `npm run build`).
 if (require.main === module) {
   const which = process.argv[2] ?? 'sqlite';

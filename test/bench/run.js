@@ -5,6 +5,7 @@ const { benchPeople } = require('./people.bench');
 const { benchWrite } = require('./write.bench');
 const { benchDelivery } = require('./delivery.bench');
 const { benchEngagement } = require('./engagement.bench');
+const { benchHeatmap } = require('./heatmap.bench');
 const { benchSlowEndpoint } = require('./slow-endpoint.bench');
 const { benchHibob } = require('./hibob.bench');
 const { benchTrigger } = require('./n8n-trigger.bench');
@@ -33,6 +34,7 @@ async function main() {
     ['write', benchWrite],
     ['delivery', benchDelivery],
     ['engagement', benchEngagement],
+    ['heatmap', benchHeatmap],
   ]) {
     for (const store of STORES) await timed(`${name} on ${store}`, () => bench(store));
   }
