@@ -279,7 +279,7 @@ const list = defineRoute({
     email: Type.Optional(Type.String({ maxLength: 254 })),
     externalId: Type.Optional(Type.String({ maxLength: 200 })),
     surveyable: Type.Optional(Type.Literal(true, { description: 'Only employees who may receive surveys on `on` (started, not separated).' })),
-    tenure: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Only employees in this tenure band on `on` (see GET /v1/organization for the bands).', examples: ['1-2y'] })),
+    tenure: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Only employees in this tenure band on `on`, such as `1-2y` (GET /v1/organization lists the bands).' })),
     on: Type.Optional(Type.String({ format: 'date', description: 'The day tenureMonths, tenure and surveyable are taken on; default today.' })),
   }),
   responses: listResponses(EmployeeSchema),

@@ -2,16 +2,16 @@
 // segments × questions, each value shown only where the anonymity rules of core/segments allow.
 import { Type } from '@sinclair/typebox';
 import { type Period, type PeriodResult, addDays, changeBetween } from '../core/engagement';
-import { type Dimension, type People, SEGMENTABLE_TYPES, type Segment, rowsOf, segmentText } from '../core/segments';
+import { type Dimension, type People, SEGMENTABLE_TYPES, type Segment, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
-import { type EmployeeCounts, countsByEmployee } from '../store/engagement';
+import { countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
 import { Problem, dataOf } from './common';
-import { SegmentParam, WindowQuery, countsOf, deciderFor, lastDayOf, resolveSegments, resultOfMembers, segmentResult, windowOf } from './engagement-segments';
+import { type CountsIndex, SegmentParam, WindowQuery, countsOf, deciderFor, indexCounts, lastDayOf, resolveSegments, resultOfMembers, segmentResult, windowOf } from './engagement-segments';
 
 export const ENGAGEMENT_QUESTION = 'engagement';
 
@@ -81,7 +81,10 @@ interface Analysis {
   hasBefore: boolean;
   to: string;
   interval: string;
-  rows: EmployeeCounts[];
+  /** Each employee's counts by question and period. */
+  counts: CountsIndex;
+  /** The questions answered in each period. */
+  questions: Set<string>[];
 }
 
 async function analyse(services: Services, organizationId: string, query: { interval?: string; from?: string; to?: string; segment?: string[] }, onlyLast: boolean): Promise<Analysis> {
@@ -95,7 +98,9 @@ async function analyse(services: Services, organizationId: string, query: { inte
   const before = onlyLast ? (asked[0] === window.periods[0] ? window.before : window.periods[window.periods.length - 2]) : window.before;
   const periods = before === null ? asked : [before, ...asked];
   const rows = await countsByEmployee(db, organizationId, null, periods);
-  return { people, segments, periods, hasBefore: before !== null, to: window.to, interval: window.interval, rows };
+  const questions = periods.map(() => new Set<string>());
+  for (const row of rows) questions[row.period].add(row.question);
+  return { people, segments, periods, hasBefore: before !== null, to: window.to, interval: window.interval, counts: indexCounts(rows), questions };
 }
 
 const drivers = defineRoute({
@@ -110,11 +115,11 @@ const drivers = defineRoute({
   async handler({ query, services, principal }) {
     const threshold = services.config.anonymityThreshold;
     const a = await analyse(services, principal().organizationId, query, false);
-    const questions = [...new Set(a.rows.map((r) => r.question))].filter((q) => q !== ENGAGEMENT_QUESTION).sort();
+    const questions = [...new Set(a.questions.flatMap((set) => [...set]))].filter((q) => q !== ENGAGEMENT_QUESTION).sort();
     const point = (r: PeriodResult) => ({ period: r.period, hidden: r.hidden, hiddenReason: r.hiddenReason, score: r.score, respondents: r.hidden ? null : r.participation.responded });
     const list = questions.map((question) => {
       const results = a.periods.map((period, i) => {
-        const counts = countsOf(a.rows, question, i);
+        const counts = countsOf(a.counts, question, i);
         const asOf = lastDayOf(period, a.to);
         return segmentResult(a.people, deciderFor(a.people, counts, asOf, threshold), counts, a.segments, period, asOf, threshold);
       });
@@ -186,12 +191,12 @@ const heatmap = defineRoute({
     const dimension = dimensionOf(query.by, a.people);
     const current = a.periods.length - 1;
     const period = a.periods[current];
-    const questions = [...new Set(a.rows.filter((r) => r.period === current).map((r) => r.question))];
+    const questions = [...a.questions[current]];
     const columns = [ENGAGEMENT_QUESTION, ...questions.filter((q) => q !== ENGAGEMENT_QUESTION).sort()];
     // One decider per column and period: every row of a column is decided against the same respondents.
     const deciders = columns.map((question) =>
       a.periods.map((p, i) => {
-        const counts = countsOf(a.rows, question, i);
+        const counts = countsOf(a.counts, question, i);
         return { counts, decider: deciderFor(a.people, counts, lastDayOf(p, a.to), threshold), asOf: lastDayOf(p, a.to), period: p };
       }),
     );
@@ -208,7 +213,7 @@ const heatmap = defineRoute({
         const results = deciders[c].map((d) => segmentResult(a.people, d.decider, d.counts, segments, d.period, d.asOf, threshold));
         return cell(question, results[current], current > 0 ? results[current - 1] : null);
       });
-    const rows = rowsOf(a.people, dimension).map((segment) => ({ segment: segmentText(segment), label: labelOf(segment, a.people), cells: rowFor([...a.segments, segment]) }));
+    const rows = a.people.rows(dimension).map((segment) => ({ segment: segmentText(segment), label: labelOf(segment, a.people), cells: rowFor([...a.segments, segment]) }));
     // Everyone outside the segment: shown only where the segment itself is (which keeps the
     // organization minus the segment at zero or at least the threshold) and is big enough itself.
     let everyoneElse = null;

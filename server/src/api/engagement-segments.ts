@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { MAX_YEAR } from '../core/dates';
 import { calendarDate } from '../core/employee-status';
 import { type Interval, type Period, type PeriodCounts, type PeriodResult, addDays, periodsBetween, previousPeriod, summarizePeriod } from '../core/engagement';
-import { Decider, type People, SEGMENTABLE_TYPES, SEGMENT_EXAMPLES, type Segment, isMember, parseSegment } from '../core/segments';
+import { Decider, type People, SEGMENTABLE_TYPES, SEGMENT_EXAMPLES, type Segment, parseSegment, segmentText } from '../core/segments';
 import { type FieldError, problems } from '../http/problem';
 import type { Services } from '../services';
 import { type AnswerCounts, type EmployeeCounts, NO_ANSWERS } from '../store/engagement';
@@ -25,7 +25,8 @@ export const SegmentParam = Type.Optional(
       'Tenure is taken on the last day of each period; the other kinds use current values.',
       'A result that would isolate fewer respondents than the anonymity threshold, directly or by subtraction, is hidden.',
     ].join(' '),
-    examples: Object.values(SEGMENT_EXAMPLES).map((example) => [example]),
+    // No segment first: the docs' "Try it out" then starts with everyone.
+    examples: [[], ...Object.values(SEGMENT_EXAMPLES).map((example) => [example])],
   }),
 );
 
@@ -104,11 +105,23 @@ export function resolveSegments(texts: string[], people: People): Segment[] {
   return segments;
 }
 
+/** Each employee's counts by question and period, so each (question, period) is one lookup. */
+export type CountsIndex = Map<string, Map<string, AnswerCounts>>;
+
+export function indexCounts(rows: EmployeeCounts[]): CountsIndex {
+  const index: CountsIndex = new Map();
+  for (const row of rows) {
+    const key = `${row.question}\u0000${row.period}`;
+    let map = index.get(key);
+    if (!map) index.set(key, (map = new Map()));
+    map.set(row.employeeId, row.counts);
+  }
+  return index;
+}
+
 /** Each employee's counts of one question in one period, by employee. */
-export function countsOf(rows: EmployeeCounts[], question: string, period: number): Map<string, AnswerCounts> {
-  const map = new Map<string, AnswerCounts>();
-  for (const row of rows) if (row.question === question && row.period === period) map.set(row.employeeId, row.counts);
-  return map;
+export function countsOf(index: CountsIndex, question: string, period: number): Map<string, AnswerCounts> {
+  return index.get(`${question}\u0000${period}`) ?? new Map();
 }
 
 function addUp(members: Iterable<string>, counts: ReadonlyMap<string, AnswerCounts>): AnswerCounts {
@@ -126,14 +139,19 @@ function addUp(members: Iterable<string>, counts: ReadonlyMap<string, AnswerCoun
   return total;
 }
 
-/** Employees who could be surveyed at some point in the period and are in every segment. */
+/** Employees who could be surveyed at some point in the period and are in every segment (the same for every question, so counted once). */
 export function invitedTo(people: People, segments: Segment[], period: Period, asOf: string): number {
+  const key = `${segments.map(segmentText).sort().join('\u0000')}\u0001${period.key}\u0001${asOf}`;
+  const known = people.invited.get(key);
+  if (known !== undefined) return known;
   const lastDay = addDays(period.end, -1);
+  const sets = segments.map((s) => people.members(s, asOf));
   let n = 0;
   for (const person of people.byId.values()) {
     const surveyable = (person.startDate === null || person.startDate <= lastDay) && (person.separationDate === null || person.separationDate >= period.start);
-    if (surveyable && segments.every((s) => isMember(people, s, person, asOf))) n += 1;
+    if (surveyable && sets.every((set) => set.has(person.id))) n += 1;
   }
+  people.invited.set(key, n);
   return n;
 }
 

@@ -10,7 +10,7 @@ import type { Services } from '../services';
 import { countByPeriod, countInvited, countsByEmployee, insertAnswers } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
-import { SegmentParam, WindowQuery, countsOf, deciderFor, lastDayOf, resolveSegments, segmentResult, windowOf } from './engagement-segments';
+import { SegmentParam, WindowQuery, countsOf, deciderFor, indexCounts, lastDayOf, resolveSegments, segmentResult, windowOf } from './engagement-segments';
 import { existingEmployeeIds, findEmployee } from '../store/employees';
 import { recordAudit } from '../store/audit';
 import { principalActor } from '../http/auth';
@@ -125,9 +125,9 @@ async function resultsFor(services: Services, organizationId: string, question: 
   if (!org) throw problems.notFound('The organization no longer exists.');
   const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
   const segments = resolveSegments(texts, people);
-  const rows = await countsByEmployee(db, organizationId, [question], periods);
+  const index = indexCounts(await countsByEmployee(db, organizationId, [question], periods));
   return periods.map((period, i) => {
-    const counts = countsOf(rows, question, i);
+    const counts = countsOf(index, question, i);
     const asOf = lastDayOf(period, to);
     return segmentResult(people, deciderFor(people, counts, asOf, threshold), counts, segments, period, asOf, threshold);
   });

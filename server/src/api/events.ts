@@ -9,6 +9,7 @@ import { EmployeeSchema } from './employees';
 import { GroupSchema } from './groups';
 import { SyncRunSchema } from './integrations';
 import { OrganizationSchema } from './organization';
+import { tenureBands } from '../core/tenure';
 import { RecognitionSchema } from './recognitions';
 import { RoleSchema } from './roles';
 import { UserSchema } from './users';
@@ -79,6 +80,7 @@ const employee = {
   separationDate: null,
   separationReason: null,
   status: 'active',
+  tenureMonths: 32,
   attributes: { Skills: ['Go', 'TypeScript'] },
   source: 'api',
   createdAt: at,
@@ -112,7 +114,14 @@ const EXAMPLE_OBJECTS: Record<string, Record<string, unknown>> = {
   group,
   role,
   recognition,
-  organization: { id: 'org_01JEXAMPLE0000000000000001', name: 'Acme', createdAt: at, updatedAt: at },
+  organization: {
+    id: 'org_01JEXAMPLE0000000000000001',
+    name: 'Acme',
+    tenureBoundaries: [6, 12, 24, 60],
+    tenureBands: tenureBands([6, 12, 24, 60]),
+    createdAt: at,
+    updatedAt: at,
+  },
   user: { id: jane.id, name: 'Jane Doe', email: 'jane@example.com', phone: null, accessRight: 'admin', createdAt: at, updatedAt: at },
   sync: {
     id: 'run_01JEXAMPLE0000000000000001',

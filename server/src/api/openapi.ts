@@ -93,8 +93,12 @@ function objectParts(schema: TSchema | undefined): { properties: Record<string, 
   return { properties: (json.properties as Record<string, Json> | undefined) ?? {}, required: (json.required as string[] | undefined) ?? [] };
 }
 
-/** An example's name in the docs' picker: a segment's kind (`department:Sales` → department), else its position. */
+/**
+ * An example's name in the docs' picker: a segment's kind (`department:Sales` → department), `none`
+ * for an empty list (listed first, so "Try it out" starts without a filter), else its position.
+ */
 function exampleName(value: unknown, index: number): string {
+  if (Array.isArray(value) && value.length === 0) return 'none';
   const text = Array.isArray(value) ? value[0] : value;
   return typeof text === 'string' ? text.split(':')[0] : `example${index + 1}`;
 }

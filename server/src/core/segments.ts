@@ -98,6 +98,10 @@ export class People {
   private readonly childGroups = new Map<string | null, string[]>();
   private readonly underCache = new Map<string, Set<string>>();
   private readonly groupCache = new Map<string, Set<string>>();
+  /** Invited counts already worked out for this request (api/engagement-segments). */
+  readonly invited = new Map<string, number>();
+  private readonly memberCache = new Map<string, Set<string>>();
+  private readonly rowCache = new Map<string, Segment[]>();
 
   constructor(
     people: Person[],
@@ -188,6 +192,28 @@ export class People {
   band(person: Person, asOf: string): string | null {
     return bandOfMonths(this.bands, tenureMonths(person.startDate, person.separationDate, asOf))?.name ?? null;
   }
+
+  /** Everyone in a segment (respondent or not), tenure taken on `asOf`; worked out once per segment and day. */
+  members(segment: Segment, asOf: string): Set<string> {
+    const key = `${segmentText(segment)}\u0001${segment.kind === 'tenure' ? asOf : ''}`;
+    let set = this.memberCache.get(key);
+    if (!set) {
+      set = new Set([...this.byId.values()].filter((p) => isMember(this, segment, p, asOf)).map((p) => p.id));
+      this.memberCache.set(key, set);
+    }
+    return set;
+  }
+
+  /** A dimension's rows, worked out once. */
+  rows(dimension: Dimension): Segment[] {
+    const key = dimension.kind === 'attribute' ? `attribute:${dimension.name}` : dimension.kind;
+    let rows = this.rowCache.get(key);
+    if (!rows) {
+      rows = rowsOf(this, dimension);
+      this.rowCache.set(key, rows);
+    }
+    return rows;
+  }
 }
 
 /** The values an attribute segment compares with: a date's year, a boolean as text, every option of a list. */
@@ -248,9 +274,9 @@ function familyOf(people: People, segment: Segment): { members: Segment[]; neste
     case 'department':
     case 'title':
     case 'tenure':
-      return { members: rowsOf(people, { kind: segment.kind }), nested: [] };
+      return { members: people.rows({ kind: segment.kind }), nested: [] };
     case 'attribute':
-      return { members: rowsOf(people, { kind: 'attribute', name: segment.name, type: segment.type }), nested: [] };
+      return { members: people.rows({ kind: 'attribute', name: segment.name, type: segment.type }), nested: [] };
     case 'manager': {
       // Siblings: the teams of the other managers reporting to the same person (or of the other
       // people at the top). Nested: every manager above, each of whose teams holds this one.
@@ -317,11 +343,10 @@ export class Decider {
     const key = keyOf(segments);
     let set = this.setMemo.get(key);
     if (set) return set;
+    // Walk the smallest of the sets and keep what is in all the others.
+    const sets = [this.respondents, ...segments.map((s) => this.people.members(s, this.asOf))].sort((a, b) => a.size - b.size);
     set = new Set<string>();
-    for (const id of this.respondents) {
-      const person = this.people.byId.get(id);
-      if (person && segments.every((s) => isMember(this.people, s, person, this.asOf))) set.add(id);
-    }
+    for (const id of sets[0]) if (sets.every((other) => other.has(id))) set.add(id);
     this.setMemo.set(key, set);
     return set;
   }

@@ -193,21 +193,28 @@ export interface EmployeeCounts {
  */
 export async function countsByEmployee(db: Kysely<Database>, organizationId: string, questions: string[] | null, periods: Period[]): Promise<EmployeeCounts[]> {
   const group = grouping(periods);
-  const sum = (column: keyof EngagementMonthlyTable) => sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${column}`)})`.as(column);
+  const single = periods.every((period) => monthsOf(period).single);
+  // Rows of single months are one employee's month already: read as they are, no grouping to sort.
+  const column = (name: keyof EngagementMonthlyTable) => (single ? sql<string | number | null>`${sql.ref(`engagement_monthly.${name}`)}` : sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${name}`)})`).as(name);
   let query = db
     .selectFrom('engagement_monthly')
     .where('engagement_monthly.organization_id', '=', organizationId)
     .where('engagement_monthly.month', '>=', monthsOf(periods[0]).first)
     .where('engagement_monthly.month', '<', monthsOf(periods[periods.length - 1]).end)
-    .select(['engagement_monthly.question', 'engagement_monthly.employee_id', group.bucket.as('bucket'), sum('answers'), sum('score_sum'), sum('promoters'), sum('passives'), sum('detractors')])
-    .groupBy(['engagement_monthly.question', 'engagement_monthly.employee_id', sql.ref('bucket')]);
+    .select(['engagement_monthly.question', 'engagement_monthly.employee_id', group.bucket.as('bucket'), column('answers'), column('score_sum'), column('promoters'), column('passives'), column('detractors')]);
+  if (!single) query = query.groupBy(['engagement_monthly.question', 'engagement_monthly.employee_id', sql.ref('bucket')]);
   if (questions !== null) query = query.where('engagement_monthly.question', 'in', questions);
   const rows = (await query.execute()) as unknown as (Omit<CountRow, 'respondents'> & { question: string; employee_id: string })[];
   const result: EmployeeCounts[] = [];
   for (const row of rows) {
     const period = group.periodOf(row.bucket);
     if (period === undefined) continue;
-    result.push({ question: row.question, period, employeeId: row.employee_id, counts: toCounts({ ...row, respondents: 1 }) });
+    result.push({
+      question: row.question,
+      period,
+      employeeId: row.employee_id,
+      counts: { answers: Number(row.answers), scoreSum: Number(row.score_sum), promoters: Number(row.promoters), passives: Number(row.passives), detractors: Number(row.detractors), respondents: 1 },
+    });
   }
   return result;
 }

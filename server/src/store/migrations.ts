@@ -498,12 +498,19 @@ const engagementRollups: Migration = {
 };
 
 /**
- * Tenure bands an organization may redefine: the boundaries in months as a JSON array, null for the
- * defaults (core/tenure). Tenure itself is derived from the dates and never stored.
+ * Segments: tenure bands an organization may redefine (the boundaries in months as a JSON array, null
+ * for the defaults; tenure itself is derived from the dates and never stored), and the rollups read
+ * by month for every question at once (drivers, heatmap), holding the counts so the read never
+ * leaves the index.
  */
-const tenureBands: Migration = {
+const segments: Migration = {
   async up(db: AnyDb) {
     await db.schema.alterTable('organizations').addColumn('tenure_boundaries', 'text').execute();
+    await db.schema
+      .createIndex('engagement_monthly_org_month')
+      .on('engagement_monthly')
+      .columns(['organization_id', 'month', 'question', 'employee_id', 'answers', 'score_sum', 'promoters', 'passives', 'detractors'])
+      .execute();
   },
 };
 
@@ -515,7 +522,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_hibob': hibob,
   '0006_concurrency_and_pages': deliveryConcurrency,
   '0007_engagement_rollups': engagementRollups,
-  '0008_tenure_bands': tenureBands,
+  '0008_segments': segments,
 };
 
 const provider: MigrationProvider = {

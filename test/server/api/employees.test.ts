@@ -32,7 +32,10 @@ eachStore('employees', (server) => {
     server().clock.advance(24 * 3600 * 1000);
     expect((await get(server(), `/v1/employees/${lastDay.id}`)).body.data.status).toBe('left');
     server().clock.set('2026-11-22T10:00:00.000Z');
-    expectProblem(await get(server(), '/v1/employees?on=2026-01-01'), 400);
+    // `on` alone moves the day tenure is counted on; status stays today's.
+    const onNewYear = (await get(server(), `/v1/employees?on=2026-01-01&status=pending`)).body.data;
+    expect(onNewYear.map((e: { id: string; tenureMonths: number | null }) => [e.id, e.tenureMonths])).toEqual([[hire.id, null]]);
+    expectProblem(await get(server(), '/v1/employees?on=2026-02-30'), 400);
     expectProblem(await post(server(), '/v1/employees', { email: 'x@acme.example', firstName: 'X', lastName: 'Y', startDate: '2026-05-01', separationDate: '2026-04-01' }), 400);
   });
 

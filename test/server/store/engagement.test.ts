@@ -213,7 +213,7 @@ describe.each(storeKinds())('upgrading a store that already holds answers [%s]',
       }));
       await store.db.insertInto('engagement_answers').values(answers).execute();
 
-      expect(await store.migrate()).toEqual(['0007_engagement_rollups']);
+      expect(await store.migrate()).toEqual(['0007_engagement_rollups', '0008_segments']);
       for (const org of ['org_a', 'org_b']) await expectRollupsMatchAnswers(store.db, org);
       const filled = [...(await storedRollups(store.db, 'org_a')), ...(await storedRollups(store.db, 'org_b'))];
       expect(await rebuildEngagementRollups(store.db, store.dialect)).toBe(filled.length);
