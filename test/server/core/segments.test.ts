@@ -1,0 +1,57 @@
+import { tenureBands } from '../../../server/src/core/tenure';
+import { Decider, People, type Person, parseSegment, segmentText } from '../../../server/src/core/segments';
+
+const person = (id: string, fields: Partial<Person> = {}): Person => ({
+  id,
+  name: id,
+  department: null,
+  title: null,
+  managerId: null,
+  startDate: '2020-01-01',
+  separationDate: null,
+  attributes: {},
+  groups: [],
+  ...fields,
+});
+
+describe('segments', () => {
+  test('parse kind:value; attribute names are matched later, against the definitions', () => {
+    expect(parseSegment('department:Sales: EMEA')).toEqual({ kind: 'department', value: 'Sales: EMEA' });
+    expect(parseSegment('attribute:Office:Berlin')).toEqual({ kind: 'attribute', rest: 'Office:Berlin' });
+    expect(parseSegment('tenure:1-2y')).toEqual({ kind: 'tenure', band: '1-2y' });
+    expect(parseSegment('department:')).toMatch(/kind:value/);
+    expect(parseSegment('attribute:Office')).toMatch(/needs a value/);
+    expect(parseSegment('team:x')).toMatch(/not a segment kind/);
+    expect(segmentText({ kind: 'manager', employeeId: 'emp_1' })).toBe('manager:emp_1');
+  });
+
+  // boss ─ lead1 ─ a1..a5 ; boss ─ lead2 ─ b1..b6 ; boss ─ solo (no reports). Everyone answered.
+  const org = [
+    person('boss'),
+    person('lead1', { managerId: 'boss' }),
+    person('lead2', { managerId: 'boss' }),
+    person('solo', { managerId: 'boss' }),
+    ...['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => person(id, { managerId: 'lead1' })),
+    ...['b1', 'b2', 'b3', 'b4', 'b5', 'b6'].map((id) => person(id, { managerId: 'lead2' })),
+  ];
+  const people = () => new People(org, new Map(), new Map(), tenureBands([6, 12, 24, 60]));
+  const decider = () => new Decider(people(), new Set(org.map((p) => p.id)), '2026-11-22', 5);
+
+  test('a team is everyone under the manager, at any depth, not the manager', () => {
+    expect([...people().under('boss')].sort()).toEqual(org.filter((p) => p.id !== 'boss').map((p) => p.id).sort());
+    expect(decider().decide([{ kind: 'manager', employeeId: 'lead1' }]).members.size).toBe(5);
+  });
+
+  test("the boss's team minus the visible teams inside it is the leads and solo: three people, so the smaller team is withheld", () => {
+    const d = decider();
+    expect(d.decide([{ kind: 'manager', employeeId: 'lead2' }])).toMatchObject({ hidden: false });
+    expect(d.decide([{ kind: 'manager', employeeId: 'lead1' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+    // Everyone minus the boss's team is the boss alone.
+    expect(d.decide([{ kind: 'manager', employeeId: 'boss' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+  });
+
+  test('without the boss answering, the team under the boss is everyone who answered and may show', () => {
+    const d = new Decider(people(), new Set(org.filter((p) => p.id !== 'boss').map((p) => p.id)), '2026-11-22', 5);
+    expect(d.decide([{ kind: 'manager', employeeId: 'boss' }])).toMatchObject({ hidden: false });
+  });
+});
