@@ -1,24 +1,12 @@
 // Apps (custom integrations): list, create with the token shown exactly once, rename, revoke, and
 // each app's sessions. The API keeps apps to owners, so an admin is told so instead of being refused.
 import { useState } from 'preact/hooks';
+import { SCOPES } from '../../../src/core/permissions';
 import type { ApiError, App, AppSession, Page } from '../api';
 import { Choices, Confirm, Dialog, Field, Loading, PageTitle, ProblemNote, SearchBox, Secret, type Session, SortHeader, formatTime, toApiError, useLoad } from '../ui';
 
-const PERMISSIONS = [
-  'employees:read',
-  'employees:write',
-  'org:read',
-  'org:write',
-  'recognitions:read',
-  'recognitions:write',
-  'engagement:read',
-  'engagement:write',
-  'users:read',
-  'users:write',
-  'webhooks:manage',
-  'integrations:manage',
-  'audit:read',
-];
+/** The permissions an app can hold: the server's own list, bundled at build time. */
+const PERMISSIONS: readonly string[] = SCOPES;
 
 type Open = { kind: 'create' } | { kind: 'token'; app: App } | { kind: 'rename'; app: App } | { kind: 'revoke'; app: App } | { kind: 'sessions'; app: App } | null;
 
