@@ -145,11 +145,15 @@ export function invitedTo(people: People, segments: Segment[], period: Period, a
   const known = people.invited.get(key);
   if (known !== undefined) return known;
   const lastDay = addDays(period.end, -1);
-  const sets = segments.map((s) => people.members(s, asOf));
+  // Walk the smallest segment's members (a team of five, not the whole organization) and check the rest.
+  const sets = segments.map((s) => people.members(s, asOf)).sort((a, b) => a.size - b.size);
+  const candidates = sets.length === 0 ? people.byId.keys() : sets[0].values();
   let n = 0;
-  for (const person of people.byId.values()) {
+  for (const id of candidates) {
+    const person = people.byId.get(id);
+    if (!person) continue;
     const surveyable = (person.startDate === null || person.startDate <= lastDay) && (person.separationDate === null || person.separationDate >= period.start);
-    if (surveyable && sets.every((set) => set.has(person.id))) n += 1;
+    if (surveyable && sets.every((set) => set.has(id))) n += 1;
   }
   people.invited.set(key, n);
   return n;

@@ -195,6 +195,9 @@ export class People {
 
   /** Everyone in a segment (respondent or not), tenure taken on `asOf`; worked out once per segment and day. */
   members(segment: Segment, asOf: string): Set<string> {
+    // Teams and groups are sets already: no walk over everyone for each of a thousand managers.
+    if (segment.kind === 'manager') return this.under(segment.employeeId);
+    if (segment.kind === 'group') return this.groupMembers(segment.groupId);
     const key = `${segmentText(segment)}\u0001${segment.kind === 'tenure' ? asOf : ''}`;
     let set = this.memberCache.get(key);
     if (!set) {
@@ -268,15 +271,19 @@ export function rowsOf(people: People, dimension: Dimension): Segment[] {
   }
 }
 
-/** A segment's family: the sets it must be compared with, so that no difference between them is small. */
-function familyOf(people: People, segment: Segment): { members: Segment[]; nested: Segment[] } {
+/**
+ * A segment's family: the sets it must be compared with, so that no difference between them is small.
+ * `members` split `within` (the team or group above, or the whole base when null) together with the
+ * people none of them covers; `nested` are the sets that hold it.
+ */
+function familyOf(people: People, segment: Segment): { members: Segment[]; nested: Segment[]; within: Segment | null } {
   switch (segment.kind) {
     case 'department':
     case 'title':
     case 'tenure':
-      return { members: people.rows({ kind: segment.kind }), nested: [] };
+      return { members: people.rows({ kind: segment.kind }), nested: [], within: null };
     case 'attribute':
-      return { members: people.rows({ kind: 'attribute', name: segment.name, type: segment.type }), nested: [] };
+      return { members: people.rows({ kind: 'attribute', name: segment.name, type: segment.type }), nested: [], within: null };
     case 'manager': {
       // Siblings: the teams of the other managers reporting to the same person (or of the other
       // people at the top). Nested: every manager above, each of whose teams holds this one.
@@ -289,7 +296,7 @@ function familyOf(people: People, segment: Segment): { members: Segment[]; neste
         seen.add(m);
         nested.push({ kind: 'manager', employeeId: m });
       }
-      return { members, nested };
+      return { members, nested, within: boss === null ? null : { kind: 'manager', employeeId: boss } };
     }
     case 'group': {
       const parent = people.parentGroup(segment.groupId);
@@ -300,7 +307,7 @@ function familyOf(people: People, segment: Segment): { members: Segment[]; neste
         seen.add(g);
         nested.push({ kind: 'group', groupId: g });
       }
-      return { members, nested };
+      return { members, nested, within: parent === null ? null : { kind: 'group', groupId: parent } };
     }
   }
 }
@@ -319,8 +326,9 @@ export interface Decision {
  * shows passes, for each segment of the combination (the others being its base):
  * - at least `threshold` respondents;
  * - complementary suppression among the segment's family within the base (every department, every
- *   band, the sibling teams…, plus whoever the family does not cover), so the base's total minus
- *   the visible members never isolates a small group;
+ *   band…; for a team, the sibling teams within the team above; for a group, its sibling groups within
+ *   the group above), plus whoever the family does not cover, so a total minus the visible members
+ *   never isolates a small group;
  * - against the base and every set of the family that holds it (the teams above), a difference of
  *   zero or at least `threshold`, so a combination minus its parts, or a team minus the team above,
  *   gives nothing away.
@@ -371,22 +379,26 @@ export class Decider {
     if (small(baseSize - n)) return true;
     const family = familyOf(this.people, segment);
     for (const above of family.nested) if (small(this.membersOf([...base, above]).size - n)) return true;
-    return this.familyHidden(family.members, base).get(segmentText(segment)) === 'protectsAnother';
+    const within = family.within === null ? base : [...base, family.within];
+    return this.familyHidden(family.members, within).get(segmentText(segment)) === 'protectsAnother';
   }
 
-  /** Complementary suppression among a family within a base, with the uncovered rest as a hidden member. */
-  private familyHidden(members: Segment[], base: Segment[]): Map<string, HiddenReason> {
-    const key = `${keyOf(base)}\u0001${members.map(segmentText).join('\u0000')}`;
+  /**
+   * Complementary suppression among a family within a set (the base, or the team above within the
+   * base), the people of that set no member covers counting as withheld.
+   */
+  private familyHidden(members: Segment[], within: Segment[]): Map<string, HiddenReason> {
+    const key = `${keyOf(within)}\u0001${members.map(segmentText).join('\u0000')}`;
     let hidden = this.familyMemo.get(key);
     if (hidden) return hidden;
     const sets = new Map<string, Set<string>>();
     const covered = new Set<string>();
     for (const member of members) {
-      const set = this.membersOf([...base, member]);
+      const set = this.membersOf([...within, member]);
       sets.set(segmentText(member), set);
       for (const id of set) covered.add(id);
     }
-    const rest = new Set([...this.membersOf(base)].filter((id) => !covered.has(id)));
+    const rest = new Set([...this.membersOf(within)].filter((id) => !covered.has(id)));
     hidden = suppressedSets(sets, rest, this.threshold);
     this.familyMemo.set(key, hidden);
     return hidden;

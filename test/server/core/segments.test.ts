@@ -50,6 +50,27 @@ describe('segments', () => {
     expect(d.decide([{ kind: 'manager', employeeId: 'boss' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
   });
 
+  test('deeper down, the family is the team above: its members minus the visible teams inside must not isolate a few', () => {
+    // ceo ─ mid ─ lead1 ─ a1..a5, mid ─ lead2 ─ b1..b6, mid ─ x; ceo ─ other ─ o1..o10.
+    const deep = [
+      person('ceo'),
+      person('mid', { managerId: 'ceo' }),
+      person('other', { managerId: 'ceo' }),
+      ...Array.from({ length: 10 }, (_, i) => person(`o${i}`, { managerId: 'other' })),
+      person('lead1', { managerId: 'mid' }),
+      person('lead2', { managerId: 'mid' }),
+      person('x', { managerId: 'mid' }),
+      ...['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => person(id, { managerId: 'lead1' })),
+      ...['b1', 'b2', 'b3', 'b4', 'b5', 'b6'].map((id) => person(id, { managerId: 'lead2' })),
+    ];
+    const d = new Decider(new People(deep, new Map(), new Map(), tenureBands([6, 12, 24, 60])), new Set(deep.map((p) => p.id)), '2026-11-22', 5);
+    // mid's team (14) shows; inside it lead2's team (6) shows; lead1's (5) must not, or mid's team
+    // minus the two would be lead1, lead2 and x alone.
+    expect(d.decide([{ kind: 'manager', employeeId: 'mid' }])).toMatchObject({ hidden: false });
+    expect(d.decide([{ kind: 'manager', employeeId: 'lead2' }])).toMatchObject({ hidden: false });
+    expect(d.decide([{ kind: 'manager', employeeId: 'lead1' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+  });
+
   test('without the boss answering, the team under the boss is everyone who answered and may show', () => {
     const d = new Decider(people(), new Set(org.filter((p) => p.id !== 'boss').map((p) => p.id)), '2026-11-22', 5);
     expect(d.decide([{ kind: 'manager', employeeId: 'boss' }])).toMatchObject({ hidden: false });
