@@ -23,6 +23,12 @@ if (!fs.existsSync(entry)) {
     process.stderr.write('peoplehub: the build failed; see the errors above.\n');
     process.exit(1);
   }
+  // The admin console's bundle too, when its sources are here (npm run build type-checks them as well).
+  const consoleBuild = path.join(root, 'console', 'build.js');
+  if (fs.existsSync(consoleBuild) && spawnSync(process.execPath, [consoleBuild], { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) {
+    process.stderr.write('peoplehub: building the admin console failed; see the errors above.\n');
+    process.exit(1);
+  }
 }
 
 const { buildCli } = require(entry);

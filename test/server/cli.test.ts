@@ -133,12 +133,14 @@ describe('the peoplehub command', () => {
     const copy = fs.mkdtempSync(path.join(REPO_ROOT, '.tmp-unbuilt-'));
     try {
       const server = path.join(REPO_ROOT, 'server');
-      for (const entry of ['bin', 'src', 'package.json', 'tsconfig.json']) fs.cpSync(path.join(server, entry), path.join(copy, entry), { recursive: true });
+      for (const entry of ['bin', 'src', 'console', 'package.json', 'tsconfig.json']) fs.cpSync(path.join(server, entry), path.join(copy, entry), { recursive: true });
       fs.symlinkSync(path.join(server, 'node_modules'), path.join(copy, 'node_modules'));
       expect(fs.existsSync(path.join(copy, 'dist'))).toBe(false);
       const help = run(process.execPath, [path.join(copy, 'bin/peoplehub.js'), '--help'], {});
       expect(await help.exited).toBe(0);
       expect(help.errors()).toContain('building the server once');
+      // The admin console's bundle is built with it, so /admin works without `npm run build`.
+      expect(fs.existsSync(path.join(copy, 'dist', 'console', 'console.js'))).toBe(true);
       expect(help.output()).toContain('Usage: peoplehub');
       const again = run(process.execPath, [path.join(copy, 'bin/peoplehub.js'), '--version'], {});
       expect(await again.exited).toBe(0);
