@@ -28,6 +28,7 @@ import {
   sameStoredEmployee,
   updateEmployee,
 } from '../store/employees';
+import { moveDepartment } from '../store/department-rollups';
 import { deleteAnswersOf } from '../store/engagement';
 import { isUniqueViolation } from '../store/errors';
 import { type ChangeRecord, recordChange, recordChanges } from '../store/events';
@@ -195,6 +196,8 @@ export interface EmployeeWrite {
   employee: Employee;
   created: boolean;
   change: ChangeRecord;
+  /** The department the employee leaves, when the write moves them (their engagement totals move too). */
+  movedFrom?: string | null;
 }
 
 /** What writing `after` over `before` takes, or null when nothing changed (then nothing is written). */
@@ -207,7 +210,8 @@ export function employeeWrite(actor: Actor, before: Employee | null, after: Empl
   const changes = diffFields(presentEmployee(before, today), presentEmployee(after, today), employeeDiffFields(before, after, definitions));
   if (changes.length === 0) return null;
   const employee = { ...after, updatedAt: at.toISOString() };
-  return { employee, created: false, change: { ...base, type: 'employee.updated', object: presentEmployee(employee, today), changes } };
+  const moved = before.department !== employee.department ? { movedFrom: before.department } : {};
+  return { employee, created: false, change: { ...base, type: 'employee.updated', object: presentEmployee(employee, today), changes }, ...moved };
 }
 
 /**
@@ -218,7 +222,11 @@ export function employeeWrite(actor: Actor, before: Employee | null, after: Empl
 export async function writeEmployees(db: Kysely<Database>, writes: EmployeeWrite[], options: { audit: boolean; fromSync?: boolean }): Promise<void> {
   if (!options.fromSync) for (const write of writes) write.employee.syncHash = null;
   await insertEmployees(db, writes.filter((w) => w.created).map((w) => w.employee));
-  for (const write of writes) if (!write.created) await updateEmployee(db, write.employee);
+  for (const write of writes) {
+    if (write.created) continue;
+    await updateEmployee(db, write.employee);
+    if (write.movedFrom !== undefined) await moveDepartment(db, write.employee.organizationId, write.employee.id, write.movedFrom, write.employee.department);
+  }
   await recordChanges(db, writes.map((w) => w.change), options);
 }
 

@@ -1,12 +1,13 @@
 // /v1/engagement/drivers and /v1/engagement/heatmap: every driver question with its trend, and
 // segments × questions, each value shown only where the anonymity rules of core/segments allow.
 import { Type } from '@sinclair/typebox';
-import { type Period, type PeriodResult, addDays, changeBetween } from '../core/engagement';
-import { type Dimension, type People, SEGMENTABLE_TYPES, type Segment, segmentText } from '../core/segments';
+import { type Period, type PeriodResult, addDays, changeBetween, summarizePeriod } from '../core/engagement';
+import { Decider, type Dimension, People, SEGMENTABLE_TYPES, type Segment, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
+import { departmentTotals } from '../store/department-rollups';
 import { countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
@@ -161,6 +162,76 @@ function labelOf(segment: Segment, people: People): string {
   }
 }
 
+/** A heatmap cell: the result for the latest period, with its change; nothing but the reason when hidden. */
+function cellOf(question: string, now: PeriodResult, before: PeriodResult | null) {
+  return {
+    question,
+    hidden: now.hidden,
+    hiddenReason: now.hiddenReason,
+    score: now.hidden ? null : now.score,
+    n: now.hidden ? null : now.participation.responded,
+    change: changeBetween(now, before)?.score ?? null,
+  };
+}
+
+/**
+ * The heatmap by department without segments, from the department totals: a few rows per month
+ * whatever the number of answers. Decided by the same engine as every other result, over the
+ * respondents' numbers: each number is a person in the department whose bitmap holds it.
+ */
+async function departmentHeatmap(services: Services, organizationId: string, query: { interval?: string; from?: string; to?: string }) {
+  const { db } = services.store;
+  const threshold = services.config.anonymityThreshold;
+  const window = windowOf(services, query);
+  const last = window.periods[window.periods.length - 1];
+  const before = window.periods.length > 1 ? window.periods[window.periods.length - 2] : window.before;
+  const periods = before === null ? [last] : [before, last];
+  const current = periods.length - 1;
+  const [totals, departments] = await Promise.all([
+    departmentTotals(db, organizationId, periods),
+    db.selectFrom('employees').select('department').distinct().where('organization_id', '=', organizationId).where('department', 'is not', null).orderBy('department').execute(),
+  ]);
+  const questions = [...new Set(totals.filter((t) => t.period === current).map((t) => t.question))];
+  const columns = [ENGAGEMENT_QUESTION, ...questions.filter((q) => q !== ENGAGEMENT_QUESTION).sort()];
+  // Per column and period: the departments' totals, and a decider over their respondents.
+  const decided = columns.map((question) =>
+    periods.map((period, i) => {
+      const entries = totals.filter((t) => t.question === question && t.period === i);
+      const people = new People(
+        entries.flatMap((t) => t.respondents.map((n) => ({ id: String(n), name: '', department: t.department, title: null, managerId: null, startDate: null, separationDate: null, attributes: {}, groups: [] }))),
+        new Map(),
+        new Map(),
+        [],
+      );
+      const decider = new Decider(people, new Set(people.byId.keys()), lastDayOf(period, window.to), threshold);
+      const resultFor = (segments: Segment[]): PeriodResult => {
+        const decision = decider.decide(segments);
+        const inside = entries.filter((t) => segments.every((s) => s.kind === 'department' && t.department === s.value));
+        const counts = inside.reduce((sum, t) => ({ answers: sum.answers + t.answers, scoreSum: sum.scoreSum + t.scoreSum, promoters: sum.promoters + t.promoters, passives: sum.passives + t.passives, detractors: sum.detractors + t.detractors }), { answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0 });
+        return summarizePeriod(period, { ...counts, respondents: decision.members.size, invited: 0 }, threshold, decision.hiddenReason === 'protectsAnother');
+      };
+      return resultFor;
+    }),
+  );
+  const rowFor = (segments: Segment[]) => columns.map((question, c) => cellOf(question, decided[c][current](segments), current > 0 ? decided[c][current - 1](segments) : null));
+  return {
+    period: last.key,
+    start: last.start,
+    end: addDays(last.end, -1),
+    interval: window.interval,
+    by: 'department',
+    segments: [],
+    anonymityThreshold: threshold,
+    columns,
+    total: { segment: null, label: 'Everyone', cells: rowFor([]) },
+    everyoneElse: null,
+    rows: departments.map(({ department }) => {
+      const segment: Segment = { kind: 'department', value: department as string };
+      return { segment: segmentText(segment), label: department as string, cells: rowFor([segment]) };
+    }),
+  };
+}
+
 const heatmap = defineRoute({
   method: 'GET',
   url: '/v1/engagement/heatmap',
@@ -187,6 +258,7 @@ const heatmap = defineRoute({
   },
   async handler({ query, services, principal }) {
     const threshold = services.config.anonymityThreshold;
+    if (query.by === 'department' && (query.segment ?? []).length === 0) return reply.ok(await departmentHeatmap(services, principal().organizationId, query));
     const a = await analyse(services, principal().organizationId, query, true);
     const dimension = dimensionOf(query.by, a.people);
     const current = a.periods.length - 1;
@@ -200,18 +272,10 @@ const heatmap = defineRoute({
         return { counts, decider: deciderFor(a.people, counts, lastDayOf(p, a.to), threshold), asOf: lastDayOf(p, a.to), period: p };
       }),
     );
-    const cell = (question: string, now: PeriodResult, before: PeriodResult | null) => ({
-      question,
-      hidden: now.hidden,
-      hiddenReason: now.hiddenReason,
-      score: now.hidden ? null : now.score,
-      n: now.hidden ? null : now.participation.responded,
-      change: changeBetween(now, before)?.score ?? null,
-    });
     const rowFor = (segments: Segment[]) =>
       columns.map((question, c) => {
         const results = deciders[c].map((d) => segmentResult(a.people, d.decider, d.counts, segments, d.period, d.asOf, threshold));
-        return cell(question, results[current], current > 0 ? results[current - 1] : null);
+        return cellOf(question, results[current], current > 0 ? results[current - 1] : null);
       });
     const rows = a.people.rows(dimension).map((segment) => ({ segment: segmentText(segment), label: labelOf(segment, a.people), cells: rowFor([...a.segments, segment]) }));
     // Everyone outside the segment: shown only where the segment itself is (which keeps the
@@ -224,7 +288,7 @@ const heatmap = defineRoute({
           const outside = [...d.counts.keys()].filter((id) => !inside.members.has(id));
           return resultOfMembers(outside, d.counts, d.period, threshold, inside.hidden);
         });
-        return cell(question, results[current], current > 0 ? results[current - 1] : null);
+        return cellOf(question, results[current], current > 0 ? results[current - 1] : null);
       });
       everyoneElse = { segment: null, label: 'Everyone else', cells };
     }

@@ -169,6 +169,9 @@ const connect = defineRoute({
   },
 });
 
+/** Any of the connection's settings; a schema of its own, so the route's types stay shallow. */
+const UpdateBody = Type.Partial(Type.Object(settings), { additionalProperties: false, minProperties: 1 });
+
 const update = defineRoute({
   method: 'PATCH',
   url: '/v1/integrations/hibob',
@@ -176,7 +179,7 @@ const update = defineRoute({
   summary: 'Change the hook secret, the automatic sync interval or the credentials (new credentials are checked first)',
   tags: ['Integrations'],
   auth: SCOPE,
-  body: Type.Partial(Type.Object(settings), { additionalProperties: false, minProperties: 1 }),
+  body: UpdateBody,
   responses: {
     200: { description: 'The connection after the change.', schema: dataOf(StatusSchema) },
     404: { description: 'HiBob is not connected.', schema: Problem },

@@ -2,6 +2,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PASSIVE_MIN, PROMOTER_MIN, type Period, type PeriodCounts, bandOf, monthOf, monthsOf } from '../core/engagement';
 import type { Dialect } from './database';
+import { addToDepartments, rebuildDepartments, removeFromDepartments } from './department-rollups';
 import type { Database, EngagementAnswersTable, EngagementMonthlyTable } from './schema';
 
 /** A rollup row's key: one employee's answers to one question in one month. */
@@ -33,6 +34,9 @@ function rollupsOf(rows: EngagementAnswersTable[]): EngagementMonthlyTable[] {
 export async function insertAnswers(db: Kysely<Database>, rows: EngagementAnswersTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await db.insertInto('engagement_answers').values(rows.slice(i, i + 200)).execute();
   const rollups = rollupsOf(rows);
+  for (const organizationId of new Set(rollups.map((r) => r.organization_id))) {
+    await addToDepartments(db, organizationId, rollups.filter((r) => r.organization_id === organizationId));
+  }
   for (let i = 0; i < rollups.length; i += 200) {
     await db
       .insertInto('engagement_monthly')
@@ -52,6 +56,7 @@ export async function insertAnswers(db: Kysely<Database>, rows: EngagementAnswer
 
 /** An employee's answers go with them, and so do their rollups (call it inside a transaction). */
 export async function deleteAnswersOf(db: Kysely<Database>, organizationId: string, employeeId: string): Promise<void> {
+  await removeFromDepartments(db, organizationId, employeeId);
   await db.deleteFrom('engagement_answers').where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
   await db.deleteFrom('engagement_monthly').where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
 }
@@ -85,6 +90,9 @@ export async function rebuildEngagementRollups(db: Kysely<Database>, dialect: Di
       .groupBy(['organization_id', 'question', month, 'employee_id']);
     if (organizationId !== undefined) answers = answers.where('organization_id', '=', organizationId);
     const written = await trx.insertInto('engagement_monthly').columns([...ROLLUP_KEY, 'answers', 'score_sum', 'promoters', 'passives', 'detractors']).expression(answers).executeTakeFirst();
+    // The department totals follow the employee rollups (respondent numbers stay as they were).
+    const orgs = organizationId !== undefined ? [organizationId] : (await trx.selectFrom('organizations').select('id').execute()).map((o) => o.id);
+    for (const org of orgs) await rebuildDepartments(trx, org);
     return Number(written.numInsertedOrUpdatedRows ?? 0);
   });
 }

@@ -514,6 +514,77 @@ const segments: Migration = {
   },
 };
 
+/**
+ * Totals per department, question and month, as of each employee's current department, with each
+ * month's respondents as a bitmap over respondent numbers (store/department-rollups keeps them
+ * current). A department's figures over any window are then a few rows whatever the number of
+ * answers, and distinct respondents stay exact: the union of the months' bitmaps. Filled here from
+ * the employee rollups, numbering respondents in id order.
+ */
+const departmentRollups: Migration = {
+  async up(db: AnyDb) {
+    const sqlite = db.introspection instanceof SqliteIntrospector;
+    const notNull = (c: ColumnDefinitionBuilder) => c.notNull();
+    await db.schema.alterTable('organizations').addColumn('respondent_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .createTable('engagement_respondents')
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('employee_id', 'text', notNull)
+      .addColumn('number', 'integer', notNull)
+      .addPrimaryKeyConstraint('engagement_respondents_pk', ['organization_id', 'employee_id'])
+      .addUniqueConstraint('engagement_respondents_number', ['organization_id', 'number'])
+      .execute();
+    await db.schema
+      .createTable('engagement_departments')
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('question', 'text', notNull)
+      .addColumn('month', 'text', notNull)
+      .addColumn('department', 'text', notNull)
+      .addColumn('answers', 'integer', notNull)
+      .addColumn('score_sum', 'integer', notNull)
+      .addColumn('promoters', 'integer', notNull)
+      .addColumn('passives', 'integer', notNull)
+      .addColumn('detractors', 'integer', notNull)
+      .addColumn('respondents', sqlite ? 'blob' : 'bytea', notNull)
+      .addPrimaryKeyConstraint('engagement_departments_pk', ['organization_id', 'month', 'question', 'department'])
+      .execute();
+    // Number every employee with rollups, per organization in id order, then add the rollups up.
+    const people = await db.selectFrom('engagement_monthly').select(['organization_id', 'employee_id']).distinct().orderBy('organization_id').orderBy('employee_id').execute();
+    const numbers = new Map<string, number>();
+    const counts = new Map<string, number>();
+    for (const p of people) {
+      const n = (counts.get(p.organization_id) ?? 0) + 1;
+      counts.set(p.organization_id, n);
+      numbers.set(`${p.organization_id} ${p.employee_id}`, n);
+    }
+    for (let i = 0; i < people.length; i += 500) {
+      const rows = people.slice(i, i + 500).map((p) => ({ organization_id: p.organization_id, employee_id: p.employee_id, number: numbers.get(`${p.organization_id} ${p.employee_id}`) }));
+      await db.insertInto('engagement_respondents').values(rows).execute();
+    }
+    for (const [org, n] of counts) await db.updateTable('organizations').set({ respondent_count: n }).where('id', '=', org).execute();
+    const rollups = await db
+      .selectFrom('engagement_monthly as m')
+      .leftJoin('employees as e', 'e.id', 'm.employee_id')
+      .select(['m.organization_id', 'm.question', 'm.month', 'm.employee_id', 'e.department', 'm.answers', 'm.score_sum', 'm.promoters', 'm.passives', 'm.detractors'])
+      .execute();
+    const totals = new Map<string, Record<string, unknown> & { bits: number[] }>();
+    for (const r of rollups) {
+      const department = r.department ?? '';
+      const key = JSON.stringify([r.organization_id, r.month, r.question, department]);
+      let t = totals.get(key);
+      if (!t) totals.set(key, (t = { organization_id: r.organization_id, question: r.question, month: r.month, department, answers: 0, score_sum: 0, promoters: 0, passives: 0, detractors: 0, bits: [] }));
+      for (const c of ['answers', 'score_sum', 'promoters', 'passives', 'detractors'] as const) t[c] = Number(t[c]) + Number(r[c]);
+      t.bits.push(numbers.get(`${r.organization_id} ${r.employee_id}`) as number);
+    }
+    const rows = [...totals.values()].map(({ bits, ...t }) => {
+      const bitmap = Buffer.alloc(Math.ceil((Math.max(0, ...bits) + 1) / 8));
+      for (const n of bits) bitmap[n >> 3] |= 1 << (n & 7);
+      return { ...t, respondents: bitmap };
+    });
+    for (let i = 0; i < rows.length; i += 200) await db.insertInto('engagement_departments').values(rows.slice(i, i + 200)).execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -523,6 +594,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_concurrency_and_pages': deliveryConcurrency,
   '0007_engagement_rollups': engagementRollups,
   '0008_segments': segments,
+  '0009_department_rollups': departmentRollups,
 };
 
 const provider: MigrationProvider = {

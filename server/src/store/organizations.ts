@@ -1,5 +1,5 @@
 // Organizations: the tenants. Every other row belongs to exactly one.
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { DEFAULT_TENURE_BOUNDARIES } from '../core/tenure';
 import type { Database, OrganizationsTable } from './schema';
 
@@ -12,7 +12,7 @@ export interface Organization {
   updatedAt: string;
 }
 
-function toOrganization(row: OrganizationsTable): Organization {
+function toOrganization(row: Selectable<OrganizationsTable>): Organization {
   const boundaries = row.tenure_boundaries === null ? [...DEFAULT_TENURE_BOUNDARIES] : (JSON.parse(row.tenure_boundaries) as number[]);
   return { id: row.id, name: row.name, tenureBoundaries: boundaries, createdAt: row.created_at, updatedAt: row.updated_at };
 }
@@ -20,7 +20,7 @@ function toOrganization(row: OrganizationsTable): Organization {
 export async function insertOrganization(db: Kysely<Database>, org: Organization): Promise<void> {
   await db
     .insertInto('organizations')
-    .values({ id: org.id, name: org.name, created_at: org.createdAt, updated_at: org.updatedAt })
+    .values({ id: org.id, name: org.name, tenure_boundaries: null, respondent_count: 0, created_at: org.createdAt, updated_at: org.updatedAt })
     .execute();
 }
 

@@ -1,11 +1,14 @@
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC text in both dialects: one query
 // layer, and text order equals time order because toISOString() always has the same width.
+import type { Generated } from 'kysely';
 
 export interface OrganizationsTable {
   id: string;
   name: string;
   /** JSON array of tenure band boundaries in months; null: the defaults. */
   tenure_boundaries: string | null;
+  /** Respondent numbers given so far (store/department-rollups). */
+  respondent_count: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -225,6 +228,28 @@ export interface EngagementMonthlyTable {
   detractors: number;
 }
 
+/** An employee's respondent number: their bit in the department rollups' bitmaps. */
+export interface EngagementRespondentsTable {
+  organization_id: string;
+  employee_id: string;
+  number: number;
+}
+
+/** One department's answers to one question in one month, with its respondents as a bitmap. */
+export interface EngagementDepartmentsTable {
+  organization_id: string;
+  month: string;
+  question: string;
+  /** '' for people without a department. */
+  department: string;
+  answers: number;
+  score_sum: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  respondents: Buffer;
+}
+
 export interface IdempotencyKeysTable {
   organization_id: string;
   credential_id: string;
@@ -394,6 +419,8 @@ export interface Database {
   recognitions: RecognitionsTable;
   engagement_answers: EngagementAnswersTable;
   engagement_monthly: EngagementMonthlyTable;
+  engagement_respondents: EngagementRespondentsTable;
+  engagement_departments: EngagementDepartmentsTable;
   idempotency_keys: IdempotencyKeysTable;
   organizations: OrganizationsTable;
   users: UsersTable;

@@ -158,6 +158,8 @@ eachStore('engagement: subtraction attacks on every segment kind', (server) => {
           const cell = row.cells[c];
           if (cell.hidden) {
             expect({ score: cell.score, n: cell.n, change: (cell as unknown as { change: unknown }).change }).toEqual({ score: null, n: null, change: null });
+            // Hidden here, hidden in the overview too: neither gives away what the other withholds.
+            expect({ question, row: row.segment, shownInOverview: visible.has(`${question}|${row.segment}`) }).toEqual({ question, row: row.segment, shownInOverview: false });
             continue;
           }
           // The heatmap agrees with the overview for the same segment, and the overview minus the row is safe.

@@ -11,7 +11,8 @@ import { migrateToLatest } from '../../../server/src/store/migrations';
 import type { Database, EngagementMonthlyTable } from '../../../server/src/store/schema';
 import { eachStore, storeKinds } from '../../helpers/harness';
 import { TEST_DATABASE_URL, dropSchema, uniqueSchema } from '../../helpers/postgres';
-import { createEmployee, del, get, post } from '../../helpers/people';
+import { createEmployee, del, get, patch, post } from '../../helpers/people';
+import { members } from '../../../server/src/core/bitmap';
 
 interface Answer {
   employee_id: string;
@@ -49,6 +50,35 @@ async function storedRollups(db: Kysely<Database>, organizationId: string): Prom
 
 async function expectRollupsMatchAnswers(db: Kysely<Database>, organizationId: string): Promise<void> {
   expect(await storedRollups(db, organizationId)).toEqual(rollupsFrom(organizationId, await rawAnswers(db, organizationId)));
+  await expectDepartmentsMatchRollups(db, organizationId);
+}
+
+/** The department totals must be the employee rollups added up by each employee's current department, bits and all. */
+async function expectDepartmentsMatchRollups(db: Kysely<Database>, organizationId: string): Promise<void> {
+  const numbers = new Map((await db.selectFrom('engagement_respondents').select(['employee_id', 'number']).where('organization_id', '=', organizationId).execute()).map((r) => [r.employee_id, Number(r.number)]));
+  expect(new Set(numbers.values()).size).toBe(numbers.size);
+  const departments = new Map((await db.selectFrom('employees').select(['id', 'department']).where('organization_id', '=', organizationId).execute()).map((e) => [e.id, e.department ?? '']));
+  const expected = new Map<string, { answers: number; score_sum: number; promoters: number; passives: number; detractors: number; numbers: number[] }>();
+  for (const r of await storedRollups(db, organizationId)) {
+    const key = `${r.month}|${r.question}|${departments.get(r.employee_id) ?? ''}`;
+    const t = expected.get(key) ?? { answers: 0, score_sum: 0, promoters: 0, passives: 0, detractors: 0, numbers: [] };
+    t.answers += r.answers;
+    t.score_sum += r.score_sum;
+    t.promoters += r.promoters;
+    t.passives += r.passives;
+    t.detractors += r.detractors;
+    t.numbers.push(numbers.get(r.employee_id) as number);
+    expected.set(key, t);
+  }
+  const stored = await db.selectFrom('engagement_departments').selectAll().where('organization_id', '=', organizationId).execute();
+  const actual = new Map(
+    stored.map((r) => [
+      `${r.month}|${r.question}|${r.department}`,
+      { answers: Number(r.answers), score_sum: Number(r.score_sum), promoters: Number(r.promoters), passives: Number(r.passives), detractors: Number(r.detractors), numbers: members(r.respondents) },
+    ]),
+  );
+  for (const t of expected.values()) t.numbers.sort((a, b) => a - b);
+  expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...expected].sort()));
 }
 
 /** A period's counts the long way, from the raw answers (as the overview counted them before rollups). */
@@ -82,6 +112,7 @@ const operation = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('answers' as const), answers: fc.array(fc.record({ who: fc.nat(), question: fc.constantFrom('engagement', 'Growth'), score: fc.integer({ min: 0, max: 10 }), answeredAt }), { minLength: 1, maxLength: 25 }) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant('delete' as const), who: fc.nat() }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('hire' as const), department: fc.constantFrom('Eng', 'Ops', null) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('move' as const), who: fc.nat(), department: fc.constantFrom('Eng', 'Ops', 'Sales', null) }), weight: 1 },
 );
 
 // A threshold of 1 shows every result, so each trend point can be compared with the raw answers.
@@ -115,6 +146,10 @@ eachStore(
               } else if (op.kind === 'delete') {
                 const [id] = live.splice(op.who % live.length, 1);
                 expect((await del(server(), `/v1/employees/${id}`)).status).toBe(204);
+              } else if (op.kind === 'move') {
+                const id = live[op.who % live.length];
+                expect((await patch(server(), `/v1/employees/${id}`, { department: op.department })).status).toBe(200);
+                departments.set(id, op.department);
               } else {
                 const answers = op.answers.map((a) => ({ employeeId: live[a.who % live.length], question: a.question, score: a.score, answeredAt: a.answeredAt }));
                 expect((await post(server(), '/v1/engagement/answers', { answers })).status).toBe(201);
@@ -213,7 +248,7 @@ describe.each(storeKinds())('upgrading a store that already holds answers [%s]',
       }));
       await store.db.insertInto('engagement_answers').values(answers).execute();
 
-      expect(await store.migrate()).toEqual(['0007_engagement_rollups', '0008_segments']);
+      expect(await store.migrate()).toEqual(['0007_engagement_rollups', '0008_segments', '0009_department_rollups']);
       for (const org of ['org_a', 'org_b']) await expectRollupsMatchAnswers(store.db, org);
       const filled = [...(await storedRollups(store.db, 'org_a')), ...(await storedRollups(store.db, 'org_b'))];
       expect(await rebuildEngagementRollups(store.db, store.dialect)).toBe(filled.length);
