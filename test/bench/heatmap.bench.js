@@ -1,8 +1,8 @@
 // The engagement heatmap as answers pile up: 2,000 employees in 8 departments answering engagement
 // and six drivers over 12 months; the heatmap by department over those 12 months (interval=all from
-// the month 11 months back) and for the latest month, at 10,000 and 1,000,000 answers. It reads each
-// employee's monthly rollups, so its cost follows the employee-months and questions answered (about
-// 9,000 rows at 10,000 answers, 168,000 from about 500,000 on), not the answers themselves.
+// the month 11 months back) and for the latest month, at 10,000 and 1,000,000 answers. It reads the
+// department totals (a row per department, question and month, with a respondent bitmap), so its
+// cost does not follow the answers.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');

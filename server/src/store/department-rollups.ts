@@ -23,7 +23,9 @@ interface Delta {
 /** The organization row, locked until the transaction ends (PostgreSQL; SQLite writes one at a time). */
 async function lockOrganization(db: Kysely<Database>, organizationId: string): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-  await db.selectFrom('organizations').select('id').where('id', '=', organizationId).forUpdate().execute();
+  // NO KEY UPDATE: writers of one organization queue here, while inserts that only reference the row
+  // (their foreign-key checks take KEY SHARE) are not blocked, and so cannot deadlock with it.
+  await db.selectFrom('organizations').select('id').where('id', '=', organizationId).forNoKeyUpdate().execute();
 }
 
 /** Each employee's respondent number, given on first need and never reused. */

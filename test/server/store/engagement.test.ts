@@ -177,6 +177,21 @@ eachStore(
       );
     }, 120_000);
 
+    test('answer batches written at once, with department moves among them, all land and add up', async () => {
+      const { db } = server().hub.services.store;
+      const org = server().org.organizationId;
+      const team: { id: string }[] = [];
+      for (let i = 0; i < 8; i += 1) team.push(await createEmployee(server(), { department: i % 2 === 0 ? 'Eng' : 'Ops', startDate: '2020-01-01' }));
+      const batch = (k: number) => team.map((e, i) => ({ employeeId: e.id, question: k % 2 === 0 ? 'engagement' : 'Growth', score: (i + k) % 11, answeredAt: `2026-1${k % 2}-0${1 + (k % 5)}T10:00:00Z` }));
+      const writes = [
+        ...Array.from({ length: 8 }, (_, k) => post(server(), '/v1/engagement/answers', { answers: batch(k) })),
+        patch(server(), `/v1/employees/${team[0].id}`, { department: 'Sales' }),
+        patch(server(), `/v1/employees/${team[1].id}`, { department: null }),
+      ];
+      expect((await Promise.all(writes)).map((res) => res.status)).toEqual([...Array(8).fill(201), 200, 200]);
+      await expectRollupsMatchAnswers(db, org);
+    }, 60_000);
+
     test('rebuilding writes the same rows, for one organization or all, and leaves the other organization alone', async () => {
       const { db, dialect } = server().hub.services.store;
       const org = server().org.organizationId;
