@@ -3,10 +3,9 @@
 // rollups, one row per employee and month, so its cost follows the employee-months that have an
 // answer (about 8,000 at 10,000 answers, 26,000 from 100,000 on), not the answers.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { PG_URL, startProcess, stopProcess, pgQuery, freshSchema, table, json } = require('./lib');
+const { startHub, startProcess, exited, pgQuery, table, json } = require('./lib');
 
 const EMPLOYEES = 2_000;
 const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Operations', 'People', 'Finance', 'Support', 'Legal'];
@@ -106,11 +105,12 @@ async function timed(url, token, query) {
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, data: body.data };
 }
 
-/** An organization with its app token and EMPLOYEES employees, created over the API. */
-async function createOrganization(url, dataDir, storeEnv, name, logs) {
-  const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', name, '--owner-email', `owner@${name.toLowerCase()}.example`, '--json'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...storeEnv }, /"ownerKey":"(phu_[^"]+)"/);
-  logs.push(init.logFile);
-  await new Promise((resolve) => (init.child.exitCode === null ? init.child.once('exit', resolve) : resolve())); // it may still be closing the store
+/** An organization of the hub's store with its app token and EMPLOYEES employees, created over the API. */
+async function createOrganization(hub, name) {
+  const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', name, '--owner-email', `owner@${name.toLowerCase()}.example`, '--json'], hub.env, /"ownerKey":"(phu_[^"]+)"/);
+  await exited(init.child); // it may still be closing the store
+  fs.rmSync(path.dirname(init.logFile), { recursive: true, force: true });
+  const url = hub.url;
   const app = await json(`${url}/v1/apps`, {
     method: 'POST',
     headers: { 'x-api-key': init.match[1], 'content-type': 'application/json' },
@@ -130,22 +130,14 @@ async function createOrganization(url, dataDir, storeEnv, name, logs) {
  * falls on every size alike.
  */
 async function benchEngagement(store = 'sqlite') {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-'));
-  const schema = freshSchema();
-  const storeEnv = store === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {};
-  const hub = await startProcess(
-    ['server/bin/peoplehub.js', 'serve'],
-    { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', PEOPLEHUB_RATE_LIMIT: '0', PEOPLEHUB_DEMO: 'false', ...storeEnv },
-    /PeopleHub is listening on (\S+)/,
-  );
-  const url = hub.match[1];
-  const logs = [hub.logFile];
+  const hub = await startHub(store);
+  const { url, schema } = hub;
   try {
     const next = random(20261122);
     const orgs = [];
     let loadSeconds = 0;
     for (const size of SIZES) {
-      const org = await createOrganization(url, dataDir, storeEnv, `Bench${size}`, logs);
+      const org = await createOrganization(hub, `Bench${size}`);
       const expected = { answers: 0, respondents: new Set() };
       const started = process.hrtime.bigint();
       await postAnswers(url, org.token, org.ids, size, next, expected);
@@ -195,10 +187,7 @@ async function benchEngagement(store = 'sqlite') {
     console.log(`  p50 at 1,000,000: ${ms(last.whole.p50)} ms, with the department segment ${ms(last.department.p50)} ms (target < 50 ms: ${met(last.whole.p50 < 50)}, ${met(last.department.p50 < 50)})`);
     return { store, rows: rows.map((r) => ({ size: r.size, ...r.whole, departmentP50: r.department.p50, departmentP99: r.department.p99 })), ratio, departmentRatio, answersPerSecond: loaded / loadSeconds };
   } finally {
-    await stopProcess(hub.child);
-    for (const file of logs) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (store === 'postgres') await pgQuery(`drop schema if exists "${schema}" cascade`);
+    await hub.stop();
   }
 }
 

@@ -3,10 +3,7 @@
 // the month 11 months back) and for the latest month, at 10,000 and 1,000,000 answers. It reads the
 // department totals (a row per department, question and month, with a respondent bitmap), so its
 // cost does not follow the answers.
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { PG_URL, startProcess, stopProcess, pgQuery, freshSchema, table, json } = require('./lib');
+const { startHub, pgQuery, table, json } = require('./lib');
 const { random, percentiles, createOrganization, postAnswers, EMPLOYEES, DEPARTMENTS } = require('./engagement.bench');
 
 const SIZES = [10_000, 1_000_000];
@@ -30,25 +27,17 @@ function monthsBack(months) {
  * client. Each size is an organization of its own on one server; requests go round the sizes in turn.
  */
 async function benchHeatmap(store = 'sqlite') {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-'));
-  const schema = freshSchema();
-  const storeEnv = store === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {};
-  const hub = await startProcess(
-    ['server/bin/peoplehub.js', 'serve'],
-    { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', PEOPLEHUB_RATE_LIMIT: '0', PEOPLEHUB_DEMO: 'false', ...storeEnv },
-    /PeopleHub is listening on (\S+)/,
-  );
-  const url = hub.match[1];
-  const logs = [hub.logFile];
+  const hub = await startHub(store);
+  const { url, schema } = hub;
   try {
     const next = random(20261123);
     const orgs = [];
     for (const size of SIZES) {
-      const org = await createOrganization(url, dataDir, storeEnv, `Heat${size}`, logs);
+      const org = await createOrganization(hub, `Heat${size}`);
       await postAnswers(url, org.token, org.ids, size, next, { answers: 0, respondents: new Set() }, QUESTIONS);
       orgs.push({ ...org, size, year: [], month: [] });
     }
-    if (store === 'postgres') await pgQuery(`analyze "${schema}".engagement_monthly, "${schema}".employees`);
+    if (store === 'postgres') await pgQuery(`analyze "${schema}".engagement_departments, "${schema}".employees`);
 
     const yearQuery = `?by=department&interval=all&from=${monthsBack(11)}`;
     const monthQuery = '?by=department&interval=month';
@@ -85,10 +74,7 @@ async function benchHeatmap(store = 'sqlite') {
     console.log(`  latest month: ${monthRatio.toFixed(2)} ×, ${ms(last.month.p50)} ms at 1,000,000`);
     return { store, rows, ratio, monthRatio };
   } finally {
-    await stopProcess(hub.child);
-    for (const file of logs) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (store === 'postgres') await pgQuery(`drop schema if exists "${schema}" cascade`);
+    await hub.stop();
   }
 }
 

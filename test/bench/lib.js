@@ -115,7 +115,7 @@ async function startHub(store, { env = {}, demo = false } = {}) {
     child = hub.child;
     logs.push(hub.logFile);
     if (demo) ownerKey = /Owner key \(shown once, keep it\): (\S+)/.exec(hub.text)[1];
-    return { store, url: hub.match[1], ownerKey, child, dataDir, logFile: hub.logFile, stop };
+    return { store, url: hub.match[1], ownerKey, child, dataDir, env: hubEnv, schema, logFile: hub.logFile, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -177,4 +177,4 @@ async function json(url, options = {}) {
   return body;
 }
 
-module.exports = { ROOT, PG_URL, STORE_NAMES, startProcess, stopProcess, pgQuery, freshSchema, startHub, appToken, rssMb, load, table, verdict, monotonicMs, json };
+module.exports = { ROOT, PG_URL, STORE_NAMES, startProcess, stopProcess, exited, pgQuery, freshSchema, startHub, appToken, rssMb, load, table, verdict, monotonicMs, json };

@@ -250,10 +250,8 @@ export function Secret({ label, value }: { label: string; value: string }) {
   );
 }
 
-export type Sort = string;
-
 /** A column header that sorts by `key`; says which way it sorts with aria-sort. */
-export function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: string; sort: Sort; onSort: (sort: Sort) => void }) {
+export function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: string; sort: string; onSort: (sort: string) => void }) {
   const direction = sort === sortKey ? 'ascending' : sort === `-${sortKey}` ? 'descending' : 'none';
   return (
     <th scope="col" aria-sort={direction}>

@@ -1,8 +1,9 @@
 // /v1/engagement/drivers and /v1/engagement/heatmap: every driver question with its trend, and
 // segments × questions, each value shown only where the anonymity rules of core/segments allow.
 import { Type } from '@sinclair/typebox';
-import { type Period, type PeriodResult, addDays, changeBetween, summarizePeriod } from '../core/engagement';
-import { Decider, type Dimension, People, SEGMENTABLE_TYPES, type Segment, segmentText } from '../core/segments';
+import { type Period, type PeriodResult, addDays, changeBetween } from '../core/engagement';
+import { SEGMENTABLE_TYPES } from '../core/attributes';
+import { type Dimension, type People, type Segment, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
@@ -12,7 +13,7 @@ import { countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
 import { Problem, dataOf } from './common';
-import { type CountsIndex, SegmentParam, WindowQuery, countsOf, deciderFor, indexCounts, lastDayOf, resolveSegments, resultOfMembers, segmentResult, windowOf } from './engagement-segments';
+import { type CountsIndex, SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, lastDayOf, resolveSegments, resultOfMembers, segmentResult, windowOf } from './engagement-segments';
 
 export const ENGAGEMENT_QUESTION = 'engagement';
 
@@ -174,11 +175,7 @@ function cellOf(question: string, now: PeriodResult, before: PeriodResult | null
   };
 }
 
-/**
- * The heatmap by department without segments, from the department totals: a few rows per month
- * whatever the number of answers. Decided by the same engine as every other result, over the
- * respondents' numbers: each number is a person in the department whose bitmap holds it.
- */
+/** The heatmap by department without segments, from the department totals (see departmentResults). */
 async function departmentHeatmap(services: Services, organizationId: string, query: { interval?: string; from?: string; to?: string }) {
   const { db } = services.store;
   const threshold = services.config.anonymityThreshold;
@@ -195,25 +192,10 @@ async function departmentHeatmap(services: Services, organizationId: string, que
   const columns = [ENGAGEMENT_QUESTION, ...questions.filter((q) => q !== ENGAGEMENT_QUESTION).sort()];
   // Per column and period: the departments' totals, and a decider over their respondents.
   const decided = columns.map((question) =>
-    periods.map((period, i) => {
-      const entries = totals.filter((t) => t.question === question && t.period === i);
-      const people = new People(
-        entries.flatMap((t) => t.respondents.map((n) => ({ id: String(n), name: '', department: t.department, title: null, managerId: null, startDate: null, separationDate: null, attributes: {}, groups: [] }))),
-        new Map(),
-        new Map(),
-        [],
-      );
-      const decider = new Decider(people, new Set(people.byId.keys()), lastDayOf(period, window.to), threshold);
-      const resultFor = (segments: Segment[]): PeriodResult => {
-        const decision = decider.decide(segments);
-        const inside = entries.filter((t) => segments.every((s) => s.kind === 'department' && t.department === s.value));
-        const counts = inside.reduce((sum, t) => ({ answers: sum.answers + t.answers, scoreSum: sum.scoreSum + t.scoreSum, promoters: sum.promoters + t.promoters, passives: sum.passives + t.passives, detractors: sum.detractors + t.detractors }), { answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0 });
-        return summarizePeriod(period, { ...counts, respondents: decision.members.size, invited: 0 }, threshold, decision.hiddenReason === 'protectsAnother');
-      };
-      return resultFor;
-    }),
+    periods.map((period, i) => departmentResults(totals.filter((t) => t.question === question && t.period === i), period, lastDayOf(period, window.to), threshold)),
   );
-  const rowFor = (segments: Segment[]) => columns.map((question, c) => cellOf(question, decided[c][current](segments), current > 0 ? decided[c][current - 1](segments) : null));
+  const rowFor = (department: string | null) =>
+    columns.map((question, c) => cellOf(question, decided[c][current](department, 0), current > 0 ? decided[c][current - 1](department, 0) : null));
   return {
     period: last.key,
     start: last.start,
@@ -223,12 +205,9 @@ async function departmentHeatmap(services: Services, organizationId: string, que
     segments: [],
     anonymityThreshold: threshold,
     columns,
-    total: { segment: null, label: 'Everyone', cells: rowFor([]) },
+    total: { segment: null, label: 'Everyone', cells: rowFor(null) },
     everyoneElse: null,
-    rows: departments.map(({ department }) => {
-      const segment: Segment = { kind: 'department', value: department as string };
-      return { segment: segmentText(segment), label: department as string, cells: rowFor([segment]) };
-    }),
+    rows: departments.map(({ department }) => ({ segment: `department:${department}`, label: department as string, cells: rowFor(department as string) })),
   };
 }
 

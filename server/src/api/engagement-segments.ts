@@ -4,15 +4,17 @@ import { Type } from '@sinclair/typebox';
 import { MAX_YEAR } from '../core/dates';
 import { calendarDate } from '../core/employee-status';
 import { type Interval, type Period, type PeriodCounts, type PeriodResult, addDays, periodsBetween, previousPeriod, summarizePeriod } from '../core/engagement';
-import { Decider, type People, SEGMENTABLE_TYPES, SEGMENT_EXAMPLES, type Segment, parseSegment, segmentText } from '../core/segments';
+import { SEGMENTABLE_TYPES } from '../core/attributes';
+import { Decider, People, SEGMENT_EXAMPLES, type Segment, parseSegment, segmentText } from '../core/segments';
 import { type FieldError, problems } from '../http/problem';
 import type { Services } from '../services';
+import type { DepartmentTotals } from '../store/department-rollups';
 import { type AnswerCounts, type EmployeeCounts, NO_ANSWERS } from '../store/engagement';
 import { DateOnly } from './common';
 
-export const MAX_SEGMENTS = 5;
+const MAX_SEGMENTS = 5;
 
-export const IntervalParam = Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('all')], { default: 'month' });
+const IntervalParam = Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('all')], { default: 'month' });
 
 export const SegmentParam = Type.Optional(
   Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
@@ -177,6 +179,35 @@ export function segmentResult(
   const decision = decider.decide(segments);
   const totals: PeriodCounts = { ...addUp(decision.members, counts), invited: invitedTo(people, segments, period, asOf) };
   return summarizePeriod(period, totals, threshold, decision.hiddenReason === 'protectsAnother');
+}
+
+/**
+ * Results from the department totals for one question in one period: a decider over the respondents'
+ * numbers (each a person in the department whose bitmap holds it), so department results read a few
+ * rows whatever the number of answers and are decided by the same engine as every other result.
+ */
+export function departmentResults(entries: DepartmentTotals[], period: Period, asOf: string, threshold: number): (department: string | null, invited: number) => PeriodResult {
+  const people = new People(
+    entries.flatMap((t) => t.respondents.map((n) => ({ id: String(n), name: '', department: t.department, title: null, managerId: null, startDate: null, separationDate: null, attributes: {}, groups: [] }))),
+    new Map(),
+    new Map(),
+    [],
+  );
+  const decider = new Decider(people, new Set(people.byId.keys()), asOf, threshold);
+  return (department, invited) => {
+    const segments: Segment[] = department === null ? [] : [{ kind: 'department', value: department }];
+    const decision = decider.decide(segments);
+    const inside = entries.filter((t) => department === null || t.department === department);
+    const counts = { answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0 };
+    for (const t of inside) {
+      counts.answers += t.answers;
+      counts.scoreSum += t.scoreSum;
+      counts.promoters += t.promoters;
+      counts.passives += t.passives;
+      counts.detractors += t.detractors;
+    }
+    return summarizePeriod(period, { ...counts, respondents: decision.members.size, invited }, threshold, decision.hiddenReason === 'protectsAnother');
+  };
 }
 
 /** The counts of a set of people that is not a segment (the heatmap's "everyone else"). */

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { calendarDate, isSurveyable } from '../core/employee-status';
 import { type Period, type PeriodResult, changeBetween, summarizePeriod } from '../core/engagement';
+import { parseSegment } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { newId } from '../core/ids';
 import { type FieldError, problems } from '../http/problem';
@@ -9,8 +10,9 @@ import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import { countByPeriod, countInvited, countsByEmployee, insertAnswers } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
+import { departmentTotals } from '../store/department-rollups';
 import { loadPeople } from '../store/segments';
-import { SegmentParam, WindowQuery, countsOf, deciderFor, indexCounts, lastDayOf, resolveSegments, segmentResult, windowOf } from './engagement-segments';
+import { SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, lastDayOf, resolveSegments, segmentResult, windowOf } from './engagement-segments';
 import { existingEmployeeIds, findEmployee } from '../store/employees';
 import { recordAudit } from '../store/audit';
 import { principalActor } from '../http/auth';
@@ -120,6 +122,13 @@ async function resultsFor(services: Services, organizationId: string, question: 
     const ranges = periods.map((period): [string, string] => [period.start, lastDayOf(period, to)]);
     const [counts, invited] = await Promise.all([countByPeriod(db, { organizationId, question }, periods), countInvited(db, organizationId, ranges)]);
     return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, threshold));
+  }
+  // One department: its totals are kept with the answers, so read those (a few rows a month).
+  const only = texts.length === 1 ? parseSegment(texts[0]) : null;
+  if (only !== null && typeof only !== 'string' && only.kind === 'department') {
+    const ranges = periods.map((period): [string, string] => [period.start, lastDayOf(period, to)]);
+    const [totals, invited] = await Promise.all([departmentTotals(db, organizationId, periods, question), countInvited(db, organizationId, ranges, only.value)]);
+    return periods.map((period, i) => departmentResults(totals.filter((t) => t.period === i), period, lastDayOf(period, to), threshold)(only.value, invited[i]));
   }
   const org = await findOrganization(db, organizationId);
   if (!org) throw problems.notFound('The organization no longer exists.');

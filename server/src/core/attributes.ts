@@ -35,6 +35,9 @@ export function attributeValueProblem(definition: AttributeDefinition, value: un
   }
 }
 
+/** Attribute types engagement segments can name: numbers and employee references have no groups to compare. */
+export const SEGMENTABLE_TYPES: readonly AttributeType[] = ['text', 'option', 'multi_option', 'boolean', 'date'];
+
 export function isListAttribute(definition: AttributeDefinition | undefined): boolean {
   return definition?.type === 'multi_option';
 }

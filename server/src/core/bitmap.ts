@@ -1,11 +1,6 @@
 // Sets of small numbers as bitmaps (bit n of byte n >> 3): respondents of a department's month,
 // stored in a few hundred bytes, unioned and counted without a row per person. Pure.
 
-export function hasBit(bitmap: Uint8Array, n: number): boolean {
-  const byte = n >> 3;
-  return byte < bitmap.length && (bitmap[byte] & (1 << (n & 7))) !== 0;
-}
-
 /** A copy with bit n set (grown as needed) or cleared (trailing zero bytes trimmed). */
 export function withBit(bitmap: Uint8Array, n: number, on: boolean): Buffer {
   const size = on ? Math.max(bitmap.length, (n >> 3) + 1) : bitmap.length;

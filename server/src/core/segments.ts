@@ -29,9 +29,6 @@ export const SEGMENT_EXAMPLES = {
   attribute: 'attribute:Office:Berlin',
 } as const;
 
-/** Attribute types a segment can name: the others (numbers, employee references) have no groups to compare. */
-export const SEGMENTABLE_TYPES: readonly AttributeType[] = ['text', 'option', 'multi_option', 'boolean', 'date'];
-
 /** Parses `kind:value`; returns the reason when it is not a segment. */
 export function parseSegment(text: string): ParsedSegment | string {
   const colon = text.indexOf(':');
@@ -332,6 +329,7 @@ export interface Decision {
  * - against the base and every set of the family that holds it (the teams above), a difference of
  *   zero or at least `threshold`, so a combination minus its parts, or a team minus the team above,
  *   gives nothing away.
+ * A segment that removes nobody from the others' respondents is left out before deciding.
  * Decisions are memoized: asking again, or in another order, gives the same answer.
  */
 export class Decider {
@@ -364,6 +362,17 @@ export class Decider {
     const known = this.memo.get(key);
     if (known) return known;
     const members = this.membersOf(segments);
+    // A segment that leaves out none of the others' respondents adds nothing (a repeat, a title held
+    // only inside one department): drop it and decide the rest, so a combination never shows what
+    // the smaller combination withholds.
+    for (let i = 0; segments.length > 1 && i < segments.length; i += 1) {
+      const rest = [...segments.slice(0, i), ...segments.slice(i + 1)];
+      if (this.membersOf(rest).size === members.size) {
+        const reduced = this.decide(rest);
+        this.memo.set(key, reduced);
+        return reduced;
+      }
+    }
     const decision = (reason: HiddenReason | null): Decision => ({ hidden: reason !== null, hiddenReason: reason, members });
     let result: Decision;
     if (members.size < this.threshold) result = decision('belowThreshold');

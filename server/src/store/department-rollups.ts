@@ -190,14 +190,15 @@ export interface DepartmentTotals {
  * months: a few rows per month whatever the number of answers; distinct respondents over several
  * months are the union of the months' bitmaps.
  */
-export async function departmentTotals(db: Kysely<Database>, organizationId: string, periods: Period[]): Promise<DepartmentTotals[]> {
-  const rows = await db
+export async function departmentTotals(db: Kysely<Database>, organizationId: string, periods: Period[], question?: string): Promise<DepartmentTotals[]> {
+  let query = db
     .selectFrom('engagement_departments')
     .selectAll()
     .where('organization_id', '=', organizationId)
     .where('month', '>=', monthsOf(periods[0]).first)
-    .where('month', '<', monthsOf(periods[periods.length - 1]).end)
-    .execute();
+    .where('month', '<', monthsOf(periods[periods.length - 1]).end);
+  if (question !== undefined) query = query.where('question', '=', question);
+  const rows = await query.execute();
   const spans = periods.map(monthsOf);
   const totals = new Map<string, DepartmentTotals & { bitmap: Buffer }>();
   for (const row of rows) {

@@ -177,12 +177,14 @@ export async function countByPeriod(db: Kysely<Database>, scope: CountScope, per
  * For each [firstDay, lastDay], the employees who could be surveyed at some point in it: started by
  * its end, not separated before its start. One pass over the employees, one sum per period.
  */
-export async function countInvited(db: Kysely<Database>, organizationId: string, ranges: [string, string][]): Promise<number[]> {
+export async function countInvited(db: Kysely<Database>, organizationId: string, ranges: [string, string][], department?: string): Promise<number[]> {
   const sums = ranges.map(
     ([firstDay, lastDay], i) =>
       sql<string | number | null>`sum(case when (start_date is null or start_date <= ${lastDay}) and (separation_date is null or separation_date >= ${firstDay}) then 1 else 0 end)`.as(`p${i}`),
   );
-  const row = (await db.selectFrom('employees').select(sums).where('organization_id', '=', organizationId).executeTakeFirstOrThrow()) as Record<string, string | number | null>;
+  let query = db.selectFrom('employees').select(sums).where('organization_id', '=', organizationId);
+  if (department !== undefined) query = query.where('department', '=', department);
+  const row = (await query.executeTakeFirstOrThrow()) as Record<string, string | number | null>;
   return ranges.map((_, i) => Number(row[`p${i}`] ?? 0));
 }
 

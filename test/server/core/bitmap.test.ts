@@ -1,4 +1,4 @@
-import { hasBit, members, union, withBit } from '../../../server/src/core/bitmap';
+import { members, union, withBit } from '../../../server/src/core/bitmap';
 
 describe('bitmaps of respondent numbers', () => {
   test('bits are set, cleared and listed; the bitmap grows as needed and drops trailing zero bytes', () => {
@@ -7,7 +7,6 @@ describe('bitmaps of respondent numbers', () => {
     b = withBit(b, 23, true);
     expect(members(b)).toEqual([0, 9, 23]);
     expect(b.length).toBe(3);
-    expect([hasBit(b, 9), hasBit(b, 10), hasBit(b, 999)]).toEqual([true, false, false]);
     b = withBit(b, 23, false);
     expect(members(b)).toEqual([0, 9]);
     expect(b.length).toBe(2);

@@ -71,6 +71,24 @@ describe('segments', () => {
     expect(d.decide([{ kind: 'manager', employeeId: 'lead1' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
   });
 
+  test('a segment that removes nobody adds nothing: repeats and a title inside one department decide as the smaller combination', () => {
+    // Titles across the organization: Lead (6, all in Sales), Analyst (7), Intern (2): the interns are
+    // hidden, so the smallest visible title, Lead, is withheld to protect them.
+    const staff = [
+      ...Array.from({ length: 6 }, (_, i) => person(`lead${i}`, { title: 'Lead', department: 'Sales' })),
+      ...Array.from({ length: 7 }, (_, i) => person(`an${i}`, { title: 'Analyst', department: i < 3 ? 'Sales' : 'Ops' })),
+      ...Array.from({ length: 2 }, (_, i) => person(`in${i}`, { title: 'Intern', department: 'Ops' })),
+    ];
+    const d = new Decider(new People(staff, new Map(), new Map(), tenureBands([6, 12, 24, 60])), new Set(staff.map((p) => p.id)), '2026-11-22', 5);
+    const lead = { kind: 'title' as const, value: 'Lead' };
+    const sales = { kind: 'department' as const, value: 'Sales' };
+    expect(d.decide([lead])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+    // Asking for Lead AND Sales (every lead is in Sales), or for Lead twice, must not show it.
+    expect(d.decide([lead, sales])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+    expect(d.decide([sales, lead])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+    expect(d.decide([lead, lead])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+  });
+
   test('without the boss answering, the team under the boss is everyone who answered and may show', () => {
     const d = new Decider(people(), new Set(org.filter((p) => p.id !== 'boss').map((p) => p.id)), '2026-11-22', 5);
     expect(d.decide([{ kind: 'manager', employeeId: 'boss' }])).toMatchObject({ hidden: false });

@@ -4,9 +4,9 @@
 // segments every figure on the page is for (AND). What the API withholds stays hidden here too.
 import { useState } from 'preact/hooks';
 import type { Attribute, Heatmap, HeatmapCell, Overview, PeriodResult } from '../api';
+import { SEGMENTABLE_TYPES } from '../../../src/core/attributes';
 import { Loading, PageTitle, ProblemNote, type Session, useLoad } from '../ui';
 
-const SEGMENTABLE = ['text', 'option', 'multi_option', 'boolean', 'date'];
 
 export function EngagementPage({ session }: { session: Session }) {
   const [interval, setPeriod] = useState('month');
@@ -37,7 +37,7 @@ export function EngagementPage({ session }: { session: Session }) {
             <option value="tenure">Tenure</option>
             <option value="manager">Manager (whole team)</option>
             {attributes.data?.data
-              .filter((a) => SEGMENTABLE.includes(a.type))
+              .filter((a) => (SEGMENTABLE_TYPES as readonly string[]).includes(a.type))
               .map((a) => (
                 <option key={a.name} value={`attribute:${a.name}`}>
                   {a.name}
