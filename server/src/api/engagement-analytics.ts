@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { type Period, type PeriodResult, addDays, changeBetween } from '../core/engagement';
 import { SEGMENTABLE_TYPES } from '../core/attributes';
-import { type Dimension, type People, type Segment, segmentText } from '../core/segments';
+import { type Dimension, type People, type Segment, membershipDay, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
@@ -13,7 +13,7 @@ import { countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
 import { Problem, dataOf } from './common';
-import { type CountsIndex, SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, lastDayOf, resolveSegments, resultOfMembers, segmentResult, windowOf } from './engagement-segments';
+import { type CountsIndex, SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, resolveSegments, resultOfMembers, segmentResult, windowOf } from './engagement-segments';
 
 export const ENGAGEMENT_QUESTION = 'engagement';
 
@@ -81,7 +81,6 @@ interface Analysis {
   /** The window's periods, the one before first when there is one. */
   periods: Period[];
   hasBefore: boolean;
-  to: string;
   interval: string;
   /** Each employee's counts by question and period. */
   counts: CountsIndex;
@@ -102,7 +101,7 @@ async function analyse(services: Services, organizationId: string, query: { inte
   const rows = await countsByEmployee(db, organizationId, null, periods);
   const questions = periods.map(() => new Set<string>());
   for (const row of rows) questions[row.period].add(row.question);
-  return { people, segments, periods, hasBefore: before !== null, to: window.to, interval: window.interval, counts: indexCounts(rows), questions };
+  return { people, segments, periods, hasBefore: before !== null, interval: window.interval, counts: indexCounts(rows), questions };
 }
 
 const drivers = defineRoute({
@@ -122,7 +121,7 @@ const drivers = defineRoute({
     const list = questions.map((question) => {
       const results = a.periods.map((period, i) => {
         const counts = countsOf(a.counts, question, i);
-        const asOf = lastDayOf(period, a.to);
+        const asOf = membershipDay(period);
         return segmentResult(a.people, deciderFor(a.people, counts, asOf, threshold), counts, a.segments, period, asOf, threshold);
       });
       const trend = a.hasBefore ? results.slice(1) : results;
@@ -192,7 +191,7 @@ async function departmentHeatmap(services: Services, organizationId: string, que
   const columns = [ENGAGEMENT_QUESTION, ...questions.filter((q) => q !== ENGAGEMENT_QUESTION).sort()];
   // Per column and period: the departments' totals, and a decider over their respondents.
   const decided = columns.map((question) =>
-    periods.map((period, i) => departmentResults(totals.filter((t) => t.question === question && t.period === i), period, lastDayOf(period, window.to), threshold)),
+    periods.map((period, i) => departmentResults(totals.filter((t) => t.question === question && t.period === i), period, membershipDay(period), threshold)),
   );
   const rowFor = (department: string | null) =>
     columns.map((question, c) => cellOf(question, decided[c][current](department, 0), current > 0 ? decided[c][current - 1](department, 0) : null));
@@ -248,7 +247,7 @@ const heatmap = defineRoute({
     const deciders = columns.map((question) =>
       a.periods.map((p, i) => {
         const counts = countsOf(a.counts, question, i);
-        return { counts, decider: deciderFor(a.people, counts, lastDayOf(p, a.to), threshold), asOf: lastDayOf(p, a.to), period: p };
+        return { counts, decider: deciderFor(a.people, counts, membershipDay(p), threshold), asOf: membershipDay(p), period: p };
       }),
     );
     const rowFor = (segments: Segment[]) =>

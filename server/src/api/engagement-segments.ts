@@ -24,7 +24,7 @@ export const SegmentParam = Type.Optional(
       '`department:<name>`, `title:<name>`, `manager:<employeeId>` (everyone under that person, at any depth),',
       '`group:<groupId>` (people holding a role in that group or a group below it), `tenure:<band>` (see GET /v1/organization),',
       '`attribute:<Name>:<value>` (text, option, multi_option: contains, boolean: true/false, date: a year such as 2024).',
-      'Tenure is taken on the last day of each period; the other kinds use current values.',
+      'Tenure is taken on the first day of each period (for interval=all, of its last month; someone who starts later counts from their start date); the other kinds use current values. No result depends on which day of a period from or to names.',
       'A result that would isolate fewer respondents than the anonymity threshold, directly or by subtraction, is hidden.',
     ].join(' '),
     // No segment first: the docs' "Try it out" then starts with everyone.
@@ -43,7 +43,6 @@ const LAST_YEAR_START = `${MAX_YEAR}-01-01`;
 
 export interface Window {
   interval: Interval;
-  to: string;
   /** The periods asked for, oldest first. */
   periods: Period[];
   /** The one before the first, for its change; null for `all`. */
@@ -59,13 +58,15 @@ export function windowOf(services: Services, query: { interval?: string; from?: 
   }
   const interval = (query.interval ?? 'month') as Interval;
   const periods = periodsBetween(interval, query.from, to);
-  return { interval, to, periods, before: previousPeriod(interval, periods[0]) };
+  return { interval, periods, before: previousPeriod(interval, periods[0]) };
 }
 
-/** A period's last day, capped at the window's end: the day tenure is taken on. */
-export function lastDayOf(period: Period, to: string): string {
-  const last = addDays(period.end, -1);
-  return last < to ? last : to;
+/**
+ * The days whose surveyable employees a period counts as invited: the whole period, whatever day of
+ * it the request names or is made on (see membershipDay in core/segments for why).
+ */
+export function invitedRange(period: Period): [string, string] {
+  return [period.start, addDays(period.end, -1)];
 }
 
 /** Reads the `segment` parameters against the organization; a segment that names nothing real is a 400. */

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { calendarDate, isSurveyable } from '../core/employee-status';
 import { type Period, type PeriodResult, changeBetween, summarizePeriod } from '../core/engagement';
-import { parseSegment } from '../core/segments';
+import { membershipDay, parseSegment } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { newId } from '../core/ids';
 import { type FieldError, problems } from '../http/problem';
@@ -12,7 +12,7 @@ import { countByPeriod, countInvited, countsByEmployee, insertAnswers } from '..
 import { findOrganization } from '../store/organizations';
 import { departmentTotals } from '../store/department-rollups';
 import { loadPeople } from '../store/segments';
-import { SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, lastDayOf, resolveSegments, segmentResult, windowOf } from './engagement-segments';
+import { SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, invitedRange, resolveSegments, segmentResult, windowOf } from './engagement-segments';
 import { existingEmployeeIds, findEmployee } from '../store/employees';
 import { recordAudit } from '../store/audit';
 import { principalActor } from '../http/auth';
@@ -115,20 +115,18 @@ const submit = defineRoute({
  * segments, from each employee's counts, so any segment (and any AND of them) is a filter over
  * employees, decided with the anonymity rules of core/segments.
  */
-async function resultsFor(services: Services, organizationId: string, question: string, periods: Period[], to: string, texts: string[]): Promise<PeriodResult[]> {
+async function resultsFor(services: Services, organizationId: string, question: string, periods: Period[], texts: string[]): Promise<PeriodResult[]> {
   const { db } = services.store;
   const threshold = services.config.anonymityThreshold;
   if (texts.length === 0) {
-    const ranges = periods.map((period): [string, string] => [period.start, lastDayOf(period, to)]);
-    const [counts, invited] = await Promise.all([countByPeriod(db, { organizationId, question }, periods), countInvited(db, organizationId, ranges)]);
+    const [counts, invited] = await Promise.all([countByPeriod(db, { organizationId, question }, periods), countInvited(db, organizationId, periods.map(invitedRange))]);
     return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, threshold));
   }
   // One department: its totals are kept with the answers, so read those (a few rows a month).
   const only = texts.length === 1 ? parseSegment(texts[0]) : null;
   if (only !== null && typeof only !== 'string' && only.kind === 'department') {
-    const ranges = periods.map((period): [string, string] => [period.start, lastDayOf(period, to)]);
-    const [totals, invited] = await Promise.all([departmentTotals(db, organizationId, periods, question), countInvited(db, organizationId, ranges, only.value)]);
-    return periods.map((period, i) => departmentResults(totals.filter((t) => t.period === i), period, lastDayOf(period, to), threshold)(only.value, invited[i]));
+    const [totals, invited] = await Promise.all([departmentTotals(db, organizationId, periods, question), countInvited(db, organizationId, periods.map(invitedRange), only.value)]);
+    return periods.map((period, i) => departmentResults(totals.filter((t) => t.period === i), period, membershipDay(period), threshold)(only.value, invited[i]));
   }
   const org = await findOrganization(db, organizationId);
   if (!org) throw problems.notFound('The organization no longer exists.');
@@ -137,7 +135,7 @@ async function resultsFor(services: Services, organizationId: string, question: 
   const index = indexCounts(await countsByEmployee(db, organizationId, [question], periods));
   return periods.map((period, i) => {
     const counts = countsOf(index, question, i);
-    const asOf = lastDayOf(period, to);
+    const asOf = membershipDay(period);
     return segmentResult(people, deciderFor(people, counts, asOf, threshold), counts, segments, period, asOf, threshold);
   });
 }
@@ -160,10 +158,10 @@ const overview = defineRoute({
   responses: { 200: { description: 'The overview; values are null and hidden true below the anonymity threshold.', schema: dataOf(OverviewSchema) }, 400: { description: 'Invalid parameters.', schema: Problem } },
   async handler({ query, services, principal }) {
     const org = principal().organizationId;
-    const { interval, to, periods, before } = windowOf(services, query);
+    const { interval, periods, before } = windowOf(services, query);
     const texts = query.segment ?? [];
     // The period before the first one is counted too, so the first trend point has a `change` base.
-    const results = await resultsFor(services, org, query.question, before === null ? periods : [before, ...periods], to, texts);
+    const results = await resultsFor(services, org, query.question, before === null ? periods : [before, ...periods], texts);
     const trend = before === null ? results : results.slice(1);
     const current = trend[trend.length - 1];
     const previous = results.length > 1 ? results[results.length - 2] : null;

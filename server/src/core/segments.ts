@@ -2,12 +2,28 @@
 // hands over the people (with what segments read of them) and each employee's counts; this module
 // decides membership and visibility, so hand-computed fixtures can check every number.
 //
-// Membership uses current values for department, title, manager, groups and attributes (the store
-// keeps no history of them); tenure is taken on the last day of the period asked about (or on the
-// separation date, if earlier), so every period splits its respondents into bands exactly once.
+// Membership is a function of the calendar period only, never of the days a request asks for or of
+// the day it is made: department, title, manager, groups and attributes are current values (the
+// store keeps no history of them), and tenure is taken on the period's membership day (see
+// membershipDay), so every period splits its respondents into bands exactly once, the same way for
+// every request that covers it. Were it taken on a request's `to`, two visible results a day apart
+// could differ by the one person whose band changed between them.
 import type { AttributeType, AttributeValue } from './attributes';
 import { suppressedSets, type HiddenReason } from './anonymity';
+import type { Period } from './engagement';
 import { type TenureBand, bandOfMonths, tenureMonths } from './tenure';
+
+/**
+ * The day memberships are taken on for a period: its first day. `all` reaches back to the first
+ * answer, so its first day says nothing about anyone; it uses the first day of its last month.
+ * Someone who starts later in the period counts from their start date (0 months), so every
+ * respondent of the period has a band.
+ */
+export function membershipDay(period: Period): string {
+  if (period.key !== 'all') return period.start;
+  const last = new Date(Date.parse(`${period.end}T00:00:00Z`) - 86_400_000).toISOString();
+  return `${last.slice(0, 7)}-01`;
+}
 
 export type Segment =
   | { kind: 'department'; value: string }
@@ -186,11 +202,13 @@ export class People {
     return set;
   }
 
-  band(person: Person, asOf: string): string | null {
-    return bandOfMonths(this.bands, tenureMonths(person.startDate, person.separationDate, asOf))?.name ?? null;
+  /** The tenure band on `day`; someone who starts after it is in the first band, as on their first day. */
+  band(person: Person, day: string): string | null {
+    const on = person.startDate !== null && person.startDate > day ? person.startDate : day;
+    return bandOfMonths(this.bands, tenureMonths(person.startDate, person.separationDate, on))?.name ?? null;
   }
 
-  /** Everyone in a segment (respondent or not), tenure taken on `asOf`; worked out once per segment and day. */
+  /** Everyone in a segment (respondent or not), tenure taken on `asOf` (a membershipDay); worked out once per segment and day. */
   members(segment: Segment, asOf: string): Set<string> {
     // Teams and groups are sets already: no walk over everyone for each of a thousand managers.
     if (segment.kind === 'manager') return this.under(segment.employeeId);

@@ -14,8 +14,8 @@ import { createEmployee, get, patch, post } from '../../helpers/people';
 //
 // Tenure on 2026-11-30: 5y+ A B C · 2-5y B1 C1 C2 C3 · 1-2y B2 B3 B1d (12 months to the day) C4 C5 C6 ·
 //   6-12m B1a B1c · <6m B1b. On 2026-11-22 (today) B1d has 11 months: 6-12m. L's tenure stopped at
-//   23 months (1-2y) on both days. Segments take tenure on the period's last day, but not after
-//   today: for November, on 2026-11-22.
+//   23 months (1-2y) on both days. Segments take tenure on the period's first day, whatever day `to`
+//   names: for November, on 2026-11-01, where the bands are those of 2026-11-22 (B1d: 11 months).
 //
 // November engagement (A does not answer): B 8, B1 7, B2 6, B3 9, B1a 10, B1b 5, B1c 8, B1d 7 (Sales: 60 over 8)
 //   C 6, C1 7, C2 8, C3 9, C4 10, C5 4, C6 6 (Engineering: 50 over 7) → everyone 110 / 15 = 7.3.
@@ -26,8 +26,9 @@ import { createEmployee, get, patch, post } from '../../helpers/people';
 // attribute:Office:Berlin = B B1 B2 B1a B1b C1 C2 = 51 / 7 = 7.3.
 // Berlin AND Sales = B B1 B2 B1a B1b = 5 respondents, but Sales (8) minus it is 3 people: protectsAnother.
 // Paris AND manager:A = the 8 Paris people = 59 / 8 = 7.375 → 7.4 (both differences are 0 or 7).
-// tenure:1-2y (on 2026-11-22) = B2 B3 C4 C5 C6 = 35 / 5 = 7.0; tenure:2-5y = 4 respondents: hidden; the
-//   other bands hold 1 + 3 + 2 = 6 more hidden respondents, enough to need no complementary partner.
+// tenure:1-2y (on 2026-11-01) = B2 B3 C4 C5 C6 = 35 / 5 = 7.0, also with to=2026-11-30 (B1d's anniversary
+//   does not move them within November); tenure:2-5y = 4 respondents: hidden; the other bands hold
+//   1 + 3 + 2 = 6 more hidden respondents, enough to need no complementary partner.
 //
 // Drivers (from 2026-10-01): Growth Oct: Sales 8 × 5, Engineering 7 × 7 → 89 / 15 = 5.9;
 //   Nov: A 9, Sales 8 × 6, Engineering 7 × 8 → 113 / 16 = 7.1; change +1.2.
@@ -153,6 +154,9 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     expect(shown(paris)).toEqual({ hidden: false, reason: null, score: 7.4, n: 8 });
     expect(paris.segments).toEqual(['attribute:Office:Paris', `manager:${id.A}`]);
     expect(shown(await overview('tenure:1-2y'))).toEqual({ hidden: false, reason: null, score: 7, n: 5 });
+    // B1d has 12 months on 30 November, but November's bands are taken on its first day.
+    const endOfMonth = (await get(server(), `/v1/engagement/overview?interval=month&to=2026-11-30&segment=${encodeURIComponent('tenure:1-2y')}`)).body.data;
+    expect(shown(endOfMonth)).toEqual({ hidden: false, reason: null, score: 7, n: 5 });
     expect(shown(await overview('tenure:6-12m'))).toEqual({ hidden: true, reason: 'belowThreshold', score: null, n: 3 });
     expect(shown(await overview('tenure:2-5y'))).toEqual({ hidden: true, reason: 'belowThreshold', score: null, n: 4 });
   });
@@ -227,7 +231,7 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     expect(h.total.cells[0]).toMatchObject({ hidden: false, score: 7.5, n: 8 });
     // Everyone outside Sales: Engineering's 7 (A did not answer engagement) = 50 / 7.
     expect(h.everyoneElse.cells[0]).toMatchObject({ hidden: false, score: 7.1, n: 7 });
-    // Sales by band (on 2026-11-22): <6m B1b, 6-12m B1a B1c B1d, 1-2y B2 B3, 2-5y B1, 5y+ B: all below the threshold.
+    // Sales by band (on 2026-11-01): <6m B1b, 6-12m B1a B1c B1d, 1-2y B2 B3, 2-5y B1, 5y+ B: all below the threshold.
     expect(h.rows.map((r: { cells: { hiddenReason: string }[] }) => r.cells[0].hiddenReason)).toEqual(['belowThreshold', 'belowThreshold', 'belowThreshold', 'belowThreshold', 'belowThreshold']);
     // Inside a team of 4, everything is hidden, and so is everyone else (the organization minus it would tell).
     const small = (await get(server(), `/v1/engagement/heatmap?by=department&segment=manager:${id.B1}`)).body.data;

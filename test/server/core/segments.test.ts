@@ -1,5 +1,5 @@
 import { tenureBands } from '../../../server/src/core/tenure';
-import { Decider, People, type Person, parseSegment, segmentText } from '../../../server/src/core/segments';
+import { Decider, People, type Person, membershipDay, parseSegment, segmentText } from '../../../server/src/core/segments';
 
 const person = (id: string, fields: Partial<Person> = {}): Person => ({
   id,
@@ -23,6 +23,20 @@ describe('segments', () => {
     expect(parseSegment('attribute:Office')).toMatch(/needs a value/);
     expect(parseSegment('team:x')).toMatch(/not a segment kind/);
     expect(segmentText({ kind: 'manager', employeeId: 'emp_1' })).toBe('manager:emp_1');
+  });
+
+  test("memberships are taken on the period's first day, whatever day a request names; `all` on its last month's first day", () => {
+    expect(membershipDay({ key: '2026-11', start: '2026-11-01', end: '2026-12-01' })).toBe('2026-11-01');
+    expect(membershipDay({ key: '2026-Q4', start: '2026-10-01', end: '2027-01-01' })).toBe('2026-10-01');
+    expect(membershipDay({ key: '2026', start: '2026-01-01', end: '2027-01-01' })).toBe('2026-01-01');
+    expect(membershipDay({ key: 'all', start: '1000-01-01', end: '2026-12-01' })).toBe('2026-11-01');
+    const bands = new People([], new Map(), new Map(), tenureBands([6, 12, 24, 60]));
+    // 23 months on 1 November, 24 on the 11th: 1-2y for the whole of November.
+    expect(bands.band(person('x', { startDate: '2024-11-11' }), '2026-11-01')).toBe('1-2y');
+    // Someone who starts during the period counts from their first day: the first band, not none.
+    expect(bands.band(person('new', { startDate: '2026-11-20' }), '2026-11-01')).toBe('<6m');
+    // A leaver's service stops at the separation date.
+    expect(bands.band(person('gone', { startDate: '2020-01-01', separationDate: '2021-06-30' }), '2026-11-01')).toBe('1-2y');
   });
 
   // boss ─ lead1 ─ a1..a5 ; boss ─ lead2 ─ b1..b6 ; boss ─ solo (no reports). Everyone answered.
