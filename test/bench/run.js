@@ -9,6 +9,7 @@ const { benchHeatmap } = require('./heatmap.bench');
 const { benchSlowEndpoint } = require('./slow-endpoint.bench');
 const { benchHibob } = require('./hibob.bench');
 const { benchTrigger } = require('./n8n-trigger.bench');
+const { benchReceiverFlood } = require('./receiver-flood.bench');
 
 const STORES = ['sqlite', 'postgres'];
 
@@ -35,6 +36,7 @@ async function main() {
     ['delivery', benchDelivery],
     ['engagement', benchEngagement],
     ['heatmap', benchHeatmap],
+    ['HiBob receiver flood', benchReceiverFlood],
   ]) {
     for (const store of STORES) await timed(`${name} on ${store}`, () => bench(store));
   }

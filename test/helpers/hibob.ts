@@ -5,7 +5,18 @@ import { eventually } from './receiver';
 
 // The simulator is plain JavaScript, so `npm run hibob:sim` runs it without a build.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createSimulator } = require('../support/hibob-simulator/simulator.js') as { createSimulator: (options?: Record<string, unknown>) => Simulator };
+const { createSimulator } = require('../support/hibob-simulator/simulator.js') as { createSimulator: (options?: SimulatorOptions) => Simulator };
+
+export interface SimulatorOptions {
+  serviceUserId?: string;
+  token?: string;
+  companyId?: string;
+  /** The day HiBob counts as today (YYYY-MM-DD), for who is active. */
+  today?: () => string;
+  /** HiBob's clock, stamping each webhook's triggeredAt: pass the test server's, `() => server.clock.now()`. */
+  now?: () => Date;
+  chunkSize?: number;
+}
 
 export interface SimPerson {
   id: string;

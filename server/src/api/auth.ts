@@ -147,7 +147,7 @@ const oauthToken = defineRoute({
       description: 'An access token (RFC 6749 §5.1). client_id is the app id; client_secret is the app token.',
       schema: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), scope: Type.String() }),
     },
-    400: { description: 'RFC 6749 §5.2 error.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
+    400: { description: 'RFC 6749 §5.2 error; invalid_request also for a body that is too large or not a form.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
     401: { description: 'invalid_client.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
     429: { description: 'Too many token requests from this address or for this app; see Retry-After.', schema: Problem },
   },
@@ -155,9 +155,12 @@ const oauthToken = defineRoute({
     try {
       let form: Record<string, string>;
       try {
+        // Form only (RFC 6749 §4.4.2): a URL-encoded form is flat by nature, so nothing here recurses,
+        // and a JSON body is refused by its content type before anything reads it as JSON.
         form = (decodeBody(req, await readBody(req, bodyLimitOf(true, services.config.bodyLimitBytes)), 'form') as Record<string, string> | undefined) ?? {};
       } catch (error) {
-        if (error instanceof HttpProblem) throw new OAuthError(error.status === 413 ? 413 : 400, 'invalid_request', error.detail);
+        // Too large, wrong media type, bad encoding: all a malformed request to an OAuth client (§5.2).
+        if (error instanceof HttpProblem) throw new OAuthError(400, 'invalid_request', error.detail);
         throw error;
       }
       return await issueClientCredentials(services, form, req.headers.authorization, req.headers['user-agent']);
@@ -165,6 +168,8 @@ const oauthToken = defineRoute({
       if (!(error instanceof OAuthError)) throw error;
       const headers: Record<string, string> = { ...OAUTH_HEADERS };
       if (error.basicChallenge) headers['www-authenticate'] = 'Basic realm="PeopleHub"';
+      // A body refused without being read is not drained (it may be huge): the connection closes.
+      if (!req.complete) headers.connection = 'close';
       return { status: error.status, headers, body: { error: error.error, error_description: error.description } };
     }
   },

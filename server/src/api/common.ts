@@ -1,5 +1,7 @@
-// Schemas and helpers every resource shares: ids, list parameters, cursors, envelopes.
+// Schemas and helpers every resource shares: ids, list parameters, cursors, envelopes, URLs to call.
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
+import { VARIABLES } from '../config';
+import { MAX_JSON_DEPTH, nestingExceeds, nulPointer } from '../http/body';
 import { problems } from '../http/problem';
 import type { Keyset, Page } from '../store/query';
 
@@ -29,12 +31,71 @@ export const listOf = (schema: TSchema) => Type.Object({ data: Type.Array(schema
 /** A non-blank, trimmed-length-bounded display text. */
 export const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
+/**
+ * A URL a client gives for the server to call (a webhook, HiBob's base URL). The schema says what it
+ * can in a pattern; `checkHttpUrl` then decides, with the parser the outgoing requests use.
+ */
+export const HttpUrl = (maxLength: number, description?: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength,
+    pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(?:[/?#]\\S*)?$',
+    'x-message': 'must be an absolute https:// URL (or http:// where allowed) with no spaces and no user name or password',
+    ...(description === undefined ? {} : { description }),
+  });
+
+export interface UrlRules {
+  /** The field's JSON pointer in the body, for the error: `/url`, `/baseUrl`. */
+  path: string;
+  /** Whether http:// is allowed too (PEOPLEHUB_ALLOW_HTTP_WEBHOOKS, for development). */
+  allowHttp: boolean;
+  /** A base URL that paths are appended to: a query or fragment would end up in the wrong place. */
+  base?: boolean;
+}
+
+/**
+ * Parses a URL from a request body with the WHATWG parser, the one every outgoing request uses, so a
+ * URL it cannot read (`https://[::1`, port 99999, a bad %-escape in the host) is a 400 naming the
+ * field here, not an exception later. Returns the URL as the parser writes it.
+ */
+export function checkHttpUrl(text: string, rules: UrlRules): string {
+  const refuse = (message: string) => problems.validation([{ location: 'body', path: rules.path, message }]);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw refuse('is not a valid URL: check the host name, the port (1–65535) and any %-escapes');
+  }
+  if (url.protocol !== 'https:' && !(rules.allowHttp && url.protocol === 'http:')) {
+    throw refuse(rules.allowHttp ? 'must be an http:// or https:// URL' : `must be an https:// URL (an operator can allow http:// for development with ${VARIABLES.allowHttpWebhooks}=true)`);
+  }
+  if (url.username !== '' || url.password !== '') throw refuse('must not carry a user name or password');
+  // The parser accepts port 0, which no connection can use.
+  if (url.port === '0') throw refuse('must not use port 0');
+  if (rules.base && (url.search !== '' || url.hash !== '')) throw refuse('must be a base URL, without a query (?) or fragment (#)');
+  return url.href;
+}
+
 /** `sort` accepts each field ascending or, with a leading minus, descending. */
 export function sortParam<F extends string>(fields: readonly F[]) {
   return Type.Union(fields.flatMap((f) => [Type.Literal(f), Type.Literal(`-${f}`)]));
 }
 
-const SEARCH = { q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive search.' })) };
+/**
+ * `q` is matched as text inside names and e-mails, which hold no control characters: one in a search
+ * is a client's mistake (SQLite's LIKE even ended the pattern at a NUL and matched every row).
+ */
+const SEARCH = {
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$',
+      'x-message': 'must not contain control characters (such as NUL, %00, or a line break); search for printable text',
+      description: 'Case-insensitive search.',
+    }),
+  ),
+};
 
 /**
  * The list parameters common to every collection, plus the resource's own filters. `q` is offered
@@ -61,14 +122,17 @@ function encodeCursor(payload: CursorPayload): string {
 }
 
 function decodeCursor(cursor: string, sort: string): { value: string; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
   let payload: unknown;
   try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // A cursor is the client's text too: the same depth cap as bodies before it is parsed.
+    payload = nestingExceeds(text, MAX_JSON_DEPTH) ? null : JSON.parse(text);
   } catch {
     payload = null;
   }
   const p = payload as Partial<CursorPayload> | null;
-  if (!p || typeof p.v !== 'string' || typeof p.i !== 'string' || typeof p.s !== 'string') {
+  // The values go into SQL: a forged one with a NUL would fail there instead of here.
+  if (!p || typeof p.v !== 'string' || typeof p.i !== 'string' || typeof p.s !== 'string' || nulPointer(p) !== null) {
     throw problems.validation([{ location: 'query', path: '/cursor', message: 'is not a cursor this API issued' }]);
   }
   if (p.s !== sort) {

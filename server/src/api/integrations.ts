@@ -12,18 +12,17 @@ import { createRun } from '../integrations/hibob/sync';
 import type { Services } from '../services';
 import { recordAudit } from '../store/audit';
 import { type Integration, deleteIntegration, findIntegration, findRun, integrationSecrets, lastRun, listRuns, runningRun, saveIntegration } from '../store/integrations';
-import { IdParams, NullableTimestamp, Problem, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
+import { HttpUrl, IdParams, NullableTimestamp, Problem, Timestamp, checkHttpUrl, dataOf, listQuery, listResponses, paging } from './common';
 
 const SCOPE = { kind: 'scope', scope: 'integrations:manage' } as const;
 
-const Url = Type.String({ minLength: 1, maxLength: 500, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(?:/\\S*)?$', 'x-message': 'must be an absolute https:// URL' });
 const Secret = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^\\S+$', 'x-message': 'must not be empty or contain spaces' });
 const AutoSync = Type.Union([Type.Integer({ minimum: 5, maximum: 10080, description: 'Minutes between automatic syncs (5 to 10080, a week).' }), Type.Null()]);
 
 const settings = {
   serviceUserId: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: "The HiBob service user's id." }),
   token: Secret(500),
-  baseUrl: Url,
+  baseUrl: HttpUrl(500, "HiBob's API address; https://api.hibob.com unless HiBob gave you another."),
   hookSecret: Type.Union([Secret(500), Type.Null()], { description: "The signing secret HiBob shows for the webhook subscription; null removes it." }),
   autoSyncMinutes: AutoSync,
 };
@@ -110,6 +109,11 @@ async function checkCredentials(services: Services, baseUrl: string, serviceUser
   }
 }
 
+/** A base URL as the HiBob client joins paths to it: parsed at the boundary, without trailing slashes. */
+function checkBaseUrl(services: Services, baseUrl: string): string {
+  return checkHttpUrl(baseUrl, { path: '/baseUrl', allowHttp: services.config.allowHttpWebhooks, base: true }).replace(/\/+$/, '');
+}
+
 function nextAutoSync(services: Services, minutes: number | null): string | null {
   return minutes === null ? null : new Date(services.clock.now().getTime() + minutes * 60_000).toISOString();
 }
@@ -142,7 +146,7 @@ const connect = defineRoute({
   async handler({ body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
-    const baseUrl = (body.baseUrl ?? services.config.hibobBaseUrl).replace(/\/+$/, '');
+    const baseUrl = body.baseUrl === undefined ? services.config.hibobBaseUrl : checkBaseUrl(services, body.baseUrl);
     await checkCredentials(services, baseUrl, body.serviceUserId, body.token);
     const before = await findIntegration(services.store.db, who.organizationId);
     const previousHook = before ? (await integrationSecrets(services.store.db, services.masterKey, before)).hookSecret : null;
@@ -190,7 +194,7 @@ const update = defineRoute({
     const now = services.clock.now();
     const before = await connected(services, who);
     const secrets = await integrationSecrets(services.store.db, services.masterKey, before);
-    const baseUrl = (body.baseUrl ?? before.baseUrl).replace(/\/+$/, '');
+    const baseUrl = body.baseUrl === undefined ? before.baseUrl : checkBaseUrl(services, body.baseUrl);
     const serviceUserId = body.serviceUserId ?? before.serviceUserId;
     const token = body.token ?? secrets.token;
     if (body.baseUrl !== undefined || body.serviceUserId !== undefined || body.token !== undefined) await checkCredentials(services, baseUrl, serviceUserId, token);

@@ -24,17 +24,16 @@ import {
   webhookSecrets,
 } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
-import { VARIABLES } from '../config';
 import { eventExample } from './events';
-import { IdParams, NullableTimestamp, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
+import { HttpUrl, IdParams, NullableTimestamp, Problem, Text, Timestamp, checkHttpUrl, dataOf, listQuery, listResponses, paging } from './common';
 
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 export const DEFAULT_MAX_CONCURRENCY = 10;
 
 const EventTypeSchema = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
 const FormatSchema = Type.Union([Type.Literal('json'), Type.Literal('chat'), Type.Literal('slack'), Type.Literal('teams')]);
-/** Checked fully by checkWebhookUrl; the pattern lets the schema say as much as it can. */
-const Url = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(?:[/?#]\\S*)?$', 'x-message': 'must be an absolute https:// URL (or http:// where allowed) with no spaces and no user name or password' });
+/** Checked fully by checkWebhookUrl; the schema says what it can. */
+const Url = HttpUrl(2048);
 const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 20, uniqueItems: true });
 
 const WebhookSchema = Type.Object({
@@ -85,22 +84,8 @@ const CreateWebhookBody = Type.Object(
 const present = ({ organizationId: _org, ...w }: Webhook) => w;
 
 /** A destination URL people can use: http(s), no credentials in it, https unless development allows http. */
-export function checkWebhookUrl(services: Services, url: string, path = '/url'): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw problems.validation([{ location: 'body', path, message: 'is not a URL' }]);
-  }
-  const allowed = services.config.allowHttpWebhooks ? ['https:', 'http:'] : ['https:'];
-  if (!allowed.includes(parsed.protocol)) {
-    const message = services.config.allowHttpWebhooks
-      ? 'must be an http:// or https:// URL'
-      : `must be an https:// URL (an operator can allow http:// for development with ${VARIABLES.allowHttpWebhooks}=true)`;
-    throw problems.validation([{ location: 'body', path, message }]);
-  }
-  if (parsed.username !== '' || parsed.password !== '') throw problems.validation([{ location: 'body', path, message: 'must not carry a user name or password' }]);
-  return parsed.toString();
+function checkWebhookUrl(services: Services, url: string): string {
+  return checkHttpUrl(url, { path: '/url', allowHttp: services.config.allowHttpWebhooks });
 }
 
 async function loadWebhook(services: Services, principal: Principal, id: string): Promise<Webhook> {

@@ -1,6 +1,6 @@
-// Reading request bodies: size limit, content type, encoding; nothing is parsed before it is bounded.
+// Reading request bodies: size limit, content type, encoding, depth; nothing is parsed before it is bounded, and no NUL gets past.
 import type { IncomingMessage } from 'node:http';
-import { HttpProblem, problems } from './problem';
+import { type FieldError, HttpProblem, problems } from './problem';
 
 export type BodyKind = 'json' | 'form';
 
@@ -91,8 +91,20 @@ export function decodeBody(req: IncomingMessage, raw: Buffer, kind: BodyKind): u
       if (Object.hasOwn(form, key)) throw problems.badRequest(`The form field ${key} appears more than once.`);
       form[key] = value;
     }
+    refuseNul(form, 'body');
     return form;
   }
+  const value = parseJson(text);
+  // Raw JSON can only carry a NUL as the escape \u0000 (a bare one is a parse error), so most bodies skip the walk.
+  if (text.includes('\\u0000')) refuseNul(value, 'body');
+  return value;
+}
+
+/**
+ * JSON.parse behind the depth cap, for request bodies and HiBob's signed notices: the cap is checked
+ * in one linear pass first, so nesting costs no more than its bytes before the parser sees the text.
+ */
+export function parseJson(text: string): unknown {
   if (nestingExceeds(text, MAX_JSON_DEPTH)) {
     throw problems.badRequest(`The body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`);
   }
@@ -101,6 +113,36 @@ export function decodeBody(req: IncomingMessage, raw: Buffer, kind: BodyKind): u
   } catch (error) {
     throw problems.badRequest(`The body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+const pointerPart = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** The JSON pointer of the first string (or key) in `value` holding a NUL character, or null. */
+export function nulPointer(value: unknown, at = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = nulPointer(value[i], `${at}/${i}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? `${at}/${pointerPart(key)}` : nulPointer(item, `${at}/${pointerPart(key)}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses a NUL character anywhere in a request's values. PostgreSQL cannot store one in text (it
+ * failed the whole request), and SQLite's LIKE ends the pattern there; no name, id or search needs it.
+ */
+export function refuseNul(value: unknown, location: FieldError['location']): void {
+  const path = nulPointer(value);
+  if (path !== null) throw problems.validation([{ location, path, message: 'must not contain a NUL character (\\u0000, %00)' }]);
 }
 
 /** One linear pass over the text, skipping strings: does any bracket open deeper than `max`? */

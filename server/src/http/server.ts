@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services';
 import { authenticate, authorize, type Principal } from './auth';
-import { ClientClosedRequest, bodyLimitOf, decodeBody, readBody } from './body';
+import { ClientClosedRequest, bodyLimitOf, decodeBody, readBody, refuseNul } from './body';
 import { idempotencyKeyOf, runIdempotent } from './idempotency';
 import { HttpProblem, problems } from './problem';
 import { RateLimiter } from './rate-limit';
@@ -84,8 +84,11 @@ export function createRequestHandler(router: Router, services: Services, tracker
       limitRate(res, principal);
       authorize(principal, spec.auth);
     }
+    refuseNul(rawParams, 'path');
+    const rawQuery = parseQuery(url.searchParams);
+    refuseNul(rawQuery, 'query');
     const params = route.params(rawParams);
-    const query = route.query(parseQuery(url.searchParams));
+    const query = route.query(rawQuery);
     let body: unknown;
     let raw: Buffer = Buffer.alloc(0);
     if (route.body) {

@@ -1,5 +1,5 @@
-// HRIS integrations (HiBob): the connection with its sealed credentials, the sync runs, and the
-// queue of real-time notifications waiting to be applied.
+// HRIS integrations (HiBob): the connection with its sealed credentials, the sync runs, the queue
+// of real-time notifications waiting to be applied, and the receipts that refuse a notice's replay.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { openSecret, sealSecret } from '../core/secret-box';
@@ -278,4 +278,27 @@ export async function retryNotification(db: Kysely<Database>, notification: Pend
     .where('employee_external_id', '=', notification.externalId)
     .where('token', '=', notification.token)
     .execute();
+}
+
+// Receipts: which signed notices were accepted, while a replay of them could still look fresh.
+
+/**
+ * Records a signed notice's receipt; false when a receipt with the same signature hash is still
+ * current (a replay). Run it in the transaction that queues the notice: if that transaction never
+ * commits, no receipt remains, and HiBob's retry of the notice is accepted.
+ */
+export async function recordReceipt(db: Kysely<Database>, integrationId: string, signatureHash: string, expiresAt: string, now: string): Promise<boolean> {
+  // An expired receipt that upkeep has not yet pruned no longer counts.
+  await db.deleteFrom('hibob_receipts').where('integration_id', '=', integrationId).where('signature_hash', '=', signatureHash).where('expires_at', '<', now).execute();
+  const result = await db
+    .insertInto('hibob_receipts')
+    .values({ integration_id: integrationId, signature_hash: signatureHash, expires_at: expiresAt })
+    .onConflict((oc) => oc.columns(['integration_id', 'signature_hash']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** Deletes receipts whose notices could no longer be accepted anyway. */
+export async function pruneReceipts(db: Kysely<Database>, now: string): Promise<void> {
+  await db.deleteFrom('hibob_receipts').where('expires_at', '<', now).execute();
 }

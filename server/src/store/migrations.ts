@@ -585,6 +585,24 @@ const departmentRollups: Migration = {
   },
 };
 
+/**
+ * Receipts of signed HiBob notices, one per verified signature (its hash) and integration, so that a
+ * replay within the notice's freshness window is refused. Written in the transaction that queues the
+ * notice; pruned by upkeep once expired.
+ */
+const hibobReceipts: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('hibob_receipts')
+      .addColumn('integration_id', 'text', (c) => c.notNull().references('integrations.id').onDelete('cascade'))
+      .addColumn('signature_hash', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('hibob_receipts_pk', ['integration_id', 'signature_hash'])
+      .execute();
+    await db.schema.createIndex('hibob_receipts_expiry').on('hibob_receipts').columns(['expires_at']).execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -595,6 +613,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_engagement_rollups': engagementRollups,
   '0008_segments': segments,
   '0009_department_rollups': departmentRollups,
+  '0010_hibob_receipts': hibobReceipts,
 };
 
 const provider: MigrationProvider = {

@@ -401,10 +401,20 @@ export interface HibobNotificationsTable {
   last_error: string | null;
 }
 
+/** Signed HiBob notices recently received, so a replay of one is refused (see integrations/hibob/notice). */
+export interface HibobReceiptsTable {
+  integration_id: string;
+  /** SHA-256 of the notice's verified signature: never the signature or the body itself. */
+  signature_hash: string;
+  /** When the notice could no longer be accepted anyway; upkeep deletes the receipt after that. */
+  expires_at: string;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   sync_runs: SyncRunsTable;
   hibob_notifications: HibobNotificationsTable;
+  hibob_receipts: HibobReceiptsTable;
   messages: MessagesTable;
   notifications: NotificationsTable;
   delivery_attempts: DeliveryAttemptsTable;

@@ -1,8 +1,9 @@
 // Time-driven upkeep on the injectable clock: auto-disable webhooks failing for days, hourly error
-// digests for messages that ran out of retries, and pruning of old history, expired sessions and
-// idempotency records.
+// digests for messages that ran out of retries, and pruning of old history, expired sessions,
+// idempotency records and HiBob notice receipts.
 import { IDEMPOTENCY_RETENTION_MS } from '../http/idempotency';
 import type { Services } from '../services';
+import { pruneReceipts } from '../store/integrations';
 import { insertNotification, markNotification } from '../store/notifications';
 import type { Webhook } from '../store/webhooks';
 
@@ -67,4 +68,6 @@ export async function upkeep(services: Services, actions: UpkeepActions): Promis
   // An expired session can never authenticate again; an idempotency record past its window is never replayed.
   await store.db.deleteFrom('app_sessions').where('expires_at', '<', at).execute();
   await store.db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS).toISOString()).execute();
+  // A receipt past its expiry guards nothing: the notice it names would be refused as stale.
+  await pruneReceipts(store.db, at);
 }

@@ -148,6 +148,42 @@ eachStore('authentication', (server) => {
     expect(json.body.error).toBe('invalid_request');
   });
 
+  test('an oversized token request is an RFC 6749 invalid_request (400), and the unread body closes the connection', async () => {
+    const app = await createApp('Oversized', ['users:read']);
+    const form = { grant_type: 'client_credentials', client_id: app.id, client_secret: app.token };
+    const big = await oauth({ ...form, padding: 'x'.repeat(9 * 1024) });
+    expect(big.status).toBe(400);
+    expect(big.headers['content-type']).toMatch(/^application\/json/);
+    expect(big.body).toEqual({ error: 'invalid_request', error_description: 'The request body is larger than the limit of 8192 bytes.' });
+    expect(big.headers.connection).toBe('close');
+    expect(big.headers['cache-control']).toBe('no-store');
+    // Just under the limit is an ordinary request (the unknown field is ignored, as RFC 6749 asks).
+    expect((await oauth({ ...form, padding: 'x'.repeat(7 * 1024) })).status).toBe(200);
+  });
+
+  test('the open token routes never hand a deeply nested body to the JSON parser', async () => {
+    const app = await createApp('Nested', ['users:read']);
+    const nested = `{"token": ${'['.repeat(8000)}`;
+    const parse = jest.spyOn(JSON, 'parse');
+    let parsed: unknown[][];
+    try {
+      const exchange = expectProblem(await call(server().url, '/v1/auth/application', { body: nested, headers: { 'content-type': 'application/json' } }), 400);
+      expect(exchange.detail).toContain('more than 32 levels');
+      // The token endpoint takes a form (RFC 6749 §4.4.2): JSON, nested or flat, is refused by its media type, unread.
+      for (const body of [nested, JSON.stringify({ grant_type: 'client_credentials', client_id: app.id, client_secret: app.token })]) {
+        const token = await call(server().url, '/oauth/token', { body, headers: { 'content-type': 'application/json' } });
+        expect(token.status).toBe(400);
+        expect(token.body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('application/x-www-form-urlencoded') });
+      }
+      parsed = parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('[[[['));
+    } finally {
+      parse.mockRestore();
+    }
+    expect(parsed).toEqual([]);
+    // A flat exchange still works.
+    expect((await call(server().url, '/v1/auth/application', { body: { token: app.token } })).status).toBe(200);
+  });
+
   test('sessions are listed per app with their user agent, and revoking one leaves the others working', async () => {
     const app = await createApp('Installations', ['users:read']);
     const first = await exchange(app.token);

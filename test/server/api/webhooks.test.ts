@@ -54,6 +54,22 @@ eachStore('webhook subscriptions', (server) => {
     expect((await get(server(), '/v1/webhooks?limit=200')).body.data.length).toBe(before);
   });
 
+  test('a URL the pattern lets through but no parser can read is a 400 naming url, on create, update and test-url', async () => {
+    const hook = (await post(server(), '/v1/webhooks', { ...valid, name: 'Parsed URLs' })).body.data;
+    const before = JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data);
+    for (const url of ['https://[::1', 'https://x:99999/hook', 'https://a%zz.example/hook', 'https://hooks.example.com:0/hook', 'https://[fe80::1%25eth0]/hook']) {
+      for (const res of [
+        await post(server(), '/v1/webhooks', { ...valid, url }),
+        await patch(server(), `/v1/webhooks/${hook.id}`, { url }),
+        await post(server(), '/v1/webhooks/test-url', { url }),
+      ]) {
+        const problem = expectProblem(res, 400);
+        expect({ url, errors: problem.errors }).toEqual({ url, errors: [{ location: 'body', path: '/url', message: expect.stringMatching(/not a valid URL|port 0/) }] });
+      }
+    }
+    expect(JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data)).toBe(before);
+  });
+
   test('the refusals a developer meets first name the variable that changes them', async () => {
     const http = expectProblem(await post(server(), '/v1/webhooks', { ...valid, url: 'http://hooks.example.com/x' }), 400);
     expect((http.errors as { message: string }[])[0].message).toContain('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true');

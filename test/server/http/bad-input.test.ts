@@ -98,6 +98,67 @@ eachStore('bad input is refused and changes nothing', (server) => {
     }
   });
 
+  test('a control character in q answers 400 naming q, on every list that searches; printable text still searches', async () => {
+    await call(server().url, '/v1/employees', { key: owner(), body: { email: 'nul@example.com', firstName: 'Nul', lastName: 'Search' } });
+    for (const list of ['/v1/users', '/v1/employees', '/v1/apps', '/v1/webhooks', '/v1/groups', '/v1/roles', '/v1/recognitions']) {
+      // %00 once matched every row on SQLite (LIKE stops at the NUL) and failed on PostgreSQL.
+      for (const q of ['%00', 'a%00', '%00%25', '%01', '%09', '%0A', '%1B', '%7F', '%C2%85']) {
+        const problem = expectProblem(await call(server().url, `${list}?q=${q}`, { key: owner() }), 400);
+        expect({ list, q, errors: problem.errors }).toEqual({ list, q, errors: [{ location: 'query', path: '/q', message: expect.stringMatching(/NUL|control characters/) }] });
+      }
+    }
+    expect((await call(server().url, '/v1/employees?q=nobody-by-this-name', { key: owner() })).body.data).toEqual([]);
+    expect((await call(server().url, '/v1/employees?q=Search', { key: owner() })).body.data.map((e: { email: string }) => e.email)).toEqual(['nul@example.com']);
+    expect((await call(server().url, `/v1/employees?q=${encodeURIComponent('ñ ü 😀')}`, { key: owner() })).status).toBe(200);
+  });
+
+  test('a NUL in any query parameter, path segment or body string answers 400 naming it, and stores nothing', async () => {
+    const cursor = Buffer.from(JSON.stringify({ s: 'lastName', v: 'A\u0000', i: 'emp_1' })).toString('base64url');
+    const queries: [string, string][] = [
+      ['/v1/employees?department=%00', '/department'],
+      ['/v1/employees?email=a%00@b.example', '/email'],
+      ['/v1/employees?externalId=%00', '/externalId'],
+      ['/v1/employees?managerId=emp%00', '/managerId'],
+      ['/v1/audit?action=%00', '/action'],
+      ['/v1/audit?actorId=%00', '/actorId'],
+      ['/v1/groups?parentId=%00', '/parentId'],
+      ['/v1/roles?groupId=%00', '/groupId'],
+      ['/v1/recognitions?giverId=%00', '/giverId'],
+      ['/v1/engagement/overview?question=%00', '/question'],
+      ['/v1/engagement/overview?segment=department:%00', '/segment'],
+    ];
+    for (const [path, field] of queries) {
+      const problem = expectProblem(await call(server().url, path, { key: owner() }), 400);
+      expect({ path, errors: problem.errors }).toEqual({ path, errors: [{ location: 'query', path: field, message: expect.stringContaining('NUL') }] });
+    }
+    const forged = expectProblem(await call(server().url, `/v1/employees?cursor=${cursor}`, { key: owner() }), 400);
+    expect(forged.errors).toEqual([{ location: 'query', path: '/cursor', message: 'is not a cursor this API issued' }]);
+    for (const path of ['/v1/employees/%00', '/v1/users/usr%00', '/v1/webhooks/%00', '/v1/integrations/hibob/runs/%00']) {
+      const problem = expectProblem(await call(server().url, path, { key: owner() }), 400);
+      expect({ path, errors: problem.errors }).toEqual({ path, errors: [{ location: 'path', path: expect.any(String), message: expect.stringContaining('NUL') }] });
+    }
+    await expectUnchanged(async () => {
+      const employee = expectProblem(await post('/v1/employees', JSON.stringify({ email: 'nul2@example.com', firstName: 'A\u0000', lastName: 'B' })), 400);
+      expect(employee.errors).toEqual([{ location: 'body', path: '/firstName', message: expect.stringContaining('NUL') }]);
+      const org = expectProblem(await post('/v1/organization', JSON.stringify({ name: 'x\u0000y' }), undefined, 'PATCH'), 400);
+      expect(org.errors).toEqual([{ location: 'body', path: '/name', message: expect.stringContaining('NUL') }]);
+      const nested = expectProblem(await post('/v1/apps', JSON.stringify({ name: 'ok', permissions: ['users:read', 'x\u0000'] })), 400);
+      expect(nested.errors).toEqual([{ location: 'body', path: '/permissions/1', message: expect.stringContaining('NUL') }]);
+    });
+    expect((await call(server().url, '/v1/employees?email=nul2@example.com', { key: owner() })).body.data).toEqual([]);
+  });
+
+  test('a HiBob base URL must parse and be https:// unless the operator allows http://; else a 400 naming baseUrl, nothing saved', async () => {
+    const form = { serviceUserId: 'SU', token: 'tok' };
+    const http = expectProblem(await call(server().url, '/v1/integrations/hibob', { method: 'PUT', key: owner(), body: { ...form, baseUrl: 'http://hibob.example' } }), 400);
+    expect(http.errors).toEqual([{ location: 'body', path: '/baseUrl', message: expect.stringContaining('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true') }]);
+    for (const baseUrl of ['https://[::1', 'https://x:99999', 'https://a%zz.example', 'https://hibob.example?x=1', 'https://user:pw@hibob.example']) {
+      const problem = expectProblem(await call(server().url, '/v1/integrations/hibob', { method: 'PUT', key: owner(), body: { ...form, baseUrl } }), 400);
+      expect({ baseUrl, path: (problem.errors as { path: string }[])[0].path }).toEqual({ baseUrl, path: '/baseUrl' });
+    }
+    expectProblem(await call(server().url, '/v1/integrations/hibob', { key: owner() }), 404);
+  });
+
   test('oversized bodies answer 413, declared or streamed', async () => {
     await expectUnchanged(async () => {
       const big = JSON.stringify({ email: 'big@example.com', accessRight: 'member', name: 'x'.repeat(1024 * 1024) });

@@ -20,13 +20,14 @@ eachStore(
     const oauth = (form: Record<string, string>, localAddress: string) =>
       call(server().url, '/oauth/token', { body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, localAddress });
 
-    test('open endpoints read a few KB at most: a megabyte of nested JSON or a 110,000-key form answers 413', async () => {
+    test('open endpoints read a few KB at most: a megabyte of nested JSON answers 413, a 110,000-key form an RFC 6749 400', async () => {
       const nested = '['.repeat(500_000) + ']'.repeat(500_000);
       const json = await call(server().url, '/v1/auth/application', { body: nested, headers: { 'content-type': 'application/json' }, localAddress: address() });
       expect(expectProblem(json, 413)).toMatchObject({ limitBytes: 8192 });
       const form = Array.from({ length: 110_000 }, (_, i) => `k${i}=v`).join('&');
       const token = await call(server().url, '/oauth/token', { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' }, localAddress: address() });
-      expect({ status: token.status, error: token.body.error }).toEqual({ status: 413, error: 'invalid_request' });
+      // RFC 6749 §5.2: the token endpoint's malformed requests, too large ones included, are invalid_request.
+      expect({ status: token.status, error: token.body.error }).toEqual({ status: 400, error: 'invalid_request' });
       // Authenticated routes keep the full limit, but no JSON may nest deeper than 32 levels.
       const deep = `{"name": ${'['.repeat(40)}${']'.repeat(40)}}`;
       expect(expectProblem(await call(server().url, '/v1/organization', { method: 'PATCH', key: owner(), body: deep, headers: { 'content-type': 'application/json' } }), 400).detail).toMatch(/32 levels/);

@@ -79,6 +79,25 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
     expectProblem(await get(server, '/v1/integrations/hibob', server.other.ownerKey), 404);
   });
 
+  test('a base URL no parser can read, or with a query, is a 400 naming baseUrl on PUT and PATCH, and nothing is saved', async () => {
+    const before = (await get(server, '/v1/integrations/hibob')).body.data;
+    const reads = sim.requests.length;
+    for (const baseUrl of ['https://[::1', 'https://x:99999', 'https://a%zz.example', `${simUrl}?region=eu`, `${simUrl}/#top`, 'https://api.hibob.com:0']) {
+      for (const res of [
+        await connect(server, sim, baseUrl),
+        await connect(server, sim, baseUrl, {}, server.other.ownerKey),
+        await call(server.url, '/v1/integrations/hibob', { method: 'PATCH', key: server.org.ownerKey, body: { baseUrl } }),
+      ]) {
+        const problem = expectProblem(res, 400);
+        expect({ baseUrl, errors: problem.errors }).toEqual({ baseUrl, errors: [{ location: 'body', path: '/baseUrl', message: expect.any(String) }] });
+      }
+    }
+    expect((await get(server, '/v1/integrations/hibob')).body.data).toEqual(before);
+    expectProblem(await get(server, '/v1/integrations/hibob', server.other.ownerKey), 404);
+    // HiBob was never asked: the URL was refused before any credential check.
+    expect(sim.requests.length).toBe(reads);
+  });
+
   test('a run interrupted by a crash is marked failed when the server starts again, and can be run again', async () => {
     const { store, clock } = server.hub.services;
     const stale = { id: newId('run', clock.now()), organizationId: server.org.organizationId, trigger: 'manual' as const, status: 'running' as const, phase: 'applying' as const, processed: 2, total: 5, created: 0, updated: 0, deleted: 0, unchanged: 0, report: { skippedFields: [], skippedPeople: [], addedOptions: [], warnings: [] }, error: null, startedAt: clock.now().toISOString(), heartbeatAt: clock.now().toISOString(), finishedAt: null };

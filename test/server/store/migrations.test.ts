@@ -6,6 +6,9 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { openStore } from '../../../server/src/store/database';
 import { migrateToLatest } from '../../../server/src/store/migrations';
 import type { Database } from '../../../server/src/store/schema';
+import { deleteIntegration, pruneReceipts, recordReceipt } from '../../../server/src/store/integrations';
+import { storeKinds } from '../../helpers/harness';
+import { TEST_DATABASE_URL, dropSchema, migrateStoreTo, uniqueSchema } from '../../helpers/postgres';
 
 describe('upgrading an SQLite store made before the hardening', () => {
   test('answers stored in clear by older versions are gone, bytes and all, and the files become private', async () => {
@@ -35,6 +38,42 @@ describe('upgrading an SQLite store made before the hardening', () => {
       expect(contents()).not.toContain(token);
       for (const name of fs.readdirSync(dir)) expect({ name, mode: fs.statSync(path.join(dir, name)).mode & 0o077 }).toEqual({ name, mode: 0 });
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(storeKinds())('upgrading a store with a HiBob connection to notice receipts [%s]', (kind) => {
+  test('the connection keeps working; receipts refuse a repeat until they expire, and go with the connection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-receipts-'));
+    const schema = kind === 'postgres' ? uniqueSchema() : null;
+    const store = await openStore(schema === null ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') } : { kind: 'postgres', url: TEST_DATABASE_URL, schema });
+    try {
+      await migrateStoreTo(store, schema, '0009_department_rollups');
+      const at = '2026-11-22T10:00:00.000Z';
+      await store.db.insertInto('organizations').values({ id: 'org_1', name: 'Old', created_at: at, updated_at: at }).execute();
+      await store.db
+        .insertInto('integrations')
+        .values({ id: 'int_1', organization_id: 'org_1', kind: 'hibob', base_url: 'https://api.hibob.com', service_user_id: 'SU', token: 'sealed', hook_secret: null, receiver_id: 'r1', auto_sync_minutes: null, next_auto_sync_at: null, created_at: at, updated_at: at })
+        .execute();
+
+      expect(await store.migrate()).toEqual(['0010_hibob_receipts']);
+      const db = store.db;
+      expect(await db.selectFrom('integrations').select(['id', 'receiver_id']).execute()).toEqual([{ id: 'int_1', receiver_id: 'r1' }]);
+      const expires = '2026-11-22T10:05:00.000Z';
+      expect(await recordReceipt(db, 'int_1', 'hash-a', expires, at)).toBe(true);
+      expect(await recordReceipt(db, 'int_1', 'hash-a', expires, at)).toBe(false);
+      // At its expiry the receipt still counts; a millisecond later it no longer does.
+      expect(await recordReceipt(db, 'int_1', 'hash-a', expires, expires)).toBe(false);
+      expect(await recordReceipt(db, 'int_1', 'hash-a', '2026-11-22T10:10:00.001Z', '2026-11-22T10:05:00.001Z')).toBe(true);
+      expect(await recordReceipt(db, 'int_1', 'hash-b', expires, at)).toBe(true);
+      await pruneReceipts(db, '2026-11-22T10:05:00.001Z');
+      expect((await db.selectFrom('hibob_receipts').select('signature_hash').execute()).map((r) => r.signature_hash)).toEqual(['hash-a']);
+      await db.transaction().execute((trx) => deleteIntegration(trx, 'org_1'));
+      expect(await db.selectFrom('hibob_receipts').selectAll().execute()).toEqual([]);
+    } finally {
+      await store.close();
+      if (schema !== null) await dropSchema(schema);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

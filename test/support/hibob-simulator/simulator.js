@@ -42,13 +42,16 @@ function today() {
 }
 
 /**
- * @param {{ serviceUserId?: string, token?: string, companyId?: string, today?: () => string, chunkSize?: number }} [options]
+ * `now` is HiBob's clock, which stamps each webhook's triggeredAt: tests pass the test server's
+ * clock, so a notice is as fresh (or as old) as the test means it to be.
+ * @param {{ serviceUserId?: string, token?: string, companyId?: string, today?: () => string, now?: () => Date, chunkSize?: number }} [options]
  */
 function createSimulator(options = {}) {
   const serviceUserId = options.serviceUserId ?? 'SERVICE-USER-1';
   const token = options.token ?? 'sim-token-0123456789';
   const companyId = options.companyId ?? '630001';
   const chunkSize = options.chunkSize ?? 200;
+  const now = options.now ?? (() => new Date());
   /** @type {Map<string, Person>} */
   const people = new Map();
   /** @type {Field[]} */
@@ -287,14 +290,15 @@ function createSimulator(options = {}) {
   }
 
   /**
-   * Sends a signed v2 webhook, as HiBob does: Bob-Signature is base64(HMAC-SHA512(secret, body)).
+   * Sends a signed v2 webhook, as HiBob does: Bob-Signature is base64(HMAC-SHA512(secret, body)),
+   * triggeredAt is `now()`. Two sends at the same `now` are the same notice, byte for byte.
    * @param {string} target @param {string} secret @param {string} type @param {string} employeeId
    * @param {{ signature?: string, body?: string }} [override]
    */
   async function sendWebhook(target, secret, type, employeeId, override = {}) {
     const body =
       override.body ??
-      JSON.stringify({ companyId, type, triggeredBy: 'SERVICE', triggeredAt: new Date().toISOString(), version: 'v2', data: { employeeId, fieldIds: ['root.email', 'work.title'] } });
+      JSON.stringify({ companyId, type, triggeredBy: 'SERVICE', triggeredAt: now().toISOString(), version: 'v2', data: { employeeId, fieldIds: ['root.email', 'work.title'] } });
     const signature = override.signature ?? createHmac('sha512', secret).update(body).digest('base64');
     const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', 'bob-signature': signature }, body });
     return { status: res.status, body: await res.text() };

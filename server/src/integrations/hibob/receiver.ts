@@ -1,44 +1,40 @@
-// HiBob's webhooks arrive here: POST /v1/integrations/hibob/webhook/{receiverId}. The body must carry
-// a valid Bob-Signature (base64 HMAC-SHA512 of the raw body with the hook secret), checked in
-// constant time; anything else is a 401 and changes nothing. A valid notice is only queued, in the
-// store, and answered at once: the worker re-reads the person from HiBob and applies them, so HiBob
-// is never kept waiting and a crash loses nothing.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// HiBob's webhooks arrive here: POST /v1/integrations/hibob/webhook/{receiverId}. The raw body must
+// carry a valid Bob-Signature (base64 HMAC-SHA512 with the hook secret), checked in constant time
+// before anything parses it; only HiBob's small unsigned ping is answered without one. A signed notice
+// must be fresh and received once; it is then only queued, in the store, and answered at once: the
+// worker re-reads the person from HiBob and applies them, so HiBob is never kept waiting and a crash
+// loses nothing.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { Problem } from '../../api/common';
-import { readBody } from '../../http/body';
+import { parseJson, readBody } from '../../http/body';
 import { problems } from '../../http/problem';
 import { defineRoute } from '../../http/route';
-import { enqueueNotification, findIntegrationByReceiver, integrationSecrets } from '../../store/integrations';
+import { enqueueNotification, findIntegrationByReceiver, integrationSecrets, recordReceipt } from '../../store/integrations';
+import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, employeeOf, freshnessOf, isPing, receiptExpiry } from './notice';
 
 /** HiBob's notices are small; anything bigger is not one of them. */
 const RECEIVER_BODY_LIMIT = 64 * 1024;
 
-/** HiBob checks a new subscription with "Ping test" (or, on a retry, {"text": "Ping test"}). */
-function isPing(raw: string): boolean {
-  const text = raw.trim();
-  if (text === 'Ping test' || text === '"Ping test"') return true;
-  try {
-    return (JSON.parse(text) as { text?: unknown }).text === 'Ping test';
-  } catch {
-    return false;
-  }
-}
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** Compares the signature HiBob sent with the one the body should have, in constant time. */
-export function signatureMatches(secret: string, raw: Buffer, header: string | undefined): boolean {
-  if (header === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(header.trim())) return false;
+/**
+ * The signature HiBob sent, when it is the one the raw body should have (compared in constant time);
+ * null otherwise. One HMAC over the bytes, whatever they hold: the cost of a refusal is its size.
+ */
+export function verifiedSignature(secret: string, raw: Buffer, header: string | undefined): Buffer | null {
+  if (header === undefined || !BASE64.test(header.trim())) return null;
   const expected = createHmac('sha512', secret).update(raw).digest();
   const given = Buffer.from(header.trim(), 'base64');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? expected : null;
 }
 
-/** The HiBob id of the person a notice is about (v2: data.employeeId; older payloads: data.employee.id). */
-function employeeIdOf(notice: unknown): string | null {
-  const data = (notice as { data?: { employeeId?: unknown; employee?: { id?: unknown } } } | null)?.data;
-  const id = data?.employeeId ?? data?.employee?.id;
-  return (typeof id === 'string' && id.trim() !== '') || typeof id === 'number' ? String(id).trim().slice(0, 64) : null;
+/** What a receipt keeps of a signature: its SHA-256, enough to recognize a replay and useless for forging one. */
+export function receiptHash(signature: Buffer): string {
+  return createHash('sha256').update(signature).digest('base64url');
 }
+
+const minutes = (ms: number) => `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
 
 export const receiverRoute = defineRoute({
   method: 'POST',
@@ -51,8 +47,13 @@ export const receiverRoute = defineRoute({
   responses: {
     200: { description: 'A ping, or a signed notice about nothing PeopleHub syncs.', schema: Type.Object({ data: Type.Object({ accepted: Type.Boolean() }) }) },
     202: { description: 'Queued: the person is re-read from HiBob and applied shortly.', schema: Type.Object({ data: Type.Object({ accepted: Type.Literal(true) }) }) },
-    401: { description: 'No hook secret is set, or Bob-Signature is missing or wrong; nothing changed.', schema: Problem },
+    400: { description: 'Signed, but not a notice PeopleHub can read (not JSON, nested too deep, an unreadable triggeredAt or employee id); nothing changed.', schema: Problem },
+    401: {
+      description: `No hook secret is set, Bob-Signature is missing or wrong, or the notice's triggeredAt is more than ${minutes(NOTICE_MAX_AGE_MS)} old or ${minutes(NOTICE_MAX_AHEAD_MS)} ahead; nothing changed.`,
+      schema: Problem,
+    },
     404: { description: 'No such receiver.', schema: Problem },
+    409: { description: 'A replay: a notice with this signature was already received; nothing changed.', schema: Problem },
     413: { description: 'Larger than any HiBob notice.', schema: Problem },
   },
   async handler({ params, services, req }) {
@@ -60,22 +61,34 @@ export const receiverRoute = defineRoute({
     if (!integration) throw problems.notFound('There is no HiBob receiver at this address.');
     const raw = await readBody(req, RECEIVER_BODY_LIMIT);
     // The ping comes when the subscription is made in HiBob, before its secret can be pasted here.
-    if (isPing(raw.toString('utf8'))) return { status: 200, body: { data: { accepted: false } } };
+    if (isPing(raw)) return { status: 200, body: { data: { accepted: false } } };
     const { hookSecret } = await integrationSecrets(services.store.db, services.masterKey, integration);
     if (hookSecret === null) throw problems.unauthorized('No hook secret is set for this HiBob connection; paste the one HiBob shows into PATCH /v1/integrations/hibob.');
     const header = req.headers['bob-signature'];
-    if (!signatureMatches(hookSecret, raw, typeof header === 'string' ? header : undefined)) {
-      throw problems.unauthorized('The Bob-Signature header is missing or does not match the body.');
+    const signature = verifiedSignature(hookSecret, raw, typeof header === 'string' ? header : undefined);
+    if (signature === null) throw problems.unauthorized('The Bob-Signature header is missing or does not match the body.');
+
+    // Signed by HiBob from here on, and still parsed behind the same depth cap as every body.
+    const notice = parseJson(raw.toString('utf8'));
+    const now = services.clock.now();
+    const freshness = freshnessOf(notice, now);
+    if (freshness.kind === 'unreadable') throw problems.badRequest('The notice\'s triggeredAt is not a timestamp such as 2026-11-22T10:00:00Z.');
+    if (freshness.kind === 'stale') {
+      throw problems.unauthorized(`The notice was triggered at ${freshness.triggeredAt.toISOString()}, more than ${minutes(NOTICE_MAX_AGE_MS)} before this server's time (${now.toISOString()}); an old notice is refused as a possible replay.`);
     }
-    let notice: unknown;
-    try {
-      notice = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw problems.badRequest('The notice is not JSON.');
+    if (freshness.kind === 'ahead') {
+      throw problems.unauthorized(`The notice says it was triggered at ${freshness.triggeredAt.toISOString()}, more than ${minutes(NOTICE_MAX_AHEAD_MS)} ahead of this server's time (${now.toISOString()}); check the server's clock.`);
     }
-    const externalId = employeeIdOf(notice);
-    if (externalId === null) return { status: 200, body: { data: { accepted: false } } };
-    await enqueueNotification(services.store.db, integration.organizationId, externalId, services.clock.now().toISOString());
+    const employee = employeeOf(notice);
+    if (employee.kind === 'invalid') throw problems.badRequest(`The notice names no usable person: ${employee.reason}.`);
+
+    const received = await services.store.db.transaction().execute(async (trx) => {
+      if (!(await recordReceipt(trx, integration.id, receiptHash(signature), receiptExpiry(freshness, now).toISOString(), now.toISOString()))) return false;
+      if (employee.kind === 'id') await enqueueNotification(trx, integration.organizationId, employee.id, now.toISOString());
+      return true;
+    });
+    if (!received) throw problems.conflict('This notice was already received (the same Bob-Signature); a notice is accepted once.');
+    if (employee.kind === 'none') return { status: 200, body: { data: { accepted: false } } };
     services.hibob.nudge();
     return { status: 202, body: { data: { accepted: true } } };
   },
