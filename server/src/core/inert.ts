@@ -41,13 +41,15 @@ export function defuseMentions(text: string): string {
 }
 
 /**
- * What makes a line a heading, list item, quote or rule in Markdown when it comes first. Used for
- * text that starts a line in a format without backslash escapes (Slack's summary, which Mattermost
- * renders as Markdown).
+ * What makes a line a heading, list item, quote or rule in Markdown when it comes first. A marker
+ * with no space after it (`+44`) is caught too: escaping one too many is harmless.
  */
 export const BLOCK_START = /^(\s*)([#>+=*-]|\d+[.)])/;
 
-/** A word joiner before a block marker at the very start: the line then starts with no marker. */
+/**
+ * A word joiner before a block marker at the very start: the line then starts with no marker. For
+ * text without backslash escapes that Mattermost renders as Markdown (Slack's summary line).
+ */
 export function guardLineStart(text: string): string {
   return BLOCK_START.test(text) ? `${WORD_JOINER}${text}` : text;
 }

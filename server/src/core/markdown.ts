@@ -1,6 +1,6 @@
 // Escaping user text for the Markdown that chat and Teams messages are made of, so a name such as
 // `[Action required](https://evil.example)` reads as itself instead of becoming a live link.
-import { defuseMentions, flattenLines, splitLines } from './inert';
+import { BLOCK_START, defuseMentions, flattenLines, splitLines } from './inert';
 
 /**
  * Characters that start inline markup (links, images, emphasis, code, autolinks, strike-through),
@@ -8,9 +8,6 @@ import { defuseMentions, flattenLines, splitLines } from './inert';
  * word (`grp_1`) cannot open emphasis in CommonMark, so it stays as it is.
  */
 const INLINE = /[\\`*[\]<>~]|&(?=#?[\p{L}\p{N}]+;)|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
-
-/** What makes a line a heading, list item, quote or rule when it comes first on the line. */
-const BLOCK_START = /^(\s*)([#>+=-]|\d+[.)])/;
 
 /**
  * Inline markup escaped, mentions defused. An escaped `\]` followed by `(` is not a link, but the
@@ -35,7 +32,10 @@ export function lines(text: string): string[] {
   return splitLines(text);
 }
 
-/** One line of a multi-line text (a quoted note): inline markup and block markers escaped. */
+/**
+ * One line of a multi-line text (a quoted note): inline markup and block markers escaped (a `*` or
+ * `>` is escaped as inline markup already; of an ordered list's `1.` the dot is).
+ */
 export function escapeLine(line: string): string {
   return escapeMarkup(line).replace(BLOCK_START, (_match, space: string, marker: string) => `${space}${marker.replace(/([#>+=.)-])/, '\\$1')}`);
 }

@@ -14,10 +14,11 @@ interface Tier {
 }
 
 /**
- * From mild to severe. Within a tier the most lines (or recipients) that fit are kept. The last
- * tier keeps at most 24 characters in each of the few slots left (author, giver, one recipient,
- * program), no lines, no note and no link, so what remains is a few hundred characters even with
- * every character escaped: below the smallest limit of any format (3,000), whatever the input.
+ * From mild to severe. Within a tier the most lines (or recipients) that fit are kept. At its least
+ * (no lines, one recipient) the last tier keeps at most 24 characters in each of the four slots left
+ * (author, giver, recipient, program), no note and no link: under 1,000 characters even if escaping
+ * made each character ten, below the smallest limit of any format (3,000), whatever the input. So
+ * the ladder always ends within the limits.
  */
 const TIERS: readonly Tier[] = [
   { text: 2_000, list: 4_000, quote: 6_000, links: true },

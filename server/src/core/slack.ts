@@ -5,7 +5,7 @@ import type { PeopleEvent } from './events';
 import { WORD_JOINER, defuseMentions, flattenLines, guardLineStart, splitLines } from './inert';
 import type { Message } from './message';
 
-/** Blocks in one message: "You can include up to 50 blocks in each message" (Slack, Block Kit "Blocks" reference). */
+/** Blocks in one message: at most 50 (Slack's Block Kit reference, "Blocks"). */
 export const SLACK_MAX_BLOCKS = 50;
 /**
  * Characters in a section's text (Slack, "Section block" and "Text object" references: at most

@@ -6,8 +6,9 @@ import { escapeCell, escapeInline as md, escapeLine, lines } from './markdown';
 import type { Message } from './message';
 
 /**
- * Bytes of the request body (UTF-8 JSON): Teams refuses a message over 28 KB ("Send messages using
- * incoming webhooks" and the Teams bot messaging limits in Microsoft's Teams platform documentation).
+ * Bytes of the request body (UTF-8 JSON): Teams answers a message over 28 KB with an error
+ * ("Create Incoming Webhooks", Microsoft Teams platform documentation; Workflows posts have the same
+ * limit). Counted on the whole body, envelope included.
  */
 export const TEAMS_MAX_BYTES = 28 * 1024;
 
