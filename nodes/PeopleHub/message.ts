@@ -28,9 +28,13 @@ export interface ParsedMessage {
 const NONE = '(none)';
 const ARROW = ' → ';
 
-/** Markdown escapes (a backslash before ASCII punctuation) removed: the text as it was written. */
+/**
+ * Markdown escapes (a backslash before ASCII punctuation) removed, and the invisible word joiner
+ * PeopleHub puts after `@` and `<` to keep a name such as `@here` from notifying anyone: the text as
+ * it was written.
+ */
 export function unescapeMarkdown(text: string): string {
-	return text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+	return text.replace(/([@<])\u2060/g, '$1').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 function value(raw: string): string | null {

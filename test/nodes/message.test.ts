@@ -34,11 +34,9 @@ function expected(event: PeopleEvent): ParsedMessage {
 	if (event.actor?.type === 'app') result.author = { name: event.actor.name, email: null };
 	if (message.recognition) result.author = null;
 	for (const line of message.lines) {
-		if (typeof line.value !== 'string') result.changes.push({ label: line.label, old: null, new: null, added: line.value.added, removed: line.value.removed });
-		else if (event.data.changes !== undefined) {
-			const [before, after] = line.value.split(' → ');
-			result.changes.push({ label: line.label, old: none(before), new: none(after), added: [], removed: [] });
-		} else result.fields[line.label] = none(line.value);
+		if (typeof line.value === 'string') result.fields[line.label] = none(line.value);
+		else if ('old' in line.value) result.changes.push({ label: line.label, old: none(line.value.old), new: none(line.value.new), added: [], removed: [] });
+		else result.changes.push({ label: line.label, old: null, new: null, added: line.value.added, removed: line.value.removed });
 	}
 	if (message.quote) result.fields.Note = message.quote.replace(/\r\n|\r/g, '\n');
 	return result;
@@ -68,7 +66,7 @@ describe('Message → Parse', () => {
 	});
 
 	test('names full of Markdown come back exactly as they were typed', () => {
-		const hostile = '[Action required](https://evil.example/x) *bold* _under_ `code` <b> ~strike~ \\slash #hash';
+		const hostile = '[Action required](https://evil.example/x) *bold* _under_ `code` <b> ~strike~ \\slash #hash @here <!channel> <@U024BE7LH>';
 		const employee = examples.find((e) => e.type === 'employee.updated') as PeopleEvent;
 		const event: PeopleEvent = {
 			...employee,
@@ -123,7 +121,9 @@ describe('Message → Parse', () => {
 			changes: [{ label: 'Skills', old: null, new: null, added: ['Go'], removed: ['Perl', 'COBOL'] }],
 		});
 		const golden = path.join(__dirname, '..', 'server', 'core', 'golden', 'chat');
-		for (const file of fs.readdirSync(golden)) {
+		const files = fs.readdirSync(golden, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.md'));
+		expect(files.length).toBeGreaterThan(20);
+		for (const file of files) {
 			const parsed = parseChatMessages(fs.readFileSync(path.join(golden, file), 'utf8'));
 			expect(parsed.length).toBeGreaterThan(0);
 			for (const message of parsed) expect(message.entity).not.toBeNull();

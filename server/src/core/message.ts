@@ -4,19 +4,23 @@ import type { Change, PeopleEvent } from './events';
 
 export interface MessageLine {
   label: string;
-  /** Plain value text, or a list change. */
-  value: string | { added: string[]; removed: string[] };
+  /** Plain value text, a change from old to new (kept apart so each can be shortened), or a list change. */
+  value: string | { old: string; new: string } | { added: string[]; removed: string[] };
 }
 
 export interface Message {
-  /** e.g. `Role`, linked to `url`, then `verb`: "Role was updated". Absent for recognitions. */
-  title: { entity: string; url: string; verb: string } | null;
+  /** e.g. `Role`, linked to `url` (null only in a message shortened to its bare minimum), then `verb`: "Role was updated". Absent for recognitions. */
+  title: { entity: string; url: string | null; verb: string } | null;
   /** For recognitions: who recognized whom, with emphasis marks left to the renderer. */
   recognition: { giver: string; recipients: string[]; points: number; program: string | null } | null;
   /** "First Last (email)", just the email when there is no name, the app's name; null for the system. */
   author: string | null;
   lines: MessageLine[];
   quote: string | null;
+  /** The object's page: where a reader finds what a shortened message left out. */
+  link: string | null;
+  /** Set by the shortener (core/shortening): what was left out, in words and numbers only. */
+  omitted: string | null;
 }
 
 interface EntityStyle {
@@ -57,7 +61,7 @@ function author(event: PeopleEvent): string | null {
 
 function changeLine(change: Change): MessageLine {
   if ('added' in change) return { label: change.label, value: { added: change.added.map(formatValue), removed: change.removed.map(formatValue) } };
-  return { label: change.label, value: `${formatValue(change.old)} → ${formatValue(change.new)}` };
+  return { label: change.label, value: { old: formatValue(change.old), new: formatValue(change.new) } };
 }
 
 const empty = (value: unknown) => value === null || value === undefined || value === '';
@@ -65,7 +69,7 @@ const empty = (value: unknown) => value === null || value === undefined || value
 export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
   const [entity, action] = event.type.split('.');
   const o = event.data.object;
-  const base: Message = { title: null, recognition: null, author: author(event), lines: [], quote: null };
+  const base: Message = { title: null, recognition: null, author: author(event), lines: [], quote: null, link: null, omitted: null };
   if (event.type === 'recognition.completed') {
     const program = o.program as { name: string } | null;
     return {
@@ -78,12 +82,15 @@ export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
         program: program ? program.name : null,
       },
       quote: typeof o.note === 'string' && o.note !== '' ? o.note : null,
+      link: `${publicUrl}/recognitions/${String(o.id)}`,
     };
   }
   if (event.type === 'webhook.disabled') {
+    const url = `${publicUrl}/webhooks/${String(o.id)}`;
     return {
       ...base,
-      title: { entity: 'Webhook', url: `${publicUrl}/webhooks/${String(o.id)}`, verb: 'was disabled' },
+      title: { entity: 'Webhook', url, verb: 'was disabled' },
+      link: url,
       lines: [
         { label: 'Name', value: formatValue(o.name) },
         { label: 'Reason', value: formatValue(o.reason) },
@@ -93,9 +100,9 @@ export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
   if (entity === 'sync') {
     // One line a channel reads at a glance: "HiBob sync completed: 3 created, 1 updated, 0 deleted".
     const url = `${publicUrl}/integrations/hibob/runs/${String(o.id)}`;
-    if (event.type === 'sync.failed') return { ...base, title: { entity: 'HiBob sync', url, verb: 'failed' }, lines: [{ label: 'Error', value: formatValue(o.error) }] };
+    if (event.type === 'sync.failed') return { ...base, title: { entity: 'HiBob sync', url, verb: 'failed' }, link: url, lines: [{ label: 'Error', value: formatValue(o.error) }] };
     const count = (value: unknown) => (Number.isInteger(value) ? Number(value) : 0);
-    return { ...base, title: { entity: 'HiBob sync', url, verb: `completed: ${count(o.created)} created, ${count(o.updated)} updated, ${count(o.deleted)} deleted` } };
+    return { ...base, title: { entity: 'HiBob sync', url, verb: `completed: ${count(o.created)} created, ${count(o.updated)} updated, ${count(o.deleted)} deleted` }, link: url };
   }
   const style = ENTITIES[entity];
   const url = style.path === 'organization' ? `${publicUrl}/organization` : `${publicUrl}/${style.path}/${String(o.id)}`;
@@ -106,5 +113,5 @@ export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
           .map(([field, label]) => ({ label, value: field === 'groupName' ? (o.groupName ?? o.groupId) : o[field] }))
           .filter((line) => !empty(line.value))
           .map((line) => ({ label: line.label, value: formatValue(line.value) }));
-  return { ...base, title: { entity: style.label, url, verb: `was ${action}` }, lines };
+  return { ...base, title: { entity: style.label, url, verb: `was ${action}` }, link: url, lines };
 }

@@ -1,9 +1,10 @@
 // From events to one HTTP request body in a webhook's format, and the headers that go with it.
-import { chatPayload } from './chat';
+import { chatFormat, chatPayload } from './chat';
+import { splitEvents } from './chat-format';
 import type { PeopleEvent } from './events';
 import { signatureHeader } from './signature';
-import { slackPayload } from './slack';
-import { teamsPayload } from './teams';
+import { slackFormat, slackPayload } from './slack';
+import { teamsFormat, teamsPayload } from './teams';
 
 export type PayloadFormat = 'json' | 'chat' | 'slack' | 'teams';
 
@@ -18,6 +19,23 @@ export function renderPayload(format: PayloadFormat, events: PeopleEvent[], publ
       return JSON.stringify(slackPayload(events, publicUrl));
     case 'teams':
       return JSON.stringify(teamsPayload(events, publicUrl));
+  }
+}
+
+/**
+ * A batch in the groups that each make one request the receiving tool accepts (chat tools limit
+ * blocks, characters and bytes); json bodies have no such limit and stay whole.
+ */
+export function splitPayload(format: PayloadFormat, events: PeopleEvent[], publicUrl: string): PeopleEvent[][] {
+  switch (format) {
+    case 'json':
+      return [events];
+    case 'chat':
+      return splitEvents(chatFormat, events, publicUrl);
+    case 'slack':
+      return splitEvents(slackFormat, events, publicUrl);
+    case 'teams':
+      return splitEvents(teamsFormat, events, publicUrl);
   }
 }
 

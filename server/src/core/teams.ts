@@ -1,13 +1,32 @@
 // The `teams` webhook format: a Teams message carrying one Adaptive Card (Workflows / incoming webhooks).
 // Adaptive Card text is Markdown too, so user text is escaped as in the chat format.
+import { type ChatFormat, renderBody } from './chat-format';
 import type { PeopleEvent } from './events';
-import { escapeInline as md, escapeLine, lines } from './markdown';
-import { type Message, eventMessage } from './message';
+import { escapeCell, escapeInline as md, escapeLine, lines } from './markdown';
+import type { Message } from './message';
 
-function card(message: Message, first: boolean): unknown[] {
-  const items: unknown[] = [];
+/**
+ * Bytes of the request body (UTF-8 JSON): Teams answers a message over 28 KB with an error
+ * ("Create Incoming Webhooks", Microsoft Teams platform documentation; Workflows posts have the same
+ * limit). Counted on the whole body, envelope included.
+ */
+export const TEAMS_MAX_BYTES = 28 * 1024;
+
+type CardElement = Record<string, unknown>;
+
+/** A message's card elements both ways: first in the card, and after a separator. */
+interface TeamsPart {
+  first: CardElement[];
+  later: CardElement[];
+  title: Message['title'];
+}
+
+function card(message: Message, first: boolean): CardElement[] {
+  const items: CardElement[] = [];
   if (message.title) {
-    items.push({ type: 'TextBlock', text: `[${md(message.title.entity)}](${message.title.url}) ${message.title.verb}`, weight: 'Bolder', size: 'Medium', wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
+    const entity = md(message.title.entity);
+    const text = `${message.title.url === null ? entity : `[${entity}](${message.title.url})`} ${message.title.verb}`;
+    items.push({ type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
   }
   if (message.recognition) {
     const r = message.recognition;
@@ -17,24 +36,30 @@ function card(message: Message, first: boolean): unknown[] {
   }
   if (message.author) items.push({ type: 'TextBlock', text: `Author: ${md(message.author)}`, isSubtle: true, spacing: 'Small', wrap: true });
   if (message.lines.length > 0) {
+    // A fact's title and value each start a line of their own: block markers are escaped as well.
     items.push({
       type: 'FactSet',
       facts: message.lines.map((line) => ({
-        title: md(line.label),
+        title: escapeCell(line.label),
         value:
           typeof line.value === 'string'
-            ? md(line.value)
-            : [line.value.added.length > 0 ? `[+] ${line.value.added.map(md).join(', ')}` : '', line.value.removed.length > 0 ? `[-] ${line.value.removed.map(md).join(', ')}` : ''].filter(Boolean).join(' '),
+            ? escapeCell(line.value)
+            : 'old' in line.value
+              ? `${escapeCell(line.value.old)} → ${md(line.value.new)}`
+              : [line.value.added.length > 0 ? `[+] ${line.value.added.map(md).join(', ')}` : '', line.value.removed.length > 0 ? `[-] ${line.value.removed.map(md).join(', ')}` : ''].filter(Boolean).join(' '),
       })),
     });
   }
+  // The note is its own TextBlock; each of its lines has its block markers escaped.
   if (message.quote) items.push({ type: 'TextBlock', text: lines(message.quote).map(escapeLine).join('\n'), wrap: true, isSubtle: true });
+  if (message.omitted) {
+    items.push({ type: 'TextBlock', text: `… ${message.omitted} left out${message.link === null ? '.' : `: [${message.link}](${message.link})`}`, wrap: true, isSubtle: true, spacing: 'Small' });
+  }
   return items;
 }
 
-export function teamsPayload(events: PeopleEvent[], publicUrl: string): unknown {
-  const messages = events.map((event) => eventMessage(event, publicUrl));
-  const single = messages.length === 1 ? messages[0].title : null;
+function envelope(parts: TeamsPart[]): unknown {
+  const single = parts.length === 1 ? parts[0].title : null;
   return {
     type: 'message',
     attachments: [
@@ -45,10 +70,20 @@ export function teamsPayload(events: PeopleEvent[], publicUrl: string): unknown 
           $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
           type: 'AdaptiveCard',
           version: '1.4',
-          body: messages.flatMap((message, i) => card(message, i === 0)),
-          ...(single ? { actions: [{ type: 'Action.OpenUrl', title: `Open ${single.entity}`, url: single.url }] } : {}),
+          body: parts.flatMap((part, i) => (i === 0 ? part.first : part.later)),
+          ...(single && single.url !== null ? { actions: [{ type: 'Action.OpenUrl', title: `Open ${single.entity}`, url: single.url }] } : {}),
         },
       },
     ],
   };
+}
+
+export const teamsFormat: ChatFormat<TeamsPart, unknown> = {
+  part: (message) => ({ first: card(message, true), later: card(message, false), title: message.title }),
+  body: envelope,
+  fits: (body) => Buffer.byteLength(JSON.stringify(body), 'utf8') <= TEAMS_MAX_BYTES,
+};
+
+export function teamsPayload(events: PeopleEvent[], publicUrl: string): unknown {
+  return renderBody(teamsFormat, events, publicUrl);
 }

@@ -126,6 +126,8 @@ export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, 
 export interface ClaimedMessage extends Message {
   /** The webhook's maxConcurrency when the message was claimed. */
   maxConcurrency: number;
+  /** The claim's lease: while the row still holds it, the message is this claim's to change. */
+  leaseUntil: string;
 }
 
 export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date, leaseMs: number, limit: number, orderedRun = 50): Promise<ClaimedMessage[]> {
@@ -178,7 +180,64 @@ export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date
         rows.map((r) => r.id),
       )
       .execute();
-    return rows.map((row) => ({ ...toMessage(row), maxConcurrency: Number(row.max_concurrency) }));
+    return rows.map((row) => ({ ...toMessage(row), maxConcurrency: Number(row.max_concurrency), leaseUntil }));
+  });
+}
+
+/**
+ * Splits a claimed message into parts that each make a request the receiving tool accepts, in one
+ * transaction, so a crash leaves either the whole message or all of its parts. The message keeps
+ * the first part's events (and its webhook-id and retry state); each other part becomes a new
+ * pending message, due at once, with the message's created_at and an id that sorts right after the
+ * message's own (its id plus `-001`, `-002`, …), so an ordered webhook's queue, claimed by
+ * (created_at, id), keeps the events in order. The message and `behind` (messages of the same claim
+ * that must not overtake it) lose their lease, for the next pass to claim in order.
+ *
+ * Only while the message is as it was claimed (same lease, events and attempts): otherwise another
+ * process has taken it over, nothing is split (false), and only `behind` is released.
+ */
+export async function splitMessage(db: Kysely<Database>, message: ClaimedMessage, parts: string[][], behind: string[], now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    // One conditional update, so a process that took the message over meanwhile always wins.
+    const kept = await trx
+      .updateTable('messages')
+      .set({ event_ids: JSON.stringify(parts[0]), lease_until: null, next_attempt_at: at, updated_at: at })
+      .where('id', '=', message.id)
+      .where('status', '=', 'pending')
+      .where('lease_until', '=', message.leaseUntil)
+      .where('attempts', '=', message.attempts)
+      .where('event_ids', '=', JSON.stringify(message.eventIds))
+      .executeTakeFirst();
+    const split = Number(kept.numUpdatedRows) === 1;
+    if (split) {
+      const original = await trx.selectFrom('messages').select('created_at').where('id', '=', message.id).executeTakeFirstOrThrow();
+      // A message split before (under other limits) already has parts: new ones are numbered after them.
+      const siblings = await trx.selectFrom('messages').select('id').where('webhook_id', '=', message.webhookId).where('created_at', '=', original.created_at).execute();
+      const taken = siblings.filter((row) => row.id.startsWith(`${message.id}-`)).map((row) => Number(row.id.slice(message.id.length + 1))).filter((n) => Number.isInteger(n));
+      const first = Math.max(0, ...taken) + 1;
+      const rows = parts.slice(1).map((eventIds, i) => ({
+        id: `${message.id}-${String(first + i).padStart(3, '0')}`,
+        organization_id: message.organizationId,
+        webhook_id: message.webhookId,
+        event_ids: JSON.stringify(eventIds),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        lease_until: null,
+        batch_open_until: null,
+        last_status_code: null,
+        last_error: null,
+        reported_at: null,
+        created_at: original.created_at,
+        updated_at: at,
+      }));
+      if (rows.length > 0) await trx.insertInto('messages').values(rows).execute();
+    }
+    if (behind.length > 0) {
+      await trx.updateTable('messages').set({ lease_until: null, next_attempt_at: at }).where('id', 'in', behind).where('status', '=', 'pending').where('lease_until', '=', message.leaseUntil).execute();
+    }
+    return split;
   });
 }
 

@@ -4,11 +4,11 @@
 import type { Actor } from '../core/actor';
 import type { PeopleEvent } from '../core/events';
 import { SYSTEM_ACTOR } from '../core/actor';
-import { deliveryHeaders, renderPayload } from '../core/payload';
+import { deliveryHeaders, renderPayload, splitPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
 import type { Services } from '../services';
 import { recordChange } from '../store/events';
-import { type AttemptOutcome, type ClaimedMessage, type Message, cancelMessages, claimDue, eventsByIds, fanOut, finishAttempts, releaseLeases, releaseMessages } from '../store/messages';
+import { type AttemptOutcome, type ClaimedMessage, type Message, cancelMessages, claimDue, eventsByIds, fanOut, finishAttempts, releaseLeases, releaseMessages, splitMessage } from '../store/messages';
 import { type Webhook, findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
 import { notify, upkeep } from './scheduler';
@@ -97,6 +97,8 @@ export class Dispatcher {
   private waking = false;
   private loop: Promise<void> | null = null;
   private lastUpkeep = -Infinity;
+  /** A pass split a message: its parts are due now, so the next pass runs at once. */
+  private split = false;
   /** Claimed, prepared messages per webhook, waiting for one of the webhook's senders. */
   private readonly queues = new Map<string, Prepared[]>();
   private readonly queued = new Set<string>();
@@ -183,10 +185,12 @@ export class Dispatcher {
     if (this.queued.size >= MAX_QUEUED) return fanned >= FAN_OUT_LIMIT;
     const due = await claimDue(store.db, store.dialect, clock.now(), this.services.config.workerLeaseMs, CLAIM_LIMIT);
     const fresh = due.filter((m) => !this.queued.has(m.id));
+    this.split = false;
     for (const webhookId of await this.prepare(fresh)) this.spawn(webhookId);
-    // Busy only when a batch came back full: then more is waiting. Otherwise sleep until a write or a
-    // finished send nudges the loop (or the poll interval passes), instead of spinning on the store.
-    return fanned >= FAN_OUT_LIMIT || due.length >= CLAIM_LIMIT;
+    // Busy only when a batch came back full (then more is waiting) or a message was split (its parts
+    // are due). Otherwise sleep until a write or a finished send nudges the loop (or the poll interval
+    // passes), instead of spinning on the store.
+    return fanned >= FAN_OUT_LIMIT || due.length >= CLAIM_LIMIT || this.split;
   }
 
   /**
@@ -216,15 +220,51 @@ export class Dispatcher {
         const s = await webhookSecrets(store.db, masterKey, webhook, clock.now());
         secrets = s.previous ? [s.current, s.previous] : [s.current];
       }
+      const eventsOf = (message: ClaimedMessage) => message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined);
+      const ready = await this.splitOversized(webhook, group, eventsOf);
+      if (ready.length === 0) continue;
       const queue = this.queues.get(webhookId) ?? [];
-      for (const message of group) {
+      for (const message of ready) {
         this.queued.add(message.id);
-        queue.push({ message, webhook, secrets, events: message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined) });
+        queue.push({ message, webhook, secrets, events: eventsOf(message) });
       }
       this.queues.set(webhookId, queue);
       touched.push(webhookId);
     }
     return touched;
+  }
+
+  /**
+   * A batch too large for the receiving chat tool (Slack's blocks, a Teams card's bytes, a chat
+   * post's characters) is split into parts before anything of it is sent, each part its own message
+   * with its own webhook-id and retries, so a failing part never re-sends another. The split message
+   * and its new parts are left for the next pass, which claims them in order; on an ordered webhook
+   * so is everything claimed behind it. Returns the messages to send now.
+   */
+  private async splitOversized(webhook: Webhook, group: ClaimedMessage[], eventsOf: (message: ClaimedMessage) => PeopleEvent[]): Promise<ClaimedMessage[]> {
+    if (webhook.format === 'json') return group;
+    const { store, clock, publicUrl } = this.services;
+    const ready: ClaimedMessage[] = [];
+    for (const [i, message] of group.entries()) {
+      const events = eventsOf(message);
+      const parts = events.length > 1 ? splitPayload(webhook.format, events, publicUrl) : [events];
+      if (parts.length <= 1) {
+        ready.push(message);
+        continue;
+      }
+      const ordered = message.maxConcurrency <= 1;
+      const behind = ordered ? group.slice(i + 1).map((m) => m.id) : [];
+      await splitMessage(
+        store.db,
+        message,
+        parts.map((part) => part.map((e) => e.id)),
+        behind,
+        clock.now(),
+      );
+      this.split = true;
+      if (ordered) break;
+    }
+    return ready;
   }
 
   /**

@@ -4,6 +4,7 @@ import { chatPayload } from '../../../server/src/core/chat';
 import { slackPayload } from '../../../server/src/core/slack';
 import { teamsPayload } from '../../../server/src/core/teams';
 import { EVENT_TYPE_NAMES, type PeopleEvent } from '../../../server/src/core/events';
+import { TEXT_EVENT_TYPES, TEXT_SLOTS, type TextSlot, eventsWithText } from '../../helpers/chat-events';
 
 const URL = 'https://hub.example.com';
 const GOLDEN = path.join(__dirname, 'golden', 'chat');
@@ -66,21 +67,49 @@ const cases: Record<string, PeopleEvent[]> = {
   ],
 };
 
+/**
+ * Compares with a golden file (or writes it, with UPDATE_GOLDEN=1). The invisible word joiner that
+ * defuses mentions is shown as `&#x2060;` in Markdown files and as `\u2060` in JSON ones, which
+ * mean the same character to a Markdown renderer and a JSON parser, so a reviewer sees where it is.
+ */
+function expectGolden(file: string, rendered: string): void {
+  const visible = rendered.replace(/\u2060/g, file.endsWith('.md') ? '&#x2060;' : '\\u2060');
+  if (process.env.UPDATE_GOLDEN === '1') {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${visible}\n`);
+  }
+  expect(visible).toBe(fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
+}
+
+/**
+ * Hostile text of four kinds, one per slot in turn: the link and Slack markup an outside probe sent
+ * as a name, every mention syntax, every line break with block markers after it, and Markdown's
+ * other inline markup with entities. Each event type gets each kind in some slot.
+ */
+const HOSTILE = [
+  '[Action required](https://evil.example/login) <!channel> <!here> <https://evil.example/reset|Reset your password>',
+  '@here @channel @all @everyone <@U024BE7LH> <#C024BE7LR> <!subteam^S1|devs> @jane',
+  'Line one\n# Heading\u2028- item\u2029> quote\u0085**Author:** forged\vnext\fpage\r\n---\r1. one',
+  '![img](https://evil.example/i.png) \\](https://evil.example/x) *bold* _it_ ~s~ `code` &lt;!here&gt; & < > |',
+];
+const hostileText = (slot: TextSlot) => (slot === 'note' ? HOSTILE.join('\n') : HOSTILE[TEXT_SLOTS.indexOf(slot) % HOSTILE.length]);
+
 describe('chat format (help article 001)', () => {
   test.each(Object.keys(cases))('%s matches its golden file', (name) => {
-    const { text } = chatPayload(cases[name], URL);
-    const file = path.join(GOLDEN, `${name}.md`);
-    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${text}\n`);
-    expect(text).toBe(fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
+    expectGolden(path.join(GOLDEN, `${name}.md`), chatPayload(cases[name], URL).text);
   });
 
   test.each(['role-updated', 'employee-updated-list-attribute', 'recognition', 'batch', 'hostile-names', 'sync-completed'])('%s as Slack and Teams payloads match their golden files', (name) => {
     for (const [format, payload] of [['slack', slackPayload(cases[name], URL)], ['teams', teamsPayload(cases[name], URL)]] as const) {
-      const text = JSON.stringify(payload, null, 2);
-      const file = path.join(__dirname, 'golden', format, `${name}.json`);
-      if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, `${text}\n`);
-      expect(text).toBe(fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
+      expectGolden(path.join(__dirname, 'golden', format, `${name}.json`), JSON.stringify(payload, null, 2));
     }
+  });
+
+  test.each(TEXT_EVENT_TYPES)('%s with hostile text in every slot matches its golden files in every format', (type) => {
+    const event = eventsWithText(hostileText)[type];
+    expectGolden(path.join(GOLDEN, 'hostile', `${type}.md`), chatPayload([event], URL).text);
+    expectGolden(path.join(__dirname, 'golden', 'slack', 'hostile', `${type}.json`), JSON.stringify(slackPayload([event], URL), null, 2));
+    expectGolden(path.join(__dirname, 'golden', 'teams', 'hostile', `${type}.json`), JSON.stringify(teamsPayload([event], URL), null, 2));
   });
 
   test('Slack text is escaped; every format covers every event type', () => {
@@ -101,7 +130,7 @@ describe('chat format (help article 001)', () => {
     expect(text).not.toMatch(unescapedLink);
     expect(text).not.toMatch(/(^|[^\\])<https:/);
     // A value cannot start a line of its own, so no forged author line appears.
-    expect(text.split('\n').filter((line) => line.startsWith('**Author:**'))).toEqual(['**Author:** \\[Jane\\](https://evil.example/j) (jane_doe@example.com)']);
+    expect(text.split('\n').filter((line) => line.startsWith('**Author:**'))).toEqual(['**Author:** \\[Jane\\]\\(https://evil.example/j) (jane_doe@example.com)']);
     const teams = JSON.stringify(teamsPayload(cases['hostile-names'], URL));
     expect(JSON.parse(teams).attachments[0].content.body.map((item: { text?: string; facts?: { title: string; value: string }[] }) => item.text ?? item.facts?.map((f) => `${f.title} ${f.value}`).join(' ')).join('\n')).not.toMatch(unescapedLink);
     expect(JSON.stringify(slackPayload(cases['hostile-names'], URL))).not.toMatch(/<https:\/\/evil/);
