@@ -2,5 +2,9 @@
 const { src, dest, task } = require('gulp');
 
 task('build:icons', () =>
-  src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], { base: '.', allowEmpty: true, encoding: false }).pipe(dest('dist')),
+  src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], {
+    base: '.',
+    allowEmpty: true,
+    encoding: false,
+  }).pipe(dest('dist')),
 );

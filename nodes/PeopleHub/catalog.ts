@@ -5,68 +5,88 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 
 /** Every webhook event type, as the server's catalog (`GET /v1/webhook-event-types`) lists them. */
 export const EVENT_TYPE_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Employee Created', value: 'employee.created', description: 'An employee was added' },
-	{ name: 'Employee Deleted', value: 'employee.deleted', description: 'An employee was removed' },
-	{ name: 'Employee Updated', value: 'employee.updated', description: 'An employee changed: any field, custom attribute, manager or dates' },
-	{ name: 'Group Created', value: 'group.created', description: 'A group (circle) was created' },
-	{ name: 'Group Deleted', value: 'group.deleted', description: 'A group (circle) was deleted' },
-	{ name: 'Group Updated', value: 'group.updated', description: 'A group (circle) changed' },
-	{ name: 'HiBob Sync Completed', value: 'sync.completed', description: 'A HiBob synchronization run finished' },
-	{ name: 'HiBob Sync Failed', value: 'sync.failed', description: 'A HiBob synchronization run failed' },
-	{ name: 'Organization Updated', value: 'organization.updated', description: 'An organization was created, or its name changed' },
-	{ name: 'Recognition Completed', value: 'recognition.completed', description: 'Someone recognized one or more colleagues' },
-	{ name: 'Role Created', value: 'role.created', description: 'A role was created' },
-	{ name: 'Role Deleted', value: 'role.deleted', description: 'A role was deleted' },
-	{ name: 'Role Updated', value: 'role.updated', description: 'A role changed, including who is assigned to it' },
-	{ name: 'User Deleted', value: 'user.deleted', description: 'A user was removed from the organization' },
-	{ name: 'User Updated', value: 'user.updated', description: 'A user was added, or their details or access right changed' },
-	{ name: 'Webhook Disabled', value: 'webhook.disabled', description: 'A webhook was disabled after failing, or because its endpoint answered 410' },
+  { name: 'Employee Created', value: 'employee.created', description: 'An employee was added' },
+  { name: 'Employee Deleted', value: 'employee.deleted', description: 'An employee was removed' },
+  {
+    name: 'Employee Updated',
+    value: 'employee.updated',
+    description: 'An employee changed: any field, custom attribute, manager or dates',
+  },
+  { name: 'Group Created', value: 'group.created', description: 'A group (circle) was created' },
+  { name: 'Group Deleted', value: 'group.deleted', description: 'A group (circle) was deleted' },
+  { name: 'Group Updated', value: 'group.updated', description: 'A group (circle) changed' },
+  { name: 'HiBob Sync Completed', value: 'sync.completed', description: 'A HiBob synchronization run finished' },
+  { name: 'HiBob Sync Failed', value: 'sync.failed', description: 'A HiBob synchronization run failed' },
+  {
+    name: 'Organization Updated',
+    value: 'organization.updated',
+    description: 'An organization was created, or its name changed',
+  },
+  {
+    name: 'Recognition Completed',
+    value: 'recognition.completed',
+    description: 'Someone recognized one or more colleagues',
+  },
+  { name: 'Role Created', value: 'role.created', description: 'A role was created' },
+  { name: 'Role Deleted', value: 'role.deleted', description: 'A role was deleted' },
+  { name: 'Role Updated', value: 'role.updated', description: 'A role changed, including who is assigned to it' },
+  { name: 'User Deleted', value: 'user.deleted', description: 'A user was removed from the organization' },
+  {
+    name: 'User Updated',
+    value: 'user.updated',
+    description: 'A user was added, or their details or access right changed',
+  },
+  {
+    name: 'Webhook Disabled',
+    value: 'webhook.disabled',
+    description: 'A webhook was disabled after failing, or because its endpoint answered 410',
+  },
 ];
 
 export const FORMAT_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Chat (Markdown Text)', value: 'chat' },
-	{ name: 'JSON', value: 'json' },
-	{ name: 'Slack', value: 'slack' },
-	{ name: 'Teams', value: 'teams' },
+  { name: 'Chat (Markdown Text)', value: 'chat' },
+  { name: 'JSON', value: 'json' },
+  { name: 'Slack', value: 'slack' },
+  { name: 'Teams', value: 'teams' },
 ];
 
 export const ACCESS_RIGHT_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Admin', value: 'admin' },
-	{ name: 'Member', value: 'member' },
-	{ name: 'Owner', value: 'owner' },
+  { name: 'Admin', value: 'admin' },
+  { name: 'Member', value: 'member' },
+  { name: 'Owner', value: 'owner' },
 ];
 
 export const ATTRIBUTE_TYPE_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Boolean', value: 'boolean' },
-	{ name: 'Date', value: 'date' },
-	{ name: 'Employee', value: 'employee' },
-	{ name: 'Multiple Options', value: 'multi_option' },
-	{ name: 'Number', value: 'number' },
-	{ name: 'Option', value: 'option' },
-	{ name: 'Text', value: 'text' },
+  { name: 'Boolean', value: 'boolean' },
+  { name: 'Date', value: 'date' },
+  { name: 'Employee', value: 'employee' },
+  { name: 'Multiple Options', value: 'multi_option' },
+  { name: 'Number', value: 'number' },
+  { name: 'Option', value: 'option' },
+  { name: 'Text', value: 'text' },
 ];
 
 export const EMPLOYEE_STATUS_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Active', value: 'active' },
-	{ name: 'Leaving', value: 'leaving' },
-	{ name: 'Left', value: 'left' },
-	{ name: 'Pending', value: 'pending' },
+  { name: 'Active', value: 'active' },
+  { name: 'Leaving', value: 'leaving' },
+  { name: 'Left', value: 'left' },
+  { name: 'Pending', value: 'pending' },
 ];
 
 export const EMPLOYEE_SOURCE_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'API', value: 'api' },
-	{ name: 'HiBob', value: 'hibob' },
+  { name: 'API', value: 'api' },
+  { name: 'HiBob', value: 'hibob' },
 ];
 
 export const INTERVAL_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'All Time (Whole Months)', value: 'all' },
-	{ name: 'Month', value: 'month' },
-	{ name: 'Quarter', value: 'quarter' },
-	{ name: 'Year', value: 'year' },
+  { name: 'All Time (Whole Months)', value: 'all' },
+  { name: 'Month', value: 'month' },
+  { name: 'Quarter', value: 'quarter' },
+  { name: 'Year', value: 'year' },
 ];
 
 export const WEBHOOK_STATUS_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Active', value: 'active' },
-	{ name: 'Disabled', value: 'disabled' },
-	{ name: 'Inactive', value: 'inactive' },
+  { name: 'Active', value: 'active' },
+  { name: 'Disabled', value: 'disabled' },
+  { name: 'Inactive', value: 'inactive' },
 ];

@@ -11,49 +11,57 @@ const JSON_FIELDS = new Set(['attributes', 'fields']);
 const LIST_FIELDS = new Set(['recipientIds', 'errorRecipientEmails']);
 
 export function splitList(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map((item) => String(item).trim()).filter((item) => item !== '');
-	return String(value ?? '')
-		.split(',')
-		.map((item) => item.trim())
-		.filter((item) => item !== '');
+  if (Array.isArray(value)) return value.map((item) => String(item).trim()).filter((item) => item !== '');
+  return String(value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function parseJson(context: IExecuteFunctions, name: string, value: unknown, itemIndex: number): unknown {
-	if (typeof value !== 'string') return value;
-	if (value.trim() === '') return {};
-	try {
-		return JSON.parse(value) as unknown;
-	} catch {
-		throw new NodeOperationError(context.getNode(), `${name} is not valid JSON`, { itemIndex, description: 'Enter an object such as {"Office": "Berlin"}' });
-	}
+  if (typeof value !== 'string') return value;
+  if (value.trim() === '') return {};
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new NodeOperationError(context.getNode(), `${name} is not valid JSON`, {
+      itemIndex,
+      description: 'Enter an object such as {"Office": "Berlin"}',
+    });
+  }
 }
 
 /**
  * A request body from a collection of fields. `mode: 'create'` leaves empty fields out;
  * `mode: 'update'` sends them as null, which clears the value on the server.
  */
-export function toBody(context: IExecuteFunctions, fields: IDataObject, itemIndex: number, mode: 'create' | 'update'): IDataObject {
-	const body: IDataObject = {};
-	for (const [name, raw] of Object.entries(fields)) {
-		let value: unknown = raw;
-		if (JSON_FIELDS.has(name)) value = parseJson(context, name, raw, itemIndex);
-		else if (LIST_FIELDS.has(name)) value = splitList(raw);
-		else if (DATE_FIELDS.has(name) && typeof raw === 'string' && raw !== '') value = raw.slice(0, 10);
-		if (value === '' || value === undefined) {
-			if (mode === 'update') body[name] = null;
-			continue;
-		}
-		body[name] = value as IDataObject[keyof IDataObject];
-	}
-	return body;
+export function toBody(
+  context: IExecuteFunctions,
+  fields: IDataObject,
+  itemIndex: number,
+  mode: 'create' | 'update',
+): IDataObject {
+  const body: IDataObject = {};
+  for (const [name, raw] of Object.entries(fields)) {
+    let value: unknown = raw;
+    if (JSON_FIELDS.has(name)) value = parseJson(context, name, raw, itemIndex);
+    else if (LIST_FIELDS.has(name)) value = splitList(raw);
+    else if (DATE_FIELDS.has(name) && typeof raw === 'string' && raw !== '') value = raw.slice(0, 10);
+    if (value === '' || value === undefined) {
+      if (mode === 'update') body[name] = null;
+      continue;
+    }
+    body[name] = value as IDataObject[keyof IDataObject];
+  }
+  return body;
 }
 
 /** Query parameters from a Filters collection: empty ones are left out, dates kept as given. */
 export function toQuery(filters: IDataObject): IDataObject {
-	const qs: IDataObject = {};
-	for (const [name, value] of Object.entries(filters)) {
-		if (value === '' || value === undefined || value === null) continue;
-		qs[name] = value;
-	}
-	return qs;
+  const qs: IDataObject = {};
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === '' || value === undefined || value === null) continue;
+    qs[name] = value;
+  }
+  return qs;
 }

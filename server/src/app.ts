@@ -155,7 +155,14 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const isMetrics = (route: RouteSpec) => route.operationId === 'metrics';
   const apiRoutes = config.metricsPort === null ? routes : routes.filter((route) => !isMetrics(route));
   const server = await listen(createRequestHandler(new Router(apiRoutes), services, tracker), config.port, config.host);
-  const metricsServer = config.metricsPort === null ? null : await listen(createRequestHandler(new Router(routes.filter(isMetrics)), services, tracker), config.metricsPort, config.host);
+  const metricsServer =
+    config.metricsPort === null
+      ? null
+      : await listen(
+          createRequestHandler(new Router(routes.filter(isMetrics)), services, tracker),
+          config.metricsPort,
+          config.host,
+        );
   const port = (server.address() as AddressInfo).port;
   const url = origin(config.host, server);
   services.publicUrl = config.publicUrl ?? url;

@@ -29,7 +29,11 @@ export interface OrganizationInput {
   keysForAll?: boolean;
 }
 
-export async function createOrganizationWithOwner(store: Store, clock: Clock, input: OrganizationInput): Promise<NewOrganization> {
+export async function createOrganizationWithOwner(
+  store: Store,
+  clock: Clock,
+  input: OrganizationInput,
+): Promise<NewOrganization> {
   const now = clock.now();
   const at = now.toISOString();
   const organizationId = newId('org', now);
@@ -37,16 +41,36 @@ export async function createOrganizationWithOwner(store: Store, clock: Clock, in
   const ownerKey = generateToken('user');
   const userKeys: NewOrganization['userKeys'] = [];
   await store.db.transaction().execute(async (trx) => {
-    await insertOrganization(trx, { id: organizationId, name: input.name, tenureBoundaries: [...DEFAULT_TENURE_BOUNDARIES], createdAt: at, updatedAt: at });
-    const people = [{ id: userId, name: input.ownerName ?? null, email: input.ownerEmail, accessRight: 'owner' as AccessRight }];
+    await insertOrganization(trx, {
+      id: organizationId,
+      name: input.name,
+      tenureBoundaries: [...DEFAULT_TENURE_BOUNDARIES],
+      createdAt: at,
+      updatedAt: at,
+    });
+    const people = [
+      { id: userId, name: input.ownerName ?? null, email: input.ownerEmail, accessRight: 'owner' as AccessRight },
+    ];
     for (const user of input.users ?? []) people.push({ id: newId('usr', now), ...user });
     for (const person of people) {
       await insertUser(trx, { ...person, organizationId, phone: null, createdAt: at, updatedAt: at });
     }
-    await insertUserKey(trx, { id: newId('ukey', now), organizationId, userId, keyHash: hashToken(ownerKey), createdAt: at });
+    await insertUserKey(trx, {
+      id: newId('ukey', now),
+      organizationId,
+      userId,
+      keyHash: hashToken(ownerKey),
+      createdAt: at,
+    });
     for (const person of input.keysForAll ? people.slice(1) : []) {
       const key = generateToken('user');
-      await insertUserKey(trx, { id: newId('ukey', now), organizationId, userId: person.id, keyHash: hashToken(key), createdAt: at });
+      await insertUserKey(trx, {
+        id: newId('ukey', now),
+        organizationId,
+        userId: person.id,
+        keyHash: hashToken(key),
+        createdAt: at,
+      });
       userKeys.push({ userId: person.id, email: person.email, accessRight: person.accessRight, key });
     }
     const org = { id: organizationId, name: input.name, createdAt: at, updatedAt: at };

@@ -4,9 +4,7 @@ import ipaddr from 'ipaddr.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export type StoreLocation =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema: string };
+export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
 
 export interface Config {
   port: number;
@@ -165,7 +163,10 @@ function cidrs(env: Env, dev: boolean): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
       try {
         return ipaddr.parseCIDR(part);
       } catch {
-        throw new ConfigError(VARIABLES.webhookAllowCidrs, `holds "${part}", which is not a CIDR range like 10.0.0.0/8`);
+        throw new ConfigError(
+          VARIABLES.webhookAllowCidrs,
+          `holds "${part}", which is not a CIDR range like 10.0.0.0/8`,
+        );
       }
     });
 }
@@ -173,7 +174,8 @@ function cidrs(env: Env, dev: boolean): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
 function metricsToken(env: Env): string | null {
   const raw = read(env, 'PEOPLEHUB_METRICS_TOKEN');
   if (raw === undefined) return null;
-  if (!/^[\x21-\x7e]{16,256}$/.test(raw)) throw new ConfigError('PEOPLEHUB_METRICS_TOKEN', 'must be 16 to 256 visible ASCII characters');
+  if (!/^[\x21-\x7e]{16,256}$/.test(raw))
+    throw new ConfigError('PEOPLEHUB_METRICS_TOKEN', 'must be 16 to 256 visible ASCII characters');
   return raw;
 }
 
@@ -184,7 +186,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('PEOPLEHUB_METRICS_PORT', `must differ from PORT (${config.port})`);
   }
   if (config.workerLeaseMs <= config.webhookTimeoutMs) {
-    throw new ConfigError('PEOPLEHUB_WORKER_LEASE_MS', `must be longer than PEOPLEHUB_WEBHOOK_TIMEOUT_MS (${config.webhookTimeoutMs} ms), or a slow send could be sent twice at once`);
+    throw new ConfigError(
+      'PEOPLEHUB_WORKER_LEASE_MS',
+      `must be longer than PEOPLEHUB_WEBHOOK_TIMEOUT_MS (${config.webhookTimeoutMs} ms), or a slow send could be sent twice at once`,
+    );
   }
   return config;
 }
@@ -236,6 +241,7 @@ function readConfig(env: Env): Config {
     hibobTimeoutMs: integer(env, 'PEOPLEHUB_HIBOB_TIMEOUT_MS', 30_000, 100, 600_000),
     hibobBaseUrl: httpUrl(env, 'PEOPLEHUB_HIBOB_BASE_URL') ?? 'https://api.hibob.com',
     metricsToken: metricsToken(env),
-    metricsPort: read(env, 'PEOPLEHUB_METRICS_PORT') === undefined ? null : integer(env, 'PEOPLEHUB_METRICS_PORT', 0, 0, 65535),
+    metricsPort:
+      read(env, 'PEOPLEHUB_METRICS_PORT') === undefined ? null : integer(env, 'PEOPLEHUB_METRICS_PORT', 0, 0, 65535),
   };
 }

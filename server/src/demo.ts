@@ -30,8 +30,55 @@ function random(seed: number): () => number {
   };
 }
 
-const FIRST = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kira', 'Liam', 'Maya', 'Noah', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tara', 'Umar', 'Vera', 'Wei', 'Xenia', 'Yusuf'];
-const LAST = ['Adler', 'Baptiste', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Schmidt', 'Tanaka'];
+const FIRST = [
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kira',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wei',
+  'Xenia',
+  'Yusuf',
+];
+const LAST = [
+  'Adler',
+  'Baptiste',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Hansen',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Larsen',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quist',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+];
 const DEPARTMENTS: [string, string[]][] = [
   ['Engineering', ['Engineer', 'Senior Engineer', 'Staff Engineer', 'Engineering Manager']],
   ['Sales', ['Account Executive', 'Sales Development Rep', 'Sales Manager']],
@@ -41,7 +88,11 @@ const DEPARTMENTS: [string, string[]][] = [
   ['Finance', ['Accountant', 'Financial Analyst', 'Finance Manager']],
 ];
 const ATTRIBUTES: { name: string; type: AttributeType; options?: string[] }[] = [
-  { name: 'Skills', type: 'multi_option', options: ['TypeScript', 'Go', 'SQL', 'Negotiation', 'Design', 'Excel', 'Public speaking'] },
+  {
+    name: 'Skills',
+    type: 'multi_option',
+    options: ['TypeScript', 'Go', 'SQL', 'Negotiation', 'Design', 'Excel', 'Public speaking'],
+  },
   { name: 'Level', type: 'option', options: ['L1', 'L2', 'L3', 'L4', 'L5'] },
   { name: 'Remote', type: 'boolean' },
   { name: 'Mentor', type: 'employee' },
@@ -51,7 +102,11 @@ const ATTRIBUTES: { name: string; type: AttributeType; options?: string[] }[] = 
 ];
 const DRIVERS = ['Growth', 'Autonomy', 'Recognition', 'Workload', 'Management', 'Purpose'];
 
-export async function seedDemoData(store: Store, clock: Clock, organizationId: string): Promise<{ employees: number; answers: number }> {
+export async function seedDemoData(
+  store: Store,
+  clock: Clock,
+  organizationId: string,
+): Promise<{ employees: number; answers: number }> {
   const rand = random(20261122);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
   const now = clock.now();
@@ -59,7 +114,15 @@ export async function seedDemoData(store: Store, clock: Clock, organizationId: s
   const today = calendarDate(now);
   return store.db.transaction().execute(async (trx: Kysely<Database>) => {
     for (const a of ATTRIBUTES) {
-      await insertAttribute(trx, { id: newId('att', now), organizationId, name: a.name, type: a.type, options: a.options ?? [], createdAt: at, updatedAt: at } satisfies Attribute);
+      await insertAttribute(trx, {
+        id: newId('att', now),
+        organizationId,
+        name: a.name,
+        type: a.type,
+        options: a.options ?? [],
+        createdAt: at,
+        updatedAt: at,
+      } satisfies Attribute);
     }
     const definitions = await attributesByName(trx, organizationId);
 
@@ -103,38 +166,113 @@ export async function seedDemoData(store: Store, clock: Clock, organizationId: s
       employees.push(e);
     }
 
-    const company: Group = { id: newId('grp', now), organizationId, name: 'Acme', purpose: 'Make work better', parentId: null, fields: {}, createdAt: at, updatedAt: at };
+    const company: Group = {
+      id: newId('grp', now),
+      organizationId,
+      name: 'Acme',
+      purpose: 'Make work better',
+      parentId: null,
+      fields: {},
+      createdAt: at,
+      updatedAt: at,
+    };
     const groups = [company];
     for (const [department] of DEPARTMENTS) {
-      groups.push({ ...company, id: newId('grp', now), name: department, purpose: `The ${department} circle`, parentId: company.id });
+      groups.push({
+        ...company,
+        id: newId('grp', now),
+        name: department,
+        purpose: `The ${department} circle`,
+        parentId: company.id,
+      });
     }
     for (const g of groups) {
       await insertGroup(trx, g);
       const { organizationId: _org, ...object } = g;
-      await recordChange(trx, { organizationId, type: 'group.created', actor: SYSTEM_ACTOR, object, targetType: 'group', targetId: g.id, at: now });
+      await recordChange(trx, {
+        organizationId,
+        type: 'group.created',
+        actor: SYSTEM_ACTOR,
+        object,
+        targetType: 'group',
+        targetId: g.id,
+        at: now,
+      });
     }
     for (const [index, [department, titles]] of DEPARTMENTS.entries()) {
       const group = groups[index + 1];
       const members = employees.filter((e) => e.department === department);
       for (const title of titles) {
-        const role: Role = { id: newId('rol', now), organizationId, name: title, purpose: null, accountabilities: [`Own ${department.toLowerCase()} outcomes`, 'Share what you learn'], groupId: group.id, assignments: [], createdAt: at, updatedAt: at };
+        const role: Role = {
+          id: newId('rol', now),
+          organizationId,
+          name: title,
+          purpose: null,
+          accountabilities: [`Own ${department.toLowerCase()} outcomes`, 'Share what you learn'],
+          groupId: group.id,
+          assignments: [],
+          createdAt: at,
+          updatedAt: at,
+        };
         const holders = members.filter((m) => m.title === title);
-        role.assignments = holders.map((h) => ({ employeeId: h.id, employeeName: h.displayName, focus: null, percentage: 100 }));
+        role.assignments = holders.map((h) => ({
+          employeeId: h.id,
+          employeeName: h.displayName,
+          focus: null,
+          percentage: 100,
+        }));
         await insertRole(trx, role);
         for (const a of role.assignments) await upsertAssignment(trx, role, a, at);
-        await recordChange(trx, { organizationId, type: 'role.created', actor: SYSTEM_ACTOR, object: presentRole(role), targetType: 'role', targetId: role.id, at: now });
+        await recordChange(trx, {
+          organizationId,
+          type: 'role.created',
+          actor: SYSTEM_ACTOR,
+          object: presentRole(role),
+          targetType: 'role',
+          targetId: role.id,
+          at: now,
+        });
       }
     }
 
-    const programs = ['Peer Awards', 'Values Champions'].map((name) => ({ id: newId('prg', now), organizationId, name, description: null, createdAt: at }));
+    const programs = ['Peer Awards', 'Values Champions'].map((name) => ({
+      id: newId('prg', now),
+      organizationId,
+      name,
+      description: null,
+      createdAt: at,
+    }));
     for (const p of programs) await insertProgram(trx, p);
-    const notes = ['Thanks for the late-night fix!', 'Great demo to the customer.', 'You made onboarding a breeze.', 'Brilliant quarter close.', 'Always there to help.'];
+    const notes = [
+      'Thanks for the late-night fix!',
+      'Great demo to the customer.',
+      'You made onboarding a breeze.',
+      'Brilliant quarter close.',
+      'Always there to help.',
+    ];
     for (let i = 0; i < 20; i += 1) {
       const giver = pick(employees);
       const recipient = pick(employees.filter((e) => e.id !== giver.id));
-      const r = { id: newId('rec', now), organizationId, giverId: giver.id, recipientIds: [recipient.id], points: pick([10, 25, 50, 100]), note: pick(notes), programId: pick(programs).id, createdAt: at };
+      const r = {
+        id: newId('rec', now),
+        organizationId,
+        giverId: giver.id,
+        recipientIds: [recipient.id],
+        points: pick([10, 25, 50, 100]),
+        note: pick(notes),
+        programId: pick(programs).id,
+        createdAt: at,
+      };
       await insertRecognition(trx, r);
-      await recordChange(trx, { organizationId, type: 'recognition.completed', actor: SYSTEM_ACTOR, object: await presentRecognition(trx, r), targetType: 'recognition', targetId: r.id, at: now });
+      await recordChange(trx, {
+        organizationId,
+        type: 'recognition.completed',
+        actor: SYSTEM_ACTOR,
+        object: await presentRecognition(trx, r),
+        targetType: 'recognition',
+        targetId: r.id,
+        at: now,
+      });
     }
 
     const answers: EngagementAnswersTable[] = [];
@@ -146,9 +284,25 @@ export async function seedDemoData(store: Store, clock: Clock, organizationId: s
         const score = Math.max(0, Math.min(10, Math.round(base + (rand() - 0.4) * 5 + (5 - month) * 0.1)));
         const answeredAt = `${day}T${String(8 + Math.floor(rand() * 9)).padStart(2, '0')}:00:00.000Z`;
         if (answeredAt > at) continue;
-        answers.push({ id: newId('ans', now), organization_id: organizationId, employee_id: e.id, question: 'engagement', score, answered_at: answeredAt, created_at: at });
+        answers.push({
+          id: newId('ans', now),
+          organization_id: organizationId,
+          employee_id: e.id,
+          question: 'engagement',
+          score,
+          answered_at: answeredAt,
+          created_at: at,
+        });
         for (const driver of DRIVERS) {
-          answers.push({ id: newId('ans', now), organization_id: organizationId, employee_id: e.id, question: driver, score: Math.max(0, Math.min(10, score + Math.round((rand() - 0.5) * 4))), answered_at: answeredAt, created_at: at });
+          answers.push({
+            id: newId('ans', now),
+            organization_id: organizationId,
+            employee_id: e.id,
+            question: driver,
+            score: Math.max(0, Math.min(10, score + Math.round((rand() - 0.5) * 4))),
+            answered_at: answeredAt,
+            created_at: at,
+          });
         }
       }
     }

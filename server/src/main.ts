@@ -13,7 +13,6 @@ import { findOrganization } from './store/organizations';
 import { findUser, findUserIdByEmail } from './store/users';
 import { SERVER_VERSION } from './version';
 
-
 /** Prints one clear line and exits, for the failures a user can fix (configuration, master key). */
 function fail(message: string): never {
   process.stderr.write(`peoplehub: ${message}\n`);
@@ -61,9 +60,13 @@ async function serve(): Promise<void> {
     );
   }
   if (config.dev) {
-    process.stdout.write('Development mode (PEOPLEHUB_DEV=true): webhooks may use http:// and reach loopback and private addresses.\n');
+    process.stdout.write(
+      'Development mode (PEOPLEHUB_DEV=true): webhooks may use http:// and reach loopback and private addresses.\n',
+    );
   }
-  process.stdout.write(`PeopleHub is listening on ${hub.url}\nAdmin console (sign in with a key): ${hub.url}/admin\nAPI docs (try every endpoint): ${hub.url}/v1/docs\n`);
+  process.stdout.write(
+    `PeopleHub is listening on ${hub.url}\nAdmin console (sign in with a key): ${hub.url}/admin\nAPI docs (try every endpoint): ${hub.url}/v1/docs\n`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -105,9 +108,15 @@ async function init(options: { org: string; ownerEmail: string; ownerName?: stri
   await explain(async () => {
     const { store } = await openReadyStore(config);
     try {
-      const created = await createOrganizationWithOwner(store, systemClock, { name: options.org, ownerEmail: options.ownerEmail, ownerName: options.ownerName });
+      const created = await createOrganizationWithOwner(store, systemClock, {
+        name: options.org,
+        ownerEmail: options.ownerEmail,
+        ownerName: options.ownerName,
+      });
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ organizationId: created.organizationId, userId: created.userId, ownerKey: created.ownerKey })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ organizationId: created.organizationId, userId: created.userId, ownerKey: created.ownerKey })}\n`,
+        );
       } else {
         process.stdout.write(
           `Created organization ${created.organizationId} with owner ${created.userId}.\nOwner key (shown once, keep it): ${created.ownerKey}\n`,
@@ -128,13 +137,22 @@ async function issueKey(options: { org: string; email: string; json?: boolean })
       const userId = await findUserIdByEmail(store.db, options.org, options.email);
       const user = userId === null ? null : await findUser(store.db, options.org, userId);
       if (user === null) fail(`there is no user ${options.email} in organization ${options.org}`);
-      if (user.accessRight !== 'owner') fail(`${options.email} is ${user.accessRight === 'admin' ? 'an admin' : 'a member'}, not an owner; keys issued here are for owners`);
+      if (user.accessRight !== 'owner')
+        fail(
+          `${options.email} is ${user.accessRight === 'admin' ? 'an admin' : 'a member'}, not an owner; keys issued here are for owners`,
+        );
       // No cap on live keys here: this is the way back in, also when many keys must be replaced at once.
-      const issued = await store.db.transaction().execute((trx) => issueUserKey(trx, user, SYSTEM_ACTOR, systemClock.now(), { enforceLimit: false }));
+      const issued = await store.db
+        .transaction()
+        .execute((trx) => issueUserKey(trx, user, SYSTEM_ACTOR, systemClock.now(), { enforceLimit: false }));
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ organizationId: options.org, userId: user.id, keyId: issued.id, key: issued.key })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ organizationId: options.org, userId: user.id, keyId: issued.id, key: issued.key })}\n`,
+        );
       } else {
-        process.stdout.write(`Issued key ${issued.id} for ${user.email} (owner).\nKey (shown once, keep it): ${issued.key}\n`);
+        process.stdout.write(
+          `Issued key ${issued.id} for ${user.email} (owner).\nKey (shown once, keep it): ${issued.key}\n`,
+        );
       }
     } finally {
       await store.close();
@@ -151,9 +169,12 @@ async function rebuildRollups(options: { org?: string }): Promise<void> {
   await explain(async () => {
     const { store } = await openReadyStore(config);
     try {
-      if (options.org !== undefined && (await findOrganization(store.db, options.org)) === null) fail(`there is no organization ${options.org}`);
+      if (options.org !== undefined && (await findOrganization(store.db, options.org)) === null)
+        fail(`there is no organization ${options.org}`);
       const rows = await rebuildEngagementRollups(store.db, store.dialect, options.org);
-      process.stdout.write(`Rebuilt the engagement rollups of ${options.org ?? 'every organization'}: ${rows} rows written.\n`);
+      process.stdout.write(
+        `Rebuilt the engagement rollups of ${options.org ?? 'every organization'}: ${rows} rows written.\n`,
+      );
     } finally {
       await store.close();
     }

@@ -57,7 +57,9 @@ function verifyCheck(key: Buffer, sealed: string): Buffer {
     openSecret(key, sealed, CHECK_PURPOSE);
   } catch (error) {
     if (error instanceof SecretBoxError) {
-      throw new MasterKeyError('the master key does not match the one this store was created with (check PEOPLEHUB_MASTER_KEY or DATA_DIR/master.key)');
+      throw new MasterKeyError(
+        'the master key does not match the one this store was created with (check PEOPLEHUB_MASTER_KEY or DATA_DIR/master.key)',
+      );
     }
     throw error;
   }

@@ -3,4 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const SERVER_VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+export const SERVER_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;

@@ -45,8 +45,17 @@ async function benchAuth(store = 'sqlite') {
     }
 
     const ratio = (r) => r.rps / baseline.rps;
-    const row = (label, r) => [label, r.rps.toFixed(0), r.p50, r.p99, ratio(r).toFixed(2), verdict(ratio(r) >= TARGET_RATIO)];
-    console.log(`\nGET /v1/users on ${STORE_NAMES[store]}, keep-alive, 32 connections, 10 s, load from a separate process`);
+    const row = (label, r) => [
+      label,
+      r.rps.toFixed(0),
+      r.p50,
+      r.p99,
+      ratio(r).toFixed(2),
+      verdict(ratio(r) >= TARGET_RATIO),
+    ];
+    console.log(
+      `\nGET /v1/users on ${STORE_NAMES[store]}, keep-alive, 32 connections, 10 s, load from a separate process`,
+    );
     console.log(
       table([
         ['server', 'req/s', 'p50 ms', 'p99 ms', 'ratio vs bare', `target >= ${TARGET_RATIO}`],
@@ -55,7 +64,9 @@ async function benchAuth(store = 'sqlite') {
         row('PeopleHub, app token', viaToken),
       ]),
     );
-    console.log(`PeopleHub RSS: ${idleRss.toFixed(1)} MB idle after start (target < ${TARGET_IDLE_RSS_MB} MB: ${verdict(idleRss < TARGET_IDLE_RSS_MB)}); after each of three app-token loads: ${[loadedRss, ...laterRss].map((r) => r.toFixed(1)).join(', ')} MB (target: no growth)`);
+    console.log(
+      `PeopleHub RSS: ${idleRss.toFixed(1)} MB idle after start (target < ${TARGET_IDLE_RSS_MB} MB: ${verdict(idleRss < TARGET_IDLE_RSS_MB)}); after each of three app-token loads: ${[loadedRss, ...laterRss].map((r) => r.toFixed(1)).join(', ')} MB (target: no growth)`,
+    );
     return { store, baseline, viaJwt, viaToken, idleRss, loadedRss, laterRss };
   } finally {
     await bare?.stop();
@@ -64,7 +75,8 @@ async function benchAuth(store = 'sqlite') {
 }
 
 module.exports = { benchAuth };
-if (require.main === module) benchAuth(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite').catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  benchAuth(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite').catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

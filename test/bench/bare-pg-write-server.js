@@ -13,20 +13,34 @@ async function main() {
   await bootstrap.connect();
   try {
     await bootstrap.query(`create schema if not exists "${schema}"`);
-    await bootstrap.query(`create table if not exists "${schema}".people (id bigserial primary key, email text not null unique, first_name text not null, last_name text not null)`);
+    await bootstrap.query(
+      `create table if not exists "${schema}".people (id bigserial primary key, email text not null unique, first_name text not null, last_name text not null)`,
+    );
   } finally {
     await bootstrap.end();
   }
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: POOL_SIZE, options: `-c search_path="${schema}"` });
+  const pool = new pg.Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: POOL_SIZE,
+    options: `-c search_path="${schema}"`,
+  });
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        const { rows } = await pool.query('insert into people (email, first_name, last_name) values ($1, $2, $3) returning id', [body.email, body.firstName, body.lastName]);
-        const out = JSON.stringify({ data: { id: Number(rows[0].id), email: body.email, firstName: body.firstName, lastName: body.lastName } });
-        res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
+        const { rows } = await pool.query(
+          'insert into people (email, first_name, last_name) values ($1, $2, $3) returning id',
+          [body.email, body.firstName, body.lastName],
+        );
+        const out = JSON.stringify({
+          data: { id: Number(rows[0].id), email: body.email, firstName: body.firstName, lastName: body.lastName },
+        });
+        res.writeHead(201, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(out),
+        });
         res.end(out);
       } catch (error) {
         res.writeHead(400);

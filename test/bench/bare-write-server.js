@@ -8,7 +8,9 @@ const Database = require('better-sqlite3');
 const db = new Database(path.join(process.argv[2], 'bare.db'));
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.exec('create table if not exists people (id integer primary key, email text not null unique, first_name text not null, last_name text not null)');
+db.exec(
+  'create table if not exists people (id integer primary key, email text not null unique, first_name text not null, last_name text not null)',
+);
 const insert = db.prepare('insert into people (email, first_name, last_name) values (?, ?, ?)');
 
 const server = http.createServer((req, res) => {
@@ -18,8 +20,13 @@ const server = http.createServer((req, res) => {
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const { lastInsertRowid } = insert.run(body.email, body.firstName, body.lastName);
-      const out = JSON.stringify({ data: { id: Number(lastInsertRowid), email: body.email, firstName: body.firstName, lastName: body.lastName } });
-      res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
+      const out = JSON.stringify({
+        data: { id: Number(lastInsertRowid), email: body.email, firstName: body.firstName, lastName: body.lastName },
+      });
+      res.writeHead(201, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(out),
+      });
       res.end(out);
     } catch (error) {
       res.writeHead(400);

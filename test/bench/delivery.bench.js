@@ -48,7 +48,8 @@ async function startReceiver() {
         await sleep(50);
         const next = await this.stats();
         if (next.count > stats.count) progressAt = monotonicMs();
-        else if (monotonicMs() - progressAt > STALL_MS) throw new Error(`only ${next.count} of ${target} deliveries arrived`);
+        else if (monotonicMs() - progressAt > STALL_MS)
+          throw new Error(`only ${next.count} of ${target} deliveries arrived`);
         stats = next;
       }
       return stats;
@@ -73,10 +74,25 @@ async function rawPosts(port, total, body) {
       const ts = Math.floor(Date.now() / 1000);
       const signature = `v1,${createHmac('sha256', secret).update(`${id}.${ts}.${body}`).digest('base64')}`;
       await new Promise((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/raw', agent, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature } }, (res) => {
-          res.resume();
-          res.on('end', resolve);
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/raw',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'webhook-id': id,
+              'webhook-timestamp': ts,
+              'webhook-signature': signature,
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', resolve);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -92,7 +108,11 @@ async function deliveryRate(hub, headers, receiver, events, expected, prefix) {
   await receiver.reset();
   const started = monotonicMs();
   for (let i = 0; i < events; i += 1) {
-    await json(`${hub.url}/v1/employees`, { method: 'POST', headers, body: JSON.stringify({ email: `${prefix}${i}@bench.example`, firstName: 'Through', lastName: `Put${i}` }) });
+    await json(`${hub.url}/v1/employees`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email: `${prefix}${i}@bench.example`, firstName: 'Through', lastName: `Put${i}` }),
+    });
   }
   const stats = await receiver.waitForCount(expected);
   return expected / ((stats.lastMs - started) / 1000);
@@ -103,7 +123,8 @@ async function deliveryRate(hub, headers, receiver, events, expected, prefix) {
  * `expected` are there: attempts are recorded after the send, group-committed, so they may lag.
  */
 async function recordedAttempts(hub, headers, webhookId, expected) {
-  const count = async () => (await json(`${hub.url}/v1/webhooks/${webhookId}/deliveries?limit=200`, { headers })).data.length;
+  const count = async () =>
+    (await json(`${hub.url}/v1/webhooks/${webhookId}/deliveries?limit=200`, { headers })).data.length;
   const started = monotonicMs();
   const atOnce = await count();
   let now = atOnce;
@@ -142,7 +163,11 @@ async function latencyRun(hub, headers, receiver, eventsPerSecond, seconds, run)
     if (wait > 0) await sleep(wait);
     const email = `lat${run}-${i}@bench.example`;
     pending.push(
-      fetch(`${hub.url}/v1/employees`, { method: 'POST', headers, body: JSON.stringify({ email, firstName: 'Lat', lastName: `Ency${i}` }) }).then(async (res) => {
+      fetch(`${hub.url}/v1/employees`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email, firstName: 'Lat', lastName: `Ency${i}` }),
+      }).then(async (res) => {
         const at = monotonicMs();
         await res.arrayBuffer();
         if (!res.ok) throw new Error(`write ${i}: ${res.status}`);
@@ -159,7 +184,16 @@ async function latencyRun(hub, headers, receiver, eventsPerSecond, seconds, run)
     .flatMap(([email, at]) => Array.from({ length: FAN_OUT }, (_, h) => (arrivals[`/h${h} ${email}`] ?? Infinity) - at))
     .sort((a, b) => a - b);
   const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))];
-  return { eventsPerSecond, total, expected, seen: Object.keys(arrivals).length, writesSeconds, p50: p(0.5), p99: p(0.99), max: latencies.at(-1) };
+  return {
+    eventsPerSecond,
+    total,
+    expected,
+    seen: Object.keys(arrivals).length,
+    writesSeconds,
+    p50: p(0.5),
+    p99: p(0.99),
+    max: latencies.at(-1),
+  };
 }
 
 function describeLatency(r) {
@@ -169,7 +203,9 @@ function describeLatency(r) {
 
 async function benchDelivery(store = 'sqlite') {
   const receiver = await startReceiver();
-  const hub = await startHub(store, { env: { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8' } }).catch(async (error) => {
+  const hub = await startHub(store, {
+    env: { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8' },
+  }).catch(async (error) => {
     await receiver.stop();
     throw error;
   });
@@ -177,7 +213,19 @@ async function benchDelivery(store = 'sqlite') {
   try {
     const hooks = [];
     for (let i = 0; i < 100; i += 1) {
-      hooks.push((await json(`${hub.url}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ name: `bench ${i}`, url: `http://127.0.0.1:${receiver.port}/h${i}`, events: ['employee.created'] }) })).data.id);
+      hooks.push(
+        (
+          await json(`${hub.url}/v1/webhooks`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              name: `bench ${i}`,
+              url: `http://127.0.0.1:${receiver.port}/h${i}`,
+              events: ['employee.created'],
+            }),
+          })
+        ).data.id,
+      );
     }
     const throughput = await deliveryRate(hub, headers, receiver, 100, 10_000, 'tp');
     const history = await recordedAttempts(hub, headers, hooks[0], 100);
@@ -186,19 +234,36 @@ async function benchDelivery(store = 'sqlite') {
     const raw = await rawPosts(receiver.port, 10_000, sample);
     const ratio = throughput / raw;
 
-    for (const id of hooks.slice(FAN_OUT)) await json(`${hub.url}/v1/webhooks/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'inactive' }) });
+    for (const id of hooks.slice(FAN_OUT))
+      await json(`${hub.url}/v1/webhooks/${id}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ status: 'inactive' }),
+      });
     const sustainable = await sustainableRate(hub, headers, receiver);
     const halfRate = await latencyRun(hub, headers, receiver, sustainable / 2 / FAN_OUT, HALF_RATE_SECONDS, 'half');
     const fixed = await latencyRun(hub, headers, receiver, FIXED_EVENTS_PER_SECOND, FIXED_SECONDS, 'fixed');
     const latencyMet = (r) => verdict(r.p50 < TARGET_P50_MS && r.p99 < TARGET_P99_MS);
 
-    console.log(`\nWebhook delivery on ${STORE_NAMES[store]} (signed, every attempt recorded, receiver in its own process)`);
-    console.log(`  baseline: the same 10,000 signed POSTs from a bare node:http client over ${CONNECTIONS_PER_DESTINATION} connections: ${raw.toFixed(0)}/s`);
-    console.log(`  100 subscriptions x 100 events: ${throughput.toFixed(0)} deliveries/s; ratio ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}; absolute target >= ${TARGET_DELIVERIES_PER_SECOND}/s: ${verdict(throughput >= TARGET_DELIVERIES_PER_SECOND)}); history of one webhook: ${history.atOnce} attempts at once, ${history.now} after ${history.afterMs.toFixed(0)} ms`);
-    console.log(`  sustainable to ${FAN_OUT} subscriptions (${SUSTAINABLE_EVENTS} events written back to back, first write to last arrival): ${sustainable.toFixed(0)} deliveries/s`);
-    console.log(`  write answered -> receiver at half of that, ${halfRate.eventsPerSecond.toFixed(1)} events/s x ${FAN_OUT} for ${HALF_RATE_SECONDS} s: ${describeLatency(halfRate)}`);
+    console.log(
+      `\nWebhook delivery on ${STORE_NAMES[store]} (signed, every attempt recorded, receiver in its own process)`,
+    );
+    console.log(
+      `  baseline: the same 10,000 signed POSTs from a bare node:http client over ${CONNECTIONS_PER_DESTINATION} connections: ${raw.toFixed(0)}/s`,
+    );
+    console.log(
+      `  100 subscriptions x 100 events: ${throughput.toFixed(0)} deliveries/s; ratio ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}; absolute target >= ${TARGET_DELIVERIES_PER_SECOND}/s: ${verdict(throughput >= TARGET_DELIVERIES_PER_SECOND)}); history of one webhook: ${history.atOnce} attempts at once, ${history.now} after ${history.afterMs.toFixed(0)} ms`,
+    );
+    console.log(
+      `  sustainable to ${FAN_OUT} subscriptions (${SUSTAINABLE_EVENTS} events written back to back, first write to last arrival): ${sustainable.toFixed(0)} deliveries/s`,
+    );
+    console.log(
+      `  write answered -> receiver at half of that, ${halfRate.eventsPerSecond.toFixed(1)} events/s x ${FAN_OUT} for ${HALF_RATE_SECONDS} s: ${describeLatency(halfRate)}`,
+    );
     console.log(`    target p50 < ${TARGET_P50_MS} ms and p99 < ${TARGET_P99_MS} ms: ${latencyMet(halfRate)}`);
-    console.log(`  write answered -> receiver at a fixed ${FIXED_EVENTS_PER_SECOND} events/s x ${FAN_OUT} for ${FIXED_SECONDS} s (${FIXED_EVENTS_PER_SECOND * FAN_OUT} deliveries/s offered, ${((FIXED_EVENTS_PER_SECOND * FAN_OUT) / sustainable).toFixed(1)} x the sustainable rate): ${describeLatency(fixed)}`);
+    console.log(
+      `  write answered -> receiver at a fixed ${FIXED_EVENTS_PER_SECOND} events/s x ${FAN_OUT} for ${FIXED_SECONDS} s (${FIXED_EVENTS_PER_SECOND * FAN_OUT} deliveries/s offered, ${((FIXED_EVENTS_PER_SECOND * FAN_OUT) / sustainable).toFixed(1)} x the sustainable rate): ${describeLatency(fixed)}`,
+    );
     console.log(`    reported; against the same targets: ${latencyMet(fixed)}`);
     return { store, throughput, raw, ratio, sustainable, halfRate, fixed };
   } finally {

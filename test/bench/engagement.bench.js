@@ -40,13 +40,20 @@ function createEmployees(url, token, prefix) {
           {
             setupRequest: (req) => {
               n += 1;
-              const body = { email: `${prefix}${n}@bench.example`, firstName: `First${n}`, lastName: `Last${n}`, department: DEPARTMENTS[n % DEPARTMENTS.length], startDate: '2020-01-01' };
+              const body = {
+                email: `${prefix}${n}@bench.example`,
+                firstName: `First${n}`,
+                lastName: `Last${n}`,
+                department: DEPARTMENTS[n % DEPARTMENTS.length],
+                startDate: '2020-01-01',
+              };
               return { ...req, body: JSON.stringify(body) };
             },
           },
         ],
       },
-      (error, result) => (error ? reject(error) : result.non2xx > 0 ? reject(new Error(`${result.non2xx} creates failed`)) : resolve()),
+      (error, result) =>
+        error ? reject(error) : result.non2xx > 0 ? reject(new Error(`${result.non2xx} creates failed`)) : resolve(),
     );
   });
 }
@@ -55,7 +62,9 @@ async function employeeIds(url, token) {
   const ids = [];
   let cursor = null;
   do {
-    const page = await json(`${url}/v1/employees?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { 'x-api-key': token } });
+    const page = await json(`${url}/v1/employees?limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
+      headers: { 'x-api-key': token },
+    });
     ids.push(...page.data.map((e) => e.id));
     cursor = page.nextCursor;
   } while (cursor);
@@ -87,7 +96,11 @@ async function postAnswers(url, token, ids, count, next, expected, questions = [
         }
         return { employeeId, question, score, answeredAt };
       });
-      await json(`${url}/v1/engagement/answers`, { method: 'POST', headers: { 'x-api-key': token, 'content-type': 'application/json' }, body: JSON.stringify({ answers }) });
+      await json(`${url}/v1/engagement/answers`, {
+        method: 'POST',
+        headers: { 'x-api-key': token, 'content-type': 'application/json' },
+        body: JSON.stringify({ answers }),
+      });
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
@@ -107,14 +120,29 @@ async function timed(url, token, query) {
 
 /** An organization of the hub's store with its app token and EMPLOYEES employees, created over the API. */
 async function createOrganization(hub, name) {
-  const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', name, '--owner-email', `owner@${name.toLowerCase()}.example`, '--json'], hub.env, /"ownerKey":"(phu_[^"]+)"/);
+  const init = await startProcess(
+    [
+      'server/bin/peoplehub.js',
+      'init',
+      '--org',
+      name,
+      '--owner-email',
+      `owner@${name.toLowerCase()}.example`,
+      '--json',
+    ],
+    hub.env,
+    /"ownerKey":"(phu_[^"]+)"/,
+  );
   await exited(init.child); // it may still be closing the store
   fs.rmSync(path.dirname(init.logFile), { recursive: true, force: true });
   const url = hub.url;
   const app = await json(`${url}/v1/apps`, {
     method: 'POST',
     headers: { 'x-api-key': init.match[1], 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench', permissions: ['employees:read', 'employees:write', 'engagement:read', 'engagement:write'] }),
+    body: JSON.stringify({
+      name: 'bench',
+      permissions: ['employees:read', 'employees:write', 'engagement:read', 'engagement:write'],
+    }),
   });
   const token = app.data.token;
   await createEmployees(url, token, name.toLowerCase());
@@ -152,12 +180,19 @@ async function benchEngagement(store = 'sqlite') {
     const wholeQuery = '';
     const departmentQuery = `?segment=department:${DEPARTMENTS[0]}`;
     for (const org of orgs) {
-      for (let i = 0; i < 5; i += 1) for (const query of [wholeQuery, departmentQuery]) await timed(url, org.token, query);
+      for (let i = 0; i < 5; i += 1)
+        for (const query of [wholeQuery, departmentQuery]) await timed(url, org.token, query);
       // The numbers must be right, not only fast: this month as posted.
       const { data } = await timed(url, org.token, wholeQuery);
       const counted = data.nps === null ? 0 : data.nps.promoters + data.nps.passives + data.nps.detractors;
-      if (data.hidden || counted !== org.expected.answers || data.participation.responded !== org.expected.respondents.size) {
-        throw new Error(`the overview at ${org.size} answers is wrong: ${JSON.stringify(data)} (expected ${org.expected.answers} answers from ${org.expected.respondents.size} people)`);
+      if (
+        data.hidden ||
+        counted !== org.expected.answers ||
+        data.participation.responded !== org.expected.respondents.size
+      ) {
+        throw new Error(
+          `the overview at ${org.size} answers is wrong: ${JSON.stringify(data)} (expected ${org.expected.answers} answers from ${org.expected.respondents.size} people)`,
+        );
       }
     }
     for (let i = 0; i < SAMPLES; i += 1) {
@@ -167,25 +202,54 @@ async function benchEngagement(store = 'sqlite') {
       }
     }
 
-    const rows = orgs.map((org) => ({ size: org.size, whole: percentiles(org.whole), department: percentiles(org.department) }));
+    const rows = orgs.map((org) => ({
+      size: org.size,
+      whole: percentiles(org.whole),
+      department: percentiles(org.department),
+    }));
     const first = rows[0];
     const last = rows[rows.length - 1];
     const ratio = last.whole.p50 / first.whole.p50;
     const departmentRatio = last.department.p50 / first.department.p50;
     const met = (ok) => (ok ? 'met' : 'MISSED');
     const ms = (value) => value.toFixed(1);
-    console.log(`\nEngagement overview on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'}: per size an organization of ${EMPLOYEES} employees in ${DEPARTMENTS.length} departments, answers over 12 months; month interval (12-point trend), ${SAMPLES} requests per size and query, taken in turn`);
+    console.log(
+      `\nEngagement overview on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'}: per size an organization of ${EMPLOYEES} employees in ${DEPARTMENTS.length} departments, answers over 12 months; month interval (12-point trend), ${SAMPLES} requests per size and query, taken in turn`,
+    );
     if (store === 'postgres') console.log('  tables analyzed after loading');
-    console.log(`  answers loaded over the API at ${(loaded / loadSeconds).toFixed(0)} answers/s (${loadSeconds.toFixed(0)} s for ${loaded}, ${BATCH} a request, ${IN_FLIGHT} in flight)`);
+    console.log(
+      `  answers loaded over the API at ${(loaded / loadSeconds).toFixed(0)} answers/s (${loadSeconds.toFixed(0)} s for ${loaded}, ${BATCH} a request, ${IN_FLIGHT} in flight)`,
+    );
     console.log(
       table([
         ['answers', 'p50 ms', 'p99 ms', `department:${DEPARTMENTS[0]} p50 ms`, 'p99 ms'],
-        ...rows.map((r) => [r.size.toLocaleString('en'), ms(r.whole.p50), ms(r.whole.p99), ms(r.department.p50), ms(r.department.p99)]),
+        ...rows.map((r) => [
+          r.size.toLocaleString('en'),
+          ms(r.whole.p50),
+          ms(r.whole.p99),
+          ms(r.department.p50),
+          ms(r.department.p99),
+        ]),
       ]),
     );
-    console.log(`  1,000,000 / 10,000 p50: ${ratio.toFixed(2)} × (target ≤ 2 ×: ${met(ratio <= 2)}); with the department segment ${departmentRatio.toFixed(2)} × (${met(departmentRatio <= 2)})`);
-    console.log(`  p50 at 1,000,000: ${ms(last.whole.p50)} ms, with the department segment ${ms(last.department.p50)} ms (target < 50 ms: ${met(last.whole.p50 < 50)}, ${met(last.department.p50 < 50)})`);
-    return { store, rows: rows.map((r) => ({ size: r.size, ...r.whole, departmentP50: r.department.p50, departmentP99: r.department.p99 })), ratio, departmentRatio, answersPerSecond: loaded / loadSeconds };
+    console.log(
+      `  1,000,000 / 10,000 p50: ${ratio.toFixed(2)} × (target ≤ 2 ×: ${met(ratio <= 2)}); with the department segment ${departmentRatio.toFixed(2)} × (${met(departmentRatio <= 2)})`,
+    );
+    console.log(
+      `  p50 at 1,000,000: ${ms(last.whole.p50)} ms, with the department segment ${ms(last.department.p50)} ms (target < 50 ms: ${met(last.whole.p50 < 50)}, ${met(last.department.p50 < 50)})`,
+    );
+    return {
+      store,
+      rows: rows.map((r) => ({
+        size: r.size,
+        ...r.whole,
+        departmentP50: r.department.p50,
+        departmentP99: r.department.p99,
+      })),
+      ratio,
+      departmentRatio,
+      answersPerSecond: loaded / loadSeconds,
+    };
   } finally {
     await hub.stop();
   }

@@ -47,8 +47,14 @@ async function benchHeatmap(store = 'sqlite') {
       // column add up to the total where nothing is hidden.
       const { data } = await timed(url, org.token, yearQuery);
       const respondents = data.rows.reduce((sum, row) => sum + (row.cells[0].n ?? 0), 0);
-      if (data.rows.length !== DEPARTMENTS.length || data.columns.length !== QUESTIONS.length || respondents !== data.total.cells[0].n) {
-        throw new Error(`the heatmap at ${org.size} answers is wrong: ${JSON.stringify({ rows: data.rows.length, columns: data.columns, respondents, total: data.total.cells[0] })}`);
+      if (
+        data.rows.length !== DEPARTMENTS.length ||
+        data.columns.length !== QUESTIONS.length ||
+        respondents !== data.total.cells[0].n
+      ) {
+        throw new Error(
+          `the heatmap at ${org.size} answers is wrong: ${JSON.stringify({ rows: data.rows.length, columns: data.columns, respondents, total: data.total.cells[0] })}`,
+        );
       }
     }
     for (let i = 0; i < SAMPLES; i += 1) {
@@ -63,14 +69,24 @@ async function benchHeatmap(store = 'sqlite') {
     const monthRatio = last.month.p50 / first.month.p50;
     const met = (ok) => (ok ? 'met' : 'MISSED');
     const ms = (value) => value.toFixed(1);
-    console.log(`\nEngagement heatmap by department on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'}: per size an organization of ${EMPLOYEES} employees in ${DEPARTMENTS.length} departments, ${QUESTIONS.length} questions answered over 12 months; ${SAMPLES} requests per size and query, taken in turn`);
+    console.log(
+      `\nEngagement heatmap by department on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'}: per size an organization of ${EMPLOYEES} employees in ${DEPARTMENTS.length} departments, ${QUESTIONS.length} questions answered over 12 months; ${SAMPLES} requests per size and query, taken in turn`,
+    );
     console.log(
       table([
         ['answers', '12 months p50 ms', 'p99 ms', 'latest month p50 ms', 'p99 ms'],
-        ...rows.map((r) => [r.size.toLocaleString('en'), ms(r.year.p50), ms(r.year.p99), ms(r.month.p50), ms(r.month.p99)]),
+        ...rows.map((r) => [
+          r.size.toLocaleString('en'),
+          ms(r.year.p50),
+          ms(r.year.p99),
+          ms(r.month.p50),
+          ms(r.month.p99),
+        ]),
       ]),
     );
-    console.log(`  12 months, 1,000,000 / 10,000 p50: ${ratio.toFixed(2)} × (target ≤ 2 ×: ${met(ratio <= 2)}); p50 at 1,000,000 ${ms(last.year.p50)} ms (target < 100 ms: ${met(last.year.p50 < 100)})`);
+    console.log(
+      `  12 months, 1,000,000 / 10,000 p50: ${ratio.toFixed(2)} × (target ≤ 2 ×: ${met(ratio <= 2)}); p50 at 1,000,000 ${ms(last.year.p50)} ms (target < 100 ms: ${met(last.year.p50 < 100)})`,
+    );
     console.log(`  latest month: ${monthRatio.toFixed(2)} ×, ${ms(last.month.p50)} ms at 1,000,000`);
     return { store, rows, ratio, monthRatio };
   } finally {

@@ -9,7 +9,19 @@ const os = require('node:os');
 const path = require('node:path');
 const { startProcess, table, json } = require('./lib');
 
-const FIELDS = ['root.id', 'root.email', 'root.firstName', 'root.surname', 'root.displayName', 'work.title', 'work.department', 'work.reportsTo', 'work.startDate', 'internal.terminationDate', 'internal.terminationReason'];
+const FIELDS = [
+  'root.id',
+  'root.email',
+  'root.firstName',
+  'root.surname',
+  'root.displayName',
+  'work.title',
+  'work.department',
+  'work.reportsTo',
+  'work.startDate',
+  'internal.terminationDate',
+  'internal.terminationReason',
+];
 
 function peakRssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -22,7 +34,11 @@ function currentRssMb(pid) {
 }
 
 async function startSimulator(people) {
-  const sim = await startProcess(['test/bench/hibob-sim-process.js'], { HIBOB_SIM_PEOPLE: String(people) }, /simulator on (\S+) (\{.*\})/);
+  const sim = await startProcess(
+    ['test/bench/hibob-sim-process.js'],
+    { HIBOB_SIM_PEOPLE: String(people) },
+    /simulator on (\S+) (\{.*\})/,
+  );
   return { child: sim.child, url: sim.match[1], credentials: JSON.parse(sim.match[2]) };
 }
 
@@ -34,7 +50,10 @@ async function downloadAndParse(sim) {
     const started = process.hrtime.bigint();
     const res = await fetch(`${sim.url}/v1/people/search`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${sim.credentials.serviceUserId}:${sim.credentials.token}`).toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sim.credentials.serviceUserId}:${sim.credentials.token}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ fields: FIELDS, showInactive: true, humanReadable: 'REPLACE' }),
     });
     count = JSON.parse(await res.text()).employees.length;
@@ -49,16 +68,25 @@ async function startHub() {
   const logLevel = process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {};
   const env = { DATA_DIR: dataDir, PORT: '0', PEOPLEHUB_DEMO: 'false', PEOPLEHUB_DEV: 'true', ...logLevel };
   const hub = await startProcess(['server/bin/peoplehub.js', 'serve'], env, /PeopleHub is listening on (\S+)/);
-  const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /"ownerKey":"(phu_[^"]+)"/);
+  const init = await startProcess(
+    ['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'],
+    { DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    /"ownerKey":"(phu_[^"]+)"/,
+  );
   return { child: hub.child, url: hub.match[1], key: init.match[1], dataDir, logFile: hub.logFile };
 }
 
 async function sync(hub) {
   const started = process.hrtime.bigint();
-  const run = (await json(`${hub.url}/v1/integrations/hibob/sync`, { method: 'POST', headers: { 'x-api-key': hub.key } })).data;
+  const run = (
+    await json(`${hub.url}/v1/integrations/hibob/sync`, { method: 'POST', headers: { 'x-api-key': hub.key } })
+  ).data;
   for (;;) {
-    const current = (await json(`${hub.url}/v1/integrations/hibob/runs/${run.id}`, { headers: { 'x-api-key': hub.key } })).data;
-    if (current.status !== 'running') return { run: current, ms: Number(process.hrtime.bigint() - started) / 1e6, startedAt: started };
+    const current = (
+      await json(`${hub.url}/v1/integrations/hibob/runs/${run.id}`, { headers: { 'x-api-key': hub.key } })
+    ).data;
+    if (current.status !== 'running')
+      return { run: current, ms: Number(process.hrtime.bigint() - started) / 1e6, startedAt: started };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -67,7 +95,10 @@ async function countEvents(hub, since) {
   let total = 0;
   let cursor = null;
   do {
-    const page = await json(`${hub.url}/v1/events?limit=200&since=${encodeURIComponent(since)}${cursor ? `&cursor=${cursor}` : ''}`, { headers: { 'x-api-key': hub.key } });
+    const page = await json(
+      `${hub.url}/v1/events?limit=200&since=${encodeURIComponent(since)}${cursor ? `&cursor=${cursor}` : ''}`,
+      { headers: { 'x-api-key': hub.key } },
+    );
     total += page.data.length;
     cursor = page.nextCursor;
   } while (cursor);
@@ -97,15 +128,26 @@ async function scenario(people, withDelivery) {
   const receiver = withDelivery ? await startReceiver() : null;
   // BENCH_RSS_TRACE=1 prints the server's RSS once a second: where in a run the peak comes.
   const rssTrace = [];
-  const sampler = process.env.BENCH_RSS_TRACE ? setInterval(() => rssTrace.push(currentRssMb(hub.child.pid)), 1000) : null;
+  const sampler = process.env.BENCH_RSS_TRACE
+    ? setInterval(() => rssTrace.push(currentRssMb(hub.child.pid)), 1000)
+    : null;
   try {
     const baseline = await downloadAndParse(sim);
-    await json(`${hub.url}/v1/integrations/hibob`, { method: 'PUT', headers: { 'x-api-key': hub.key, 'content-type': 'application/json' }, body: JSON.stringify({ ...sim.credentials, baseUrl: sim.url }) });
+    await json(`${hub.url}/v1/integrations/hibob`, {
+      method: 'PUT',
+      headers: { 'x-api-key': hub.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...sim.credentials, baseUrl: sim.url }),
+    });
     if (receiver) {
-      await json(`${hub.url}/v1/webhooks`, { method: 'POST', headers: { 'x-api-key': hub.key, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', url: receiver.url, events: ['employee.created'] }) });
+      await json(`${hub.url}/v1/webhooks`, {
+        method: 'POST',
+        headers: { 'x-api-key': hub.key, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'bench', url: receiver.url, events: ['employee.created'] }),
+      });
     }
     const first = await sync(hub);
-    if (first.run.status !== 'completed' || first.run.created !== people) throw new Error(`first sync: ${JSON.stringify(first.run)}`);
+    if (first.run.status !== 'completed' || first.run.created !== people)
+      throw new Error(`first sync: ${JSON.stringify(first.run)}`);
     const rss = peakRssMb(hub.child.pid);
     let lastDelivery = null;
     if (receiver) {
@@ -120,7 +162,9 @@ async function scenario(people, withDelivery) {
   } finally {
     if (sampler) {
       clearInterval(sampler);
-      process.stderr.write(`server RSS each second (MB), ${people} people: ${rssTrace.map((mb) => mb.toFixed(0)).join(' ')}\n`);
+      process.stderr.write(
+        `server RSS each second (MB), ${people} people: ${rssTrace.map((mb) => mb.toFixed(0)).join(' ')}\n`,
+      );
     }
     // SIGTERM, and wait: a profile (BENCH_NODE_ARGS=--cpu-prof) is written on a clean exit only.
     const exited = new Promise((resolve) => hub.child.once('exit', resolve));
@@ -144,12 +188,27 @@ async function benchHibob() {
     table([
       ['measure', '10,000 people', '100,000 people', 'target'],
       ['download + JSON.parse baseline (best of 3)', s(small.baseline.ms), s(large.baseline.ms), 'baseline'],
-      ['first sync', s(small.first.ms), s(large.first.ms), '≤ 10 × baseline and < 10 s (10k); ≤ 12 × the 10k time (100k)'],
-      ['first sync ÷ baseline', (small.first.ms / small.baseline.ms).toFixed(1), (large.first.ms / large.baseline.ms).toFixed(1), '≤ 10 (10k)'],
+      [
+        'first sync',
+        s(small.first.ms),
+        s(large.first.ms),
+        '≤ 10 × baseline and < 10 s (10k); ≤ 12 × the 10k time (100k)',
+      ],
+      [
+        'first sync ÷ baseline',
+        (small.first.ms / small.baseline.ms).toFixed(1),
+        (large.first.ms / large.baseline.ms).toFixed(1),
+        '≤ 10 (10k)',
+      ],
       ['100k ÷ 10k', '', (large.first.ms / small.first.ms).toFixed(1), '≤ 12'],
       ['peak RSS of the server', `${small.rss.toFixed(0)} MB`, `${large.rss.toFixed(0)} MB`, '< 400 MB (100k)'],
       ['no-change resync', s(small.again.ms), s(large.again.ms), '≤ 0.3 × the first sync'],
-      ['resync ÷ first sync', (small.again.ms / small.first.ms).toFixed(2), (large.again.ms / large.first.ms).toFixed(2), '≤ 0.3'],
+      [
+        'resync ÷ first sync',
+        (small.again.ms / small.first.ms).toFixed(2),
+        (large.again.ms / large.first.ms).toFixed(2),
+        '≤ 0.3',
+      ],
       ['resync writes / events', `${small.writes} / ${small.events}`, `${large.writes} / ${large.events}`, '0 / 0'],
       ['last of 10,000 employee.created delivered (from the sync request)', s(delivered.lastDelivery), '', 'reported'],
       ['  that sync, with the deliveries under way', s(delivered.first.ms), '', ''],

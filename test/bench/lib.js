@@ -21,12 +21,23 @@ async function startProcess(args, env, pattern) {
   const fd = fs.openSync(logFile, 'w');
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the processes under test.
   const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...extra, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...extra, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', fd, fd],
+  });
   fs.closeSync(fd);
   for (let i = 0; i < 300; i += 1) {
     const text = fs.readFileSync(logFile, 'utf8');
     const match = pattern.exec(text);
-    if (match) return { child, match, text, logFile, stop: () => stopProcess(child).then(() => fs.rmSync(path.dirname(logFile), { recursive: true, force: true })) };
+    if (match)
+      return {
+        child,
+        match,
+        text,
+        logFile,
+        stop: () => stopProcess(child).then(() => fs.rmSync(path.dirname(logFile), { recursive: true, force: true })),
+      };
     if (child.exitCode !== null) throw new Error(`process exited early:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -95,7 +106,8 @@ async function startHub(store, { env = {}, demo = false } = {}) {
   let child = null;
   const stop = async () => {
     if (child) {
-      if (child.exitCode !== null) console.log(`  PeopleHub had exited (code ${child.exitCode}) before the end:\n${tail(logs.at(-1))}`);
+      if (child.exitCode !== null)
+        console.log(`  PeopleHub had exited (code ${child.exitCode}) before the end:\n${tail(logs.at(-1))}`);
       await stopProcess(child);
       reportErrors(logs.at(-1));
     }
@@ -106,7 +118,11 @@ async function startHub(store, { env = {}, demo = false } = {}) {
   try {
     let ownerKey = null;
     if (!demo) {
-      const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'], hubEnv, /"ownerKey":"(phu_[^"]+)"/);
+      const init = await startProcess(
+        ['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'],
+        hubEnv,
+        /"ownerKey":"(phu_[^"]+)"/,
+      );
       logs.push(init.logFile);
       await exited(init.child); // it may still be closing the store
       ownerKey = init.match[1];
@@ -128,8 +144,12 @@ function tail(file, lines = 20) {
 
 /** Says how many error lines PeopleHub logged during a benchmark, and the first, so none go unseen. */
 function reportErrors(file) {
-  const errors = fs.readFileSync(file, 'utf8').split('\n').filter((line) => /"level":(50|60)\b/.test(line));
-  if (errors.length > 0) console.log(`  PeopleHub logged ${errors.length} error(s); the first: ${errors[0].slice(0, 500)}`);
+  const errors = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => /"level":(50|60)\b/.test(line));
+  if (errors.length > 0)
+    console.log(`  PeopleHub logged ${errors.length} error(s); the first: ${errors[0].slice(0, 500)}`);
 }
 
 /** Creates an app with `permissions` and returns its token. */
@@ -151,8 +171,14 @@ function rssMb(pid) {
 async function load(url, headers, { connections = 32, duration = 10, method = 'GET', body } = {}) {
   await autocannon({ url, headers, connections, duration: 2, method, body }); // warm-up
   const result = await autocannon({ url, headers, connections, duration, method, body });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+  };
 }
 
 function table(rows) {
@@ -177,4 +203,21 @@ async function json(url, options = {}) {
   return body;
 }
 
-module.exports = { ROOT, PG_URL, STORE_NAMES, startProcess, stopProcess, exited, pgQuery, freshSchema, startHub, appToken, rssMb, load, table, verdict, monotonicMs, json };
+module.exports = {
+  ROOT,
+  PG_URL,
+  STORE_NAMES,
+  startProcess,
+  stopProcess,
+  exited,
+  pgQuery,
+  freshSchema,
+  startHub,
+  appToken,
+  rssMb,
+  load,
+  table,
+  verdict,
+  monotonicMs,
+  json,
+};

@@ -20,7 +20,17 @@ function signedBatch() {
   const id = 'msg_bench';
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
-  return { body, key, secret, headers: { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}`, 'content-type': 'application/json' } };
+  return {
+    body,
+    key,
+    secret,
+    headers: {
+      'webhook-id': id,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': `v1,${signature}`,
+      'content-type': 'application/json',
+    },
+  };
 }
 
 /** Requests per second over DURATION_MS, best of ROUNDS (this is CPU-bound work in one thread). */
@@ -41,10 +51,14 @@ async function rate(once) {
 }
 
 async function benchTrigger() {
-  const { PeopleHubTrigger } = require(path.join(ROOT, 'dist', 'nodes', 'PeopleHubTrigger', 'PeopleHubTrigger.node.js'));
+  const { PeopleHubTrigger } = require(
+    path.join(ROOT, 'dist', 'nodes', 'PeopleHubTrigger', 'PeopleHubTrigger.node.js'),
+  );
   const trigger = new PeopleHubTrigger();
   const batch = signedBatch();
-  const staticData = { subscriptions: { 'https://n8n.example/webhook/x/webhook': { id: 'whk_1', secret: batch.secret } } };
+  const staticData = {
+    subscriptions: { 'https://n8n.example/webhook/x/webhook': { id: 'whk_1', secret: batch.secret } },
+  };
   let emitted = 0;
   const context = () => {
     let parsed;
@@ -62,21 +76,39 @@ async function benchTrigger() {
     const result = await trigger.webhook.call(context());
     emitted += result.workflowData[0].length;
   });
-  const expected = createHmac('sha256', batch.key).update(`${batch.headers['webhook-id']}.${batch.headers['webhook-timestamp']}.`).update(batch.body).digest();
+  const expected = createHmac('sha256', batch.key)
+    .update(`${batch.headers['webhook-id']}.${batch.headers['webhook-timestamp']}.`)
+    .update(batch.body)
+    .digest();
   const baselineRate = await rate(async () => {
     const given = Buffer.from(batch.headers['webhook-signature'].slice(3), 'base64');
-    const actual = createHmac('sha256', batch.key).update(`${batch.headers['webhook-id']}.${batch.headers['webhook-timestamp']}.`).update(batch.body).digest();
+    const actual = createHmac('sha256', batch.key)
+      .update(`${batch.headers['webhook-id']}.${batch.headers['webhook-timestamp']}.`)
+      .update(batch.body)
+      .digest();
     if (!timingSafeEqual(given, actual) || !expected.equals(actual)) throw new Error('baseline signature');
     emitted += JSON.parse(batch.body.toString('utf8')).data.length > 0 ? 0 : 1;
   });
   if (emitted === 0) throw new Error('nothing was emitted');
 
-  console.log(`\nPeopleHub Trigger webhook(): a signed ${BATCH}-event batch (${batch.body.length} bytes), in-process\n`);
+  console.log(
+    `\nPeopleHub Trigger webhook(): a signed ${BATCH}-event batch (${batch.body.length} bytes), in-process\n`,
+  );
   console.log(
     table([
       ['measure', 'events/s', 'ratio', 'target'],
-      ['baseline: createHmac verify + JSON.parse', Math.round(baselineRate * BATCH).toLocaleString('en-US'), '1.00', ''],
-      ['webhook(): verify, parse, one item per event', Math.round(triggerRate * BATCH).toLocaleString('en-US'), (triggerRate / baselineRate).toFixed(2), '≥ 0.5'],
+      [
+        'baseline: createHmac verify + JSON.parse',
+        Math.round(baselineRate * BATCH).toLocaleString('en-US'),
+        '1.00',
+        '',
+      ],
+      [
+        'webhook(): verify, parse, one item per event',
+        Math.round(triggerRate * BATCH).toLocaleString('en-US'),
+        (triggerRate / baselineRate).toFixed(2),
+        '≥ 0.5',
+      ],
     ]),
   );
 }

@@ -33,7 +33,13 @@ function createEmployees(url, token, from, count) {
           {
             setupRequest: (req) => {
               n += 1;
-              const body = { email: `bench${n}@bench.example`, firstName: `First${n % 97}`, lastName: `Last${n}`, department: DEPARTMENTS[n % DEPARTMENTS.length], title: 'Engineer' };
+              const body = {
+                email: `bench${n}@bench.example`,
+                firstName: `First${n % 97}`,
+                lastName: `Last${n}`,
+                department: DEPARTMENTS[n % DEPARTMENTS.length],
+                title: 'Engineer',
+              };
               return { ...req, body: JSON.stringify(body) };
             },
           },
@@ -42,8 +48,14 @@ function createEmployees(url, token, from, count) {
       (error, result) => {
         if (error) return reject(error);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`${result.non2xx} creates answered non-2xx, ${result.errors} failed`));
-        resolve({ perSecond: result.requests.total / seconds, total: result.requests.total, seconds, p99: result.latency.p99 });
+        if (result.non2xx > 0 || result.errors > 0)
+          return reject(new Error(`${result.non2xx} creates answered non-2xx, ${result.errors} failed`));
+        resolve({
+          perSecond: result.requests.total / seconds,
+          total: result.requests.total,
+          seconds,
+          p99: result.latency.p99,
+        });
       },
     );
   });
@@ -54,7 +66,8 @@ async function listAgainstBare(hub, token) {
   const headers = { 'x-api-key': token };
   const sample = await fetch(`${hub.url}${LIST_PATH}`, { headers }).then((r) => r.text());
   const page = JSON.parse(sample);
-  if (page.data.length !== 50 || page.data.some((e) => e.department !== 'Engineering')) throw new Error(`unexpected page: ${sample.slice(0, 300)}`);
+  if (page.data.length !== 50 || page.data.some((e) => e.department !== 'Engineering'))
+    throw new Error(`unexpected page: ${sample.slice(0, 300)}`);
   const bodyFile = path.join(hub.dataDir, 'page.json');
   fs.writeFileSync(bodyFile, sample);
   const bare = await startProcess(['test/bench/bare-server.js', bodyFile], {}, /listening (\d+)/);
@@ -78,7 +91,9 @@ async function benchPeople(store = 'sqlite') {
       creates.push(await createEmployees(hub.url, token, have, size - have));
       have = size;
       if (size === SIZES[0]) {
-        const events = await json(`${hub.url}/v1/events?type=employee.created&limit=1`, { headers: { 'x-api-key': token } });
+        const events = await json(`${hub.url}/v1/events?type=employee.created&limit=1`, {
+          headers: { 'x-api-key': token },
+        });
         if (events.data.length === 0) throw new Error('no employee.created event was recorded');
       }
       lists.push(await listAgainstBare(hub, token));
@@ -87,18 +102,40 @@ async function benchPeople(store = 'sqlite') {
     const [small, large] = lists;
     const growth = large.listing.rps / small.listing.rps;
     const normalizedGrowth = large.ratio / small.ratio;
-    console.log(`\nEmployees on ${STORE_NAMES[store]}: create over the API (keep-alive, 16 connections, each with its event in the same transaction, which is checked)`);
+    console.log(
+      `\nEmployees on ${STORE_NAMES[store]}: create over the API (keep-alive, 16 connections, each with its event in the same transaction, which is checked)`,
+    );
     for (const [i, created] of creates.entries()) {
       const label = `  ${thousands(i === 0 ? 0 : SIZES[i - 1])} -> ${thousands(SIZES[i])}`;
-      console.log(`${label}: ${created.perSecond.toFixed(0)} employees/s in ${created.seconds.toFixed(1)} s, p99 ${created.p99} ms (absolute target >= ${TARGET_CREATES_PER_SECOND}/s: ${verdict(created.perSecond >= TARGET_CREATES_PER_SECOND)})`);
+      console.log(
+        `${label}: ${created.perSecond.toFixed(0)} employees/s in ${created.seconds.toFixed(1)} s, p99 ${created.p99} ms (absolute target >= ${TARGET_CREATES_PER_SECOND}/s: ${verdict(created.perSecond >= TARGET_CREATES_PER_SECOND)})`,
+      );
     }
-    console.log(`GET ${LIST_PATH} (${small.bytes} / ${large.bytes} bytes), 32 connections, 10 s each, bare server measured just before`);
+    console.log(
+      `GET ${LIST_PATH} (${small.bytes} / ${large.bytes} bytes), 32 connections, 10 s each, bare server measured just before`,
+    );
     console.log(
       table([
         ['employees', 'server', 'req/s', 'p50 ms', 'p99 ms', 'ratio vs bare', 'target'],
         ...lists.flatMap((l, i) => [
-          [thousands(SIZES[i]), 'bare node:http', l.baseline.rps.toFixed(0), l.baseline.p50, l.baseline.p99, '1.00', 'baseline'],
-          [thousands(SIZES[i]), 'PeopleHub', l.listing.rps.toFixed(0), l.listing.p50, l.listing.p99, l.ratio.toFixed(2), i === 0 ? `>= ${TARGET_RATIO}: ${verdict(l.ratio >= TARGET_RATIO)}` : ''],
+          [
+            thousands(SIZES[i]),
+            'bare node:http',
+            l.baseline.rps.toFixed(0),
+            l.baseline.p50,
+            l.baseline.p99,
+            '1.00',
+            'baseline',
+          ],
+          [
+            thousands(SIZES[i]),
+            'PeopleHub',
+            l.listing.rps.toFixed(0),
+            l.listing.p50,
+            l.listing.p99,
+            l.ratio.toFixed(2),
+            i === 0 ? `>= ${TARGET_RATIO}: ${verdict(l.ratio >= TARGET_RATIO)}` : '',
+          ],
         ]),
       ]),
     );

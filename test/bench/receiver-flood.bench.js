@@ -31,10 +31,12 @@ function probeHealth(url) {
     while (running) {
       const started = performance.now();
       await new Promise((resolve, reject) => {
-        http.get(`${url}/healthz`, { agent }, (res) => {
-          res.resume();
-          res.on('end', resolve);
-        }).on('error', reject);
+        http
+          .get(`${url}/healthz`, { agent }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          })
+          .on('error', reject);
       });
       latencies.push(performance.now() - started);
     }
@@ -75,7 +77,10 @@ async function flood(receiverUrl, body, amount) {
   const result = await instance;
   const seconds = (last - started) / 1000;
   const refused = result.statusCodeStats?.['401']?.count ?? 0;
-  if (refused !== amount || result.errors > 0) throw new Error(`expected ${amount} answers of 401, got ${JSON.stringify(result.statusCodeStats)} and ${result.errors} errors`);
+  if (refused !== amount || result.errors > 0)
+    throw new Error(
+      `expected ${amount} answers of 401, got ${JSON.stringify(result.statusCodeStats)} and ${result.errors} errors`,
+    );
   return { seconds };
 }
 
@@ -92,18 +97,34 @@ async function measure(hubUrl, receiverUrl) {
     totals[kind].latencies.push(...(await probe.stop()).slice(0, -1));
     totals[kind].seconds += seconds;
   }
-  const summary = ({ seconds, latencies }) => ({ rate: REQUESTS / seconds, seconds, healthP50: median(latencies), healthP99: percentile(latencies, 0.99), probes: latencies.length });
+  const summary = ({ seconds, latencies }) => ({
+    rate: REQUESTS / seconds,
+    seconds,
+    healthP50: median(latencies),
+    healthP99: percentile(latencies, 0.99),
+    probes: latencies.length,
+  });
   return { flat: summary(totals.flat), nested: summary(totals.nested) };
 }
 
 async function benchReceiverFlood(store = 'sqlite') {
-  const sim = await startProcess(['test/bench/hibob-sim-process.js'], { HIBOB_SIM_PEOPLE: '1' }, /simulator on (\S+) (\{.*\})/);
-  const hub = await startHub(store, { env: { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8' } });
+  const sim = await startProcess(
+    ['test/bench/hibob-sim-process.js'],
+    { HIBOB_SIM_PEOPLE: '1' },
+    /simulator on (\S+) (\{.*\})/,
+  );
+  const hub = await startHub(store, {
+    env: { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8' },
+  });
   try {
     const connected = await json(`${hub.url}/v1/integrations/hibob`, {
       method: 'PUT',
       headers: { 'x-api-key': hub.ownerKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ ...JSON.parse(sim.match[2]), baseUrl: sim.match[1], hookSecret: 'bench-hook-secret-0123456789' }),
+      body: JSON.stringify({
+        ...JSON.parse(sim.match[2]),
+        baseUrl: sim.match[1],
+        hookSecret: 'bench-hook-secret-0123456789',
+      }),
     });
     const receiverUrl = connected.data.receiverUrl;
     const idle = probeHealth(hub.url);
@@ -116,16 +137,41 @@ async function benchReceiverFlood(store = 'sqlite') {
     const rateRatio = nested.rate / flat.rate;
     const healthRatio = nested.healthP50 / flat.healthP50;
     const ms = (v) => `${v.toFixed(1)} ms`;
-    console.log(`\nHiBob receiver flood on ${STORE_NAMES[store]}: ${REQUESTS} forged notices of ${BODY_BYTES / 1024} KB each, ${CONNECTIONS} connections; /healthz probed one at a time beside it (idle p50 ${ms(idleP50)})`);
+    console.log(
+      `\nHiBob receiver flood on ${STORE_NAMES[store]}: ${REQUESTS} forged notices of ${BODY_BYTES / 1024} KB each, ${CONNECTIONS} connections; /healthz probed one at a time beside it (idle p50 ${ms(idleP50)})`,
+    );
     console.log(
       table([
         ['body', 'refused (401) per s', 'floods took', '/healthz p50 during them', 'p99 (reported)', 'probes'],
-        ['flat', flat.rate.toFixed(0), `${flat.seconds.toFixed(2)} s`, ms(flat.healthP50), ms(flat.healthP99), flat.probes],
-        ['nested [[[…', nested.rate.toFixed(0), `${nested.seconds.toFixed(2)} s`, ms(nested.healthP50), ms(nested.healthP99), nested.probes],
-        ['nested ÷ flat', rateRatio.toFixed(2), '', healthRatio.toFixed(2), (nested.healthP99 / flat.healthP99).toFixed(2), ''],
+        [
+          'flat',
+          flat.rate.toFixed(0),
+          `${flat.seconds.toFixed(2)} s`,
+          ms(flat.healthP50),
+          ms(flat.healthP99),
+          flat.probes,
+        ],
+        [
+          'nested [[[…',
+          nested.rate.toFixed(0),
+          `${nested.seconds.toFixed(2)} s`,
+          ms(nested.healthP50),
+          ms(nested.healthP99),
+          nested.probes,
+        ],
+        [
+          'nested ÷ flat',
+          rateRatio.toFixed(2),
+          '',
+          healthRatio.toFixed(2),
+          (nested.healthP99 / flat.healthP99).toFixed(2),
+          '',
+        ],
       ]),
     );
-    console.log(`refusal rate nested ÷ flat ${rateRatio.toFixed(2)} (target >= ${TARGET_RATE_RATIO}: ${verdict(rateRatio >= TARGET_RATE_RATIO)}); /healthz p50 nested ÷ flat ${healthRatio.toFixed(2)} (target <= ${TARGET_HEALTH_RATIO}: ${verdict(healthRatio <= TARGET_HEALTH_RATIO)})`);
+    console.log(
+      `refusal rate nested ÷ flat ${rateRatio.toFixed(2)} (target >= ${TARGET_RATE_RATIO}: ${verdict(rateRatio >= TARGET_RATE_RATIO)}); /healthz p50 nested ÷ flat ${healthRatio.toFixed(2)} (target <= ${TARGET_HEALTH_RATIO}: ${verdict(healthRatio <= TARGET_HEALTH_RATIO)})`,
+    );
     return { store, idleP50, flat, nested, rateRatio, healthRatio };
   } finally {
     await hub.stop();

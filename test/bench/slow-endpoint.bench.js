@@ -33,7 +33,9 @@ function startSlowReceiver() {
     });
   });
   server.keepAliveTimeout = 65_000;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, state, port: server.address().port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, state, port: server.address().port })),
+  );
 }
 
 async function scenario(label, settings, timeoutMs) {
@@ -47,25 +49,45 @@ async function scenario(label, settings, timeoutMs) {
     PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
     PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8',
   };
-  const init = await startProcess(['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'], env, /"ownerKey":"(phu_[^"]+)"/);
+  const init = await startProcess(
+    ['server/bin/peoplehub.js', 'init', '--org', 'Bench', '--owner-email', 'bench@bench.example', '--json'],
+    env,
+    /"ownerKey":"(phu_[^"]+)"/,
+  );
   const hub = await startProcess(['server/bin/peoplehub.js', 'serve'], env, /PeopleHub is listening on (\S+)/);
   const url = hub.match[1];
   const headers = { 'x-api-key': init.match[1], 'content-type': 'application/json' };
   try {
-    await json(`${url}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ name: label, url: `http://127.0.0.1:${receiver.port}/slow`, events: ['employee.created'], ...settings }) });
+    await json(`${url}/v1/webhooks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: label,
+        url: `http://127.0.0.1:${receiver.port}/slow`,
+        events: ['employee.created'],
+        ...settings,
+      }),
+    });
     const started = performance.now();
     let next = 0;
     const writer = async () => {
       while (next < EVENTS) {
         const i = next++;
-        await json(`${url}/v1/employees`, { method: 'POST', headers, body: JSON.stringify({ email: `slow${i}@bench.example`, firstName: 'Slow', lastName: `End${i}` }) });
+        await json(`${url}/v1/employees`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ email: `slow${i}@bench.example`, firstName: 'Slow', lastName: `End${i}` }),
+        });
       }
     };
     await Promise.all(Array.from({ length: 8 }, writer));
     const written = performance.now() - started;
     const deliveredWhileWriting = receiver.state.events;
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${label}: only ${receiver.state.events} of ${EVENTS} events arrived`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${label}: only ${receiver.state.events} of ${EVENTS} events arrived`)),
+        timeoutMs,
+      );
       const check = () => {
         if (receiver.state.events >= EVENTS) {
           clearTimeout(timer);
@@ -77,7 +99,14 @@ async function scenario(label, settings, timeoutMs) {
       check();
     });
     const seconds = (receiver.state.last - started) / 1000;
-    return { label, seconds, written: written / 1000, deliveredWhileWriting, requests: receiver.state.requests, maxInFlight: receiver.state.maxInFlight };
+    return {
+      label,
+      seconds,
+      written: written / 1000,
+      deliveredWhileWriting,
+      requests: receiver.state.requests,
+      maxInFlight: receiver.state.maxInFlight,
+    };
   } finally {
     hub.child.kill('SIGTERM');
     receiver.server.closeAllConnections();
@@ -92,11 +121,20 @@ async function benchSlowEndpoint() {
     await scenario('maxConcurrency 1 (ordered)', { maxConcurrency: 1 }, 400_000),
     await scenario('maxEventsPerRequest 100', { maxEventsPerRequest: 100 }, 120_000),
   ];
-  console.log(`\nOne slow endpoint (answers after ${DELAY_MS} ms), ${EVENTS} events to one webhook, defaults otherwise`);
+  console.log(
+    `\nOne slow endpoint (answers after ${DELAY_MS} ms), ${EVENTS} events to one webhook, defaults otherwise`,
+  );
   console.log(
     table([
       ['settings', 'last event after', 'writes took', 'delivered by then', 'requests', 'most in flight'],
-      ...results.map((r) => [r.label, `${r.seconds.toFixed(1)} s`, `${r.written.toFixed(1)} s`, r.deliveredWhileWriting, r.requests, r.maxInFlight]),
+      ...results.map((r) => [
+        r.label,
+        `${r.seconds.toFixed(1)} s`,
+        `${r.written.toFixed(1)} s`,
+        r.deliveredWhileWriting,
+        r.requests,
+        r.maxInFlight,
+      ]),
     ]),
   );
   console.log(`  default: ${results[0].seconds.toFixed(1)} s (ideal 10 s, target <= 13 s)`);

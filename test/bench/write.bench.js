@@ -7,7 +7,17 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { PG_URL, STORE_NAMES, startHub, appToken, startProcess, pgQuery, freshSchema, table, verdict } = require('./lib');
+const {
+  PG_URL,
+  STORE_NAMES,
+  startHub,
+  appToken,
+  startProcess,
+  pgQuery,
+  freshSchema,
+  table,
+  verdict,
+} = require('./lib');
 
 /** The issue's target: PeopleHub writes at half the bare server's rate or better. */
 const TARGET_RATIO = 0.5;
@@ -16,11 +26,24 @@ let sequence = 0;
 
 async function post(url, headers) {
   // A unique email per request, made as each request is set up.
-  const requests = [{ method: 'POST', setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `w${(sequence += 1)}-${process.pid}@bench.example`, firstName: 'Write', lastName: 'Bench' }) }) }];
+  const requests = [
+    {
+      method: 'POST',
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({
+          email: `w${(sequence += 1)}-${process.pid}@bench.example`,
+          firstName: 'Write',
+          lastName: 'Bench',
+        }),
+      }),
+    },
+  ];
   const options = { url, headers: { 'content-type': 'application/json', ...headers }, requests, connections: 16 };
   await autocannon({ ...options, duration: 2 });
   const result = await autocannon({ ...options, duration: 10 });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -38,7 +61,11 @@ async function bareSqlite() {
 async function barePostgres() {
   const schema = freshSchema();
   try {
-    const bare = await startProcess(['test/bench/bare-pg-write-server.js'], { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema }, /listening (\d+)/);
+    const bare = await startProcess(
+      ['test/bench/bare-pg-write-server.js'],
+      { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema },
+      /listening (\d+)/,
+    );
     try {
       return await post(`http://127.0.0.1:${bare.match[1]}/people`, {});
     } finally {
@@ -57,14 +84,27 @@ async function barePostgres() {
  * isolates PeopleHub's own cost, which is what the target is about. Both ratios are printed.
  */
 async function benchWrite(store = 'sqlite') {
-  const baselines = [{ name: 'bare SQLite', label: 'bare node:http + better-sqlite3 (WAL, synchronous NORMAL)', ...(await bareSqlite()) }];
-  if (store === 'postgres') baselines.push({ name: 'bare pg', label: 'bare node:http + pg (pool of 10, synchronous_commit on)', ...(await barePostgres()) });
+  const baselines = [
+    {
+      name: 'bare SQLite',
+      label: 'bare node:http + better-sqlite3 (WAL, synchronous NORMAL)',
+      ...(await bareSqlite()),
+    },
+  ];
+  if (store === 'postgres')
+    baselines.push({
+      name: 'bare pg',
+      label: 'bare node:http + pg (pool of 10, synchronous_commit on)',
+      ...(await barePostgres()),
+    });
   const hub = await startHub(store);
   try {
     const token = await appToken(hub, ['employees:write']);
     const writes = await post(`${hub.url}/v1/employees`, { 'x-api-key': token });
     const ratioCells = (r) => baselines.map((b) => (r === b ? '1.00' : r.label ? '' : (r.rps / b.rps).toFixed(2)));
-    console.log(`\nWrites on ${STORE_NAMES[store]}: POST /v1/employees (row + event + audit in one transaction) vs bare JSON-parse-and-insert servers, 16 connections, 10 s`);
+    console.log(
+      `\nWrites on ${STORE_NAMES[store]}: POST /v1/employees (row + event + audit in one transaction) vs bare JSON-parse-and-insert servers, 16 connections, 10 s`,
+    );
     console.log(
       table([
         ['server', 'writes/s', 'p50 ms', 'p99 ms', ...baselines.map((b) => `ratio vs ${b.name}`)],
@@ -74,7 +114,9 @@ async function benchWrite(store = 'sqlite') {
     );
     const judgedBy = baselines.at(-1);
     const ratio = writes.rps / judgedBy.rps;
-    console.log(`  target: ratio >= ${TARGET_RATIO} against ${judgedBy.name}, the bare server on the same store: ${ratio.toFixed(2)}, ${verdict(ratio >= TARGET_RATIO)}`);
+    console.log(
+      `  target: ratio >= ${TARGET_RATIO} against ${judgedBy.name}, the bare server on the same store: ${ratio.toFixed(2)}, ${verdict(ratio >= TARGET_RATIO)}`,
+    );
     return { store, baselines, writes, ratio };
   } finally {
     await hub.stop();

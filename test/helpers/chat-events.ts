@@ -55,7 +55,12 @@ export const TEXT_EVENT_TYPES: EventType[] = [
 export function eventsWithText(text: (slot: TextSlot) => string): Record<string, PeopleEvent> {
   const user = { type: 'user' as const, id: 'usr_1', name: text('actorName'), email: text('actorEmail') };
   const app = { type: 'app' as const, id: 'app_1', name: text('appName') };
-  const event = (type: EventType, object: Record<string, unknown>, changes?: PeopleEvent['data']['changes'], actor: PeopleEvent['actor'] = user): PeopleEvent => ({
+  const event = (
+    type: EventType,
+    object: Record<string, unknown>,
+    changes?: PeopleEvent['data']['changes'],
+    actor: PeopleEvent['actor'] = user,
+  ): PeopleEvent => ({
     id: 'evt_1',
     type,
     timestamp: '2026-11-22T10:00:00.000Z',
@@ -63,12 +68,23 @@ export function eventsWithText(text: (slot: TextSlot) => string): Record<string,
     actor,
     data: changes ? { object, changes } : { object },
   });
-  const employee = { id: 'emp_1', displayName: text('displayName'), email: text('email'), title: text('title'), department: text('department') };
+  const employee = {
+    id: 'emp_1',
+    displayName: text('displayName'),
+    email: text('email'),
+    title: text('title'),
+    department: text('department'),
+  };
   const group = { id: 'grp_1', name: text('groupName'), purpose: text('purpose') };
   const role = { id: 'rol_1', name: text('roleName'), groupId: 'grp_1', groupName: text('groupName') };
   const changes = (): PeopleEvent['data']['changes'] => [
     { field: 'title', label: text('label'), old: text('oldValue'), new: text('newValue') },
-    { field: `attributes.${text('attributeName')}`, label: text('attributeName'), added: [text('added'), 'Go'], removed: [text('removed')] },
+    {
+      field: `attributes.${text('attributeName')}`,
+      label: text('attributeName'),
+      added: [text('added'), 'Go'],
+      removed: [text('removed')],
+    },
   ];
   return {
     'employee.created': event('employee.created', employee),
@@ -91,10 +107,22 @@ export function eventsWithText(text: (slot: TextSlot) => string): Record<string,
       note: text('note'),
       program: { id: 'prg_1', name: text('program') },
     }),
-    'organization.updated': event('organization.updated', { id: 'org_1', name: text('orgName') }, [{ field: 'name', label: 'Name', old: text('oldValue'), new: text('orgName') }]),
-    'user.updated': event('user.updated', { id: 'usr_2', name: text('userName'), email: text('email') }, changes(), app),
+    'organization.updated': event('organization.updated', { id: 'org_1', name: text('orgName') }, [
+      { field: 'name', label: 'Name', old: text('oldValue'), new: text('orgName') },
+    ]),
+    'user.updated': event(
+      'user.updated',
+      { id: 'usr_2', name: text('userName'), email: text('email') },
+      changes(),
+      app,
+    ),
     'user.deleted': event('user.deleted', { id: 'usr_2', name: text('userName'), email: text('email') }),
     'sync.failed': event('sync.failed', { id: 'run_2', status: 'failed', error: text('error') }, undefined, null),
-    'webhook.disabled': event('webhook.disabled', { id: 'wh_1', name: text('webhookName'), url: 'https://hooks.example.com/x', reason: text('reason') }, undefined, null),
+    'webhook.disabled': event(
+      'webhook.disabled',
+      { id: 'wh_1', name: text('webhookName'), url: 'https://hooks.example.com/x', reason: text('reason') },
+      undefined,
+      null,
+    ),
   };
 }

@@ -29,7 +29,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function startHub(dataDir: string, schema: string | null, clock: ManualClock, env: Record<string, string>, options: StartOptions) {
+function startHub(
+  dataDir: string,
+  schema: string | null,
+  clock: ManualClock,
+  env: Record<string, string>,
+  options: StartOptions,
+) {
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
@@ -43,7 +49,15 @@ function startHub(dataDir: string, schema: string | null, clock: ManualClock, en
   return startPeopleHub(config, { clock, processMetrics: false, ...options });
 }
 
-function testServer(kind: StoreKind, hub: PeopleHub, clock: ManualClock, dataDir: string, schema: string | null, org: NewOrganization, other: NewOrganization): TestServer {
+function testServer(
+  kind: StoreKind,
+  hub: PeopleHub,
+  clock: ManualClock,
+  dataDir: string,
+  schema: string | null,
+  org: NewOrganization,
+  other: NewOrganization,
+): TestServer {
   return {
     kind,
     hub,
@@ -61,7 +75,11 @@ function testServer(kind: StoreKind, hub: PeopleHub, clock: ManualClock, dataDir
   };
 }
 
-export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: StoreKind,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-test-'));
   const schema = kind === 'postgres' ? uniqueSchema() : null;
   const clock = new ManualClock('2026-11-22T10:00:00.000Z');
@@ -71,7 +89,10 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     ownerEmail: 'owner@test.example',
     ownerName: 'Olga Owner',
   });
-  const other = await createOrganizationWithOwner(hub.services.store, clock, { name: 'Other Org', ownerEmail: 'owner@other.example' });
+  const other = await createOrganizationWithOwner(hub.services.store, clock, {
+    name: 'Other Org',
+    ownerEmail: 'owner@other.example',
+  });
   return testServer(kind, hub, clock, dataDir, schema, org, other);
 }
 
@@ -84,7 +105,11 @@ export async function startPeer(server: TestServer, env: Record<string, string> 
 }
 
 /** Stops the server and starts it again on the same store and clock, with another environment. */
-export async function restartTestServer(server: TestServer, env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+export async function restartTestServer(
+  server: TestServer,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestServer> {
   await server.hub.close();
   const hub = await startHub(server.dataDir, server.schema, server.clock, env, options);
   return testServer(server.kind, hub, server.clock, server.dataDir, server.schema, server.org, server.other);
@@ -94,7 +119,11 @@ export async function restartTestServer(server: TestServer, env: Record<string, 
  * Declares the same suite once per store. `server()` is valid inside tests; the server starts in
  * beforeAll and stops in afterAll.
  */
-export function eachStore(title: string, suite: (server: () => TestServer) => void, env: Record<string, string> = {}): void {
+export function eachStore(
+  title: string,
+  suite: (server: () => TestServer) => void,
+  env: Record<string, string> = {},
+): void {
   describe.each(storeKinds())(`${title} [%s]`, (kind) => {
     let current: TestServer | null = null;
     beforeAll(async () => {

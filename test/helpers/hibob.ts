@@ -5,7 +5,9 @@ import { eventually } from './receiver';
 
 // The simulator is plain JavaScript, so `npm run hibob:sim` runs it without a build.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createSimulator } = require('../support/hibob-simulator/simulator.js') as { createSimulator: (options?: SimulatorOptions) => Simulator };
+const { createSimulator } = require('../support/hibob-simulator/simulator.js') as {
+  createSimulator: (options?: SimulatorOptions) => Simulator;
+};
 
 export interface SimulatorOptions {
   serviceUserId?: string;
@@ -39,7 +41,13 @@ export interface Simulator {
   removePerson(id: string): void;
   addField(name: string, type: string): { id: string };
   failNext(failure: { status?: number; hang?: boolean; garbage?: boolean; path?: string }): void;
-  sendWebhook(url: string, secret: string, type: string, employeeId: string, override?: { signature?: string; body?: string }): Promise<{ status: number; body: string }>;
+  sendWebhook(
+    url: string,
+    secret: string,
+    type: string,
+    employeeId: string,
+    override?: { signature?: string; body?: string },
+  ): Promise<{ status: number; body: string }>;
   generate(count: number): SimPerson[];
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -48,10 +56,24 @@ export interface Simulator {
 export { createSimulator };
 
 /** Environment a test server needs to reach the simulator on loopback over http. */
-export const SIMULATOR_ENV = { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5' };
+export const SIMULATOR_ENV = {
+  PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
+  PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8',
+  PEOPLEHUB_WORKER_POLL_MS: '5',
+};
 
-export function connect(server: TestServer, sim: Simulator, simUrl: string, extra: Record<string, unknown> = {}, key = server.org.ownerKey) {
-  return call(server.url, '/v1/integrations/hibob', { method: 'PUT', key, body: { ...sim.credentials, baseUrl: simUrl, ...extra } });
+export function connect(
+  server: TestServer,
+  sim: Simulator,
+  simUrl: string,
+  extra: Record<string, unknown> = {},
+  key = server.org.ownerKey,
+) {
+  return call(server.url, '/v1/integrations/hibob', {
+    method: 'PUT',
+    key,
+    body: { ...sim.credentials, baseUrl: simUrl, ...extra },
+  });
 }
 
 /** Starts a run and waits for it to end; returns the finished run. */

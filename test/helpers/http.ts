@@ -36,21 +36,24 @@ export function call(base: string, path: string, options: RequestOptions = {}): 
   return new Promise((resolve, reject) => {
     const method = options.method ?? (payload ? 'POST' : 'GET');
     // The path is sent exactly as given (no URL normalisation), so tests can send odd ones.
-    const req = http.request({ hostname, port: Number(port), path, method, headers, agent: false, localAddress: options.localAddress }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = undefined;
-        try {
-          body = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body, text });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { hostname, port: Number(port), path, method, headers, agent: false, localAddress: options.localAddress },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = undefined;
+          try {
+            body = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body, text });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -58,7 +61,15 @@ export function call(base: string, path: string, options: RequestOptions = {}): 
 
 /** Asserts an RFC 9457 problem with the given status, and returns it. */
 export function expectProblem(res: Response, status: number): Record<string, unknown> {
-  expect({ status: res.status, type: res.headers['content-type'] }).toEqual({ status, type: 'application/problem+json; charset=utf-8' });
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:peoplehub:problem:/), title: expect.any(String), detail: expect.any(String) });
+  expect({ status: res.status, type: res.headers['content-type'] }).toEqual({
+    status,
+    type: 'application/problem+json; charset=utf-8',
+  });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.stringMatching(/^urn:peoplehub:problem:/),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   return res.body as Record<string, unknown>;
 }

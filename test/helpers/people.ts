@@ -4,11 +4,20 @@ import { call } from './http';
 
 let counter = 0;
 
-export async function createEmployee(server: TestServer, fields: Record<string, unknown> = {}, key = server.org.ownerKey) {
+export async function createEmployee(
+  server: TestServer,
+  fields: Record<string, unknown> = {},
+  key = server.org.ownerKey,
+) {
   counter += 1;
   const res = await call(server.url, '/v1/employees', {
     key,
-    body: { email: `person${counter}-${Date.now() % 100000}@acme.example`, firstName: 'Pat', lastName: `Person${counter}`, ...fields },
+    body: {
+      email: `person${counter}-${Date.now() % 100000}@acme.example`,
+      firstName: 'Pat',
+      lastName: `Person${counter}`,
+      ...fields,
+    },
   });
   if (res.status !== 201) throw new Error(`creating an employee answered ${res.status}: ${res.text}`);
   return res.body.data as { id: string; [field: string]: unknown };
@@ -32,7 +41,16 @@ export async function del(server: TestServer, path: string, key = server.org.own
 
 /** Events written since `since` (an ISO time), oldest first. */
 export async function eventsSince(server: TestServer, since: string, type?: string) {
-  const res = await get(server, `/v1/events?limit=200&since=${encodeURIComponent(since)}${type ? `&type=${type}` : ''}`);
+  const res = await get(
+    server,
+    `/v1/events?limit=200&since=${encodeURIComponent(since)}${type ? `&type=${type}` : ''}`,
+  );
   if (res.status !== 200) throw new Error(`listing events answered ${res.status}: ${res.text}`);
-  return res.body.data as { id: string; type: string; timestamp: string; actor: unknown; data: { object: Record<string, unknown>; changes?: unknown[] } }[];
+  return res.body.data as {
+    id: string;
+    type: string;
+    timestamp: string;
+    actor: unknown;
+    data: { object: Record<string, unknown>; changes?: unknown[] };
+  }[];
 }

@@ -50,7 +50,9 @@ export function run(command: string, args: string[], env: Record<string, string 
       new Promise((resolve, reject) => {
         waiters.push({ pattern, resolve });
         check();
-        void exited.then((code) => reject(new Error(`exited with ${code} before printing ${pattern}:\n${stdout}\n${stderr}`)));
+        void exited.then((code) =>
+          reject(new Error(`exited with ${code} before printing ${pattern}:\n${stdout}\n${stderr}`)),
+        );
       }),
   };
 }

@@ -17,7 +17,11 @@ function isoDate(date: Date): string {
   return date.toISOString();
 }
 
-const dates = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true });
+const dates = fc.date({
+  min: new Date('1990-01-01T00:00:00Z'),
+  max: new Date('2030-12-31T00:00:00Z'),
+  noInvalidDate: true,
+});
 
 function stringFor(schema: Schema): fc.Arbitrary<string> {
   const min = schema.minLength ?? 0;
@@ -50,7 +54,9 @@ function numberFor(schema: Schema, integer: boolean): fc.Arbitrary<number> {
 function objectFor(schema: Schema, options: GenerateOptions): fc.Arbitrary<Record<string, unknown>> {
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   const required = new Set<string>(schema.required ?? []);
-  const named = Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, options.properties?.[name] ?? valueFor(child, options)]));
+  const named = Object.fromEntries(
+    Object.entries(properties).map(([name, child]) => [name, options.properties?.[name] ?? valueFor(child, options)]),
+  );
   const record = fc.record(named, { requiredKeys: Object.keys(properties).filter((name) => required.has(name)) });
   const open = schema.patternProperties ? (Object.values(schema.patternProperties)[0] as Schema) : null;
   if (open === null) return record as fc.Arbitrary<Record<string, unknown>>;
@@ -80,8 +86,13 @@ export function valueFor(schema: Schema, options: GenerateOptions = {}): fc.Arbi
       return fc.constant(null);
     case 'array': {
       const item = valueFor(schema.items ?? {}, options);
-      const constraints = { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? MAX_ITEMS, Math.max(schema.minItems ?? 0, MAX_ITEMS)) };
-      return schema.uniqueItems ? fc.uniqueArray(item, { ...constraints, selector: (v) => JSON.stringify(v) }) : fc.array(item, constraints);
+      const constraints = {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.min(schema.maxItems ?? MAX_ITEMS, Math.max(schema.minItems ?? 0, MAX_ITEMS)),
+      };
+      return schema.uniqueItems
+        ? fc.uniqueArray(item, { ...constraints, selector: (v) => JSON.stringify(v) })
+        : fc.array(item, constraints);
     }
     case 'object':
       return objectFor(schema, options);
@@ -92,9 +103,26 @@ export function valueFor(schema: Schema, options: GenerateOptions = {}): fc.Arbi
 
 /** A value of the wrong type for the schema (a string where a number goes, and so on). */
 function wrongTypeFor(schema: Schema): fc.Arbitrary<unknown> {
-  const candidates: fc.Arbitrary<unknown>[] = [fc.constant(null), fc.integer(), fc.string({ maxLength: 10 }), fc.constant([]), fc.constant({}), fc.boolean()];
+  const candidates: fc.Arbitrary<unknown>[] = [
+    fc.constant(null),
+    fc.integer(),
+    fc.string({ maxLength: 10 }),
+    fc.constant([]),
+    fc.constant({}),
+    fc.boolean(),
+  ];
   const type = schema.type;
-  const wrong = candidates.filter((_, i) => !((type === 'string' && i === 2) || (type === 'integer' && i === 1) || (type === 'number' && i === 1) || (type === 'array' && i === 3) || (type === 'object' && i === 4) || (type === 'boolean' && i === 5)));
+  const wrong = candidates.filter(
+    (_, i) =>
+      !(
+        (type === 'string' && i === 2) ||
+        (type === 'integer' && i === 1) ||
+        (type === 'number' && i === 1) ||
+        (type === 'array' && i === 3) ||
+        (type === 'object' && i === 4) ||
+        (type === 'boolean' && i === 5)
+      ),
+  );
   return fc.oneof(...wrong);
 }
 
@@ -108,12 +136,18 @@ export function invalidObjectFor(schema: Schema, options: GenerateOptions = {}):
   ];
   if (properties.length > 0) {
     mutations.push(
-      fc.tuple(valid, fc.constantFrom(...properties)).chain(([value, [name, child]]) => wrongTypeFor(child).map((bad) => ({ ...value, [name]: bad }))),
+      fc
+        .tuple(valid, fc.constantFrom(...properties))
+        .chain(([value, [name, child]]) => wrongTypeFor(child).map((bad) => ({ ...value, [name]: bad }))),
     );
   }
   const required = (schema.required ?? []) as string[];
   if (required.length > 0) {
-    mutations.push(fc.tuple(valid, fc.constantFrom(...required)).map(([value, name]) => Object.fromEntries(Object.entries(value).filter(([key]) => key !== name))));
+    mutations.push(
+      fc
+        .tuple(valid, fc.constantFrom(...required))
+        .map(([value, name]) => Object.fromEntries(Object.entries(value).filter(([key]) => key !== name))),
+    );
   }
   return fc.oneof(...mutations);
 }

@@ -10,7 +10,9 @@ class StoreReporter {
       return { ran: passed + failed, passed, failed };
     };
     const describe = (label, enabled, why, stats) =>
-      enabled ? `${label}: ran ${stats.ran} test${stats.ran === 1 ? '' : 's'} (${stats.passed} passed, ${stats.failed} failed)` : `${label}: skipped (${why})`;
+      enabled
+        ? `${label}: ran ${stats.ran} test${stats.ran === 1 ? '' : 's'} (${stats.passed} passed, ${stats.failed} failed)`
+        : `${label}: skipped (${why})`;
     const postgres = count((t) => t.fullName.includes('[postgres]'));
     const browser = count((t) => t.ancestorTitles.some((title) => title.includes('real browser')));
     process.stdout.write(

@@ -33,13 +33,28 @@ function install({ log = (line) => process.stdout.write(`${line}\n`) } = {}) {
     return p;
   }
   fs.mkdirSync(p.cache, { recursive: true });
-  fs.writeFileSync(path.join(p.cache, 'package.json'), JSON.stringify({ name: 'peoplehub-n8n-cache', private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(p.cache, 'package.json'),
+    JSON.stringify({ name: 'peoplehub-n8n-cache', private: true }, null, 2),
+  );
   const started = Date.now();
   log(`Installing n8n ${N8N_VERSION} on Node 24 into ${p.cache} (several minutes, once)`);
-  const npm = (args, env = process.env) => execFileSync('npm', args, { cwd: p.cache, stdio: ['ignore', 'inherit', 'inherit'], env });
-  npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', NODE_PACKAGE, `n8n@${N8N_VERSION}`]);
+  const npm = (args, env = process.env) =>
+    execFileSync('npm', args, { cwd: p.cache, stdio: ['ignore', 'inherit', 'inherit'], env });
+  npm([
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--ignore-scripts',
+    '--loglevel=error',
+    NODE_PACKAGE,
+    `n8n@${N8N_VERSION}`,
+  ]);
   log('Rebuilding sqlite3 for Node 24');
-  npm(['rebuild', 'sqlite3', `--nodedir=${p.nodeDir}`, '--loglevel=error'], { ...process.env, PATH: `${p.nodeBin}${path.delimiter}${process.env.PATH}` });
+  npm(['rebuild', 'sqlite3', `--nodedir=${p.nodeDir}`, '--loglevel=error'], {
+    ...process.env,
+    PATH: `${p.nodeBin}${path.delimiter}${process.env.PATH}`,
+  });
   fs.writeFileSync(p.marker, `${N8N_VERSION}\n`);
   log(`n8n ${N8N_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return p;

@@ -11,7 +11,9 @@ import { call } from '../helpers/http';
 import { REPO_ROOT, type Running, cli, run, stop } from '../helpers/process';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { install } = require('./install-n8n.js') as { install: () => { cache: string; nodeBin: string; n8nBin: string } };
+const { install } = require('./install-n8n.js') as {
+  install: () => { cache: string; nodeBin: string; n8nBin: string };
+};
 
 const TRIGGER_WORKFLOW = 'PhE2eTrigger0001';
 const POLLING_WORKFLOW = 'PhE2ePolling0001';
@@ -19,211 +21,337 @@ const CREDENTIAL = 'PhE2eCredential1';
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 describe('n8n-nodes-peoplehub inside a real n8n', () => {
-	let work: string;
-	let n8n: { cache: string; nodeBin: string; n8nBin: string };
-	let n8nEnv: Record<string, string>;
-	let n8nUrl: string;
-	let n8nProcess: Running | null = null;
-	let hub: Running;
-	let hubUrl: string;
-	let ownerKey: string;
-	let giverId: string;
-	let tarballFiles: string[];
-	let tarballManifest: Record<string, unknown>;
+  let work: string;
+  let n8n: { cache: string; nodeBin: string; n8nBin: string };
+  let n8nEnv: Record<string, string>;
+  let n8nUrl: string;
+  let n8nProcess: Running | null = null;
+  let hub: Running;
+  let hubUrl: string;
+  let ownerKey: string;
+  let giverId: string;
+  let tarballFiles: string[];
+  let tarballManifest: Record<string, unknown>;
 
-	/** Runs an n8n CLI command to its end; its output. */
-	const n8nCli = (args: string[]) => execFileSync(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, ...args], { env: n8nEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
-	const api = (pathname: string, options: { method?: string; body?: unknown } = {}) => call(hubUrl, pathname, { ...options, key: ownerKey });
-	const n8nWebhooks = async () => ((await api('/v1/webhooks?limit=200')).body.data as { id: string; url: string; events: string[] }[]).filter((h) => h.url.startsWith(n8nUrl));
+  /** Runs an n8n CLI command to its end; its output. */
+  const n8nCli = (args: string[]) =>
+    execFileSync(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, ...args], {
+      env: n8nEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+    });
+  const api = (pathname: string, options: { method?: string; body?: unknown } = {}) =>
+    call(hubUrl, pathname, { ...options, key: ownerKey });
+  const n8nWebhooks = async () =>
+    ((await api('/v1/webhooks?limit=200')).body.data as { id: string; url: string; events: string[] }[]).filter((h) =>
+      h.url.startsWith(n8nUrl),
+    );
 
-	beforeAll(async () => {
-		n8n = install();
-		work = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-n8n-e2e-'));
+  beforeAll(
+    async () => {
+      n8n = install();
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-n8n-e2e-'));
 
-		// The package as users get it: npm pack, then an npm install into n8n's community-node folder.
-		const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
-		const tarball = path.join(work, packed[0].filename);
-		tarballFiles = packed[0].files.map((f) => f.path);
-		const nodesDir = path.join(work, 'n8n-home', '.n8n', 'nodes');
-		fs.mkdirSync(nodesDir, { recursive: true });
-		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--loglevel=error', tarball], { cwd: nodesDir, stdio: 'pipe' });
-		tarballManifest = JSON.parse(fs.readFileSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-peoplehub', 'package.json'), 'utf8'));
+      // The package as users get it: npm pack, then an npm install into n8n's community-node folder.
+      const packed = JSON.parse(
+        execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8' }),
+      ) as { filename: string; files: { path: string }[] }[];
+      const tarball = path.join(work, packed[0].filename);
+      tarballFiles = packed[0].files.map((f) => f.path);
+      const nodesDir = path.join(work, 'n8n-home', '.n8n', 'nodes');
+      fs.mkdirSync(nodesDir, { recursive: true });
+      fs.writeFileSync(
+        path.join(nodesDir, 'package.json'),
+        JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }),
+      );
+      execFileSync(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--loglevel=error', tarball],
+        { cwd: nodesDir, stdio: 'pipe' },
+      );
+      tarballManifest = JSON.parse(
+        fs.readFileSync(path.join(nodesDir, 'node_modules', 'n8n-nodes-peoplehub', 'package.json'), 'utf8'),
+      );
 
-		// PeopleHub: an organization, an app for n8n, and the colleague who welcomes new hires.
-		const dataDir = path.join(work, 'peoplehub');
-		const hubEnv = { DATA_DIR: dataDir, PEOPLEHUB_DEMO: 'false', PEOPLEHUB_DEV: 'true', LOG_LEVEL: 'info', PORT: String(await freePort()) };
-		const init = cli(['init', '--org', 'E2E', '--owner-email', 'owner@e2e.example', '--json'], hubEnv);
-		ownerKey = JSON.parse((await init.waitFor(/\{.*"ownerKey".*\}/))[0]).ownerKey;
-		await init.exited;
-		hub = cli(['serve'], hubEnv);
-		hubUrl = (await hub.waitFor(/PeopleHub is listening on (\S+)/))[1];
-		const app = await api('/v1/apps', {
-			method: 'POST',
-			body: { name: 'n8n', permissions: ['employees:read', 'employees:write', 'org:read', 'org:write', 'recognitions:read', 'recognitions:write', 'webhooks:manage', 'audit:read'] },
-		});
-		expect(app.status).toBe(201);
-		const giver = await api('/v1/employees', { method: 'POST', body: { email: 'welcome.team@e2e.example', firstName: 'Welcome', lastName: 'Team' } });
-		giverId = giver.body.data.id;
+      // PeopleHub: an organization, an app for n8n, and the colleague who welcomes new hires.
+      const dataDir = path.join(work, 'peoplehub');
+      const hubEnv = {
+        DATA_DIR: dataDir,
+        PEOPLEHUB_DEMO: 'false',
+        PEOPLEHUB_DEV: 'true',
+        LOG_LEVEL: 'info',
+        PORT: String(await freePort()),
+      };
+      const init = cli(['init', '--org', 'E2E', '--owner-email', 'owner@e2e.example', '--json'], hubEnv);
+      ownerKey = JSON.parse((await init.waitFor(/\{.*"ownerKey".*\}/))[0]).ownerKey;
+      await init.exited;
+      hub = cli(['serve'], hubEnv);
+      hubUrl = (await hub.waitFor(/PeopleHub is listening on (\S+)/))[1];
+      const app = await api('/v1/apps', {
+        method: 'POST',
+        body: {
+          name: 'n8n',
+          permissions: [
+            'employees:read',
+            'employees:write',
+            'org:read',
+            'org:write',
+            'recognitions:read',
+            'recognitions:write',
+            'webhooks:manage',
+            'audit:read',
+          ],
+        },
+      });
+      expect(app.status).toBe(201);
+      const giver = await api('/v1/employees', {
+        method: 'POST',
+        body: { email: 'welcome.team@e2e.example', firstName: 'Welcome', lastName: 'Team' },
+      });
+      giverId = giver.body.data.id;
 
-		const port = await freePort();
-		n8nUrl = `http://127.0.0.1:${port}`;
-		n8nEnv = {
-			...(process.env as Record<string, string>),
-			PATH: `${n8n.nodeBin}${path.delimiter}${process.env.PATH}`,
-			N8N_USER_FOLDER: path.join(work, 'n8n-home'),
-			N8N_ENCRYPTION_KEY: 'peoplehub-e2e-encryption-key-0123456789',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_PORT: String(port),
-			N8N_HOST: '127.0.0.1',
-			WEBHOOK_URL: `${n8nUrl}/`,
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-			N8N_SECURE_COOKIE: 'false',
-			N8N_LOG_LEVEL: 'info',
-			DB_TYPE: 'sqlite',
-			NODE_ENV: 'production',
-		};
+      const port = await freePort();
+      n8nUrl = `http://127.0.0.1:${port}`;
+      n8nEnv = {
+        ...(process.env as Record<string, string>),
+        PATH: `${n8n.nodeBin}${path.delimiter}${process.env.PATH}`,
+        N8N_USER_FOLDER: path.join(work, 'n8n-home'),
+        N8N_ENCRYPTION_KEY: 'peoplehub-e2e-encryption-key-0123456789',
+        N8N_DIAGNOSTICS_ENABLED: 'false',
+        N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+        N8N_TEMPLATES_ENABLED: 'false',
+        N8N_PERSONALIZATION_ENABLED: 'false',
+        N8N_LISTEN_ADDRESS: '127.0.0.1',
+        N8N_PORT: String(port),
+        N8N_HOST: '127.0.0.1',
+        WEBHOOK_URL: `${n8nUrl}/`,
+        N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+        N8N_SECURE_COOKIE: 'false',
+        N8N_LOG_LEVEL: 'info',
+        DB_TYPE: 'sqlite',
+        NODE_ENV: 'production',
+      };
 
-		fs.writeFileSync(
-			path.join(work, 'credentials.json'),
-			JSON.stringify([{ id: CREDENTIAL, name: 'PeopleHub', type: 'peopleHubApi', data: { baseUrl: hubUrl, appToken: app.body.data.token, sessionToken: '', ignoreSslIssues: false } }]),
-		);
-		const credentials = { peopleHubApi: { id: CREDENTIAL, name: 'PeopleHub' } };
-		const workflows = [
-			{
-				id: TRIGGER_WORKFLOW,
-				name: 'E2E: welcome new hires',
-				nodes: [
-					{ parameters: { events: ['employee.created'] }, name: 'PeopleHub Trigger', type: 'n8n-nodes-peoplehub.peopleHubTrigger', typeVersion: 1, position: [0, 0], webhookId: '0e2e0e2e-1111-4222-8333-444455556666', credentials },
-					{
-						parameters: { resource: 'recognition', operation: 'create', giverId, recipientIds: '={{ $json.data.object.id }}', additionalFields: { points: 10, note: '={{ "Welcome, " + $json.data.object.firstName + "!" }}' } },
-						name: 'Welcome',
-						type: 'n8n-nodes-peoplehub.peopleHub',
-						typeVersion: 1,
-						position: [260, 0],
-						credentials,
-					},
-				],
-				connections: { 'PeopleHub Trigger': { main: [[{ node: 'Welcome', type: 'main', index: 0 }]] } },
-				settings: { executionOrder: 'v1' },
-			},
-			{
-				id: POLLING_WORKFLOW,
-				name: 'E2E: poll events',
-				nodes: [
-					{ parameters: { events: ['employee.created'], pollTimes: { item: [{ mode: 'everyMinute' }] } }, name: 'PeopleHub Events Trigger', type: 'n8n-nodes-peoplehub.peopleHubEventsTrigger', typeVersion: 1, position: [0, 0], credentials },
-					{
-						parameters: { resource: 'group', operation: 'create', name: '={{ "Polled " + $json.data.object.email }}', additionalFields: {} },
-						name: 'Record',
-						type: 'n8n-nodes-peoplehub.peopleHub',
-						typeVersion: 1,
-						position: [260, 0],
-						credentials,
-					},
-				],
-				connections: { 'PeopleHub Events Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
-				settings: { executionOrder: 'v1' },
-			},
-		];
-		fs.writeFileSync(path.join(work, 'workflows.json'), JSON.stringify(workflows));
-		n8nCli(['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
-		n8nCli(['import:workflow', `--input=${path.join(work, 'workflows.json')}`]);
-	}, 30 * 60 * 1000);
+      fs.writeFileSync(
+        path.join(work, 'credentials.json'),
+        JSON.stringify([
+          {
+            id: CREDENTIAL,
+            name: 'PeopleHub',
+            type: 'peopleHubApi',
+            data: { baseUrl: hubUrl, appToken: app.body.data.token, sessionToken: '', ignoreSslIssues: false },
+          },
+        ]),
+      );
+      const credentials = { peopleHubApi: { id: CREDENTIAL, name: 'PeopleHub' } };
+      const workflows = [
+        {
+          id: TRIGGER_WORKFLOW,
+          name: 'E2E: welcome new hires',
+          nodes: [
+            {
+              parameters: { events: ['employee.created'] },
+              name: 'PeopleHub Trigger',
+              type: 'n8n-nodes-peoplehub.peopleHubTrigger',
+              typeVersion: 1,
+              position: [0, 0],
+              webhookId: '0e2e0e2e-1111-4222-8333-444455556666',
+              credentials,
+            },
+            {
+              parameters: {
+                resource: 'recognition',
+                operation: 'create',
+                giverId,
+                recipientIds: '={{ $json.data.object.id }}',
+                additionalFields: { points: 10, note: '={{ "Welcome, " + $json.data.object.firstName + "!" }}' },
+              },
+              name: 'Welcome',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [260, 0],
+              credentials,
+            },
+          ],
+          connections: { 'PeopleHub Trigger': { main: [[{ node: 'Welcome', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        },
+        {
+          id: POLLING_WORKFLOW,
+          name: 'E2E: poll events',
+          nodes: [
+            {
+              parameters: { events: ['employee.created'], pollTimes: { item: [{ mode: 'everyMinute' }] } },
+              name: 'PeopleHub Events Trigger',
+              type: 'n8n-nodes-peoplehub.peopleHubEventsTrigger',
+              typeVersion: 1,
+              position: [0, 0],
+              credentials,
+            },
+            {
+              parameters: {
+                resource: 'group',
+                operation: 'create',
+                name: '={{ "Polled " + $json.data.object.email }}',
+                additionalFields: {},
+              },
+              name: 'Record',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [260, 0],
+              credentials,
+            },
+          ],
+          connections: { 'PeopleHub Events Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        },
+      ];
+      fs.writeFileSync(path.join(work, 'workflows.json'), JSON.stringify(workflows));
+      n8nCli(['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+      n8nCli(['import:workflow', `--input=${path.join(work, 'workflows.json')}`]);
+    },
+    30 * 60 * 1000,
+  );
 
-	afterAll(async () => {
-		if (n8nProcess) await stop(n8nProcess);
-		if (hub) await stop(hub);
-		if (work) fs.rmSync(work, { recursive: true, force: true });
-	}, 60_000);
+  afterAll(async () => {
+    if (n8nProcess) await stop(n8nProcess);
+    if (hub) await stop(hub);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  }, 60_000);
 
-	test('the packed package holds only dist/, README, LICENSE and package.json, with no runtime dependencies', () => {
-		const outside = tarballFiles.filter((file) => !file.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(file));
-		expect(outside).toEqual([]);
-		expect(tarballFiles).toEqual(expect.arrayContaining(['dist/nodes/PeopleHub/PeopleHub.node.js', 'dist/nodes/PeopleHubTrigger/PeopleHubTrigger.node.js', 'dist/credentials/PeopleHubApi.credentials.js']));
-		expect(tarballManifest.dependencies ?? {}).toEqual({});
-		expect(tarballManifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-	});
+  test('the packed package holds only dist/, README, LICENSE and package.json, with no runtime dependencies', () => {
+    const outside = tarballFiles.filter(
+      (file) => !file.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(file),
+    );
+    expect(outside).toEqual([]);
+    expect(tarballFiles).toEqual(
+      expect.arrayContaining([
+        'dist/nodes/PeopleHub/PeopleHub.node.js',
+        'dist/nodes/PeopleHubTrigger/PeopleHubTrigger.node.js',
+        'dist/credentials/PeopleHubApi.credentials.js',
+      ]),
+    );
+    expect(tarballManifest.dependencies ?? {}).toEqual({});
+    expect(tarballManifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+  });
 
-	test('every example workflow imports into n8n', () => {
-		for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'))) {
-			const output = n8nCli(['import:workflow', `--input=${path.join(EXAMPLES, file)}`]);
-			expect({ file, output }).toEqual({ file, output: expect.stringMatching(/Successfully imported 1 workflow/) });
-		}
-	}, 10 * 60 * 1000);
+  test(
+    'every example workflow imports into n8n',
+    () => {
+      for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'))) {
+        const output = n8nCli(['import:workflow', `--input=${path.join(EXAMPLES, file)}`]);
+        expect({ file, output }).toEqual({ file, output: expect.stringMatching(/Successfully imported 1 workflow/) });
+      }
+    },
+    10 * 60 * 1000,
+  );
 
-	test('published, the trigger registers its webhook; a new employee runs the workflow, which recognizes them on PeopleHub', async () => {
-		n8nCli(['publish:workflow', `--id=${TRIGGER_WORKFLOW}`]);
-		n8nProcess = run(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, 'start'], n8nEnv);
-		await eventually('n8n to answer', async () => (await fetch(`${n8nUrl}/healthz`).catch(() => null))?.ok, 180_000);
-		const [hook] = await eventually('the trigger webhook on PeopleHub', async () => ((await n8nWebhooks()).length > 0 ? n8nWebhooks() : undefined), 120_000);
-		expect(hook).toMatchObject({ url: `${n8nUrl}/webhook/0e2e0e2e-1111-4222-8333-444455556666/webhook`, events: ['employee.created'] });
+  test(
+    'published, the trigger registers its webhook; a new employee runs the workflow, which recognizes them on PeopleHub',
+    async () => {
+      n8nCli(['publish:workflow', `--id=${TRIGGER_WORKFLOW}`]);
+      n8nProcess = run(path.join(n8n.nodeBin, 'node'), [n8n.n8nBin, 'start'], n8nEnv);
+      await eventually('n8n to answer', async () => (await fetch(`${n8nUrl}/healthz`).catch(() => null))?.ok, 180_000);
+      const [hook] = await eventually(
+        'the trigger webhook on PeopleHub',
+        async () => ((await n8nWebhooks()).length > 0 ? n8nWebhooks() : undefined),
+        120_000,
+      );
+      expect(hook).toMatchObject({
+        url: `${n8nUrl}/webhook/0e2e0e2e-1111-4222-8333-444455556666/webhook`,
+        events: ['employee.created'],
+      });
 
-		const hire = await api('/v1/employees', { method: 'POST', body: { email: 'new.hire@e2e.example', firstName: 'Nia', lastName: 'Newhire' } });
-		expect(hire.status).toBe(201);
-		const [recognition] = await eventually(
-			'the recognition made by the workflow',
-			async () => {
-				const found = (await api(`/v1/recognitions?recipientId=${hire.body.data.id}`)).body.data as unknown[];
-				return found.length > 0 ? found : undefined;
-			},
-			120_000,
-		);
-		expect(recognition).toMatchObject({ giver: expect.objectContaining({ id: giverId }), points: 10, note: 'Welcome, Nia!' });
+      const hire = await api('/v1/employees', {
+        method: 'POST',
+        body: { email: 'new.hire@e2e.example', firstName: 'Nia', lastName: 'Newhire' },
+      });
+      expect(hire.status).toBe(201);
+      const [recognition] = await eventually(
+        'the recognition made by the workflow',
+        async () => {
+          const found = (await api(`/v1/recognitions?recipientId=${hire.body.data.id}`)).body.data as unknown[];
+          return found.length > 0 ? found : undefined;
+        },
+        120_000,
+      );
+      expect(recognition).toMatchObject({
+        giver: expect.objectContaining({ id: giverId }),
+        points: 10,
+        note: 'Welcome, Nia!',
+      });
 
-		// The package loaded without complaint. (n8n's own failed calls to its cloud services are logged
-		// too, with stack frames under the cache folder, ~/.cache/peoplehub: those are not about us.)
-		const log = `${n8nProcess.output()}\n${n8nProcess.errors()}`.split('\n').filter((line) => !line.includes(n8n.cache));
-		const ours = log.filter((line) => /n8n-nodes-peoplehub|PeopleHub|peopleHub/.test(line));
-		expect(ours.filter((line) => /(warn|error|fail|could not|deprecat)/i.test(line))).toEqual([]);
-		expect(log.join('\n')).not.toMatch(/Error loading package|could not be loaded|Unrecognized node type: n8n-nodes-peoplehub/i);
-	}, 10 * 60 * 1000);
+      // The package loaded without complaint. (n8n's own failed calls to its cloud services are logged
+      // too, with stack frames under the cache folder, ~/.cache/peoplehub: those are not about us.)
+      const log = `${n8nProcess.output()}\n${n8nProcess.errors()}`
+        .split('\n')
+        .filter((line) => !line.includes(n8n.cache));
+      const ours = log.filter((line) => /n8n-nodes-peoplehub|PeopleHub|peopleHub/.test(line));
+      expect(ours.filter((line) => /(warn|error|fail|could not|deprecat)/i.test(line))).toEqual([]);
+      expect(log.join('\n')).not.toMatch(
+        /Error loading package|could not be loaded|Unrecognized node type: n8n-nodes-peoplehub/i,
+      );
+    },
+    10 * 60 * 1000,
+  );
 
-	test('unpublished, the workflow takes its webhook off PeopleHub', async () => {
-		n8nCli(['unpublish:workflow', `--id=${TRIGGER_WORKFLOW}`]);
-		await eventually('the webhook to be deleted', async () => (await n8nWebhooks()).length === 0, 120_000);
-	}, 5 * 60 * 1000);
+  test(
+    'unpublished, the workflow takes its webhook off PeopleHub',
+    async () => {
+      n8nCli(['unpublish:workflow', `--id=${TRIGGER_WORKFLOW}`]);
+      await eventually('the webhook to be deleted', async () => (await n8nWebhooks()).length === 0, 120_000);
+    },
+    5 * 60 * 1000,
+  );
 
-	test('the Events Trigger polls PeopleHub inside n8n: an employee created after it started reaches the workflow', async () => {
-		// n8n's CLI `execute` cannot start a workflow at a polling trigger (it needs a manual trigger,
-		// and runs nodes in "cli" mode, where poll() is not called), so the trigger is published instead.
-		const polled = () => (hub.output().match(/"url":"\/v1\/events\?[^"]*"/g) ?? []).length;
-		const before = polled();
-		n8nCli(['publish:workflow', `--id=${POLLING_WORKFLOW}`]);
-		await eventually('the first poll (it marks where the trigger starts)', async () => polled() > before, 120_000);
-		const created = await api('/v1/employees', { method: 'POST', body: { email: 'polled@e2e.example', firstName: 'Polly', lastName: 'Polled' } });
-		expect(created.status).toBe(201);
-		const group = await eventually(
-			'the group made from the polled event',
-			async () => ((await api('/v1/groups?q=Polled')).body.data as { name: string }[]).find((g) => g.name === 'Polled polled@e2e.example'),
-			150_000,
-		);
-		expect(group).toBeDefined();
-		// Only new events: the employee created before the trigger started was not emitted.
-		expect(((await api('/v1/groups?q=Polled')).body.data as unknown[]).length).toBe(1);
-	}, 6 * 60 * 1000);
+  test(
+    'the Events Trigger polls PeopleHub inside n8n: an employee created after it started reaches the workflow',
+    async () => {
+      // n8n's CLI `execute` cannot start a workflow at a polling trigger (it needs a manual trigger,
+      // and runs nodes in "cli" mode, where poll() is not called), so the trigger is published instead.
+      const polled = () => (hub.output().match(/"url":"\/v1\/events\?[^"]*"/g) ?? []).length;
+      const before = polled();
+      n8nCli(['publish:workflow', `--id=${POLLING_WORKFLOW}`]);
+      await eventually('the first poll (it marks where the trigger starts)', async () => polled() > before, 120_000);
+      const created = await api('/v1/employees', {
+        method: 'POST',
+        body: { email: 'polled@e2e.example', firstName: 'Polly', lastName: 'Polled' },
+      });
+      expect(created.status).toBe(201);
+      const group = await eventually(
+        'the group made from the polled event',
+        async () =>
+          ((await api('/v1/groups?q=Polled')).body.data as { name: string }[]).find(
+            (g) => g.name === 'Polled polled@e2e.example',
+          ),
+        150_000,
+      );
+      expect(group).toBeDefined();
+      // Only new events: the employee created before the trigger started was not emitted.
+      expect(((await api('/v1/groups?q=Polled')).body.data as unknown[]).length).toBe(1);
+    },
+    6 * 60 * 1000,
+  );
 });

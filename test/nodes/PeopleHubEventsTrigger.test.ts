@@ -8,84 +8,88 @@ type Event = { id: string; type: string; timestamp: string; data: { object: { em
 
 // The polling trigger against a real server: every event once, oldest first, however many arrive.
 describe('PeopleHub Events Trigger', () => {
-	let server: TestServer;
-	let credentials: IDataObject;
-	const trigger = new PeopleHubEventsTrigger();
-	const staticData: IDataObject = {};
+  let server: TestServer;
+  let credentials: IDataObject;
+  const trigger = new PeopleHubEventsTrigger();
+  const staticData: IDataObject = {};
 
-	async function poll(events: string[] = [], mode: 'trigger' | 'manual' = 'trigger', data = staticData): Promise<Event[]> {
-		const context = n8nContext({ credentials, parameters: { events }, staticData: data, mode });
-		const result = await trigger.poll.call(context.self);
-		return result === null ? [] : (result[0].map((item) => item.json) as unknown as Event[]);
-	}
+  async function poll(
+    events: string[] = [],
+    mode: 'trigger' | 'manual' = 'trigger',
+    data = staticData,
+  ): Promise<Event[]> {
+    const context = n8nContext({ credentials, parameters: { events }, staticData: data, mode });
+    const result = await trigger.poll.call(context.self);
+    return result === null ? [] : (result[0].map((item) => item.json) as unknown as Event[]);
+  }
 
-	beforeAll(async () => {
-		server = await startTestServer('sqlite');
-		credentials = await appCredentials(server, ['audit:read']);
-	});
-	afterAll(() => server?.close());
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    credentials = await appCredentials(server, ['audit:read']);
+  });
+  afterAll(() => server?.close());
 
-	test('the first poll marks the place and emits nothing; later polls emit what is new, once', async () => {
-		await createEmployee(server, { email: 'before@acme.example' });
-		expect(await poll()).toEqual([]);
-		expect(await poll()).toEqual([]);
-		server.clock.advance(1_000);
-		await createEmployee(server, { email: 'after@acme.example' });
-		const first = await poll();
-		expect(first.map((e) => e.data.object.email)).toEqual(['after@acme.example']);
-		expect(await poll()).toEqual([]);
-	});
+  test('the first poll marks the place and emits nothing; later polls emit what is new, once', async () => {
+    await createEmployee(server, { email: 'before@acme.example' });
+    expect(await poll()).toEqual([]);
+    expect(await poll()).toEqual([]);
+    server.clock.advance(1_000);
+    await createEmployee(server, { email: 'after@acme.example' });
+    const first = await poll();
+    expect(first.map((e) => e.data.object.email)).toEqual(['after@acme.example']);
+    expect(await poll()).toEqual([]);
+  });
 
-	test('more events than fit in a page: all of them, oldest first, none twice', async () => {
-		const created: string[] = [];
-		for (let i = 0; i < 230; i += 1) {
-			server.clock.advance(5);
-			created.push(String((await createEmployee(server, { email: `bulk${i}@acme.example` })).email));
-		}
-		const emitted = await poll();
-		expect(emitted.map((e) => e.data.object.email)).toEqual(created);
-		expect(emitted.map((e) => e.timestamp)).toEqual([...emitted.map((e) => e.timestamp)].sort());
-		expect(await poll()).toEqual([]);
-	});
+  test('more events than fit in a page: all of them, oldest first, none twice', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 230; i += 1) {
+      server.clock.advance(5);
+      created.push(String((await createEmployee(server, { email: `bulk${i}@acme.example` })).email));
+    }
+    const emitted = await poll();
+    expect(emitted.map((e) => e.data.object.email)).toEqual(created);
+    expect(emitted.map((e) => e.timestamp)).toEqual([...emitted.map((e) => e.timestamp)].sort());
+    expect(await poll()).toEqual([]);
+  });
 
-	test('an event that becomes visible late, with an older timestamp, is still emitted', async () => {
-		server.clock.advance(10_000);
-		await createEmployee(server, { email: 'newest@acme.example' });
-		expect((await poll()).map((e) => e.data.object.email)).toEqual(['newest@acme.example']);
-		// A change that began before the newest one committed after the last poll.
-		server.clock.advance(-30_000);
-		await createEmployee(server, { email: 'late@acme.example' });
-		server.clock.advance(30_000);
-		expect((await poll()).map((e) => e.data.object.email)).toEqual(['late@acme.example']);
-		expect(await poll()).toEqual([]);
-		expect(30_000).toBeLessThan(OVERLAP_MS);
-	});
+  test('an event that becomes visible late, with an older timestamp, is still emitted', async () => {
+    server.clock.advance(10_000);
+    await createEmployee(server, { email: 'newest@acme.example' });
+    expect((await poll()).map((e) => e.data.object.email)).toEqual(['newest@acme.example']);
+    // A change that began before the newest one committed after the last poll.
+    server.clock.advance(-30_000);
+    await createEmployee(server, { email: 'late@acme.example' });
+    server.clock.advance(30_000);
+    expect((await poll()).map((e) => e.data.object.email)).toEqual(['late@acme.example']);
+    expect(await poll()).toEqual([]);
+    expect(30_000).toBeLessThan(OVERLAP_MS);
+  });
 
-	test('only the chosen event types start the workflow, and the others are not held back', async () => {
-		server.clock.advance(1_000);
-		await post(server, '/v1/groups', { name: 'Polled group' });
-		await createEmployee(server, { email: 'ignored@acme.example' });
-		expect((await poll(['group.created'])).map((e) => e.data.object.name)).toEqual(['Polled group']);
-		expect(await poll()).toEqual([]);
-	});
+  test('only the chosen event types start the workflow, and the others are not held back', async () => {
+    server.clock.advance(1_000);
+    await post(server, '/v1/groups', { name: 'Polled group' });
+    await createEmployee(server, { email: 'ignored@acme.example' });
+    expect((await poll(['group.created'])).map((e) => e.data.object.name)).toEqual(['Polled group']);
+    expect(await poll()).toEqual([]);
+  });
 
-	test('manual mode returns the newest matching event without moving the cursor', async () => {
-		const before = JSON.stringify(staticData);
-		const [latest] = await poll([], 'manual');
-		expect(latest).toMatchObject({ type: 'employee.created', data: { object: { email: 'ignored@acme.example' } } });
-		const [group] = await poll(['group.created'], 'manual');
-		expect(group.data.object.name).toBe('Polled group');
-		expect(JSON.stringify(staticData)).toBe(before);
-		expect(await poll(['sync.failed'], 'manual')).toEqual([]);
-	});
+  test('manual mode returns the newest matching event without moving the cursor', async () => {
+    const before = JSON.stringify(staticData);
+    const [latest] = await poll([], 'manual');
+    expect(latest).toMatchObject({ type: 'employee.created', data: { object: { email: 'ignored@acme.example' } } });
+    const [group] = await poll(['group.created'], 'manual');
+    expect(group.data.object.name).toBe('Polled group');
+    expect(JSON.stringify(staticData)).toBe(before);
+    expect(await poll(['sync.failed'], 'manual')).toEqual([]);
+  });
 
-	test('the cursor stays small: only the overlap window is remembered', async () => {
-		expect((staticData.cursor as { seen: string[] }).seen.length).toBeGreaterThan(230);
-		server.clock.advance(OVERLAP_MS + 1_000);
-		await createEmployee(server, { email: 'later@acme.example' });
-		expect((await poll()).map((e) => e.data.object.email)).toEqual(['later@acme.example']);
-		const cursor = staticData.cursor as { since: string; seen: string[] };
-		expect(cursor.seen).toHaveLength(1);
-		expect(cursor.since).toBe(server.clock.now().toISOString());
-	});
+  test('the cursor stays small: only the overlap window is remembered', async () => {
+    expect((staticData.cursor as { seen: string[] }).seen.length).toBeGreaterThan(230);
+    server.clock.advance(OVERLAP_MS + 1_000);
+    await createEmployee(server, { email: 'later@acme.example' });
+    expect((await poll()).map((e) => e.data.object.email)).toEqual(['later@acme.example']);
+    const cursor = staticData.cursor as { since: string; seen: string[] };
+    expect(cursor.seen).toHaveLength(1);
+    expect(cursor.since).toBe(server.clock.now().toISOString());
+  });
 });

@@ -1,13 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 import {
-	ACCESS_RIGHT_OPTIONS,
-	ATTRIBUTE_TYPE_OPTIONS,
-	EMPLOYEE_SOURCE_OPTIONS,
-	EMPLOYEE_STATUS_OPTIONS,
-	EVENT_TYPE_OPTIONS,
-	FORMAT_OPTIONS,
-	INTERVAL_OPTIONS,
-	WEBHOOK_STATUS_OPTIONS,
+  ACCESS_RIGHT_OPTIONS,
+  ATTRIBUTE_TYPE_OPTIONS,
+  EMPLOYEE_SOURCE_OPTIONS,
+  EMPLOYEE_STATUS_OPTIONS,
+  EVENT_TYPE_OPTIONS,
+  FORMAT_OPTIONS,
+  INTERVAL_OPTIONS,
+  WEBHOOK_STATUS_OPTIONS,
 } from '../../nodes/PeopleHub/catalog';
 import { PeopleHub } from '../../nodes/PeopleHub/PeopleHub.node';
 import { PeopleHubEventsTrigger } from '../../nodes/PeopleHubEventsTrigger/PeopleHubEventsTrigger.node';
@@ -16,112 +16,178 @@ import { EVENT_TYPE_NAMES } from '../../server/src/core/events';
 import { type TestServer, startTestServer } from '../helpers/harness';
 import { call } from '../helpers/http';
 
-type Schema = { enum?: unknown[]; const?: unknown; anyOf?: Schema[]; oneOf?: Schema[]; properties?: Record<string, Schema>; items?: Schema; $ref?: string };
-type OpenApi = { paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>>; components: { schemas: Record<string, Schema> } };
+type Schema = {
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  $ref?: string;
+};
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string; schema: Schema }[];
+        requestBody?: { content: Record<string, { schema: Schema }> };
+      }
+    >
+  >;
+  components: { schemas: Record<string, Schema> };
+};
 
 // The node's option lists and field names mirror the server; these tests compare them with the
 // server's own catalog and OpenAPI document, so a change on one side fails here until the other follows.
 describe('the n8n package mirrors the server', () => {
-	let server: TestServer;
-	let openapi: OpenApi;
+  let server: TestServer;
+  let openapi: OpenApi;
 
-	const deref = (schema: Schema): Schema => (schema.$ref ? openapi.components.schemas[schema.$ref.split('/').pop() as string] : schema);
-	/** Every allowed literal of a schema (enum, const, or unions of them; arrays give their items'). */
-	function literals(schema: Schema): unknown[] {
-		const s = deref(schema);
-		if (s.enum) return s.enum;
-		if (s.const !== undefined) return [s.const];
-		if (s.items) return literals(s.items);
-		return [...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap(literals);
-	}
-	const body = (path: string, method: string) => deref(openapi.paths[path][method].requestBody?.content['application/json'].schema as Schema);
-	const query = (path: string, name: string) => openapi.paths[path].get.parameters?.find((p) => p.in === 'query' && p.name === name)?.schema as Schema;
-	const values = (options: { value: unknown }[]) => options.map((o) => o.value).sort();
+  const deref = (schema: Schema): Schema =>
+    schema.$ref ? openapi.components.schemas[schema.$ref.split('/').pop() as string] : schema;
+  /** Every allowed literal of a schema (enum, const, or unions of them; arrays give their items'). */
+  function literals(schema: Schema): unknown[] {
+    const s = deref(schema);
+    if (s.enum) return s.enum;
+    if (s.const !== undefined) return [s.const];
+    if (s.items) return literals(s.items);
+    return [...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap(literals);
+  }
+  const body = (path: string, method: string) =>
+    deref(openapi.paths[path][method].requestBody?.content['application/json'].schema as Schema);
+  const query = (path: string, name: string) =>
+    openapi.paths[path].get.parameters?.find((p) => p.in === 'query' && p.name === name)?.schema as Schema;
+  const values = (options: { value: unknown }[]) => options.map((o) => o.value).sort();
 
-	beforeAll(async () => {
-		server = await startTestServer('sqlite');
-		openapi = (await call(server.url, '/v1/openapi.json')).body as OpenApi;
-	});
-	afterAll(() => server?.close());
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    openapi = (await call(server.url, '/v1/openapi.json')).body as OpenApi;
+  });
+  afterAll(() => server?.close());
 
-	test('event types: the catalog endpoint, the server list and the node options agree', async () => {
-		const catalog = (await call(server.url, '/v1/webhook-event-types')).body.data as { type: string }[];
-		expect(values(EVENT_TYPE_OPTIONS)).toEqual(catalog.map((e) => e.type).sort());
-		expect(values(EVENT_TYPE_OPTIONS)).toEqual([...EVENT_TYPE_NAMES].sort());
-		expect(literals(body('/v1/webhooks', 'post').properties?.events as Schema).sort()).toEqual(values(EVENT_TYPE_OPTIONS));
-	});
+  test('event types: the catalog endpoint, the server list and the node options agree', async () => {
+    const catalog = (await call(server.url, '/v1/webhook-event-types')).body.data as { type: string }[];
+    expect(values(EVENT_TYPE_OPTIONS)).toEqual(catalog.map((e) => e.type).sort());
+    expect(values(EVENT_TYPE_OPTIONS)).toEqual([...EVENT_TYPE_NAMES].sort());
+    expect(literals(body('/v1/webhooks', 'post').properties?.events as Schema).sort()).toEqual(
+      values(EVENT_TYPE_OPTIONS),
+    );
+  });
 
-	test('formats, access rights, attribute types, statuses and intervals agree with the OpenAPI document', () => {
-		expect(values(FORMAT_OPTIONS)).toEqual(literals(body('/v1/webhooks', 'post').properties?.format as Schema).sort());
-		expect(values(ACCESS_RIGHT_OPTIONS)).toEqual(literals(body('/v1/users', 'post').properties?.accessRight as Schema).sort());
-		expect(values(ATTRIBUTE_TYPE_OPTIONS)).toEqual(literals(body('/v1/attributes', 'post').properties?.type as Schema).sort());
-		expect(values(EMPLOYEE_STATUS_OPTIONS)).toEqual(literals(query('/v1/employees', 'status')).sort());
-		expect(values(EMPLOYEE_SOURCE_OPTIONS)).toEqual(literals(query('/v1/employees', 'source')).sort());
-		expect(values(INTERVAL_OPTIONS)).toEqual(literals(query('/v1/engagement/overview', 'interval')).sort());
-		expect(values(WEBHOOK_STATUS_OPTIONS)).toEqual(literals(query('/v1/webhooks', 'status')).sort());
-	});
+  test('formats, access rights, attribute types, statuses and intervals agree with the OpenAPI document', () => {
+    expect(values(FORMAT_OPTIONS)).toEqual(literals(body('/v1/webhooks', 'post').properties?.format as Schema).sort());
+    expect(values(ACCESS_RIGHT_OPTIONS)).toEqual(
+      literals(body('/v1/users', 'post').properties?.accessRight as Schema).sort(),
+    );
+    expect(values(ATTRIBUTE_TYPE_OPTIONS)).toEqual(
+      literals(body('/v1/attributes', 'post').properties?.type as Schema).sort(),
+    );
+    expect(values(EMPLOYEE_STATUS_OPTIONS)).toEqual(literals(query('/v1/employees', 'status')).sort());
+    expect(values(EMPLOYEE_SOURCE_OPTIONS)).toEqual(literals(query('/v1/employees', 'source')).sort());
+    expect(values(INTERVAL_OPTIONS)).toEqual(literals(query('/v1/engagement/overview', 'interval')).sort());
+    expect(values(WEBHOOK_STATUS_OPTIONS)).toEqual(literals(query('/v1/webhooks', 'status')).sort());
+  });
 
-	test('every field the node sends exists in the request it is sent with', () => {
-		const properties = new PeopleHub().description.properties;
-		/** The names inside a collection parameter shown for resource/operation. */
-		const collection = (name: string, resource: string, operation: string) => {
-			const found = properties.find((p) => p.name === name && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation));
-			if (!found) throw new Error(`no ${name} for ${resource}.${operation}`);
-			return ((found.options ?? []) as INodeProperties[]).map((o) => o.name);
-		};
-		const bodies: [string, string, string, string, string][] = [
-			['additionalFields', 'employee', 'create', '/v1/employees', 'post'],
-			['updateFields', 'employee', 'update', '/v1/employees/{id}', 'patch'],
-			['updateFields', 'attribute', 'update', '/v1/attributes/{id}', 'patch'],
-			['additionalFields', 'group', 'create', '/v1/groups', 'post'],
-			['updateFields', 'group', 'update', '/v1/groups/{id}', 'patch'],
-			['additionalFields', 'role', 'create', '/v1/roles', 'post'],
-			['assignmentFields', 'role', 'assign', '/v1/roles/{id}/assignments', 'post'],
-			['updateFields', 'role', 'update', '/v1/roles/{id}', 'patch'],
-			['additionalFields', 'recognition', 'create', '/v1/recognitions', 'post'],
-			['additionalFields', 'program', 'create', '/v1/programs', 'post'],
-			['additionalFields', 'user', 'create', '/v1/users', 'post'],
-			['updateFields', 'user', 'update', '/v1/users/{id}', 'patch'],
-			['additionalFields', 'webhook', 'create', '/v1/webhooks', 'post'],
-			['updateFields', 'webhook', 'update', '/v1/webhooks/{id}', 'patch'],
-		];
-		for (const [name, resource, operation, path, method] of bodies) {
-			const accepted = Object.keys(body(path, method).properties ?? {});
-			expect({ [`${resource}.${operation}`]: collection(name, resource, operation).filter((field) => !accepted.includes(field)) }).toEqual({ [`${resource}.${operation}`]: [] });
-		}
-		const filters: [string, string][] = [
-			['employee', '/v1/employees'],
-			['group', '/v1/groups'],
-			['role', '/v1/roles'],
-			['recognition', '/v1/recognitions'],
-			['program', '/v1/programs'],
-			['user', '/v1/users'],
-			['webhook', '/v1/webhooks'],
-			['delivery', '/v1/webhooks/{id}/deliveries'],
-		];
-		for (const [resource, path] of filters) {
-			const accepted = (openapi.paths[path].get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-			expect({ [resource]: collection('filters', resource, 'getAll').filter((field) => !accepted.includes(field)) }).toEqual({ [resource]: [] });
-		}
-		const overview = (openapi.paths['/v1/engagement/overview'].get.parameters ?? []).map((p) => p.name);
-		expect(collection('overviewOptions', 'engagement', 'getOverview').filter((field) => !overview.includes(field))).toEqual([]);
-		for (const [operation, path] of [['getDrivers', '/v1/engagement/drivers'], ['getHeatmap', '/v1/engagement/heatmap']]) {
-			const accepted = (openapi.paths[path].get.parameters ?? []).map((p) => p.name);
-			expect({ [operation]: collection('analyticsOptions', 'engagement', operation).filter((field) => !accepted.includes(field)) }).toEqual({ [operation]: [] });
-		}
-	});
+  test('every field the node sends exists in the request it is sent with', () => {
+    const properties = new PeopleHub().description.properties;
+    /** The names inside a collection parameter shown for resource/operation. */
+    const collection = (name: string, resource: string, operation: string) => {
+      const found = properties.find(
+        (p) =>
+          p.name === name &&
+          p.displayOptions?.show?.resource?.includes(resource) &&
+          p.displayOptions?.show?.operation?.includes(operation),
+      );
+      if (!found) throw new Error(`no ${name} for ${resource}.${operation}`);
+      return ((found.options ?? []) as INodeProperties[]).map((o) => o.name);
+    };
+    const bodies: [string, string, string, string, string][] = [
+      ['additionalFields', 'employee', 'create', '/v1/employees', 'post'],
+      ['updateFields', 'employee', 'update', '/v1/employees/{id}', 'patch'],
+      ['updateFields', 'attribute', 'update', '/v1/attributes/{id}', 'patch'],
+      ['additionalFields', 'group', 'create', '/v1/groups', 'post'],
+      ['updateFields', 'group', 'update', '/v1/groups/{id}', 'patch'],
+      ['additionalFields', 'role', 'create', '/v1/roles', 'post'],
+      ['assignmentFields', 'role', 'assign', '/v1/roles/{id}/assignments', 'post'],
+      ['updateFields', 'role', 'update', '/v1/roles/{id}', 'patch'],
+      ['additionalFields', 'recognition', 'create', '/v1/recognitions', 'post'],
+      ['additionalFields', 'program', 'create', '/v1/programs', 'post'],
+      ['additionalFields', 'user', 'create', '/v1/users', 'post'],
+      ['updateFields', 'user', 'update', '/v1/users/{id}', 'patch'],
+      ['additionalFields', 'webhook', 'create', '/v1/webhooks', 'post'],
+      ['updateFields', 'webhook', 'update', '/v1/webhooks/{id}', 'patch'],
+    ];
+    for (const [name, resource, operation, path, method] of bodies) {
+      const accepted = Object.keys(body(path, method).properties ?? {});
+      expect({
+        [`${resource}.${operation}`]: collection(name, resource, operation).filter(
+          (field) => !accepted.includes(field),
+        ),
+      }).toEqual({ [`${resource}.${operation}`]: [] });
+    }
+    const filters: [string, string][] = [
+      ['employee', '/v1/employees'],
+      ['group', '/v1/groups'],
+      ['role', '/v1/roles'],
+      ['recognition', '/v1/recognitions'],
+      ['program', '/v1/programs'],
+      ['user', '/v1/users'],
+      ['webhook', '/v1/webhooks'],
+      ['delivery', '/v1/webhooks/{id}/deliveries'],
+    ];
+    for (const [resource, path] of filters) {
+      const accepted = (openapi.paths[path].get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      expect({
+        [resource]: collection('filters', resource, 'getAll').filter((field) => !accepted.includes(field)),
+      }).toEqual({ [resource]: [] });
+    }
+    const overview = (openapi.paths['/v1/engagement/overview'].get.parameters ?? []).map((p) => p.name);
+    expect(
+      collection('overviewOptions', 'engagement', 'getOverview').filter((field) => !overview.includes(field)),
+    ).toEqual([]);
+    for (const [operation, path] of [
+      ['getDrivers', '/v1/engagement/drivers'],
+      ['getHeatmap', '/v1/engagement/heatmap'],
+    ]) {
+      const accepted = (openapi.paths[path].get.parameters ?? []).map((p) => p.name);
+      expect({
+        [operation]: collection('analyticsOptions', 'engagement', operation).filter(
+          (field) => !accepted.includes(field),
+        ),
+      }).toEqual({ [operation]: [] });
+    }
+  });
 
-	test('the resource values and parameter names integrators depend on are the fixed ones', () => {
-		const node = new PeopleHub().description;
-		const resource = node.properties.find((p) => p.name === 'resource');
-		expect(values((resource?.options ?? []) as { value: unknown }[])).toEqual(
-			['employee', 'attribute', 'group', 'role', 'recognition', 'program', 'engagement', 'organization', 'user', 'webhook', 'delivery', 'hibob', 'message'].sort(),
-		);
-		expect(node.name).toBe('peopleHub');
-		expect(new PeopleHubTrigger().description).toMatchObject({ name: 'peopleHubTrigger', properties: [expect.objectContaining({ name: 'events' })] });
-		expect(new PeopleHubEventsTrigger().description).toMatchObject({ name: 'peopleHubEventsTrigger', polling: true });
-		for (const property of node.properties) {
-			if (property.displayName.endsWith(' ID') && property.required) expect(property.name).toMatch(/^[a-z]+Id$/);
-		}
-	});
+  test('the resource values and parameter names integrators depend on are the fixed ones', () => {
+    const node = new PeopleHub().description;
+    const resource = node.properties.find((p) => p.name === 'resource');
+    expect(values((resource?.options ?? []) as { value: unknown }[])).toEqual(
+      [
+        'employee',
+        'attribute',
+        'group',
+        'role',
+        'recognition',
+        'program',
+        'engagement',
+        'organization',
+        'user',
+        'webhook',
+        'delivery',
+        'hibob',
+        'message',
+      ].sort(),
+    );
+    expect(node.name).toBe('peopleHub');
+    expect(new PeopleHubTrigger().description).toMatchObject({
+      name: 'peopleHubTrigger',
+      properties: [expect.objectContaining({ name: 'events' })],
+    });
+    expect(new PeopleHubEventsTrigger().description).toMatchObject({ name: 'peopleHubEventsTrigger', polling: true });
+    for (const property of node.properties) {
+      if (property.displayName.endsWith(' ID') && property.required) expect(property.name).toMatch(/^[a-z]+Id$/);
+    }
+  });
 });

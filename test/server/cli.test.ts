@@ -35,24 +35,41 @@ describe('the peoplehub command', () => {
       const [, key] = OWNER_KEY.exec(first.output()) ?? [];
       // The banner points to the docs, and shows one key per access right; each is that user's.
       expect(first.output()).toContain('API docs (try every endpoint): http://127.0.0.1:8080/v1/docs');
-      for (const [right, email] of [['Owner', 'olivia.owner'], ['Admin', 'adam.admin'], ['Member', 'mia.member']]) {
+      for (const [right, email] of [
+        ['Owner', 'olivia.owner'],
+        ['Admin', 'adam.admin'],
+        ['Member', 'mia.member'],
+      ]) {
         const [, own] = new RegExp(`${right} key \\(shown once, keep it\\): (phu_\\S+)`).exec(first.output()) ?? [];
-        expect((await call(url, '/v1/users/me', { key: own })).body.data).toMatchObject({ email: `${email}@acme.example`, accessRight: right.toLowerCase() });
+        expect((await call(url, '/v1/users/me', { key: own })).body.data).toMatchObject({
+          email: `${email}@acme.example`,
+          accessRight: right.toLowerCase(),
+        });
       }
       const users = await call(url, '/v1/users', { key });
       expect(users.status).toBe(200);
-      expect(users.body.data.map((u: { email: string }) => u.email).sort()).toEqual(['adam.admin@acme.example', 'mia.member@acme.example', 'olivia.owner@acme.example']);
+      expect(users.body.data.map((u: { email: string }) => u.email).sort()).toEqual([
+        'adam.admin@acme.example',
+        'mia.member@acme.example',
+        'olivia.owner@acme.example',
+      ]);
       expect((await call(url, '/v1/organization', { key })).body.data.name).toBe('Acme Demo');
       // Sample people data: about 50 employees over several departments, org structure, recognitions,
       // and enough engagement answers that the overview shows numbers.
       const employees = await call(url, '/v1/employees?limit=200', { key });
       expect(employees.body.data).toHaveLength(50);
-      expect(new Set(employees.body.data.map((e: { department: string }) => e.department)).size).toBeGreaterThanOrEqual(5);
+      expect(new Set(employees.body.data.map((e: { department: string }) => e.department)).size).toBeGreaterThanOrEqual(
+        5,
+      );
       for (const path of ['/v1/groups', '/v1/roles', '/v1/recognitions', '/v1/programs', '/v1/attributes']) {
         expect((await call(url, path, { key })).body.data.length).toBeGreaterThan(0);
       }
       const overview = await call(url, '/v1/engagement/overview', { key });
-      expect(overview.body.data).toMatchObject({ hidden: false, score: expect.any(Number), nps: { score: expect.any(Number) } });
+      expect(overview.body.data).toMatchObject({
+        hidden: false,
+        score: expect.any(Number),
+        nps: { score: expect.any(Number) },
+      });
       expect(overview.body.data.participation.responded).toBeGreaterThanOrEqual(5);
     } finally {
       await stop(first);
@@ -70,7 +87,10 @@ describe('the peoplehub command', () => {
 
   test('init --json creates an organization whose owner key works; migrate reports an up-to-date store', async () => {
     const dataDir = tempDir();
-    const init = cli(['init', '--org', 'Initech', '--owner-email', 'bill@initech.example', '--owner-name', 'Bill L', '--json'], { DATA_DIR: dataDir });
+    const init = cli(
+      ['init', '--org', 'Initech', '--owner-email', 'bill@initech.example', '--owner-name', 'Bill L', '--json'],
+      { DATA_DIR: dataDir },
+    );
     expect(await init.exited).toBe(0);
     const created = JSON.parse(init.output());
     expect(Object.keys(created).sort()).toEqual(['organizationId', 'ownerKey', 'userId']);
@@ -94,28 +114,50 @@ describe('the peoplehub command', () => {
 
   test('keys issue gives an owner a fresh key straight from the store; not for admins, members or strangers', async () => {
     const dataDir = tempDir();
-    const init = cli(['init', '--org', 'Locked Out', '--owner-email', 'olga@locked.example', '--json'], { DATA_DIR: dataDir });
+    const init = cli(['init', '--org', 'Locked Out', '--owner-email', 'olga@locked.example', '--json'], {
+      DATA_DIR: dataDir,
+    });
     expect(await init.exited).toBe(0);
     const { organizationId, userId } = JSON.parse(init.output());
-    const issue = cli(['keys', 'issue', '--org', organizationId, '--email', 'OLGA@locked.example', '--json'], { DATA_DIR: dataDir });
+    const issue = cli(['keys', 'issue', '--org', organizationId, '--email', 'OLGA@locked.example', '--json'], {
+      DATA_DIR: dataDir,
+    });
     expect(await issue.exited).toBe(0);
     const issued = JSON.parse(issue.output());
-    expect(issued).toEqual({ organizationId, userId, keyId: expect.stringMatching(/^ukey_/), key: expect.stringMatching(/^phu_/) });
+    expect(issued).toEqual({
+      organizationId,
+      userId,
+      keyId: expect.stringMatching(/^ukey_/),
+      key: expect.stringMatching(/^phu_/),
+    });
     const server = cli(['serve'], { DATA_DIR: dataDir, PORT: '0' });
     try {
       const [, url] = await server.waitFor(LISTENING);
-      expect((await call(url, '/v1/users/me', { key: issued.key })).body.data).toMatchObject({ id: userId, accessRight: 'owner' });
-      const member = (await call(url, '/v1/users', { key: issued.key, body: { email: 'max@locked.example', accessRight: 'member' } })).body.data;
+      expect((await call(url, '/v1/users/me', { key: issued.key })).body.data).toMatchObject({
+        id: userId,
+        accessRight: 'owner',
+      });
+      const member = (
+        await call(url, '/v1/users', { key: issued.key, body: { email: 'max@locked.example', accessRight: 'member' } })
+      ).body.data;
       expect(member.accessRight).toBe('member');
       const audit = (await call(url, `/v1/audit?targetId=${userId}`, { key: issued.key })).body.data;
-      expect(audit[0]).toMatchObject({ action: 'user.key_issued', actor: { type: 'system' }, details: { keyId: issued.keyId } });
+      expect(audit[0]).toMatchObject({
+        action: 'user.key_issued',
+        actor: { type: 'system' },
+        details: { keyId: issued.keyId },
+      });
     } finally {
       await stop(server);
     }
-    const notOwner = cli(['keys', 'issue', '--org', organizationId, '--email', 'max@locked.example'], { DATA_DIR: dataDir });
+    const notOwner = cli(['keys', 'issue', '--org', organizationId, '--email', 'max@locked.example'], {
+      DATA_DIR: dataDir,
+    });
     expect(await notOwner.exited).toBe(1);
     expect(notOwner.errors()).toMatch(/^peoplehub: max@locked.example is a member, not an owner/);
-    const stranger = cli(['keys', 'issue', '--org', organizationId, '--email', 'nobody@locked.example'], { DATA_DIR: dataDir });
+    const stranger = cli(['keys', 'issue', '--org', organizationId, '--email', 'nobody@locked.example'], {
+      DATA_DIR: dataDir,
+    });
     expect(await stranger.exited).toBe(1);
     expect(stranger.errors()).toMatch(/there is no user nobody@locked.example/);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -133,7 +175,8 @@ describe('the peoplehub command', () => {
     const copy = fs.mkdtempSync(path.join(REPO_ROOT, '.tmp-unbuilt-'));
     try {
       const server = path.join(REPO_ROOT, 'server');
-      for (const entry of ['bin', 'src', 'console', 'package.json', 'tsconfig.json']) fs.cpSync(path.join(server, entry), path.join(copy, entry), { recursive: true });
+      for (const entry of ['bin', 'src', 'console', 'package.json', 'tsconfig.json'])
+        fs.cpSync(path.join(server, entry), path.join(copy, entry), { recursive: true });
       fs.symlinkSync(path.join(server, 'node_modules'), path.join(copy, 'node_modules'));
       expect(fs.existsSync(path.join(copy, 'dist'))).toBe(false);
       const help = run(process.execPath, [path.join(copy, 'bin/peoplehub.js'), '--help'], {});
@@ -184,7 +227,9 @@ describe('the peoplehub command', () => {
     let answer = '';
     socket.on('data', (chunk) => (answer += chunk.toString()));
     const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.write(`POST /v1/users HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${key}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    socket.write(
+      `POST /v1/users HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${key}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
     await call(url, '/healthz'); // the request above is now being read
     process.kill(server.child.pid as number, 'SIGTERM');
 
@@ -228,13 +273,18 @@ describe.each(storeKinds())('peoplehub rollups rebuild [%s]', (kind) => {
       for (const org of [server.org, server.other]) {
         const answers = [];
         for (let i = 0; i < 8; i += 1) {
-          const { id } = await createEmployee(server, { department: i % 2 === 0 ? 'Eng' : 'Ops', startDate: '2020-01-01' }, org.ownerKey);
+          const { id } = await createEmployee(
+            server,
+            { department: i % 2 === 0 ? 'Eng' : 'Ops', startDate: '2020-01-01' },
+            org.ownerKey,
+          );
           answers.push({ employeeId: id, question: 'engagement', score: i + 3, answeredAt: '2026-10-15T09:00:00Z' });
           answers.push({ employeeId: id, question: 'engagement', score: 10 - i, answeredAt: '2026-11-15T09:00:00Z' });
         }
         expect((await post(server, '/v1/engagement/answers', { answers }, org.ownerKey)).status).toBe(201);
       }
-      const overview = async (org: NewOrganization) => (await get(server, '/v1/engagement/overview', org.ownerKey)).body.data;
+      const overview = async (org: NewOrganization) =>
+        (await get(server, '/v1/engagement/overview', org.ownerKey)).body.data;
       const right = { org: await overview(server.org), other: await overview(server.other) };
       expect(right.org).toMatchObject({ period: '2026-11', hidden: false, participation: { responded: 8 } });
 
@@ -244,7 +294,10 @@ describe.each(storeKinds())('peoplehub rollups rebuild [%s]', (kind) => {
       await db.updateTable('engagement_monthly').set({ promoters: 100 }).execute();
       expect((await overview(server.org)).participation.responded).toBe(0);
 
-      const env = { DATA_DIR: server.dataDir, ...(server.schema === null ? {} : { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: server.schema }) };
+      const env = {
+        DATA_DIR: server.dataDir,
+        ...(server.schema === null ? {} : { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: server.schema }),
+      };
       const one = cli(['rollups', 'rebuild', '--org', server.org.organizationId], env);
       expect(await one.exited).toBe(0);
       expect(one.output()).toBe(`Rebuilt the engagement rollups of ${server.org.organizationId}: 16 rows written.\n`);

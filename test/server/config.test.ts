@@ -20,19 +20,37 @@ describe('configuration', () => {
 
   test('a postgres URL selects PostgreSQL; a master key may be hex or base64', () => {
     const hex = 'ab'.repeat(32);
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hr', PEOPLEHUB_MASTER_KEY: hex, PUBLIC_URL: 'https://hr.example.com/' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/hr',
+      PEOPLEHUB_MASTER_KEY: hex,
+      PUBLIC_URL: 'https://hr.example.com/',
+    });
     expect(config.store).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/hr', schema: 'public' });
     expect(config.masterKey?.toString('hex')).toBe(hex);
     expect(config.publicUrl).toBe('https://hr.example.com');
-    expect(loadConfig({ PEOPLEHUB_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({ PEOPLEHUB_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') }).masterKey).toEqual(
+      Buffer.alloc(32, 7),
+    );
   });
 
   test('PEOPLEHUB_DEV allows http:// and loopback and private destinations; secure defaults without it', () => {
     const strict = loadConfig({});
-    expect({ http: strict.allowHttpWebhooks, cidrs: strict.webhookAllowCidrs, dev: strict.dev }).toEqual({ http: false, cidrs: [], dev: false });
+    expect({ http: strict.allowHttpWebhooks, cidrs: strict.webhookAllowCidrs, dev: strict.dev }).toEqual({
+      http: false,
+      cidrs: [],
+      dev: false,
+    });
     const dev = loadConfig({ PEOPLEHUB_DEV: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '203.0.113.0/24' });
     expect(dev.allowHttpWebhooks).toBe(true);
-    expect(dev.webhookAllowCidrs.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual(['203.0.113.0/24', '127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']);
+    expect(dev.webhookAllowCidrs.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual([
+      '203.0.113.0/24',
+      '127.0.0.0/8',
+      '::1/128',
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      'fc00::/7',
+    ]);
     // An explicit setting still wins.
     expect(loadConfig({ PEOPLEHUB_DEV: 'true', PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'false' }).allowHttpWebhooks).toBe(false);
   });

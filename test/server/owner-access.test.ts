@@ -14,7 +14,8 @@ eachStore('owner access guard', (server) => {
     const b = await addOwner('guard.b@owners.example');
     const { db, dialect } = server().hub.services.store;
     const org = server().org.organizationId;
-    const demote = (trx: typeof db, id: string) => trx.updateTable('users').set({ access_right: 'admin' }).where('id', '=', id).execute();
+    const demote = (trx: typeof db, id: string) =>
+      trx.updateTable('users').set({ access_right: 'admin' }).where('id', '=', id).execute();
     // The fixture owner is demoted for real first: A and B are then the only owners with keys.
     await db.transaction().execute(async (trx) => {
       await guardOwnerAccess(trx, dialect, org, { userId: server().org.userId });
@@ -50,7 +51,12 @@ eachStore('owner access guard', (server) => {
     }
     await expect(second).rejects.toBeInstanceOf(HttpProblem);
     await expect(second).rejects.toMatchObject({ status: 409 });
-    const owners = await db.selectFrom('users').select('id').where('organization_id', '=', org).where('access_right', '=', 'owner').execute();
+    const owners = await db
+      .selectFrom('users')
+      .select('id')
+      .where('organization_id', '=', org)
+      .where('access_right', '=', 'owner')
+      .execute();
     expect(owners.map((o) => o.id)).toEqual([a]);
   });
 });

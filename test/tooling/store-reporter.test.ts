@@ -1,5 +1,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const StoreReporter = require('../helpers/store-reporter.js') as new () => { onRunComplete(contexts: unknown, results: unknown): void };
+const StoreReporter = require('../helpers/store-reporter.js') as new () => {
+  onRunComplete(contexts: unknown, results: unknown): void;
+};
 
 describe('the run summary', () => {
   const results = {
@@ -9,7 +11,11 @@ describe('the run summary', () => {
           { fullName: 'users [sqlite] lists', ancestorTitles: ['users [sqlite]'], status: 'passed' },
           { fullName: 'users [postgres] lists', ancestorTitles: ['users [postgres]'], status: 'passed' },
           { fullName: 'users [postgres] pages', ancestorTitles: ['users [postgres]'], status: 'failed' },
-          { fullName: 'docs in a real browser [sqlite] load', ancestorTitles: ['the interactive docs in a real browser [sqlite]'], status: 'pending' },
+          {
+            fullName: 'docs in a real browser [sqlite] load',
+            ancestorTitles: ['the interactive docs in a real browser [sqlite]'],
+            status: 'pending',
+          },
         ],
       },
     ],
@@ -24,7 +30,10 @@ describe('the run summary', () => {
       return write.mock.calls.map((call) => String(call[0])).join('');
     } finally {
       write.mockRestore();
-      for (const [name, value] of [['PEOPLEHUB_TEST_PG', saved[0]], ['PEOPLEHUB_TEST_BROWSER', saved[1]]] as const) {
+      for (const [name, value] of [
+        ['PEOPLEHUB_TEST_PG', saved[0]],
+        ['PEOPLEHUB_TEST_BROWSER', saved[1]],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -32,7 +41,11 @@ describe('the run summary', () => {
   };
 
   test('says how many PostgreSQL and browser tests ran, or that they were skipped', () => {
-    expect(summary('1', '1')).toBe('\nPostgreSQL half: ran 2 tests (1 passed, 1 failed)\nBrowser tests: ran 0 tests (0 passed, 0 failed)\n');
-    expect(summary('0', '0')).toBe('\nPostgreSQL half: skipped (PostgreSQL was not reachable)\nBrowser tests: skipped (no Chromium)\n');
+    expect(summary('1', '1')).toBe(
+      '\nPostgreSQL half: ran 2 tests (1 passed, 1 failed)\nBrowser tests: ran 0 tests (0 passed, 0 failed)\n',
+    );
+    expect(summary('0', '0')).toBe(
+      '\nPostgreSQL half: skipped (PostgreSQL was not reachable)\nBrowser tests: skipped (no Chromium)\n',
+    );
   });
 });

@@ -10,72 +10,81 @@ const RUN_POLL_MS = 1_000;
 const RUN_WAIT_LIMIT_MS = 60 * 60 * 1_000;
 
 export const integrationOperations: OperationTable = {
-	webhook: {
-		async create(i) {
-			const body = {
-				name: this.getNodeParameter('name', i) as string,
-				url: this.getNodeParameter('url', i) as string,
-				events: this.getNodeParameter('events', i) as string[],
-				...toBody(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i, 'create'),
-			};
-			return one(this, i, 'POST', '/v1/webhooks', body);
-		},
-		async get(i) {
-			return one(this, i, 'GET', `/v1/webhooks/${id(this, 'webhookId', i)}`);
-		},
-		async getAll(i) {
-			return many(this, i, '/v1/webhooks', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
-		},
-		async update(i) {
-			const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
-			// Cleared emails mean "nobody"; the other settings have no empty value to send.
-			const body = toBody(this, fields, i, 'create');
-			if (fields.errorRecipientEmails === '') body.errorRecipientEmails = [];
-			return one(this, i, 'PATCH', `/v1/webhooks/${id(this, 'webhookId', i)}`, body);
-		},
-		async delete(i) {
-			return remove(this, i, `/v1/webhooks/${id(this, 'webhookId', i)}`);
-		},
-		async test(i) {
-			return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/test`, { eventType: this.getNodeParameter('eventType', i) as string });
-		},
-	},
-	delivery: {
-		async get(i) {
-			return one(this, i, 'GET', `/v1/deliveries/${id(this, 'deliveryId', i)}`);
-		},
-		async getAll(i) {
-			return many(this, i, `/v1/webhooks/${id(this, 'webhookId', i)}/deliveries`, toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
-		},
-		async resend(i) {
-			return one(this, i, 'POST', `/v1/deliveries/${id(this, 'deliveryId', i)}/resend`);
-		},
-	},
-	hibob: {
-		async syncNow(i) {
-			const run = await one(this, i, 'POST', '/v1/integrations/hibob/sync');
-			if (!(this.getNodeParameter('waitForCompletion', i, false) as boolean)) return run;
-			for (let waited = 0; waited < RUN_WAIT_LIMIT_MS; waited += RUN_POLL_MS) {
-				await sleep(RUN_POLL_MS);
-				const current = await one(this, i, 'GET', `/v1/integrations/hibob/runs/${encodeURIComponent(String(run.id))}`);
-				if (current.status !== 'running') return current;
-			}
-			throw new NodeOperationError(this.getNode(), `HiBob sync ${String(run.id)} was still running after an hour`, { itemIndex: i });
-		},
-		async getRun(i) {
-			return one(this, i, 'GET', `/v1/integrations/hibob/runs/${id(this, 'runId', i)}`);
-		},
-		async getStatus(i) {
-			return one(this, i, 'GET', '/v1/integrations/hibob');
-		},
-	},
-	message: {
-		async parse(i) {
-			const text = this.getNodeParameter('text', i) as string;
-			const messages = parseChatMessages(String(text ?? ''));
-			if (messages.length === 0) throw new NodeOperationError(this.getNode(), 'The text holds no chat message', { itemIndex: i });
-			return messages as unknown as IDataObject[];
-		},
-	},
+  webhook: {
+    async create(i) {
+      const body = {
+        name: this.getNodeParameter('name', i) as string,
+        url: this.getNodeParameter('url', i) as string,
+        events: this.getNodeParameter('events', i) as string[],
+        ...toBody(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i, 'create'),
+      };
+      return one(this, i, 'POST', '/v1/webhooks', body);
+    },
+    async get(i) {
+      return one(this, i, 'GET', `/v1/webhooks/${id(this, 'webhookId', i)}`);
+    },
+    async getAll(i) {
+      return many(this, i, '/v1/webhooks', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
+    },
+    async update(i) {
+      const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
+      // Cleared emails mean "nobody"; the other settings have no empty value to send.
+      const body = toBody(this, fields, i, 'create');
+      if (fields.errorRecipientEmails === '') body.errorRecipientEmails = [];
+      return one(this, i, 'PATCH', `/v1/webhooks/${id(this, 'webhookId', i)}`, body);
+    },
+    async delete(i) {
+      return remove(this, i, `/v1/webhooks/${id(this, 'webhookId', i)}`);
+    },
+    async test(i) {
+      return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/test`, {
+        eventType: this.getNodeParameter('eventType', i) as string,
+      });
+    },
+  },
+  delivery: {
+    async get(i) {
+      return one(this, i, 'GET', `/v1/deliveries/${id(this, 'deliveryId', i)}`);
+    },
+    async getAll(i) {
+      return many(
+        this,
+        i,
+        `/v1/webhooks/${id(this, 'webhookId', i)}/deliveries`,
+        toQuery(this.getNodeParameter('filters', i, {}) as IDataObject),
+      );
+    },
+    async resend(i) {
+      return one(this, i, 'POST', `/v1/deliveries/${id(this, 'deliveryId', i)}/resend`);
+    },
+  },
+  hibob: {
+    async syncNow(i) {
+      const run = await one(this, i, 'POST', '/v1/integrations/hibob/sync');
+      if (!(this.getNodeParameter('waitForCompletion', i, false) as boolean)) return run;
+      for (let waited = 0; waited < RUN_WAIT_LIMIT_MS; waited += RUN_POLL_MS) {
+        await sleep(RUN_POLL_MS);
+        const current = await one(this, i, 'GET', `/v1/integrations/hibob/runs/${encodeURIComponent(String(run.id))}`);
+        if (current.status !== 'running') return current;
+      }
+      throw new NodeOperationError(this.getNode(), `HiBob sync ${String(run.id)} was still running after an hour`, {
+        itemIndex: i,
+      });
+    },
+    async getRun(i) {
+      return one(this, i, 'GET', `/v1/integrations/hibob/runs/${id(this, 'runId', i)}`);
+    },
+    async getStatus(i) {
+      return one(this, i, 'GET', '/v1/integrations/hibob');
+    },
+  },
+  message: {
+    async parse(i) {
+      const text = this.getNodeParameter('text', i) as string;
+      const messages = parseChatMessages(String(text ?? ''));
+      if (messages.length === 0)
+        throw new NodeOperationError(this.getNode(), 'The text holds no chat message', { itemIndex: i });
+      return messages as unknown as IDataObject[];
+    },
+  },
 };
-

@@ -8,25 +8,41 @@ export type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<
 export type OperationTable = Record<string, Record<string, Operation>>;
 
 /** The `data` of a single-object answer. */
-export async function one(context: IExecuteFunctions, itemIndex: number, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: IDataObject): Promise<IDataObject> {
-	const answer = (await apiRequest.call(context, method, path, { body }, itemIndex)) as { data: IDataObject };
-	return answer.data;
+export async function one(
+  context: IExecuteFunctions,
+  itemIndex: number,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  path: string,
+  body?: IDataObject,
+): Promise<IDataObject> {
+  const answer = (await apiRequest.call(context, method, path, { body }, itemIndex)) as { data: IDataObject };
+  return answer.data;
 }
 
 /** A delete: `{ deleted: true }`, as n8n nodes report it. */
-export async function remove(context: IExecuteFunctions, itemIndex: number, path: string, qs?: IDataObject): Promise<IDataObject> {
-	await apiRequest.call(context, 'DELETE', path, { qs }, itemIndex);
-	return { deleted: true };
+export async function remove(
+  context: IExecuteFunctions,
+  itemIndex: number,
+  path: string,
+  qs?: IDataObject,
+): Promise<IDataObject> {
+  await apiRequest.call(context, 'DELETE', path, { qs }, itemIndex);
+  return { deleted: true };
 }
 
 /** A cursor-paged list under Return All / Limit. */
-export async function many(context: IExecuteFunctions, itemIndex: number, path: string, qs: IDataObject = {}): Promise<IDataObject[]> {
-	const returnAll = context.getNodeParameter('returnAll', itemIndex) as boolean;
-	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex) as number);
-	return apiRequestAll.call(context, path, qs, itemIndex, limit);
+export async function many(
+  context: IExecuteFunctions,
+  itemIndex: number,
+  path: string,
+  qs: IDataObject = {},
+): Promise<IDataObject[]> {
+  const returnAll = context.getNodeParameter('returnAll', itemIndex) as boolean;
+  const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex) as number);
+  return apiRequestAll.call(context, path, qs, itemIndex, limit);
 }
 
 /** A path segment from a user-entered id: trimmed and encoded, so an id cannot change the path. */
 export function id(context: IExecuteFunctions, name: string, itemIndex: number): string {
-	return encodeURIComponent(String(context.getNodeParameter(name, itemIndex)).trim());
+  return encodeURIComponent(String(context.getNodeParameter(name, itemIndex)).trim());
 }

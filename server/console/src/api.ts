@@ -22,7 +22,9 @@ export class ApiError extends Error {
 
   /** The message for a body field (`url`, `events`, …), or null when the problem names none. */
   fieldMessage(field: string): string | null {
-    const found = this.problem.errors?.find((e) => e.location === 'body' && (e.path === `/${field}` || e.path.startsWith(`/${field}/`)));
+    const found = this.problem.errors?.find(
+      (e) => e.location === 'body' && (e.path === `/${field}` || e.path.startsWith(`/${field}/`)),
+    );
     return found ? found.message : null;
   }
 }
@@ -66,9 +68,18 @@ export function createApi(key: string, onUnauthorized: (problem: Problem) => voi
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`${basePath()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(`${basePath()}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch {
-      throw new ApiError({ type: 'about:blank', title: 'Network error', status: 0, detail: 'PeopleHub did not answer. Check that the server is running.' });
+      throw new ApiError({
+        type: 'about:blank',
+        title: 'Network error',
+        status: 0,
+        detail: 'PeopleHub did not answer. Check that the server is running.',
+      });
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();
@@ -82,7 +93,12 @@ export function createApi(key: string, onUnauthorized: (problem: Problem) => voi
       const problem: Problem =
         parsed && typeof parsed === 'object' && 'status' in parsed
           ? (parsed as Problem)
-          : { type: 'about:blank', title: response.statusText, status: response.status, detail: `The server answered ${response.status}.` };
+          : {
+              type: 'about:blank',
+              title: response.statusText,
+              status: response.status,
+              detail: `The server answered ${response.status}.`,
+            };
       if (response.status === 401) onUnauthorized(problem);
       throw new ApiError(problem);
     }

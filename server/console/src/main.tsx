@@ -33,7 +33,10 @@ const ROUTES: Route[] = [
   { match: /^\/admin\/apps$/, render: (s) => <AppsPage session={s} /> },
   { match: /^\/admin\/webhooks$/, render: (s) => <WebhooksPage session={s} /> },
   { match: /^\/admin\/webhooks\/new$/, render: (s) => <WebhookFormPage session={s} id={null} /> },
-  { match: /^\/admin\/webhooks\/([^/]+)\/edit$/, render: (s, [id]) => <WebhookFormPage key={id} session={s} id={id} /> },
+  {
+    match: /^\/admin\/webhooks\/([^/]+)\/edit$/,
+    render: (s, [id]) => <WebhookFormPage key={id} session={s} id={id} />,
+  },
   { match: /^\/admin\/webhooks\/([^/]+)\/history$/, render: (s, [id]) => <HistoryPage key={id} session={s} id={id} /> },
   { match: /^\/admin\/webhooks\/([^/]+)$/, render: (s, [id]) => <WebhookDetailsPage key={id} session={s} id={id} /> },
   { match: /^\/admin\/integrations\/hibob$/, render: (s) => <HibobPage session={s} /> },
@@ -82,7 +85,10 @@ function Console() {
     setPath('/admin');
   }, [path, signOut]);
 
-  const api = useMemo(() => (key ? createApi(key, (problem: Problem) => signOut(`Signed out: ${problem.detail}`)) : null), [key, signOut]);
+  const api = useMemo(
+    () => (key ? createApi(key, (problem: Problem) => signOut(`Signed out: ${problem.detail}`)) : null),
+    [key, signOut],
+  );
 
   // A key kept from earlier in this tab is checked again before any page uses it.
   useEffect(() => {
@@ -112,8 +118,14 @@ function Console() {
 
   const session: Session = { api, me };
   const route = path === '/admin' ? ROUTES[1] : ROUTES.find((r) => r.match.test(path));
-  const params = route ? (path === '/admin' ? [] : (route.match.exec(path) ?? []).slice(1).map(decodeURIComponent)) : [];
-  const active = NAV.find((item) => path === item.to || path.startsWith(`${item.to}/`))?.to ?? (path === '/admin' ? '/admin/webhooks' : null);
+  const params = route
+    ? path === '/admin'
+      ? []
+      : (route.match.exec(path) ?? []).slice(1).map(decodeURIComponent)
+    : [];
+  const active =
+    NAV.find((item) => path === item.to || path.startsWith(`${item.to}/`))?.to ??
+    (path === '/admin' ? '/admin/webhooks' : null);
 
   return (
     <Navigation.Provider value={navigate}>

@@ -14,7 +14,11 @@ export interface Session {
 export const Navigation = createContext<(to: string) => void>(() => undefined);
 
 /** A link inside the console: a real <a> (keyboard, middle-click and copy-link work) that routes in place. */
-export function Link({ to, children, ...rest }: { to: string; children: ComponentChildren } & Omit<JSX.HTMLAttributes<HTMLAnchorElement>, 'href'>) {
+export function Link({
+  to,
+  children,
+  ...rest
+}: { to: string; children: ComponentChildren } & Omit<JSX.HTMLAttributes<HTMLAnchorElement>, 'href'>) {
   const navigate = useContext(Navigation);
   return (
     <a
@@ -40,7 +44,11 @@ export interface Loaded<T> {
 
 /** Loads once per change of `deps`; a slower answer to an older request never overwrites a newer one. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const [state, setState] = useState<{ data: T | null; error: ApiError | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     let current = true;
@@ -59,7 +67,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  return new ApiError({ type: 'about:blank', title: 'Unexpected error', status: 0, detail: error instanceof Error ? error.message : String(error) });
+  return new ApiError({
+    type: 'about:blank',
+    title: 'Unexpected error',
+    status: 0,
+    detail: error instanceof Error ? error.message : String(error),
+  });
 }
 
 /** A problem that is not about one field: its title and detail, announced to screen readers. */
@@ -86,7 +99,19 @@ export interface ControlProps {
 }
 
 /** A labelled control with its hint and, when the server refused it, the server's message beside it. */
-export function Field({ label, name, error, hint, children }: { label: string; name: string; error: ApiError | null; hint?: string; children: (control: ControlProps) => ComponentChildren }) {
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  name: string;
+  error: ApiError | null;
+  hint?: string;
+  children: (control: ControlProps) => ComponentChildren;
+}) {
   const id = useId(`field-${name}`);
   const message = error?.fieldMessage(name) ?? null;
   const described = [hint ? `${id}-hint` : '', message ? `${id}-error` : ''].filter(Boolean).join(' ');
@@ -109,7 +134,21 @@ export function Field({ label, name, error, hint, children }: { label: string; n
 }
 
 /** A group of checkboxes (event types, permissions) with the server's message for the whole group. */
-export function Choices({ legend, name, options, selected, onChange, error }: { legend: string; name: string; options: { value: string; label: string; hint?: string }[]; selected: string[]; onChange: (values: string[]) => void; error: ApiError | null }) {
+export function Choices({
+  legend,
+  name,
+  options,
+  selected,
+  onChange,
+  error,
+}: {
+  legend: string;
+  name: string;
+  options: { value: string; label: string; hint?: string }[];
+  selected: string[];
+  onChange: (values: string[]) => void;
+  error: ApiError | null;
+}) {
   const id = useId(`choices-${name}`);
   const message = error?.fieldMessage(name) ?? null;
   return (
@@ -145,7 +184,17 @@ export function Choices({ legend, name, options, selected, onChange, error }: { 
  * A modal on the native <dialog>: focus moves in and stays in, Escape closes it, and focus returns
  * to what opened it. `variant="drawer"` slides it in from the side (history details).
  */
-export function Dialog({ title, onClose, children, variant = 'modal' }: { title: string; onClose: () => void; children: ComponentChildren; variant?: 'modal' | 'drawer' }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  variant = 'modal',
+}: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  variant?: 'modal' | 'drawer';
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId('dialog-title');
   useEffect(() => {
@@ -175,7 +224,19 @@ export function Dialog({ title, onClose, children, variant = 'modal' }: { title:
 }
 
 /** Asks before something that cannot be undone; shows the server's problem if it refuses. */
-export function Confirm({ title, message, action, onConfirm, onClose }: { title: string; message: ComponentChildren; action: string; onConfirm: () => Promise<void>; onClose: () => void }) {
+export function Confirm({
+  title,
+  message,
+  action,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  message: ComponentChildren;
+  action: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   return (
@@ -183,16 +244,21 @@ export function Confirm({ title, message, action, onConfirm, onClose }: { title:
       <p>{message}</p>
       <ProblemNote error={error} />
       <div class="actions">
-        <button type="button" class="danger" disabled={busy} onClick={async () => {
-          setBusy(true);
-          try {
-            await onConfirm();
-            onClose();
-          } catch (e) {
-            setError(toApiError(e));
-            setBusy(false);
-          }
-        }}>
+        <button
+          type="button"
+          class="danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await onConfirm();
+              onClose();
+            } catch (e) {
+              setError(toApiError(e));
+              setBusy(false);
+            }
+          }}
+        >
           {action}
         </button>
         <button type="button" class="secondary" onClick={onClose}>
@@ -251,7 +317,17 @@ export function Secret({ label, value }: { label: string; value: string }) {
 }
 
 /** A column header that sorts by `key`; says which way it sorts with aria-sort. */
-export function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: string; sort: string; onSort: (sort: string) => void }) {
+export function SortHeader({
+  label,
+  sortKey,
+  sort,
+  onSort,
+}: {
+  label: string;
+  sortKey: string;
+  sort: string;
+  onSort: (sort: string) => void;
+}) {
   const direction = sort === sortKey ? 'ascending' : sort === `-${sortKey}` ? 'descending' : 'none';
   return (
     <th scope="col" aria-sort={direction}>
@@ -291,7 +367,9 @@ export function Loading({ what }: { what: string }) {
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** The page heading, focused after navigation so a screen reader announces where the user now is. */

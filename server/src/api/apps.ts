@@ -24,7 +24,17 @@ import {
 } from '../store/apps';
 import { recordAudit } from '../store/audit';
 import { isUniqueViolation } from '../store/errors';
-import { IdParams, NullableTimestamp, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
+import {
+  IdParams,
+  NullableTimestamp,
+  Problem,
+  Text,
+  Timestamp,
+  dataOf,
+  listQuery,
+  listResponses,
+  paging,
+} from './common';
 
 const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
 const Permissions = Type.Array(ScopeSchema, { minItems: 1, maxItems: SCOPES.length, uniqueItems: true });
@@ -40,7 +50,10 @@ export const AppSchema = Type.Object({
   revokedAt: NullableTimestamp,
 });
 
-const CreatedAppSchema = Type.Composite([AppSchema, Type.Object({ token: Type.String({ description: 'Shown once; store it now.' }) })]);
+const CreatedAppSchema = Type.Composite([
+  AppSchema,
+  Type.Object({ token: Type.String({ description: 'Shown once; store it now.' }) }),
+]);
 
 const SessionSchema = Type.Object({
   id: Type.String(),
@@ -63,7 +76,9 @@ async function loadApp(services: Services, principal: Principal, id: string): Pr
 }
 
 function nameTaken(name: string) {
-  return problems.conflict(`An app named "${name}" already exists; app names are unique in an organization.`, { field: 'name' });
+  return problems.conflict(`An app named "${name}" already exists; app names are unique in an organization.`, {
+    field: 'name',
+  });
 }
 
 const list = defineRoute({
@@ -79,7 +94,12 @@ const list = defineRoute({
   responses: listResponses(AppSchema),
   async handler({ query, services, principal }) {
     const page = paging(query, APP_SORT_COLUMNS, 'apps.id', 'createdAt');
-    const result = await listApps(services.store.db, principal().organizationId, { q: query.q, status: query.status }, page.keyset);
+    const result = await listApps(
+      services.store.db,
+      principal().organizationId,
+      { q: query.q, status: query.status },
+      page.keyset,
+    );
     return reply.list(result.items.map(presentApp), page.next(result, appSortValue));
   },
 });
@@ -141,7 +161,10 @@ const get = defineRoute({
   tags: ['Apps'],
   auth: { kind: 'owner' },
   params: IdParams,
-  responses: { 200: { description: 'The app.', schema: dataOf(AppSchema) }, 404: { description: 'No such app.', schema: Problem } },
+  responses: {
+    200: { description: 'The app.', schema: dataOf(AppSchema) },
+    404: { description: 'No such app.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     return reply.ok(presentApp(await loadApp(services, principal(), params.id)));
   },
@@ -155,7 +178,10 @@ const update = defineRoute({
   tags: ['Apps'],
   auth: { kind: 'owner' },
   params: IdParams,
-  body: Type.Object({ name: Type.Optional(Text(100)), permissions: Type.Optional(Permissions) }, { additionalProperties: false, minProperties: 1 }),
+  body: Type.Object(
+    { name: Type.Optional(Text(100)), permissions: Type.Optional(Permissions) },
+    { additionalProperties: false, minProperties: 1 },
+  ),
   responses: {
     200: { description: 'The app after the change.', schema: dataOf(AppSchema) },
     404: { description: 'No such app.', schema: Problem },
@@ -169,7 +195,11 @@ const update = defineRoute({
         const before = await findApp(trx, who.organizationId, params.id);
         if (!before) throw problems.notFound(`There is no app ${params.id}.`);
         if (before.revokedAt !== null) throw problems.conflict('This app is revoked; create a new one instead.');
-        const after: App = { ...before, name: body.name ?? before.name, permissions: (body.permissions as Scope[] | undefined) ?? before.permissions };
+        const after: App = {
+          ...before,
+          name: body.name ?? before.name,
+          permissions: (body.permissions as Scope[] | undefined) ?? before.permissions,
+        };
         const changed: string[] = [];
         if (after.name !== before.name) changed.push('name');
         if ([...after.permissions].sort().join() !== [...before.permissions].sort().join()) changed.push('permissions');
@@ -180,7 +210,15 @@ const update = defineRoute({
         }
         after.updatedAt = now.toISOString();
         await updateApp(trx, after);
-        await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'app.updated', targetType: 'app', targetId: after.id, details: { changed }, at: now });
+        await recordAudit(trx, {
+          organizationId: who.organizationId,
+          actor: principalActor(who),
+          action: 'app.updated',
+          targetType: 'app',
+          targetId: after.id,
+          details: { changed },
+          at: now,
+        });
         return after;
       });
       return reply.ok(presentApp(app));
@@ -198,7 +236,10 @@ const revoke = defineRoute({
   tags: ['Apps'],
   auth: { kind: 'owner' },
   params: IdParams,
-  responses: { 204: { description: 'Revoked (also when it already was).' }, 404: { description: 'No such app.', schema: Problem } },
+  responses: {
+    204: { description: 'Revoked (also when it already was).' },
+    404: { description: 'No such app.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -207,13 +248,23 @@ const revoke = defineRoute({
       if (!app) throw problems.notFound(`There is no app ${params.id}.`);
       if (app.revokedAt !== null) return;
       await revokeApp(trx, app, now.toISOString());
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'app.revoked', targetType: 'app', targetId: app.id, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'app.revoked',
+        targetType: 'app',
+        targetId: app.id,
+        at: now,
+      });
     });
     return reply.noContent();
   },
 });
 
-const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), sid: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const SessionParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }), sid: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 
 const sessions = defineRoute({
   method: 'GET',
@@ -229,7 +280,10 @@ const sessions = defineRoute({
     const app = await loadApp(services, principal(), params.id);
     const page = paging(query, { createdAt: 'app_sessions.created_at' }, 'app_sessions.id', '-createdAt');
     const result = await listSessions(services.store.db, app.id, page.keyset);
-    return reply.list(result.items.map(presentSession), page.next(result, (s) => s.createdAt));
+    return reply.list(
+      result.items.map(presentSession),
+      page.next(result, (s) => s.createdAt),
+    );
   },
 });
 
@@ -241,7 +295,10 @@ const revokeOneSession = defineRoute({
   tags: ['Apps'],
   auth: { kind: 'owner' },
   params: SessionParams,
-  responses: { 204: { description: 'Revoked (also when it already was).' }, 404: { description: 'No such app or session.', schema: Problem } },
+  responses: {
+    204: { description: 'Revoked (also when it already was).' },
+    404: { description: 'No such app or session.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();

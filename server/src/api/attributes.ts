@@ -6,7 +6,15 @@ import { SYSTEM_ACTOR } from '../core/actor';
 import { newId } from '../core/ids';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
-import { type Attribute, attributesByName, deleteAttribute, findAttribute, insertAttribute, listAttributes, updateAttribute } from '../store/attributes';
+import {
+  type Attribute,
+  attributesByName,
+  deleteAttribute,
+  findAttribute,
+  insertAttribute,
+  listAttributes,
+  updateAttribute,
+} from '../store/attributes';
 import { employeesWhere } from '../store/employees';
 import { isUniqueViolation } from '../store/errors';
 import { recordAudit } from '../store/audit';
@@ -17,10 +25,18 @@ import { saveEmployeeChange } from './employees';
 const TypeSchema = Type.Union(ATTRIBUTE_TYPES.map((t) => Type.Literal(t)));
 const Options = Type.Array(Text(200), { maxItems: 500, uniqueItems: true });
 
-const AttributeSchema = Type.Object({ id: Type.String(), name: Type.String(), type: TypeSchema, options: Type.Array(Type.String()), createdAt: Timestamp, updatedAt: Timestamp });
+const AttributeSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: TypeSchema,
+  options: Type.Array(Type.String()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
 
 const present = ({ organizationId: _org, ...a }: Attribute) => a;
-const nameTaken = (name: string) => problems.conflict(`An attribute named "${name}" already exists; names are unique, ignoring case.`, { field: 'name' });
+const nameTaken = (name: string) =>
+  problems.conflict(`An attribute named "${name}" already exists; names are unique, ignoring case.`, { field: 'name' });
 const isOptionType = (type: AttributeType) => type === 'option' || type === 'multi_option';
 
 function checkName(name: string): void {
@@ -35,7 +51,12 @@ const list = defineRoute({
   summary: 'List custom attributes',
   tags: ['Attributes'],
   auth: { kind: 'scope', scope: 'employees:read' },
-  responses: { 200: { description: 'Every attribute, by name.', schema: Type.Object({ data: Type.Array(AttributeSchema), nextCursor: Type.Null() }) } },
+  responses: {
+    200: {
+      description: 'Every attribute, by name.',
+      schema: Type.Object({ data: Type.Array(AttributeSchema), nextCursor: Type.Null() }),
+    },
+  },
   async handler({ services, principal }) {
     return reply.list((await listAttributes(services.store.db, principal().organizationId)).map(present), null);
   },
@@ -55,9 +76,28 @@ const create = defineRoute({
       // Option types need their options; every other type takes none. Said in the schema, so the OpenAPI document says it too.
       allOf: [
         {
-          if: { type: 'object', properties: { type: { type: 'string', enum: ['option', 'multi_option'] } }, required: ['type'] },
-          then: { type: 'object', required: ['options'], properties: { options: { type: 'array', minItems: 1, 'x-message': 'needs at least one option for option and multi_option attributes' } } },
-          else: { type: 'object', properties: { options: { type: 'array', maxItems: 0, 'x-message': 'is only for option and multi_option attributes' } } },
+          if: {
+            type: 'object',
+            properties: { type: { type: 'string', enum: ['option', 'multi_option'] } },
+            required: ['type'],
+          },
+          then: {
+            type: 'object',
+            required: ['options'],
+            properties: {
+              options: {
+                type: 'array',
+                minItems: 1,
+                'x-message': 'needs at least one option for option and multi_option attributes',
+              },
+            },
+          },
+          else: {
+            type: 'object',
+            properties: {
+              options: { type: 'array', maxItems: 0, 'x-message': 'is only for option and multi_option attributes' },
+            },
+          },
         },
       ],
     },
@@ -72,12 +112,27 @@ const create = defineRoute({
     const now = services.clock.now();
     const type = body.type as AttributeType;
     checkName(body.name);
-    const attribute: Attribute = { id: newId('att', now), organizationId: who.organizationId, name: body.name, type, options: body.options ?? [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const attribute: Attribute = {
+      id: newId('att', now),
+      organizationId: who.organizationId,
+      name: body.name,
+      type,
+      options: body.options ?? [],
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
     try {
       await services.store.db.transaction().execute(async (trx) => {
         if ((await attributesByName(trx, who.organizationId)).has(body.name.toLowerCase())) throw nameTaken(body.name);
         await insertAttribute(trx, attribute);
-        await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'attribute.created', targetType: 'attribute', targetId: attribute.id, at: now });
+        await recordAudit(trx, {
+          organizationId: who.organizationId,
+          actor: principalActor(who),
+          action: 'attribute.created',
+          targetType: 'attribute',
+          targetId: attribute.id,
+          at: now,
+        });
       });
     } catch (error) {
       throw isUniqueViolation(error) ? nameTaken(body.name) : error;
@@ -94,7 +149,10 @@ const update = defineRoute({
   tags: ['Attributes'],
   auth: { kind: 'scope', scope: 'employees:write' },
   params: IdParams,
-  body: Type.Object({ name: Type.Optional(Text(100)), options: Type.Optional(Options) }, { additionalProperties: false, minProperties: 1 }),
+  body: Type.Object(
+    { name: Type.Optional(Text(100)), options: Type.Optional(Options) },
+    { additionalProperties: false, minProperties: 1 },
+  ),
   responses: {
     200: { description: 'The attribute after the change.', schema: dataOf(AttributeSchema) },
     404: { description: 'No such attribute.', schema: Problem },
@@ -108,18 +166,34 @@ const update = defineRoute({
       if (!before) throw problems.notFound(`There is no attribute ${params.id}.`);
       if (body.name !== undefined) checkName(body.name);
       if (body.options !== undefined && !isOptionType(before.type)) {
-        throw problems.validation([{ location: 'body', path: '/options', message: 'is only for option and multi_option' }]);
+        throw problems.validation([
+          { location: 'body', path: '/options', message: 'is only for option and multi_option' },
+        ]);
       }
-      const after: Attribute = { ...before, name: body.name ?? before.name, options: body.options ?? before.options, updatedAt: now.toISOString() };
-      if (after.name.toLowerCase() !== before.name.toLowerCase() && (await attributesByName(trx, who.organizationId)).has(after.name.toLowerCase())) throw nameTaken(after.name);
+      const after: Attribute = {
+        ...before,
+        name: body.name ?? before.name,
+        options: body.options ?? before.options,
+        updatedAt: now.toISOString(),
+      };
+      if (
+        after.name.toLowerCase() !== before.name.toLowerCase() &&
+        (await attributesByName(trx, who.organizationId)).has(after.name.toLowerCase())
+      )
+        throw nameTaken(after.name);
       const removedOptions = before.options.filter((o) => !after.options.includes(o));
-      const holders = after.name !== before.name || removedOptions.length > 0 ? await employeesWhere(trx, who.organizationId, {}) : [];
+      const holders =
+        after.name !== before.name || removedOptions.length > 0
+          ? await employeesWhere(trx, who.organizationId, {})
+          : [];
       for (const holder of holders) {
         if (!Object.hasOwn(holder.attributes, before.name)) continue;
         const value = holder.attributes[before.name];
         const values = Array.isArray(value) ? value : [value];
         if (values.some((v) => removedOptions.includes(String(v)))) {
-          throw problems.conflict(`Employee ${holder.id} still has a value being removed from the options; change it first.`);
+          throw problems.conflict(
+            `Employee ${holder.id} still has a value being removed from the options; change it first.`,
+          );
         }
       }
       await updateAttribute(trx, after);
@@ -128,10 +202,24 @@ const update = defineRoute({
         for (const holder of holders) {
           if (!Object.hasOwn(holder.attributes, before.name)) continue;
           const { [before.name]: value, ...rest } = holder.attributes;
-          await saveEmployeeChange(trx, SYSTEM_ACTOR, holder, { ...holder, attributes: { ...rest, [after.name]: value } }, definitions, now);
+          await saveEmployeeChange(
+            trx,
+            SYSTEM_ACTOR,
+            holder,
+            { ...holder, attributes: { ...rest, [after.name]: value } },
+            definitions,
+            now,
+          );
         }
       }
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'attribute.updated', targetType: 'attribute', targetId: after.id, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'attribute.updated',
+        targetType: 'attribute',
+        targetId: after.id,
+        at: now,
+      });
       return after;
     });
     return reply.ok(present(attribute));
@@ -146,7 +234,10 @@ const remove = defineRoute({
   tags: ['Attributes'],
   auth: { kind: 'scope', scope: 'employees:write' },
   params: IdParams,
-  responses: { 204: { description: 'Deleted; employees holding a value get an employee.updated event from the system.' }, 404: { description: 'No such attribute.', schema: Problem } },
+  responses: {
+    204: { description: 'Deleted; employees holding a value get an employee.updated event from the system.' },
+    404: { description: 'No such attribute.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -160,7 +251,14 @@ const remove = defineRoute({
         await saveEmployeeChange(trx, SYSTEM_ACTOR, holder, { ...holder, attributes: rest }, definitions, now);
       }
       await deleteAttribute(trx, attribute.id);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'attribute.deleted', targetType: 'attribute', targetId: attribute.id, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'attribute.deleted',
+        targetType: 'attribute',
+        targetId: attribute.id,
+        at: now,
+      });
     });
     return reply.noContent();
   },

@@ -24,13 +24,17 @@ const list = defineRoute({
   summary: 'List audit entries',
   tags: ['Audit'],
   auth: { kind: 'scope', scope: 'audit:read' },
-  query: listQuery(['createdAt'] as const, {
-    action: Type.Optional(Type.String({ maxLength: 100 })),
-    actorId: Type.Optional(Type.String({ maxLength: 64 })),
-    targetId: Type.Optional(Type.String({ maxLength: 64 })),
-    since: Type.Optional(Timestamp),
-    until: Type.Optional(Timestamp),
-  }, { search: false }),
+  query: listQuery(
+    ['createdAt'] as const,
+    {
+      action: Type.Optional(Type.String({ maxLength: 100 })),
+      actorId: Type.Optional(Type.String({ maxLength: 64 })),
+      targetId: Type.Optional(Type.String({ maxLength: 64 })),
+      since: Type.Optional(Timestamp),
+      until: Type.Optional(Timestamp),
+    },
+    { search: false },
+  ),
   responses: listResponses(AuditEntrySchema),
   async handler({ query, services, principal }) {
     const page = paging(query, { createdAt: 'audit_log.created_at' }, 'audit_log.id', '-createdAt');
@@ -38,11 +42,20 @@ const list = defineRoute({
     const result = await listAudit(
       services.store.db,
       principal().organizationId,
-      { action: query.action, actorId: query.actorId, targetId: query.targetId, since: iso(query.since), until: iso(query.until) },
+      {
+        action: query.action,
+        actorId: query.actorId,
+        targetId: query.targetId,
+        since: iso(query.since),
+        until: iso(query.until),
+      },
       page.keyset,
     );
     const entries = result.items.map(({ organizationId: _org, ...entry }) => entry);
-    return reply.list(entries, page.next(result, (entry) => entry.createdAt));
+    return reply.list(
+      entries,
+      page.next(result, (entry) => entry.createdAt),
+    );
   },
 });
 

@@ -19,7 +19,13 @@ interface OpenedSession {
 }
 
 /** Each exchange opens its own session ("installation"), listed under the app and revocable alone. */
-async function openSession(services: Services, app: App, grant: SessionGrant, scopes: Scope[], userAgent: string | undefined): Promise<OpenedSession> {
+async function openSession(
+  services: Services,
+  app: App,
+  grant: SessionGrant,
+  scopes: Scope[],
+  userAgent: string | undefined,
+): Promise<OpenedSession> {
   const now = services.clock.now();
   const ttl = services.config.jwtTtlSeconds;
   const sessionId = newId('ses', now);
@@ -35,7 +41,12 @@ async function openSession(services: Services, app: App, grant: SessionGrant, sc
     lastUsedAt: null,
     revokedAt: null,
   });
-  const token = await signAccessToken(services.keyring.current, { organizationId: app.organizationId, appId: app.id, sessionId, scopes }, now, ttl);
+  const token = await signAccessToken(
+    services.keyring.current,
+    { organizationId: app.organizationId, appId: app.id, sessionId, scopes },
+    now,
+    ttl,
+  );
   return { token, sessionId, expiresAt, scopes };
 }
 
@@ -61,17 +72,25 @@ const exchange = defineRoute({
       schema: dataOf(Type.Object({ token: Type.String(), expiresAt: Timestamp, sessionId: Type.String() })),
     },
     401: { description: 'The app token is not valid or is revoked.', schema: Problem },
-    429: { description: 'Too many token requests from this address or for this app; see Retry-After.', schema: Problem },
+    429: {
+      description: 'Too many token requests from this address or for this app; see Retry-After.',
+      schema: Problem,
+    },
   },
   async handler({ body, services, req }) {
     if (tokenKind(body.token) === 'user') {
-      throw problems.invalidToken('Only app tokens (pha_…) can be exchanged; a user key (phu_…) is sent as it is, in X-Api-Key or Authorization: Bearer.');
+      throw problems.invalidToken(
+        'Only app tokens (pha_…) can be exchanged; a user key (phu_…) is sent as it is, in X-Api-Key or Authorization: Bearer.',
+      );
     }
     const app = await appForToken(services, body.token);
     if (!app) throw problems.invalidToken('The app token is not valid or has been revoked.');
     services.tokenThrottle.checkApp(app.id);
     const session = await openSession(services, app, 'exchange', app.permissions, req.headers['user-agent']);
-    return { status: 200, body: { data: { token: session.token, expiresAt: session.expiresAt, sessionId: session.sessionId } } };
+    return {
+      status: 200,
+      body: { data: { token: session.token, expiresAt: session.expiresAt, sessionId: session.sessionId } },
+    };
   },
 });
 
@@ -93,7 +112,8 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   if (header === undefined || !/^Basic /i.test(header)) return null;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw new OAuthError(401, 'invalid_client', 'The Basic credentials must be client_id:client_secret.', true);
+  if (colon < 0)
+    throw new OAuthError(401, 'invalid_client', 'The Basic credentials must be client_id:client_secret.', true);
   // RFC 6749 §2.3.1: both halves are form-urlencoded before they are joined.
   const decode = (s: string) => {
     try {
@@ -105,31 +125,49 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
 }
 
-async function issueClientCredentials(services: Services, form: Record<string, string>, authorization: string | undefined, userAgent: string | undefined): Promise<Reply> {
+async function issueClientCredentials(
+  services: Services,
+  form: Record<string, string>,
+  authorization: string | undefined,
+  userAgent: string | undefined,
+): Promise<Reply> {
   if (form.grant_type === undefined) throw new OAuthError(400, 'invalid_request', 'grant_type is required.');
-  if (form.grant_type !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+  if (form.grant_type !== 'client_credentials')
+    throw new OAuthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
   const basic = basicCredentials(authorization);
   if (basic && (form.client_id !== undefined || form.client_secret !== undefined)) {
-    throw new OAuthError(400, 'invalid_request', 'Send the client credentials either with Basic auth or in the body, not both.');
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      'Send the client credentials either with Basic auth or in the body, not both.',
+    );
   }
   const clientId = basic?.id ?? form.client_id;
   const clientSecret = basic?.secret ?? form.client_secret;
-  if (!clientId || !clientSecret) throw new OAuthError(401, 'invalid_client', 'client_id and client_secret are required.', basic !== null);
+  if (!clientId || !clientSecret)
+    throw new OAuthError(401, 'invalid_client', 'client_id and client_secret are required.', basic !== null);
   const app = await appForToken(services, clientSecret);
-  if (!app || app.id !== clientId) throw new OAuthError(401, 'invalid_client', 'Client authentication failed.', basic !== null);
+  if (!app || app.id !== clientId)
+    throw new OAuthError(401, 'invalid_client', 'Client authentication failed.', basic !== null);
   services.tokenThrottle.checkApp(app.id);
   let scopes = app.permissions;
   if (form.scope !== undefined && form.scope.trim() !== '') {
     const requested = form.scope.trim().split(/\s+/);
     const unknown = requested.filter((s) => !isScope(s) || !app.permissions.includes(s));
-    if (unknown.length > 0) throw new OAuthError(400, 'invalid_scope', `Not granted to this app: ${unknown.join(' ')}.`);
+    if (unknown.length > 0)
+      throw new OAuthError(400, 'invalid_scope', `Not granted to this app: ${unknown.join(' ')}.`);
     scopes = [...new Set(requested)] as Scope[];
   }
   const session = await openSession(services, app, 'client_credentials', scopes, userAgent);
   return {
     status: 200,
     headers: OAUTH_HEADERS,
-    body: { access_token: session.token, token_type: 'Bearer', expires_in: services.config.jwtTtlSeconds, scope: session.scopes.join(' ') },
+    body: {
+      access_token: session.token,
+      token_type: 'Bearer',
+      expires_in: services.config.jwtTtlSeconds,
+      scope: session.scopes.join(' '),
+    },
   };
 }
 
@@ -145,11 +183,25 @@ const oauthToken = defineRoute({
   responses: {
     200: {
       description: 'An access token (RFC 6749 §5.1). client_id is the app id; client_secret is the app token.',
-      schema: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), scope: Type.String() }),
+      schema: Type.Object({
+        access_token: Type.String(),
+        token_type: Type.Literal('Bearer'),
+        expires_in: Type.Integer(),
+        scope: Type.String(),
+      }),
     },
-    400: { description: 'RFC 6749 §5.2 error; invalid_request also for a body that is too large or not a form.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
-    401: { description: 'invalid_client.', schema: Type.Object({ error: Type.String(), error_description: Type.String() }) },
-    429: { description: 'Too many token requests from this address or for this app; see Retry-After.', schema: Problem },
+    400: {
+      description: 'RFC 6749 §5.2 error; invalid_request also for a body that is too large or not a form.',
+      schema: Type.Object({ error: Type.String(), error_description: Type.String() }),
+    },
+    401: {
+      description: 'invalid_client.',
+      schema: Type.Object({ error: Type.String(), error_description: Type.String() }),
+    },
+    429: {
+      description: 'Too many token requests from this address or for this app; see Retry-After.',
+      schema: Problem,
+    },
   },
   async handler({ req, services }) {
     try {
@@ -157,7 +209,9 @@ const oauthToken = defineRoute({
       try {
         // Form only (RFC 6749 §4.4.2): a URL-encoded form is flat by nature, so nothing here recurses,
         // and a JSON body is refused by its content type before anything reads it as JSON.
-        form = (decodeBody(req, await readBody(req, bodyLimitOf(true, services.config.bodyLimitBytes)), 'form') as Record<string, string> | undefined) ?? {};
+        form =
+          (decodeBody(req, await readBody(req, bodyLimitOf(true, services.config.bodyLimitBytes)), 'form') as
+            Record<string, string> | undefined) ?? {};
       } catch (error) {
         // Too large, wrong media type, bad encoding: all a malformed request to an OAuth client (§5.2).
         if (error instanceof HttpProblem) throw new OAuthError(400, 'invalid_request', error.detail);
@@ -183,7 +237,11 @@ const jwks = defineRoute({
   tags: ['Authentication'],
   auth: { kind: 'none' },
   responses: { 200: { description: 'A JSON Web Key Set.' } },
-  handler: ({ services }) => ({ status: 200, body: services.keyring.jwks(), headers: { 'cache-control': 'public, max-age=300' } }),
+  handler: ({ services }) => ({
+    status: 200,
+    body: services.keyring.jwks(),
+    headers: { 'cache-control': 'public, max-age=300' },
+  }),
 });
 
 export const authRoutes = [exchange, oauthToken, jwks];

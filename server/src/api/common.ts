@@ -5,7 +5,10 @@ import { MAX_JSON_DEPTH, nestingExceeds, nulPointer } from '../http/body';
 import { problems } from '../http/problem';
 import type { Keyset, Page } from '../store/query';
 
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+export const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 
 export const Timestamp = Type.String({ format: 'date-time' });
 export const DateOnly = Type.String({ format: 'date' });
@@ -26,7 +29,8 @@ export const Problem = Type.Object(
 );
 
 export const dataOf = (schema: TSchema) => Type.Object({ data: schema });
-export const listOf = (schema: TSchema) => Type.Object({ data: Type.Array(schema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const listOf = (schema: TSchema) =>
+  Type.Object({ data: Type.Array(schema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** A non-blank, trimmed-length-bounded display text. */
 export const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
@@ -40,7 +44,8 @@ export const HttpUrl = (maxLength: number, description?: string) =>
     minLength: 1,
     maxLength,
     pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(?:[/?#]\\S*)?$',
-    'x-message': 'must be an absolute https:// URL (or http:// where allowed) with no spaces and no user name or password',
+    'x-message':
+      'must be an absolute https:// URL (or http:// where allowed) with no spaces and no user name or password',
     ...(description === undefined ? {} : { description }),
   });
 
@@ -67,12 +72,17 @@ export function checkHttpUrl(text: string, rules: UrlRules): string {
     throw refuse('is not a valid URL: check the host name, the port (1–65535) and any %-escapes');
   }
   if (url.protocol !== 'https:' && !(rules.allowHttp && url.protocol === 'http:')) {
-    throw refuse(rules.allowHttp ? 'must be an http:// or https:// URL' : `must be an https:// URL (an operator can allow http:// for development with ${VARIABLES.allowHttpWebhooks}=true)`);
+    throw refuse(
+      rules.allowHttp
+        ? 'must be an http:// or https:// URL'
+        : `must be an https:// URL (an operator can allow http:// for development with ${VARIABLES.allowHttpWebhooks}=true)`,
+    );
   }
   if (url.username !== '' || url.password !== '') throw refuse('must not carry a user name or password');
   // The parser accepts port 0, which no connection can use.
   if (url.port === '0') throw refuse('must not use port 0');
-  if (rules.base && (url.search !== '' || url.hash !== '')) throw refuse('must be a base URL, without a query (?) or fragment (#)');
+  if (rules.base && (url.search !== '' || url.hash !== ''))
+    throw refuse('must be a base URL, without a query (?) or fragment (#)');
   return url.href;
 }
 
@@ -101,7 +111,11 @@ const SEARCH = {
  * The list parameters common to every collection, plus the resource's own filters. `q` is offered
  * only by lists that search, so no list documents a parameter it ignores or refuses.
  */
-export function listQuery<F extends string, X extends TProperties>(sortFields: readonly F[], filters: X, options: { search?: boolean } = {}) {
+export function listQuery<F extends string, X extends TProperties>(
+  sortFields: readonly F[],
+  filters: X,
+  options: { search?: boolean } = {},
+) {
   const base = {
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
@@ -136,7 +150,9 @@ function decodeCursor(cursor: string, sort: string): { value: string; id: string
     throw problems.validation([{ location: 'query', path: '/cursor', message: 'is not a cursor this API issued' }]);
   }
   if (p.s !== sort) {
-    throw problems.validation([{ location: 'query', path: '/cursor', message: `was issued for sort=${p.s}; keep the sort when paging` }]);
+    throw problems.validation([
+      { location: 'query', path: '/cursor', message: `was issued for sort=${p.s}; keep the sort when paging` },
+    ]);
   }
   return { value: p.v, id: p.i };
 }
@@ -168,7 +184,8 @@ export function paging<F extends string>(
   const descending = sort.startsWith('-');
   const field = (descending ? sort.slice(1) : sort) as F;
   const spec: SortColumn = columns[field];
-  const column = typeof spec === 'string' ? { column: spec } : { column: spec.column, nullable: spec.nullable, nullAs: spec.nullAs };
+  const column =
+    typeof spec === 'string' ? { column: spec } : { column: spec.column, nullable: spec.nullable, nullAs: spec.nullAs };
   return {
     field,
     keyset: {
@@ -178,7 +195,8 @@ export function paging<F extends string>(
       after: params.cursor === undefined ? null : decodeCursor(params.cursor, sort),
       limit: params.limit,
     },
-    next: (page, valueOf) => (page.last === null ? null : encodeCursor({ s: sort, v: valueOf(page.last, field), i: page.last.id })),
+    next: (page, valueOf) =>
+      page.last === null ? null : encodeCursor({ s: sort, v: valueOf(page.last, field), i: page.last.id }),
   };
 }
 

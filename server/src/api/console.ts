@@ -47,7 +47,11 @@ function loadBundle(): Map<string, Asset> {
     } catch {
       throw problems.unavailable('The admin console is not built; run `npm run build`.');
     }
-    loaded.set(file, { contentType, payload, version: crypto.createHash('sha256').update(payload).digest('hex').slice(0, 12) });
+    loaded.set(file, {
+      contentType,
+      payload,
+      version: crypto.createHash('sha256').update(payload).digest('hex').slice(0, 12),
+    });
   }
   bundle = loaded;
   return loaded;
@@ -118,7 +122,11 @@ const assets = defineRoute({
   handler({ params }): Reply {
     const asset = loadBundle().get(params.file);
     if (!asset) throw problems.notFound(`There is no console file named ${params.file}.`);
-    return { status: 200, text: { contentType: asset.contentType, payload: asset.payload }, headers: { 'cache-control': 'public, max-age=3600' } };
+    return {
+      status: 200,
+      text: { contentType: asset.contentType, payload: asset.payload },
+      headers: { 'cache-control': 'public, max-age=3600' },
+    };
   },
 });
 

@@ -13,8 +13,13 @@ const AttemptSchema = Type.Object({
   id: Type.String(),
   webhookId: Type.String(),
   messageId: Type.String({ description: 'The webhook-id header: the same on every retry and re-send.' }),
-  messageStatus: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')], { description: "The message's state now; pending means more attempts are coming." }),
-  nextAttemptAt: Type.Union([Timestamp, Type.Null()], { description: 'When the message will be tried next; null unless it is pending.' }),
+  messageStatus: Type.Union(
+    [Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')],
+    { description: "The message's state now; pending means more attempts are coming." },
+  ),
+  nextAttemptAt: Type.Union([Timestamp, Type.Null()], {
+    description: 'When the message will be tried next; null unless it is pending.',
+  }),
   attemptsLeft: Type.Integer({ description: 'Attempts the message still has before it counts as failed (8 in all).' }),
   url: Type.String(),
   statusCode: Type.Union([Type.Integer(), Type.Null()]),
@@ -23,7 +28,10 @@ const AttemptSchema = Type.Object({
   trigger: Type.String(),
   sentAt: Timestamp,
   request: Type.Object({ headers: Type.Record(Type.String(), Type.String()), body: Type.String() }),
-  response: Type.Object({ headers: Type.Record(Type.String(), Type.String()), body: Type.String({ description: 'Up to 20 KB.' }) }),
+  response: Type.Object({
+    headers: Type.Record(Type.String(), Type.String()),
+    body: Type.String({ description: 'Up to 20 KB.' }),
+  }),
 });
 
 const list = defineRoute({
@@ -40,8 +48,16 @@ const list = defineRoute({
     const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);
     if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
     const page = paging(query, ATTEMPT_SORTS, 'delivery_attempts.id', '-sentAt');
-    const result = await listAttempts(services.store.db, webhook.id, { q: query.q, succeeded: query.succeeded }, page.keyset);
-    return reply.list(result.items, page.next(result, (a, field) => ATTEMPT_SORTS[field].value(a)));
+    const result = await listAttempts(
+      services.store.db,
+      webhook.id,
+      { q: query.q, succeeded: query.succeeded },
+      page.keyset,
+    );
+    return reply.list(
+      result.items,
+      page.next(result, (a, field) => ATTEMPT_SORTS[field].value(a)),
+    );
   },
 });
 
@@ -53,7 +69,10 @@ const get = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  responses: { 200: { description: 'The attempt.', schema: dataOf(AttemptSchema) }, 404: { description: 'No such delivery.', schema: Problem } },
+  responses: {
+    200: { description: 'The attempt.', schema: dataOf(AttemptSchema) },
+    404: { description: 'No such delivery.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const attempt = await findAttempt(services.store.db, principal().organizationId, params.id);
     if (!attempt) throw problems.notFound(`There is no delivery ${params.id}.`);
@@ -69,7 +88,10 @@ const resend = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  responses: { 202: { description: 'Queued; it goes out at once.', schema: dataOf(Type.Object({ messageId: Type.String() })) }, 404: { description: 'No such delivery.', schema: Problem } },
+  responses: {
+    202: { description: 'Queued; it goes out at once.', schema: dataOf(Type.Object({ messageId: Type.String() })) },
+    404: { description: 'No such delivery.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -77,7 +99,14 @@ const resend = defineRoute({
     if (!attempt) throw problems.notFound(`There is no delivery ${params.id}.`);
     await services.store.db.transaction().execute(async (trx) => {
       await requeue(trx, [attempt.messageId], now);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'delivery.resent', targetType: 'delivery', targetId: attempt.id, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'delivery.resent',
+        targetType: 'delivery',
+        targetId: attempt.id,
+        at: now,
+      });
     });
     return { status: 202, body: { data: { messageId: attempt.messageId } } };
   },
@@ -92,7 +121,13 @@ const recover = defineRoute({
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
   body: Type.Object({ since: Timestamp }, { additionalProperties: false }),
-  responses: { 202: { description: 'How many messages were re-queued.', schema: dataOf(Type.Object({ requeued: Type.Integer() })) }, 404: { description: 'No such webhook.', schema: Problem } },
+  responses: {
+    202: {
+      description: 'How many messages were re-queued.',
+      schema: dataOf(Type.Object({ requeued: Type.Integer() })),
+    },
+    404: { description: 'No such webhook.', schema: Problem },
+  },
   async handler({ params, body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -101,7 +136,15 @@ const recover = defineRoute({
     const ids = await services.store.db.transaction().execute(async (trx) => {
       const failed = await failedMessageIdsSince(trx, webhook.id, new Date(body.since).toISOString());
       await requeue(trx, failed, now);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.recovered', targetType: 'webhook', targetId: webhook.id, details: { requeued: failed.length }, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'webhook.recovered',
+        targetType: 'webhook',
+        targetId: webhook.id,
+        details: { requeued: failed.length },
+        at: now,
+      });
       return failed;
     });
     return { status: 202, body: { data: { requeued: ids.length } } };
@@ -116,7 +159,9 @@ const NotificationSchema = Type.Object({
   subject: Type.String(),
   body: Type.String(),
   createdAt: Timestamp,
-  sentAt: Type.Union([Timestamp, Type.Null()], { description: 'Null when no SMTP_URL is configured, or sending failed (see error).' }),
+  sentAt: Type.Union([Timestamp, Type.Null()], {
+    description: 'Null when no SMTP_URL is configured, or sending failed (see error).',
+  }),
   error: Type.Union([Type.String(), Type.Null()]),
 });
 
@@ -135,7 +180,10 @@ const notifications = defineRoute({
     if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
     const page = paging(query, { createdAt: 'notifications.created_at' }, 'notifications.id', '-createdAt');
     const result = await listNotifications(services.store.db, webhook.id, page.keyset);
-    return reply.list(result.items, page.next(result, (n) => n.createdAt));
+    return reply.list(
+      result.items,
+      page.next(result, (n) => n.createdAt),
+    );
   },
 });
 

@@ -39,9 +39,22 @@ import { DateOnly, IdParams, Problem, Text, Timestamp, dataOf, listQuery, listRe
 
 const NullableText = (max: number) => Type.Union([Text(max), Type.Null()]);
 const NullableDate = Type.Union([DateOnly, Type.Null()]);
-const AttributeValueSchema = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }), Type.Null()]);
-const AttributesInput = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), AttributeValueSchema, { maxProperties: 100 });
-const StatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('leaving'), Type.Literal('left')]);
+const AttributeValueSchema = Type.Union([
+  Type.String({ maxLength: 1000 }),
+  Type.Number(),
+  Type.Boolean(),
+  Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }),
+  Type.Null(),
+]);
+const AttributesInput = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), AttributeValueSchema, {
+  maxProperties: 100,
+});
+const StatusSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('active'),
+  Type.Literal('leaving'),
+  Type.Literal('left'),
+]);
 
 export const EmployeeSchema = Type.Object({
   id: Type.String(),
@@ -59,9 +72,13 @@ export const EmployeeSchema = Type.Object({
   separationReason: Type.Union([Type.String(), Type.Null()]),
   status: StatusSchema,
   tenureMonths: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'Whole months from startDate to today (or to `on` in a list), stopping at the separation date; null without a start date or before it. Derived, never stored.',
+    description:
+      'Whole months from startDate to today (or to `on` in a list), stopping at the separation date; null without a start date or before it. Derived, never stored.',
   }),
-  attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())])),
+  attributes: Type.Record(
+    Type.String(),
+    Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]),
+  ),
   source: Type.Union([Type.Literal('api'), Type.Literal('hibob')]),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -86,7 +103,12 @@ const CreateEmployeeBody = Type.Object(
 );
 
 const UpdateEmployeeBody = Type.Object(
-  { email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })), firstName: Type.Optional(Text(100)), lastName: Type.Optional(Text(100)), ...writable },
+  {
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    firstName: Type.Optional(Text(100)),
+    lastName: Type.Optional(Text(100)),
+    ...writable,
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -111,8 +133,17 @@ const BASE_FIELDS: DiffField[] = [
   { field: 'separationReason', label: 'Separation reason' },
 ];
 
-export function employeeDiffFields(before: Employee, after: Employee, definitions: Map<string, Attribute>): DiffField[] {
-  return [...BASE_FIELDS, ...mapFields('attributes', before.attributes, after.attributes, (name) => isListAttribute(definitions.get(name.toLowerCase())))];
+export function employeeDiffFields(
+  before: Employee,
+  after: Employee,
+  definitions: Map<string, Attribute>,
+): DiffField[] {
+  return [
+    ...BASE_FIELDS,
+    ...mapFields('attributes', before.attributes, after.attributes, (name) =>
+      isListAttribute(definitions.get(name.toLowerCase())),
+    ),
+  ];
 }
 
 /**
@@ -148,21 +179,34 @@ async function mergeAttributes(
     if (definition.type === 'employee') employeeRefs.push([path, value as string]);
     merged[definition.name] = value as AttributeValue;
   }
-  const found = await existingEmployeeIds(db, organizationId, employeeRefs.map(([, id]) => id));
-  for (const [path, id] of employeeRefs) if (!found.has(id)) errors.push({ location: 'body', path, message: `${id} is not an employee` });
+  const found = await existingEmployeeIds(
+    db,
+    organizationId,
+    employeeRefs.map(([, id]) => id),
+  );
+  for (const [path, id] of employeeRefs)
+    if (!found.has(id)) errors.push({ location: 'body', path, message: `${id} is not an employee` });
   if (errors.length > 0) throw problems.validation(errors);
   return merged;
 }
 
-async function checkManager(db: Kysely<Database>, organizationId: string, employeeId: string, managerId: string | null): Promise<void> {
+async function checkManager(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeId: string,
+  managerId: string | null,
+): Promise<void> {
   if (managerId === null) return;
-  if (managerId === employeeId) throw problems.unprocessable('An employee cannot be their own manager.', { field: 'managerId' });
+  if (managerId === employeeId)
+    throw problems.unprocessable('An employee cannot be their own manager.', { field: 'managerId' });
   const chain = await managerChain(db, organizationId, managerId);
   if ((await existingEmployeeIds(db, organizationId, [managerId])).size === 0) {
     throw problems.validation([{ location: 'body', path: '/managerId', message: `${managerId} is not an employee` }]);
   }
   if (chain.includes(employeeId)) {
-    throw problems.unprocessable(`Making ${managerId} the manager would create a cycle in the manager chain.`, { field: 'managerId' });
+    throw problems.unprocessable(`Making ${managerId} the manager would create a cycle in the manager chain.`, {
+      field: 'managerId',
+    });
   }
 }
 
@@ -187,7 +231,9 @@ function duplicate(field: string, value: string) {
 
 function withUniqueConflicts<T>(work: Promise<T>): Promise<T> {
   return work.catch((error: unknown) => {
-    throw isUniqueViolation(error) ? problems.conflict('Another employee already has this email or external id.') : error;
+    throw isUniqueViolation(error)
+      ? problems.conflict('Another employee already has this email or external id.')
+      : error;
   });
 }
 
@@ -201,17 +247,37 @@ export interface EmployeeWrite {
 }
 
 /** What writing `after` over `before` takes, or null when nothing changed (then nothing is written). */
-export function employeeWrite(actor: Actor, before: Employee | null, after: Employee, definitions: Map<string, Attribute>, at: Date): EmployeeWrite | null {
+export function employeeWrite(
+  actor: Actor,
+  before: Employee | null,
+  after: Employee,
+  definitions: Map<string, Attribute>,
+  at: Date,
+): EmployeeWrite | null {
   const today = calendarDate(at);
   const base = { organizationId: after.organizationId, actor, targetType: 'employee', targetId: after.id, at };
-  if (before === null) return { employee: after, created: true, change: { ...base, type: 'employee.created', object: presentEmployee(after, today) } };
+  if (before === null)
+    return {
+      employee: after,
+      created: true,
+      change: { ...base, type: 'employee.created', object: presentEmployee(after, today) },
+    };
   // The cheap answer first: most employees in a sync did not change at all.
   if (sameStoredEmployee(before, after)) return null;
-  const changes = diffFields(presentEmployee(before, today), presentEmployee(after, today), employeeDiffFields(before, after, definitions));
+  const changes = diffFields(
+    presentEmployee(before, today),
+    presentEmployee(after, today),
+    employeeDiffFields(before, after, definitions),
+  );
   if (changes.length === 0) return null;
   const employee = { ...after, updatedAt: at.toISOString() };
   const moved = before.department !== employee.department ? { movedFrom: before.department } : {};
-  return { employee, created: false, change: { ...base, type: 'employee.updated', object: presentEmployee(employee, today), changes }, ...moved };
+  return {
+    employee,
+    created: false,
+    change: { ...base, type: 'employee.updated', object: presentEmployee(employee, today), changes },
+    ...moved,
+  };
 }
 
 /**
@@ -219,15 +285,33 @@ export function employeeWrite(actor: Actor, before: Employee | null, after: Empl
  * thousands). `audit: false` leaves the audit log to the bulk job's own entry. Only the sync keeps
  * its fingerprint on the rows it writes (`fromSync`); any other write clears it.
  */
-export async function writeEmployees(db: Kysely<Database>, writes: EmployeeWrite[], options: { audit: boolean; fromSync?: boolean }): Promise<void> {
+export async function writeEmployees(
+  db: Kysely<Database>,
+  writes: EmployeeWrite[],
+  options: { audit: boolean; fromSync?: boolean },
+): Promise<void> {
   if (!options.fromSync) for (const write of writes) write.employee.syncHash = null;
-  await insertEmployees(db, writes.filter((w) => w.created).map((w) => w.employee));
+  await insertEmployees(
+    db,
+    writes.filter((w) => w.created).map((w) => w.employee),
+  );
   for (const write of writes) {
     if (write.created) continue;
     await updateEmployee(db, write.employee);
-    if (write.movedFrom !== undefined) await moveDepartment(db, write.employee.organizationId, write.employee.id, write.movedFrom, write.employee.department);
+    if (write.movedFrom !== undefined)
+      await moveDepartment(
+        db,
+        write.employee.organizationId,
+        write.employee.id,
+        write.movedFrom,
+        write.employee.department,
+      );
   }
-  await recordChanges(db, writes.map((w) => w.change), options);
+  await recordChanges(
+    db,
+    writes.map((w) => w.change),
+    options,
+  );
 }
 
 /** Writes an employee change with its event; false when nothing changed. */
@@ -260,14 +344,23 @@ export async function removeEmployee(db: Kysely<Database>, actor: Actor, employe
   if (employeeAttributes.length > 0) {
     for (const holder of await employeesWhere(db, org, { attributeMentions: employee.id })) {
       const attributes = { ...holder.attributes };
-      for (const name of employeeAttributes) if (Object.hasOwn(attributes, name) && attributes[name] === employee.id) delete attributes[name];
+      for (const name of employeeAttributes)
+        if (Object.hasOwn(attributes, name) && attributes[name] === employee.id) delete attributes[name];
       const current = holder.id === employee.id ? null : holder;
       if (current) await saveEmployeeChange(db, system, current, { ...current, attributes }, definitions, at);
     }
   }
   await deleteAnswersOf(db, org, employee.id);
   await deleteEmployee(db, org, employee.id);
-  await recordChange(db, { organizationId: org, type: 'employee.deleted', actor, object: presentEmployee(employee, today), targetType: 'employee', targetId: employee.id, at });
+  await recordChange(db, {
+    organizationId: org,
+    type: 'employee.deleted',
+    actor,
+    object: presentEmployee(employee, today),
+    targetType: 'employee',
+    targetId: employee.id,
+    at,
+  });
 }
 
 const SORTS = Object.keys(EMPLOYEE_SORTS) as (keyof typeof EMPLOYEE_SORTS)[];
@@ -286,9 +379,23 @@ const list = defineRoute({
     source: Type.Optional(Type.Union([Type.Literal('api'), Type.Literal('hibob')])),
     email: Type.Optional(Type.String({ maxLength: 254 })),
     externalId: Type.Optional(Type.String({ maxLength: 200 })),
-    surveyable: Type.Optional(Type.Literal(true, { description: 'Only employees who may receive surveys on `on` (started, not separated).' })),
-    tenure: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Only employees in this tenure band on `on`, such as `1-2y` (GET /v1/organization lists the bands).' })),
-    on: Type.Optional(Type.String({ format: 'date', description: 'The day tenureMonths, tenure and surveyable are taken on; default today.' })),
+    surveyable: Type.Optional(
+      Type.Literal(true, { description: 'Only employees who may receive surveys on `on` (started, not separated).' }),
+    ),
+    tenure: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 20,
+        description:
+          'Only employees in this tenure band on `on`, such as `1-2y` (GET /v1/organization lists the bands).',
+      }),
+    ),
+    on: Type.Optional(
+      Type.String({
+        format: 'date',
+        description: 'The day tenureMonths, tenure and surveyable are taken on; default today.',
+      }),
+    ),
   }),
   responses: listResponses(EmployeeSchema),
   async handler({ query, services, principal }) {
@@ -299,7 +406,10 @@ const list = defineRoute({
       const org = await findOrganization(services.store.db, principal().organizationId);
       const bands = tenureBands(org?.tenureBoundaries ?? [...DEFAULT_TENURE_BOUNDARIES]);
       const band = bands.find((b) => b.name === query.tenure);
-      if (!band) throw problems.validation([{ location: 'query', path: '/tenure', message: `must be one of ${bands.map((b) => b.name).join(', ')}` }]);
+      if (!band)
+        throw problems.validation([
+          { location: 'query', path: '/tenure', message: `must be one of ${bands.map((b) => b.name).join(', ')}` },
+        ]);
       tenure = { on, fromMonths: band.fromMonths, toMonths: band.toMonths };
     }
     const page = paging(query, EMPLOYEE_SORTS, 'employees.id', 'lastName');
@@ -320,7 +430,10 @@ const list = defineRoute({
       },
       page.keyset,
     );
-    return reply.list(result.items.map((e) => presentEmployee(e, today, on)), page.next(result, (e, field) => EMPLOYEE_SORTS[field].value(e)));
+    return reply.list(
+      result.items.map((e) => presentEmployee(e, today, on)),
+      page.next(result, (e, field) => EMPLOYEE_SORTS[field].value(e)),
+    );
   },
 });
 
@@ -385,7 +498,10 @@ const get = defineRoute({
   tags: ['Employees'],
   auth: { kind: 'scope', scope: 'employees:read' },
   params: IdParams,
-  responses: { 200: { description: 'The employee.', schema: dataOf(EmployeeSchema) }, 404: { description: 'No such employee.', schema: Problem } },
+  responses: {
+    200: { description: 'The employee.', schema: dataOf(EmployeeSchema) },
+    404: { description: 'No such employee.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const e = await findEmployee(services.store.db, principal().organizationId, params.id);
     if (!e) throw problems.notFound(`There is no employee ${params.id}.`);
@@ -423,9 +539,12 @@ const update = defineRoute({
         if (body.displayName === undefined && before.displayName === `${before.firstName} ${before.lastName}`) {
           after.displayName = `${after.firstName} ${after.lastName}`;
         }
-        after.attributes = attributes ? await mergeAttributes(trx, who.organizationId, attributes, before.attributes, definitions) : before.attributes;
+        after.attributes = attributes
+          ? await mergeAttributes(trx, who.organizationId, attributes, before.attributes, definitions)
+          : before.attributes;
         checkDates(after);
-        if (after.managerId !== before.managerId) await checkManager(trx, who.organizationId, after.id, after.managerId);
+        if (after.managerId !== before.managerId)
+          await checkManager(trx, who.organizationId, after.id, after.managerId);
         await checkUnique(trx, after);
         await saveEmployeeChange(trx, principalActor(who), before, after, definitions, now);
         return after;
@@ -443,7 +562,10 @@ const remove = defineRoute({
   tags: ['Employees'],
   auth: { kind: 'scope', scope: 'employees:write' },
   params: IdParams,
-  responses: { 204: { description: 'Removed; reports lose their manager and roles lose the assignment.' }, 404: { description: 'No such employee.', schema: Problem } },
+  responses: {
+    204: { description: 'Removed; reports lose their manager and roles lose the assignment.' },
+    404: { description: 'No such employee.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();

@@ -13,7 +13,19 @@ import { countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
 import { Problem, dataOf } from './common';
-import { type CountsIndex, SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, resolveSegments, resultOfMembers, segmentResult, windowOf } from './engagement-segments';
+import {
+  type CountsIndex,
+  SegmentParam,
+  WindowQuery,
+  countsOf,
+  deciderFor,
+  departmentResults,
+  indexCounts,
+  resolveSegments,
+  resultOfMembers,
+  segmentResult,
+  windowOf,
+} from './engagement-segments';
 
 export const ENGAGEMENT_QUESTION = 'engagement';
 
@@ -31,7 +43,9 @@ const DriverSchema = Type.Composite([
   DriverPoint,
   Type.Object({
     question: Type.String(),
-    change: Type.Union([Type.Number(), Type.Null()], { description: 'Score against the period before; null when either is hidden.' }),
+    change: Type.Union([Type.Number(), Type.Null()], {
+      description: 'Score against the period before; null when either is hidden.',
+    }),
     trend: Type.Array(DriverPoint),
   }),
 ]);
@@ -56,7 +70,9 @@ const CellSchema = Type.Object({
 });
 
 const RowSchema = Type.Object({
-  segment: Type.Union([Type.String(), Type.Null()], { description: 'The row as a segment string (add it to `segment` to drill in); null for the total and everyone else.' }),
+  segment: Type.Union([Type.String(), Type.Null()], {
+    description: 'The row as a segment string (add it to `segment` to drill in); null for the total and everyone else.',
+  }),
   label: Type.String(),
   cells: Type.Array(CellSchema, { description: 'One per column, in the order of `columns`.' }),
 });
@@ -71,7 +87,9 @@ const HeatmapSchema = Type.Object({
   anonymityThreshold: Type.Integer(),
   columns: Type.Array(Type.String(), { description: 'engagement, then every driver by name.' }),
   total: RowSchema,
-  everyoneElse: Type.Union([RowSchema, Type.Null()], { description: 'Everyone outside `segment`, to compare with; null without a segment.' }),
+  everyoneElse: Type.Union([RowSchema, Type.Null()], {
+    description: 'Everyone outside `segment`, to compare with; null without a segment.',
+  }),
   rows: Type.Array(RowSchema),
 });
 
@@ -88,7 +106,12 @@ interface Analysis {
   questions: Set<string>[];
 }
 
-async function analyse(services: Services, organizationId: string, query: { interval?: string; from?: string; to?: string; segment?: string[] }, onlyLast: boolean): Promise<Analysis> {
+async function analyse(
+  services: Services,
+  organizationId: string,
+  query: { interval?: string; from?: string; to?: string; segment?: string[] },
+  onlyLast: boolean,
+): Promise<Analysis> {
   const { db } = services.store;
   const window = windowOf(services, query);
   const org = await findOrganization(db, organizationId);
@@ -96,12 +119,24 @@ async function analyse(services: Services, organizationId: string, query: { inte
   const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
   const segments = resolveSegments(query.segment ?? [], people);
   const asked = onlyLast ? window.periods.slice(-1) : window.periods;
-  const before = onlyLast ? (asked[0] === window.periods[0] ? window.before : window.periods[window.periods.length - 2]) : window.before;
+  const before = onlyLast
+    ? asked[0] === window.periods[0]
+      ? window.before
+      : window.periods[window.periods.length - 2]
+    : window.before;
   const periods = before === null ? asked : [before, ...asked];
   const rows = await countsByEmployee(db, organizationId, null, periods);
   const questions = periods.map(() => new Set<string>());
   for (const row of rows) questions[row.period].add(row.question);
-  return { people, segments, periods, hasBefore: before !== null, interval: window.interval, counts: indexCounts(rows), questions };
+  return {
+    people,
+    segments,
+    periods,
+    hasBefore: before !== null,
+    interval: window.interval,
+    counts: indexCounts(rows),
+    questions,
+  };
 }
 
 const drivers = defineRoute({
@@ -112,25 +147,60 @@ const drivers = defineRoute({
   tags: ['Engagement'],
   auth: { kind: 'scope', scope: 'engagement:read' },
   query: Type.Object({ ...WindowQuery, segment: SegmentParam }, { additionalProperties: false }),
-  responses: { 200: { description: 'Drivers by name; a value is null and hidden true where anonymity withholds it.', schema: dataOf(DriversSchema) }, 400: { description: 'Invalid parameters.', schema: Problem } },
+  responses: {
+    200: {
+      description: 'Drivers by name; a value is null and hidden true where anonymity withholds it.',
+      schema: dataOf(DriversSchema),
+    },
+    400: { description: 'Invalid parameters.', schema: Problem },
+  },
   async handler({ query, services, principal }) {
     const threshold = services.config.anonymityThreshold;
     const a = await analyse(services, principal().organizationId, query, false);
-    const questions = [...new Set(a.questions.flatMap((set) => [...set]))].filter((q) => q !== ENGAGEMENT_QUESTION).sort();
-    const point = (r: PeriodResult) => ({ period: r.period, hidden: r.hidden, hiddenReason: r.hiddenReason, score: r.score, respondents: r.hidden ? null : r.participation.responded });
+    const questions = [...new Set(a.questions.flatMap((set) => [...set]))]
+      .filter((q) => q !== ENGAGEMENT_QUESTION)
+      .sort();
+    const point = (r: PeriodResult) => ({
+      period: r.period,
+      hidden: r.hidden,
+      hiddenReason: r.hiddenReason,
+      score: r.score,
+      respondents: r.hidden ? null : r.participation.responded,
+    });
     const list = questions.map((question) => {
       const results = a.periods.map((period, i) => {
         const counts = countsOf(a.counts, question, i);
         const asOf = membershipDay(period);
-        return segmentResult(a.people, deciderFor(a.people, counts, asOf, threshold), counts, a.segments, period, asOf, threshold);
+        return segmentResult(
+          a.people,
+          deciderFor(a.people, counts, asOf, threshold),
+          counts,
+          a.segments,
+          period,
+          asOf,
+          threshold,
+        );
       });
       const trend = a.hasBefore ? results.slice(1) : results;
       const current = trend[trend.length - 1];
       const previous = results.length > 1 ? results[results.length - 2] : null;
-      return { question, ...point(current), change: changeBetween(current, previous)?.score ?? null, trend: trend.map(point) };
+      return {
+        question,
+        ...point(current),
+        change: changeBetween(current, previous)?.score ?? null,
+        trend: trend.map(point),
+      };
     });
     const last = a.periods[a.periods.length - 1];
-    return reply.ok({ period: last.key, start: last.start, end: addDays(last.end, -1), interval: a.interval, segments: a.segments.map(segmentText), anonymityThreshold: threshold, drivers: list });
+    return reply.ok({
+      period: last.key,
+      start: last.start,
+      end: addDays(last.end, -1),
+      interval: a.interval,
+      segments: a.segments.map(segmentText),
+      anonymityThreshold: threshold,
+      drivers: list,
+    });
   },
 });
 
@@ -143,7 +213,8 @@ function dimensionOf(by: string, people: People): Dimension {
   const fail = (message: string) => problems.validation([{ location: 'query', path: '/by', message }]);
   if (name === null) throw fail(`must be ${BY_KINDS.join(', ')} or attribute:<Name>`);
   if (!info) throw fail(`names no attribute (see GET /v1/attributes)`);
-  if (!SEGMENTABLE_TYPES.includes(info.type)) throw fail(`${info.name} is a ${info.type} attribute; a heatmap takes ${SEGMENTABLE_TYPES.join(', ')} attributes`);
+  if (!SEGMENTABLE_TYPES.includes(info.type))
+    throw fail(`${info.name} is a ${info.type} attribute; a heatmap takes ${SEGMENTABLE_TYPES.join(', ')} attributes`);
   return { kind: 'attribute', name: info.name, type: info.type };
 }
 
@@ -175,7 +246,11 @@ function cellOf(question: string, now: PeriodResult, before: PeriodResult | null
 }
 
 /** The heatmap by department without segments, from the department totals (see departmentResults). */
-async function departmentHeatmap(services: Services, organizationId: string, query: { interval?: string; from?: string; to?: string }) {
+async function departmentHeatmap(
+  services: Services,
+  organizationId: string,
+  query: { interval?: string; from?: string; to?: string },
+) {
   const { db } = services.store;
   const threshold = services.config.anonymityThreshold;
   const window = windowOf(services, query);
@@ -185,16 +260,32 @@ async function departmentHeatmap(services: Services, organizationId: string, que
   const current = periods.length - 1;
   const [totals, departments] = await Promise.all([
     departmentTotals(db, organizationId, periods),
-    db.selectFrom('employees').select('department').distinct().where('organization_id', '=', organizationId).where('department', 'is not', null).orderBy('department').execute(),
+    db
+      .selectFrom('employees')
+      .select('department')
+      .distinct()
+      .where('organization_id', '=', organizationId)
+      .where('department', 'is not', null)
+      .orderBy('department')
+      .execute(),
   ]);
   const questions = [...new Set(totals.filter((t) => t.period === current).map((t) => t.question))];
   const columns = [ENGAGEMENT_QUESTION, ...questions.filter((q) => q !== ENGAGEMENT_QUESTION).sort()];
   // Per column and period: the departments' totals, and a decider over their respondents.
   const decided = columns.map((question) =>
-    periods.map((period, i) => departmentResults(totals.filter((t) => t.question === question && t.period === i), period, membershipDay(period), threshold)),
+    periods.map((period, i) =>
+      departmentResults(
+        totals.filter((t) => t.question === question && t.period === i),
+        period,
+        membershipDay(period),
+        threshold,
+      ),
+    ),
   );
   const rowFor = (department: string | null) =>
-    columns.map((question, c) => cellOf(question, decided[c][current](department, 0), current > 0 ? decided[c][current - 1](department, 0) : null));
+    columns.map((question, c) =>
+      cellOf(question, decided[c][current](department, 0), current > 0 ? decided[c][current - 1](department, 0) : null),
+    );
   return {
     period: last.key,
     start: last.start,
@@ -206,7 +297,11 @@ async function departmentHeatmap(services: Services, organizationId: string, que
     columns,
     total: { segment: null, label: 'Everyone', cells: rowFor(null) },
     everyoneElse: null,
-    rows: departments.map(({ department }) => ({ segment: `department:${department}`, label: department as string, cells: rowFor(department as string) })),
+    rows: departments.map(({ department }) => ({
+      segment: `department:${department}`,
+      label: department as string,
+      cells: rowFor(department as string),
+    })),
   };
 }
 
@@ -222,7 +317,8 @@ const heatmap = defineRoute({
       by: Type.String({
         minLength: 1,
         maxLength: 120,
-        description: 'One row per value: department, title, tenure, manager (each manager\'s whole team) or attribute:<Name>.',
+        description:
+          "One row per value: department, title, tenure, manager (each manager's whole team) or attribute:<Name>.",
         examples: ['department', 'title', 'tenure', 'manager', 'attribute:Office'],
       }),
       ...WindowQuery,
@@ -231,12 +327,17 @@ const heatmap = defineRoute({
     { additionalProperties: false },
   ),
   responses: {
-    200: { description: 'The latest period of the window, with the change against the one before. Hidden cells carry no values; complementary suppression works per column.', schema: dataOf(HeatmapSchema) },
+    200: {
+      description:
+        'The latest period of the window, with the change against the one before. Hidden cells carry no values; complementary suppression works per column.',
+      schema: dataOf(HeatmapSchema),
+    },
     400: { description: 'Invalid parameters.', schema: Problem },
   },
   async handler({ query, services, principal }) {
     const threshold = services.config.anonymityThreshold;
-    if (query.by === 'department' && (query.segment ?? []).length === 0) return reply.ok(await departmentHeatmap(services, principal().organizationId, query));
+    if (query.by === 'department' && (query.segment ?? []).length === 0)
+      return reply.ok(await departmentHeatmap(services, principal().organizationId, query));
     const a = await analyse(services, principal().organizationId, query, true);
     const dimension = dimensionOf(query.by, a.people);
     const current = a.periods.length - 1;
@@ -247,15 +348,28 @@ const heatmap = defineRoute({
     const deciders = columns.map((question) =>
       a.periods.map((p, i) => {
         const counts = countsOf(a.counts, question, i);
-        return { counts, decider: deciderFor(a.people, counts, membershipDay(p), threshold), asOf: membershipDay(p), period: p };
+        return {
+          counts,
+          decider: deciderFor(a.people, counts, membershipDay(p), threshold),
+          asOf: membershipDay(p),
+          period: p,
+        };
       }),
     );
     const rowFor = (segments: Segment[]) =>
       columns.map((question, c) => {
-        const results = deciders[c].map((d) => segmentResult(a.people, d.decider, d.counts, segments, d.period, d.asOf, threshold));
+        const results = deciders[c].map((d) =>
+          segmentResult(a.people, d.decider, d.counts, segments, d.period, d.asOf, threshold),
+        );
         return cellOf(question, results[current], current > 0 ? results[current - 1] : null);
       });
-    const rows = a.people.rows(dimension).map((segment) => ({ segment: segmentText(segment), label: labelOf(segment, a.people), cells: rowFor([...a.segments, segment]) }));
+    const rows = a.people
+      .rows(dimension)
+      .map((segment) => ({
+        segment: segmentText(segment),
+        label: labelOf(segment, a.people),
+        cells: rowFor([...a.segments, segment]),
+      }));
     // Everyone outside the segment: shown only where the segment itself is (which keeps the
     // organization minus the segment at zero or at least the threshold) and is big enough itself.
     let everyoneElse = null;
@@ -279,7 +393,11 @@ const heatmap = defineRoute({
       segments: a.segments.map(segmentText),
       anonymityThreshold: threshold,
       columns,
-      total: { segment: null, label: a.segments.length > 0 ? a.segments.map(segmentText).join(' AND ') : 'Everyone', cells: rowFor(a.segments) },
+      total: {
+        segment: null,
+        label: a.segments.length > 0 ? a.segments.map(segmentText).join(' AND ') : 'Everyone',
+        cells: rowFor(a.segments),
+      },
       everyoneElse,
       rows,
     });

@@ -3,7 +3,16 @@
 import { Type } from '@sinclair/typebox';
 import { MAX_YEAR } from '../core/dates';
 import { calendarDate } from '../core/employee-status';
-import { type Interval, type Period, type PeriodCounts, type PeriodResult, addDays, periodsBetween, previousPeriod, summarizePeriod } from '../core/engagement';
+import {
+  type Interval,
+  type Period,
+  type PeriodCounts,
+  type PeriodResult,
+  addDays,
+  periodsBetween,
+  previousPeriod,
+  summarizePeriod,
+} from '../core/engagement';
 import { SEGMENTABLE_TYPES } from '../core/attributes';
 import { Decider, People, SEGMENT_EXAMPLES, type Segment, parseSegment, segmentText } from '../core/segments';
 import { type FieldError, problems } from '../http/problem';
@@ -14,7 +23,10 @@ import { DateOnly } from './common';
 
 const MAX_SEGMENTS = 5;
 
-const IntervalParam = Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('all')], { default: 'month' });
+const IntervalParam = Type.Union(
+  [Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('all')],
+  { default: 'month' },
+);
 
 export const SegmentParam = Type.Optional(
   Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
@@ -51,10 +63,17 @@ export interface Window {
 
 export function windowOf(services: Services, query: { interval?: string; from?: string; to?: string }): Window {
   const to = query.to ?? calendarDate(services.clock.now());
-  if (query.from !== undefined && query.from > to) throw problems.validation([{ location: 'query', path: '/from', message: 'must not be after to' }]);
+  if (query.from !== undefined && query.from > to)
+    throw problems.validation([{ location: 'query', path: '/from', message: 'must not be after to' }]);
   // A period is written as [start, day after its end): the last periods of 9999 would end in year 10000.
-  for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
-    if (value !== undefined && value >= LAST_YEAR_START) throw problems.validation([{ location: 'query', path: `/${name}`, message: `must be before ${LAST_YEAR_START}` }]);
+  for (const [name, value] of [
+    ['from', query.from],
+    ['to', query.to],
+  ] as const) {
+    if (value !== undefined && value >= LAST_YEAR_START)
+      throw problems.validation([
+        { location: 'query', path: `/${name}`, message: `must be before ${LAST_YEAR_START}` },
+      ]);
   }
   const interval = (query.interval ?? 'month') as Interval;
   const periods = periodsBetween(interval, query.from, to);
@@ -85,19 +104,27 @@ export function resolveSegments(texts: string[], people: People): Segment[] {
         if (!people.groupParents.has(parsed.groupId)) return fail(`${parsed.groupId} is not a group`);
         return segments.push(parsed);
       case 'tenure':
-        if (!people.bands.some((b) => b.name === parsed.band)) return fail(`is not a tenure band; the bands are ${people.bands.map((b) => b.name).join(', ')}`);
+        if (!people.bands.some((b) => b.name === parsed.band))
+          return fail(`is not a tenure band; the bands are ${people.bands.map((b) => b.name).join(', ')}`);
         return segments.push(parsed);
       case 'attribute': {
         const lower = parsed.rest.toLowerCase();
         // Names may hold a colon: the longest defined name followed by one wins.
-        const match = [...people.attributes.entries()].filter(([name]) => lower.startsWith(`${name}:`)).sort(([a], [b]) => b.length - a.length)[0];
+        const match = [...people.attributes.entries()]
+          .filter(([name]) => lower.startsWith(`${name}:`))
+          .sort(([a], [b]) => b.length - a.length)[0];
         if (!match) return fail(`names no attribute (see GET /v1/attributes): write attribute:<Name>:<value>`);
         const [nameLower, info] = match;
         const value = parsed.rest.slice(nameLower.length + 1);
-        if (!SEGMENTABLE_TYPES.includes(info.type)) return fail(`${info.name} is a ${info.type} attribute; segments take ${SEGMENTABLE_TYPES.join(', ')} attributes`);
+        if (!SEGMENTABLE_TYPES.includes(info.type))
+          return fail(
+            `${info.name} is a ${info.type} attribute; segments take ${SEGMENTABLE_TYPES.join(', ')} attributes`,
+          );
         if (value === '') return fail('needs a value after the attribute name');
-        if (info.type === 'boolean' && value !== 'true' && value !== 'false') return fail(`${info.name} is true or false`);
-        if (info.type === 'date' && !/^\d{4}$/.test(value)) return fail(`${info.name} is a date attribute: give a year, such as 2024`);
+        if (info.type === 'boolean' && value !== 'true' && value !== 'false')
+          return fail(`${info.name} is true or false`);
+        if (info.type === 'date' && !/^\d{4}$/.test(value))
+          return fail(`${info.name} is a date attribute: give a year, such as 2024`);
         return segments.push({ kind: 'attribute', name: info.name, type: info.type, value });
       }
       default:
@@ -155,7 +182,9 @@ export function invitedTo(people: People, segments: Segment[], period: Period, a
   for (const id of candidates) {
     const person = people.byId.get(id);
     if (!person) continue;
-    const surveyable = (person.startDate === null || person.startDate <= lastDay) && (person.separationDate === null || person.separationDate >= period.start);
+    const surveyable =
+      (person.startDate === null || person.startDate <= lastDay) &&
+      (person.separationDate === null || person.separationDate >= period.start);
     if (surveyable && sets.every((set) => set.has(id))) n += 1;
   }
   people.invited.set(key, n);
@@ -163,7 +192,12 @@ export function invitedTo(people: People, segments: Segment[], period: Period, a
 }
 
 /** Decisions for one question in one period, shared by every segment asked about in it. */
-export function deciderFor(people: People, counts: ReadonlyMap<string, AnswerCounts>, asOf: string, threshold: number): Decider {
+export function deciderFor(
+  people: People,
+  counts: ReadonlyMap<string, AnswerCounts>,
+  asOf: string,
+  threshold: number,
+): Decider {
   return new Decider(people, new Set(counts.keys()), asOf, threshold);
 }
 
@@ -178,7 +212,10 @@ export function segmentResult(
   threshold: number,
 ): PeriodResult {
   const decision = decider.decide(segments);
-  const totals: PeriodCounts = { ...addUp(decision.members, counts), invited: invitedTo(people, segments, period, asOf) };
+  const totals: PeriodCounts = {
+    ...addUp(decision.members, counts),
+    invited: invitedTo(people, segments, period, asOf),
+  };
   return summarizePeriod(period, totals, threshold, decision.hiddenReason === 'protectsAnother');
 }
 
@@ -187,9 +224,26 @@ export function segmentResult(
  * numbers (each a person in the department whose bitmap holds it), so department results read a few
  * rows whatever the number of answers and are decided by the same engine as every other result.
  */
-export function departmentResults(entries: DepartmentTotals[], period: Period, asOf: string, threshold: number): (department: string | null, invited: number) => PeriodResult {
+export function departmentResults(
+  entries: DepartmentTotals[],
+  period: Period,
+  asOf: string,
+  threshold: number,
+): (department: string | null, invited: number) => PeriodResult {
   const people = new People(
-    entries.flatMap((t) => t.respondents.map((n) => ({ id: String(n), name: '', department: t.department, title: null, managerId: null, startDate: null, separationDate: null, attributes: {}, groups: [] }))),
+    entries.flatMap((t) =>
+      t.respondents.map((n) => ({
+        id: String(n),
+        name: '',
+        department: t.department,
+        title: null,
+        managerId: null,
+        startDate: null,
+        separationDate: null,
+        attributes: {},
+        groups: [],
+      })),
+    ),
     new Map(),
     new Map(),
     [],
@@ -207,11 +261,22 @@ export function departmentResults(entries: DepartmentTotals[], period: Period, a
       counts.passives += t.passives;
       counts.detractors += t.detractors;
     }
-    return summarizePeriod(period, { ...counts, respondents: decision.members.size, invited }, threshold, decision.hiddenReason === 'protectsAnother');
+    return summarizePeriod(
+      period,
+      { ...counts, respondents: decision.members.size, invited },
+      threshold,
+      decision.hiddenReason === 'protectsAnother',
+    );
   };
 }
 
 /** The counts of a set of people that is not a segment (the heatmap's "everyone else"). */
-export function resultOfMembers(members: Iterable<string>, counts: ReadonlyMap<string, AnswerCounts>, period: Period, threshold: number, protect: boolean): PeriodResult {
+export function resultOfMembers(
+  members: Iterable<string>,
+  counts: ReadonlyMap<string, AnswerCounts>,
+  period: Period,
+  threshold: number,
+  protect: boolean,
+): PeriodResult {
   return summarizePeriod(period, { ...addUp(members, counts), invited: 0 }, threshold, protect);
 }

@@ -12,7 +12,18 @@ import { countByPeriod, countInvited, countsByEmployee, insertAnswers } from '..
 import { findOrganization } from '../store/organizations';
 import { departmentTotals } from '../store/department-rollups';
 import { loadPeople } from '../store/segments';
-import { SegmentParam, WindowQuery, countsOf, deciderFor, departmentResults, indexCounts, invitedRange, resolveSegments, segmentResult, windowOf } from './engagement-segments';
+import {
+  SegmentParam,
+  WindowQuery,
+  countsOf,
+  deciderFor,
+  departmentResults,
+  indexCounts,
+  invitedRange,
+  resolveSegments,
+  segmentResult,
+  windowOf,
+} from './engagement-segments';
 import { existingEmployeeIds, findEmployee } from '../store/employees';
 import { recordAudit } from '../store/audit';
 import { principalActor } from '../http/auth';
@@ -28,15 +39,28 @@ const Answer = Type.Object(
   { additionalProperties: false },
 );
 
-const Participation = Type.Object({ responded: Type.Integer(), invited: Type.Integer(), rate: Type.Union([Type.Number(), Type.Null()]) });
-const Nps = Type.Union([Type.Object({ score: Type.Integer(), promoters: Type.Integer(), passives: Type.Integer(), detractors: Type.Integer() }), Type.Null()]);
+const Participation = Type.Object({
+  responded: Type.Integer(),
+  invited: Type.Integer(),
+  rate: Type.Union([Type.Number(), Type.Null()]),
+});
+const Nps = Type.Union([
+  Type.Object({
+    score: Type.Integer(),
+    promoters: Type.Integer(),
+    passives: Type.Integer(),
+    detractors: Type.Integer(),
+  }),
+  Type.Null(),
+]);
 const PeriodResultSchema = Type.Object({
   period: Type.String(),
   start: DateOnly,
   end: DateOnly,
   hidden: Type.Boolean(),
   hiddenReason: Type.Union([Type.Literal('belowThreshold'), Type.Literal('protectsAnother'), Type.Null()], {
-    description: 'belowThreshold: fewer respondents than the anonymity threshold; protectsAnother: withheld so that a smaller group cannot be worked out by subtracting visible results from the total.',
+    description:
+      'belowThreshold: fewer respondents than the anonymity threshold; protectsAnother: withheld so that a smaller group cannot be worked out by subtracting visible results from the total.',
   }),
   score: Type.Union([Type.Number(), Type.Null()]),
   nps: Nps,
@@ -47,7 +71,9 @@ const OverviewSchema = Type.Composite([
   Type.Object({
     interval: Type.String(),
     question: Type.String(),
-    segment: Type.Union([Type.String(), Type.Null()], { description: 'The segments asked for, joined with AND; null for everyone.' }),
+    segment: Type.Union([Type.String(), Type.Null()], {
+      description: 'The segments asked for, joined with AND; null for everyone.',
+    }),
     segments: Type.Array(Type.String()),
     anonymityThreshold: Type.Integer(),
     change: Type.Union([Type.Object({ score: Type.Number(), nps: Type.Integer() }), Type.Null()]),
@@ -66,7 +92,11 @@ const submit = defineRoute({
   responses: {
     201: { description: 'All answers were recorded.', schema: dataOf(Type.Object({ accepted: Type.Integer() })) },
     400: { description: 'Invalid fields.', schema: Problem },
-    422: { description: 'An answer is from an employee who was not surveyable then, or is in the future; nothing was recorded.', schema: Problem },
+    422: {
+      description:
+        'An answer is from an employee who was not surveyable then, or is in the future; nothing was recorded.',
+      schema: Problem,
+    },
   },
   async handler({ body, services, principal }) {
     const who = principal();
@@ -76,7 +106,12 @@ const submit = defineRoute({
       const known = await existingEmployeeIds(trx, who.organizationId, ids);
       const unknown: FieldError[] = [];
       body.answers.forEach((a, i) => {
-        if (!known.has(a.employeeId)) unknown.push({ location: 'body', path: `/answers/${i}/employeeId`, message: `${a.employeeId} is not an employee` });
+        if (!known.has(a.employeeId))
+          unknown.push({
+            location: 'body',
+            path: `/answers/${i}/employeeId`,
+            message: `${a.employeeId} is not an employee`,
+          });
       });
       if (unknown.length > 0) throw problems.validation(unknown);
       const refused: { index: number; reason: string }[] = [];
@@ -86,11 +121,16 @@ const submit = defineRoute({
         const at = new Date(a.answeredAt);
         if (at.getTime() > now.getTime()) refused.push({ index, reason: 'answeredAt is in the future' });
         else if (!isSurveyable(employees.get(a.employeeId), calendarDate(at))) {
-          refused.push({ index, reason: `${a.employeeId} was not surveyable on ${calendarDate(at)} (not started yet, or separated)` });
+          refused.push({
+            index,
+            reason: `${a.employeeId} was not surveyable on ${calendarDate(at)} (not started yet, or separated)`,
+          });
         }
       });
       if (refused.length > 0) {
-        throw problems.unprocessable(`${refused.length} answer(s) cannot be recorded; nothing was recorded.`, { refused });
+        throw problems.unprocessable(`${refused.length} answer(s) cannot be recorded; nothing was recorded.`, {
+          refused,
+        });
       }
       await insertAnswers(
         trx,
@@ -104,7 +144,15 @@ const submit = defineRoute({
           created_at: now.toISOString(),
         })),
       );
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'engagement.answers_recorded', targetType: 'organization', targetId: who.organizationId, details: { count: body.answers.length }, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'engagement.answers_recorded',
+        targetType: 'organization',
+        targetId: who.organizationId,
+        details: { count: body.answers.length },
+        at: now,
+      });
     });
     return reply.created({ accepted: body.answers.length });
   },
@@ -115,18 +163,37 @@ const submit = defineRoute({
  * segments, from each employee's counts, so any segment (and any AND of them) is a filter over
  * employees, decided with the anonymity rules of core/segments.
  */
-async function resultsFor(services: Services, organizationId: string, question: string, periods: Period[], texts: string[]): Promise<PeriodResult[]> {
+async function resultsFor(
+  services: Services,
+  organizationId: string,
+  question: string,
+  periods: Period[],
+  texts: string[],
+): Promise<PeriodResult[]> {
   const { db } = services.store;
   const threshold = services.config.anonymityThreshold;
   if (texts.length === 0) {
-    const [counts, invited] = await Promise.all([countByPeriod(db, { organizationId, question }, periods), countInvited(db, organizationId, periods.map(invitedRange))]);
+    const [counts, invited] = await Promise.all([
+      countByPeriod(db, { organizationId, question }, periods),
+      countInvited(db, organizationId, periods.map(invitedRange)),
+    ]);
     return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, threshold));
   }
   // One department: its totals are kept with the answers, so read those (a few rows a month).
   const only = texts.length === 1 ? parseSegment(texts[0]) : null;
   if (only !== null && typeof only !== 'string' && only.kind === 'department') {
-    const [totals, invited] = await Promise.all([departmentTotals(db, organizationId, periods, question), countInvited(db, organizationId, periods.map(invitedRange), only.value)]);
-    return periods.map((period, i) => departmentResults(totals.filter((t) => t.period === i), period, membershipDay(period), threshold)(only.value, invited[i]));
+    const [totals, invited] = await Promise.all([
+      departmentTotals(db, organizationId, periods, question),
+      countInvited(db, organizationId, periods.map(invitedRange), only.value),
+    ]);
+    return periods.map((period, i) =>
+      departmentResults(
+        totals.filter((t) => t.period === i),
+        period,
+        membershipDay(period),
+        threshold,
+      )(only.value, invited[i]),
+    );
   }
   const org = await findOrganization(db, organizationId);
   if (!org) throw problems.notFound('The organization no longer exists.');
@@ -136,7 +203,15 @@ async function resultsFor(services: Services, organizationId: string, question: 
   return periods.map((period, i) => {
     const counts = countsOf(index, question, i);
     const asOf = membershipDay(period);
-    return segmentResult(people, deciderFor(people, counts, asOf, threshold), counts, segments, period, asOf, threshold);
+    return segmentResult(
+      people,
+      deciderFor(people, counts, asOf, threshold),
+      counts,
+      segments,
+      period,
+      asOf,
+      threshold,
+    );
   });
 }
 
@@ -155,13 +230,25 @@ const overview = defineRoute({
     },
     { additionalProperties: false },
   ),
-  responses: { 200: { description: 'The overview; values are null and hidden true below the anonymity threshold.', schema: dataOf(OverviewSchema) }, 400: { description: 'Invalid parameters.', schema: Problem } },
+  responses: {
+    200: {
+      description: 'The overview; values are null and hidden true below the anonymity threshold.',
+      schema: dataOf(OverviewSchema),
+    },
+    400: { description: 'Invalid parameters.', schema: Problem },
+  },
   async handler({ query, services, principal }) {
     const org = principal().organizationId;
     const { interval, periods, before } = windowOf(services, query);
     const texts = query.segment ?? [];
     // The period before the first one is counted too, so the first trend point has a `change` base.
-    const results = await resultsFor(services, org, query.question, before === null ? periods : [before, ...periods], texts);
+    const results = await resultsFor(
+      services,
+      org,
+      query.question,
+      before === null ? periods : [before, ...periods],
+      texts,
+    );
     const trend = before === null ? results : results.slice(1);
     const current = trend[trend.length - 1];
     const previous = results.length > 1 ? results[results.length - 2] : null;

@@ -17,17 +17,32 @@ import { UserSchema } from './users';
 export const EVENT_RETENTION_DAYS = 30;
 
 const ActorSchema = Type.Union([
-  Type.Object({ type: Type.Literal('user'), id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), email: Type.String() }),
+  Type.Object({
+    type: Type.Literal('user'),
+    id: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    email: Type.String(),
+  }),
   Type.Object({ type: Type.Literal('app'), id: Type.String(), name: Type.String() }),
   Type.Null(),
 ]);
 
 const ChangeSchema = Type.Union([
   Type.Object({ field: Type.String(), label: Type.String(), old: Type.Unknown(), new: Type.Unknown() }),
-  Type.Object({ field: Type.String(), label: Type.String(), added: Type.Array(Type.Unknown()), removed: Type.Array(Type.Unknown()) }),
+  Type.Object({
+    field: Type.String(),
+    label: Type.String(),
+    added: Type.Array(Type.Unknown()),
+    removed: Type.Array(Type.Unknown()),
+  }),
 ]);
 
-const DisabledWebhookSchema = Type.Object({ id: Type.String(), name: Type.String(), url: Type.String(), reason: Type.String() });
+const DisabledWebhookSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  url: Type.String(),
+  reason: Type.String(),
+});
 
 function objectSchemaFor(type: EventType): TSchema {
   const entity = type.split('.')[0];
@@ -59,7 +74,11 @@ export function eventSchema(type: EventType): TSchema {
     timestamp: Timestamp,
     organizationId: Type.String(),
     actor: ActorSchema,
-    data: Type.Object(updates ? { object: objectSchemaFor(type), changes: Type.Array(ChangeSchema) } : { object: objectSchemaFor(type) }),
+    data: Type.Object(
+      updates
+        ? { object: objectSchemaFor(type), changes: Type.Array(ChangeSchema) }
+        : { object: objectSchemaFor(type) },
+    ),
   });
 }
 
@@ -86,7 +105,15 @@ const employee = {
   createdAt: at,
   updatedAt: at,
 };
-const group = { id: 'grp_01JEXAMPLE0000000000000001', name: 'Platform', purpose: 'Keep the lights on', parentId: null, fields: {}, createdAt: at, updatedAt: at };
+const group = {
+  id: 'grp_01JEXAMPLE0000000000000001',
+  name: 'Platform',
+  purpose: 'Keep the lights on',
+  parentId: null,
+  fields: {},
+  createdAt: at,
+  updatedAt: at,
+};
 const role = {
   id: 'rol_01JEXAMPLE0000000000000001',
   name: 'Senior Engineer',
@@ -122,7 +149,15 @@ const EXAMPLE_OBJECTS: Record<string, Record<string, unknown>> = {
     createdAt: at,
     updatedAt: at,
   },
-  user: { id: jane.id, name: 'Jane Doe', email: 'jane@example.com', phone: null, accessRight: 'admin', createdAt: at, updatedAt: at },
+  user: {
+    id: jane.id,
+    name: 'Jane Doe',
+    email: 'jane@example.com',
+    phone: null,
+    accessRight: 'admin',
+    createdAt: at,
+    updatedAt: at,
+  },
   sync: {
     id: 'run_01JEXAMPLE0000000000000001',
     status: 'completed',
@@ -142,9 +177,23 @@ const EXAMPLE_OBJECTS: Record<string, Record<string, unknown>> = {
     startedAt: at,
     finishedAt: at,
   },
-  webhook: { id: 'wh_01JEXAMPLE0000000000000001', name: 'Teams', url: 'https://example.com/hook', reason: 'The endpoint answered 410 Gone.' },
+  webhook: {
+    id: 'wh_01JEXAMPLE0000000000000001',
+    name: 'Teams',
+    url: 'https://example.com/hook',
+    reason: 'The endpoint answered 410 Gone.',
+  },
 };
-const FAILED_RUN = { ...EXAMPLE_OBJECTS.sync, status: 'failed', created: 0, updated: 0, deleted: 0, unchanged: 0, addedOptions: [], error: 'HiBob answered 503 (HiBob said: maintenance); try again later' };
+const FAILED_RUN = {
+  ...EXAMPLE_OBJECTS.sync,
+  status: 'failed',
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  unchanged: 0,
+  addedOptions: [],
+  error: 'HiBob answered 503 (HiBob said: maintenance); try again later',
+};
 
 const EXAMPLE_CHANGES: Record<string, unknown[]> = {
   employee: [
@@ -166,7 +215,9 @@ export function eventExample(type: EventType) {
     timestamp: at,
     organizationId: 'org_01JEXAMPLE0000000000000001',
     actor: system ? null : jane,
-    data: type.endsWith('.updated') ? { object: EXAMPLE_OBJECTS[entity], changes: EXAMPLE_CHANGES[entity] } : { object: type === 'sync.failed' ? FAILED_RUN : EXAMPLE_OBJECTS[entity] },
+    data: type.endsWith('.updated')
+      ? { object: EXAMPLE_OBJECTS[entity], changes: EXAMPLE_CHANGES[entity] }
+      : { object: type === 'sync.failed' ? FAILED_RUN : EXAMPLE_OBJECTS[entity] },
   };
 }
 
@@ -176,7 +227,10 @@ const EventSchema = Type.Object({
   timestamp: Timestamp,
   organizationId: Type.String(),
   actor: ActorSchema,
-  data: Type.Object({ object: Type.Object({}, { additionalProperties: true }), changes: Type.Optional(Type.Array(ChangeSchema)) }),
+  data: Type.Object({
+    object: Type.Object({}, { additionalProperties: true }),
+    changes: Type.Optional(Type.Array(ChangeSchema)),
+  }),
 });
 
 const TypeFilter = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
@@ -188,14 +242,27 @@ const list = defineRoute({
   summary: 'List events of the last 30 days, oldest first',
   tags: ['Events'],
   auth: { kind: 'scope', scope: 'audit:read' },
-  query: listQuery(['timestamp'] as const, { type: Type.Optional(TypeFilter), since: Type.Optional(Timestamp) }, { search: false }),
+  query: listQuery(
+    ['timestamp'] as const,
+    { type: Type.Optional(TypeFilter), since: Type.Optional(Timestamp) },
+    { search: false },
+  ),
   responses: listResponses(EventSchema),
   async handler({ query, services, principal }) {
     const floor = new Date(services.clock.now().getTime() - EVENT_RETENTION_DAYS * 86_400_000).toISOString();
-    const since = query.since && new Date(query.since).toISOString() > floor ? new Date(query.since).toISOString() : floor;
+    const since =
+      query.since && new Date(query.since).toISOString() > floor ? new Date(query.since).toISOString() : floor;
     const page = paging(query, { timestamp: 'events.created_at' }, 'events.id', 'timestamp');
-    const result = await listEvents(services.store.db, principal().organizationId, { type: query.type, since }, page.keyset);
-    return reply.list(result.items, page.next(result, (e) => e.timestamp));
+    const result = await listEvents(
+      services.store.db,
+      principal().organizationId,
+      { type: query.type, since },
+      page.keyset,
+    );
+    return reply.list(
+      result.items,
+      page.next(result, (e) => e.timestamp),
+    );
   },
 });
 
@@ -207,7 +274,10 @@ const get = defineRoute({
   tags: ['Events'],
   auth: { kind: 'scope', scope: 'audit:read' },
   params: IdParams,
-  responses: { 200: { description: 'The event.', schema: dataOf(EventSchema) }, 404: { description: 'No such event.', schema: Problem } },
+  responses: {
+    200: { description: 'The event.', schema: dataOf(EventSchema) },
+    404: { description: 'No such event.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const event = await findEvent(services.store.db, principal().organizationId, params.id);
     if (!event) throw problems.notFound(`There is no event ${params.id}.`);
@@ -215,7 +285,12 @@ const get = defineRoute({
   },
 });
 
-const CatalogEntry = Type.Object({ type: Type.String(), description: Type.String(), schema: Type.Object({}, { additionalProperties: true }), example: Type.Object({}, { additionalProperties: true }) });
+const CatalogEntry = Type.Object({
+  type: Type.String(),
+  description: Type.String(),
+  schema: Type.Object({}, { additionalProperties: true }),
+  example: Type.Object({}, { additionalProperties: true }),
+});
 
 const catalog = defineRoute({
   method: 'GET',
@@ -224,9 +299,19 @@ const catalog = defineRoute({
   summary: 'Every event type, with a description, a JSON Schema and an example payload',
   tags: ['Events'],
   auth: { kind: 'none' },
-  responses: { 200: { description: 'The catalog.', schema: Type.Object({ data: Type.Array(CatalogEntry), nextCursor: Type.Null() }) } },
+  responses: {
+    200: {
+      description: 'The catalog.',
+      schema: Type.Object({ data: Type.Array(CatalogEntry), nextCursor: Type.Null() }),
+    },
+  },
   handler() {
-    const entries = EVENT_TYPE_NAMES.map((type) => ({ type, description: EVENT_TYPES[type], schema: JSON.parse(JSON.stringify(eventSchema(type))) as object, example: eventExample(type) }));
+    const entries = EVENT_TYPE_NAMES.map((type) => ({
+      type,
+      description: EVENT_TYPES[type],
+      schema: JSON.parse(JSON.stringify(eventSchema(type))) as object,
+      example: eventExample(type),
+    }));
     return reply.list(entries, null);
   },
 });

@@ -9,13 +9,30 @@ import { principalActor } from '../http/auth';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import { recordChange } from '../store/events';
-import { GROUP_SORTS, type Group, childGroups, deleteGroup, findGroup, groupAncestors, insertGroup, listGroups, updateGroup } from '../store/groups';
+import {
+  GROUP_SORTS,
+  type Group,
+  childGroups,
+  deleteGroup,
+  findGroup,
+  groupAncestors,
+  insertGroup,
+  listGroups,
+  updateGroup,
+} from '../store/groups';
 import { deleteRole, presentRole, rolesInGroup, saveRoleChange } from '../store/roles';
 import type { Database } from '../store/schema';
 import { IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
-const FieldValue = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 })]);
-const Fields = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Union([FieldValue, Type.Null()]), { maxProperties: 50 });
+const FieldValue = Type.Union([
+  Type.String({ maxLength: 1000 }),
+  Type.Number(),
+  Type.Boolean(),
+  Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }),
+]);
+const Fields = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Union([FieldValue, Type.Null()]), {
+  maxProperties: 50,
+});
 
 export const GroupSchema = Type.Object({
   id: Type.String(),
@@ -40,7 +57,9 @@ function groupDiffFields(before: Group, after: Group): DiffField[] {
     { field: 'name', label: 'Name' },
     { field: 'purpose', label: 'Purpose' },
     { field: 'parentId', label: 'Parent' },
-    ...mapFields('fields', before.fields, after.fields, (name) => Array.isArray(after.fields[name] ?? before.fields[name])),
+    ...mapFields('fields', before.fields, after.fields, (name) =>
+      Array.isArray(after.fields[name] ?? before.fields[name]),
+    ),
   ];
 }
 
@@ -58,20 +77,43 @@ function mergeFields(current: Group['fields'], input: Record<string, unknown> | 
   return merged;
 }
 
-async function checkParent(db: Kysely<Database>, organizationId: string, groupId: string, parentId: string | null): Promise<void> {
+async function checkParent(
+  db: Kysely<Database>,
+  organizationId: string,
+  groupId: string,
+  parentId: string | null,
+): Promise<void> {
   if (parentId === null) return;
-  if (!(await findGroup(db, organizationId, parentId))) throw problems.validation([{ location: 'body', path: '/parentId', message: `${parentId} is not a group` }]);
+  if (!(await findGroup(db, organizationId, parentId)))
+    throw problems.validation([{ location: 'body', path: '/parentId', message: `${parentId} is not a group` }]);
   if ((await groupAncestors(db, organizationId, parentId)).includes(groupId)) {
-    throw problems.unprocessable(`Making ${parentId} the parent would create a cycle of groups.`, { field: 'parentId' });
+    throw problems.unprocessable(`Making ${parentId} the parent would create a cycle of groups.`, {
+      field: 'parentId',
+    });
   }
 }
 
-async function saveGroupChange(db: Kysely<Database>, actor: Actor, before: Group, after: Group, at: Date): Promise<Group> {
+async function saveGroupChange(
+  db: Kysely<Database>,
+  actor: Actor,
+  before: Group,
+  after: Group,
+  at: Date,
+): Promise<Group> {
   const changes = diffFields(presentGroup(before), presentGroup(after), groupDiffFields(before, after));
   if (changes.length === 0) return before;
   after.updatedAt = at.toISOString();
   await updateGroup(db, after);
-  await recordChange(db, { organizationId: after.organizationId, type: 'group.updated', actor, object: presentGroup(after), changes, targetType: 'group', targetId: after.id, at });
+  await recordChange(db, {
+    organizationId: after.organizationId,
+    type: 'group.updated',
+    actor,
+    object: presentGroup(after),
+    changes,
+    targetType: 'group',
+    targetId: after.id,
+    at,
+  });
   return after;
 }
 
@@ -85,9 +127,22 @@ const list = defineRoute({
   query: listQuery(['createdAt', 'name'] as const, { parentId: Type.Optional(Type.String({ maxLength: 64 })) }),
   responses: listResponses(GroupSchema),
   async handler({ query, services, principal }) {
-    const page = paging(query, { createdAt: GROUP_SORTS.createdAt.column, name: GROUP_SORTS.name.column }, 'groups.id', 'name');
-    const result = await listGroups(services.store.db, principal().organizationId, { q: query.q, parentId: query.parentId }, page.keyset);
-    return reply.list(result.items.map(presentGroup), page.next(result, (g, field) => GROUP_SORTS[field].value(g)));
+    const page = paging(
+      query,
+      { createdAt: GROUP_SORTS.createdAt.column, name: GROUP_SORTS.name.column },
+      'groups.id',
+      'name',
+    );
+    const result = await listGroups(
+      services.store.db,
+      principal().organizationId,
+      { q: query.q, parentId: query.parentId },
+      page.keyset,
+    );
+    return reply.list(
+      result.items.map(presentGroup),
+      page.next(result, (g, field) => GROUP_SORTS[field].value(g)),
+    );
   },
 });
 
@@ -99,7 +154,10 @@ const create = defineRoute({
   tags: ['Groups'],
   auth: { kind: 'scope', scope: 'org:write' },
   body: Type.Object({ name: Text(200), ...writable }, { additionalProperties: false }),
-  responses: { 201: { description: 'The group.', schema: dataOf(GroupSchema) }, 400: { description: 'Invalid fields.', schema: Problem } },
+  responses: {
+    201: { description: 'The group.', schema: dataOf(GroupSchema) },
+    400: { description: 'Invalid fields.', schema: Problem },
+  },
   async handler({ body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -116,7 +174,15 @@ const create = defineRoute({
     await services.store.db.transaction().execute(async (trx) => {
       await checkParent(trx, who.organizationId, group.id, group.parentId);
       await insertGroup(trx, group);
-      await recordChange(trx, { organizationId: who.organizationId, type: 'group.created', actor: principalActor(who), object: presentGroup(group), targetType: 'group', targetId: group.id, at: now });
+      await recordChange(trx, {
+        organizationId: who.organizationId,
+        type: 'group.created',
+        actor: principalActor(who),
+        object: presentGroup(group),
+        targetType: 'group',
+        targetId: group.id,
+        at: now,
+      });
     });
     return reply.created(presentGroup(group));
   },
@@ -130,7 +196,10 @@ const get = defineRoute({
   tags: ['Groups'],
   auth: { kind: 'scope', scope: 'org:read' },
   params: IdParams,
-  responses: { 200: { description: 'The group.', schema: dataOf(GroupSchema) }, 404: { description: 'No such group.', schema: Problem } },
+  responses: {
+    200: { description: 'The group.', schema: dataOf(GroupSchema) },
+    404: { description: 'No such group.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const group = await findGroup(services.store.db, principal().organizationId, params.id);
     if (!group) throw problems.notFound(`There is no group ${params.id}.`);
@@ -181,7 +250,10 @@ const remove = defineRoute({
   auth: { kind: 'scope', scope: 'org:write' },
   params: IdParams,
   responses: {
-    204: { description: 'Deleted. Its roles and child groups move to its parent (roles are deleted when there is none); those changes are events with a null actor.' },
+    204: {
+      description:
+        'Deleted. Its roles and child groups move to its parent (roles are deleted when there is none); those changes are events with a null actor.',
+    },
     404: { description: 'No such group.', schema: Problem },
   },
   async handler({ params, services, principal }) {
@@ -195,14 +267,30 @@ const remove = defineRoute({
           await saveRoleChange(trx, SYSTEM_ACTOR, role, { ...role, groupId: group.parentId }, now);
         } else {
           await deleteRole(trx, role.id);
-          await recordChange(trx, { organizationId: who.organizationId, type: 'role.deleted', actor: SYSTEM_ACTOR, object: presentRole(role), targetType: 'role', targetId: role.id, at: now });
+          await recordChange(trx, {
+            organizationId: who.organizationId,
+            type: 'role.deleted',
+            actor: SYSTEM_ACTOR,
+            object: presentRole(role),
+            targetType: 'role',
+            targetId: role.id,
+            at: now,
+          });
         }
       }
       for (const child of await childGroups(trx, who.organizationId, group.id)) {
         await saveGroupChange(trx, SYSTEM_ACTOR, child, { ...child, parentId: group.parentId }, now);
       }
       await deleteGroup(trx, group.id);
-      await recordChange(trx, { organizationId: who.organizationId, type: 'group.deleted', actor: principalActor(who), object: presentGroup(group), targetType: 'group', targetId: group.id, at: now });
+      await recordChange(trx, {
+        organizationId: who.organizationId,
+        type: 'group.deleted',
+        actor: principalActor(who),
+        object: presentGroup(group),
+        targetType: 'group',
+        targetId: group.id,
+        at: now,
+      });
     });
     return reply.noContent();
   },

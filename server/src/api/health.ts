@@ -26,7 +26,10 @@ const readyz = defineRoute({
   summary: 'Readiness: the store answers',
   tags: ['Operations'],
   auth: { kind: 'none' },
-  responses: { 200: { description: 'Ready.', schema: Status }, 503: { description: 'The store does not answer.', schema: Problem } },
+  responses: {
+    200: { description: 'Ready.', schema: Status },
+    503: { description: 'The store does not answer.', schema: Problem },
+  },
   async handler({ services }) {
     try {
       await services.store.ping();
@@ -54,12 +57,16 @@ const metrics = defineRoute({
   auth: { kind: 'none' },
   responses: {
     200: { description: 'Metrics in the Prometheus text format.' },
-    401: { description: 'PEOPLEHUB_METRICS_TOKEN is set and the request does not carry it as a Bearer token.', schema: Problem },
+    401: {
+      description: 'PEOPLEHUB_METRICS_TOKEN is set and the request does not carry it as a Bearer token.',
+      schema: Problem,
+    },
     404: { description: 'Metrics are served on PEOPLEHUB_METRICS_PORT instead.', schema: Problem },
   },
   async handler({ services, req }) {
     const { metricsToken } = services.config;
-    if (metricsToken !== null && !presentsToken(req, metricsToken)) throw problems.unauthorized('Send the metrics token (PEOPLEHUB_METRICS_TOKEN) as Authorization: Bearer.');
+    if (metricsToken !== null && !presentsToken(req, metricsToken))
+      throw problems.unauthorized('Send the metrics token (PEOPLEHUB_METRICS_TOKEN) as Authorization: Bearer.');
     const registry = services.metrics.registry;
     return { status: 200, text: { contentType: registry.contentType, payload: await registry.metrics() } };
   },

@@ -11,7 +11,10 @@ const root = defineRoute({
   tags: ['Documentation'],
   auth: { kind: 'none' },
   responses: { 302: { description: 'Redirects to /v1/docs.' } },
-  handler: ({ services }) => ({ status: 302, headers: { location: `${new URL(services.publicUrl).pathname.replace(/\/+$/, '')}/v1/docs` } }),
+  handler: ({ services }) => ({
+    status: 302,
+    headers: { location: `${new URL(services.publicUrl).pathname.replace(/\/+$/, '')}/v1/docs` },
+  }),
 });
 
 const LinksSchema = Type.Object({
@@ -27,7 +30,12 @@ const index = defineRoute({
   summary: 'The API and where to start',
   tags: ['Documentation'],
   auth: { kind: 'none' },
-  responses: { 200: { description: 'Links to the documentation, the OpenAPI document and the unauthenticated endpoints.', schema: Type.Object({ data: LinksSchema }) } },
+  responses: {
+    200: {
+      description: 'Links to the documentation, the OpenAPI document and the unauthenticated endpoints.',
+      schema: Type.Object({ data: LinksSchema }),
+    },
+  },
   handler({ services }) {
     const base = services.publicUrl;
     return {

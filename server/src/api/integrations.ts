@@ -11,19 +11,51 @@ import { presentRun } from '../integrations/hibob/run';
 import { createRun } from '../integrations/hibob/sync';
 import type { Services } from '../services';
 import { recordAudit } from '../store/audit';
-import { type Integration, deleteIntegration, findIntegration, findRun, integrationSecrets, lastRun, listRuns, runningRun, saveIntegration } from '../store/integrations';
-import { HttpUrl, IdParams, NullableTimestamp, Problem, Timestamp, checkHttpUrl, dataOf, listQuery, listResponses, paging } from './common';
+import {
+  type Integration,
+  deleteIntegration,
+  findIntegration,
+  findRun,
+  integrationSecrets,
+  lastRun,
+  listRuns,
+  runningRun,
+  saveIntegration,
+} from '../store/integrations';
+import {
+  HttpUrl,
+  IdParams,
+  NullableTimestamp,
+  Problem,
+  Timestamp,
+  checkHttpUrl,
+  dataOf,
+  listQuery,
+  listResponses,
+  paging,
+} from './common';
 
 const SCOPE = { kind: 'scope', scope: 'integrations:manage' } as const;
 
-const Secret = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^\\S+$', 'x-message': 'must not be empty or contain spaces' });
-const AutoSync = Type.Union([Type.Integer({ minimum: 5, maximum: 10080, description: 'Minutes between automatic syncs (5 to 10080, a week).' }), Type.Null()]);
+const Secret = (max: number) =>
+  Type.String({ minLength: 1, maxLength: max, pattern: '^\\S+$', 'x-message': 'must not be empty or contain spaces' });
+const AutoSync = Type.Union([
+  Type.Integer({ minimum: 5, maximum: 10080, description: 'Minutes between automatic syncs (5 to 10080, a week).' }),
+  Type.Null(),
+]);
 
 const settings = {
-  serviceUserId: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: "The HiBob service user's id." }),
+  serviceUserId: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '\\S',
+    description: "The HiBob service user's id.",
+  }),
   token: Secret(500),
   baseUrl: HttpUrl(500, "HiBob's API address; https://api.hibob.com unless HiBob gave you another."),
-  hookSecret: Type.Union([Secret(500), Type.Null()], { description: "The signing secret HiBob shows for the webhook subscription; null removes it." }),
+  hookSecret: Type.Union([Secret(500), Type.Null()], {
+    description: 'The signing secret HiBob shows for the webhook subscription; null removes it.',
+  }),
   autoSyncMinutes: AutoSync,
 };
 
@@ -44,7 +76,12 @@ export const SyncRunSchema = Type.Object({
   id: Type.String(),
   status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
   trigger: Type.Union([Type.Literal('manual'), Type.Literal('automatic')]),
-  phase: Type.Union([Type.Literal('starting'), Type.Literal('downloading'), Type.Literal('applying'), Type.Literal('done')]),
+  phase: Type.Union([
+    Type.Literal('starting'),
+    Type.Literal('downloading'),
+    Type.Literal('applying'),
+    Type.Literal('done'),
+  ]),
   processed: Type.Integer({ description: 'People downloaded (downloading) or written (applying) so far.' }),
   total: Type.Union([Type.Integer(), Type.Null()], { description: 'People to write, once the download is complete.' }),
   created: Type.Integer(),
@@ -52,8 +89,12 @@ export const SyncRunSchema = Type.Object({
   deleted: Type.Integer(),
   unchanged: Type.Integer(),
   skippedFields: Type.Array(SkippedField, { description: 'HiBob custom fields not synced, and why.' }),
-  skippedPeople: Type.Array(Type.Object({ externalId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() })),
-  addedOptions: Type.Array(Type.Object({ attribute: Type.String(), option: Type.String() }), { description: 'List values HiBob uses that became options here.' }),
+  skippedPeople: Type.Array(
+    Type.Object({ externalId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
+  ),
+  addedOptions: Type.Array(Type.Object({ attribute: Type.String(), option: Type.String() }), {
+    description: 'List values HiBob uses that became options here.',
+  }),
   warnings: Type.Array(Type.Object({ externalId: Type.String(), warning: Type.String() })),
   error: Type.Union([Type.String(), Type.Null()]),
   startedAt: Timestamp,
@@ -64,7 +105,9 @@ const StatusSchema = Type.Object({
   connected: Type.Literal(true),
   baseUrl: Type.String(),
   serviceUserId: Type.String(),
-  receiverUrl: Type.String({ description: 'Where HiBob sends its webhooks (paste it into HiBob); unique to your organization.' }),
+  receiverUrl: Type.String({
+    description: 'Where HiBob sends its webhooks (paste it into HiBob); unique to your organization.',
+  }),
   hookSecretSet: Type.Boolean(),
   autoSyncMinutes: Type.Union([Type.Integer(), Type.Null()]),
   nextAutoSyncAt: NullableTimestamp,
@@ -100,18 +143,32 @@ async function connected(services: Services, principal: Principal): Promise<Inte
 }
 
 /** Asks HiBob whether these credentials work (reads the field list); a refusal is a 422 and nothing is saved. */
-async function checkCredentials(services: Services, baseUrl: string, serviceUserId: string, token: string): Promise<void> {
+async function checkCredentials(
+  services: Services,
+  baseUrl: string,
+  serviceUserId: string,
+  token: string,
+): Promise<void> {
   try {
-    await new HibobClient({ baseUrl, serviceUserId, token }, services.outbound, { timeoutMs: services.config.hibobTimeoutMs, maxRetries: 1 }).fields();
+    await new HibobClient({ baseUrl, serviceUserId, token }, services.outbound, {
+      timeoutMs: services.config.hibobTimeoutMs,
+      maxRetries: 1,
+    }).fields();
   } catch (error) {
-    if (error instanceof HibobError) throw problems.unprocessable(`HiBob did not accept the connection: ${error.message}. Nothing was saved.`, { hibobError: error.kind });
+    if (error instanceof HibobError)
+      throw problems.unprocessable(`HiBob did not accept the connection: ${error.message}. Nothing was saved.`, {
+        hibobError: error.kind,
+      });
     throw error;
   }
 }
 
 /** A base URL as the HiBob client joins paths to it: parsed at the boundary, without trailing slashes. */
 function checkBaseUrl(services: Services, baseUrl: string): string {
-  return checkHttpUrl(baseUrl, { path: '/baseUrl', allowHttp: services.config.allowHttpWebhooks, base: true }).replace(/\/+$/, '');
+  return checkHttpUrl(baseUrl, { path: '/baseUrl', allowHttp: services.config.allowHttpWebhooks, base: true }).replace(
+    /\/+$/,
+    '',
+  );
 }
 
 function nextAutoSync(services: Services, minutes: number | null): string | null {
@@ -125,7 +182,10 @@ const get = defineRoute({
   summary: 'HiBob connection status, receiver URL and last run (never the token or hook secret)',
   tags: ['Integrations'],
   auth: SCOPE,
-  responses: { 200: { description: 'The connection.', schema: dataOf(StatusSchema) }, 404: { description: 'HiBob is not connected.', schema: Problem } },
+  responses: {
+    200: { description: 'The connection.', schema: dataOf(StatusSchema) },
+    404: { description: 'HiBob is not connected.', schema: Problem },
+  },
   async handler({ services, principal }) {
     return reply.ok(await presentStatus(services, await connected(services, principal())));
   },
@@ -140,7 +200,11 @@ const connect = defineRoute({
   auth: SCOPE,
   body: ConnectBody,
   responses: {
-    200: { description: 'Connected. The receiver URL stays the same when the credentials are replaced; an omitted hookSecret or autoSyncMinutes keeps its value.', schema: dataOf(StatusSchema) },
+    200: {
+      description:
+        'Connected. The receiver URL stays the same when the credentials are replaced; an omitted hookSecret or autoSyncMinutes keeps its value.',
+      schema: dataOf(StatusSchema),
+    },
     422: { description: 'HiBob refused the credentials, or could not be reached; nothing was saved.', schema: Problem },
   },
   async handler({ body, services, principal }) {
@@ -149,8 +213,11 @@ const connect = defineRoute({
     const baseUrl = body.baseUrl === undefined ? services.config.hibobBaseUrl : checkBaseUrl(services, body.baseUrl);
     await checkCredentials(services, baseUrl, body.serviceUserId, body.token);
     const before = await findIntegration(services.store.db, who.organizationId);
-    const previousHook = before ? (await integrationSecrets(services.store.db, services.masterKey, before)).hookSecret : null;
-    const autoSyncMinutes = body.autoSyncMinutes === undefined ? (before?.autoSyncMinutes ?? null) : body.autoSyncMinutes;
+    const previousHook = before
+      ? (await integrationSecrets(services.store.db, services.masterKey, before)).hookSecret
+      : null;
+    const autoSyncMinutes =
+      body.autoSyncMinutes === undefined ? (before?.autoSyncMinutes ?? null) : body.autoSyncMinutes;
     const hookSecret = body.hookSecret === undefined ? previousHook : body.hookSecret;
     const integration: Integration = {
       id: before?.id ?? newId('int', now),
@@ -161,13 +228,24 @@ const connect = defineRoute({
       receiverId: before?.receiverId ?? randomBytes(16).toString('base64url'),
       hookSecretSet: hookSecret !== null,
       autoSyncMinutes,
-      nextAutoSyncAt: autoSyncMinutes === before?.autoSyncMinutes ? (before?.nextAutoSyncAt ?? null) : nextAutoSync(services, autoSyncMinutes),
+      nextAutoSyncAt:
+        autoSyncMinutes === before?.autoSyncMinutes
+          ? (before?.nextAutoSyncAt ?? null)
+          : nextAutoSync(services, autoSyncMinutes),
       createdAt: before?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
     };
     await services.store.db.transaction().execute(async (trx) => {
       await saveIntegration(trx, services.masterKey, integration, { token: body.token, hookSecret });
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: before ? 'integration.updated' : 'integration.connected', targetType: 'integration', targetId: integration.id, details: { kind: 'hibob', baseUrl }, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: before ? 'integration.updated' : 'integration.connected',
+        targetType: 'integration',
+        targetId: integration.id,
+        details: { kind: 'hibob', baseUrl },
+        at: now,
+      });
     });
     return reply.ok(await presentStatus(services, integration));
   },
@@ -197,7 +275,8 @@ const update = defineRoute({
     const baseUrl = body.baseUrl === undefined ? before.baseUrl : checkBaseUrl(services, body.baseUrl);
     const serviceUserId = body.serviceUserId ?? before.serviceUserId;
     const token = body.token ?? secrets.token;
-    if (body.baseUrl !== undefined || body.serviceUserId !== undefined || body.token !== undefined) await checkCredentials(services, baseUrl, serviceUserId, token);
+    if (body.baseUrl !== undefined || body.serviceUserId !== undefined || body.token !== undefined)
+      await checkCredentials(services, baseUrl, serviceUserId, token);
     const hookSecret = body.hookSecret === undefined ? secrets.hookSecret : body.hookSecret;
     const autoSyncMinutes = body.autoSyncMinutes === undefined ? before.autoSyncMinutes : body.autoSyncMinutes;
     const integration: Integration = {
@@ -206,12 +285,21 @@ const update = defineRoute({
       serviceUserId,
       hookSecretSet: hookSecret !== null,
       autoSyncMinutes,
-      nextAutoSyncAt: body.autoSyncMinutes === undefined ? before.nextAutoSyncAt : nextAutoSync(services, autoSyncMinutes),
+      nextAutoSyncAt:
+        body.autoSyncMinutes === undefined ? before.nextAutoSyncAt : nextAutoSync(services, autoSyncMinutes),
       updatedAt: now.toISOString(),
     };
     await services.store.db.transaction().execute(async (trx) => {
       await saveIntegration(trx, services.masterKey, integration, { token, hookSecret });
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'integration.updated', targetType: 'integration', targetId: integration.id, details: { changed: Object.keys(body) }, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'integration.updated',
+        targetType: 'integration',
+        targetId: integration.id,
+        details: { changed: Object.keys(body) },
+        at: now,
+      });
     });
     return reply.ok(await presentStatus(services, integration));
   },
@@ -234,10 +322,21 @@ const disconnect = defineRoute({
     const now = services.clock.now();
     const integration = await connected(services, who);
     const running = await runningRun(services.store.db, who.organizationId);
-    if (running) throw problems.conflict(`A HiBob sync is running (${running.id}); wait for it to finish before disconnecting.`, { runId: running.id });
+    if (running)
+      throw problems.conflict(`A HiBob sync is running (${running.id}); wait for it to finish before disconnecting.`, {
+        runId: running.id,
+      });
     await services.store.db.transaction().execute(async (trx) => {
       await deleteIntegration(trx, who.organizationId);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'integration.disconnected', targetType: 'integration', targetId: integration.id, details: { kind: 'hibob' }, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'integration.disconnected',
+        targetType: 'integration',
+        targetId: integration.id,
+        details: { kind: 'hibob' },
+        at: now,
+      });
     });
     return reply.noContent();
   },
@@ -259,7 +358,14 @@ const syncNow = defineRoute({
     const who = principal();
     await connected(services, who);
     const run = await createRun(services, who.organizationId, 'manual');
-    await recordAudit(services.store.db, { organizationId: who.organizationId, actor: principalActor(who), action: 'hibob.sync_started', targetType: 'sync_run', targetId: run.id, at: services.clock.now() });
+    await recordAudit(services.store.db, {
+      organizationId: who.organizationId,
+      actor: principalActor(who),
+      action: 'hibob.sync_started',
+      targetType: 'sync_run',
+      targetId: run.id,
+      at: services.clock.now(),
+    });
     void services.hibob.launch(run);
     return { status: 202, body: { data: presentRun(run) } };
   },
@@ -277,7 +383,10 @@ const runs = defineRoute({
   async handler({ query, services, principal }) {
     const page = paging(query, { startedAt: 'sync_runs.started_at' }, 'sync_runs.id', '-startedAt');
     const result = await listRuns(services.store.db, principal().organizationId, page.keyset);
-    return reply.list(result.items.map(presentRun), page.next(result, (run) => run.startedAt));
+    return reply.list(
+      result.items.map(presentRun),
+      page.next(result, (run) => run.startedAt),
+    );
   },
 });
 
@@ -289,7 +398,10 @@ const run = defineRoute({
   tags: ['Integrations'],
   auth: SCOPE,
   params: IdParams,
-  responses: { 200: { description: 'The run.', schema: dataOf(SyncRunSchema) }, 404: { description: 'No such run.', schema: Problem } },
+  responses: {
+    200: { description: 'The run.', schema: dataOf(SyncRunSchema) },
+    404: { description: 'No such run.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const found = await findRun(services.store.db, principal().organizationId, params.id);
     if (!found) throw problems.notFound(`There is no sync run ${params.id}.`);

@@ -19,7 +19,8 @@ export interface OpenApiOptions {
 /** What each tag covers. The document lists tags in the order routes first use them; a tag missing here gets a generic line. */
 const TAG_DESCRIPTIONS: Record<string, string> = {
   Operations: 'Liveness, readiness and Prometheus metrics for whoever runs the server.',
-  Authentication: 'Turning an app token into short-lived access tokens: the exchange, OAuth 2.0 client credentials and the public keys.',
+  Authentication:
+    'Turning an app token into short-lived access tokens: the exchange, OAuth 2.0 client credentials and the public keys.',
   Organization: 'Your organization (the tenant every other resource belongs to).',
   Users: 'The people who administer PeopleHub, with their access rights.',
   Apps: "Custom apps, their tokens and their sessions. Only an owner's personal key manages apps.",
@@ -44,7 +45,7 @@ const API_DESCRIPTION = [
   '',
   'Authenticate with an app token (`pha_…`) or a user key (`phu_…`) in `X-Api-Key` or `Authorization: Bearer`,',
   'or with a short-lived access token (JWT) from `POST /v1/auth/application` or the OAuth 2.0 token endpoint `POST /oauth/token`.',
-  "Each operation names the permission it needs; apps hold only the permissions they were given.",
+  'Each operation names the permission it needs; apps hold only the permissions they were given.',
 ].join('\n');
 
 /**
@@ -73,7 +74,8 @@ function literalsAsEnum(schema: Json): Json {
   if (!Array.isArray(anyOf) || anyOf.length === 0 || 'type' in rest || 'enum' in rest) return schema;
   const branches = anyOf as Json[];
   const type = branches[0].type;
-  const isLiteral = (b: Json) => Object.keys(b).length === 2 && 'const' in b && b.type === type && typeof type === 'string';
+  const isLiteral = (b: Json) =>
+    Object.keys(b).length === 2 && 'const' in b && b.type === type && typeof type === 'string';
   if (!branches.every(isLiteral)) return schema;
   return { ...rest, type, enum: branches.map((b) => b.const) };
 }
@@ -90,7 +92,10 @@ export function toOpenApiPath(url: string): { path: string; names: string[] } {
 
 function objectParts(schema: TSchema | undefined): { properties: Record<string, Json>; required: string[] } {
   const json = schema ? toJsonSchema(schema) : {};
-  return { properties: (json.properties as Record<string, Json> | undefined) ?? {}, required: (json.required as string[] | undefined) ?? [] };
+  return {
+    properties: (json.properties as Record<string, Json> | undefined) ?? {},
+    required: (json.required as string[] | undefined) ?? [],
+  };
 }
 
 /**
@@ -109,8 +114,17 @@ function exampleName(value: unknown, index: number): string {
  */
 function parameter(name: string, location: 'path' | 'query', schema: Json, required: boolean): Json {
   const { description, ...rest } = schema;
-  const examples = Array.isArray(schema.examples) ? Object.fromEntries(schema.examples.map((value: unknown, i: number) => [exampleName(value, i), { value }])) : null;
-  return { name, in: location, required, ...(typeof description === 'string' ? { description } : {}), schema: rest, ...(examples ? { examples } : {}) };
+  const examples = Array.isArray(schema.examples)
+    ? Object.fromEntries(schema.examples.map((value: unknown, i: number) => [exampleName(value, i), { value }]))
+    : null;
+  return {
+    name,
+    in: location,
+    required,
+    ...(typeof description === 'string' ? { description } : {}),
+    schema: rest,
+    ...(examples ? { examples } : {}),
+  };
 }
 
 function parametersOf(route: RouteSpec, pathNames: string[]): Json[] {
@@ -119,7 +133,9 @@ function parametersOf(route: RouteSpec, pathNames: string[]): Json[] {
   return [
     ...pathNames.map((name) => parameter(name, 'path', params.properties[name] ?? { type: 'string' }, true)),
     // The server fills in defaults, so a parameter with one may be left out even when the schema requires it.
-    ...Object.entries(query.properties).map(([name, schema]) => parameter(name, 'query', schema, query.required.includes(name) && !('default' in schema))),
+    ...Object.entries(query.properties).map(([name, schema]) =>
+      parameter(name, 'query', schema, query.required.includes(name) && !('default' in schema)),
+    ),
   ];
 }
 
@@ -129,8 +145,14 @@ const TOKEN_FORM: Json = {
   properties: {
     grant_type: { type: 'string', const: 'client_credentials' },
     client_id: { type: 'string', description: 'The app id. Omit it when you send the credentials with Basic auth.' },
-    client_secret: { type: 'string', description: 'The app token (pha_…). Omit it when you send the credentials with Basic auth.' },
-    scope: { type: 'string', description: "Space-separated permissions to narrow the token to; by default, all of the app's permissions." },
+    client_secret: {
+      type: 'string',
+      description: 'The app token (pha_…). Omit it when you send the credentials with Basic auth.',
+    },
+    scope: {
+      type: 'string',
+      description: "Space-separated permissions to narrow the token to; by default, all of the app's permissions.",
+    },
   },
   required: ['grant_type'],
 };
@@ -143,7 +165,9 @@ function requestBodyOf(route: RouteSpec): Json | undefined {
   if (!route.body) return undefined;
   const schema = toJsonSchema(route.body);
   // An empty body is validated as {}, so the body is optional exactly when {} is valid.
-  const required = ((schema.required as string[] | undefined)?.length ?? 0) > 0 || ((schema.minProperties as number | undefined) ?? 0) > 0;
+  const required =
+    ((schema.required as string[] | undefined)?.length ?? 0) > 0 ||
+    ((schema.minProperties as number | undefined) ?? 0) > 0;
   return { required, content: { 'application/json': { schema } } };
 }
 
@@ -158,7 +182,8 @@ function responseOf(description: string, schema: TSchema | undefined): Json {
 /** The declared responses, plus the ones the router and the auth guard answer on every such route. */
 function responsesOf(route: RouteSpec): Json {
   const responses: Json = {};
-  for (const [status, spec] of Object.entries(route.responses)) responses[status] = responseOf(spec.description, spec.schema);
+  for (const [status, spec] of Object.entries(route.responses))
+    responses[status] = responseOf(spec.description, spec.schema);
   const implied: Record<number, string> = {
     400: 'The path, query or body is not valid (unknown query parameters included).',
   };
@@ -167,7 +192,8 @@ function responsesOf(route: RouteSpec): Json {
   if (toOpenApiPath(route.url).names.length > 0) implied[404] = 'Nothing with that id in your organization.';
   if (route.auth.kind === 'scope') implied[403] = `The credential lacks the ${route.auth.scope} permission.`;
   if (route.auth.kind === 'owner') implied[403] = "The credential is not an owner's personal key.";
-  if (route.auth.kind === 'user') implied[403] = "The credential is not a user's personal key (or not one allowed here).";
+  if (route.auth.kind === 'user')
+    implied[403] = "The credential is not a user's personal key (or not one allowed here).";
   for (const [status, description] of Object.entries(implied)) {
     const declared = responses[status] as { description: string; content?: Json } | undefined;
     if (declared === undefined) {
@@ -220,7 +246,12 @@ function describeScope(scope: string): string {
 }
 
 const SECURITY_SCHEMES: Json = {
-  apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An app token (pha_…) or a user key (phu_…).' },
+  apiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Api-Key',
+    description: 'An app token (pha_…) or a user key (phu_…).',
+  },
   bearerAuth: {
     type: 'http',
     scheme: 'bearer',
@@ -230,7 +261,12 @@ const SECURITY_SCHEMES: Json = {
   oauth2: {
     type: 'oauth2',
     description: 'Client credentials: the client id is the app id, the client secret is the app token.',
-    flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: Object.fromEntries(SCOPES.map((s) => [s, describeScope(s)])) } },
+    flows: {
+      clientCredentials: {
+        tokenUrl: '/oauth/token',
+        scopes: Object.fromEntries(SCOPES.map((s) => [s, describeScope(s)])),
+      },
+    },
   },
 };
 
@@ -239,7 +275,10 @@ function securitySchemes(publicUrl: string): Json {
   const oauth2 = SECURITY_SCHEMES.oauth2 as { flows: { clientCredentials: Json } };
   return {
     ...SECURITY_SCHEMES,
-    oauth2: { ...oauth2, flows: { clientCredentials: { ...oauth2.flows.clientCredentials, tokenUrl: `${publicUrl}/oauth/token` } } },
+    oauth2: {
+      ...oauth2,
+      flows: { clientCredentials: { ...oauth2.flows.clientCredentials, tokenUrl: `${publicUrl}/oauth/token` } },
+    },
   };
 }
 
@@ -256,7 +295,12 @@ export function buildOpenApi(routes: RouteSpec[], options: OpenApiOptions): Json
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'PeopleHub API', version: options.version, description: API_DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
+    info: {
+      title: 'PeopleHub API',
+      version: options.version,
+      description: API_DESCRIPTION,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
     servers: [{ url: options.publicUrl }],
     tags: tags.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? `Operations on ${name.toLowerCase()}.` })),
     paths,
@@ -345,7 +389,10 @@ function docsPage(publicUrl: string): string {
 `;
 }
 
-const AssetParams = Type.Object({ file: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+const AssetParams = Type.Object(
+  { file: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
 
 /**
  * The document and docs routes. `getRoutes` is called on the first request, not here, so
@@ -361,10 +408,21 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     summary: 'This OpenAPI 3.1 document',
     tags: ['Documentation'],
     auth: { kind: 'none' },
-    responses: { 200: { description: 'The OpenAPI document describing every endpoint.', schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }) } },
+    responses: {
+      200: {
+        description: 'The OpenAPI document describing every endpoint.',
+        schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }),
+      },
+    },
     handler({ services }): Reply {
-      document ??= JSON.stringify(buildOpenApi(getRoutes(), { publicUrl: services.publicUrl, version: SERVER_VERSION }));
-      return { status: 200, text: { contentType: 'application/json; charset=utf-8', payload: document }, headers: { 'cache-control': 'no-cache' } };
+      document ??= JSON.stringify(
+        buildOpenApi(getRoutes(), { publicUrl: services.publicUrl, version: SERVER_VERSION }),
+      );
+      return {
+        status: 200,
+        text: { contentType: 'application/json; charset=utf-8', payload: document },
+        headers: { 'cache-control': 'no-cache' },
+      };
     },
   });
 
@@ -394,7 +452,11 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     responses: { 200: { description: 'The file.' }, 404: { description: 'No such file.', schema: Problem } },
     async handler({ params, services }): Promise<Reply> {
       if (params.file === DOCS_SCRIPT) {
-        return { status: 200, text: { contentType: 'text/javascript; charset=utf-8', payload: docsScript(services.publicUrl) }, headers: { 'cache-control': 'no-cache' } };
+        return {
+          status: 200,
+          text: { contentType: 'text/javascript; charset=utf-8', payload: docsScript(services.publicUrl) },
+          headers: { 'cache-control': 'no-cache' },
+        };
       }
       const contentType = Object.hasOwn(ASSETS, params.file) ? ASSETS[params.file] : undefined;
       if (contentType === undefined) throw problems.notFound(`There is no documentation asset named ${params.file}.`);

@@ -1,6 +1,12 @@
 // /v1/organization: the caller's own tenant, its name and its tenure bands.
 import { Type } from '@sinclair/typebox';
-import { DEFAULT_TENURE_BOUNDARIES, MAX_TENURE_BOUNDARIES, MAX_TENURE_MONTHS, boundariesProblem, tenureBands } from '../core/tenure';
+import {
+  DEFAULT_TENURE_BOUNDARIES,
+  MAX_TENURE_BOUNDARIES,
+  MAX_TENURE_MONTHS,
+  boundariesProblem,
+  tenureBands,
+} from '../core/tenure';
 import { principalActor } from '../http/auth';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
@@ -17,8 +23,13 @@ const TenureBandSchema = Type.Object({
 export const OrganizationSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  tenureBoundaries: Type.Array(Type.Integer(), { description: 'Where the tenure bands meet, in months.', examples: [[...DEFAULT_TENURE_BOUNDARIES]] }),
-  tenureBands: Type.Array(TenureBandSchema, { description: 'The bands the boundaries cut, by name: what `tenure=` and `segment=tenure:<band>` take.' }),
+  tenureBoundaries: Type.Array(Type.Integer(), {
+    description: 'Where the tenure bands meet, in months.',
+    examples: [[...DEFAULT_TENURE_BOUNDARIES]],
+  }),
+  tenureBands: Type.Array(TenureBandSchema, {
+    description: 'The bands the boundaries cut, by name: what `tenure=` and `segment=tenure:<band>` take.',
+  }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -83,19 +94,39 @@ const update = defineRoute({
     const now = services.clock.now();
     const boundaries = body.tenureBoundaries === null ? [...DEFAULT_TENURE_BOUNDARIES] : body.tenureBoundaries;
     const problem = boundaries === undefined ? null : boundariesProblem(boundaries);
-    if (problem !== null) throw problems.validation([{ location: 'body', path: '/tenureBoundaries', message: problem }]);
+    if (problem !== null)
+      throw problems.validation([{ location: 'body', path: '/tenureBoundaries', message: problem }]);
     const org = await services.store.db.transaction().execute(async (trx) => {
       const before = await findOrganization(trx, who.organizationId);
       if (!before) throw problems.notFound('The organization no longer exists.');
-      const after = { ...before, name: body.name ?? before.name, tenureBoundaries: boundaries ?? before.tenureBoundaries, updatedAt: now.toISOString() };
+      const after = {
+        ...before,
+        name: body.name ?? before.name,
+        tenureBoundaries: boundaries ?? before.tenureBoundaries,
+        updatedAt: now.toISOString(),
+      };
       const changes = [];
       if (after.name !== before.name) changes.push({ field: 'name', label: 'Name', old: before.name, new: after.name });
       if (JSON.stringify(after.tenureBoundaries) !== JSON.stringify(before.tenureBoundaries)) {
-        changes.push({ field: 'tenureBoundaries', label: 'Tenure bands', old: before.tenureBoundaries, new: after.tenureBoundaries });
+        changes.push({
+          field: 'tenureBoundaries',
+          label: 'Tenure bands',
+          old: before.tenureBoundaries,
+          new: after.tenureBoundaries,
+        });
       }
       if (changes.length === 0) return before;
       await updateOrganization(trx, after, now.toISOString());
-      await recordChange(trx, { organizationId: before.id, type: 'organization.updated', actor: principalActor(who), object: present(after), changes, targetType: 'organization', targetId: before.id, at: now });
+      await recordChange(trx, {
+        organizationId: before.id,
+        type: 'organization.updated',
+        actor: principalActor(who),
+        object: present(after),
+        changes,
+        targetType: 'organization',
+        targetId: before.id,
+        at: now,
+      });
       return after;
     });
     return reply.ok(present(org));

@@ -8,7 +8,18 @@ import { defineRoute, reply } from '../http/route';
 import { findEmployee } from '../store/employees';
 import { recordChange } from '../store/events';
 import { findGroup } from '../store/groups';
-import { ROLE_SORTS, type Role, deleteAssignment, deleteRole, findRole, insertRole, listRoles, presentRole, saveRoleChange, upsertAssignment } from '../store/roles';
+import {
+  ROLE_SORTS,
+  type Role,
+  deleteAssignment,
+  deleteRole,
+  findRole,
+  insertRole,
+  listRoles,
+  presentRole,
+  saveRoleChange,
+  upsertAssignment,
+} from '../store/roles';
 import type { Database } from '../store/schema';
 import { IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
@@ -33,7 +44,8 @@ export const RoleSchema = Type.Object({
 });
 
 async function checkGroup(db: Kysely<Database>, organizationId: string, groupId: string): Promise<void> {
-  if (!(await findGroup(db, organizationId, groupId))) throw problems.validation([{ location: 'body', path: '/groupId', message: `${groupId} is not a group` }]);
+  if (!(await findGroup(db, organizationId, groupId)))
+    throw problems.validation([{ location: 'body', path: '/groupId', message: `${groupId} is not a group` }]);
 }
 
 async function loadRole(db: Kysely<Database>, organizationId: string, id: string): Promise<Role> {
@@ -55,9 +67,22 @@ const list = defineRoute({
   }),
   responses: listResponses(RoleSchema),
   async handler({ query, services, principal }) {
-    const page = paging(query, { createdAt: ROLE_SORTS.createdAt.column, name: ROLE_SORTS.name.column }, 'roles.id', 'name');
-    const result = await listRoles(services.store.db, principal().organizationId, { q: query.q, groupId: query.groupId, employeeId: query.employeeId }, page.keyset);
-    return reply.list(result.items.map(presentRole), page.next(result, (r, field) => ROLE_SORTS[field].value(r)));
+    const page = paging(
+      query,
+      { createdAt: ROLE_SORTS.createdAt.column, name: ROLE_SORTS.name.column },
+      'roles.id',
+      'name',
+    );
+    const result = await listRoles(
+      services.store.db,
+      principal().organizationId,
+      { q: query.q, groupId: query.groupId, employeeId: query.employeeId },
+      page.keyset,
+    );
+    return reply.list(
+      result.items.map(presentRole),
+      page.next(result, (r, field) => ROLE_SORTS[field].value(r)),
+    );
   },
 });
 
@@ -69,10 +94,18 @@ const create = defineRoute({
   tags: ['Roles'],
   auth: { kind: 'scope', scope: 'org:write' },
   body: Type.Object(
-    { name: Text(200), groupId: Type.String({ minLength: 1, maxLength: 64 }), purpose: Type.Optional(Type.Union([Text(2000), Type.Null()])), accountabilities: Type.Optional(Accountabilities) },
+    {
+      name: Text(200),
+      groupId: Type.String({ minLength: 1, maxLength: 64 }),
+      purpose: Type.Optional(Type.Union([Text(2000), Type.Null()])),
+      accountabilities: Type.Optional(Accountabilities),
+    },
     { additionalProperties: false },
   ),
-  responses: { 201: { description: 'The role.', schema: dataOf(RoleSchema) }, 400: { description: 'Invalid fields.', schema: Problem } },
+  responses: {
+    201: { description: 'The role.', schema: dataOf(RoleSchema) },
+    400: { description: 'Invalid fields.', schema: Problem },
+  },
   async handler({ body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -90,7 +123,15 @@ const create = defineRoute({
     await services.store.db.transaction().execute(async (trx) => {
       await checkGroup(trx, who.organizationId, role.groupId);
       await insertRole(trx, role);
-      await recordChange(trx, { organizationId: who.organizationId, type: 'role.created', actor: principalActor(who), object: presentRole(role), targetType: 'role', targetId: role.id, at: now });
+      await recordChange(trx, {
+        organizationId: who.organizationId,
+        type: 'role.created',
+        actor: principalActor(who),
+        object: presentRole(role),
+        targetType: 'role',
+        targetId: role.id,
+        at: now,
+      });
     });
     return reply.created(presentRole(role));
   },
@@ -104,7 +145,10 @@ const get = defineRoute({
   tags: ['Roles'],
   auth: { kind: 'scope', scope: 'org:read' },
   params: IdParams,
-  responses: { 200: { description: 'The role.', schema: dataOf(RoleSchema) }, 404: { description: 'No such role.', schema: Problem } },
+  responses: {
+    200: { description: 'The role.', schema: dataOf(RoleSchema) },
+    404: { description: 'No such role.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     return reply.ok(presentRole(await loadRole(services.store.db, principal().organizationId, params.id)));
   },
@@ -127,7 +171,10 @@ const update = defineRoute({
     },
     { additionalProperties: false, minProperties: 1 },
   ),
-  responses: { 200: { description: 'The role after the change.', schema: dataOf(RoleSchema) }, 404: { description: 'No such role.', schema: Problem } },
+  responses: {
+    200: { description: 'The role after the change.', schema: dataOf(RoleSchema) },
+    404: { description: 'No such role.', schema: Problem },
+  },
   async handler({ params, body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -162,7 +209,15 @@ const remove = defineRoute({
     await services.store.db.transaction().execute(async (trx) => {
       const role = await loadRole(trx, who.organizationId, params.id);
       await deleteRole(trx, role.id);
-      await recordChange(trx, { organizationId: who.organizationId, type: 'role.deleted', actor: principalActor(who), object: presentRole(role), targetType: 'role', targetId: role.id, at: now });
+      await recordChange(trx, {
+        organizationId: who.organizationId,
+        type: 'role.deleted',
+        actor: principalActor(who),
+        object: presentRole(role),
+        targetType: 'role',
+        targetId: role.id,
+        at: now,
+      });
     });
     return reply.noContent();
   },
@@ -184,18 +239,35 @@ const assign = defineRoute({
     },
     { additionalProperties: false },
   ),
-  responses: { 200: { description: 'The role after the change.', schema: dataOf(RoleSchema) }, 400: { description: 'Not an employee.', schema: Problem }, 404: { description: 'No such role.', schema: Problem } },
+  responses: {
+    200: { description: 'The role after the change.', schema: dataOf(RoleSchema) },
+    400: { description: 'Not an employee.', schema: Problem },
+    404: { description: 'No such role.', schema: Problem },
+  },
   async handler({ params, body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
     const role = await services.store.db.transaction().execute(async (trx) => {
       const before = await loadRole(trx, who.organizationId, params.id);
       const employee = await findEmployee(trx, who.organizationId, body.employeeId);
-      if (!employee) throw problems.validation([{ location: 'body', path: '/employeeId', message: `${body.employeeId} is not an employee` }]);
-      const assignment = { employeeId: employee.id, employeeName: employee.displayName, focus: body.focus ?? null, percentage: body.percentage ?? null };
+      if (!employee)
+        throw problems.validation([
+          { location: 'body', path: '/employeeId', message: `${body.employeeId} is not an employee` },
+        ]);
+      const assignment = {
+        employeeId: employee.id,
+        employeeName: employee.displayName,
+        focus: body.focus ?? null,
+        percentage: body.percentage ?? null,
+      };
       const others = before.assignments.filter((a) => a.employeeId !== employee.id);
       const existing = before.assignments.find((a) => a.employeeId === employee.id);
-      const after: Role = { ...before, assignments: existing ? before.assignments.map((a) => (a === existing ? assignment : a)) : [...others, assignment] };
+      const after: Role = {
+        ...before,
+        assignments: existing
+          ? before.assignments.map((a) => (a === existing ? assignment : a))
+          : [...others, assignment],
+      };
       if (!(await saveRoleChange(trx, principalActor(who), before, after, now))) return before;
       await upsertAssignment(trx, after, assignment, now.toISOString());
       return after;
@@ -213,14 +285,21 @@ const unassign = defineRoute({
   auth: { kind: 'scope', scope: 'org:write' },
   params: IdParams,
   query: Type.Object({ employeeId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
-  responses: { 200: { description: 'The role after the change.', schema: dataOf(RoleSchema) }, 404: { description: 'No such role or assignment.', schema: Problem } },
+  responses: {
+    200: { description: 'The role after the change.', schema: dataOf(RoleSchema) },
+    404: { description: 'No such role or assignment.', schema: Problem },
+  },
   async handler({ params, query, services, principal }) {
     const who = principal();
     const now = services.clock.now();
     const role = await services.store.db.transaction().execute(async (trx) => {
       const before = await loadRole(trx, who.organizationId, params.id);
-      if (!before.assignments.some((a) => a.employeeId === query.employeeId)) throw problems.notFound(`${query.employeeId} is not assigned to role ${params.id}.`);
-      const after: Role = { ...before, assignments: before.assignments.filter((a) => a.employeeId !== query.employeeId) };
+      if (!before.assignments.some((a) => a.employeeId === query.employeeId))
+        throw problems.notFound(`${query.employeeId} is not assigned to role ${params.id}.`);
+      const after: Role = {
+        ...before,
+        assignments: before.assignments.filter((a) => a.employeeId !== query.employeeId),
+      };
       await deleteAssignment(trx, before.id, query.employeeId);
       await saveRoleChange(trx, principalActor(who), before, after, now);
       return after;

@@ -20,13 +20,21 @@ const UserKeySchema = Type.Object({
   revokedAt: NullableTimestamp,
 });
 
-const IssuedKeySchema = Type.Composite([UserKeySchema, Type.Object({ key: Type.String({ description: 'Shown once; store it now.' }) })]);
+const IssuedKeySchema = Type.Composite([
+  UserKeySchema,
+  Type.Object({ key: Type.String({ description: 'Shown once; store it now.' }) }),
+]);
 
 const UserIdParams = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 64, description: 'A user id, or `me` for the user whose key is used.' }) },
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, description: 'A user id, or `me` for the user whose key is used.' }),
+  },
   { additionalProperties: false },
 );
-const KeyParams = Type.Object({ id: UserIdParams.properties.id, keyId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const KeyParams = Type.Object(
+  { id: UserIdParams.properties.id, keyId: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 
 /** `me` stands for the caller; any other id must be a user of the caller's organization. */
 async function targetUser(db: Kysely<Database>, principal: Principal, id: string): Promise<User> {
@@ -72,7 +80,11 @@ const issue = defineRoute({
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
-    const issued = await services.store.db.transaction().execute(async (trx) => issueUserKey(trx, await targetUser(trx, who, params.id), principalActor(who), now, { enforceLimit: true }));
+    const issued = await services.store.db
+      .transaction()
+      .execute(async (trx) =>
+        issueUserKey(trx, await targetUser(trx, who, params.id), principalActor(who), now, { enforceLimit: true }),
+      );
     return reply.created(issued);
   },
 });
@@ -86,7 +98,10 @@ const list = defineRoute({
   auth: { kind: 'user' },
   params: UserIdParams,
   responses: {
-    200: { description: 'Live and revoked keys.', schema: Type.Object({ data: Type.Array(UserKeySchema), nextCursor: Type.Null() }) },
+    200: {
+      description: 'Live and revoked keys.',
+      schema: Type.Object({ data: Type.Array(UserKeySchema), nextCursor: Type.Null() }),
+    },
     404: { description: 'No such user.', schema: Problem },
   },
   async handler({ params, services, principal }) {
@@ -108,7 +123,10 @@ const revoke = defineRoute({
   responses: {
     204: { description: 'Revoked (also when it already was).' },
     404: { description: 'No such user or key.', schema: Problem },
-    409: { description: "It is the last key any owner holds: nobody could sign in as an owner without it.", schema: Problem },
+    409: {
+      description: 'It is the last key any owner holds: nobody could sign in as an owner without it.',
+      schema: Problem,
+    },
   },
   async handler({ params, services, principal }) {
     const who = principal();
@@ -120,9 +138,18 @@ const revoke = defineRoute({
       const key = await findUserKey(trx, who.organizationId, user.id, params.keyId);
       if (!key) throw problems.notFound(`There is no key ${params.keyId} for user ${params.id}.`);
       if (key.revokedAt !== null) return;
-      if (user.accessRight === 'owner') await guardOwnerAccess(trx, store.dialect, who.organizationId, { keyId: key.id });
+      if (user.accessRight === 'owner')
+        await guardOwnerAccess(trx, store.dialect, who.organizationId, { keyId: key.id });
       await revokeUserKey(trx, key.id, now.toISOString());
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'user.key_revoked', targetType: 'user', targetId: user.id, details: { keyId: key.id }, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'user.key_revoked',
+        targetType: 'user',
+        targetId: user.id,
+        details: { keyId: key.id },
+        at: now,
+      });
     });
     return reply.noContent();
   },
@@ -136,7 +163,10 @@ const rotate = defineRoute({
   tags: ['Users'],
   auth: { kind: 'user' },
   responses: {
-    201: { description: 'The new key, shown once. If the answer is lost, an owner can issue another key.', schema: dataOf(IssuedKeySchema) },
+    201: {
+      description: 'The new key, shown once. If the answer is lost, an owner can issue another key.',
+      schema: dataOf(IssuedKeySchema),
+    },
   },
   async handler({ services, principal }) {
     const who = asUser(principal());
@@ -144,8 +174,17 @@ const rotate = defineRoute({
     const issued = await changeCredentials(services, async (trx) => {
       // Only the request that actually revokes the key gets a new one: a key used for two rotations
       // at once (or revoked meanwhile) yields one key, not several.
-      if (!(await revokeUserKey(trx, who.keyId, now.toISOString()))) throw problems.invalidToken('This key has been revoked (rotated by another request?).');
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'user.key_revoked', targetType: 'user', targetId: who.user.id, details: { keyId: who.keyId, rotated: true }, at: now });
+      if (!(await revokeUserKey(trx, who.keyId, now.toISOString())))
+        throw problems.invalidToken('This key has been revoked (rotated by another request?).');
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'user.key_revoked',
+        targetType: 'user',
+        targetId: who.user.id,
+        details: { keyId: who.keyId, rotated: true },
+        at: now,
+      });
       return issueUserKey(trx, who.user, principalActor(who), now, { enforceLimit: false });
     });
     return reply.created(issued);

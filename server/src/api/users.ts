@@ -84,7 +84,8 @@ async function loadUser(services: Services, principal: Principal, id: string): P
 
 /** Owners are the only ones who may create, change or remove an owner. */
 function guardOwnerChange(principal: Principal, touchesOwner: boolean): void {
-  if (touchesOwner && !isOwner(principal)) throw problems.forbidden('Only an owner can grant, change or remove the owner access right.');
+  if (touchesOwner && !isOwner(principal))
+    throw problems.forbidden('Only an owner can grant, change or remove the owner access right.');
 }
 
 function duplicateEmail(email: string) {
@@ -102,7 +103,12 @@ const list = defineRoute({
   responses: listResponses(UserSchema),
   async handler({ query, services, principal }) {
     const page = paging(query, USER_SORT_COLUMNS, 'users.id', 'createdAt');
-    const result = await listUsers(services.store.db, principal().organizationId, { q: query.q, accessRight: query.accessRight }, page.keyset);
+    const result = await listUsers(
+      services.store.db,
+      principal().organizationId,
+      { q: query.q, accessRight: query.accessRight },
+      page.keyset,
+    );
     return reply.list(result.items.map(presentUser), page.next(result, userSortValue));
   },
 });
@@ -138,7 +144,17 @@ const create = defineRoute({
       await services.store.db.transaction().execute(async (trx) => {
         if ((await findUserIdByEmail(trx, who.organizationId, user.email)) !== null) throw duplicateEmail(user.email);
         await insertUser(trx, user);
-        await recordChange(trx, { organizationId: who.organizationId, type: 'user.updated', actor: principalActor(who), object: presentUser(user), changes: diffFields({}, presentUser(user), USER_DIFF_FIELDS), action: 'user.created', targetType: 'user', targetId: user.id, at: now });
+        await recordChange(trx, {
+          organizationId: who.organizationId,
+          type: 'user.updated',
+          actor: principalActor(who),
+          object: presentUser(user),
+          changes: diffFields({}, presentUser(user), USER_DIFF_FIELDS),
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          at: now,
+        });
       });
     } catch (error) {
       throw isUniqueViolation(error) ? duplicateEmail(user.email) : error;
@@ -155,7 +171,10 @@ const get = defineRoute({
   tags: ['Users'],
   auth: { kind: 'scope', scope: 'users:read' },
   params: IdParams,
-  responses: { 200: { description: 'The user.', schema: dataOf(UserSchema) }, 404: { description: 'No such user.', schema: Problem } },
+  responses: {
+    200: { description: 'The user.', schema: dataOf(UserSchema) },
+    404: { description: 'No such user.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     return reply.ok(presentUser(await loadUser(services, principal(), params.id)));
   },
@@ -193,14 +212,24 @@ const update = defineRoute({
         const changes = diffFields(presentUser(before), presentUser(after), USER_DIFF_FIELDS);
         if (changes.length === 0) return before;
         guardOwnerChange(who, before.accessRight === 'owner' || after.accessRight === 'owner');
-        if (before.accessRight === 'owner' && after.accessRight !== 'owner') await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: before.id });
+        if (before.accessRight === 'owner' && after.accessRight !== 'owner')
+          await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: before.id });
         if (after.email !== before.email) {
           const holder = await findUserIdByEmail(trx, who.organizationId, after.email);
           if (holder !== null && holder !== before.id) throw duplicateEmail(after.email);
         }
         after.updatedAt = now.toISOString();
         await updateUser(trx, after);
-        await recordChange(trx, { organizationId: who.organizationId, type: 'user.updated', actor: principalActor(who), object: presentUser(after), changes, targetType: 'user', targetId: after.id, at: now });
+        await recordChange(trx, {
+          organizationId: who.organizationId,
+          type: 'user.updated',
+          actor: principalActor(who),
+          object: presentUser(after),
+          changes,
+          targetType: 'user',
+          targetId: after.id,
+          at: now,
+        });
         return after;
       });
       return reply.ok(presentUser(result));
@@ -230,9 +259,18 @@ const remove = defineRoute({
       const user = await findUser(trx, who.organizationId, params.id);
       if (!user) throw problems.notFound(`There is no user ${params.id}.`);
       guardOwnerChange(who, user.accessRight === 'owner');
-      if (user.accessRight === 'owner') await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: user.id });
+      if (user.accessRight === 'owner')
+        await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: user.id });
       await deleteUser(trx, who.organizationId, user.id);
-      await recordChange(trx, { organizationId: who.organizationId, type: 'user.deleted', actor: principalActor(who), object: presentUser(user), targetType: 'user', targetId: user.id, at: now });
+      await recordChange(trx, {
+        organizationId: who.organizationId,
+        type: 'user.deleted',
+        actor: principalActor(who),
+        object: presentUser(user),
+        targetType: 'user',
+        targetId: user.id,
+        at: now,
+      });
     });
     return reply.noContent();
   },

@@ -25,13 +25,30 @@ import {
 } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
 import { eventExample } from './events';
-import { HttpUrl, IdParams, NullableTimestamp, Problem, Text, Timestamp, checkHttpUrl, dataOf, listQuery, listResponses, paging } from './common';
+import {
+  HttpUrl,
+  IdParams,
+  NullableTimestamp,
+  Problem,
+  Text,
+  Timestamp,
+  checkHttpUrl,
+  dataOf,
+  listQuery,
+  listResponses,
+  paging,
+} from './common';
 
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 export const DEFAULT_MAX_CONCURRENCY = 10;
 
 const EventTypeSchema = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
-const FormatSchema = Type.Union([Type.Literal('json'), Type.Literal('chat'), Type.Literal('slack'), Type.Literal('teams')]);
+const FormatSchema = Type.Union([
+  Type.Literal('json'),
+  Type.Literal('chat'),
+  Type.Literal('slack'),
+  Type.Literal('teams'),
+]);
 /** Checked fully by checkWebhookUrl; the schema says what it can. */
 const Url = HttpUrl(2048);
 const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), { maxItems: 20, uniqueItems: true });
@@ -46,7 +63,10 @@ const WebhookSchema = Type.Object({
   signing: Type.Boolean(),
   verifySsl: Type.Boolean(),
   maxEventsPerRequest: Type.Integer(),
-  maxConcurrency: Type.Integer({ description: 'Messages sent at once (per server process). 1 delivers strictly in order: a message waiting for a retry holds back the ones behind it. Above 1, delivery is unordered and at-least-once.' }),
+  maxConcurrency: Type.Integer({
+    description:
+      'Messages sent at once (per server process). 1 delivers strictly in order: a message waiting for a retry holds back the ones behind it. Above 1, delivery is unordered and at-least-once.',
+  }),
   errorRecipientEmails: Type.Array(Type.String()),
   disabledReason: Type.Union([Type.String(), Type.Null()]),
   lastTriggeredAt: NullableTimestamp,
@@ -103,12 +123,22 @@ const list = defineRoute({
   summary: 'List webhooks',
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
-  query: listQuery(SORTS, { status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('disabled')])) }),
+  query: listQuery(SORTS, {
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('disabled')])),
+  }),
   responses: listResponses(WebhookSchema),
   async handler({ query, services, principal }) {
     const page = paging(query, WEBHOOK_SORTS, 'webhooks.id', 'createdAt');
-    const result = await listWebhooks(services.store.db, principal().organizationId, { q: query.q, status: query.status as WebhookStatus | undefined }, page.keyset);
-    return reply.list(result.items.map(present), page.next(result, (w, field) => WEBHOOK_SORTS[field].value(w)));
+    const result = await listWebhooks(
+      services.store.db,
+      principal().organizationId,
+      { q: query.q, status: query.status as WebhookStatus | undefined },
+      page.keyset,
+    );
+    return reply.list(
+      result.items.map(present),
+      page.next(result, (w, field) => WEBHOOK_SORTS[field].value(w)),
+    );
   },
 });
 
@@ -121,7 +151,10 @@ const create = defineRoute({
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   body: CreateWebhookBody,
   responses: {
-    201: { description: 'The webhook, with its signing secret.', schema: dataOf(Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })])) },
+    201: {
+      description: 'The webhook, with its signing secret.',
+      schema: dataOf(Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })])),
+    },
     400: { description: 'Invalid fields (URL scheme, events, limits, e-mails).', schema: Problem },
   },
   async handler({ body, services, principal }) {
@@ -148,7 +181,14 @@ const create = defineRoute({
     const secret = generateWebhookSecret();
     await services.store.db.transaction().execute(async (trx) => {
       await insertWebhook(trx, services.masterKey, webhook, secret);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.created', targetType: 'webhook', targetId: webhook.id, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'webhook.created',
+        targetType: 'webhook',
+        targetId: webhook.id,
+        at: now,
+      });
     });
     return reply.created({ ...present(webhook), secret });
   },
@@ -162,7 +202,10 @@ const get = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  responses: { 200: { description: 'The webhook.', schema: dataOf(WebhookSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  responses: {
+    200: { description: 'The webhook.', schema: dataOf(WebhookSchema) },
+    404: { description: 'No such webhook.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     return reply.ok(present(await loadWebhook(services, principal(), params.id)));
   },
@@ -177,7 +220,10 @@ const update = defineRoute({
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
   body: Type.Partial(CreateWebhookBody, { additionalProperties: false, minProperties: 1 }),
-  responses: { 200: { description: 'The webhook after the change.', schema: dataOf(WebhookSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  responses: {
+    200: { description: 'The webhook after the change.', schema: dataOf(WebhookSchema) },
+    404: { description: 'No such webhook.', schema: Problem },
+  },
   async handler({ params, body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -194,7 +240,15 @@ const update = defineRoute({
       await updateWebhook(trx, after);
       // Re-enabling starts a fresh failure window; otherwise the old one would disable it again at once.
       if (after.status === 'active' && before.status !== 'active') await resetFailureWindow(trx, after.id);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.updated', targetType: 'webhook', targetId: after.id, details: { changed: Object.keys(body) }, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'webhook.updated',
+        targetType: 'webhook',
+        targetId: after.id,
+        details: { changed: Object.keys(body) },
+        at: now,
+      });
       return after;
     });
     return reply.ok(present(webhook));
@@ -214,15 +268,27 @@ const remove = defineRoute({
     const who = principal();
     const now = services.clock.now();
     await services.store.db.transaction().execute(async (trx) => {
-      if (!(await findWebhook(trx, who.organizationId, params.id))) throw problems.notFound(`There is no webhook ${params.id}.`);
+      if (!(await findWebhook(trx, who.organizationId, params.id)))
+        throw problems.notFound(`There is no webhook ${params.id}.`);
       await deleteWebhook(trx, who.organizationId, params.id);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.deleted', targetType: 'webhook', targetId: params.id, at: now });
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'webhook.deleted',
+        targetType: 'webhook',
+        targetId: params.id,
+        at: now,
+      });
     });
     return reply.noContent();
   },
 });
 
-const SecretSchema = Type.Object({ secret: Type.String(), previousSecret: Type.Union([Type.String(), Type.Null()]), previousSecretExpiresAt: NullableTimestamp });
+const SecretSchema = Type.Object({
+  secret: Type.String(),
+  previousSecret: Type.Union([Type.String(), Type.Null()]),
+  previousSecretExpiresAt: NullableTimestamp,
+});
 
 const secret = defineRoute({
   method: 'GET',
@@ -232,11 +298,18 @@ const secret = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  responses: { 200: { description: 'The secret, and the previous one while a rotation overlaps.', schema: dataOf(SecretSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  responses: {
+    200: { description: 'The secret, and the previous one while a rotation overlaps.', schema: dataOf(SecretSchema) },
+    404: { description: 'No such webhook.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const webhook = await loadWebhook(services, principal(), params.id);
     const secrets = await webhookSecrets(services.store.db, services.masterKey, webhook, services.clock.now());
-    return reply.ok({ secret: secrets.current, previousSecret: secrets.previous, previousSecretExpiresAt: secrets.previousExpiresAt });
+    return reply.ok({
+      secret: secrets.current,
+      previousSecret: secrets.previous,
+      previousSecretExpiresAt: secrets.previousExpiresAt,
+    });
   },
 });
 
@@ -248,7 +321,10 @@ const rotate = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
-  responses: { 200: { description: 'The new secret, and the old one with its end.', schema: dataOf(SecretSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  responses: {
+    200: { description: 'The new secret, and the old one with its end.', schema: dataOf(SecretSchema) },
+    404: { description: 'No such webhook.', schema: Problem },
+  },
   async handler({ params, services, principal }) {
     const who = principal();
     const now = services.clock.now();
@@ -256,11 +332,29 @@ const rotate = defineRoute({
     const secrets = await services.store.db.transaction().execute(async (trx) => {
       const webhook = await findWebhook(trx, who.organizationId, params.id);
       if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
-      await rotateWebhookSecret(trx, services.masterKey, webhook, fresh, new Date(now.getTime() + ROTATION_OVERLAP_MS), now);
-      await recordAudit(trx, { organizationId: who.organizationId, actor: principalActor(who), action: 'webhook.secret_rotated', targetType: 'webhook', targetId: webhook.id, at: now });
+      await rotateWebhookSecret(
+        trx,
+        services.masterKey,
+        webhook,
+        fresh,
+        new Date(now.getTime() + ROTATION_OVERLAP_MS),
+        now,
+      );
+      await recordAudit(trx, {
+        organizationId: who.organizationId,
+        actor: principalActor(who),
+        action: 'webhook.secret_rotated',
+        targetType: 'webhook',
+        targetId: webhook.id,
+        at: now,
+      });
       return webhookSecrets(trx, services.masterKey, webhook, now);
     });
-    return reply.ok({ secret: secrets.current, previousSecret: secrets.previous, previousSecretExpiresAt: secrets.previousExpiresAt });
+    return reply.ok({
+      secret: secrets.current,
+      previousSecret: secrets.previous,
+      previousSecretExpiresAt: secrets.previousExpiresAt,
+    });
   },
 });
 
@@ -275,12 +369,23 @@ const AttemptSchema = Type.Object({
 });
 
 /** Sends sample events now and answers with the attempt; nothing is queued or retried. */
-async function sendSample(services: Services, target: { url: string; format: WebhookFormat; verifySsl: boolean; secrets: string[] }, type: EventType, organizationId: string) {
+async function sendSample(
+  services: Services,
+  target: { url: string; format: WebhookFormat; verifySsl: boolean; secrets: string[] },
+  type: EventType,
+  organizationId: string,
+) {
   const now = services.clock.now();
   const event = { ...(eventExample(type) as PeopleEvent), organizationId, timestamp: now.toISOString() };
   const body = renderPayload(target.format, [event], services.publicUrl, now);
   const headers = deliveryHeaders(newId('msg', now), body, now, target.secrets, SERVER_VERSION);
-  const result = await services.webhookClient.send({ url: target.url, headers, body, timeoutMs: services.config.webhookTimeoutMs, verifySsl: target.verifySsl });
+  const result = await services.webhookClient.send({
+    url: target.url,
+    headers,
+    body,
+    timeoutMs: services.config.webhookTimeoutMs,
+    verifySsl: target.verifySsl,
+  });
   return {
     ok: result.ok,
     statusCode: result.statusCode,
@@ -301,15 +406,25 @@ const test = defineRoute({
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
   body: Type.Object({ eventType: Type.Optional(EventTypeSchema) }, { additionalProperties: false }),
-  responses: { 200: { description: 'The attempt: status code, duration, response excerpt.', schema: dataOf(AttemptSchema) }, 404: { description: 'No such webhook.', schema: Problem } },
+  responses: {
+    200: { description: 'The attempt: status code, duration, response excerpt.', schema: dataOf(AttemptSchema) },
+    404: { description: 'No such webhook.', schema: Problem },
+  },
   async handler({ params, body, services, principal }) {
     const who = principal();
     const webhook = await loadWebhook(services, who, params.id);
-    const secrets = webhook.signing ? await webhookSecrets(services.store.db, services.masterKey, webhook, services.clock.now()) : null;
+    const secrets = webhook.signing
+      ? await webhookSecrets(services.store.db, services.masterKey, webhook, services.clock.now())
+      : null;
     const type = (body.eventType ?? webhook.events[0]) as EventType;
     const attempt = await sendSample(
       services,
-      { url: webhook.url, format: webhook.format, verifySsl: webhook.verifySsl, secrets: secrets ? [secrets.current, ...(secrets.previous ? [secrets.previous] : [])] : [] },
+      {
+        url: webhook.url,
+        format: webhook.format,
+        verifySsl: webhook.verifySsl,
+        secrets: secrets ? [secrets.current, ...(secrets.previous ? [secrets.previous] : [])] : [],
+      },
       type,
       who.organizationId,
     );
@@ -325,14 +440,27 @@ const testUrl = defineRoute({
   tags: ['Webhooks'],
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   body: Type.Object(
-    { url: Url, format: Type.Optional(FormatSchema), eventType: Type.Optional(EventTypeSchema), verifySsl: Type.Optional(Type.Boolean()) },
+    {
+      url: Url,
+      format: Type.Optional(FormatSchema),
+      eventType: Type.Optional(EventTypeSchema),
+      verifySsl: Type.Optional(Type.Boolean()),
+    },
     { additionalProperties: false },
   ),
-  responses: { 200: { description: 'The attempt (unsigned: there is no secret yet).', schema: dataOf(AttemptSchema) }, 400: { description: 'Invalid URL or fields.', schema: Problem } },
+  responses: {
+    200: { description: 'The attempt (unsigned: there is no secret yet).', schema: dataOf(AttemptSchema) },
+    400: { description: 'Invalid URL or fields.', schema: Problem },
+  },
   async handler({ body, services, principal }) {
     const who = principal();
     const url = checkWebhookUrl(services, body.url);
-    const attempt = await sendSample(services, { url, format: (body.format ?? 'json') as WebhookFormat, verifySsl: body.verifySsl ?? true, secrets: [] }, (body.eventType ?? 'role.updated') as EventType, who.organizationId);
+    const attempt = await sendSample(
+      services,
+      { url, format: (body.format ?? 'json') as WebhookFormat, verifySsl: body.verifySsl ?? true, secrets: [] },
+      (body.eventType ?? 'role.updated') as EventType,
+      who.organizationId,
+    );
     return reply.ok(attempt);
   },
 });

@@ -7,7 +7,9 @@ export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /** The address in its most specific form: IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as IPv4. */
 function normalize(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
-  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (address as ipaddr.IPv6).toIPv4Address()
+    : address;
 }
 
 /**

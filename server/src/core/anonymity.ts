@@ -14,7 +14,11 @@ export type HiddenReason = 'belowThreshold' | 'protectsAnother';
  * visible segment too.
  * Counting the union of people, not a sum, keeps the rule sound when segments overlap.
  */
-export function suppressedSets(sets: ReadonlyMap<string, ReadonlySet<string>>, rest: ReadonlySet<string>, threshold: number): Map<string, HiddenReason> {
+export function suppressedSets(
+  sets: ReadonlyMap<string, ReadonlySet<string>>,
+  rest: ReadonlySet<string>,
+  threshold: number,
+): Map<string, HiddenReason> {
   const hidden = new Map<string, HiddenReason>();
   const answered = [...sets].filter(([, set]) => set.size > 0);
   const withheld = new Set(rest);
@@ -24,7 +28,9 @@ export function suppressedSets(sets: ReadonlyMap<string, ReadonlySet<string>>, r
       for (const id of set) withheld.add(id);
     }
   }
-  const candidates = answered.filter(([key]) => !hidden.has(key)).sort(([a, x], [b, y]) => x.size - y.size || a.localeCompare(b));
+  const candidates = answered
+    .filter(([key]) => !hidden.has(key))
+    .sort(([a, x], [b, y]) => x.size - y.size || a.localeCompare(b));
   for (const [key, set] of candidates) {
     if (withheld.size === 0 || withheld.size >= threshold) break;
     hidden.set(key, 'protectsAnother');

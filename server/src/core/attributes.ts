@@ -12,7 +12,6 @@ export interface AttributeDefinition {
 
 export type AttributeValue = string | number | boolean | string[];
 
-
 /** Returns why the value does not fit, or null when it does. Employee ids are checked for existence elsewhere. */
 export function attributeValueProblem(definition: AttributeDefinition, value: unknown): string | null {
   switch (definition.type) {
@@ -21,14 +20,23 @@ export function attributeValueProblem(definition: AttributeDefinition, value: un
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
     case 'date':
-      return typeof value === 'string' && isValidDate(value) ? null : `must be a date like 2026-01-31 (years ${MIN_YEAR}–${MAX_YEAR})`;
+      return typeof value === 'string' && isValidDate(value)
+        ? null
+        : `must be a date like 2026-01-31 (years ${MIN_YEAR}–${MAX_YEAR})`;
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'option':
-      return typeof value === 'string' && definition.options.includes(value) ? null : `must be one of ${definition.options.map((o) => JSON.stringify(o)).join(', ')}`;
+      return typeof value === 'string' && definition.options.includes(value)
+        ? null
+        : `must be one of ${definition.options.map((o) => JSON.stringify(o)).join(', ')}`;
     case 'multi_option': {
-      const ok = Array.isArray(value) && value.every((v) => typeof v === 'string' && definition.options.includes(v)) && new Set(value).size === value.length;
-      return ok ? null : `must be a list of distinct values from ${definition.options.map((o) => JSON.stringify(o)).join(', ')}`;
+      const ok =
+        Array.isArray(value) &&
+        value.every((v) => typeof v === 'string' && definition.options.includes(v)) &&
+        new Set(value).size === value.length;
+      return ok
+        ? null
+        : `must be a list of distinct values from ${definition.options.map((o) => JSON.stringify(o)).join(', ')}`;
     }
     case 'employee':
       return typeof value === 'string' && value.length <= 64 ? null : 'must be an employee id';

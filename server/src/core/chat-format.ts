@@ -16,7 +16,11 @@ export interface ChatFormat<Part, Body> {
 
 /** Each event's part, shortened until a request holding that event alone fits. */
 function partsOf<Part, Body>(format: ChatFormat<Part, Body>, events: PeopleEvent[], publicUrl: string): Part[] {
-  return events.map((event) => format.part(shortenMessage(eventMessage(event, publicUrl), (message) => format.fits(format.body([format.part(message)])))));
+  return events.map((event) =>
+    format.part(
+      shortenMessage(eventMessage(event, publicUrl), (message) => format.fits(format.body([format.part(message)]))),
+    ),
+  );
 }
 
 /** The body for events; a batch that is too large for one request still renders (see splitEvents). */
@@ -25,7 +29,13 @@ export function renderBody<Part, Body>(format: ChatFormat<Part, Body>, events: P
 }
 
 /** Events in consecutive groups whose bodies each fit: one group when the whole batch does. */
-export function splitEvents<Part, Body>(format: ChatFormat<Part, Body>, events: PeopleEvent[], publicUrl: string): PeopleEvent[][] {
+export function splitEvents<Part, Body>(
+  format: ChatFormat<Part, Body>,
+  events: PeopleEvent[],
+  publicUrl: string,
+): PeopleEvent[][] {
   const parts = partsOf(format, events, publicUrl).map((part, i) => ({ part, event: events[i] }));
-  return packChunks(parts, (chunk) => format.fits(format.body(chunk.map((c) => c.part)))).map((chunk) => chunk.map((c) => c.event));
+  return packChunks(parts, (chunk) => format.fits(format.body(chunk.map((c) => c.part)))).map((chunk) =>
+    chunk.map((c) => c.event),
+  );
 }

@@ -25,11 +25,15 @@ export function renderMarkdown(message: Message): string {
   const blocks: string[] = [];
   if (message.title) {
     const entity = md(message.title.entity);
-    blocks.push(`**${message.title.url === null ? entity : `[${entity}](${message.title.url})`}** ${message.title.verb}`);
+    blocks.push(
+      `**${message.title.url === null ? entity : `[${entity}](${message.title.url})`}** ${message.title.verb}`,
+    );
   }
   if (message.recognition) {
     const r = message.recognition;
-    blocks.push(`**${md(r.giver)}** recognized ${people(r.recipients)} with **${r.points}** points${r.program ? ` in *${md(r.program)}*` : ''}`);
+    blocks.push(
+      `**${md(r.giver)}** recognized ${people(r.recipients)} with **${r.points}** points${r.program ? ` in *${md(r.program)}*` : ''}`,
+    );
   }
   if (message.author) blocks.push(`**Author:** ${md(message.author)}`);
   for (const line of message.lines) {
@@ -45,8 +49,14 @@ export function renderMarkdown(message: Message): string {
     }
   }
   // Every line of the note is quoted, so no line of it can stand outside the quote.
-  if (message.quote) blocks.push(lines(message.quote).map((l) => `> ${escapeLine(l)}`).join('\n'));
-  if (message.omitted) blocks.push(`… ${message.omitted} left out${message.link === null ? '.' : `: <${message.link}>`}`);
+  if (message.quote)
+    blocks.push(
+      lines(message.quote)
+        .map((l) => `> ${escapeLine(l)}`)
+        .join('\n'),
+    );
+  if (message.omitted)
+    blocks.push(`… ${message.omitted} left out${message.link === null ? '.' : `: <${message.link}>`}`);
   return blocks.join('\n\n');
 }
 

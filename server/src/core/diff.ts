@@ -29,7 +29,11 @@ function sameValue(a: unknown, b: unknown): boolean {
   return key(a ?? null) === key(b ?? null);
 }
 
-export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>, fields: DiffField[]): Change[] {
+export function diffFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  fields: DiffField[],
+): Change[] {
   const changes: Change[] = [];
   for (const { field, label, list } of fields) {
     const old = read(before, field);
@@ -50,7 +54,12 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
 }
 
 /** The fields of a free-form map (custom attributes or fields), present in either version. */
-export function mapFields(prefix: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined, isList: (name: string) => boolean): DiffField[] {
+export function mapFields(
+  prefix: string,
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+  isList: (name: string) => boolean,
+): DiffField[] {
   const names = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   return [...names].sort().map((name) => ({ field: `${prefix}.${name}`, label: name, list: isList(name) }));
 }

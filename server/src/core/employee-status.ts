@@ -24,5 +24,7 @@ export function employeeStatus(dates: EmploymentDates, today: string): EmployeeS
 
 /** Surveyable on a date: started by then, and not separated before it. */
 export function isSurveyable(dates: EmploymentDates, on: string): boolean {
-  return (dates.startDate === null || dates.startDate <= on) && (dates.separationDate === null || dates.separationDate >= on);
+  return (
+    (dates.startDate === null || dates.startDate <= on) && (dates.separationDate === null || dates.separationDate >= on)
+  );
 }

@@ -65,7 +65,14 @@ export function addDays(date: string, days: number): string {
  * overlapping requests never differ by a few days of answers.
  */
 export function periodsBetween(interval: Interval, from: string | undefined, to: string): Period[] {
-  if (interval === 'all') return [{ key: 'all', start: from === undefined ? EARLIEST : periodOf('month', from).start, end: periodOf('month', to).end }];
+  if (interval === 'all')
+    return [
+      {
+        key: 'all',
+        start: from === undefined ? EARLIEST : periodOf('month', from).start,
+        end: periodOf('month', to).end,
+      },
+    ];
   const last = periodOf(interval, to);
   const periods = [last];
   while (periods.length < MAX_PERIODS) {
@@ -110,22 +117,41 @@ export function monthOf(answeredAt: string): string {
  * rollups answer it exactly; `single` when it is one month.
  */
 export function monthsOf(period: Period): { first: string; end: string; single: boolean } {
-  return { first: monthOf(period.start), end: monthOf(period.end), single: periodOf('month', period.start).end === period.end };
+  return {
+    first: monthOf(period.start),
+    end: monthOf(period.end),
+    single: periodOf('month', period.start).end === period.end,
+  };
 }
 
 /**
  * One period's result. Below the threshold it is withheld; `protectsAnother` withholds it too,
  * when complementary suppression (core/anonymity) chose it. Participation always shows.
  */
-export function summarizePeriod(period: Period, counts: PeriodCounts, threshold: number, protectsAnother = false): PeriodResult {
+export function summarizePeriod(
+  period: Period,
+  counts: PeriodCounts,
+  threshold: number,
+  protectsAnother = false,
+): PeriodResult {
   const participation = {
     responded: counts.respondents,
     invited: counts.invited,
     rate: counts.invited === 0 ? null : roundHalfAway(counts.respondents / counts.invited, 3),
   };
-  const hiddenReason: HiddenReason | null = counts.respondents < threshold ? 'belowThreshold' : protectsAnother ? 'protectsAnother' : null;
+  const hiddenReason: HiddenReason | null =
+    counts.respondents < threshold ? 'belowThreshold' : protectsAnother ? 'protectsAnother' : null;
   if (hiddenReason !== null || counts.answers === 0) {
-    return { period: period.key, start: period.start, end: addDays(period.end, -1), hidden: hiddenReason !== null, hiddenReason, score: null, nps: null, participation };
+    return {
+      period: period.key,
+      start: period.start,
+      end: addDays(period.end, -1),
+      hidden: hiddenReason !== null,
+      hiddenReason,
+      score: null,
+      nps: null,
+      participation,
+    };
   }
   return {
     period: period.key,
@@ -145,7 +171,17 @@ export function summarizePeriod(period: Period, counts: PeriodCounts, threshold:
 }
 
 /** The change from the previous period's result, or null when either is hidden or empty. */
-export function changeBetween(current: PeriodResult, previous: PeriodResult | null): { score: number; nps: number } | null {
-  if (previous === null || current.score === null || previous.score === null || current.nps === null || previous.nps === null) return null;
+export function changeBetween(
+  current: PeriodResult,
+  previous: PeriodResult | null,
+): { score: number; nps: number } | null {
+  if (
+    previous === null ||
+    current.score === null ||
+    previous.score === null ||
+    current.nps === null ||
+    previous.nps === null
+  )
+    return null;
   return { score: roundHalfAway(current.score - previous.score, 1), nps: current.nps.score - previous.nps.score };
 }

@@ -8,13 +8,15 @@ export const EVENT_TYPES = {
   'employee.deleted': 'An employee was removed.',
   'group.created': 'A group (circle) was created.',
   'group.updated': 'A group (circle) changed: name, purpose, parent or custom fields.',
-  'group.deleted': 'A group (circle) was deleted. Its roles move to the parent group, or are deleted when there is none.',
+  'group.deleted':
+    'A group (circle) was deleted. Its roles move to the parent group, or are deleted when there is none.',
   'role.created': 'A role was created.',
   'role.updated': 'A role changed: name, purpose, accountabilities, group or assigned employees.',
   'role.deleted': 'A role was deleted.',
   'recognition.completed': 'Someone recognized one or more colleagues, with points and a note.',
   'organization.updated': 'An organization was created, or its name changed.',
-  'user.updated': 'A user was added to the organization, or changed their name, email address, telephone number or access right.',
+  'user.updated':
+    'A user was added to the organization, or changed their name, email address, telephone number or access right.',
   'user.deleted': 'A user was removed from the organization.',
   'sync.completed': 'A HiBob synchronization run finished.',
   'sync.failed': 'A HiBob synchronization run failed.',
@@ -27,8 +29,7 @@ export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
 
 /** Who caused an event, as subscribers see it; null for system changes (cascades, sync). */
 export type EventActor =
-  | { type: 'user'; id: string; name: string | null; email: string }
-  | { type: 'app'; id: string; name: string };
+  { type: 'user'; id: string; name: string | null; email: string } | { type: 'app'; id: string; name: string };
 
 export type Change =
   | { field: string; label: string; old: unknown; new: unknown }

@@ -4,7 +4,28 @@ import { randomBytes } from 'node:crypto';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const RANDOM_BITS = 80n;
 
-export type IdPrefix = 'run' | 'int' | 'org' | 'usr' | 'app' | 'ses' | 'key' | 'aud' | 'ukey' | 'evt' | 'emp' | 'att' | 'grp' | 'rol' | 'prg' | 'rec' | 'ans' | 'wh' | 'msg' | 'dlv' | 'ntf';
+export type IdPrefix =
+  | 'run'
+  | 'int'
+  | 'org'
+  | 'usr'
+  | 'app'
+  | 'ses'
+  | 'key'
+  | 'aud'
+  | 'ukey'
+  | 'evt'
+  | 'emp'
+  | 'att'
+  | 'grp'
+  | 'rol'
+  | 'prg'
+  | 'rec'
+  | 'ans'
+  | 'wh'
+  | 'msg'
+  | 'dlv'
+  | 'ntf';
 
 function encodeBase32(value: bigint, length: number): string {
   let out = '';

@@ -88,7 +88,8 @@ export class JsonArraySplitter {
         continue;
       }
       if (this.state === 'array' && !this.inElement && !isSpace(c) && c !== COMMA && c !== CLOSE_ARRAY) {
-        if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) throw new JsonStreamError(`the elements of "${this.key}" must be objects or arrays`);
+        if (c !== OPEN_OBJECT && c !== OPEN_ARRAY)
+          throw new JsonStreamError(`the elements of "${this.key}" must be objects or arrays`);
         this.inElement = true;
         start = i;
       }
@@ -146,7 +147,11 @@ export class JsonArraySplitter {
 
   end(): void {
     if (this.state !== 'done' || this.depth !== 0 || this.inString) {
-      throw new JsonStreamError(this.state === 'seek' ? `the answer has no "${this.key}" array` : 'the answer ended before its JSON was complete');
+      throw new JsonStreamError(
+        this.state === 'seek'
+          ? `the answer has no "${this.key}" array`
+          : 'the answer ended before its JSON was complete',
+      );
     }
   }
 }

@@ -19,7 +19,12 @@ export interface SigningKey {
   privateKey: KeyLike;
 }
 
-export async function signAccessToken(key: SigningKey, claims: AccessClaims, issuedAt: Date, ttlSeconds: number): Promise<string> {
+export async function signAccessToken(
+  key: SigningKey,
+  claims: AccessClaims,
+  issuedAt: Date,
+  ttlSeconds: number,
+): Promise<string> {
   const iat = Math.floor(issuedAt.getTime() / 1000);
   return new SignJWT({ org: claims.organizationId, sid: claims.sessionId, scope: claims.scopes.join(' ') })
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid: key.kid, typ: JWT_TYPE })
@@ -37,12 +42,18 @@ export interface VerifiedClaims extends AccessClaims {
 }
 
 export type VerifyOutcome =
-  | { ok: true; claims: VerifiedClaims }
-  | { ok: false; reason: 'expired' | 'unknown-key' | 'invalid' };
+  { ok: true; claims: VerifiedClaims } | { ok: false; reason: 'expired' | 'unknown-key' | 'invalid' };
 
 function readClaims(payload: JWTPayload): VerifiedClaims | null {
   const { org, sid, scope, sub, exp } = payload as JWTPayload & { org?: unknown; sid?: unknown; scope?: unknown };
-  if (typeof org !== 'string' || typeof sid !== 'string' || typeof scope !== 'string' || typeof sub !== 'string' || typeof exp !== 'number') return null;
+  if (
+    typeof org !== 'string' ||
+    typeof sid !== 'string' ||
+    typeof scope !== 'string' ||
+    typeof sub !== 'string' ||
+    typeof exp !== 'number'
+  )
+    return null;
   const scopes = scope === '' ? [] : scope.split(' ');
   if (!scopes.every(isScope)) return null;
   return { organizationId: org, sessionId: sid, appId: sub, scopes: scopes as Scope[], exp };
@@ -52,7 +63,11 @@ function readClaims(payload: JWTPayload): VerifiedClaims | null {
  * Verifies signature, algorithm (EdDSA only, so `alg: none` and HMAC confusion fail), type,
  * issuer, audience and expiry against `now`, which comes from the injectable clock.
  */
-export async function verifyAccessToken(token: string, publicKey: (kid: string) => KeyLike | undefined, now: Date): Promise<VerifyOutcome> {
+export async function verifyAccessToken(
+  token: string,
+  publicKey: (kid: string) => KeyLike | undefined,
+  now: Date,
+): Promise<VerifyOutcome> {
   let unknownKey = false;
   try {
     const { payload } = await jwtVerify(
@@ -65,7 +80,14 @@ export async function verifyAccessToken(token: string, publicKey: (kid: string) 
         }
         return key;
       },
-      { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER, audience: JWT_AUDIENCE, typ: JWT_TYPE, currentDate: now, requiredClaims: ['exp', 'iat', 'sub'] },
+      {
+        algorithms: [JWT_ALGORITHM],
+        issuer: JWT_ISSUER,
+        audience: JWT_AUDIENCE,
+        typ: JWT_TYPE,
+        currentDate: now,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      },
     );
     const claims = readClaims(payload);
     return claims ? { ok: true, claims } : { ok: false, reason: 'invalid' };

@@ -6,7 +6,9 @@
  * inherits (`constructor`, `__proto__`, `toString`, …) and `prototype`. Such a key read from a plain
  * object answers the inherited value, which once made a rename touch every employee.
  */
-const RESERVED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype'].map((n) => n.toLowerCase()));
+const RESERVED_NAMES: ReadonlySet<string> = new Set(
+  [...Object.getOwnPropertyNames(Object.prototype), 'prototype'].map((n) => n.toLowerCase()),
+);
 
 /** Why a custom attribute or field name cannot be used, or null when it can. */
 export function reservedNameProblem(name: string): string | null {

@@ -15,7 +15,9 @@ const INLINE = /[\\`*[\]<>~]|&(?=#?[\p{L}\p{N}]+;)|(?<![\p{L}\p{N}])_|_(?![\p{L}
  * so the parenthesis is escaped too.
  */
 function escapeMarkup(text: string): string {
-  return defuseMentions(text).replace(INLINE, '\\$&').replace(/\\\]\(/g, '\\]\\(');
+  return defuseMentions(text)
+    .replace(INLINE, '\\$&')
+    .replace(/\\\]\(/g, '\\]\\(');
 }
 
 /**
@@ -37,7 +39,10 @@ export function lines(text: string): string[] {
  * `>` is escaped as inline markup already; of an ordered list's `1.` the dot is).
  */
 export function escapeLine(line: string): string {
-  return escapeMarkup(line).replace(BLOCK_START, (_match, space: string, marker: string) => `${space}${marker.replace(/([#>+=.)-])/, '\\$1')}`);
+  return escapeMarkup(line).replace(
+    BLOCK_START,
+    (_match, space: string, marker: string) => `${space}${marker.replace(/([#>+=.)-])/, '\\$1')}`,
+  );
 }
 
 /** Text that starts its own line but must stay one line (a Teams fact's title or value). */

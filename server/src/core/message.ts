@@ -31,11 +31,41 @@ interface EntityStyle {
 }
 
 const ENTITIES: Record<string, EntityStyle> = {
-  employee: { label: 'Employee', path: 'employees', keyFields: [['displayName', 'Name'], ['email', 'Email'], ['title', 'Title'], ['department', 'Department']] },
-  group: { label: 'Group', path: 'groups', keyFields: [['name', 'Name'], ['purpose', 'Purpose']] },
-  role: { label: 'Role', path: 'roles', keyFields: [['name', 'Name'], ['groupName', 'Group']] },
+  employee: {
+    label: 'Employee',
+    path: 'employees',
+    keyFields: [
+      ['displayName', 'Name'],
+      ['email', 'Email'],
+      ['title', 'Title'],
+      ['department', 'Department'],
+    ],
+  },
+  group: {
+    label: 'Group',
+    path: 'groups',
+    keyFields: [
+      ['name', 'Name'],
+      ['purpose', 'Purpose'],
+    ],
+  },
+  role: {
+    label: 'Role',
+    path: 'roles',
+    keyFields: [
+      ['name', 'Name'],
+      ['groupName', 'Group'],
+    ],
+  },
   organization: { label: 'Organization', path: 'organization', keyFields: [['name', 'Name']] },
-  user: { label: 'User', path: 'users', keyFields: [['name', 'Name'], ['email', 'Email']] },
+  user: {
+    label: 'User',
+    path: 'users',
+    keyFields: [
+      ['name', 'Name'],
+      ['email', 'Email'],
+    ],
+  },
 };
 
 const NONE = '(none)';
@@ -60,7 +90,11 @@ function author(event: PeopleEvent): string | null {
 }
 
 function changeLine(change: Change): MessageLine {
-  if ('added' in change) return { label: change.label, value: { added: change.added.map(formatValue), removed: change.removed.map(formatValue) } };
+  if ('added' in change)
+    return {
+      label: change.label,
+      value: { added: change.added.map(formatValue), removed: change.removed.map(formatValue) },
+    };
   return { label: change.label, value: { old: formatValue(change.old), new: formatValue(change.new) } };
 }
 
@@ -69,7 +103,15 @@ const empty = (value: unknown) => value === null || value === undefined || value
 export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
   const [entity, action] = event.type.split('.');
   const o = event.data.object;
-  const base: Message = { title: null, recognition: null, author: author(event), lines: [], quote: null, link: null, omitted: null };
+  const base: Message = {
+    title: null,
+    recognition: null,
+    author: author(event),
+    lines: [],
+    quote: null,
+    link: null,
+    omitted: null,
+  };
   if (event.type === 'recognition.completed') {
     const program = o.program as { name: string } | null;
     return {
@@ -100,12 +142,27 @@ export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
   if (entity === 'sync') {
     // One line a channel reads at a glance: "HiBob sync completed: 3 created, 1 updated, 0 deleted".
     const url = `${publicUrl}/integrations/hibob/runs/${String(o.id)}`;
-    if (event.type === 'sync.failed') return { ...base, title: { entity: 'HiBob sync', url, verb: 'failed' }, link: url, lines: [{ label: 'Error', value: formatValue(o.error) }] };
+    if (event.type === 'sync.failed')
+      return {
+        ...base,
+        title: { entity: 'HiBob sync', url, verb: 'failed' },
+        link: url,
+        lines: [{ label: 'Error', value: formatValue(o.error) }],
+      };
     const count = (value: unknown) => (Number.isInteger(value) ? Number(value) : 0);
-    return { ...base, title: { entity: 'HiBob sync', url, verb: `completed: ${count(o.created)} created, ${count(o.updated)} updated, ${count(o.deleted)} deleted` }, link: url };
+    return {
+      ...base,
+      title: {
+        entity: 'HiBob sync',
+        url,
+        verb: `completed: ${count(o.created)} created, ${count(o.updated)} updated, ${count(o.deleted)} deleted`,
+      },
+      link: url,
+    };
   }
   const style = ENTITIES[entity];
-  const url = style.path === 'organization' ? `${publicUrl}/organization` : `${publicUrl}/${style.path}/${String(o.id)}`;
+  const url =
+    style.path === 'organization' ? `${publicUrl}/organization` : `${publicUrl}/${style.path}/${String(o.id)}`;
   const lines =
     action === 'updated'
       ? (event.data.changes ?? []).map(changeLine)

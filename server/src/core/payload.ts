@@ -12,7 +12,9 @@ export type PayloadFormat = 'json' | 'chat' | 'slack' | 'teams';
 export function renderPayload(format: PayloadFormat, events: PeopleEvent[], publicUrl: string, now: Date): string {
   switch (format) {
     case 'json':
-      return JSON.stringify(events.length === 1 ? events[0] : { type: 'batch', timestamp: now.toISOString(), data: events });
+      return JSON.stringify(
+        events.length === 1 ? events[0] : { type: 'batch', timestamp: now.toISOString(), data: events },
+      );
     case 'chat':
       return JSON.stringify(chatPayload(events, publicUrl));
     case 'slack':
@@ -40,7 +42,13 @@ export function splitPayload(format: PayloadFormat, events: PeopleEvent[], publi
 }
 
 /** Standard Webhooks headers; the signature is left out when signing is off (no secrets given). */
-export function deliveryHeaders(messageId: string, body: string, now: Date, secrets: string[], version: string): Record<string, string> {
+export function deliveryHeaders(
+  messageId: string,
+  body: string,
+  now: Date,
+  secrets: string[],
+  version: string,
+): Record<string, string> {
   const timestamp = Math.floor(now.getTime() / 1000);
   const headers: Record<string, string> = {
     'content-type': 'application/json',

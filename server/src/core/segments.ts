@@ -50,7 +50,8 @@ export function parseSegment(text: string): ParsedSegment | string {
   const colon = text.indexOf(':');
   const kind = colon < 0 ? text : text.slice(0, colon);
   const value = colon < 0 ? '' : text.slice(colon + 1);
-  if (colon < 0 || value === '') return `"${text}" is not kind:value (kinds: ${Object.keys(SEGMENT_EXAMPLES).join(', ')})`;
+  if (colon < 0 || value === '')
+    return `"${text}" is not kind:value (kinds: ${Object.keys(SEGMENT_EXAMPLES).join(', ')})`;
   switch (kind) {
     case 'department':
     case 'title':
@@ -261,7 +262,8 @@ export function isMember(people: People, segment: Segment, person: Person, asOf:
 }
 
 /** A dimension a heatmap has one row per value of. */
-export type Dimension = { kind: 'department' | 'title' | 'tenure' | 'manager' } | { kind: 'attribute'; name: string; type: AttributeType };
+export type Dimension =
+  { kind: 'department' | 'title' | 'tenure' | 'manager' } | { kind: 'attribute'; name: string; type: AttributeType };
 
 /** The segments a dimension splits people into, in a stable order (people without a value make no row). */
 export function rowsOf(people: People, dimension: Dimension): Segment[] {
@@ -281,8 +283,11 @@ export function rowsOf(people: People, dimension: Dimension): Segment[] {
     case 'manager':
       return people.managers().map((employeeId) => ({ kind: 'manager', employeeId }));
     case 'attribute':
-      for (const p of people.byId.values()) for (const v of attributeValues(p.attributes[dimension.name], dimension.type)) values.add(v);
-      return [...values].sort().map((value) => ({ kind: 'attribute', name: dimension.name, type: dimension.type, value }));
+      for (const p of people.byId.values())
+        for (const v of attributeValues(p.attributes[dimension.name], dimension.type)) values.add(v);
+      return [...values]
+        .sort()
+        .map((value) => ({ kind: 'attribute', name: dimension.name, type: dimension.type, value }));
   }
 }
 
@@ -298,13 +303,19 @@ function familyOf(people: People, segment: Segment): { members: Segment[]; neste
     case 'tenure':
       return { members: people.rows({ kind: segment.kind }), nested: [], within: null };
     case 'attribute':
-      return { members: people.rows({ kind: 'attribute', name: segment.name, type: segment.type }), nested: [], within: null };
+      return {
+        members: people.rows({ kind: 'attribute', name: segment.name, type: segment.type }),
+        nested: [],
+        within: null,
+      };
     case 'manager': {
       // Siblings: the teams of the other managers reporting to the same person (or of the other
       // people at the top). Nested: every manager above, each of whose teams holds this one.
       const boss = people.managerOf(segment.employeeId);
       const level = boss === null ? people.roots() : people.directReports(boss);
-      const members = level.filter((id) => people.directReports(id).length > 0).map((employeeId): Segment => ({ kind: 'manager', employeeId }));
+      const members = level
+        .filter((id) => people.directReports(id).length > 0)
+        .map((employeeId): Segment => ({ kind: 'manager', employeeId }));
       const nested: Segment[] = [];
       const seen = new Set<string>([segment.employeeId]);
       for (let m = boss; m !== null && !seen.has(m); m = people.managerOf(m)) {
@@ -368,7 +379,9 @@ export class Decider {
     let set = this.setMemo.get(key);
     if (set) return set;
     // Walk the smallest of the sets and keep what is in all the others.
-    const sets = [this.respondents, ...segments.map((s) => this.people.members(s, this.asOf))].sort((a, b) => a.size - b.size);
+    const sets = [this.respondents, ...segments.map((s) => this.people.members(s, this.asOf))].sort(
+      (a, b) => a.size - b.size,
+    );
     set = new Set<string>();
     for (const id of sets[0]) if (sets.every((other) => other.has(id))) set.add(id);
     this.setMemo.set(key, set);
@@ -391,10 +404,21 @@ export class Decider {
         return reduced;
       }
     }
-    const decision = (reason: HiddenReason | null): Decision => ({ hidden: reason !== null, hiddenReason: reason, members });
+    const decision = (reason: HiddenReason | null): Decision => ({
+      hidden: reason !== null,
+      hiddenReason: reason,
+      members,
+    });
     let result: Decision;
     if (members.size < this.threshold) result = decision('belowThreshold');
-    else result = decision(segments.some((s, i) => this.protectsAnother(s, [...segments.slice(0, i), ...segments.slice(i + 1)], members.size)) ? 'protectsAnother' : null);
+    else
+      result = decision(
+        segments.some((s, i) =>
+          this.protectsAnother(s, [...segments.slice(0, i), ...segments.slice(i + 1)], members.size),
+        )
+          ? 'protectsAnother'
+          : null,
+      );
     this.memo.set(key, result);
     return result;
   }

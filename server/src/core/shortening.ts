@@ -76,8 +76,12 @@ function clipList(items: string[], tier: Tier, cuts: Cuts): string[] {
 function clipLine(line: MessageLine, tier: Tier, cuts: Cuts): MessageLine {
   const label = clip(line.label, tier.text, cuts);
   if (typeof line.value === 'string') return { label, value: clip(line.value, tier.text, cuts) };
-  if ('old' in line.value) return { label, value: { old: clip(line.value.old, tier.text, cuts), new: clip(line.value.new, tier.text, cuts) } };
-  return { label, value: { added: clipList(line.value.added, tier, cuts), removed: clipList(line.value.removed, tier, cuts) } };
+  if ('old' in line.value)
+    return { label, value: { old: clip(line.value.old, tier.text, cuts), new: clip(line.value.new, tier.text, cuts) } };
+  return {
+    label,
+    value: { added: clipList(line.value.added, tier, cuts), removed: clipList(line.value.removed, tier, cuts) },
+  };
 }
 
 const count = (n: number, one: string, many: string) => (n > 0 ? `${n} ${n === 1 ? one : many}` : '');
@@ -103,7 +107,12 @@ function within(message: Message, tier: Tier, keep: number): Message {
   if (recognition !== null) {
     const recipients = recognition.recipients.slice(0, Math.max(1, keep)).map((name) => clip(name, tier.text, cuts));
     cuts.recipients = recognition.recipients.length - recipients.length;
-    recognition = { ...recognition, giver: clip(recognition.giver, tier.text, cuts), recipients, program: recognition.program === null ? null : clip(recognition.program, tier.text, cuts) };
+    recognition = {
+      ...recognition,
+      giver: clip(recognition.giver, tier.text, cuts),
+      recipients,
+      program: recognition.program === null ? null : clip(recognition.program, tier.text, cuts),
+    };
   }
   const author = message.author === null ? null : clip(message.author, tier.text, cuts);
   const quote = message.quote === null ? null : clip(message.quote, tier.quote, cuts);

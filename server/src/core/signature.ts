@@ -14,7 +14,9 @@ function secretBytes(secret: string): Buffer {
 
 /** One `v1,<signature>` entry for one secret. */
 export function signPayload(secret: string, messageId: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secretBytes(secret)).update(`${messageId}.${timestampSeconds}.${body}`, 'utf8').digest('base64');
+  const mac = createHmac('sha256', secretBytes(secret))
+    .update(`${messageId}.${timestampSeconds}.${body}`, 'utf8')
+    .digest('base64');
   return `v1,${mac}`;
 }
 

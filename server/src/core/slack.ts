@@ -37,7 +37,8 @@ function names(list: string[]): string {
 
 /** A one-line plain summary, for notifications and clients that do not show blocks. */
 function summary(message: Message): string {
-  if (message.recognition) return `${escape(message.recognition.giver)} recognized ${message.recognition.recipients.map(escape).join(', ')}`;
+  if (message.recognition)
+    return `${escape(message.recognition.giver)} recognized ${message.recognition.recipients.map(escape).join(', ')}`;
   return message.title ? `${message.title.entity} ${message.title.verb}` : '';
 }
 
@@ -50,11 +51,15 @@ function sections(message: Message): KnownBlock[] {
   const lines: string[] = [];
   if (message.title) {
     const entity = escape(message.title.entity);
-    lines.push(`*${message.title.url === null ? entity : `<${message.title.url}|${entity}>`}* ${escape(message.title.verb)}`);
+    lines.push(
+      `*${message.title.url === null ? entity : `<${message.title.url}|${entity}>`}* ${escape(message.title.verb)}`,
+    );
   }
   if (message.recognition) {
     const r = message.recognition;
-    lines.push(`*${escape(r.giver)}* recognized ${names(r.recipients)} with *${r.points}* points${r.program ? ` in _${escape(r.program)}_` : ''}`);
+    lines.push(
+      `*${escape(r.giver)}* recognized ${names(r.recipients)} with *${r.points}* points${r.program ? ` in _${escape(r.program)}_` : ''}`,
+    );
   }
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
   const details: string[] = [];
@@ -72,8 +77,14 @@ function sections(message: Message): KnownBlock[] {
     }
   }
   // Every line of the note is quoted, so no line of it can stand outside the quote.
-  if (message.quote) details.push(splitLines(message.quote).map((l) => `>${escapeText(l)}`).join('\n'));
-  if (message.omitted) details.push(`… ${message.omitted} left out${message.link === null ? '.' : `: <${message.link}>`}`);
+  if (message.quote)
+    details.push(
+      splitLines(message.quote)
+        .map((l) => `>${escapeText(l)}`)
+        .join('\n'),
+    );
+  if (message.omitted)
+    details.push(`… ${message.omitted} left out${message.link === null ? '.' : `: <${message.link}>`}`);
   if (details.length > 0) blocks.push(section(details.join('\n')));
   return blocks;
 }

@@ -26,15 +26,36 @@ function card(message: Message, first: boolean): CardElement[] {
   if (message.title) {
     const entity = md(message.title.entity);
     const text = `${message.title.url === null ? entity : `[${entity}](${message.title.url})`} ${message.title.verb}`;
-    items.push({ type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
+    items.push({
+      type: 'TextBlock',
+      text,
+      weight: 'Bolder',
+      size: 'Medium',
+      wrap: true,
+      separator: !first,
+      spacing: first ? 'None' : 'Large',
+    });
   }
   if (message.recognition) {
     const r = message.recognition;
     const names = r.recipients.map(md);
     const to = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    items.push({ type: 'TextBlock', text: `**${md(r.giver)}** recognized **${to}** with **${r.points}** points${r.program ? ` in *${md(r.program)}*` : ''}`, wrap: true, separator: !first, spacing: first ? 'None' : 'Large' });
+    items.push({
+      type: 'TextBlock',
+      text: `**${md(r.giver)}** recognized **${to}** with **${r.points}** points${r.program ? ` in *${md(r.program)}*` : ''}`,
+      wrap: true,
+      separator: !first,
+      spacing: first ? 'None' : 'Large',
+    });
   }
-  if (message.author) items.push({ type: 'TextBlock', text: `Author: ${md(message.author)}`, isSubtle: true, spacing: 'Small', wrap: true });
+  if (message.author)
+    items.push({
+      type: 'TextBlock',
+      text: `Author: ${md(message.author)}`,
+      isSubtle: true,
+      spacing: 'Small',
+      wrap: true,
+    });
   if (message.lines.length > 0) {
     // A fact's title and value each start a line of their own: block markers are escaped as well.
     items.push({
@@ -46,14 +67,31 @@ function card(message: Message, first: boolean): CardElement[] {
             ? escapeCell(line.value)
             : 'old' in line.value
               ? `${escapeCell(line.value.old)} → ${md(line.value.new)}`
-              : [line.value.added.length > 0 ? `[+] ${line.value.added.map(md).join(', ')}` : '', line.value.removed.length > 0 ? `[-] ${line.value.removed.map(md).join(', ')}` : ''].filter(Boolean).join(' '),
+              : [
+                  line.value.added.length > 0 ? `[+] ${line.value.added.map(md).join(', ')}` : '',
+                  line.value.removed.length > 0 ? `[-] ${line.value.removed.map(md).join(', ')}` : '',
+                ]
+                  .filter(Boolean)
+                  .join(' '),
       })),
     });
   }
   // The note is its own TextBlock; each of its lines has its block markers escaped.
-  if (message.quote) items.push({ type: 'TextBlock', text: lines(message.quote).map(escapeLine).join('\n'), wrap: true, isSubtle: true });
+  if (message.quote)
+    items.push({
+      type: 'TextBlock',
+      text: lines(message.quote).map(escapeLine).join('\n'),
+      wrap: true,
+      isSubtle: true,
+    });
   if (message.omitted) {
-    items.push({ type: 'TextBlock', text: `… ${message.omitted} left out${message.link === null ? '.' : `: [${message.link}](${message.link})`}`, wrap: true, isSubtle: true, spacing: 'Small' });
+    items.push({
+      type: 'TextBlock',
+      text: `… ${message.omitted} left out${message.link === null ? '.' : `: [${message.link}](${message.link})`}`,
+      wrap: true,
+      isSubtle: true,
+      spacing: 'Small',
+    });
   }
   return items;
 }
@@ -71,7 +109,9 @@ function envelope(parts: TeamsPart[]): unknown {
           type: 'AdaptiveCard',
           version: '1.4',
           body: parts.flatMap((part, i) => (i === 0 ? part.first : part.later)),
-          ...(single && single.url !== null ? { actions: [{ type: 'Action.OpenUrl', title: `Open ${single.entity}`, url: single.url }] } : {}),
+          ...(single && single.url !== null
+            ? { actions: [{ type: 'Action.OpenUrl', title: `Open ${single.entity}`, url: single.url }] }
+            : {}),
         },
       },
     ],

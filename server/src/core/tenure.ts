@@ -50,7 +50,12 @@ function boundName(months: number): string {
 /** The bands the boundaries cut, named the way HR reads them: `<6m`, `6-12m`, `1-2y`, `2-5y`, `5y+`. */
 export function tenureBands(boundaries: readonly number[]): TenureBand[] {
   const bands: TenureBand[] = [{ name: `<${boundName(boundaries[0])}`, fromMonths: 0, toMonths: boundaries[0] }];
-  for (let i = 1; i < boundaries.length; i += 1) bands.push({ name: rangeName(boundaries[i - 1], boundaries[i]), fromMonths: boundaries[i - 1], toMonths: boundaries[i] });
+  for (let i = 1; i < boundaries.length; i += 1)
+    bands.push({
+      name: rangeName(boundaries[i - 1], boundaries[i]),
+      fromMonths: boundaries[i - 1],
+      toMonths: boundaries[i],
+    });
   const last = boundaries[boundaries.length - 1];
   bands.push({ name: `${boundName(last)}+`, fromMonths: last, toMonths: null });
   return bands;
@@ -63,10 +68,12 @@ export function bandOfMonths(bands: readonly TenureBand[], months: number | null
 
 /** Why these boundaries cannot define bands, or null when they can. */
 export function boundariesProblem(boundaries: readonly number[]): string | null {
-  if (boundaries.length < 1 || boundaries.length > MAX_TENURE_BOUNDARIES) return `must hold 1 to ${MAX_TENURE_BOUNDARIES} boundaries`;
+  if (boundaries.length < 1 || boundaries.length > MAX_TENURE_BOUNDARIES)
+    return `must hold 1 to ${MAX_TENURE_BOUNDARIES} boundaries`;
   for (let i = 0; i < boundaries.length; i += 1) {
     const b = boundaries[i];
-    if (!Number.isInteger(b) || b < 1 || b > MAX_TENURE_MONTHS) return `boundaries are whole months from 1 to ${MAX_TENURE_MONTHS}`;
+    if (!Number.isInteger(b) || b < 1 || b > MAX_TENURE_MONTHS)
+      return `boundaries are whole months from 1 to ${MAX_TENURE_MONTHS}`;
     if (i > 0 && b <= boundaries[i - 1]) return 'boundaries must increase';
   }
   return null;

@@ -25,7 +25,8 @@ export function isOwner(principal: Principal): principal is UserPrincipal {
 
 /** The caller as a user, on routes that require a user key (the guard has already refused apps). */
 export function asUser(principal: Principal): UserPrincipal {
-  if (principal.kind !== 'user') throw problems.forbidden('This endpoint is about the user whose personal key (phu_…) is used; an app has none.');
+  if (principal.kind !== 'user')
+    throw problems.forbidden('This endpoint is about the user whose personal key (phu_…) is used; an app has none.');
   return principal;
 }
 
@@ -59,7 +60,12 @@ function isStale(lastUsedAt: string | null, now: Date): boolean {
  * The credential under `key`: from the cache, else from the store (then cached). Only live
  * credentials are cached; a miss always reads the store.
  */
-async function lookUp<T extends Credential>(services: Services, key: string, kind: T['kind'], load: () => Promise<T | null>): Promise<T | null> {
+async function lookUp<T extends Credential>(
+  services: Services,
+  key: string,
+  kind: T['kind'],
+  load: () => Promise<T | null>,
+): Promise<T | null> {
   const hit = await services.credentials.get(key);
   if (hit !== undefined && hit.kind === kind) return hit as T;
   const ticket = services.credentials.ticket();
@@ -75,7 +81,8 @@ async function authenticateAppToken(token: string, services: Services): Promise<
     return match && { kind: 'app' as const, match };
   });
   // The index lookup finds the row; the constant-time compare is the check that decides.
-  if (!found || !sameDigest(found.match.tokenHash, hash)) throw problems.invalidToken('The app token is not valid or has been revoked.');
+  if (!found || !sameDigest(found.match.tokenHash, hash))
+    throw problems.invalidToken('The app token is not valid or has been revoked.');
   const { app } = found.match;
   const now = services.clock.now();
   if (isStale(app.lastUsedAt, now)) {
@@ -91,7 +98,8 @@ async function authenticateUserKey(key: string, services: Services): Promise<Pri
     const match = await findUserByKeyHash(services.store.db, hash);
     return match && { kind: 'user' as const, match };
   });
-  if (!found || !sameDigest(found.match.keyHash, hash)) throw problems.invalidToken('The user key is not valid or has been revoked.');
+  if (!found || !sameDigest(found.match.keyHash, hash))
+    throw problems.invalidToken('The user key is not valid or has been revoked.');
   const { match } = found;
   const now = services.clock.now();
   if (isStale(match.lastUsedAt, now)) {
@@ -111,7 +119,11 @@ async function authenticateJwt(token: string, services: Services): Promise<Princ
   const now = services.clock.now();
   const outcome = await services.keyring.verify(token, now);
   if (!outcome.ok) {
-    throw problems.invalidToken(outcome.reason === 'expired' ? 'The access token has expired; exchange the app token again.' : 'The access token is not valid.');
+    throw problems.invalidToken(
+      outcome.reason === 'expired'
+        ? 'The access token has expired; exchange the app token again.'
+        : 'The access token is not valid.',
+    );
   }
   const { claims } = outcome;
   const found = await lookUp(services, `session:${claims.sessionId}`, 'session', async () => {
@@ -141,7 +153,10 @@ async function authenticateJwt(token: string, services: Services): Promise<Princ
  * Runs a transaction that revokes or changes credentials (keys, apps, sessions, permissions, access
  * rights). Other processes hear of it when it commits; this one forgets what it cached right after.
  */
-export async function changeCredentials<T>(services: Services, change: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function changeCredentials<T>(
+  services: Services,
+  change: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
   try {
     return await services.store.db.transaction().execute(async (trx) => {
       const result = await change(trx);
@@ -157,7 +172,9 @@ export async function changeCredentials<T>(services: Services, change: (trx: Kys
 export async function authenticate(req: IncomingMessage, services: Services): Promise<Principal> {
   const credential = readCredential(req);
   if (credential === null) {
-    throw problems.unauthorized('Authenticate with an app token in X-Api-Key or Authorization: Bearer, or with an access token from POST /v1/auth/application.');
+    throw problems.unauthorized(
+      'Authenticate with an app token in X-Api-Key or Authorization: Bearer, or with an access token from POST /v1/auth/application.',
+    );
   }
   const kind = tokenKind(credential);
   if (kind === 'app') return authenticateAppToken(credential, services);

@@ -47,7 +47,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     }
   } catch (error) {
     // Leaving the loop early (our own 413) destroys the stream too; only a reset means the client left.
-    if (!(error instanceof HttpProblem) && ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || req.destroyed)) throw new ClientClosedRequest();
+    if (!(error instanceof HttpProblem) && ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || req.destroyed))
+      throw new ClientClosedRequest();
     throw error;
   }
   return Buffer.concat(chunks, size);
@@ -57,7 +58,11 @@ function mediaType(req: IncomingMessage): { type: string; charset: string | null
   const header = req.headers['content-type'];
   if (header === undefined) return null;
   const [type, ...params] = header.split(';').map((part) => part.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '') ?? null;
+  const charset =
+    params
+      .find((p) => p.startsWith('charset='))
+      ?.slice('charset='.length)
+      .replace(/"/g, '') ?? null;
   return { type, charset };
 }
 
@@ -129,7 +134,9 @@ export function nulPointer(value: unknown, at = ''): string | null {
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? `${at}/${pointerPart(key)}` : nulPointer(item, `${at}/${pointerPart(key)}`);
+      const found = key.includes('\u0000')
+        ? `${at}/${pointerPart(key)}`
+        : nulPointer(item, `${at}/${pointerPart(key)}`);
       if (found !== null) return found;
     }
   }
@@ -142,7 +149,8 @@ export function nulPointer(value: unknown, at = ''): string | null {
  */
 export function refuseNul(value: unknown, location: FieldError['location']): void {
   const path = nulPointer(value);
-  if (path !== null) throw problems.validation([{ location, path, message: 'must not contain a NUL character (\\u0000, %00)' }]);
+  if (path !== null)
+    throw problems.validation([{ location, path, message: 'must not contain a NUL character (\\u0000, %00)' }]);
 }
 
 /** One linear pass over the text, skipping strings: does any bracket open deeper than `max`? */

@@ -9,7 +9,10 @@ import type { CredentialWatch } from '../store/credential-changes';
 import type { Store } from '../store/database';
 import type { UserKeyMatch } from '../store/users';
 
-export type Credential = { kind: 'app'; match: AppTokenMatch } | { kind: 'user'; match: UserKeyMatch } | { kind: 'session'; live: LiveSession };
+export type Credential =
+  | { kind: 'app'; match: AppTokenMatch }
+  | { kind: 'user'; match: UserKeyMatch }
+  | { kind: 'session'; live: LiveSession };
 
 export const CREDENTIAL_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;

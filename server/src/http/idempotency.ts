@@ -33,14 +33,21 @@ interface StoredAnswer {
 }
 
 /** The seal is bound to its key, so a sealed answer copied to another key's row does not open. */
-const purposeOf = (id: { organization_id: string; credential_id: string; key: string }) => `idempotency:${id.organization_id}:${id.credential_id}:${id.key}`;
+const purposeOf = (id: { organization_id: string; credential_id: string; key: string }) =>
+  `idempotency:${id.organization_id}:${id.credential_id}:${id.key}`;
 
 /**
  * Runs the request once per key. A key still in flight answers 409; a key reused with another
  * request (method, path or body) answers 422. Answers below 500 are kept and replayed with
  * `Idempotent-Replayed: true`; a 500 frees the key so the request can be retried.
  */
-export async function runIdempotent(services: Services, principal: Principal, key: string, request: string, run: () => Promise<Reply>): Promise<Reply> {
+export async function runIdempotent(
+  services: Services,
+  principal: Principal,
+  key: string,
+  request: string,
+  run: () => Promise<Reply>,
+): Promise<Reply> {
   const db = services.store.db;
   const now = services.clock.now();
   const id = { organization_id: principal.organizationId, credential_id: credentialOf(principal), key };
@@ -58,15 +65,29 @@ export async function runIdempotent(services: Services, principal: Principal, ke
     if (existing.request_hash !== requestHash) {
       throw problems.unprocessable('This Idempotency-Key was already used with a different request; use a new key.');
     }
-    if (existing.status === null || existing.response === null) throw problems.conflict('A request with this Idempotency-Key is still in progress.');
+    if (existing.status === null || existing.response === null)
+      throw problems.conflict('A request with this Idempotency-Key is still in progress.');
     const stored = JSON.parse(openSecret(services.masterKey, existing.response, purposeOf(id))) as StoredAnswer;
-    return { status: Number(existing.status), body: stored.body, problem: stored.problem, headers: { 'idempotent-replayed': 'true' } };
+    return {
+      status: Number(existing.status),
+      body: stored.body,
+      problem: stored.problem,
+      headers: { 'idempotent-replayed': 'true' },
+    };
   }
   const remove = () =>
-    db.deleteFrom('idempotency_keys').where('organization_id', '=', id.organization_id).where('credential_id', '=', id.credential_id).where('key', '=', key).execute();
+    db
+      .deleteFrom('idempotency_keys')
+      .where('organization_id', '=', id.organization_id)
+      .where('credential_id', '=', id.credential_id)
+      .where('key', '=', key)
+      .execute();
   if (existing) await remove();
   try {
-    await db.insertInto('idempotency_keys').values({ ...id, request_hash: requestHash, status: null, response: null, created_at: now.toISOString() }).execute();
+    await db
+      .insertInto('idempotency_keys')
+      .values({ ...id, request_hash: requestHash, status: null, response: null, created_at: now.toISOString() })
+      .execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw problems.conflict('A request with this Idempotency-Key is still in progress.');
     throw error;

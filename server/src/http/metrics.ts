@@ -34,7 +34,10 @@ export class Metrics {
   });
 
   /** Queue gauges read the store when scraped; `read` is wired once the store is open. */
-  queue: () => Promise<{ pending: number; oldestAgeSeconds: number }> = async () => ({ pending: 0, oldestAgeSeconds: 0 });
+  queue: () => Promise<{ pending: number; oldestAgeSeconds: number }> = async () => ({
+    pending: 0,
+    oldestAgeSeconds: 0,
+  });
 
   readonly queueDepth = new Gauge({
     name: 'peoplehub_webhook_queue_depth',

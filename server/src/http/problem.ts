@@ -43,29 +43,64 @@ export const problems = {
   validation: (errors: FieldError[]) =>
     new HttpProblem(400, 'validation-error', 'Your request has invalid fields', describeErrors(errors), { errors }),
   unauthorized: (detail: string) =>
-    new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, {}, { 'www-authenticate': 'Bearer realm="PeopleHub"' }),
+    new HttpProblem(
+      401,
+      'unauthorized',
+      'Unauthorized',
+      detail,
+      {},
+      { 'www-authenticate': 'Bearer realm="PeopleHub"' },
+    ),
   invalidToken: (detail: string) =>
-    new HttpProblem(401, 'invalid-token', 'Invalid token', detail, {}, {
-      'www-authenticate': 'Bearer realm="PeopleHub", error="invalid_token"',
-    }),
+    new HttpProblem(
+      401,
+      'invalid-token',
+      'Invalid token',
+      detail,
+      {},
+      {
+        'www-authenticate': 'Bearer realm="PeopleHub", error="invalid_token"',
+      },
+    ),
   forbidden: (detail: string, extensions?: Record<string, unknown>) =>
     new HttpProblem(403, 'forbidden', 'Forbidden', detail, extensions),
   insufficientScope: (scope: string) =>
-    new HttpProblem(403, 'insufficient-scope', 'Missing permission', `This request needs the ${scope} permission.`, { requiredScope: scope }, {
-      'www-authenticate': `Bearer realm="PeopleHub", error="insufficient_scope", scope="${scope}"`,
-    }),
+    new HttpProblem(
+      403,
+      'insufficient-scope',
+      'Missing permission',
+      `This request needs the ${scope} permission.`,
+      { requiredScope: scope },
+      {
+        'www-authenticate': `Bearer realm="PeopleHub", error="insufficient_scope", scope="${scope}"`,
+      },
+    ),
   notFound: (detail: string) => new HttpProblem(404, 'not-found', 'Not Found', detail),
   methodNotAllowed: (method: string, allow: string[]) =>
-    new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `${method} is not allowed here; use ${allow.join(', ')}.`, {}, {
-      allow: allow.join(', '),
-    }),
+    new HttpProblem(
+      405,
+      'method-not-allowed',
+      'Method Not Allowed',
+      `${method} is not allowed here; use ${allow.join(', ')}.`,
+      {},
+      {
+        allow: allow.join(', '),
+      },
+    ),
   conflict: (detail: string, extensions?: Record<string, unknown>) =>
     new HttpProblem(409, 'conflict', 'Conflict', detail, extensions),
   payloadTooLarge: (limit: number) =>
-    new HttpProblem(413, 'payload-too-large', 'Payload Too Large', `The request body is larger than the limit of ${limit} bytes.`, {
-      limitBytes: limit,
-    }),
-  unsupportedMediaType: (detail: string) => new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', detail),
+    new HttpProblem(
+      413,
+      'payload-too-large',
+      'Payload Too Large',
+      `The request body is larger than the limit of ${limit} bytes.`,
+      {
+        limitBytes: limit,
+      },
+    ),
+  unsupportedMediaType: (detail: string) =>
+    new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', detail),
   unprocessable: (detail: string, extensions?: Record<string, unknown>) =>
     new HttpProblem(422, 'unprocessable', 'Unprocessable Content', detail, extensions),
   unavailable: (detail: string) => new HttpProblem(503, 'unavailable', 'Service Unavailable', detail),

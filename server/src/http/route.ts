@@ -64,7 +64,9 @@ export interface RouteSpec<P extends TSchema = TSchema, Q extends TSchema = TSch
 }
 
 /** Declares a route; the generic parameters carry the schemas' static types into the handler. */
-export function defineRoute<P extends TSchema, Q extends TSchema, B extends TSchema>(spec: RouteSpec<P, Q, B>): RouteSpec {
+export function defineRoute<P extends TSchema, Q extends TSchema, B extends TSchema>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 

@@ -35,7 +35,12 @@ export function createRequestHandler(router: Router, services: Services, tracker
   const { logger, metrics } = services;
   const limiter = new RateLimiter(services.config.rateLimitPerSecond, services.config.rateLimitBurst, services.clock);
 
-  function send(res: ServerResponse, req: IncomingMessage, reply: Reply, contentType = 'application/json; charset=utf-8'): void {
+  function send(
+    res: ServerResponse,
+    req: IncomingMessage,
+    reply: Reply,
+    contentType = 'application/json; charset=utf-8',
+  ): void {
     // JSON answers are never pages: nothing may run in them or frame them. Pages set their own policy.
     const headers: Record<string, string> = {
       'cache-control': 'no-store',
@@ -62,10 +67,20 @@ export function createRequestHandler(router: Router, services: Services, tracker
     const headers = { ...problem.headers };
     // A body we refused without reading must not be drained (it may be huge): close instead.
     if (!req.complete) headers.connection = 'close';
-    send(res, req, { status: problem.status, body: { ...problem.toJSON(), requestId }, headers }, 'application/problem+json; charset=utf-8');
+    send(
+      res,
+      req,
+      { status: problem.status, body: { ...problem.toJSON(), requestId }, headers },
+      'application/problem+json; charset=utf-8',
+    );
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, state: { route: string }): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    state: { route: string },
+  ): Promise<void> {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -97,22 +112,29 @@ export function createRequestHandler(router: Router, services: Services, tracker
       const decoded = decodeBody(req, raw, spec.bodyKind ?? 'json');
       body = route.body(decoded === undefined ? {} : decoded);
     }
-    const run = async (): Promise<Reply> => spec.handler({
-      params,
-      query,
-      body,
-      requestId,
-      req,
-      services,
-      principal: () => {
-        if (principal === null) throw problems.unauthorized('This endpoint needs authentication.');
-        return principal;
-      },
-    });
+    const run = async (): Promise<Reply> =>
+      spec.handler({
+        params,
+        query,
+        body,
+        requestId,
+        req,
+        services,
+        principal: () => {
+          if (principal === null) throw problems.unauthorized('This endpoint needs authentication.');
+          return principal;
+        },
+      });
     const idempotencyKey = method === 'POST' && principal !== null ? idempotencyKeyOf(req) : null;
     const reply =
       idempotencyKey !== null && principal !== null
-        ? await runIdempotent(services, principal, idempotencyKey, `${method} ${url.pathname}${url.search}\n${raw.toString('utf8')}`, run)
+        ? await runIdempotent(
+            services,
+            principal,
+            idempotencyKey,
+            `${method} ${url.pathname}${url.search}\n${raw.toString('utf8')}`,
+            run,
+          )
         : await run();
     send(res, req, reply);
     // A write may have queued events: let the dispatcher look now rather than at its next poll.
@@ -126,9 +148,16 @@ export function createRequestHandler(router: Router, services: Services, tracker
     res.setHeader('ratelimit-remaining', String(decision.remaining));
     res.setHeader('ratelimit-reset', String(decision.resetSeconds));
     if (!decision.allowed) {
-      throw new HttpProblem(429, 'rate-limited', 'Too Many Requests', `This app is over its rate limit; retry in ${decision.retryAfterSeconds} s.`, {}, {
-        'retry-after': String(decision.retryAfterSeconds),
-      });
+      throw new HttpProblem(
+        429,
+        'rate-limited',
+        'Too Many Requests',
+        `This app is over its rate limit; retry in ${decision.retryAfterSeconds} s.`,
+        {},
+        {
+          'retry-after': String(decision.retryAfterSeconds),
+        },
+      );
     }
   }
 
@@ -151,7 +180,17 @@ export function createRequestHandler(router: Router, services: Services, tracker
           sendProblem(res, req, error, requestId);
         } else {
           logger.error({ err: error, requestId }, 'unhandled error');
-          sendProblem(res, req, new HttpProblem(500, 'internal', 'Internal Server Error', 'Something went wrong on our side; the request id identifies it in the logs.'), requestId);
+          sendProblem(
+            res,
+            req,
+            new HttpProblem(
+              500,
+              'internal',
+              'Internal Server Error',
+              'Something went wrong on our side; the request id identifies it in the logs.',
+            ),
+            requestId,
+          );
         }
       })
       .then(() => {
@@ -160,8 +199,12 @@ export function createRequestHandler(router: Router, services: Services, tracker
         const method = req.method ?? 'GET';
         metrics.httpRequests.inc({ method, route, status: res.statusCode });
         metrics.httpDuration.observe({ method, route }, seconds);
-        const closed = res.statusCode === 499 ? { note: 'the client closed the connection before sending the whole request' } : {};
-        logger.info({ requestId, method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, ...closed }, 'request');
+        const closed =
+          res.statusCode === 499 ? { note: 'the client closed the connection before sending the whole request' } : {};
+        logger.info(
+          { requestId, method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, ...closed },
+          'request',
+        );
       })
       .finally(() => {
         tracker.inFlight -= 1;

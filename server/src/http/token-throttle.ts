@@ -27,7 +27,10 @@ export class TokenThrottle {
    */
   clientAddress(req: IncomingMessage): string {
     const forwarded = req.headers['x-forwarded-for'];
-    const address = this.trustProxy && typeof forwarded === 'string' && forwarded.trim() !== '' ? (forwarded.split(',').pop()?.trim() ?? '') : (req.socket.remoteAddress ?? '');
+    const address =
+      this.trustProxy && typeof forwarded === 'string' && forwarded.trim() !== ''
+        ? (forwarded.split(',').pop()?.trim() ?? '')
+        : (req.socket.remoteAddress ?? '');
     return clientKey(address);
   }
 
@@ -45,9 +48,16 @@ export class TokenThrottle {
     if (!limiter.enabled) return;
     const decision = limiter.take(key);
     if (!decision.allowed) {
-      throw new HttpProblem(429, 'rate-limited', 'Too Many Requests', `Too many token requests ${whose}; retry in ${decision.retryAfterSeconds} s.`, {}, {
-        'retry-after': String(decision.retryAfterSeconds),
-      });
+      throw new HttpProblem(
+        429,
+        'rate-limited',
+        'Too Many Requests',
+        `Too many token requests ${whose}; retry in ${decision.retryAfterSeconds} s.`,
+        {},
+        {
+          'retry-after': String(decision.retryAfterSeconds),
+        },
+      );
     }
   }
 }

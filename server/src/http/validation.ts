@@ -23,7 +23,13 @@ const EXPLAINED_KEYWORDS = new Set(['pattern', 'minItems', 'maxItems']);
 
 function makeAjv(coerce: boolean): Ajv {
   // verbose: errors carry the schema that failed, so its x-message can be shown.
-  const ajv = new Ajv({ allErrors: true, coerceTypes: coerce ? 'array' : false, useDefaults: true, strict: true, verbose: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    strict: true,
+    verbose: true,
+  });
   ajv.addKeyword({ keyword: MESSAGE_KEYWORD, schemaType: 'string' });
   addFormats(ajv, ['email', 'uri']);
   // Stricter than ajv-formats: only what the server can represent exactly (see core/dates).
@@ -55,7 +61,9 @@ function toFieldError(error: ErrorObject, location: Location): FieldError {
     return { location, path: error.instancePath, message: FORMAT_HINTS[format] ?? `must be a valid ${format}` };
   }
   if (error.keyword === 'enum') {
-    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues
+      .map((v) => JSON.stringify(v))
+      .join(', ');
     return { location, path: error.instancePath, message: `must be one of ${allowed}` };
   }
   return { location, path: error.instancePath, message: error.message ?? 'is not valid' };

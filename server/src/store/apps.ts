@@ -94,7 +94,11 @@ export async function findApp(db: Kysely<Database>, organizationId: string, id: 
 }
 
 /** The id of the live app with this name (any case), if there is one. */
-export async function findLiveAppIdByName(db: Kysely<Database>, organizationId: string, name: string): Promise<string | null> {
+export async function findLiveAppIdByName(
+  db: Kysely<Database>,
+  organizationId: string,
+  name: string,
+): Promise<string | null> {
   const row = await db
     .selectFrom('apps')
     .select('id')
@@ -110,7 +114,12 @@ export interface AppFilter {
   status: 'active' | 'revoked' | 'all';
 }
 
-export async function listApps(db: Kysely<Database>, organizationId: string, filter: AppFilter, keyset: Keyset): Promise<Page<App>> {
+export async function listApps(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: AppFilter,
+  keyset: Keyset,
+): Promise<Page<App>> {
   let query = db.selectFrom('apps').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) query = query.where(containsText(['apps.name'], filter.q));
   if (filter.status === 'active') query = query.where('revoked_at', 'is', null);
@@ -241,7 +250,12 @@ export async function listSessions(db: Kysely<Database>, appId: string, keyset: 
 }
 
 export async function revokeSession(db: Kysely<Database>, sessionId: string, at: string): Promise<void> {
-  await db.updateTable('app_sessions').set({ revoked_at: at }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('app_sessions')
+    .set({ revoked_at: at })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function touchSession(db: Kysely<Database>, sessionId: string, at: string): Promise<void> {

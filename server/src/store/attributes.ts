@@ -23,7 +23,12 @@ function toAttribute(row: AttributesTable): Attribute {
 }
 
 export async function listAttributes(db: Kysely<Database>, organizationId: string): Promise<Attribute[]> {
-  const rows = await db.selectFrom('attributes').selectAll().where('organization_id', '=', organizationId).orderBy('name_lower').execute();
+  const rows = await db
+    .selectFrom('attributes')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('name_lower')
+    .execute();
   return rows.map(toAttribute);
 }
 
@@ -32,8 +37,17 @@ export async function attributesByName(db: Kysely<Database>, organizationId: str
   return new Map((await listAttributes(db, organizationId)).map((a) => [a.name.toLowerCase(), a]));
 }
 
-export async function findAttribute(db: Kysely<Database>, organizationId: string, id: string): Promise<Attribute | null> {
-  const row = await db.selectFrom('attributes').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+export async function findAttribute(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<Attribute | null> {
+  const row = await db
+    .selectFrom('attributes')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toAttribute(row) : null;
 }
 
@@ -56,7 +70,12 @@ export async function insertAttribute(db: Kysely<Database>, attribute: Attribute
 export async function updateAttribute(db: Kysely<Database>, attribute: Attribute): Promise<void> {
   await db
     .updateTable('attributes')
-    .set({ name: attribute.name, name_lower: attribute.name.toLowerCase(), options: JSON.stringify(attribute.options), updated_at: attribute.updatedAt })
+    .set({
+      name: attribute.name,
+      name_lower: attribute.name.toLowerCase(),
+      options: JSON.stringify(attribute.options),
+      updated_at: attribute.updatedAt,
+    })
     .where('id', '=', attribute.id)
     .execute();
 }

@@ -70,7 +70,12 @@ export interface AuditFilter {
   until?: string;
 }
 
-export async function listAudit(db: Kysely<Database>, organizationId: string, filter: AuditFilter, keyset: Keyset): Promise<Page<AuditEntry>> {
+export async function listAudit(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: AuditFilter,
+  keyset: Keyset,
+): Promise<Page<AuditEntry>> {
   let query = db.selectFrom('audit_log').selectAll().where('organization_id', '=', organizationId);
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);

@@ -106,7 +106,8 @@ export class PostgresCredentialWatch implements CredentialWatch {
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => {
-        if (this.client === client) this.giveUp?.(new Error(`no answer on the credential listener within ${ROUND_TRIP_TIMEOUT_MS} ms`));
+        if (this.client === client)
+          this.giveUp?.(new Error(`no answer on the credential listener within ${ROUND_TRIP_TIMEOUT_MS} ms`));
         resolve(false);
       }, ROUND_TRIP_TIMEOUT_MS);
       timer.unref();
@@ -164,7 +165,11 @@ export class PostgresCredentialWatch implements CredentialWatch {
     this.listening = false;
     this.onChange();
     if (this.closed) return;
-    if (!this.outage) this.logger.warn({ err: error }, 'credential change notices lost; every request reads credentials from the store until the listener reconnects');
+    if (!this.outage)
+      this.logger.warn(
+        { err: error },
+        'credential change notices lost; every request reads credentials from the store until the listener reconnects',
+      );
     this.outage = true;
     if (this.retry !== null) return;
     this.retry = setTimeout(() => {

@@ -6,7 +6,12 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from
 import type pgModule from 'pg';
 import type { Logger } from 'pino';
 import type { StoreLocation } from '../config';
-import { type CredentialWatch, PostgresCredentialWatch, announceCredentialChange, watchSqliteCredentials } from './credential-changes';
+import {
+  type CredentialWatch,
+  PostgresCredentialWatch,
+  announceCredentialChange,
+  watchSqliteCredentials,
+} from './credential-changes';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 

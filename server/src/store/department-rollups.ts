@@ -29,7 +29,12 @@ async function lockOrganization(db: Kysely<Database>, organizationId: string): P
 }
 
 /** Each employee's respondent number, given on first need and never reused. */
-async function numbersFor(db: Kysely<Database>, organizationId: string, employeeIds: string[], assign: boolean): Promise<Map<string, number>> {
+async function numbersFor(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeIds: string[],
+  assign: boolean,
+): Promise<Map<string, number>> {
   const numbers = new Map<string, number>();
   for (let i = 0; i < employeeIds.length; i += 500) {
     const rows = await db
@@ -53,7 +58,11 @@ async function numbersFor(db: Kysely<Database>, organizationId: string, employee
   for (let i = 0; i < missing.length; i += 500) {
     await db
       .insertInto('engagement_respondents')
-      .values(missing.slice(i, i + 500).map((id) => ({ organization_id: organizationId, employee_id: id, number: numbers.get(id) as number })))
+      .values(
+        missing
+          .slice(i, i + 500)
+          .map((id) => ({ organization_id: organizationId, employee_id: id, number: numbers.get(id) as number })),
+      )
       .execute();
   }
   return numbers;
@@ -62,7 +71,8 @@ async function numbersFor(db: Kysely<Database>, organizationId: string, employee
 /** Adds the deltas to their department rows: sums moved, bits set or cleared, empty rows deleted. */
 async function apply(db: Kysely<Database>, organizationId: string, deltas: Delta[]): Promise<void> {
   if (deltas.length === 0) return;
-  const key = (d: { month: string; question: string; department: string }) => `${d.month}\u0000${d.question}\u0000${d.department}`;
+  const key = (d: { month: string; question: string; department: string }) =>
+    `${d.month}\u0000${d.question}\u0000${d.department}`;
   const months = [...new Set(deltas.map((d) => d.month))];
   const questions = [...new Set(deltas.map((d) => d.question))];
   const departments = [...new Set(deltas.map((d) => d.department))];
@@ -74,13 +84,26 @@ async function apply(db: Kysely<Database>, organizationId: string, deltas: Delta
     .where('question', 'in', questions)
     .where('department', 'in', departments)
     .execute();
-  const rows = new Map<string, Omit<EngagementDepartmentsTable, 'respondents'> & { respondents: Buffer }>(existing.map((row) => [key(row), { ...row, respondents: Buffer.from(row.respondents) }]));
+  const rows = new Map<string, Omit<EngagementDepartmentsTable, 'respondents'> & { respondents: Buffer }>(
+    existing.map((row) => [key(row), { ...row, respondents: Buffer.from(row.respondents) }]),
+  );
   const touched = new Set<string>();
   for (const d of deltas) {
     const k = key(d);
     let row = rows.get(k);
     if (!row) {
-      row = { organization_id: organizationId, month: d.month, question: d.question, department: d.department, answers: 0, score_sum: 0, promoters: 0, passives: 0, detractors: 0, respondents: Buffer.alloc(0) };
+      row = {
+        organization_id: organizationId,
+        month: d.month,
+        question: d.question,
+        department: d.department,
+        answers: 0,
+        score_sum: 0,
+        promoters: 0,
+        passives: 0,
+        detractors: 0,
+        respondents: Buffer.alloc(0),
+      };
       rows.set(k, row);
     }
     for (const sum of SUMS) row[sum] = Number(row[sum]) + d.sign * d.sums[sum];
@@ -117,58 +140,122 @@ async function apply(db: Kysely<Database>, organizationId: string, deltas: Delta
   }
 }
 
-const sumsOf = (row: EngagementMonthlyTable) => ({ answers: Number(row.answers), score_sum: Number(row.score_sum), promoters: Number(row.promoters), passives: Number(row.passives), detractors: Number(row.detractors) });
+const sumsOf = (row: EngagementMonthlyTable) => ({
+  answers: Number(row.answers),
+  score_sum: Number(row.score_sum),
+  promoters: Number(row.promoters),
+  passives: Number(row.passives),
+  detractors: Number(row.detractors),
+});
 
 /** Adds a batch's employee rollups (one organization's) to the departments the employees are in now. */
-export async function addToDepartments(db: Kysely<Database>, organizationId: string, batch: EngagementMonthlyTable[]): Promise<void> {
+export async function addToDepartments(
+  db: Kysely<Database>,
+  organizationId: string,
+  batch: EngagementMonthlyTable[],
+): Promise<void> {
   if (batch.length === 0) return;
   await lockOrganization(db, organizationId);
   const ids = [...new Set(batch.map((r) => r.employee_id))];
   const numbers = await numbersFor(db, organizationId, ids, true);
   const departments = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.selectFrom('employees').select(['id', 'department']).where('organization_id', '=', organizationId).where('id', 'in', ids.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('employees')
+      .select(['id', 'department'])
+      .where('organization_id', '=', organizationId)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
     for (const row of rows) departments.set(row.id, row.department ?? '');
   }
   await apply(
     db,
     organizationId,
-    batch.map((r) => ({ question: r.question, month: r.month, department: departments.get(r.employee_id) ?? '', number: numbers.get(r.employee_id) as number, sums: sumsOf(r), sign: 1 })),
+    batch.map((r) => ({
+      question: r.question,
+      month: r.month,
+      department: departments.get(r.employee_id) ?? '',
+      number: numbers.get(r.employee_id) as number,
+      sums: sumsOf(r),
+      sign: 1,
+    })),
   );
 }
 
 /** An employee's rollups, for moving or removing them. */
 function rollupsOf(db: Kysely<Database>, organizationId: string, employeeId: string) {
-  return db.selectFrom('engagement_monthly').selectAll().where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
+  return db
+    .selectFrom('engagement_monthly')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('employee_id', '=', employeeId)
+    .execute();
 }
 
 /** Moves an employee's months from one department to another (call it when their department changes). */
-export async function moveDepartment(db: Kysely<Database>, organizationId: string, employeeId: string, from: string | null, to: string | null): Promise<void> {
+export async function moveDepartment(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeId: string,
+  from: string | null,
+  to: string | null,
+): Promise<void> {
   if ((from ?? '') === (to ?? '')) return;
   await lockOrganization(db, organizationId);
   const rows = await rollupsOf(db, organizationId, employeeId);
   if (rows.length === 0) return;
   const number = (await numbersFor(db, organizationId, [employeeId], false)).get(employeeId) as number;
-  const delta = (r: EngagementMonthlyTable, department: string, sign: 1 | -1): Delta => ({ question: r.question, month: r.month, department, number, sums: sumsOf(r), sign });
-  await apply(db, organizationId, [...rows.map((r) => delta(r, from ?? '', -1)), ...rows.map((r) => delta(r, to ?? '', 1))]);
+  const delta = (r: EngagementMonthlyTable, department: string, sign: 1 | -1): Delta => ({
+    question: r.question,
+    month: r.month,
+    department,
+    number,
+    sums: sumsOf(r),
+    sign,
+  });
+  await apply(db, organizationId, [
+    ...rows.map((r) => delta(r, from ?? '', -1)),
+    ...rows.map((r) => delta(r, to ?? '', 1)),
+  ]);
 }
 
 /** Takes an employee's months out of their department (call it before their rollups are deleted). */
-export async function removeFromDepartments(db: Kysely<Database>, organizationId: string, employeeId: string): Promise<void> {
+export async function removeFromDepartments(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeId: string,
+): Promise<void> {
   await lockOrganization(db, organizationId);
   const rows = await rollupsOf(db, organizationId, employeeId);
   if (rows.length === 0) return;
   const number = (await numbersFor(db, organizationId, [employeeId], false)).get(employeeId) as number;
-  const employee = await db.selectFrom('employees').select('department').where('organization_id', '=', organizationId).where('id', '=', employeeId).executeTakeFirst();
+  const employee = await db
+    .selectFrom('employees')
+    .select('department')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', employeeId)
+    .executeTakeFirst();
   const department = employee?.department ?? '';
-  await apply(db, organizationId, rows.map((r) => ({ question: r.question, month: r.month, department, number, sums: sumsOf(r), sign: -1 })));
-  await db.deleteFrom('engagement_respondents').where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
+  await apply(
+    db,
+    organizationId,
+    rows.map((r) => ({ question: r.question, month: r.month, department, number, sums: sumsOf(r), sign: -1 })),
+  );
+  await db
+    .deleteFrom('engagement_respondents')
+    .where('organization_id', '=', organizationId)
+    .where('employee_id', '=', employeeId)
+    .execute();
 }
 
 /** Recomputes one organization's department rows from its employee rollups (inside the rebuild's transaction). */
 export async function rebuildDepartments(db: Kysely<Database>, organizationId: string): Promise<void> {
   await db.deleteFrom('engagement_departments').where('organization_id', '=', organizationId).execute();
-  const rows = await db.selectFrom('engagement_monthly').selectAll().where('organization_id', '=', organizationId).execute();
+  const rows = await db
+    .selectFrom('engagement_monthly')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .execute();
   for (let i = 0; i < rows.length; i += 2000) await addToDepartments(db, organizationId, rows.slice(i, i + 2000));
 }
 
@@ -190,7 +277,12 @@ export interface DepartmentTotals {
  * months: a few rows per month whatever the number of answers; distinct respondents over several
  * months are the union of the months' bitmaps.
  */
-export async function departmentTotals(db: Kysely<Database>, organizationId: string, periods: Period[], question?: string): Promise<DepartmentTotals[]> {
+export async function departmentTotals(
+  db: Kysely<Database>,
+  organizationId: string,
+  periods: Period[],
+  question?: string,
+): Promise<DepartmentTotals[]> {
   let query = db
     .selectFrom('engagement_departments')
     .selectAll()
@@ -207,7 +299,18 @@ export async function departmentTotals(db: Kysely<Database>, organizationId: str
     const key = `${row.question}\u0000${period}\u0000${row.department}`;
     let t = totals.get(key);
     if (!t) {
-      t = { question: row.question, period, department: row.department === '' ? null : row.department, answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0, respondents: [], bitmap: Buffer.alloc(0) };
+      t = {
+        question: row.question,
+        period,
+        department: row.department === '' ? null : row.department,
+        answers: 0,
+        scoreSum: 0,
+        promoters: 0,
+        passives: 0,
+        detractors: 0,
+        respondents: [],
+        bitmap: Buffer.alloc(0),
+      };
       totals.set(key, t);
     }
     t.answers += Number(row.answers);
@@ -219,4 +322,3 @@ export async function departmentTotals(db: Kysely<Database>, organizationId: str
   }
   return [...totals.values()].map(({ bitmap, ...t }) => ({ ...t, respondents: members(bitmap) }));
 }
-

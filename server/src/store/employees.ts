@@ -92,23 +92,49 @@ export const EMPLOYEE_SORTS = {
 } as const;
 
 /** The fields an employee row is made of (its timestamps aside): what `sameStoredEmployee` compares. */
-const STORED_FIELDS = ['externalId', 'email', 'firstName', 'lastName', 'displayName', 'title', 'department', 'managerId', 'phone', 'startDate', 'separationDate', 'separationReason', 'source'] as const;
+const STORED_FIELDS = [
+  'externalId',
+  'email',
+  'firstName',
+  'lastName',
+  'displayName',
+  'title',
+  'department',
+  'managerId',
+  'phone',
+  'startDate',
+  'separationDate',
+  'separationReason',
+  'source',
+] as const;
 
 /** True when writing `after` would store exactly what `before` holds (the timestamps aside). */
 export function sameStoredEmployee(before: Employee, after: Employee): boolean {
-  return STORED_FIELDS.every((field) => before[field] === after[field]) && JSON.stringify(before.attributes) === JSON.stringify(after.attributes);
+  return (
+    STORED_FIELDS.every((field) => before[field] === after[field]) &&
+    JSON.stringify(before.attributes) === JSON.stringify(after.attributes)
+  );
 }
 
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits (21 columns). */
 const INSERT_BATCH = 200;
 
 export async function insertEmployees(db: Kysely<Database>, employees: Employee[]): Promise<void> {
-  for (let i = 0; i < employees.length; i += INSERT_BATCH) await db.insertInto('employees').values(employees.slice(i, i + INSERT_BATCH).map(toRow)).execute();
+  for (let i = 0; i < employees.length; i += INSERT_BATCH)
+    await db
+      .insertInto('employees')
+      .values(employees.slice(i, i + INSERT_BATCH).map(toRow))
+      .execute();
 }
 
 export async function updateEmployee(db: Kysely<Database>, employee: Employee): Promise<void> {
   const { id: _id, organization_id: _org, created_at: _created, ...changes } = toRow(employee);
-  await db.updateTable('employees').set(changes).where('organization_id', '=', employee.organizationId).where('id', '=', employee.id).execute();
+  await db
+    .updateTable('employees')
+    .set(changes)
+    .where('organization_id', '=', employee.organizationId)
+    .where('id', '=', employee.id)
+    .execute();
 }
 
 export async function deleteEmployee(db: Kysely<Database>, organizationId: string, id: string): Promise<void> {
@@ -116,11 +142,20 @@ export async function deleteEmployee(db: Kysely<Database>, organizationId: strin
 }
 
 export async function findEmployee(db: Kysely<Database>, organizationId: string, id: string): Promise<Employee | null> {
-  const row = await db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('employees')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toEmployee(row) : null;
 }
 
-export async function findEmployeeIdByEmail(db: Kysely<Database>, organizationId: string, email: string): Promise<string | null> {
+export async function findEmployeeIdByEmail(
+  db: Kysely<Database>,
+  organizationId: string,
+  email: string,
+): Promise<string | null> {
   const row = await db
     .selectFrom('employees')
     .select('id')
@@ -130,7 +165,11 @@ export async function findEmployeeIdByEmail(db: Kysely<Database>, organizationId
   return row?.id ?? null;
 }
 
-export async function findEmployeeIdByExternalId(db: Kysely<Database>, organizationId: string, externalId: string): Promise<string | null> {
+export async function findEmployeeIdByExternalId(
+  db: Kysely<Database>,
+  organizationId: string,
+  externalId: string,
+): Promise<string | null> {
   const row = await db
     .selectFrom('employees')
     .select('id')
@@ -141,16 +180,38 @@ export async function findEmployeeIdByExternalId(db: Kysely<Database>, organizat
 }
 
 /** The employees with these HRIS ids. */
-export async function employeesByExternalIds(db: Kysely<Database>, organizationId: string, externalIds: string[]): Promise<Employee[]> {
+export async function employeesByExternalIds(
+  db: Kysely<Database>,
+  organizationId: string,
+  externalIds: string[],
+): Promise<Employee[]> {
   if (externalIds.length === 0) return [];
-  const rows = await db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId).where('external_id', 'in', externalIds).execute();
+  const rows = await db
+    .selectFrom('employees')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('external_id', 'in', externalIds)
+    .execute();
   return rows.map(toEmployee);
 }
 
 /** The employees with these email addresses (any case). */
-export async function employeesByEmails(db: Kysely<Database>, organizationId: string, emails: string[]): Promise<Employee[]> {
+export async function employeesByEmails(
+  db: Kysely<Database>,
+  organizationId: string,
+  emails: string[],
+): Promise<Employee[]> {
   if (emails.length === 0) return [];
-  const rows = await db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId).where('email_lower', 'in', emails.map((e) => e.toLowerCase())).execute();
+  const rows = await db
+    .selectFrom('employees')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where(
+      'email_lower',
+      'in',
+      emails.map((e) => e.toLowerCase()),
+    )
+    .execute();
   return rows.map(toEmployee);
 }
 
@@ -163,31 +224,74 @@ export interface ExternalLink {
 
 /** Every employee linked to an HRIS record: id, HRIS id, where they came from and the sync's fingerprint (small rows, for a whole sync). */
 export async function externalLinks(db: Kysely<Database>, organizationId: string): Promise<ExternalLink[]> {
-  const rows = await db.selectFrom('employees').select(['id', 'external_id', 'source', 'sync_hash']).where('organization_id', '=', organizationId).where('external_id', 'is not', null).execute();
-  return rows.map((r) => ({ id: r.id, externalId: r.external_id as string, source: r.source as EmployeeSource, syncHash: r.sync_hash }));
+  const rows = await db
+    .selectFrom('employees')
+    .select(['id', 'external_id', 'source', 'sync_hash'])
+    .where('organization_id', '=', organizationId)
+    .where('external_id', 'is not', null)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    externalId: r.external_id as string,
+    source: r.source as EmployeeSource,
+    syncHash: r.sync_hash,
+  }));
 }
 
 /** Sets the sync's fingerprint of rows whose data is current, without touching anything else (no updatedAt, no event). */
-export async function setSyncHashes(db: Kysely<Database>, organizationId: string, rows: { id: string; syncHash: string | null }[]): Promise<void> {
-  for (const row of rows) await db.updateTable('employees').set({ sync_hash: row.syncHash }).where('organization_id', '=', organizationId).where('id', '=', row.id).execute();
+export async function setSyncHashes(
+  db: Kysely<Database>,
+  organizationId: string,
+  rows: { id: string; syncHash: string | null }[],
+): Promise<void> {
+  for (const row of rows)
+    await db
+      .updateTable('employees')
+      .set({ sync_hash: row.syncHash })
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', row.id)
+      .execute();
 }
 
 /** The ids among `ids` that are employees of the organization. */
-export async function existingEmployeeIds(db: Kysely<Database>, organizationId: string, ids: string[]): Promise<Set<string>> {
+export async function existingEmployeeIds(
+  db: Kysely<Database>,
+  organizationId: string,
+  ids: string[],
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('employees').select('id').where('organization_id', '=', organizationId).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('employees')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
 /** Display names by id, for messages and assignment lists. */
-export async function employeeNames(db: Kysely<Database>, organizationId: string, ids: string[]): Promise<Map<string, string>> {
+export async function employeeNames(
+  db: Kysely<Database>,
+  organizationId: string,
+  ids: string[],
+): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('employees').select(['id', 'display_name']).where('organization_id', '=', organizationId).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('employees')
+    .select(['id', 'display_name'])
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
 /** The manager of each employee up the chain from `managerId`, stopping at a repeat or the top. */
-export async function managerChain(db: Kysely<Database>, organizationId: string, managerId: string, limit = 10_000): Promise<string[]> {
+export async function managerChain(
+  db: Kysely<Database>,
+  organizationId: string,
+  managerId: string,
+  limit = 10_000,
+): Promise<string[]> {
   const chain: string[] = [];
   let current: string | null = managerId;
   while (current !== null && chain.length < limit && !chain.includes(current)) {
@@ -203,10 +307,15 @@ export async function managerChain(db: Kysely<Database>, organizationId: string,
   return chain;
 }
 
-export async function employeesWhere(db: Kysely<Database>, organizationId: string, filter: { managerId?: string; attributeMentions?: string }): Promise<Employee[]> {
+export async function employeesWhere(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: { managerId?: string; attributeMentions?: string },
+): Promise<Employee[]> {
   let query = db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId);
   if (filter.managerId !== undefined) query = query.where('manager_id', '=', filter.managerId);
-  if (filter.attributeMentions !== undefined) query = query.where(containsLiteral('employees.attributes', JSON.stringify(filter.attributeMentions)));
+  if (filter.attributeMentions !== undefined)
+    query = query.where(containsLiteral('employees.attributes', JSON.stringify(filter.attributeMentions)));
   return (await query.orderBy('id').execute()).map(toEmployee);
 }
 
@@ -230,13 +339,23 @@ const MONTHS_SERVED = sql<number>`(cast(substr(separation_date, 1, 4) as integer
   - cast(substr(start_date, 1, 4) as integer) * 12 - cast(substr(start_date, 6, 2) as integer)
   - case when substr(separation_date, 9, 2) < substr(start_date, 9, 2) then 1 else 0 end)`;
 
-export async function listEmployees(db: Kysely<Database>, organizationId: string, filter: EmployeeFilter, keyset: Keyset): Promise<Page<Employee>> {
+export async function listEmployees(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: EmployeeFilter,
+  keyset: Keyset,
+): Promise<Page<Employee>> {
   const rows = await employeePageQuery(db, organizationId, filter, keyset).execute();
   return takePage(rows.map(toEmployee), keyset.limit);
 }
 
 /** The query behind a page of employees (exported so tests can check its plan). */
-export function employeePageQuery(db: Kysely<Database>, organizationId: string, filter: EmployeeFilter, keyset: Keyset) {
+export function employeePageQuery(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: EmployeeFilter,
+  keyset: Keyset,
+) {
   let query = db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) {
     const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -248,7 +367,8 @@ export function employeePageQuery(db: Kysely<Database>, organizationId: string, 
   if (filter.email !== undefined) query = query.where('email_lower', '=', filter.email.toLowerCase());
   if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
   const today = filter.today;
-  const started = (on: string) => query.where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]));
+  const started = (on: string) =>
+    query.where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]));
   switch (filter.status) {
     case 'pending':
       query = query.where('start_date', '>', today);
@@ -276,7 +396,11 @@ export function employeePageQuery(db: Kysely<Database>, organizationId: string, 
           ...(toMonths === null ? [] : [eb('start_date', '>', startedBy(on, toMonths))]),
         ]),
         // Gone by then: tenure stopped at the separation date.
-        eb.and([eb('separation_date', '<', on), sql<boolean>`${MONTHS_SERVED} >= ${fromMonths}`, ...(toMonths === null ? [] : [sql<boolean>`${MONTHS_SERVED} < ${toMonths}`])]),
+        eb.and([
+          eb('separation_date', '<', on),
+          sql<boolean>`${MONTHS_SERVED} >= ${fromMonths}`,
+          ...(toMonths === null ? [] : [sql<boolean>`${MONTHS_SERVED} < ${toMonths}`]),
+        ]),
       ]),
     );
   }

@@ -1,6 +1,14 @@
 // Engagement answers, and the monthly rollups the overview is computed from.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { PASSIVE_MIN, PROMOTER_MIN, type Period, type PeriodCounts, bandOf, monthOf, monthsOf } from '../core/engagement';
+import {
+  PASSIVE_MIN,
+  PROMOTER_MIN,
+  type Period,
+  type PeriodCounts,
+  bandOf,
+  monthOf,
+  monthsOf,
+} from '../core/engagement';
 import type { Dialect } from './database';
 import { addToDepartments, rebuildDepartments, removeFromDepartments } from './department-rollups';
 import type { Database, EngagementAnswersTable, EngagementMonthlyTable } from './schema';
@@ -16,7 +24,17 @@ function rollupsOf(rows: EngagementAnswersTable[]): EngagementMonthlyTable[] {
     const key = JSON.stringify([row.organization_id, row.question, month, row.employee_id]);
     let rollup = byKey.get(key);
     if (rollup === undefined) {
-      rollup = { organization_id: row.organization_id, question: row.question, month, employee_id: row.employee_id, answers: 0, score_sum: 0, promoters: 0, passives: 0, detractors: 0 };
+      rollup = {
+        organization_id: row.organization_id,
+        question: row.question,
+        month,
+        employee_id: row.employee_id,
+        answers: 0,
+        score_sum: 0,
+        promoters: 0,
+        passives: 0,
+        detractors: 0,
+      };
       byKey.set(key, rollup);
     }
     rollup.answers += 1;
@@ -32,10 +50,18 @@ function rollupsOf(rows: EngagementAnswersTable[]): EngagementMonthlyTable[] {
  * share in the same order, and cannot deadlock.
  */
 export async function insertAnswers(db: Kysely<Database>, rows: EngagementAnswersTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('engagement_answers').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('engagement_answers')
+      .values(rows.slice(i, i + 200))
+      .execute();
   const rollups = rollupsOf(rows);
   for (const organizationId of new Set(rollups.map((r) => r.organization_id))) {
-    await addToDepartments(db, organizationId, rollups.filter((r) => r.organization_id === organizationId));
+    await addToDepartments(
+      db,
+      organizationId,
+      rollups.filter((r) => r.organization_id === organizationId),
+    );
   }
   for (let i = 0; i < rollups.length; i += 200) {
     await db
@@ -57,15 +83,27 @@ export async function insertAnswers(db: Kysely<Database>, rows: EngagementAnswer
 /** An employee's answers go with them, and so do their rollups (call it inside a transaction). */
 export async function deleteAnswersOf(db: Kysely<Database>, organizationId: string, employeeId: string): Promise<void> {
   await removeFromDepartments(db, organizationId, employeeId);
-  await db.deleteFrom('engagement_answers').where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
-  await db.deleteFrom('engagement_monthly').where('organization_id', '=', organizationId).where('employee_id', '=', employeeId).execute();
+  await db
+    .deleteFrom('engagement_answers')
+    .where('organization_id', '=', organizationId)
+    .where('employee_id', '=', employeeId)
+    .execute();
+  await db
+    .deleteFrom('engagement_monthly')
+    .where('organization_id', '=', organizationId)
+    .where('employee_id', '=', employeeId)
+    .execute();
 }
 
 /**
  * Recomputes the rollups from the answers, of every organization or of one, in one transaction: what
  * `peoplehub rollups rebuild` runs. Returns how many rows it wrote.
  */
-export async function rebuildEngagementRollups(db: Kysely<Database>, dialect: Dialect, organizationId?: string): Promise<number> {
+export async function rebuildEngagementRollups(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  organizationId?: string,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     // On PostgreSQL, writers wait for the rebuild (readers do not): a batch committed while it ran
     // could otherwise collide with a row it is inserting. SQLite has one writer at a time anyway.
@@ -84,14 +122,23 @@ export async function rebuildEngagementRollups(db: Kysely<Database>, dialect: Di
         sql<number>`count(*)`.as('answers'),
         sql<number>`sum(score)`.as('score_sum'),
         sql<number>`sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end)`.as('promoters'),
-        sql<number>`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as('passives'),
+        sql<number>`sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end)`.as(
+          'passives',
+        ),
         sql<number>`sum(case when score < ${PASSIVE_MIN} then 1 else 0 end)`.as('detractors'),
       ])
       .groupBy(['organization_id', 'question', month, 'employee_id']);
     if (organizationId !== undefined) answers = answers.where('organization_id', '=', organizationId);
-    const written = await trx.insertInto('engagement_monthly').columns([...ROLLUP_KEY, 'answers', 'score_sum', 'promoters', 'passives', 'detractors']).expression(answers).executeTakeFirst();
+    const written = await trx
+      .insertInto('engagement_monthly')
+      .columns([...ROLLUP_KEY, 'answers', 'score_sum', 'promoters', 'passives', 'detractors'])
+      .expression(answers)
+      .executeTakeFirst();
     // The department totals follow the employee rollups (respondent numbers stay as they were).
-    const orgs = organizationId !== undefined ? [organizationId] : (await trx.selectFrom('organizations').select('id').execute()).map((o) => o.id);
+    const orgs =
+      organizationId !== undefined
+        ? [organizationId]
+        : (await trx.selectFrom('organizations').select('id').execute()).map((o) => o.id);
     for (const org of orgs) await rebuildDepartments(trx, org);
     return Number(written.numInsertedOrUpdatedRows ?? 0);
   });
@@ -104,7 +151,14 @@ export interface CountScope {
 
 export type AnswerCounts = Omit<PeriodCounts, 'invited'>;
 
-export const NO_ANSWERS: AnswerCounts = { answers: 0, scoreSum: 0, promoters: 0, passives: 0, detractors: 0, respondents: 0 };
+export const NO_ANSWERS: AnswerCounts = {
+  answers: 0,
+  scoreSum: 0,
+  promoters: 0,
+  passives: 0,
+  detractors: 0,
+  respondents: 0,
+};
 
 interface CountRow {
   bucket: string | number | null;
@@ -143,26 +197,50 @@ function grouping(periods: Period[]): Grouping {
   const months = periods.map(monthsOf);
   if (months.every((m) => m.single)) {
     const index = new Map(months.map((m, i) => [m.first, i]));
-    return { bucket: sql`engagement_monthly.month`, respondents: sql`count(*)`, periodOf: (bucket) => index.get(String(bucket)) };
+    return {
+      bucket: sql`engagement_monthly.month`,
+      respondents: sql`count(*)`,
+      periodOf: (bucket) => index.get(String(bucket)),
+    };
   }
-  const cases = months.map((m, i) => sql`when engagement_monthly.month >= ${m.first} and engagement_monthly.month < ${m.end} then ${sql.lit(i)}`);
-  return { bucket: sql`case ${sql.join(cases, sql` `)} end`, respondents: sql`count(distinct engagement_monthly.employee_id)`, periodOf: (bucket) => (bucket === null ? undefined : Number(bucket)) };
+  const cases = months.map(
+    (m, i) =>
+      sql`when engagement_monthly.month >= ${m.first} and engagement_monthly.month < ${m.end} then ${sql.lit(i)}`,
+  );
+  return {
+    bucket: sql`case ${sql.join(cases, sql` `)} end`,
+    respondents: sql`count(distinct engagement_monthly.employee_id)`,
+    periodOf: (bucket) => (bucket === null ? undefined : Number(bucket)),
+  };
 }
 
 /** The scope's rollup rows in the periods' months, and what they add up to per bucket. */
 function rollupsIn(db: Kysely<Database>, scope: CountScope, periods: Period[], { bucket, respondents }: Grouping) {
-  const sum = (column: keyof EngagementMonthlyTable) => sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${column}`)})`.as(column);
+  const sum = (column: keyof EngagementMonthlyTable) =>
+    sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${column}`)})`.as(column);
   return db
     .selectFrom('engagement_monthly')
     .where('engagement_monthly.organization_id', '=', scope.organizationId)
     .where('engagement_monthly.question', '=', scope.question)
     .where('engagement_monthly.month', '>=', monthsOf(periods[0]).first)
     .where('engagement_monthly.month', '<', monthsOf(periods[periods.length - 1]).end)
-    .select([bucket.as('bucket'), sum('answers'), sum('score_sum'), sum('promoters'), sum('passives'), sum('detractors'), respondents.as('respondents')]);
+    .select([
+      bucket.as('bucket'),
+      sum('answers'),
+      sum('score_sum'),
+      sum('promoters'),
+      sum('passives'),
+      sum('detractors'),
+      respondents.as('respondents'),
+    ]);
 }
 
 /** The organization's counts for each period (oldest first, as periodsBetween gives them), in one query over the rollups. */
-export async function countByPeriod(db: Kysely<Database>, scope: CountScope, periods: Period[]): Promise<AnswerCounts[]> {
+export async function countByPeriod(
+  db: Kysely<Database>,
+  scope: CountScope,
+  periods: Period[],
+): Promise<AnswerCounts[]> {
   const group = grouping(periods);
   const rows = (await rollupsIn(db, scope, periods, group).groupBy(sql.ref('bucket')).execute()) as CountRow[];
   const results = periods.map(() => NO_ANSWERS);
@@ -177,10 +255,18 @@ export async function countByPeriod(db: Kysely<Database>, scope: CountScope, per
  * For each [firstDay, lastDay], the employees who could be surveyed at some point in it: started by
  * its end, not separated before its start. One pass over the employees, one sum per period.
  */
-export async function countInvited(db: Kysely<Database>, organizationId: string, ranges: [string, string][], department?: string): Promise<number[]> {
-  const sums = ranges.map(
-    ([firstDay, lastDay], i) =>
-      sql<string | number | null>`sum(case when (start_date is null or start_date <= ${lastDay}) and (separation_date is null or separation_date >= ${firstDay}) then 1 else 0 end)`.as(`p${i}`),
+export async function countInvited(
+  db: Kysely<Database>,
+  organizationId: string,
+  ranges: [string, string][],
+  department?: string,
+): Promise<number[]> {
+  const sums = ranges.map(([firstDay, lastDay], i) =>
+    sql<
+      string | number | null
+    >`sum(case when (start_date is null or start_date <= ${lastDay}) and (separation_date is null or separation_date >= ${firstDay}) then 1 else 0 end)`.as(
+      `p${i}`,
+    ),
   );
   let query = db.selectFrom('employees').select(sums).where('organization_id', '=', organizationId);
   if (department !== undefined) query = query.where('department', '=', department);
@@ -201,20 +287,42 @@ export interface EmployeeCounts {
  * segment becomes a filter over employees rather than a scan over answers. `questions` null reads
  * every question.
  */
-export async function countsByEmployee(db: Kysely<Database>, organizationId: string, questions: string[] | null, periods: Period[]): Promise<EmployeeCounts[]> {
+export async function countsByEmployee(
+  db: Kysely<Database>,
+  organizationId: string,
+  questions: string[] | null,
+  periods: Period[],
+): Promise<EmployeeCounts[]> {
   const group = grouping(periods);
   const single = periods.every((period) => monthsOf(period).single);
   // Rows of single months are one employee's month already: read as they are, no grouping to sort.
-  const column = (name: keyof EngagementMonthlyTable) => (single ? sql<string | number | null>`${sql.ref(`engagement_monthly.${name}`)}` : sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${name}`)})`).as(name);
+  const column = (name: keyof EngagementMonthlyTable) =>
+    (single
+      ? sql<string | number | null>`${sql.ref(`engagement_monthly.${name}`)}`
+      : sql<string | number | null>`sum(${sql.ref(`engagement_monthly.${name}`)})`
+    ).as(name);
   let query = db
     .selectFrom('engagement_monthly')
     .where('engagement_monthly.organization_id', '=', organizationId)
     .where('engagement_monthly.month', '>=', monthsOf(periods[0]).first)
     .where('engagement_monthly.month', '<', monthsOf(periods[periods.length - 1]).end)
-    .select(['engagement_monthly.question', 'engagement_monthly.employee_id', group.bucket.as('bucket'), column('answers'), column('score_sum'), column('promoters'), column('passives'), column('detractors')]);
-  if (!single) query = query.groupBy(['engagement_monthly.question', 'engagement_monthly.employee_id', sql.ref('bucket')]);
+    .select([
+      'engagement_monthly.question',
+      'engagement_monthly.employee_id',
+      group.bucket.as('bucket'),
+      column('answers'),
+      column('score_sum'),
+      column('promoters'),
+      column('passives'),
+      column('detractors'),
+    ]);
+  if (!single)
+    query = query.groupBy(['engagement_monthly.question', 'engagement_monthly.employee_id', sql.ref('bucket')]);
   if (questions !== null) query = query.where('engagement_monthly.question', 'in', questions);
-  const rows = (await query.execute()) as unknown as (Omit<CountRow, 'respondents'> & { question: string; employee_id: string })[];
+  const rows = (await query.execute()) as unknown as (Omit<CountRow, 'respondents'> & {
+    question: string;
+    employee_id: string;
+  })[];
   const result: EmployeeCounts[] = [];
   for (const row of rows) {
     const period = group.periodOf(row.bucket);
@@ -223,7 +331,14 @@ export async function countsByEmployee(db: Kysely<Database>, organizationId: str
       question: row.question,
       period,
       employeeId: row.employee_id,
-      counts: { answers: Number(row.answers), scoreSum: Number(row.score_sum), promoters: Number(row.promoters), passives: Number(row.passives), detractors: Number(row.detractors), respondents: 1 },
+      counts: {
+        answers: Number(row.answers),
+        scoreSum: Number(row.score_sum),
+        promoters: Number(row.promoters),
+        passives: Number(row.passives),
+        detractors: Number(row.detractors),
+        respondents: 1,
+      },
     });
   }
   return result;

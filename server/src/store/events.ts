@@ -30,7 +30,8 @@ export function toEvent(row: EventsTable): PeopleEvent {
 
 function eventRow(record: EventRecord): EventsTable {
   const actor = eventActor(record.actor);
-  const data = record.changes === undefined ? { object: record.object } : { object: record.object, changes: record.changes };
+  const data =
+    record.changes === undefined ? { object: record.object } : { object: record.object, changes: record.changes };
   return {
     id: newId('evt', record.at),
     organization_id: record.organizationId,
@@ -81,7 +82,11 @@ const INSERT_BATCH = 500;
  * recordChange for many changes at once, in multi-row inserts. `audit: false` writes the events only,
  * for a bulk job that records itself in the audit log once (a HiBob sync run).
  */
-export async function recordChanges(db: Kysely<Database>, records: ChangeRecord[], options: { audit: boolean }): Promise<void> {
+export async function recordChanges(
+  db: Kysely<Database>,
+  records: ChangeRecord[],
+  options: { audit: boolean },
+): Promise<void> {
   for (let i = 0; i < records.length; i += INSERT_BATCH) {
     const batch = records.slice(i, i + INSERT_BATCH);
     await db.insertInto('events').values(batch.map(eventRow)).execute();
@@ -94,14 +99,28 @@ export interface EventFilter {
   since: string;
 }
 
-export async function listEvents(db: Kysely<Database>, organizationId: string, filter: EventFilter, keyset: Keyset): Promise<Page<PeopleEvent>> {
-  let query = db.selectFrom('events').selectAll().where('organization_id', '=', organizationId).where('created_at', '>=', filter.since);
+export async function listEvents(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: EventFilter,
+  keyset: Keyset,
+): Promise<Page<PeopleEvent>> {
+  let query = db
+    .selectFrom('events')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('created_at', '>=', filter.since);
   if (filter.type) query = query.where('type', '=', filter.type);
   const rows = await pageBy(query, keyset).execute();
   return takePage(rows.map(toEvent), keyset.limit);
 }
 
 export async function findEvent(db: Kysely<Database>, organizationId: string, id: string): Promise<PeopleEvent | null> {
-  const row = await db.selectFrom('events').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toEvent(row) : null;
 }

@@ -63,17 +63,32 @@ export async function deleteGroup(db: Kysely<Database>, id: string): Promise<voi
 }
 
 export async function findGroup(db: Kysely<Database>, organizationId: string, id: string): Promise<Group | null> {
-  const row = await db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toGroup(row) : null;
 }
 
 export async function childGroups(db: Kysely<Database>, organizationId: string, parentId: string): Promise<Group[]> {
-  const rows = await db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId).where('parent_id', '=', parentId).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('parent_id', '=', parentId)
+    .orderBy('id')
+    .execute();
   return rows.map(toGroup);
 }
 
 /** The ancestors of a group, nearest first, stopping at a repeat. */
-export async function groupAncestors(db: Kysely<Database>, organizationId: string, parentId: string): Promise<string[]> {
+export async function groupAncestors(
+  db: Kysely<Database>,
+  organizationId: string,
+  parentId: string,
+): Promise<string[]> {
   const chain: string[] = [];
   let current: string | null = parentId;
   while (current !== null && !chain.includes(current) && chain.length < 10_000) {
@@ -89,7 +104,12 @@ export async function groupAncestors(db: Kysely<Database>, organizationId: strin
   return chain;
 }
 
-export async function listGroups(db: Kysely<Database>, organizationId: string, filter: { q?: string; parentId?: string }, keyset: Keyset): Promise<Page<Group>> {
+export async function listGroups(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: { q?: string; parentId?: string },
+  keyset: Keyset,
+): Promise<Page<Group>> {
   let query = db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) query = query.where(containsText(['groups.name', 'groups.purpose'], filter.q));
   if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);

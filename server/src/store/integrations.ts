@@ -44,7 +44,12 @@ function toIntegration(row: IntegrationsTable): Integration {
 }
 
 export async function findIntegration(db: Kysely<Database>, organizationId: string): Promise<Integration | null> {
-  const row = await db.selectFrom('integrations').selectAll().where('organization_id', '=', organizationId).where('kind', '=', 'hibob').executeTakeFirst();
+  const row = await db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('kind', '=', 'hibob')
+    .executeTakeFirst();
   return row ? toIntegration(row) : null;
 }
 
@@ -54,16 +59,30 @@ export async function findIntegrationByReceiver(db: Kysely<Database>, receiverId
 }
 
 /** The token and hook secret, unsealed; only the HiBob client and the receiver need them. */
-export async function integrationSecrets(db: Kysely<Database>, masterKey: Buffer, integration: Integration): Promise<IntegrationSecrets> {
-  const row = await db.selectFrom('integrations').select(['token', 'hook_secret']).where('id', '=', integration.id).executeTakeFirstOrThrow();
+export async function integrationSecrets(
+  db: Kysely<Database>,
+  masterKey: Buffer,
+  integration: Integration,
+): Promise<IntegrationSecrets> {
+  const row = await db
+    .selectFrom('integrations')
+    .select(['token', 'hook_secret'])
+    .where('id', '=', integration.id)
+    .executeTakeFirstOrThrow();
   return {
     token: openSecret(masterKey, row.token, purpose(integration.id, 'token')),
-    hookSecret: row.hook_secret === null ? null : openSecret(masterKey, row.hook_secret, purpose(integration.id, 'hook-secret')),
+    hookSecret:
+      row.hook_secret === null ? null : openSecret(masterKey, row.hook_secret, purpose(integration.id, 'hook-secret')),
   };
 }
 
 /** Creates or replaces the organization's connection; secrets are sealed here. */
-export async function saveIntegration(db: Kysely<Database>, masterKey: Buffer, integration: Integration, secrets: IntegrationSecrets): Promise<void> {
+export async function saveIntegration(
+  db: Kysely<Database>,
+  masterKey: Buffer,
+  integration: Integration,
+  secrets: IntegrationSecrets,
+): Promise<void> {
   const row: IntegrationsTable = {
     id: integration.id,
     organization_id: integration.organizationId,
@@ -71,7 +90,10 @@ export async function saveIntegration(db: Kysely<Database>, masterKey: Buffer, i
     base_url: integration.baseUrl,
     service_user_id: integration.serviceUserId,
     token: sealSecret(masterKey, secrets.token, purpose(integration.id, 'token')),
-    hook_secret: secrets.hookSecret === null ? null : sealSecret(masterKey, secrets.hookSecret, purpose(integration.id, 'hook-secret')),
+    hook_secret:
+      secrets.hookSecret === null
+        ? null
+        : sealSecret(masterKey, secrets.hookSecret, purpose(integration.id, 'hook-secret')),
     receiver_id: integration.receiverId,
     auto_sync_minutes: integration.autoSyncMinutes,
     next_auto_sync_at: integration.nextAutoSyncAt,
@@ -79,12 +101,20 @@ export async function saveIntegration(db: Kysely<Database>, masterKey: Buffer, i
     updated_at: integration.updatedAt,
   };
   const { id: _id, organization_id: _org, kind: _kind, created_at: _created, ...changes } = row;
-  await db.insertInto('integrations').values(row).onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute();
+  await db
+    .insertInto('integrations')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet(changes))
+    .execute();
 }
 
 export async function deleteIntegration(db: Kysely<Database>, organizationId: string): Promise<void> {
   await db.deleteFrom('hibob_notifications').where('organization_id', '=', organizationId).execute();
-  await db.deleteFrom('integrations').where('organization_id', '=', organizationId).where('kind', '=', 'hibob').execute();
+  await db
+    .deleteFrom('integrations')
+    .where('organization_id', '=', organizationId)
+    .where('kind', '=', 'hibob')
+    .execute();
 }
 
 /** Integrations whose automatic sync is due. */
@@ -194,22 +224,42 @@ export async function updateRun(db: Kysely<Database>, run: SyncRun): Promise<voi
 }
 
 export async function findRun(db: Kysely<Database>, organizationId: string, id: string): Promise<SyncRun | null> {
-  const row = await db.selectFrom('sync_runs').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toRun(row) : null;
 }
 
 export async function runningRun(db: Kysely<Database>, organizationId: string): Promise<SyncRun | null> {
-  const row = await db.selectFrom('sync_runs').selectAll().where('organization_id', '=', organizationId).where('status', '=', 'running').executeTakeFirst();
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
   return row ? toRun(row) : null;
 }
 
 export async function lastRun(db: Kysely<Database>, organizationId: string): Promise<SyncRun | null> {
-  const row = await db.selectFrom('sync_runs').selectAll().where('organization_id', '=', organizationId).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? toRun(row) : null;
 }
 
 export async function listRuns(db: Kysely<Database>, organizationId: string, keyset: Keyset): Promise<Page<SyncRun>> {
-  const rows = await pageBy(db.selectFrom('sync_runs').selectAll().where('organization_id', '=', organizationId), keyset).execute();
+  const rows = await pageBy(
+    db.selectFrom('sync_runs').selectAll().where('organization_id', '=', organizationId),
+    keyset,
+  ).execute();
   return takePage(rows.map(toRun), keyset.limit);
 }
 
@@ -223,13 +273,30 @@ export async function staleRuns(db: Kysely<Database>, before: string | null): Pr
 // Real-time notifications: one row per person, whatever number of notifications named them.
 
 /** Notes that a person changed in HiBob; repeated notices for one person collapse into one row. */
-export async function enqueueNotification(db: Kysely<Database>, organizationId: string, externalId: string, at: string): Promise<void> {
+export async function enqueueNotification(
+  db: Kysely<Database>,
+  organizationId: string,
+  externalId: string,
+  at: string,
+): Promise<void> {
   // A fresh token each time, even within the same millisecond: finishing the notification before it must not remove this one.
   const token = randomBytes(12).toString('base64url');
   await db
     .insertInto('hibob_notifications')
-    .values({ organization_id: organizationId, employee_external_id: externalId, received_at: at, token, attempts: 0, next_attempt_at: at, last_error: null })
-    .onConflict((oc) => oc.columns(['organization_id', 'employee_external_id']).doUpdateSet({ received_at: at, token, next_attempt_at: at, attempts: 0, last_error: null }))
+    .values({
+      organization_id: organizationId,
+      employee_external_id: externalId,
+      received_at: at,
+      token,
+      attempts: 0,
+      next_attempt_at: at,
+      last_error: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['organization_id', 'employee_external_id'])
+        .doUpdateSet({ received_at: at, token, next_attempt_at: at, attempts: 0, last_error: null }),
+    )
     .execute();
 }
 
@@ -242,13 +309,34 @@ export interface PendingNotification {
   nextAttemptAt: string;
 }
 
-export async function dueNotifications(db: Kysely<Database>, now: string, limit: number): Promise<PendingNotification[]> {
-  const rows = await db.selectFrom('hibob_notifications').selectAll().where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute();
-  return rows.map((r) => ({ organizationId: r.organization_id, externalId: r.employee_external_id, receivedAt: r.received_at, token: r.token, attempts: Number(r.attempts), nextAttemptAt: r.next_attempt_at }));
+export async function dueNotifications(
+  db: Kysely<Database>,
+  now: string,
+  limit: number,
+): Promise<PendingNotification[]> {
+  const rows = await db
+    .selectFrom('hibob_notifications')
+    .selectAll()
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    organizationId: r.organization_id,
+    externalId: r.employee_external_id,
+    receivedAt: r.received_at,
+    token: r.token,
+    attempts: Number(r.attempts),
+    nextAttemptAt: r.next_attempt_at,
+  }));
 }
 
 /** Takes a notification for `until`; false when another process took it (or it changed) first. */
-export async function claimNotification(db: Kysely<Database>, notification: PendingNotification, until: string): Promise<boolean> {
+export async function claimNotification(
+  db: Kysely<Database>,
+  notification: PendingNotification,
+  until: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('hibob_notifications')
     .set({ next_attempt_at: until })
@@ -270,7 +358,12 @@ export async function finishNotification(db: Kysely<Database>, notification: Pen
     .execute();
 }
 
-export async function retryNotification(db: Kysely<Database>, notification: PendingNotification, at: string, error: string): Promise<void> {
+export async function retryNotification(
+  db: Kysely<Database>,
+  notification: PendingNotification,
+  at: string,
+  error: string,
+): Promise<void> {
   await db
     .updateTable('hibob_notifications')
     .set({ attempts: notification.attempts + 1, next_attempt_at: at, last_error: error.slice(0, 1000) })
@@ -287,9 +380,20 @@ export async function retryNotification(db: Kysely<Database>, notification: Pend
  * current (a replay). Run it in the transaction that queues the notice: if that transaction never
  * commits, no receipt remains, and HiBob's retry of the notice is accepted.
  */
-export async function recordReceipt(db: Kysely<Database>, integrationId: string, signatureHash: string, expiresAt: string, now: string): Promise<boolean> {
+export async function recordReceipt(
+  db: Kysely<Database>,
+  integrationId: string,
+  signatureHash: string,
+  expiresAt: string,
+  now: string,
+): Promise<boolean> {
   // An expired receipt that upkeep has not yet pruned no longer counts.
-  await db.deleteFrom('hibob_receipts').where('integration_id', '=', integrationId).where('signature_hash', '=', signatureHash).where('expires_at', '<', now).execute();
+  await db
+    .deleteFrom('hibob_receipts')
+    .where('integration_id', '=', integrationId)
+    .where('signature_hash', '=', signatureHash)
+    .where('expires_at', '<', now)
+    .execute();
   const result = await db
     .insertInto('hibob_receipts')
     .values({ integration_id: integrationId, signature_hash: signatureHash, expires_at: expiresAt })

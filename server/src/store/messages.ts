@@ -42,10 +42,22 @@ function happenedAfter(event: { id: string; created_at: string }, hook: { id: st
  * them done, in one transaction: a crash leaves either both or neither. On PostgreSQL the events are
  * locked with SKIP LOCKED so several server processes share the work without doubling it.
  */
-export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, lingerMs: number, limit = 500): Promise<number> {
+export async function fanOut(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  now: Date,
+  lingerMs: number,
+  limit = 500,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     // Only what fan-out needs: the events' payloads stay on disk until a message is sent.
-    let query = trx.selectFrom('events').select(['id', 'organization_id', 'type', 'created_at']).where('fanned_out_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
+    let query = trx
+      .selectFrom('events')
+      .select(['id', 'organization_id', 'type', 'created_at'])
+      .where('fanned_out_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
     const events = await query.execute();
     if (events.length === 0) return 0;
@@ -59,7 +71,11 @@ export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, 
       .execute();
     for (const event of events) {
       for (const hook of hooks) {
-        if (hook.organization_id !== event.organization_id || !(JSON.parse(hook.events) as string[]).includes(event.type)) continue;
+        if (
+          hook.organization_id !== event.organization_id ||
+          !(JSON.parse(hook.events) as string[]).includes(event.type)
+        )
+          continue;
         if (!happenedAfter(event, hook)) continue;
         const max = Number(hook.max_events_per_request);
         if (max > 1) {
@@ -74,7 +90,11 @@ export async function fanOut(db: Kysely<Database>, dialect: Dialect, now: Date, 
             .executeTakeFirst();
           const ids = open ? (JSON.parse(open.event_ids) as string[]) : [];
           if (open && ids.length < max) {
-            await trx.updateTable('messages').set({ event_ids: JSON.stringify([...ids, event.id]), updated_at: at }).where('id', '=', open.id).execute();
+            await trx
+              .updateTable('messages')
+              .set({ event_ids: JSON.stringify([...ids, event.id]), updated_at: at })
+              .where('id', '=', open.id)
+              .execute();
             continue;
           }
         }
@@ -130,24 +150,33 @@ export interface ClaimedMessage extends Message {
   leaseUntil: string;
 }
 
-export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date, leaseMs: number, limit: number, orderedRun = 50): Promise<ClaimedMessage[]> {
+export async function claimDue(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+  orderedRun = 50,
+): Promise<ClaimedMessage[]> {
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
   return db.transaction().execute(async (trx) => {
     // Due messages, by the due index alone (a join or a per-row check here made SQLite scan every
     // pending message); the webhooks' settings are then read once for all of them.
-    let query = trx.selectFrom('messages').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', at).orderBy('next_attempt_at').limit(limit);
+    let query = trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', at)
+      .orderBy('next_attempt_at')
+      .limit(limit);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
     const due = await query.execute();
     if (due.length === 0) return [];
     const hooks = await trx
       .selectFrom('webhooks')
       .select(['id', 'max_concurrency'])
-      .where(
-        'id',
-        'in',
-        [...new Set(due.map((m) => m.webhook_id))],
-      )
+      .where('id', 'in', [...new Set(due.map((m) => m.webhook_id))])
       .execute();
     const concurrency = new Map(hooks.map((h) => [h.id, Number(h.max_concurrency)]));
     const rows: (MessagesTable & { max_concurrency: number })[] = [];
@@ -160,10 +189,24 @@ export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date
     for (const webhookId of ordered) {
       // One claimer per ordered queue: on PostgreSQL the webhook row is the queue's lock.
       if (dialect === 'postgres') {
-        const locked = await trx.selectFrom('webhooks').select('id').where('id', '=', webhookId).forUpdate().skipLocked().executeTakeFirst();
+        const locked = await trx
+          .selectFrom('webhooks')
+          .select('id')
+          .where('id', '=', webhookId)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
         if (locked === undefined) continue;
       }
-      const run = await trx.selectFrom('messages').selectAll().where('webhook_id', '=', webhookId).where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(orderedRun).execute();
+      const run = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('webhook_id', '=', webhookId)
+        .where('status', '=', 'pending')
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(orderedRun)
+        .execute();
       // From the head, while due: a head waiting for its retry (or leased to a sender) holds back the rest.
       for (const next of run) {
         if (next.next_attempt_at > at) break;
@@ -196,7 +239,13 @@ export async function claimDue(db: Kysely<Database>, dialect: Dialect, now: Date
  * Only while the message is as it was claimed (same lease, events and attempts): otherwise another
  * process has taken it over, nothing is split (false), and only `behind` is released.
  */
-export async function splitMessage(db: Kysely<Database>, message: ClaimedMessage, parts: string[][], behind: string[], now: Date): Promise<boolean> {
+export async function splitMessage(
+  db: Kysely<Database>,
+  message: ClaimedMessage,
+  parts: string[][],
+  behind: string[],
+  now: Date,
+): Promise<boolean> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
     // One conditional update, so a process that took the message over meanwhile always wins.
@@ -211,10 +260,22 @@ export async function splitMessage(db: Kysely<Database>, message: ClaimedMessage
       .executeTakeFirst();
     const split = Number(kept.numUpdatedRows) === 1;
     if (split) {
-      const original = await trx.selectFrom('messages').select('created_at').where('id', '=', message.id).executeTakeFirstOrThrow();
+      const original = await trx
+        .selectFrom('messages')
+        .select('created_at')
+        .where('id', '=', message.id)
+        .executeTakeFirstOrThrow();
       // A message split before (under other limits) already has parts: new ones are numbered after them.
-      const siblings = await trx.selectFrom('messages').select('id').where('webhook_id', '=', message.webhookId).where('created_at', '=', original.created_at).execute();
-      const taken = siblings.filter((row) => row.id.startsWith(`${message.id}-`)).map((row) => Number(row.id.slice(message.id.length + 1))).filter((n) => Number.isInteger(n));
+      const siblings = await trx
+        .selectFrom('messages')
+        .select('id')
+        .where('webhook_id', '=', message.webhookId)
+        .where('created_at', '=', original.created_at)
+        .execute();
+      const taken = siblings
+        .filter((row) => row.id.startsWith(`${message.id}-`))
+        .map((row) => Number(row.id.slice(message.id.length + 1)))
+        .filter((n) => Number.isInteger(n));
       const first = Math.max(0, ...taken) + 1;
       const rows = parts.slice(1).map((eventIds, i) => ({
         id: `${message.id}-${String(first + i).padStart(3, '0')}`,
@@ -235,7 +296,13 @@ export async function splitMessage(db: Kysely<Database>, message: ClaimedMessage
       if (rows.length > 0) await trx.insertInto('messages').values(rows).execute();
     }
     if (behind.length > 0) {
-      await trx.updateTable('messages').set({ lease_until: null, next_attempt_at: at }).where('id', 'in', behind).where('status', '=', 'pending').where('lease_until', '=', message.leaseUntil).execute();
+      await trx
+        .updateTable('messages')
+        .set({ lease_until: null, next_attempt_at: at })
+        .where('id', 'in', behind)
+        .where('status', '=', 'pending')
+        .where('lease_until', '=', message.leaseUntil)
+        .execute();
     }
     return split;
   });
@@ -283,7 +350,15 @@ export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutc
       // (lease cleared, attempts reset) wins over this older attempt's verdict.
       await trx
         .updateTable('messages')
-        .set({ status, attempts, next_attempt_at: nextAttemptAt, lease_until: null, last_status_code: attempt.status_code, last_error: attempt.error, updated_at: attempt.sent_at })
+        .set({
+          status,
+          attempts,
+          next_attempt_at: nextAttemptAt,
+          lease_until: null,
+          last_status_code: attempt.status_code,
+          last_error: attempt.error,
+          updated_at: attempt.sent_at,
+        })
         .where('id', '=', attempt.message_id)
         .where('attempts', '=', attempts - 1)
         .where('lease_until', 'is not', null)
@@ -292,7 +367,8 @@ export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutc
     // Per webhook: last_triggered_at, and failing_since, the start of an unbroken run of failures,
     // ended by a success.
     const byWebhook = new Map<string, AttemptRecord[]>();
-    for (const { attempt } of outcomes) byWebhook.set(attempt.webhook_id, [...(byWebhook.get(attempt.webhook_id) ?? []), attempt]);
+    for (const { attempt } of outcomes)
+      byWebhook.set(attempt.webhook_id, [...(byWebhook.get(attempt.webhook_id) ?? []), attempt]);
     const succeeded = (a: AttemptRecord) => a.status_code !== null && a.status_code >= 200 && a.status_code < 300;
     for (const [webhookId, attempts] of byWebhook) {
       const inOrder = [...attempts].sort((a, b) => (a.sent_at < b.sent_at ? -1 : a.sent_at > b.sent_at ? 1 : 0));
@@ -300,7 +376,11 @@ export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutc
       const firstFailure = inOrder.find((a) => !succeeded(a))?.sent_at ?? last.sent_at;
       await trx
         .updateTable('webhooks')
-        .set(succeeded(last) ? { last_triggered_at: last.sent_at, failing_since: null } : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` })
+        .set(
+          succeeded(last)
+            ? { last_triggered_at: last.sent_at, failing_since: null }
+            : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` },
+        )
         .where('id', '=', webhookId)
         .execute();
     }
@@ -319,24 +399,43 @@ export async function releaseLeases(db: Kysely<Database>, now: Date): Promise<vo
 
 export async function cancelMessages(db: Kysely<Database>, ids: string[], at: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('messages').set({ status: 'cancelled', lease_until: null, updated_at: at }).where('id', 'in', ids).execute();
+  await db
+    .updateTable('messages')
+    .set({ status: 'cancelled', lease_until: null, updated_at: at })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** Ends the lease of claimed messages that were not sent: they are due again (behind an ordered queue's head). */
 export async function releaseMessages(db: Kysely<Database>, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('messages').set({ lease_until: null, next_attempt_at: now.toISOString() }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('messages')
+    .set({ lease_until: null, next_attempt_at: now.toISOString() })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** Puts messages back in the queue, to be sent now with a fresh retry schedule; same webhook-id. */
 export async function requeue(db: Kysely<Database>, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   const at = now.toISOString();
-  await db.updateTable('messages').set({ status: 'pending', attempts: 0, next_attempt_at: at, lease_until: null, reported_at: null, updated_at: at }).where('id', 'in', ids).execute();
+  await db
+    .updateTable('messages')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: at, lease_until: null, reported_at: null, updated_at: at })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 export async function failedMessageIdsSince(db: Kysely<Database>, webhookId: string, since: string): Promise<string[]> {
-  const rows = await db.selectFrom('messages').select('id').where('webhook_id', '=', webhookId).where('status', '=', 'failed').where('created_at', '>=', since).execute();
+  const rows = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('webhook_id', '=', webhookId)
+    .where('status', '=', 'failed')
+    .where('created_at', '>=', since)
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -360,7 +459,11 @@ export interface DeliveryAttempt {
   response: { headers: Record<string, string>; body: string };
 }
 
-type AttemptRow = DeliveryAttemptsTable & { m_status: string | null; m_attempts: number | null; m_next_attempt_at: string | null };
+type AttemptRow = DeliveryAttemptsTable & {
+  m_status: string | null;
+  m_attempts: number | null;
+  m_next_attempt_at: string | null;
+};
 
 function toAttempt(row: AttemptRow): DeliveryAttempt {
   // A message outlives its attempts' retention only while pending; without one, nothing is left to do.
@@ -386,7 +489,12 @@ function toAttempt(row: AttemptRow): DeliveryAttempt {
 export const ATTEMPT_SORTS = {
   sentAt: { column: 'delivery_attempts.sent_at', nullable: false, value: (a: DeliveryAttempt) => a.sentAt },
   /** No answer (null) sorts as 0, before every status. */
-  statusCode: { column: 'delivery_attempts.status_code', nullable: true, nullAs: 0, value: (a: DeliveryAttempt) => String(a.statusCode ?? 0) },
+  statusCode: {
+    column: 'delivery_attempts.status_code',
+    nullable: true,
+    nullAs: 0,
+    value: (a: DeliveryAttempt) => String(a.statusCode ?? 0),
+  },
 } as const;
 
 /** Attempts with their message's current state. */
@@ -395,23 +503,56 @@ function attemptsWithMessages(db: Kysely<Database>) {
     .selectFrom('delivery_attempts')
     .leftJoin('messages', 'messages.id', 'delivery_attempts.message_id')
     .selectAll('delivery_attempts')
-    .select(['messages.status as m_status', 'messages.attempts as m_attempts', 'messages.next_attempt_at as m_next_attempt_at']);
+    .select([
+      'messages.status as m_status',
+      'messages.attempts as m_attempts',
+      'messages.next_attempt_at as m_next_attempt_at',
+    ]);
 }
 
-export async function listAttempts(db: Kysely<Database>, webhookId: string, filter: { q?: string; succeeded?: boolean }, keyset: Keyset): Promise<Page<DeliveryAttempt>> {
+export async function listAttempts(
+  db: Kysely<Database>,
+  webhookId: string,
+  filter: { q?: string; succeeded?: boolean },
+  keyset: Keyset,
+): Promise<Page<DeliveryAttempt>> {
   let query = attemptsWithMessages(db).where('delivery_attempts.webhook_id', '=', webhookId);
-  if (filter.q) query = query.where(containsText(['delivery_attempts.url', 'delivery_attempts.request_body', 'delivery_attempts.response_body', 'delivery_attempts.message_id'], filter.q));
+  if (filter.q)
+    query = query.where(
+      containsText(
+        [
+          'delivery_attempts.url',
+          'delivery_attempts.request_body',
+          'delivery_attempts.response_body',
+          'delivery_attempts.message_id',
+        ],
+        filter.q,
+      ),
+    );
   if (filter.succeeded !== undefined) {
     query = filter.succeeded
       ? query.where('delivery_attempts.status_code', '>=', 200).where('delivery_attempts.status_code', '<', 300)
-      : query.where((eb) => eb.or([eb('delivery_attempts.status_code', 'is', null), eb('delivery_attempts.status_code', '<', 200), eb('delivery_attempts.status_code', '>=', 300)]));
+      : query.where((eb) =>
+          eb.or([
+            eb('delivery_attempts.status_code', 'is', null),
+            eb('delivery_attempts.status_code', '<', 200),
+            eb('delivery_attempts.status_code', '>=', 300),
+          ]),
+        );
   }
   const rows = await pageBy(query, keyset).execute();
   return takePage(rows.map(toAttempt), keyset.limit);
 }
 
-export async function findAttempt(db: Kysely<Database>, organizationId: string, id: string): Promise<DeliveryAttempt | null> {
-  const row = await attemptsWithMessages(db).where('delivery_attempts.organization_id', '=', organizationId).where('delivery_attempts.id', '=', id).executeTakeFirst();
+export async function findAttempt(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<DeliveryAttempt | null> {
+  const row = await attemptsWithMessages(db)
+    .where('delivery_attempts.organization_id', '=', organizationId)
+    .where('delivery_attempts.id', '=', id)
+    .executeTakeFirst();
   return row ? toAttempt(row) : null;
 }
 

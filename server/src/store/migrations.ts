@@ -1,5 +1,13 @@
 // Schema migrations, in code so they ship inside the build; applied on start and by `peoplehub migrate`.
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, SqliteIntrospector, sql } from 'kysely';
+import {
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  SqliteIntrospector,
+  sql,
+} from 'kysely';
 import { PASSIVE_MIN, PROMOTER_MIN } from '../core/engagement';
 
 // Migrations see an untyped database: they describe the schema, so they cannot rely on its types.
@@ -28,8 +36,17 @@ const foundation: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('users_org_email').unique().on('users').columns(['organization_id', 'email_lower']).execute();
-    await db.schema.createIndex('users_org_created').on('users').columns(['organization_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('users_org_email')
+      .unique()
+      .on('users')
+      .columns(['organization_id', 'email_lower'])
+      .execute();
+    await db.schema
+      .createIndex('users_org_created')
+      .on('users')
+      .columns(['organization_id', 'created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('user_keys')
@@ -77,7 +94,11 @@ const foundation: Migration = {
       .addColumn('last_used_at', 'text')
       .addColumn('revoked_at', 'text')
       .execute();
-    await db.schema.createIndex('app_sessions_app').on('app_sessions').columns(['app_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('app_sessions_app')
+      .on('app_sessions')
+      .columns(['app_id', 'created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('signing_keys')
@@ -101,7 +122,11 @@ const foundation: Migration = {
       .addColumn('details', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('audit_log_org_created').on('audit_log').columns(['organization_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('audit_log_org_created')
+      .on('audit_log')
+      .columns(['organization_id', 'created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('meta')
@@ -124,8 +149,16 @@ const peopleData: Migration = {
       .addColumn('data', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('events_org_created').on('events').columns(['organization_id', 'created_at', 'id']).execute();
-    await db.schema.createIndex('events_org_type_created').on('events').columns(['organization_id', 'type', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('events_org_created')
+      .on('events')
+      .columns(['organization_id', 'created_at', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('events_org_type_created')
+      .on('events')
+      .columns(['organization_id', 'type', 'created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('attributes')
@@ -138,7 +171,12 @@ const peopleData: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('attributes_org_name').unique().on('attributes').columns(['organization_id', 'name_lower']).execute();
+    await db.schema
+      .createIndex('attributes_org_name')
+      .unique()
+      .on('attributes')
+      .columns(['organization_id', 'name_lower'])
+      .execute();
 
     await db.schema
       .createTable('employees')
@@ -163,7 +201,12 @@ const peopleData: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('employees_org_email').unique().on('employees').columns(['organization_id', 'email_lower']).execute();
+    await db.schema
+      .createIndex('employees_org_email')
+      .unique()
+      .on('employees')
+      .columns(['organization_id', 'email_lower'])
+      .execute();
     await db.schema
       .createIndex('employees_org_external')
       .unique()
@@ -172,7 +215,11 @@ const peopleData: Migration = {
       .where(sql.ref('external_id'), 'is not', null)
       .execute();
     for (const column of ['created_at', 'last_name', 'first_name', 'department', 'start_date', 'manager_id']) {
-      await db.schema.createIndex(`employees_org_${column}`).on('employees').columns(['organization_id', column, 'id']).execute();
+      await db.schema
+        .createIndex(`employees_org_${column}`)
+        .on('employees')
+        .columns(['organization_id', column, 'id'])
+        .execute();
     }
 
     await db.schema
@@ -187,7 +234,11 @@ const peopleData: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('groups_org_created').on('groups').columns(['organization_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('groups_org_created')
+      .on('groups')
+      .columns(['organization_id', 'created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('roles')
@@ -224,7 +275,12 @@ const peopleData: Migration = {
       .addColumn('description', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('programs_org_name').unique().on('programs').columns(['organization_id', 'name_lower']).execute();
+    await db.schema
+      .createIndex('programs_org_name')
+      .unique()
+      .on('programs')
+      .columns(['organization_id', 'name_lower'])
+      .execute();
 
     await db.schema
       .createTable('recognitions')
@@ -237,7 +293,11 @@ const peopleData: Migration = {
       .addColumn('program_id', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('recognitions_org_created').on('recognitions').columns(['organization_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('recognitions_org_created')
+      .on('recognitions')
+      .columns(['organization_id', 'created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('engagement_answers')
@@ -255,7 +315,11 @@ const peopleData: Migration = {
       // Covering: the overview reads only these columns, so it never touches the table rows.
       .columns(['organization_id', 'question', 'answered_at', 'score', 'employee_id'])
       .execute();
-    await db.schema.createIndex('engagement_answers_employee').on('engagement_answers').columns(['employee_id']).execute();
+    await db.schema
+      .createIndex('engagement_answers_employee')
+      .on('engagement_answers')
+      .columns(['employee_id'])
+      .execute();
 
     await db.schema
       .createTable('idempotency_keys')
@@ -297,10 +361,19 @@ const webhooks: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('webhooks_org_created').on('webhooks').columns(['organization_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('webhooks_org_created')
+      .on('webhooks')
+      .columns(['organization_id', 'created_at', 'id'])
+      .execute();
 
     await db.schema.alterTable('events').addColumn('fanned_out_at', 'text').execute();
-    await db.schema.createIndex('events_waiting').on('events').columns(['created_at', 'id']).where(sql.ref('fanned_out_at'), 'is', null).execute();
+    await db.schema
+      .createIndex('events_waiting')
+      .on('events')
+      .columns(['created_at', 'id'])
+      .where(sql.ref('fanned_out_at'), 'is', null)
+      .execute();
 
     await db.schema
       .createTable('messages')
@@ -332,9 +405,17 @@ const webhooks: Migration = {
       .addColumn('sent_at', 'text')
       .addColumn('error', 'text')
       .execute();
-    await db.schema.createIndex('notifications_webhook').on('notifications').columns(['webhook_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('notifications_webhook')
+      .on('notifications')
+      .columns(['webhook_id', 'created_at', 'id'])
+      .execute();
     await db.schema.createIndex('messages_due').on('messages').columns(['status', 'next_attempt_at']).execute();
-    await db.schema.createIndex('messages_webhook').on('messages').columns(['webhook_id', 'status', 'created_at']).execute();
+    await db.schema
+      .createIndex('messages_webhook')
+      .on('messages')
+      .columns(['webhook_id', 'status', 'created_at'])
+      .execute();
 
     await db.schema
       .createTable('delivery_attempts')
@@ -353,7 +434,11 @@ const webhooks: Migration = {
       .addColumn('trigger', 'text', (c) => c.notNull())
       .addColumn('sent_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('delivery_attempts_webhook_sent').on('delivery_attempts').columns(['webhook_id', 'sent_at', 'id']).execute();
+    await db.schema
+      .createIndex('delivery_attempts_webhook_sent')
+      .on('delivery_attempts')
+      .columns(['webhook_id', 'sent_at', 'id'])
+      .execute();
     await db.schema.createIndex('delivery_attempts_message').on('delivery_attempts').columns(['message_id']).execute();
   },
 };
@@ -389,7 +474,12 @@ const hibob: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('integrations_org_kind').unique().on('integrations').columns(['organization_id', 'kind']).execute();
+    await db.schema
+      .createIndex('integrations_org_kind')
+      .unique()
+      .on('integrations')
+      .columns(['organization_id', 'kind'])
+      .execute();
     await db.schema.createIndex('integrations_auto_sync').on('integrations').columns(['next_auto_sync_at']).execute();
 
     await db.schema
@@ -412,8 +502,18 @@ const hibob: Migration = {
       .addColumn('finished_at', 'text')
       .execute();
     // One run at a time per organization, whichever process starts it.
-    await db.schema.createIndex('sync_runs_one_running').unique().on('sync_runs').columns(['organization_id']).where(sql.ref('status'), '=', 'running').execute();
-    await db.schema.createIndex('sync_runs_org_started').on('sync_runs').columns(['organization_id', 'started_at', 'id']).execute();
+    await db.schema
+      .createIndex('sync_runs_one_running')
+      .unique()
+      .on('sync_runs')
+      .columns(['organization_id'])
+      .where(sql.ref('status'), '=', 'running')
+      .execute();
+    await db.schema
+      .createIndex('sync_runs_org_started')
+      .on('sync_runs')
+      .columns(['organization_id', 'started_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('hibob_notifications')
@@ -426,7 +526,11 @@ const hibob: Migration = {
       .addColumn('last_error', 'text')
       .addPrimaryKeyConstraint('hibob_notifications_pk', ['organization_id', 'employee_external_id'])
       .execute();
-    await db.schema.createIndex('hibob_notifications_due').on('hibob_notifications').columns(['next_attempt_at']).execute();
+    await db.schema
+      .createIndex('hibob_notifications_due')
+      .on('hibob_notifications')
+      .columns(['next_attempt_at'])
+      .execute();
 
     await db.schema.alterTable('employees').addColumn('sync_hash', 'text').execute();
   },
@@ -435,12 +539,23 @@ const hibob: Migration = {
 /** Per-webhook concurrency (1 = strictly in order), and an index for department pages sorted by name. */
 const deliveryConcurrency: Migration = {
   async up(db) {
-    await db.schema.alterTable('webhooks').addColumn('max_concurrency', 'integer', (c) => c.notNull().defaultTo(10)).execute();
+    await db.schema
+      .alterTable('webhooks')
+      .addColumn('max_concurrency', 'integer', (c) => c.notNull().defaultTo(10))
+      .execute();
     // The ordered queue's head: a webhook's oldest pending message.
-    await db.schema.createIndex('messages_webhook_pending').on('messages').columns(['webhook_id', 'status', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('messages_webhook_pending')
+      .on('messages')
+      .columns(['webhook_id', 'status', 'created_at', 'id'])
+      .execute();
     // The directory's usual page, one department sorted by last name, read in index order: its cost
     // no longer grows with the department's size.
-    await db.schema.createIndex('employees_org_department_last_name').on('employees').columns(['organization_id', 'department', 'last_name', 'id']).execute();
+    await db.schema
+      .createIndex('employees_org_department_last_name')
+      .on('employees')
+      .columns(['organization_id', 'department', 'last_name', 'id'])
+      .execute();
   },
 };
 
@@ -472,11 +587,25 @@ const engagementRollups: Migration = {
       .$call((table) => (db.introspection instanceof SqliteIntrospector ? table.modifyEnd(sql`without rowid`) : table))
       .execute();
     // An employee's rows go with them (store/engagement deleteAnswersOf).
-    await db.schema.createIndex('engagement_monthly_employee').on('engagement_monthly').columns(['employee_id']).execute();
+    await db.schema
+      .createIndex('engagement_monthly_employee')
+      .on('engagement_monthly')
+      .columns(['employee_id'])
+      .execute();
     const month = sql`substr(answered_at, 1, 7)`;
     await db
       .insertInto('engagement_monthly')
-      .columns(['organization_id', 'question', 'month', 'employee_id', 'answers', 'score_sum', 'promoters', 'passives', 'detractors'])
+      .columns([
+        'organization_id',
+        'question',
+        'month',
+        'employee_id',
+        'answers',
+        'score_sum',
+        'promoters',
+        'passives',
+        'detractors',
+      ])
       .expression(
         db
           .selectFrom('engagement_answers')
@@ -509,7 +638,17 @@ const segments: Migration = {
     await db.schema
       .createIndex('engagement_monthly_org_month')
       .on('engagement_monthly')
-      .columns(['organization_id', 'month', 'question', 'employee_id', 'answers', 'score_sum', 'promoters', 'passives', 'detractors'])
+      .columns([
+        'organization_id',
+        'month',
+        'question',
+        'employee_id',
+        'answers',
+        'score_sum',
+        'promoters',
+        'passives',
+        'detractors',
+      ])
       .execute();
   },
 };
@@ -525,7 +664,10 @@ const departmentRollups: Migration = {
   async up(db: AnyDb) {
     const sqlite = db.introspection instanceof SqliteIntrospector;
     const notNull = (c: ColumnDefinitionBuilder) => c.notNull();
-    await db.schema.alterTable('organizations').addColumn('respondent_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('organizations')
+      .addColumn('respondent_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     await db.schema
       .createTable('engagement_respondents')
       .addColumn('organization_id', 'text', orgColumn)
@@ -549,7 +691,13 @@ const departmentRollups: Migration = {
       .addPrimaryKeyConstraint('engagement_departments_pk', ['organization_id', 'month', 'question', 'department'])
       .execute();
     // Number every employee with rollups, per organization in id order, then add the rollups up.
-    const people = await db.selectFrom('engagement_monthly').select(['organization_id', 'employee_id']).distinct().orderBy('organization_id').orderBy('employee_id').execute();
+    const people = await db
+      .selectFrom('engagement_monthly')
+      .select(['organization_id', 'employee_id'])
+      .distinct()
+      .orderBy('organization_id')
+      .orderBy('employee_id')
+      .execute();
     const numbers = new Map<string, number>();
     const counts = new Map<string, number>();
     for (const p of people) {
@@ -558,22 +706,56 @@ const departmentRollups: Migration = {
       numbers.set(`${p.organization_id} ${p.employee_id}`, n);
     }
     for (let i = 0; i < people.length; i += 500) {
-      const rows = people.slice(i, i + 500).map((p) => ({ organization_id: p.organization_id, employee_id: p.employee_id, number: numbers.get(`${p.organization_id} ${p.employee_id}`) }));
+      const rows = people
+        .slice(i, i + 500)
+        .map((p) => ({
+          organization_id: p.organization_id,
+          employee_id: p.employee_id,
+          number: numbers.get(`${p.organization_id} ${p.employee_id}`),
+        }));
       await db.insertInto('engagement_respondents').values(rows).execute();
     }
-    for (const [org, n] of counts) await db.updateTable('organizations').set({ respondent_count: n }).where('id', '=', org).execute();
+    for (const [org, n] of counts)
+      await db.updateTable('organizations').set({ respondent_count: n }).where('id', '=', org).execute();
     const rollups = await db
       .selectFrom('engagement_monthly as m')
       .leftJoin('employees as e', 'e.id', 'm.employee_id')
-      .select(['m.organization_id', 'm.question', 'm.month', 'm.employee_id', 'e.department', 'm.answers', 'm.score_sum', 'm.promoters', 'm.passives', 'm.detractors'])
+      .select([
+        'm.organization_id',
+        'm.question',
+        'm.month',
+        'm.employee_id',
+        'e.department',
+        'm.answers',
+        'm.score_sum',
+        'm.promoters',
+        'm.passives',
+        'm.detractors',
+      ])
       .execute();
     const totals = new Map<string, Record<string, unknown> & { bits: number[] }>();
     for (const r of rollups) {
       const department = r.department ?? '';
       const key = JSON.stringify([r.organization_id, r.month, r.question, department]);
       let t = totals.get(key);
-      if (!t) totals.set(key, (t = { organization_id: r.organization_id, question: r.question, month: r.month, department, answers: 0, score_sum: 0, promoters: 0, passives: 0, detractors: 0, bits: [] }));
-      for (const c of ['answers', 'score_sum', 'promoters', 'passives', 'detractors'] as const) t[c] = Number(t[c]) + Number(r[c]);
+      if (!t)
+        totals.set(
+          key,
+          (t = {
+            organization_id: r.organization_id,
+            question: r.question,
+            month: r.month,
+            department,
+            answers: 0,
+            score_sum: 0,
+            promoters: 0,
+            passives: 0,
+            detractors: 0,
+            bits: [],
+          }),
+        );
+      for (const c of ['answers', 'score_sum', 'promoters', 'passives', 'detractors'] as const)
+        t[c] = Number(t[c]) + Number(r[c]);
       t.bits.push(numbers.get(`${r.organization_id} ${r.employee_id}`) as number);
     }
     const rows = [...totals.values()].map(({ bits, ...t }) => {
@@ -581,7 +763,11 @@ const departmentRollups: Migration = {
       for (const n of bits) bitmap[n >> 3] |= 1 << (n & 7);
       return { ...t, respondents: bitmap };
     });
-    for (let i = 0; i < rows.length; i += 200) await db.insertInto('engagement_departments').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await db
+        .insertInto('engagement_departments')
+        .values(rows.slice(i, i + 200))
+        .execute();
   },
 };
 

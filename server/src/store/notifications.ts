@@ -30,7 +30,15 @@ const toNotification = (row: NotificationsTable): Notification => ({
 
 export async function insertNotification(
   db: Kysely<Database>,
-  n: { organizationId: string; webhookId: string; kind: string; recipients: string[]; subject: string; body: string; at: Date },
+  n: {
+    organizationId: string;
+    webhookId: string;
+    kind: string;
+    recipients: string[];
+    subject: string;
+    body: string;
+    at: Date;
+  },
 ): Promise<string> {
   const id = newId('ntf', n.at);
   await db
@@ -51,11 +59,27 @@ export async function insertNotification(
   return id;
 }
 
-export async function markNotification(db: Kysely<Database>, id: string, sentAt: Date | null, error: string | null): Promise<void> {
-  await db.updateTable('notifications').set({ sent_at: sentAt?.toISOString() ?? null, error }).where('id', '=', id).execute();
+export async function markNotification(
+  db: Kysely<Database>,
+  id: string,
+  sentAt: Date | null,
+  error: string | null,
+): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set({ sent_at: sentAt?.toISOString() ?? null, error })
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function listNotifications(db: Kysely<Database>, webhookId: string, keyset: Keyset): Promise<Page<Notification>> {
-  const rows = await pageBy(db.selectFrom('notifications').selectAll().where('webhook_id', '=', webhookId), keyset).execute();
+export async function listNotifications(
+  db: Kysely<Database>,
+  webhookId: string,
+  keyset: Keyset,
+): Promise<Page<Notification>> {
+  const rows = await pageBy(
+    db.selectFrom('notifications').selectAll().where('webhook_id', '=', webhookId),
+    keyset,
+  ).execute();
   return takePage(rows.map(toNotification), keyset.limit);
 }

@@ -13,14 +13,28 @@ export interface Organization {
 }
 
 function toOrganization(row: Selectable<OrganizationsTable>): Organization {
-  const boundaries = row.tenure_boundaries === null ? [...DEFAULT_TENURE_BOUNDARIES] : (JSON.parse(row.tenure_boundaries) as number[]);
-  return { id: row.id, name: row.name, tenureBoundaries: boundaries, createdAt: row.created_at, updatedAt: row.updated_at };
+  const boundaries =
+    row.tenure_boundaries === null ? [...DEFAULT_TENURE_BOUNDARIES] : (JSON.parse(row.tenure_boundaries) as number[]);
+  return {
+    id: row.id,
+    name: row.name,
+    tenureBoundaries: boundaries,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 export async function insertOrganization(db: Kysely<Database>, org: Organization): Promise<void> {
   await db
     .insertInto('organizations')
-    .values({ id: org.id, name: org.name, tenure_boundaries: null, respondent_count: 0, created_at: org.createdAt, updated_at: org.updatedAt })
+    .values({
+      id: org.id,
+      name: org.name,
+      tenure_boundaries: null,
+      respondent_count: 0,
+      created_at: org.createdAt,
+      updated_at: org.updatedAt,
+    })
     .execute();
 }
 
@@ -30,11 +44,21 @@ export async function findOrganization(db: Kysely<Database>, id: string): Promis
 }
 
 export async function updateOrganization(db: Kysely<Database>, org: Organization, at: string): Promise<void> {
-  const custom = JSON.stringify(org.tenureBoundaries) === JSON.stringify(DEFAULT_TENURE_BOUNDARIES) ? null : JSON.stringify(org.tenureBoundaries);
-  await db.updateTable('organizations').set({ name: org.name, tenure_boundaries: custom, updated_at: at }).where('id', '=', org.id).execute();
+  const custom =
+    JSON.stringify(org.tenureBoundaries) === JSON.stringify(DEFAULT_TENURE_BOUNDARIES)
+      ? null
+      : JSON.stringify(org.tenureBoundaries);
+  await db
+    .updateTable('organizations')
+    .set({ name: org.name, tenure_boundaries: custom, updated_at: at })
+    .where('id', '=', org.id)
+    .execute();
 }
 
 export async function countOrganizations(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('organizations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('organizations')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

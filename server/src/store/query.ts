@@ -25,7 +25,9 @@ export function pageBy<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   keyset: Keyset,
 ): SelectQueryBuilder<DB, TB, O> {
-  const column = keyset.nullable ? sql`coalesce(${sql.ref(keyset.column)}, ${keyset.nullAs ?? ''})` : sql.ref(keyset.column);
+  const column = keyset.nullable
+    ? sql`coalesce(${sql.ref(keyset.column)}, ${keyset.nullAs ?? ''})`
+    : sql.ref(keyset.column);
   const id = sql.ref(keyset.idColumn);
   const op = sql.raw(keyset.direction === 'asc' ? '>' : '<');
   let paged = query;

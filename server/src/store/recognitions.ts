@@ -22,7 +22,13 @@ export interface Recognition {
   createdAt: string;
 }
 
-const toProgram = (row: ProgramsTable): Program => ({ id: row.id, organizationId: row.organization_id, name: row.name, description: row.description, createdAt: row.created_at });
+const toProgram = (row: ProgramsTable): Program => ({
+  id: row.id,
+  organizationId: row.organization_id,
+  name: row.name,
+  description: row.description,
+  createdAt: row.created_at,
+});
 
 const toRecognition = (row: RecognitionsTable): Recognition => ({
   id: row.id,
@@ -38,21 +44,47 @@ const toRecognition = (row: RecognitionsTable): Recognition => ({
 export async function insertProgram(db: Kysely<Database>, p: Program): Promise<void> {
   await db
     .insertInto('programs')
-    .values({ id: p.id, organization_id: p.organizationId, name: p.name, name_lower: p.name.toLowerCase(), description: p.description, created_at: p.createdAt })
+    .values({
+      id: p.id,
+      organization_id: p.organizationId,
+      name: p.name,
+      name_lower: p.name.toLowerCase(),
+      description: p.description,
+      created_at: p.createdAt,
+    })
     .execute();
 }
 
 export async function findProgram(db: Kysely<Database>, organizationId: string, id: string): Promise<Program | null> {
-  const row = await db.selectFrom('programs').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('programs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toProgram(row) : null;
 }
 
-export async function findProgramIdByName(db: Kysely<Database>, organizationId: string, name: string): Promise<string | null> {
-  const row = await db.selectFrom('programs').select('id').where('organization_id', '=', organizationId).where('name_lower', '=', name.toLowerCase()).executeTakeFirst();
+export async function findProgramIdByName(
+  db: Kysely<Database>,
+  organizationId: string,
+  name: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('programs')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('name_lower', '=', name.toLowerCase())
+    .executeTakeFirst();
   return row?.id ?? null;
 }
 
-export async function listPrograms(db: Kysely<Database>, organizationId: string, filter: { q?: string }, keyset: Keyset): Promise<Page<Program>> {
+export async function listPrograms(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: { q?: string },
+  keyset: Keyset,
+): Promise<Page<Program>> {
   let query = db.selectFrom('programs').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) query = query.where(containsText(['programs.name'], filter.q));
   return takePage((await pageBy(query, keyset).execute()).map(toProgram), keyset.limit);
@@ -74,8 +106,17 @@ export async function insertRecognition(db: Kysely<Database>, r: Recognition): P
     .execute();
 }
 
-export async function findRecognition(db: Kysely<Database>, organizationId: string, id: string): Promise<Recognition | null> {
-  const row = await db.selectFrom('recognitions').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+export async function findRecognition(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<Recognition | null> {
+  const row = await db
+    .selectFrom('recognitions')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toRecognition(row) : null;
 }
 
@@ -87,11 +128,17 @@ export interface RecognitionFilter {
   since?: string;
 }
 
-export async function listRecognitions(db: Kysely<Database>, organizationId: string, filter: RecognitionFilter, keyset: Keyset): Promise<Page<Recognition>> {
+export async function listRecognitions(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: RecognitionFilter,
+  keyset: Keyset,
+): Promise<Page<Recognition>> {
   let query = db.selectFrom('recognitions').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) query = query.where(containsText(['recognitions.note'], filter.q));
   if (filter.giverId !== undefined) query = query.where('giver_id', '=', filter.giverId);
-  if (filter.recipientId !== undefined) query = query.where(containsLiteral('recognitions.recipient_ids', JSON.stringify(filter.recipientId)));
+  if (filter.recipientId !== undefined)
+    query = query.where(containsLiteral('recognitions.recipient_ids', JSON.stringify(filter.recipientId)));
   if (filter.programId !== undefined) query = query.where('program_id', '=', filter.programId);
   if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
   return takePage((await pageBy(query, keyset).execute()).map(toRecognition), keyset.limit);

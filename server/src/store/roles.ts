@@ -57,7 +57,13 @@ async function withAssignments(db: Kysely<Database>, rows: RolesTable[]): Promis
   const assignments = await db
     .selectFrom('role_assignments')
     .innerJoin('employees', 'employees.id', 'role_assignments.employee_id')
-    .select(['role_assignments.role_id', 'role_assignments.employee_id', 'employees.display_name', 'role_assignments.focus', 'role_assignments.percentage'])
+    .select([
+      'role_assignments.role_id',
+      'role_assignments.employee_id',
+      'employees.display_name',
+      'role_assignments.focus',
+      'role_assignments.percentage',
+    ])
     .where(
       'role_assignments.role_id',
       'in',
@@ -75,29 +81,52 @@ async function withAssignments(db: Kysely<Database>, rows: RolesTable[]): Promis
     groupId: row.group_id,
     assignments: assignments
       .filter((a) => a.role_id === row.id)
-      .map((a) => ({ employeeId: a.employee_id, employeeName: a.display_name, focus: a.focus, percentage: a.percentage === null ? null : Number(a.percentage) })),
+      .map((a) => ({
+        employeeId: a.employee_id,
+        employeeName: a.display_name,
+        focus: a.focus,
+        percentage: a.percentage === null ? null : Number(a.percentage),
+      })),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }));
 }
 
 export async function findRole(db: Kysely<Database>, organizationId: string, id: string): Promise<Role | null> {
-  const rows = await db.selectFrom('roles').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).execute();
+  const rows = await db
+    .selectFrom('roles')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .execute();
   return (await withAssignments(db, rows))[0] ?? null;
 }
 
 export async function rolesInGroup(db: Kysely<Database>, organizationId: string, groupId: string): Promise<Role[]> {
-  const rows = await db.selectFrom('roles').selectAll().where('organization_id', '=', organizationId).where('group_id', '=', groupId).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('roles')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('group_id', '=', groupId)
+    .orderBy('id')
+    .execute();
   return withAssignments(db, rows);
 }
 
-export async function listRoles(db: Kysely<Database>, organizationId: string, filter: { q?: string; groupId?: string; employeeId?: string }, keyset: Keyset): Promise<Page<Role>> {
+export async function listRoles(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: { q?: string; groupId?: string; employeeId?: string },
+  keyset: Keyset,
+): Promise<Page<Role>> {
   let query = db.selectFrom('roles').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) query = query.where(containsText(['roles.name', 'roles.purpose'], filter.q));
   if (filter.groupId !== undefined) query = query.where('group_id', '=', filter.groupId);
   if (filter.employeeId !== undefined) {
     const employeeId = filter.employeeId;
-    query = query.where('id', 'in', (eb) => eb.selectFrom('role_assignments').select('role_id').where('employee_id', '=', employeeId));
+    query = query.where('id', 'in', (eb) =>
+      eb.selectFrom('role_assignments').select('role_id').where('employee_id', '=', employeeId),
+    );
   }
   const page = takePage(await pageBy(query, keyset).execute(), keyset.limit);
   const items = await withAssignments(db, page.items);
@@ -118,11 +147,27 @@ export async function deleteRole(db: Kysely<Database>, id: string): Promise<void
   await db.deleteFrom('roles').where('id', '=', id).execute();
 }
 
-export async function upsertAssignment(db: Kysely<Database>, role: Role, assignment: Assignment, at: string): Promise<void> {
-  await db.deleteFrom('role_assignments').where('role_id', '=', role.id).where('employee_id', '=', assignment.employeeId).execute();
+export async function upsertAssignment(
+  db: Kysely<Database>,
+  role: Role,
+  assignment: Assignment,
+  at: string,
+): Promise<void> {
+  await db
+    .deleteFrom('role_assignments')
+    .where('role_id', '=', role.id)
+    .where('employee_id', '=', assignment.employeeId)
+    .execute();
   await db
     .insertInto('role_assignments')
-    .values({ role_id: role.id, employee_id: assignment.employeeId, organization_id: role.organizationId, focus: assignment.focus, percentage: assignment.percentage, created_at: at })
+    .values({
+      role_id: role.id,
+      employee_id: assignment.employeeId,
+      organization_id: role.organizationId,
+      focus: assignment.focus,
+      percentage: assignment.percentage,
+      created_at: at,
+    })
     .execute();
 }
 
@@ -136,18 +181,44 @@ export function presentRole(role: Role) {
 }
 
 /** Writes a role's new state and its role.updated event, when anything changed. */
-export async function saveRoleChange(db: Kysely<Database>, actor: Actor, before: Role, after: Role, at: Date): Promise<boolean> {
+export async function saveRoleChange(
+  db: Kysely<Database>,
+  actor: Actor,
+  before: Role,
+  after: Role,
+  at: Date,
+): Promise<boolean> {
   const changes = diffFields(presentRole(before), presentRole(after), ROLE_DIFF_FIELDS);
   if (changes.length === 0) return false;
   after.updatedAt = at.toISOString();
   await updateRole(db, after);
-  await recordChange(db, { organizationId: after.organizationId, type: 'role.updated', actor, object: presentRole(after), changes, targetType: 'role', targetId: after.id, at });
+  await recordChange(db, {
+    organizationId: after.organizationId,
+    type: 'role.updated',
+    actor,
+    object: presentRole(after),
+    changes,
+    targetType: 'role',
+    targetId: after.id,
+    at,
+  });
   return true;
 }
 
 /** Takes an employee off every role they hold (when the employee is deleted). */
-export async function removeEmployeeFromRoles(db: Kysely<Database>, actor: Actor, organizationId: string, employeeId: string, at: Date): Promise<void> {
-  const page = await listRoles(db, organizationId, { employeeId }, { column: 'roles.id', idColumn: 'roles.id', direction: 'asc', after: null, limit: 10_000 });
+export async function removeEmployeeFromRoles(
+  db: Kysely<Database>,
+  actor: Actor,
+  organizationId: string,
+  employeeId: string,
+  at: Date,
+): Promise<void> {
+  const page = await listRoles(
+    db,
+    organizationId,
+    { employeeId },
+    { column: 'roles.id', idColumn: 'roles.id', direction: 'asc', after: null, limit: 10_000 },
+  );
   for (const before of page.items) {
     await deleteAssignment(db, before.id, employeeId);
     const after = { ...before, assignments: before.assignments.filter((a) => a.employeeId !== employeeId) };

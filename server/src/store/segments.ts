@@ -11,7 +11,16 @@ export async function loadPeople(db: Kysely<Database>, organizationId: string, b
   const [employees, holdings, groups, attributes] = await Promise.all([
     db
       .selectFrom('employees')
-      .select(['id', 'display_name', 'department', 'title', 'manager_id', 'start_date', 'separation_date', 'attributes'])
+      .select([
+        'id',
+        'display_name',
+        'department',
+        'title',
+        'manager_id',
+        'start_date',
+        'separation_date',
+        'attributes',
+      ])
       .where('organization_id', '=', organizationId)
       .orderBy('id')
       .execute(),
@@ -22,10 +31,15 @@ export async function loadPeople(db: Kysely<Database>, organizationId: string, b
       .where('role_assignments.organization_id', '=', organizationId)
       .execute(),
     db.selectFrom('groups').select(['id', 'parent_id']).where('organization_id', '=', organizationId).execute(),
-    db.selectFrom('attributes').select(['name', 'name_lower', 'type']).where('organization_id', '=', organizationId).execute(),
+    db
+      .selectFrom('attributes')
+      .select(['name', 'name_lower', 'type'])
+      .where('organization_id', '=', organizationId)
+      .execute(),
   ]);
   const groupsOf = new Map<string, string[]>();
-  for (const { employeeId, groupId } of holdings) groupsOf.set(employeeId, [...(groupsOf.get(employeeId) ?? []), groupId]);
+  for (const { employeeId, groupId } of holdings)
+    groupsOf.set(employeeId, [...(groupsOf.get(employeeId) ?? []), groupId]);
   const people: Person[] = employees.map((e) => ({
     id: e.id,
     name: e.display_name,

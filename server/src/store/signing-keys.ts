@@ -2,7 +2,13 @@
 import { type JWK, type KeyLike, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids';
-import { JWT_ALGORITHM, type SigningKey, type VerifiedClaims, type VerifyOutcome, verifyAccessToken } from '../core/jwt';
+import {
+  JWT_ALGORITHM,
+  type SigningKey,
+  type VerifiedClaims,
+  type VerifyOutcome,
+  verifyAccessToken,
+} from '../core/jwt';
 import { openSecret, sealSecret } from '../core/secret-box';
 import type { Database } from './schema';
 

@@ -64,7 +64,11 @@ export async function findUser(db: Kysely<Database>, organizationId: string, id:
   return row ? toUser(row) : null;
 }
 
-export async function findUserIdByEmail(db: Kysely<Database>, organizationId: string, email: string): Promise<string | null> {
+export async function findUserIdByEmail(
+  db: Kysely<Database>,
+  organizationId: string,
+  email: string,
+): Promise<string | null> {
   const row = await db
     .selectFrom('users')
     .select('id')
@@ -149,7 +153,13 @@ export interface UserKey {
   revokedAt: string | null;
 }
 
-const toUserKey = (row: UserKeysTable): UserKey => ({ id: row.id, userId: row.user_id, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at });
+const toUserKey = (row: UserKeysTable): UserKey => ({
+  id: row.id,
+  userId: row.user_id,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+  revokedAt: row.revoked_at,
+});
 
 /** A user's keys, newest first (live and revoked). */
 export async function listUserKeys(db: Kysely<Database>, organizationId: string, userId: string): Promise<UserKey[]> {
@@ -164,24 +174,49 @@ export async function listUserKeys(db: Kysely<Database>, organizationId: string,
   return rows.map(toUserKey);
 }
 
-export async function findUserKey(db: Kysely<Database>, organizationId: string, userId: string, keyId: string): Promise<UserKey | null> {
-  const row = await db.selectFrom('user_keys').selectAll().where('organization_id', '=', organizationId).where('user_id', '=', userId).where('id', '=', keyId).executeTakeFirst();
+export async function findUserKey(
+  db: Kysely<Database>,
+  organizationId: string,
+  userId: string,
+  keyId: string,
+): Promise<UserKey | null> {
+  const row = await db
+    .selectFrom('user_keys')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .where('id', '=', keyId)
+    .executeTakeFirst();
   return row ? toUserKey(row) : null;
 }
 
 /** Revokes a live key; false when it was not live (already revoked, perhaps a moment ago by another request). */
 export async function revokeUserKey(db: Kysely<Database>, keyId: string, at: string): Promise<boolean> {
-  const result = await db.updateTable('user_keys').set({ revoked_at: at }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('user_keys')
+    .set({ revoked_at: at })
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
 export async function countLiveKeys(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db.selectFrom('user_keys').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('user_keys')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Owners who hold a live key, leaving out one user or one key: who could still sign in as an owner after a change. */
-export async function countOwnersWithKeys(db: Kysely<Database>, organizationId: string, without: { userId?: string; keyId?: string }): Promise<number> {
+export async function countOwnersWithKeys(
+  db: Kysely<Database>,
+  organizationId: string,
+  without: { userId?: string; keyId?: string },
+): Promise<number> {
   let query = db
     .selectFrom('users')
     .select((eb) => eb.fn.count('users.id').distinct().as('n'))
@@ -198,9 +233,19 @@ export async function countOwnersWithKeys(db: Kysely<Database>, organizationId: 
  * Locks the organization's owner rows until the transaction ends (PostgreSQL), so two changes that
  * each leave one owner able to sign in cannot together leave none. SQLite runs one write at a time.
  */
-export async function lockOwners(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', organizationId: string): Promise<void> {
+export async function lockOwners(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  organizationId: string,
+): Promise<void> {
   if (dialect !== 'postgres') return;
-  await db.selectFrom('users').select('id').where('organization_id', '=', organizationId).where('access_right', '=', 'owner').forUpdate().execute();
+  await db
+    .selectFrom('users')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('access_right', '=', 'owner')
+    .forUpdate()
+    .execute();
 }
 
 export interface UserKeyMatch {

@@ -79,10 +79,19 @@ export const WEBHOOK_SORTS = {
   createdAt: { column: 'webhooks.created_at', nullable: false, value: (w: Webhook) => w.createdAt },
   name: { column: 'webhooks.name_lower', nullable: false, value: (w: Webhook) => w.name.toLowerCase() },
   status: { column: 'webhooks.status', nullable: false, value: (w: Webhook) => w.status },
-  lastTriggeredAt: { column: 'webhooks.last_triggered_at', nullable: true, value: (w: Webhook) => w.lastTriggeredAt ?? '' },
+  lastTriggeredAt: {
+    column: 'webhooks.last_triggered_at',
+    nullable: true,
+    value: (w: Webhook) => w.lastTriggeredAt ?? '',
+  },
 } as const;
 
-export async function insertWebhook(db: Kysely<Database>, masterKey: Buffer, webhook: Webhook, secret: string): Promise<void> {
+export async function insertWebhook(
+  db: Kysely<Database>,
+  masterKey: Buffer,
+  webhook: Webhook,
+  secret: string,
+): Promise<void> {
   await db
     .insertInto('webhooks')
     .values({
@@ -101,7 +110,12 @@ export async function insertWebhook(db: Kysely<Database>, masterKey: Buffer, web
 }
 
 export async function updateWebhook(db: Kysely<Database>, webhook: Webhook): Promise<void> {
-  await db.updateTable('webhooks').set(settings(webhook)).where('organization_id', '=', webhook.organizationId).where('id', '=', webhook.id).execute();
+  await db
+    .updateTable('webhooks')
+    .set(settings(webhook))
+    .where('organization_id', '=', webhook.organizationId)
+    .where('id', '=', webhook.id)
+    .execute();
 }
 
 export async function deleteWebhook(db: Kysely<Database>, organizationId: string, id: string): Promise<void> {
@@ -109,11 +123,21 @@ export async function deleteWebhook(db: Kysely<Database>, organizationId: string
 }
 
 export async function findWebhook(db: Kysely<Database>, organizationId: string, id: string): Promise<Webhook | null> {
-  const row = await db.selectFrom('webhooks').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toWebhook(row) : null;
 }
 
-export async function listWebhooks(db: Kysely<Database>, organizationId: string, filter: { q?: string; status?: WebhookStatus }, keyset: Keyset): Promise<Page<Webhook>> {
+export async function listWebhooks(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: { q?: string; status?: WebhookStatus },
+  keyset: Keyset,
+): Promise<Page<Webhook>> {
   let query = db.selectFrom('webhooks').selectAll().where('organization_id', '=', organizationId);
   if (filter.q) query = query.where(containsText(['webhooks.name', 'webhooks.url'], filter.q));
   if (filter.status) query = query.where('status', '=', filter.status);
@@ -125,13 +149,21 @@ export async function resetFailureWindow(db: Kysely<Database>, id: string): Prom
 }
 
 /** The signing secrets, opened; the previous one only while its overlap lasts. */
-export async function webhookSecrets(db: Kysely<Database>, masterKey: Buffer, webhook: Webhook, now: Date): Promise<WebhookSecrets> {
+export async function webhookSecrets(
+  db: Kysely<Database>,
+  masterKey: Buffer,
+  webhook: Webhook,
+  now: Date,
+): Promise<WebhookSecrets> {
   const row = await db
     .selectFrom('webhooks')
     .select(['secret', 'previous_secret', 'previous_secret_expires_at'])
     .where('id', '=', webhook.id)
     .executeTakeFirstOrThrow();
-  const live = row.previous_secret !== null && row.previous_secret_expires_at !== null && row.previous_secret_expires_at > now.toISOString();
+  const live =
+    row.previous_secret !== null &&
+    row.previous_secret_expires_at !== null &&
+    row.previous_secret_expires_at > now.toISOString();
   return {
     current: openSecret(masterKey, row.secret, purpose(webhook.id, 'current')),
     previous: live ? openSecret(masterKey, row.previous_secret as string, purpose(webhook.id, 'previous')) : null,
@@ -140,7 +172,14 @@ export async function webhookSecrets(db: Kysely<Database>, masterKey: Buffer, we
 }
 
 /** Makes `secret` current; the old one keeps signing until `overlapUntil`. */
-export async function rotateWebhookSecret(db: Kysely<Database>, masterKey: Buffer, webhook: Webhook, secret: string, overlapUntil: Date, now: Date): Promise<void> {
+export async function rotateWebhookSecret(
+  db: Kysely<Database>,
+  masterKey: Buffer,
+  webhook: Webhook,
+  secret: string,
+  overlapUntil: Date,
+  now: Date,
+): Promise<void> {
   const old = (await webhookSecrets(db, masterKey, webhook, now)).current;
   await db
     .updateTable('webhooks')

@@ -8,7 +8,19 @@ import { deliveryHeaders, renderPayload, splitPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
 import type { Services } from '../services';
 import { recordChange } from '../store/events';
-import { type AttemptOutcome, type ClaimedMessage, type Message, cancelMessages, claimDue, eventsByIds, fanOut, finishAttempts, releaseLeases, releaseMessages, splitMessage } from '../store/messages';
+import {
+  type AttemptOutcome,
+  type ClaimedMessage,
+  type Message,
+  cancelMessages,
+  claimDue,
+  eventsByIds,
+  fanOut,
+  finishAttempts,
+  releaseLeases,
+  releaseMessages,
+  splitMessage,
+} from '../store/messages';
 import { type Webhook, findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
 import { notify, upkeep } from './scheduler';
@@ -72,7 +84,10 @@ class AttemptRecorder {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, RECORD_BATCH);
         try {
-          await finishAttempts(this.services.store.db, batch.map((b) => b.outcome));
+          await finishAttempts(
+            this.services.store.db,
+            batch.map((b) => b.outcome),
+          );
           for (const b of batch) b.done();
           this.committed();
         } catch (error) {
@@ -122,7 +137,8 @@ export class Dispatcher {
    */
   async start(): Promise<void> {
     if (this.running) return;
-    if (this.services.store.dialect === 'sqlite') await releaseLeases(this.services.store.db, this.services.clock.now());
+    if (this.services.store.dialect === 'sqlite')
+      await releaseLeases(this.services.store.db, this.services.clock.now());
     this.running = true;
     this.loop = this.run();
   }
@@ -201,9 +217,12 @@ export class Dispatcher {
   private async prepare(messages: ClaimedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
     const { store, clock, masterKey } = this.services;
-    const events = new Map((await eventsByIds(store.db, [...new Set(messages.flatMap((m) => m.eventIds))])).map((e) => [e.id, e]));
+    const events = new Map(
+      (await eventsByIds(store.db, [...new Set(messages.flatMap((m) => m.eventIds))])).map((e) => [e.id, e]),
+    );
     const byWebhook = new Map<string, ClaimedMessage[]>();
-    for (const message of messages) byWebhook.set(message.webhookId, [...(byWebhook.get(message.webhookId) ?? []), message]);
+    for (const message of messages)
+      byWebhook.set(message.webhookId, [...(byWebhook.get(message.webhookId) ?? []), message]);
     const touched: string[] = [];
     for (const [webhookId, group] of byWebhook) {
       const webhook = await findWebhook(store.db, group[0].organizationId, webhookId);
@@ -220,7 +239,8 @@ export class Dispatcher {
         const s = await webhookSecrets(store.db, masterKey, webhook, clock.now());
         secrets = s.previous ? [s.current, s.previous] : [s.current];
       }
-      const eventsOf = (message: ClaimedMessage) => message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined);
+      const eventsOf = (message: ClaimedMessage) =>
+        message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined);
       const ready = await this.splitOversized(webhook, group, eventsOf);
       if (ready.length === 0) continue;
       const queue = this.queues.get(webhookId) ?? [];
@@ -241,7 +261,11 @@ export class Dispatcher {
    * and its new parts are left for the next pass, which claims them in order; on an ordered webhook
    * so is everything claimed behind it. Returns the messages to send now.
    */
-  private async splitOversized(webhook: Webhook, group: ClaimedMessage[], eventsOf: (message: ClaimedMessage) => PeopleEvent[]): Promise<ClaimedMessage[]> {
+  private async splitOversized(
+    webhook: Webhook,
+    group: ClaimedMessage[],
+    eventsOf: (message: ClaimedMessage) => PeopleEvent[],
+  ): Promise<ClaimedMessage[]> {
     if (webhook.format === 'json') return group;
     const { store, clock, publicUrl } = this.services;
     const ready: ClaimedMessage[] = [];
@@ -318,7 +342,9 @@ export class Dispatcher {
       // leased, so no other pass or process sends it again.
       const recorded: Promise<void> = this.recorder
         .record(outcome)
-        .catch((error: unknown) => this.services.logger.error({ err: error, webhookId }, 'recording a delivery attempt failed'))
+        .catch((error: unknown) =>
+          this.services.logger.error({ err: error, webhookId }, 'recording a delivery attempt failed'),
+        )
         .finally(() => this.sending.delete(recorded));
       this.sending.add(recorded);
       const rest = () =>
@@ -341,12 +367,24 @@ export class Dispatcher {
   }
 
   /** Sends one message once; the outcome is recorded by the caller. */
-  private async deliver(webhook: Webhook, secrets: string[], message: Message, events: PeopleEvent[], trigger: string): Promise<AttemptOutcome> {
+  private async deliver(
+    webhook: Webhook,
+    secrets: string[],
+    message: Message,
+    events: PeopleEvent[],
+    trigger: string,
+  ): Promise<AttemptOutcome> {
     const { clock, webhookClient, config, metrics } = this.services;
     const now = clock.now();
     const body = renderPayload(webhook.format, events, this.services.publicUrl, now);
     const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
-    const result = await webhookClient.send({ url: webhook.url, headers, body, timeoutMs: config.webhookTimeoutMs, verifySsl: webhook.verifySsl });
+    const result = await webhookClient.send({
+      url: webhook.url,
+      headers,
+      body,
+      timeoutMs: config.webhookTimeoutMs,
+      verifySsl: webhook.verifySsl,
+    });
     metrics.attemptDuration.observe(result.durationMs / 1000);
     const attempts = message.attempts + 1;
     const sentAt = clock.now();
@@ -362,7 +400,9 @@ export class Dispatcher {
       }
     }
     const refused = result.error !== null && result.error.startsWith('refused');
-    metrics.deliveries.inc({ result: status === 'succeeded' ? 'succeeded' : refused ? 'refused' : status === 'pending' ? 'retrying' : 'failed' });
+    metrics.deliveries.inc({
+      result: status === 'succeeded' ? 'succeeded' : refused ? 'refused' : status === 'pending' ? 'retrying' : 'failed',
+    });
     return {
       status,
       attempts,
@@ -392,8 +432,18 @@ export class Dispatcher {
     const disabled = await store.db.transaction().execute(async (trx) => {
       const webhook = await findWebhook(trx, organizationId, webhookId);
       if (!webhook || webhook.status === 'disabled') return null;
-      await updateWebhook(trx, { ...webhook, status: 'disabled', disabledReason: reason, updatedAt: now.toISOString() });
-      await trx.updateTable('messages').set({ status: 'cancelled', lease_until: null, updated_at: now.toISOString() }).where('webhook_id', '=', webhookId).where('status', '=', 'pending').execute();
+      await updateWebhook(trx, {
+        ...webhook,
+        status: 'disabled',
+        disabledReason: reason,
+        updatedAt: now.toISOString(),
+      });
+      await trx
+        .updateTable('messages')
+        .set({ status: 'cancelled', lease_until: null, updated_at: now.toISOString() })
+        .where('webhook_id', '=', webhookId)
+        .where('status', '=', 'pending')
+        .execute();
       await recordChange(trx, {
         organizationId,
         type: 'webhook.disabled',
@@ -413,7 +463,13 @@ export class Dispatcher {
       disabled,
       'disabled',
       `PeopleHub: the webhook "${disabled.name}" was disabled`,
-      [`The webhook "${disabled.name}" (${disabled.url}) was disabled.`, '', `Reason: ${reason}`, '', `Fix the endpoint, then set its status to active again: ${this.services.publicUrl}/v1/webhooks/${disabled.id}`].join('\n'),
+      [
+        `The webhook "${disabled.name}" (${disabled.url}) was disabled.`,
+        '',
+        `Reason: ${reason}`,
+        '',
+        `Fix the endpoint, then set its status to active again: ${this.services.publicUrl}/v1/webhooks/${disabled.id}`,
+      ].join('\n'),
     );
   }
 }

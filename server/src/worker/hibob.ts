@@ -59,7 +59,8 @@ export class HibobWorker {
    */
   async start(): Promise<void> {
     if (this.services.store.dialect === 'sqlite') {
-      for (const run of await staleRuns(this.services.store.db, null)) await failRun(this.services, run, 'the run was interrupted (the server stopped); run it again');
+      for (const run of await staleRuns(this.services.store.db, null))
+        await failRun(this.services, run, 'the run was interrupted (the server stopped); run it again');
     }
     this.loop = this.run();
   }
@@ -104,7 +105,8 @@ export class HibobWorker {
   private async failStaleRuns(): Promise<void> {
     const before = new Date(this.services.clock.now().getTime() - RUN_STALE_MS).toISOString();
     for (const run of await staleRuns(this.services.store.db, before)) {
-      if (!this.runs.has(run.id)) await failRun(this.services, run, 'the run was interrupted (its server stopped answering); run it again');
+      if (!this.runs.has(run.id))
+        await failRun(this.services, run, 'the run was interrupted (its server stopped answering); run it again');
     }
   }
 
@@ -130,7 +132,14 @@ export class HibobWorker {
       // A full run is applying a snapshot: a change applied meanwhile could be overwritten by it.
       if ((await runningRun(store.db, notification.organizationId)) !== null) continue;
       const now = clock.now();
-      if (!(await claimNotification(store.db, notification, new Date(now.getTime() + NOTIFICATION_LEASE_MS).toISOString()))) continue;
+      if (
+        !(await claimNotification(
+          store.db,
+          notification,
+          new Date(now.getTime() + NOTIFICATION_LEASE_MS).toISOString(),
+        ))
+      )
+        continue;
       const integration = await findIntegration(store.db, notification.organizationId);
       if (integration === null) {
         await finishNotification(store.db, notification);
@@ -151,7 +160,10 @@ export class HibobWorker {
     const { store, clock, logger } = this.services;
     const reason = error instanceof Error ? error.message : String(error);
     if (notification.attempts + 1 >= NOTIFICATION_MAX_ATTEMPTS) {
-      logger.warn({ organizationId: notification.organizationId, externalId: notification.externalId, reason }, 'dropping a HiBob change after repeated failures');
+      logger.warn(
+        { organizationId: notification.organizationId, externalId: notification.externalId, reason },
+        'dropping a HiBob change after repeated failures',
+      );
       await finishNotification(store.db, notification);
       return;
     }
@@ -164,7 +176,10 @@ export class HibobWorker {
     const cached = this.plans.get(integration.id);
     if (cached && now - cached.at < PLAN_TTL_MS) return cached.plan;
     const client = await hibobClient(this.services, integration);
-    const plan = planFields(await client.fields(), await attributesByName(this.services.store.db, integration.organizationId));
+    const plan = planFields(
+      await client.fields(),
+      await attributesByName(this.services.store.db, integration.organizationId),
+    );
     this.plans.set(integration.id, { plan, at: now });
     return plan;
   }

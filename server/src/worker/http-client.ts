@@ -31,7 +31,14 @@ export class WebhookClient {
   async send(outgoing: OutgoingRequest): Promise<DeliveryResult> {
     const started = process.hrtime.bigint();
     const elapsed = () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-    const failure = (error: string): DeliveryResult => ({ ok: false, statusCode: null, headers: {}, body: '', durationMs: elapsed(), error });
+    const failure = (error: string): DeliveryResult => ({
+      ok: false,
+      statusCode: null,
+      headers: {},
+      body: '',
+      durationMs: elapsed(),
+      error,
+    });
     let url: URL;
     try {
       url = new URL(outgoing.url);
@@ -63,16 +70,29 @@ export class WebhookClient {
           }
         }
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        for (const [name, value] of Object.entries(response.headers))
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
         const status = response.statusCode;
-        return { ok: status >= 200 && status < 300, statusCode: status, headers, body: Buffer.concat(chunks).toString('utf8'), durationMs: elapsed(), error: null };
+        return {
+          ok: status >= 200 && status < 300,
+          statusCode: status,
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          durationMs: elapsed(),
+          error: null,
+        };
       });
     } catch (error) {
       const refused = refusalIn(error);
       if (refused) return failure(refused.message);
       const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
       const cause = err.cause ?? err;
-      if (err.name === 'TimeoutError' || err.name === 'AbortError' || cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT') {
+      if (
+        err.name === 'TimeoutError' ||
+        err.name === 'AbortError' ||
+        cause.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        cause.code === 'UND_ERR_BODY_TIMEOUT'
+      ) {
         return failure(`no answer within ${outgoing.timeoutMs} ms`);
       }
       return failure(`${cause.code ?? err.name}: ${cause.message ?? err.message}`);

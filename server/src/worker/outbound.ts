@@ -46,7 +46,11 @@ interface Pool {
   waiting: (() => void)[];
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 export class GuardedAgents {
   /** Pools in least-recently-used order: the first entry is the one to close first. */
@@ -86,7 +90,8 @@ export class GuardedAgents {
     if (url.protocol === 'http:' && !this.allowHttp) {
       return `refused ${url.origin}: plain http:// is off; an operator can allow it for development with ${VARIABLES.allowHttpWebhooks}=true`;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `refused ${url.protocol} URL: only https:// URLs are used`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return `refused ${url.protocol} URL: only https:// URLs are used`;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (net.isIP(host) !== 0) {
       const refusal = addressRefusal(host, this.allow);
@@ -123,7 +128,11 @@ export class GuardedAgents {
       this.pools.delete(key);
     } else {
       pool = {
-        agent: new http.Agent({ connect: { lookup: this.lookup as never, rejectUnauthorized: verifySsl }, keepAliveTimeout: 30_000, connections: CONNECTIONS_PER_DESTINATION }),
+        agent: new http.Agent({
+          connect: { lookup: this.lookup as never, rejectUnauthorized: verifySsl },
+          keepAliveTimeout: 30_000,
+          connections: CONNECTIONS_PER_DESTINATION,
+        }),
         busy: 0,
         waiting: [],
       };
@@ -155,5 +164,7 @@ export class GuardedAgents {
 export function refusalIn(error: unknown): DestinationRefused | null {
   const err = error as { cause?: unknown };
   const cause = err.cause ?? error;
-  return cause instanceof DestinationRefused || (cause as { code?: string }).code === 'EREFUSEDDESTINATION' ? (cause as DestinationRefused) : null;
+  return cause instanceof DestinationRefused || (cause as { code?: string }).code === 'EREFUSEDDESTINATION'
+    ? (cause as DestinationRefused)
+    : null;
 }

@@ -18,7 +18,12 @@ describeInBrowser('the interactive docs in a real browser [sqlite]', () => {
   });
 
   test('load under their content security policy, authorize with an app token and run GET /v1/employees', async () => {
-    const app = (await call(server.url, '/v1/apps', { key: server.org.ownerKey, body: { name: 'Docs reader', permissions: ['employees:read'] } })).body.data;
+    const app = (
+      await call(server.url, '/v1/apps', {
+        key: server.org.ownerKey,
+        body: { name: 'Docs reader', permissions: ['employees:read'] },
+      })
+    ).body.data;
     await createEmployee(server, { firstName: 'Swagger', lastName: 'Tester' });
     const page = await browser.newPage();
     const problems: string[] = [];

@@ -4,13 +4,28 @@ import { createEmployee, del, eventsSince, get, patch, post } from '../../helper
 
 eachStore('employees', (server) => {
   test('create, read, update, delete, with derived status', async () => {
-    const e = await createEmployee(server(), { email: 'ada@acme.example', firstName: 'Ada', lastName: 'Lovelace', title: 'Engineer', department: 'R&D', startDate: '2020-01-06' });
-    expect(e).toMatchObject({ displayName: 'Ada Lovelace', status: 'active', source: 'api', managerId: null, attributes: {} });
+    const e = await createEmployee(server(), {
+      email: 'ada@acme.example',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      title: 'Engineer',
+      department: 'R&D',
+      startDate: '2020-01-06',
+    });
+    expect(e).toMatchObject({
+      displayName: 'Ada Lovelace',
+      status: 'active',
+      source: 'api',
+      managerId: null,
+      attributes: {},
+    });
     expect((await get(server(), `/v1/employees/${e.id}`)).body.data).toEqual(e);
     const updated = await patch(server(), `/v1/employees/${e.id}`, { title: 'Principal Engineer', lastName: 'King' });
     expect(updated.body.data).toMatchObject({ title: 'Principal Engineer', displayName: 'Ada King' });
     await patch(server(), `/v1/employees/${e.id}`, { displayName: 'Countess' });
-    expect((await patch(server(), `/v1/employees/${e.id}`, { firstName: 'Augusta' })).body.data.displayName).toBe('Countess');
+    expect((await patch(server(), `/v1/employees/${e.id}`, { firstName: 'Augusta' })).body.data.displayName).toBe(
+      'Countess',
+    );
     expect((await del(server(), `/v1/employees/${e.id}`)).status).toBe(204);
     expectProblem(await get(server(), `/v1/employees/${e.id}`), 404);
   });
@@ -18,12 +33,34 @@ eachStore('employees', (server) => {
   test('status: a future hire is pending and not surveyable; a past separation is left; a future one leaving', async () => {
     // The clock stands at 2026-11-22.
     const hire = await createEmployee(server(), { department: 'StatusTest', startDate: '2027-01-04' });
-    const gone = await createEmployee(server(), { department: 'StatusTest', startDate: '2020-01-01', separationDate: '2026-10-31', separationReason: 'Resigned' });
-    const leaving = await createEmployee(server(), { department: 'StatusTest', startDate: '2020-01-01', separationDate: '2026-12-31' });
-    const lastDay = await createEmployee(server(), { department: 'StatusTest', startDate: '2020-01-01', separationDate: '2026-11-22' });
+    const gone = await createEmployee(server(), {
+      department: 'StatusTest',
+      startDate: '2020-01-01',
+      separationDate: '2026-10-31',
+      separationReason: 'Resigned',
+    });
+    const leaving = await createEmployee(server(), {
+      department: 'StatusTest',
+      startDate: '2020-01-01',
+      separationDate: '2026-12-31',
+    });
+    const lastDay = await createEmployee(server(), {
+      department: 'StatusTest',
+      startDate: '2020-01-01',
+      separationDate: '2026-11-22',
+    });
     const active = await createEmployee(server(), { department: 'StatusTest' });
-    expect([hire.status, gone.status, leaving.status, lastDay.status, active.status]).toEqual(['pending', 'left', 'leaving', 'leaving', 'active']);
-    const ids = async (qs: string) => (await get(server(), `/v1/employees?department=StatusTest&${qs}`)).body.data.map((x: { id: string }) => x.id).sort();
+    expect([hire.status, gone.status, leaving.status, lastDay.status, active.status]).toEqual([
+      'pending',
+      'left',
+      'leaving',
+      'leaving',
+      'active',
+    ]);
+    const ids = async (qs: string) =>
+      (await get(server(), `/v1/employees?department=StatusTest&${qs}`)).body.data
+        .map((x: { id: string }) => x.id)
+        .sort();
     expect(await ids('surveyable=true')).toEqual([leaving.id, lastDay.id, active.id].sort());
     expect(await ids('surveyable=true&on=2027-01-05')).toEqual([hire.id, active.id].sort());
     expect(await ids('status=pending')).toEqual([hire.id]);
@@ -34,9 +71,20 @@ eachStore('employees', (server) => {
     server().clock.set('2026-11-22T10:00:00.000Z');
     // `on` alone moves the day tenure is counted on; status stays today's.
     const onNewYear = (await get(server(), `/v1/employees?on=2026-01-01&status=pending`)).body.data;
-    expect(onNewYear.map((e: { id: string; tenureMonths: number | null }) => [e.id, e.tenureMonths])).toEqual([[hire.id, null]]);
+    expect(onNewYear.map((e: { id: string; tenureMonths: number | null }) => [e.id, e.tenureMonths])).toEqual([
+      [hire.id, null],
+    ]);
     expectProblem(await get(server(), '/v1/employees?on=2026-02-30'), 400);
-    expectProblem(await post(server(), '/v1/employees', { email: 'x@acme.example', firstName: 'X', lastName: 'Y', startDate: '2026-05-01', separationDate: '2026-04-01' }), 400);
+    expectProblem(
+      await post(server(), '/v1/employees', {
+        email: 'x@acme.example',
+        firstName: 'X',
+        lastName: 'Y',
+        startDate: '2026-05-01',
+        separationDate: '2026-04-01',
+      }),
+      400,
+    );
   });
 
   test('custom attributes of all seven types, case-insensitive names, and wrong values refused', async () => {
@@ -54,9 +102,25 @@ eachStore('employees', (server) => {
     expectProblem(await post(server(), '/v1/attributes', { name: 'skills', type: 'text' }), 409);
     expectProblem(await post(server(), '/v1/attributes', { name: 'Team', type: 'option' }), 400);
     const e = await createEmployee(server(), {
-      attributes: { nickname: 'Ace', 'Shoe size': 42.5, Birthday: '1990-02-28', Remote: true, Level: 'L2', SKILLS: ['Go', 'Perl'], Mentor: boss.id },
+      attributes: {
+        nickname: 'Ace',
+        'Shoe size': 42.5,
+        Birthday: '1990-02-28',
+        Remote: true,
+        Level: 'L2',
+        SKILLS: ['Go', 'Perl'],
+        Mentor: boss.id,
+      },
     });
-    expect(e.attributes).toEqual({ Nickname: 'Ace', 'Shoe size': 42.5, Birthday: '1990-02-28', Remote: true, Level: 'L2', Skills: ['Go', 'Perl'], Mentor: boss.id });
+    expect(e.attributes).toEqual({
+      Nickname: 'Ace',
+      'Shoe size': 42.5,
+      Birthday: '1990-02-28',
+      Remote: true,
+      Level: 'L2',
+      Skills: ['Go', 'Perl'],
+      Mentor: boss.id,
+    });
     const before = (await get(server(), `/v1/employees/${e.id}`)).body.data;
     const bad: [string, unknown][] = [
       ['Nickname', 5],
@@ -70,12 +134,17 @@ eachStore('employees', (server) => {
       ['Unknown thing', 'x'],
     ];
     for (const [name, value] of bad) {
-      const problem = expectProblem(await patch(server(), `/v1/employees/${e.id}`, { attributes: { [name]: value } }), 400);
+      const problem = expectProblem(
+        await patch(server(), `/v1/employees/${e.id}`, { attributes: { [name]: value } }),
+        400,
+      );
       expect(problem.errors).toEqual([expect.objectContaining({ path: `/attributes/${name}` })]);
     }
     expect((await get(server(), `/v1/employees/${e.id}`)).body.data).toEqual(before);
     const since = '2026-11-22T00:00:00.000Z';
-    const changed = await patch(server(), `/v1/employees/${e.id}`, { attributes: { Skills: ['Go', 'TypeScript'], Nickname: null } });
+    const changed = await patch(server(), `/v1/employees/${e.id}`, {
+      attributes: { Skills: ['Go', 'TypeScript'], Nickname: null },
+    });
     expect(changed.body.data.attributes.Nickname).toBeUndefined();
     const events = (await eventsSince(server(), since, 'employee.updated')).filter((ev) => ev.data.object.id === e.id);
     expect(events.at(-1)?.data.changes).toEqual([
@@ -86,7 +155,10 @@ eachStore('employees', (server) => {
 
   test('duplicate emails and manager cycles are refused and change nothing', async () => {
     const a = await createEmployee(server(), { email: 'unique.one@acme.example' });
-    expectProblem(await post(server(), '/v1/employees', { email: 'UNIQUE.ONE@acme.example', firstName: 'A', lastName: 'B' }), 409);
+    expectProblem(
+      await post(server(), '/v1/employees', { email: 'UNIQUE.ONE@acme.example', firstName: 'A', lastName: 'B' }),
+      409,
+    );
     const b = await createEmployee(server(), { managerId: a.id });
     const c = await createEmployee(server(), { managerId: b.id });
     expectProblem(await patch(server(), `/v1/employees/${a.id}`, { managerId: c.id }), 422);
@@ -115,7 +187,17 @@ eachStore('employees', (server) => {
     const key = server().other.ownerKey;
     const names = ['Zed', 'Amy', 'Bob', 'Cat', 'Dan', 'Eve', 'Fay', 'Gus', 'Hal', 'Ivy'];
     for (const [i, name] of names.entries()) {
-      await createEmployee(server(), { email: `${name.toLowerCase()}@other.example`, firstName: name, lastName: `Sorted${String.fromCharCode(97 + i)}`, department: i % 2 ? 'Odd' : 'Even', title: i === 3 ? 'Chief Cat Herder' : null }, key);
+      await createEmployee(
+        server(),
+        {
+          email: `${name.toLowerCase()}@other.example`,
+          firstName: name,
+          lastName: `Sorted${String.fromCharCode(97 + i)}`,
+          department: i % 2 ? 'Odd' : 'Even',
+          title: i === 3 ? 'Chief Cat Herder' : null,
+        },
+        key,
+      );
     }
     const found = await get(server(), '/v1/employees?q=herder', key);
     expect(found.body.data.map((e: { firstName: string }) => e.firstName)).toEqual(['Cat']);
@@ -126,11 +208,19 @@ eachStore('employees', (server) => {
       let cursor: string | null = null;
       let n = 0;
       do {
-        const page: { body: { data: { id: string }[]; nextCursor: string | null } } = await get(server(), `/v1/employees?limit=3&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`, key);
+        const page: { body: { data: { id: string }[]; nextCursor: string | null } } = await get(
+          server(),
+          `/v1/employees?limit=3&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`,
+          key,
+        );
         seen.push(...page.body.data.map((e) => e.id));
         cursor = page.body.nextCursor;
         n += 1;
-        await createEmployee(server(), { firstName: n % 2 ? 'Aaa' : 'Zzz', lastName: n % 2 ? 'Aaa' : 'Zzz', department: n % 2 ? null : 'Zzz' }, key);
+        await createEmployee(
+          server(),
+          { firstName: n % 2 ? 'Aaa' : 'Zzz', lastName: n % 2 ? 'Aaa' : 'Zzz', department: n % 2 ? null : 'Zzz' },
+          key,
+        );
       } while (cursor !== null);
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.length).toBeGreaterThanOrEqual(10);
@@ -143,6 +233,14 @@ eachStore('employees', (server) => {
     expectProblem(await get(server(), `/v1/employees/${e.id}`, key), 404);
     expectProblem(await patch(server(), `/v1/employees/${e.id}`, { title: 'x' }, key), 404);
     expectProblem(await del(server(), `/v1/employees/${e.id}`, key), 404);
-    expectProblem(await post(server(), '/v1/employees', { email: 'x@other.example', firstName: 'X', lastName: 'Y', managerId: e.id }, key), 400);
+    expectProblem(
+      await post(
+        server(),
+        '/v1/employees',
+        { email: 'x@other.example', firstName: 'X', lastName: 'Y', managerId: e.id },
+        key,
+      ),
+      400,
+    );
   });
 });

@@ -43,7 +43,10 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
     return res.body.data;
   };
   const newOrganization = async (name: string) =>
-    createOrganizationWithOwner(server().hub.services.store, server().clock, { name, ownerEmail: `owner-${name.toLowerCase().replace(/\W+/g, '-')}@periods.example` });
+    createOrganizationWithOwner(server().hub.services.store, server().clock, {
+      name,
+      ownerEmail: `owner-${name.toLowerCase().replace(/\W+/g, '-')}@periods.example`,
+    });
 
   test("the probe's attack: moving `to` from 10 to 11 November no longer moves one person between tenure bands", async () => {
     // The clock stands at 2026-11-22. X started on 2024-11-11: 23 months on 10 November, 24 (2-5y)
@@ -61,23 +64,39 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
     let n = 0;
     const hire = async (startDate: string, score: number) => {
       n += 1;
-      const e = await postAs(ownerKey, '/v1/employees', { email: `p${n}@probe.example`, firstName: `P${n}`, lastName: 'Probe', startDate });
-      for (const question of ['engagement', DRIVER]) answers.push({ employeeId: e.id, question, score, answeredAt: '2026-11-05T09:00:00.000Z' });
+      const e = await postAs(ownerKey, '/v1/employees', {
+        email: `p${n}@probe.example`,
+        firstName: `P${n}`,
+        lastName: 'Probe',
+        startDate,
+      });
+      for (const question of ['engagement', DRIVER])
+        answers.push({ employeeId: e.id, question, score, answeredAt: '2026-11-05T09:00:00.000Z' });
     };
-    for (const [band, dates] of Object.entries(starts)) for (const [i, d] of dates.entries()) await hire(d, band === '2-5y' ? [9, 7, 3][i % 3] : 7);
+    for (const [band, dates] of Object.entries(starts))
+      for (const [i, d] of dates.entries()) await hire(d, band === '2-5y' ? [9, 7, 3][i % 3] : 7);
     await hire('2024-11-11', 10);
     await postAs(ownerKey, '/v1/engagement/answers', { answers });
 
     for (const question of ['engagement', DRIVER]) {
-      const overview = (to: string) => getAs(ownerKey, `/v1/engagement/overview?interval=month&to=${to}&question=${question}&segment=${encodeURIComponent('tenure:2-5y')}`);
+      const overview = (to: string) =>
+        getAs(
+          ownerKey,
+          `/v1/engagement/overview?interval=month&to=${to}&question=${question}&segment=${encodeURIComponent('tenure:2-5y')}`,
+        );
       const [before, after] = [await overview('2026-11-10'), await overview('2026-11-11')];
       // Visible both times (hiding more is not the fix), and the same: tenure is taken on 1 November.
-      expect({ hidden: before.hidden, responded: before.participation.responded }).toEqual({ hidden: false, responded: 21 });
+      expect({ hidden: before.hidden, responded: before.participation.responded }).toEqual({
+        hidden: false,
+        responded: 21,
+      });
       expect(after).toEqual(before);
       const heatmap = (to: string) => getAs(ownerKey, `/v1/engagement/heatmap?by=tenure&interval=month&to=${to}`);
       const [h10, h11] = [await heatmap('2026-11-10'), await heatmap('2026-11-11')];
       expect(h11).toEqual(h10);
-      const cells = Object.fromEntries(h10.rows.map((r: { label: string; cells: { n: number | null }[] }) => [r.label, r.cells.map((c) => c.n)]));
+      const cells = Object.fromEntries(
+        h10.rows.map((r: { label: string; cells: { n: number | null }[] }) => [r.label, r.cells.map((c) => c.n)]),
+      );
       expect(cells).toEqual({ '<6m': [6, 6], '6-12m': [6, 6], '1-2y': [7, 7], '2-5y': [21, 21], '5y+': [6, 6] });
     }
   }, 60_000);
@@ -89,7 +108,12 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
    */
   const personArb = fc.record({
     start: fc.oneof(
-      fc.record({ boundary: fc.constantFrom(6, 12, 24, 60), day: fc.constantFrom(...daysBetween('2026-08-28', '2026-11-22')) }).map(({ boundary, day }) => monthsBefore(day, boundary)),
+      fc
+        .record({
+          boundary: fc.constantFrom(6, 12, 24, 60),
+          day: fc.constantFrom(...daysBetween('2026-08-28', '2026-11-22')),
+        })
+        .map(({ boundary, day }) => monthsBefore(day, boundary)),
       fc.constantFrom(...daysBetween('2026-09-01', '2026-11-20')),
       fc.constantFrom('2015-03-01', '2020-10-10', '2023-09-30', '2025-10-31'),
     ),
@@ -107,7 +131,12 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
 
   const MONTHS = ['2026-09', '2026-10', '2026-11'];
   /** `to` days: across both month boundaries, and the last days up to today. */
-  const TO_DAYS = [...daysBetween('2026-09-27', '2026-10-03'), ...daysBetween('2026-10-28', '2026-11-03'), '2026-11-21', '2026-11-22'];
+  const TO_DAYS = [
+    ...daysBetween('2026-09-27', '2026-10-03'),
+    ...daysBetween('2026-10-28', '2026-11-03'),
+    '2026-11-21',
+    '2026-11-22',
+  ];
   /** `from` days, with `to` fixed at today: across the same boundaries. */
   const FROM_DAYS = [...daysBetween('2026-08-30', '2026-09-02'), ...daysBetween('2026-09-29', '2026-10-02')];
 
@@ -121,11 +150,15 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
         const { ownerKey } = await newOrganization(`Periods ${run}`);
         const groups = [];
         for (const name of ['Company', 'Product', 'Operations']) {
-          const group = await postAs(ownerKey, '/v1/groups', { name, ...(groups.length > 0 ? { parentId: groups[0] } : {}) });
+          const group = await postAs(ownerKey, '/v1/groups', {
+            name,
+            ...(groups.length > 0 ? { parentId: groups[0] } : {}),
+          });
           groups.push(group.id);
         }
         const roles = [];
-        for (const groupId of groups) roles.push((await postAs(ownerKey, '/v1/roles', { name: `Role ${groupId}`, groupId })).id);
+        for (const groupId of groups)
+          roles.push((await postAs(ownerKey, '/v1/roles', { name: `Role ${groupId}`, groupId })).id);
         await postAs(ownerKey, '/v1/attributes', { name: 'Office', type: 'option', options: ['Berlin', 'Paris'] });
         const ids: string[] = [];
         const answers: { employeeId: string; question: string; score: number; answeredAt: string }[] = [];
@@ -143,14 +176,27 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
             attributes: { Office: p.office },
           });
           ids.push(e.id);
-          const assigned = await call(server().url, `/v1/roles/${roles[p.group]}/assignments`, { key: ownerKey, body: { employeeId: e.id } });
+          const assigned = await call(server().url, `/v1/roles/${roles[p.group]}/assignments`, {
+            key: ownerKey,
+            body: { employeeId: e.id },
+          });
           expect([200, 201]).toContain(assigned.status);
           MONTHS.forEach((month, m) => {
             const day = `${month}-${String(month === '2026-11' ? Math.min(p.day, 22) : p.day).padStart(2, '0')}`;
             const surveyable = p.start <= day && (separationDate === null || separationDate >= day);
             if (!p.answers[m] || !surveyable) return;
-            answers.push({ employeeId: e.id, question: 'engagement', score: p.scores[m * 2], answeredAt: `${day}T09:00:00.000Z` });
-            answers.push({ employeeId: e.id, question: DRIVER, score: p.scores[m * 2 + 1], answeredAt: `${day}T09:00:00.000Z` });
+            answers.push({
+              employeeId: e.id,
+              question: 'engagement',
+              score: p.scores[m * 2],
+              answeredAt: `${day}T09:00:00.000Z`,
+            });
+            answers.push({
+              employeeId: e.id,
+              question: DRIVER,
+              score: p.scores[m * 2 + 1],
+              answeredAt: `${day}T09:00:00.000Z`,
+            });
           });
         }
         if (answers.length > 0) await postAs(ownerKey, '/v1/engagement/answers', { answers });
@@ -182,18 +228,29 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
           for (const interval of ['month', 'quarter']) {
             for (const list of segments) {
               for (const question of ['engagement', DRIVER]) {
-                const o = await getAs(ownerKey, `/v1/engagement/overview?interval=${interval}&question=${question}${window}${query(list)}`);
+                const o = await getAs(
+                  ownerKey,
+                  `/v1/engagement/overview?interval=${interval}&question=${question}${window}${query(list)}`,
+                );
                 const name = `overview ${interval} ${question} [${list.join(' & ')}]`;
                 for (const point of o.trend) record(`${name} ${point.period}`, point, window);
                 const { trend: _trend, ...current } = o;
                 record(`${name} ${o.period} (with change)`, current, window);
               }
             }
-            const d = await getAs(ownerKey, `/v1/engagement/drivers?interval=${interval}${window}${query(['department:Sales'])}`);
-            for (const driver of d.drivers) for (const point of driver.trend) record(`drivers ${interval} ${driver.question} ${point.period}`, point, window);
+            const d = await getAs(
+              ownerKey,
+              `/v1/engagement/drivers?interval=${interval}${window}${query(['department:Sales'])}`,
+            );
+            for (const driver of d.drivers)
+              for (const point of driver.trend)
+                record(`drivers ${interval} ${driver.question} ${point.period}`, point, window);
             for (const by of ['tenure', 'department', 'manager', 'title', 'attribute:Office']) {
               for (const inside of [[], ['department:Engineering']]) {
-                const h = await getAs(ownerKey, `/v1/engagement/heatmap?by=${encodeURIComponent(by)}&interval=${interval}${window}${query(inside)}`);
+                const h = await getAs(
+                  ownerKey,
+                  `/v1/engagement/heatmap?by=${encodeURIComponent(by)}&interval=${interval}${window}${query(inside)}`,
+                );
                 record(`heatmap ${interval} by ${by} [${inside.join('')}] ${h.period}`, h, window);
               }
             }
@@ -206,7 +263,9 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
       { numRuns: 3, endOnFailure: true },
     );
     // Each result was compared with the first one asked for the same period.
-    process.stdout.write(`engagement periods [${server().kind}]: ${pairs} pairs of results for the same calendar period compared, all identical\n`);
+    process.stdout.write(
+      `engagement periods [${server().kind}]: ${pairs} pairs of results for the same calendar period compared, all identical\n`,
+    );
     expect(pairs).toBeGreaterThan(5_000);
   }, 600_000);
 });

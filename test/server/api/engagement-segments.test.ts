@@ -42,7 +42,14 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
 
   beforeAll(async () => {
     await post(server(), '/v1/attributes', { name: 'Office', type: 'option', options: ['Berlin', 'Paris'] });
-    const make = async (name: string, department: string, startDate: string, manager: string | null, office: string | null, extra: Record<string, unknown> = {}) => {
+    const make = async (
+      name: string,
+      department: string,
+      startDate: string,
+      manager: string | null,
+      office: string | null,
+      extra: Record<string, unknown> = {},
+    ) => {
       id[name] = (
         await createEmployee(server(), {
           firstName: name,
@@ -65,19 +72,41 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     await make('B1b', 'Sales', '2026-06-15', 'B1', 'Berlin');
     await make('B1c', 'Sales', '2025-12-01', 'B1', 'Paris');
     await make('B1d', 'Sales', '2025-11-30', 'B1', 'Paris');
-    for (const [n, office] of [['C1', 'Berlin'], ['C2', 'Berlin'], ['C3', 'Paris']]) await make(n, 'Engineering', '2023-01-15', 'C', office);
+    for (const [n, office] of [
+      ['C1', 'Berlin'],
+      ['C2', 'Berlin'],
+      ['C3', 'Paris'],
+    ])
+      await make(n, 'Engineering', '2023-01-15', 'C', office);
     for (const n of ['C4', 'C5', 'C6']) await make(n, 'Engineering', '2025-09-01', 'C', 'Paris');
     await make('L', 'Sales', '2024-01-01', null, null, { separationDate: '2025-12-31' });
     await make('H', 'Sales', '2027-01-04', null, null);
 
     const answers: { employeeId: string; question: string; score: number; answeredAt: string }[] = [];
     const add = (question: string, day: string, scores: Record<string, number>) => {
-      for (const [who, score] of Object.entries(scores)) answers.push({ employeeId: id[who], question, score, answeredAt: `${day}T09:00:00.000Z` });
+      for (const [who, score] of Object.entries(scores))
+        answers.push({ employeeId: id[who], question, score, answeredAt: `${day}T09:00:00.000Z` });
     };
     const sales = ['B', 'B1', 'B2', 'B3', 'B1a', 'B1b', 'B1c', 'B1d'];
     const engineering = ['C', 'C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
     const all = (names: string[], score: number) => Object.fromEntries(names.map((n) => [n, score]));
-    add('engagement', '2026-11-10', { B: 8, B1: 7, B2: 6, B3: 9, B1a: 10, B1b: 5, B1c: 8, B1d: 7, C: 6, C1: 7, C2: 8, C3: 9, C4: 10, C5: 4, C6: 6 });
+    add('engagement', '2026-11-10', {
+      B: 8,
+      B1: 7,
+      B2: 6,
+      B3: 9,
+      B1a: 10,
+      B1b: 5,
+      B1c: 8,
+      B1d: 7,
+      C: 6,
+      C1: 7,
+      C2: 8,
+      C3: 9,
+      C4: 10,
+      C5: 4,
+      C6: 6,
+    });
     add('Growth', '2026-10-12', { ...all(sales, 5), ...all(engineering, 7) });
     add('Growth', '2026-11-10', { A: 9, ...all(sales, 6), ...all(engineering, 8) });
     add('Workload', '2026-10-12', { C: 4, C1: 5, C2: 6, C3: 7, C4: 8, C5: 9 });
@@ -89,7 +118,9 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
   /** A 400 whose errors name this parameter (and say this). */
   const refused = (res: Parameters<typeof expectProblem>[0], path: string, message: RegExp = /./) => {
     const body = expectProblem(res, 400);
-    expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]));
+    expect(body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]),
+    );
   };
   const overview = async (...segments: string[]) => {
     const query = segments.map((s) => `&segment=${encodeURIComponent(s)}`).join('');
@@ -97,7 +128,12 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     expect(res.status).toBe(200);
     return res.body.data;
   };
-  const shown = (o: { hidden: boolean; hiddenReason: string | null; score: number | null; participation: { responded: number } }) => ({
+  const shown = (o: {
+    hidden: boolean;
+    hiddenReason: string | null;
+    score: number | null;
+    participation: { responded: number };
+  }) => ({
     hidden: o.hidden,
     reason: o.hiddenReason,
     score: o.score,
@@ -105,13 +141,23 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
   });
 
   test('tenure bands at two dates: the list filters and shows tenureMonths as of `on`', async () => {
-    const band = async (tenure: string, on: string) => (await get(server(), `/v1/employees?tenure=${encodeURIComponent(tenure)}&on=${on}&limit=100&sort=firstName`)).body.data.map((e: { firstName: string }) => e.firstName).sort();
+    const band = async (tenure: string, on: string) =>
+      (
+        await get(server(), `/v1/employees?tenure=${encodeURIComponent(tenure)}&on=${on}&limit=100&sort=firstName`)
+      ).body.data
+        .map((e: { firstName: string }) => e.firstName)
+        .sort();
     expect(await band('1-2y', '2026-11-30')).toEqual(['B1d', 'B2', 'B3', 'C4', 'C5', 'C6', 'L']);
     expect(await band('1-2y', '2026-11-22')).toEqual(['B2', 'B3', 'C4', 'C5', 'C6', 'L']);
     expect(await band('6-12m', '2026-11-22')).toEqual(['B1a', 'B1c', 'B1d']);
     expect(await band('<6m', '2026-11-22')).toEqual(['B1b']);
     expect(await band('5y+', '2026-11-22')).toEqual(['A', 'B', 'C']);
-    const months = async (on: string) => Object.fromEntries((await get(server(), `/v1/employees?on=${on}&limit=100`)).body.data.map((e: { firstName: string; tenureMonths: number | null }) => [e.firstName, e.tenureMonths]));
+    const months = async (on: string) =>
+      Object.fromEntries(
+        (await get(server(), `/v1/employees?on=${on}&limit=100`)).body.data.map(
+          (e: { firstName: string; tenureMonths: number | null }) => [e.firstName, e.tenureMonths],
+        ),
+      );
     expect(await months('2026-11-22')).toMatchObject({ A: 106, B1d: 11, B1b: 5, L: 23, H: null, C4: 14 });
     expect(await months('2026-11-30')).toMatchObject({ A: 106, B1d: 12, B1b: 5, L: 23, H: null, C4: 14 });
     // Today by default, on a single employee too.
@@ -129,19 +175,33 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
       { name: '1-3y', fromMonths: 12, toMonths: 36 },
       { name: '3y+', fromMonths: 36, toMonths: null },
     ]);
-    const names = (await get(server(), '/v1/employees?tenure=3-12m&on=2026-11-22&limit=100')).body.data.map((e: { firstName: string }) => e.firstName).sort();
+    const names = (await get(server(), '/v1/employees?tenure=3-12m&on=2026-11-22&limit=100')).body.data
+      .map((e: { firstName: string }) => e.firstName)
+      .sort();
     expect(names).toEqual(['B1a', 'B1b', 'B1c', 'B1d']);
     refused(await get(server(), '/v1/employees?tenure=1-2y'), '/tenure', /<3m, 3-12m, 1-3y, 3y\+/);
     refused(await patch(server(), '/v1/organization', { tenureBoundaries: [12, 6] }), '/tenureBoundaries', /increase/);
-    expect((await patch(server(), '/v1/organization', { tenureBoundaries: null })).body.data.tenureBoundaries).toEqual([6, 12, 24, 60]);
+    expect((await patch(server(), '/v1/organization', { tenureBoundaries: null })).body.data.tenureBoundaries).toEqual([
+      6, 12, 24, 60,
+    ]);
   });
 
   test('the organization, and a manager tree three levels deep', async () => {
     expect(shown(await overview())).toEqual({ hidden: false, reason: null, score: 7.3, n: 15 });
     expect(shown(await overview(`manager:${id.A}`))).toEqual({ hidden: false, reason: null, score: 7.3, n: 15 });
     expect(shown(await overview(`manager:${id.B}`))).toEqual({ hidden: false, reason: null, score: 7.4, n: 7 });
-    expect(shown(await overview(`manager:${id.C}`))).toEqual({ hidden: true, reason: 'protectsAnother', score: null, n: 6 });
-    expect(shown(await overview(`manager:${id.B1}`))).toEqual({ hidden: true, reason: 'belowThreshold', score: null, n: 4 });
+    expect(shown(await overview(`manager:${id.C}`))).toEqual({
+      hidden: true,
+      reason: 'protectsAnother',
+      score: null,
+      n: 6,
+    });
+    expect(shown(await overview(`manager:${id.B1}`))).toEqual({
+      hidden: true,
+      reason: 'belowThreshold',
+      score: null,
+      n: 4,
+    });
     const b = await overview(`manager:${id.B}`);
     expect(b.participation.invited).toBe(7);
     expect(b.nps).toEqual({ score: 0, promoters: 2, passives: 3, detractors: 2 });
@@ -149,23 +209,46 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
 
   test('an attribute segment, and AND combinations', async () => {
     expect(shown(await overview('attribute:Office:Berlin'))).toEqual({ hidden: false, reason: null, score: 7.3, n: 7 });
-    expect(shown(await overview('attribute:office:Berlin', 'department:Sales'))).toEqual({ hidden: true, reason: 'protectsAnother', score: null, n: 5 });
+    expect(shown(await overview('attribute:office:Berlin', 'department:Sales'))).toEqual({
+      hidden: true,
+      reason: 'protectsAnother',
+      score: null,
+      n: 5,
+    });
     const paris = await overview('attribute:Office:Paris', `manager:${id.A}`);
     expect(shown(paris)).toEqual({ hidden: false, reason: null, score: 7.4, n: 8 });
     expect(paris.segments).toEqual(['attribute:Office:Paris', `manager:${id.A}`]);
     expect(shown(await overview('tenure:1-2y'))).toEqual({ hidden: false, reason: null, score: 7, n: 5 });
     // B1d has 12 months on 30 November, but November's bands are taken on its first day.
-    const endOfMonth = (await get(server(), `/v1/engagement/overview?interval=month&to=2026-11-30&segment=${encodeURIComponent('tenure:1-2y')}`)).body.data;
+    const endOfMonth = (
+      await get(
+        server(),
+        `/v1/engagement/overview?interval=month&to=2026-11-30&segment=${encodeURIComponent('tenure:1-2y')}`,
+      )
+    ).body.data;
     expect(shown(endOfMonth)).toEqual({ hidden: false, reason: null, score: 7, n: 5 });
-    expect(shown(await overview('tenure:6-12m'))).toEqual({ hidden: true, reason: 'belowThreshold', score: null, n: 3 });
+    expect(shown(await overview('tenure:6-12m'))).toEqual({
+      hidden: true,
+      reason: 'belowThreshold',
+      score: null,
+      n: 3,
+    });
     expect(shown(await overview('tenure:2-5y'))).toEqual({ hidden: true, reason: 'belowThreshold', score: null, n: 4 });
   });
 
   test('segments that name nothing real are refused, saying which', async () => {
     refused(await get(server(), '/v1/engagement/overview?segment=team:Sales'), '/segment/0', /not a segment kind/);
     refused(await get(server(), '/v1/engagement/overview?segment=manager:emp_nobody'), '/segment/0', /not an employee/);
-    refused(await get(server(), '/v1/engagement/overview?segment=tenure:7y'), '/segment/0', /<6m, 6-12m, 1-2y, 2-5y, 5y\+/);
-    refused(await get(server(), '/v1/engagement/overview?segment=department:Sales&segment=attribute:Desk:3'), '/segment/1', /names no attribute/);
+    refused(
+      await get(server(), '/v1/engagement/overview?segment=tenure:7y'),
+      '/segment/0',
+      /<6m, 6-12m, 1-2y, 2-5y, 5y\+/,
+    );
+    refused(
+      await get(server(), '/v1/engagement/overview?segment=department:Sales&segment=attribute:Desk:3'),
+      '/segment/1',
+      /names no attribute/,
+    );
     refused(await get(server(), '/v1/engagement/heatmap?by=colour'), '/by');
   });
 
@@ -209,18 +292,35 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     expect(res.status).toBe(200);
     const h = res.body.data;
     expect(h.columns).toEqual(['engagement', 'Growth', 'Workload']);
-    const table = (row: { cells: { hidden: boolean; hiddenReason: string | null; score: number | null; n: number | null; change: number | null }[] }) =>
-      row.cells.map((c) => (c.hidden ? c.hiddenReason : `${c.score} n${c.n}${c.change === null ? '' : ` ${c.change > 0 ? '+' : ''}${c.change}`}`));
+    const table = (row: {
+      cells: {
+        hidden: boolean;
+        hiddenReason: string | null;
+        score: number | null;
+        n: number | null;
+        change: number | null;
+      }[];
+    }) =>
+      row.cells.map((c) =>
+        c.hidden
+          ? c.hiddenReason
+          : `${c.score} n${c.n}${c.change === null ? '' : ` ${c.change > 0 ? '+' : ''}${c.change}`}`,
+      );
     expect(Object.fromEntries(h.rows.map((r: { label: string }) => [r.label, table(r as never)]))).toEqual({
       Engineering: ['7.1 n7', 'protectsAnother', 'belowThreshold'],
       Exec: ['belowThreshold', 'belowThreshold', 'belowThreshold'],
       Sales: ['7.5 n8', '6 n8 +1', 'belowThreshold'],
     });
     expect(table(h.total)).toEqual(['7.3 n15', '7.1 n16 +1.2', 'belowThreshold']);
-    expect(h.rows.map((r: { segment: string }) => r.segment)).toEqual(['department:Engineering', 'department:Exec', 'department:Sales']);
+    expect(h.rows.map((r: { segment: string }) => r.segment)).toEqual([
+      'department:Engineering',
+      'department:Exec',
+      'department:Sales',
+    ]);
     expect(h.everyoneElse).toBeNull();
     // The overview agrees with the heatmap, cell for cell.
-    const growth = async (department: string) => (await get(server(), `/v1/engagement/overview?question=Growth&segment=department:${department}`)).body.data;
+    const growth = async (department: string) =>
+      (await get(server(), `/v1/engagement/overview?question=Growth&segment=department:${department}`)).body.data;
     expect(shown(await growth('Engineering'))).toEqual({ hidden: true, reason: 'protectsAnother', score: null, n: 7 });
     expect(shown(await growth('Sales'))).toEqual({ hidden: false, reason: null, score: 6, n: 8 });
   });
@@ -232,10 +332,21 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     // Everyone outside Sales: Engineering's 7 (A did not answer engagement) = 50 / 7.
     expect(h.everyoneElse.cells[0]).toMatchObject({ hidden: false, score: 7.1, n: 7 });
     // Sales by band (on 2026-11-01): <6m B1b, 6-12m B1a B1c B1d, 1-2y B2 B3, 2-5y B1, 5y+ B: all below the threshold.
-    expect(h.rows.map((r: { cells: { hiddenReason: string }[] }) => r.cells[0].hiddenReason)).toEqual(['belowThreshold', 'belowThreshold', 'belowThreshold', 'belowThreshold', 'belowThreshold']);
+    expect(h.rows.map((r: { cells: { hiddenReason: string }[] }) => r.cells[0].hiddenReason)).toEqual([
+      'belowThreshold',
+      'belowThreshold',
+      'belowThreshold',
+      'belowThreshold',
+      'belowThreshold',
+    ]);
     // Inside a team of 4, everything is hidden, and so is everyone else (the organization minus it would tell).
     const small = (await get(server(), `/v1/engagement/heatmap?by=department&segment=manager:${id.B1}`)).body.data;
     expect(small.total.cells[0]).toMatchObject({ hidden: true, hiddenReason: 'belowThreshold', score: null, n: null });
-    expect(small.everyoneElse.cells[0]).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother', score: null, n: null });
+    expect(small.everyoneElse.cells[0]).toMatchObject({
+      hidden: true,
+      hiddenReason: 'protectsAnother',
+      score: null,
+      n: null,
+    });
   });
 });

@@ -17,7 +17,15 @@ eachStore('engagement overview', (server) => {
 
   beforeAll(async () => {
     const make = async (name: string, department: string, extra: Record<string, unknown> = {}) => {
-      people[name] = (await createEmployee(server(), { firstName: name, lastName: 'Fixture', department, startDate: '2025-01-01', ...extra })).id;
+      people[name] = (
+        await createEmployee(server(), {
+          firstName: name,
+          lastName: 'Fixture',
+          department,
+          startDate: '2025-01-01',
+          ...extra,
+        })
+      ).id;
     };
     for (let i = 1; i <= 6; i += 1) await make(`S${i}`, 'Sales');
     await make('L', 'Sales', { separationDate: '2026-09-30' });
@@ -25,7 +33,15 @@ eachStore('engagement overview', (server) => {
     for (let i = 1; i <= 3; i += 1) await make(`O${i}`, 'Ops');
     for (let i = 1; i <= 8; i += 1) await make(`P${i}`, 'Support');
     const answers: { employeeId: string; question: string; score: number; answeredAt: string }[] = [];
-    const add = (who: string[], scores: number[], day: string) => who.forEach((w, i) => answers.push({ employeeId: people[w], question: 'engagement', score: scores[i], answeredAt: `${day}T09:00:00.000Z` }));
+    const add = (who: string[], scores: number[], day: string) =>
+      who.forEach((w, i) =>
+        answers.push({
+          employeeId: people[w],
+          question: 'engagement',
+          score: scores[i],
+          answeredAt: `${day}T09:00:00.000Z`,
+        }),
+      );
     add(['S1', 'S2', 'S3', 'S4', 'S5', 'S6'], [10, 9, 9, 8, 6, 3], '2026-11-10');
     add(['O1', 'O2', 'O3'], [7, 7, 10], '2026-11-12');
     add(['S1', 'S2', 'S3', 'S4', 'S5'], [9, 9, 9, 7, 2], '2026-10-15');
@@ -53,7 +69,11 @@ eachStore('engagement overview', (server) => {
     });
     const trend = res.body.data.trend;
     expect(trend).toHaveLength(12);
-    expect(trend.slice(-4).map((p: { period: string; hidden: boolean; score: number | null }) => [p.period, p.hidden, p.score])).toEqual([
+    expect(
+      trend
+        .slice(-4)
+        .map((p: { period: string; hidden: boolean; score: number | null }) => [p.period, p.hidden, p.score]),
+    ).toEqual([
       ['2026-08', false, 7.3],
       ['2026-09', true, null],
       ['2026-10', false, 7.2],
@@ -66,11 +86,32 @@ eachStore('engagement overview', (server) => {
 
   test('segments, hidden results below the threshold, drivers, quarters and ranges', async () => {
     const ops = await get(server(), '/v1/engagement/overview?segment=department:Ops');
-    expect(ops.body.data).toMatchObject({ hidden: true, score: null, nps: null, participation: { responded: 3, invited: 3, rate: 1 }, change: null });
+    expect(ops.body.data).toMatchObject({
+      hidden: true,
+      score: null,
+      nps: null,
+      participation: { responded: 3, invited: 3, rate: 1 },
+      change: null,
+    });
     // Sales alone is above the threshold in November, but the total minus Sales would be Ops: Sales is withheld too.
     const sales = await get(server(), '/v1/engagement/overview?segment=department:Sales');
-    expect(sales.body.data).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother', score: null, nps: null, participation: { responded: 6, invited: 6 }, change: null });
-    expect(sales.body.data.trend.slice(-2).map((p: { period: string; hiddenReason: string | null; score: number | null }) => [p.period, p.hiddenReason, p.score])).toEqual([
+    expect(sales.body.data).toMatchObject({
+      hidden: true,
+      hiddenReason: 'protectsAnother',
+      score: null,
+      nps: null,
+      participation: { responded: 6, invited: 6 },
+      change: null,
+    });
+    expect(
+      sales.body.data.trend
+        .slice(-2)
+        .map((p: { period: string; hiddenReason: string | null; score: number | null }) => [
+          p.period,
+          p.hiddenReason,
+          p.score,
+        ]),
+    ).toEqual([
       ['2026-10', null, 7.2],
       ['2026-11', 'protectsAnother', null],
     ]);
@@ -79,9 +120,18 @@ eachStore('engagement overview', (server) => {
     expect(growth.body.data).toMatchObject({ hidden: true, participation: { responded: 1 } });
     const quarter = await get(server(), '/v1/engagement/overview?interval=quarter&from=2026-07-01');
     expect(quarter.body.data.trend.map((p: { period: string }) => p.period)).toEqual(['2026-Q3', '2026-Q4']);
-    expect(quarter.body.data).toMatchObject({ period: '2026-Q4', score: 7.5, nps: { score: 29, promoters: 7, passives: 4, detractors: 3 } });
+    expect(quarter.body.data).toMatchObject({
+      period: '2026-Q4',
+      score: 7.5,
+      nps: { score: 29, promoters: 7, passives: 4, detractors: 3 },
+    });
     const all = await get(server(), '/v1/engagement/overview?interval=all');
-    expect(all.body.data).toMatchObject({ period: 'all', hidden: false, change: null, nps: { promoters: 9, passives: 9, detractors: 6 } });
+    expect(all.body.data).toMatchObject({
+      period: 'all',
+      hidden: false,
+      change: null,
+      nps: { promoters: 9, passives: 9, detractors: 6 },
+    });
     expectProblem(await get(server(), '/v1/engagement/overview?from=2026-12-01&to=2026-11-01'), 400);
     expectProblem(await get(server(), '/v1/engagement/overview?segment=team:x'), 400);
     expectProblem(await get(server(), '/v1/engagement/overview?interval=week'), 400);
@@ -99,10 +149,27 @@ eachStore('engagement overview', (server) => {
     });
     const problem = expectProblem(refused, 422);
     expect((problem.refused as { index: number }[]).map((r) => r.index)).toEqual([1, 2]);
-    expectProblem(await post(server(), '/v1/engagement/answers', { answers: [{ employeeId: people.S1, question: 'engagement', score: 11, answeredAt: at('2026-11-20') }] }), 400);
-    expectProblem(await post(server(), '/v1/engagement/answers', { answers: [{ employeeId: people.S1, question: 'engagement', score: 5, answeredAt: at('2026-12-20') }] }), 422);
-    expectProblem(await post(server(), '/v1/engagement/answers', { answers: [{ employeeId: 'emp_missing', question: 'engagement', score: 5, answeredAt: at('2026-11-20') }] }), 400);
-    expect((await get(server(), '/v1/engagement/overview?interval=all')).body.data.participation.responded).toBe(before);
+    expectProblem(
+      await post(server(), '/v1/engagement/answers', {
+        answers: [{ employeeId: people.S1, question: 'engagement', score: 11, answeredAt: at('2026-11-20') }],
+      }),
+      400,
+    );
+    expectProblem(
+      await post(server(), '/v1/engagement/answers', {
+        answers: [{ employeeId: people.S1, question: 'engagement', score: 5, answeredAt: at('2026-12-20') }],
+      }),
+      422,
+    );
+    expectProblem(
+      await post(server(), '/v1/engagement/answers', {
+        answers: [{ employeeId: 'emp_missing', question: 'engagement', score: 5, answeredAt: at('2026-11-20') }],
+      }),
+      400,
+    );
+    expect((await get(server(), '/v1/engagement/overview?interval=all')).body.data.participation.responded).toBe(
+      before,
+    );
   });
 });
 
@@ -112,7 +179,10 @@ eachStore('engagement overview', (server) => {
 // November: Eng 10, Legal 2, and 5 people without a department → Legal and the no-department group are withheld (7).
 eachStore('engagement anonymity: subtraction finds nothing', (server) => {
   const departments = ['Eng', 'Sales', 'Ops', 'Legal'];
-  const truth: Record<string, Record<string, { promoters: number; passives: number; detractors: number; respondents: number }>> = { '2026-10': {}, '2026-11': {} };
+  const truth: Record<
+    string,
+    Record<string, { promoters: number; passives: number; detractors: number; respondents: number }>
+  > = { '2026-10': {}, '2026-11': {} };
 
   beforeAll(async () => {
     const answers: { employeeId: string; question: string; score: number; answeredAt: string }[] = [];
@@ -137,9 +207,20 @@ eachStore('engagement anonymity: subtraction finds nothing', (server) => {
   });
 
   test('the total minus every visible department never isolates a group smaller than the threshold', async () => {
-    type Point = { period: string; hidden: boolean; hiddenReason: string | null; nps: { promoters: number; passives: number; detractors: number } | null; participation: { responded: number } };
+    type Point = {
+      period: string;
+      hidden: boolean;
+      hiddenReason: string | null;
+      nps: { promoters: number; passives: number; detractors: number } | null;
+      participation: { responded: number };
+    };
     const trend = async (segment?: string): Promise<Point[]> =>
-      (await get(server(), `/v1/engagement/overview?interval=month&from=2026-10-01${segment ? `&segment=department:${segment}` : ''}`)).body.data.trend;
+      (
+        await get(
+          server(),
+          `/v1/engagement/overview?interval=month&from=2026-10-01${segment ? `&segment=department:${segment}` : ''}`,
+        )
+      ).body.data.trend;
     const org = await trend();
     const bySegment = Object.fromEntries(await Promise.all(departments.map(async (d) => [d, await trend(d)] as const)));
     for (const [i, point] of org.entries()) {
@@ -147,7 +228,12 @@ eachStore('engagement anonymity: subtraction finds nothing', (server) => {
       const visible = departments.filter((d) => !bySegment[d][i].hidden);
       const hidden = departments.filter((d) => bySegment[d][i].hidden && bySegment[d][i].participation.responded > 0);
       // The attack: what is left after subtracting every visible department from the total.
-      const left = { promoters: point.nps!.promoters, passives: point.nps!.passives, detractors: point.nps!.detractors, respondents: point.participation.responded };
+      const left = {
+        promoters: point.nps!.promoters,
+        passives: point.nps!.passives,
+        detractors: point.nps!.detractors,
+        respondents: point.participation.responded,
+      };
       for (const d of visible) {
         left.promoters -= bySegment[d][i].nps!.promoters;
         left.passives -= bySegment[d][i].nps!.passives;
@@ -156,7 +242,12 @@ eachStore('engagement anonymity: subtraction finds nothing', (server) => {
       }
       // What is left covers at least the threshold of people, and is not any one hidden department.
       expect({ period: point.period, enough: left.respondents >= 5 }).toEqual({ period: point.period, enough: true });
-      for (const d of hidden) expect({ period: point.period, department: d, recovered: JSON.stringify(left) === JSON.stringify(truth[point.period][d]) }).toEqual({ period: point.period, department: d, recovered: false });
+      for (const d of hidden)
+        expect({
+          period: point.period,
+          department: d,
+          recovered: JSON.stringify(left) === JSON.stringify(truth[point.period][d]),
+        }).toEqual({ period: point.period, department: d, recovered: false });
     }
     // And the suppression is the one worked out by hand.
     const reasons = (i: number) => Object.fromEntries(departments.map((d) => [d, bySegment[d][i].hiddenReason]));
@@ -166,7 +257,8 @@ eachStore('engagement anonymity: subtraction finds nothing', (server) => {
   });
 
   test('windows are whole periods: "all" rounds its dates out to whole months', async () => {
-    const partial = (await get(server(), '/v1/engagement/overview?interval=all&from=2026-10-11&to=2026-11-09')).body.data;
+    const partial = (await get(server(), '/v1/engagement/overview?interval=all&from=2026-10-11&to=2026-11-09')).body
+      .data;
     const whole = (await get(server(), '/v1/engagement/overview?interval=all&from=2026-10-01&to=2026-11-30')).body.data;
     expect(partial).toMatchObject({ start: '2026-10-01', end: '2026-11-30' });
     expect(partial.nps).toEqual(whole.nps);

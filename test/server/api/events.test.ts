@@ -16,31 +16,57 @@ eachStore('events', (server) => {
     for (const entry of res.body.data) {
       expect(entry.description.length).toBeGreaterThan(10);
       const valid = ajv.validate(entry.schema, entry.example);
-      expect({ type: entry.type, errors: ajv.errors ?? null, valid }).toEqual({ type: entry.type, errors: null, valid: true });
+      expect({ type: entry.type, errors: ajv.errors ?? null, valid }).toEqual({
+        type: entry.type,
+        errors: null,
+        valid: true,
+      });
     }
   });
 
   test('each write emits the right type, actor, object and changes; a no-op PATCH emits nothing', async () => {
     server().clock.advance(1000);
     const since = server().clock.now().toISOString();
-    const app = (await post(server(), '/v1/apps', { name: 'Writer', permissions: ['employees:write', 'employees:read', 'org:write', 'users:write'] })).body.data;
+    const app = (
+      await post(server(), '/v1/apps', {
+        name: 'Writer',
+        permissions: ['employees:write', 'employees:read', 'org:write', 'users:write'],
+      })
+    ).body.data;
     const e = await createEmployee(server(), { firstName: 'Eve', lastName: 'Vent', title: 'Analyst' }, app.token);
     server().clock.advance(1000);
     await patch(server(), `/v1/employees/${e.id}`, { title: 'Senior Analyst' }, app.token);
     await patch(server(), `/v1/employees/${e.id}`, { title: 'Senior Analyst' }, app.token);
     await patch(server(), '/v1/organization', { name: 'Renamed' }, app.token);
     await patch(server(), '/v1/organization', { name: 'Renamed' }, app.token);
-    const user = (await post(server(), '/v1/users', { email: 'new.user@test.example', name: 'New User', accessRight: 'member' }, app.token)).body.data;
+    const user = (
+      await post(
+        server(),
+        '/v1/users',
+        { email: 'new.user@test.example', name: 'New User', accessRight: 'member' },
+        app.token,
+      )
+    ).body.data;
     await patch(server(), `/v1/users/${user.id}`, { phone: '+1 555 0100' }, app.token);
     await del(server(), `/v1/employees/${e.id}`, app.token);
     const events = await eventsSince(server(), since);
-    expect(events.map((ev) => ev.type)).toEqual(['employee.created', 'employee.updated', 'organization.updated', 'user.updated', 'user.updated', 'employee.deleted']);
+    expect(events.map((ev) => ev.type)).toEqual([
+      'employee.created',
+      'employee.updated',
+      'organization.updated',
+      'user.updated',
+      'user.updated',
+      'employee.deleted',
+    ]);
     const appActor = { type: 'app', id: app.id, name: 'Writer' };
     for (const ev of events) expect(ev.actor).toEqual(appActor);
     expect(events[0].data).toEqual({ object: e });
     expect(events[1].data.changes).toEqual([{ field: 'title', label: 'Title', old: 'Analyst', new: 'Senior Analyst' }]);
     expect(events[1].data.object).toMatchObject({ id: e.id, title: 'Senior Analyst', status: 'active' });
-    expect(events[2].data).toMatchObject({ object: { name: 'Renamed' }, changes: [{ field: 'name', old: 'Test Org', new: 'Renamed' }] });
+    expect(events[2].data).toMatchObject({
+      object: { name: 'Renamed' },
+      changes: [{ field: 'name', old: 'Test Org', new: 'Renamed' }],
+    });
     expect(events[4].data.changes).toEqual([{ field: 'phone', label: 'Phone', old: null, new: '+1 555 0100' }]);
     expect(events[5].data.changes).toBeUndefined();
     const only = await get(server(), `/v1/events?type=employee.updated&since=${encodeURIComponent(since)}`);
@@ -54,12 +80,18 @@ eachStore('events', (server) => {
     const e = await createEmployee(server(), { title: 'Before' });
     const before = await eventsSince(server(), '2000-01-01T00:00:00.000Z');
     // The entity row is written first; the event (and audit entry) right after, in the same transaction.
-    const spy = jest.spyOn(eventStore, 'recordChanges').mockRejectedValueOnce(new Error('disk full between the two writes'));
+    const spy = jest
+      .spyOn(eventStore, 'recordChanges')
+      .mockRejectedValueOnce(new Error('disk full between the two writes'));
     try {
       const failedUpdate = await patch(server(), `/v1/employees/${e.id}`, { title: 'After' });
       expect(failedUpdate.status).toBe(500);
       spy.mockRejectedValueOnce(new Error('again'));
-      const failedCreate = await post(server(), '/v1/employees', { email: 'ghost@acme.example', firstName: 'Ghost', lastName: 'Writer' });
+      const failedCreate = await post(server(), '/v1/employees', {
+        email: 'ghost@acme.example',
+        firstName: 'Ghost',
+        lastName: 'Writer',
+      });
       expect(failedCreate.status).toBe(500);
     } finally {
       spy.mockRestore();

@@ -17,7 +17,9 @@ eachStore('health, readiness and metrics', (server) => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/peoplehub_http_requests_total\{method="GET",route="\/v1\/users",status="200"\} [1-9]/);
     expect(res.text).toMatch(/peoplehub_http_requests_total\{method="GET",route="\/v1\/users",status="401"\} [1-9]/);
-    expect(res.text).toMatch(/peoplehub_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/v1\/users"\}/);
+    expect(res.text).toMatch(
+      /peoplehub_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/v1\/users"\}/,
+    );
   });
 });
 
@@ -26,8 +28,12 @@ eachStore(
   (server) => {
     test('/metrics needs the token as a Bearer credential', async () => {
       expect((await call(server().url, '/metrics')).status).toBe(401);
-      expect((await call(server().url, '/metrics', { headers: { authorization: 'Bearer not-the-metrics-token' } })).status).toBe(401);
-      const ok = await call(server().url, '/metrics', { headers: { authorization: 'Bearer s3cret-metrics-token-0123' } });
+      expect(
+        (await call(server().url, '/metrics', { headers: { authorization: 'Bearer not-the-metrics-token' } })).status,
+      ).toBe(401);
+      const ok = await call(server().url, '/metrics', {
+        headers: { authorization: 'Bearer s3cret-metrics-token-0123' },
+      });
       expect(ok.status).toBe(200);
       expect(ok.text).toContain('peoplehub_http_requests_total');
     });

@@ -18,7 +18,13 @@ const SEED = 20261123;
 const RUNS_PER_OPERATION = 20;
 
 /** Every documented operation, known before the server starts so each gets its own test (the console's pages are served but are not part of the document). */
-const OPERATIONS = allRoutes().filter((route) => route.documented !== false).map((route) => ({ label: `${route.method} ${toOpenApiPath(route.url).path}`, method: route.method, path: toOpenApiPath(route.url).path }));
+const OPERATIONS = allRoutes()
+  .filter((route) => route.documented !== false)
+  .map((route) => ({
+    label: `${route.method} ${toOpenApiPath(route.url).path}`,
+    method: route.method,
+    path: toOpenApiPath(route.url).path,
+  }));
 
 interface Fixtures {
   ownerKey: string;
@@ -42,7 +48,11 @@ interface GeneratedRequest {
 }
 
 function queryPairs(value: Record<string, unknown>): [string, string][] {
-  return Object.entries(value).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).filter((item) => item !== undefined).map((item): [string, string] => [name, typeof item === 'string' ? item : JSON.stringify(item)]));
+  return Object.entries(value).flatMap(([name, v]) =>
+    (Array.isArray(v) ? v : [v])
+      .filter((item) => item !== undefined)
+      .map((item): [string, string] => [name, typeof item === 'string' ? item : JSON.stringify(item)]),
+  );
 }
 
 describe.each(storeKinds())('every operation of the OpenAPI document, driven by generated input [%s]', (kind) => {
@@ -61,8 +71,13 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
     receiver = await startReceiver();
     sim = createSimulator();
     const simUrl = await sim.listen();
-    for (let i = 0; i < 3; i += 1) sim.addPerson({ email: `fuzz${i}@bob.example`, firstName: 'Fuzz', surname: `Person${i}` });
-    server = await startTestServer(kind, { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5' });
+    for (let i = 0; i < 3; i += 1)
+      sim.addPerson({ email: `fuzz${i}@bob.example`, firstName: 'Fuzz', surname: `Person${i}` });
+    server = await startTestServer(kind, {
+      PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
+      PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8',
+      PEOPLEHUB_WORKER_POLL_MS: '5',
+    });
     document = (await call(server.url, '/v1/openapi.json')).body;
     fixtures = await makeFixtures(server, receiver, sim, simUrl);
   }, 60_000);
@@ -74,7 +89,13 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
 
   /** Request bodies with a URL never send the server to a random host: the receiver, a closed port, or a refused address. */
   function urlValues(): fc.Arbitrary<unknown> {
-    return fc.constantFrom(`${receiver.url}/fuzz`, 'http://127.0.0.1:9/closed', 'https://10.0.0.1/private', 'not a url', 'ftp://x.example/');
+    return fc.constantFrom(
+      `${receiver.url}/fuzz`,
+      'http://127.0.0.1:9/closed',
+      'https://10.0.0.1/private',
+      'not a url',
+      'ftp://x.example/',
+    );
   }
 
   function idsFor(method: string, path: string, name: string): string[] {
@@ -90,12 +111,19 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
 
   /** Fields that name other things get real ids most of the time, so requests get past the first check. */
   function bodyOverrides(): Record<string, fc.Arbitrary<unknown>> {
-    const some = (ids: string[]) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) });
+    const some = (ids: string[]) =>
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...ids) },
+        { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+      );
     const employees = fixtures.ids.employees;
     return {
       url: urlValues(),
       // A connect checks the credentials against HiBob: mostly the simulator's, sometimes wrong ones.
-      baseUrl: fc.oneof({ weight: 3, arbitrary: fc.constant(fixtures.hibob.url) }, { weight: 1, arbitrary: urlValues() }),
+      baseUrl: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(fixtures.hibob.url) },
+        { weight: 1, arbitrary: urlValues() },
+      ),
       serviceUserId: fc.constantFrom(fixtures.hibob.serviceUserId, fixtures.hibob.serviceUserId, 'SOMEONE-ELSE'),
       token: fc.constantFrom(fixtures.hibob.token, fixtures.hibob.token, 'wrong-token'),
       employeeId: some(employees),
@@ -105,7 +133,14 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
       groupId: some(fixtures.ids.groups),
       parentId: fc.oneof(some(fixtures.ids.groups), fc.constant(null)),
       programId: fc.oneof(some(fixtures.ids.programs), fc.constant(null)),
-      attributes: fc.constantFrom({}, { Team: 'Red' }, { team: 'Blue' }, { Team: 'Green' }, { Nope: 1 }, { Team: null }),
+      attributes: fc.constantFrom(
+        {},
+        { Team: 'Red' },
+        { team: 'Blue' },
+        { Team: 'Green' },
+        { Nope: 1 },
+        { Team: null },
+      ),
       // A made-up cursor is always refused; cursors are exercised by the list tests.
       cursor: fc.constant(undefined),
     };
@@ -115,8 +150,20 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
     const parameters = (operation.parameters ?? []) as Schema[];
     const pathParams = parameters.filter((p) => p.in === 'path');
     const pathArb = fc
-      .tuple(...pathParams.map((p) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...idsFor(method, path, p.name as string), 'me') }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) })))
-      .map((values) => pathParams.reduce((filled, p, i) => filled.replace(`{${p.name}}`, encodeURIComponent(values[i] as string)), path));
+      .tuple(
+        ...pathParams.map((p) =>
+          fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom(...idsFor(method, path, p.name as string), 'me') },
+            { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
+          ),
+        ),
+      )
+      .map((values) =>
+        pathParams.reduce(
+          (filled, p, i) => filled.replace(`{${p.name}}`, encodeURIComponent(values[i] as string)),
+          path,
+        ),
+      );
     const queryParams = parameters.filter((p) => p.in === 'query');
     const querySchema: Schema = {
       type: 'object',
@@ -126,30 +173,70 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
     const overrides = { properties: bodyOverrides() };
     const queryArb = fc.oneof(
       { weight: 4, arbitrary: valueFor(querySchema, overrides).map((v) => queryPairs(v as Record<string, unknown>)) },
-      { weight: 1, arbitrary: invalidObjectFor(querySchema).map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? queryPairs(v as Record<string, unknown>) : [['bogus', String(v)] as [string, string]])) },
+      {
+        weight: 1,
+        arbitrary: invalidObjectFor(querySchema).map((v) =>
+          v && typeof v === 'object' && !Array.isArray(v)
+            ? queryPairs(v as Record<string, unknown>)
+            : [['bogus', String(v)] as [string, string]],
+        ),
+      },
     );
     const content = operation.requestBody?.content ?? {};
     const json = content['application/json']?.schema as Schema | undefined;
     const form = content['application/x-www-form-urlencoded']?.schema as Schema | undefined;
     let bodyArb: fc.Arbitrary<unknown> = fc.constant(undefined);
-    if (json) bodyArb = fc.oneof({ weight: 3, arbitrary: valueFor(json, overrides) }, { weight: 1, arbitrary: invalidObjectFor(json, overrides) });
+    if (json)
+      bodyArb = fc.oneof(
+        { weight: 3, arbitrary: valueFor(json, overrides) },
+        { weight: 1, arbitrary: invalidObjectFor(json, overrides) },
+      );
     if (form) {
-      const fields = valueFor(form, { properties: { client_id: fc.constantFrom(fixtures.ids.apps[0], 'app_nope'), client_secret: fc.constantFrom(fixtures.appToken, 'pha_wrong') } });
-      bodyArb = fields.map((f) => new URLSearchParams(Object.entries(f as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString());
+      const fields = valueFor(form, {
+        properties: {
+          client_id: fc.constantFrom(fixtures.ids.apps[0], 'app_nope'),
+          client_secret: fc.constantFrom(fixtures.appToken, 'pha_wrong'),
+        },
+      });
+      bodyArb = fields.map((f) =>
+        new URLSearchParams(
+          Object.entries(f as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]),
+        ).toString(),
+      );
     }
-    const credential = fc.constantFrom<Credential>('owner', 'owner', 'owner', 'owner', 'owner', 'owner', 'member', 'app', 'none');
+    const credential = fc.constantFrom<Credential>(
+      'owner',
+      'owner',
+      'owner',
+      'owner',
+      'owner',
+      'owner',
+      'member',
+      'app',
+      'none',
+    );
     return fc.record({ path: pathArb, query: queryArb, body: bodyArb, credential });
   }
 
   async function send(method: string, request: GeneratedRequest, form: boolean): Promise<Response> {
-    const key = { owner: fixtures.ownerKey, member: fixtures.memberKey, app: fixtures.appToken, none: undefined }[request.credential];
+    const key = { owner: fixtures.ownerKey, member: fixtures.memberKey, app: fixtures.appToken, none: undefined }[
+      request.credential
+    ];
     const search = new URLSearchParams(request.query).toString();
     const headers: Record<string, string> = form ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
-    return call(server.url, `${request.path}${search ? `?${search}` : ''}`, { method, key, body: request.body, headers });
+    return call(server.url, `${request.path}${search ? `?${search}` : ''}`, {
+      method,
+      key,
+      body: request.body,
+      headers,
+    });
   }
 
   function validatorFor(schema: Schema): ValidateFunction {
-    const text = JSON.stringify(schema).replace(/\{"\$ref":"#\/components\/schemas\/Problem"\}/g, JSON.stringify(document.components.schemas.Problem));
+    const text = JSON.stringify(schema).replace(
+      /\{"\$ref":"#\/components\/schemas\/Problem"\}/g,
+      JSON.stringify(document.components.schemas.Problem),
+    );
     let validate = validators.get(text);
     if (!validate) {
       validate = ajv.compile(JSON.parse(text) as Schema);
@@ -170,26 +257,31 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
     if (!entry) throw new Error(`content type ${mediaType} is not documented for ${where}`);
     if (!entry.schema) return;
     const validate = validatorFor(entry.schema as Schema);
-    if (!validate(res.body)) throw new Error(`the answer does not match its schema (${ajv.errorsText(validate.errors)}): ${where}`);
+    if (!validate(res.body))
+      throw new Error(`the answer does not match its schema (${ajv.errorsText(validate.errors)}): ${where}`);
   }
 
-  test.each(OPERATIONS)('$label', async ({ label, method, path }) => {
-    const operation = document.paths[path][method.toLowerCase()] as Schema;
-    const form = operation.requestBody?.content?.['application/x-www-form-urlencoded'] !== undefined;
-    await fc.assert(
-      fc.asyncProperty(requestArbitrary(method, path, operation), async (request) => {
-        const res = await send(method, request, form);
-        answered.set(label, [...(answered.get(label) ?? []), res.status]);
-        check(label, operation, request, res);
-        // Rotating the key in use replaces it: go on with the new one.
-        if (operation.operationId === 'rotateOwnUserKey' && res.status === 201) {
-          if (request.credential === 'owner') fixtures.ownerKey = res.body.data.key;
-          if (request.credential === 'member') fixtures.memberKey = res.body.data.key;
-        }
-      }),
-      { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
-    );
-  }, 60_000);
+  test.each(OPERATIONS)(
+    '$label',
+    async ({ label, method, path }) => {
+      const operation = document.paths[path][method.toLowerCase()] as Schema;
+      const form = operation.requestBody?.content?.['application/x-www-form-urlencoded'] !== undefined;
+      await fc.assert(
+        fc.asyncProperty(requestArbitrary(method, path, operation), async (request) => {
+          const res = await send(method, request, form);
+          answered.set(label, [...(answered.get(label) ?? []), res.status]);
+          check(label, operation, request, res);
+          // Rotating the key in use replaces it: go on with the new one.
+          if (operation.operationId === 'rotateOwnUserKey' && res.status === 201) {
+            if (request.credential === 'owner') fixtures.ownerKey = res.body.data.key;
+            if (request.credential === 'member') fixtures.memberKey = res.body.data.key;
+          }
+        }),
+        { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+      );
+    },
+    60_000,
+  );
 
   test('the generated input is not all refused at the door: most operations succeed at least once', () => {
     const statuses = [...answered.values()].flat();
@@ -208,21 +300,41 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
     if (res.status >= 300) throw new Error(`fixture ${path} answered ${res.status}: ${res.text}`);
     return res.body.data;
   };
-  const employees = [await createEmployee(server), await createEmployee(server), await createEmployee(server, { startDate: '2020-01-01' })];
+  const employees = [
+    await createEmployee(server),
+    await createEmployee(server),
+    await createEmployee(server, { startDate: '2020-01-01' }),
+  ];
   const attribute = await post('/v1/attributes', { name: 'Team', type: 'option', options: ['Red', 'Blue'] });
   const group = await post('/v1/groups', { name: 'Fuzz group' });
   const role = await post('/v1/roles', { name: 'Fuzz role', groupId: group.id });
   const program = await post('/v1/programs', { name: 'Fuzz program' });
-  const recognition = await post('/v1/recognitions', { giverId: employees[0].id, recipientIds: [employees[1].id], points: 5, programId: program.id });
-  await post('/v1/engagement/answers', { answers: [{ employeeId: employees[2].id, question: 'engagement', score: 8, answeredAt: '2026-11-01T10:00:00Z' }] });
-  const app = await post('/v1/apps', { name: 'Fuzz app', permissions: ['employees:read', 'users:read', 'webhooks:manage'] });
+  const recognition = await post('/v1/recognitions', {
+    giverId: employees[0].id,
+    recipientIds: [employees[1].id],
+    points: 5,
+    programId: program.id,
+  });
+  await post('/v1/engagement/answers', {
+    answers: [{ employeeId: employees[2].id, question: 'engagement', score: 8, answeredAt: '2026-11-01T10:00:00Z' }],
+  });
+  const app = await post('/v1/apps', {
+    name: 'Fuzz app',
+    permissions: ['employees:read', 'users:read', 'webhooks:manage'],
+  });
   const session = (await call(server.url, '/v1/auth/application', { body: { token: app.token } })).body.data;
   const member = await post('/v1/users', { email: 'member@fuzz.example', accessRight: 'member' });
   const memberKey = await post(`/v1/users/${member.id}/keys`, {});
-  const webhook = await post('/v1/webhooks', { name: 'Fuzz hook', url: `${receiver.url}/fixture`, events: ['employee.created', 'employee.updated'] });
+  const webhook = await post('/v1/webhooks', {
+    name: 'Fuzz hook',
+    url: `${receiver.url}/fixture`,
+    events: ['employee.created', 'employee.updated'],
+  });
   await createEmployee(server);
   const deliveries = await eventually(async () => {
-    const list = (await call(server.url, `/v1/webhooks/${webhook.id}/deliveries`, { key: owner })).body.data as { id: string }[];
+    const list = (await call(server.url, `/v1/webhooks/${webhook.id}/deliveries`, { key: owner })).body.data as {
+      id: string;
+    }[];
     return list.length > 0 ? list : undefined;
   });
   const events = (await call(server.url, '/v1/events?limit=5', { key: owner })).body.data as { id: string }[];
@@ -230,10 +342,17 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
   // What DELETE may take: copies of the above that nothing else depends on.
   const victimGroup = await post('/v1/groups', { name: 'Doomed group' });
   const victimApp = await post('/v1/apps', { name: 'Doomed app', permissions: ['users:read'] });
-  const victimSession = (await call(server.url, '/v1/auth/application', { body: { token: victimApp.token } })).body.data;
+  const victimSession = (await call(server.url, '/v1/auth/application', { body: { token: victimApp.token } })).body
+    .data;
   const victimUser = await post('/v1/users', { email: 'doomed@fuzz.example', accessRight: 'admin' });
   const victimKey = await post(`/v1/users/${victimUser.id}/keys`, {});
-  const hibob = (await call(server.url, '/v1/integrations/hibob', { method: 'PUT', key: owner, body: { ...sim.credentials, baseUrl: simUrl, hookSecret: 'fuzz-hook-secret' } })).body.data;
+  const hibob = (
+    await call(server.url, '/v1/integrations/hibob', {
+      method: 'PUT',
+      key: owner,
+      body: { ...sim.credentials, baseUrl: simUrl, hookSecret: 'fuzz-hook-secret' },
+    })
+  ).body.data;
   const run = await syncNow(server);
   return {
     ownerKey: owner,
@@ -266,7 +385,10 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
       sessions: [victimSession.sessionId],
       users: [victimUser.id],
       keys: [victimKey.id],
-      webhooks: [(await post('/v1/webhooks', { name: 'Doomed hook', url: `${receiver.url}/doomed`, events: ['role.created'] })).id],
+      webhooks: [
+        (await post('/v1/webhooks', { name: 'Doomed hook', url: `${receiver.url}/doomed`, events: ['role.created'] }))
+          .id,
+      ],
     },
   };
 }

@@ -20,11 +20,21 @@ interface LintRun {
 /** Runs the local Redocly CLI; telemetry and update checks off, so the test stays offline. */
 function redoclyLint(file: string): Promise<LintRun> {
   const bin = path.join(REPO_ROOT, 'node_modules/.bin/redocly');
-  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' };
+  const env = {
+    ...process.env,
+    REDOCLY_TELEMETRY: 'off',
+    REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+    REDOCLY_SUPPRESS_NOTIFICATIONS: 'true',
+  };
   return new Promise((resolve) => {
-    execFile(bin, ['lint', file, '--format=stylish'], { cwd: REPO_ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      bin,
+      ['lint', file, '--format=stylish'],
+      { cwd: REPO_ROOT, env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -60,11 +70,18 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
     expect(document.servers).toEqual([{ url: server.url }]);
     const api = server.hub.routes.filter((route) => route.documented !== false);
-    expect(server.hub.routes.filter((route) => route.documented === false).map((route) => route.url)).toEqual(['/admin', '/admin/*', '/admin/assets/:file']);
+    expect(server.hub.routes.filter((route) => route.documented === false).map((route) => route.url)).toEqual([
+      '/admin',
+      '/admin/*',
+      '/admin/assets/:file',
+    ]);
     for (const route of api) {
       const openApiPath = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       const operation = document.paths[openApiPath]?.[route.method.toLowerCase()];
-      expect({ route: `${route.method} ${route.url}`, operationId: operation?.operationId }).toEqual({ route: `${route.method} ${route.url}`, operationId: route.operationId });
+      expect({ route: `${route.method} ${route.url}`, operationId: operation?.operationId }).toEqual({
+        route: `${route.method} ${route.url}`,
+        operationId: route.operationId,
+      });
     }
     const tagged = new Set(api.flatMap((route) => route.tags));
     expect(new Set(document.tags.map((tag: Json) => tag.name))).toEqual(tagged);
@@ -79,7 +96,12 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     expect(paths['/v1/users'].get.description).toContain('users:read');
     expect(paths['/v1/users'].get.parameters).toEqual(
       expect.arrayContaining([
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+        },
         expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
       ]),
     );
@@ -90,14 +112,28 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
       required: false,
       schema: { default: 'active', type: 'string', enum: ['active', 'revoked', 'all'] },
     });
-    expect(paths['/v1/users/{id}'].get.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 64 } }]);
-    expect(paths['/v1/users/{id}'].get.responses['404'].content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
+    expect(paths['/v1/users/{id}'].get.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 64 } },
+    ]);
+    expect(paths['/v1/users/{id}'].get.responses['404'].content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    });
     expect(paths['/v1/users/{id}'].delete.responses['204']).toEqual({ description: expect.any(String) });
-    expect(paths['/v1/users'].post.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { type: 'object', required: ['email', 'accessRight'] } } } });
+    expect(paths['/v1/users'].post.requestBody).toMatchObject({
+      required: true,
+      content: { 'application/json': { schema: { type: 'object', required: ['email', 'accessRight'] } } },
+    });
     const token = paths['/oauth/token'].post;
     expect(Object.keys(token.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
-    expect(Object.keys(token.requestBody.content['application/x-www-form-urlencoded'].schema.properties)).toEqual(['grant_type', 'client_id', 'client_secret', 'scope']);
-    expect(document.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe(`${server.url}/oauth/token`);
+    expect(Object.keys(token.requestBody.content['application/x-www-form-urlencoded'].schema.properties)).toEqual([
+      'grant_type',
+      'client_id',
+      'client_secret',
+      'scope',
+    ]);
+    expect(document.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe(
+      `${server.url}/oauth/token`,
+    );
     expect(JSON.stringify(document)).not.toContain('"$id"');
   });
 
@@ -105,30 +141,48 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
       if (!path.includes('{')) continue;
       for (const [method, operation] of Object.entries(operations)) {
-        expect({ operation: `${method} ${path}`, documents404: '404' in operation.responses }).toEqual({ operation: `${method} ${path}`, documents404: true });
+        expect({ operation: `${method} ${path}`, documents404: '404' in operation.responses }).toEqual({
+          operation: `${method} ${path}`,
+          documents404: true,
+        });
       }
     }
     const hasQ = (path: string) => (document.paths[path].get.parameters as Json[]).some((p) => p.name === 'q');
-    for (const path of ['/v1/events', '/v1/audit', '/v1/apps/{id}/sessions', '/v1/webhooks/{id}/notifications']) expect({ path, q: hasQ(path) }).toEqual({ path, q: false });
-    for (const path of ['/v1/users', '/v1/employees', '/v1/webhooks', '/v1/webhooks/{id}/deliveries']) expect({ path, q: hasQ(path) }).toEqual({ path, q: true });
+    for (const path of ['/v1/events', '/v1/audit', '/v1/apps/{id}/sessions', '/v1/webhooks/{id}/notifications'])
+      expect({ path, q: hasQ(path) }).toEqual({ path, q: false });
+    for (const path of ['/v1/users', '/v1/employees', '/v1/webhooks', '/v1/webhooks/{id}/deliveries'])
+      expect({ path, q: hasQ(path) }).toEqual({ path, q: true });
   });
 
   test('the schemas are as strict as the server: webhook URLs, attribute options, the OAuth token URL', () => {
-    const webhookUrl = document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema.properties.url;
+    const webhookUrl =
+      document.paths['/v1/webhooks'].post.requestBody.content['application/json'].schema.properties.url;
     expect(webhookUrl.pattern).toMatch(/^\^/);
     expect(new RegExp(webhookUrl.pattern).test('https://hooks.example.com/x')).toBe(true);
-    for (const bad of ['ftp://x.example', 'not a url', 'https://user:pw@x.example/']) expect({ bad, ok: new RegExp(webhookUrl.pattern).test(bad) }).toEqual({ bad, ok: false });
+    for (const bad of ['ftp://x.example', 'not a url', 'https://user:pw@x.example/'])
+      expect({ bad, ok: new RegExp(webhookUrl.pattern).test(bad) }).toEqual({ bad, ok: false });
     const attribute = document.paths['/v1/attributes'].post.requestBody.content['application/json'].schema;
-    expect(attribute.allOf[0]).toMatchObject({ if: { properties: { type: { enum: ['option', 'multi_option'] } } }, then: { required: ['options'] } });
+    expect(attribute.allOf[0]).toMatchObject({
+      if: { properties: { type: { enum: ['option', 'multi_option'] } } },
+      then: { required: ['options'] },
+    });
   });
 
   test('engagement analytics: every new parameter is described, with an example segment string for each kind', () => {
-    const param = (path: string, name: string, method = 'get') => document.paths[path][method].parameters.find((p: Json) => p.name === name);
+    const param = (path: string, name: string, method = 'get') =>
+      document.paths[path][method].parameters.find((p: Json) => p.name === name);
     for (const path of ['/v1/engagement/overview', '/v1/engagement/drivers', '/v1/engagement/heatmap']) {
       const segment = param(path, 'segment');
       expect(segment.schema).toMatchObject({ type: 'array', items: { type: 'string' }, maxItems: 5 });
       expect(segment.description).toMatch(/repeat/i);
-      expect(Object.fromEntries(Object.entries(segment.examples as Record<string, { value: string[] }>).map(([name, example]) => [name, example.value[0]]))).toEqual({
+      expect(
+        Object.fromEntries(
+          Object.entries(segment.examples as Record<string, { value: string[] }>).map(([name, example]) => [
+            name,
+            example.value[0],
+          ]),
+        ),
+      ).toEqual({
         none: undefined,
         department: 'department:Engineering',
         title: 'title:Account Executive',
@@ -139,7 +193,13 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
       });
       for (const name of ['interval', 'from', 'to']) expect(param(path, name)).toBeDefined();
     }
-    expect(Object.keys(param('/v1/engagement/heatmap', 'by').examples)).toEqual(['department', 'title', 'tenure', 'manager', 'attribute']);
+    expect(Object.keys(param('/v1/engagement/heatmap', 'by').examples)).toEqual([
+      'department',
+      'title',
+      'tenure',
+      'manager',
+      'attribute',
+    ]);
     expect(param('/v1/engagement/heatmap', 'by').description).toMatch(/attribute:<Name>/);
     expect(param('/v1/employees', 'tenure').description).toMatch(/tenure band on `on`, such as `1-2y`/);
     expect(param('/v1/employees', 'on').description).toMatch(/tenureMonths/);
@@ -151,7 +211,13 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     const res = await call(server.url, '/v1/docs');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'peoplehub-docs.js']) expect(res.text).toContain(`"/v1/docs/assets/${file}"`);
+    for (const file of [
+      'swagger-ui.css',
+      'swagger-ui-bundle.js',
+      'swagger-ui-standalone-preset.js',
+      'peoplehub-docs.js',
+    ])
+      expect(res.text).toContain(`"/v1/docs/assets/${file}"`);
     expect(res.text).not.toMatch(/(src|href)="https?:/);
     // No inline script, so the policy can forbid them; the page may not be framed.
     expect(res.text).not.toMatch(/<script>/);
@@ -173,7 +239,11 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     expect({ status: root.status, location: root.headers.location }).toEqual({ status: 302, location: '/v1/docs' });
     const index = await call(server.url, '/v1');
     expect(index.status).toBe(200);
-    expect(index.body.data.links).toMatchObject({ docs: `${server.url}/v1/docs`, openapi: `${server.url}/v1/openapi.json`, eventTypes: `${server.url}/v1/webhook-event-types` });
+    expect(index.body.data.links).toMatchObject({
+      docs: `${server.url}/v1/docs`,
+      openapi: `${server.url}/v1/openapi.json`,
+      eventTypes: `${server.url}/v1/webhook-event-types`,
+    });
     for (const link of Object.values(index.body.data.links as Record<string, string>)) {
       const res = await call(server.url, new URL(link).pathname);
       expect({ link, status: res.status < 500 && res.status !== 404 }).toEqual({ link, status: true });
@@ -190,7 +260,11 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
     };
     for (const [file, contentType] of Object.entries(expected)) {
       const res = await call(server.url, `/v1/docs/assets/${file}`);
-      expect({ file, status: res.status, type: res.headers['content-type'] }).toEqual({ file, status: 200, type: contentType });
+      expect({ file, status: res.status, type: res.headers['content-type'] }).toEqual({
+        file,
+        status: 200,
+        type: contentType,
+      });
       expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
       // The byte count proves the PNG went out as bytes, not re-encoded as text.
       expect(Number(res.headers['content-length'])).toBe(fs.statSync(path.join(dir, file)).size);
@@ -198,7 +272,14 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
   });
 
   test('anything off the allow-list answers 404', async () => {
-    for (const file of ['..%2Fpackage.json', 'package.json', 'index.html', 'swagger-ui-bundle.js.map', '__proto__', 'constructor']) {
+    for (const file of [
+      '..%2Fpackage.json',
+      'package.json',
+      'index.html',
+      'swagger-ui-bundle.js.map',
+      '__proto__',
+      'constructor',
+    ]) {
       expectProblem(await call(server.url, `/v1/docs/assets/${file}`), 404);
     }
     expectProblem(await call(server.url, '/v1/docs/assets/../package.json'), 404);
@@ -207,7 +288,10 @@ describe('the OpenAPI document and the interactive docs [sqlite]', () => {
 
 describe('buildOpenApi', () => {
   // Written as plain JSON Schema: the tests resolve a different @sinclair/typebox than the server.
-  const params = { type: 'object', properties: { id: { $id: 'ThingId', type: 'string', description: 'The thing.' } } } as unknown as NonNullable<RouteSpec['params']>;
+  const params = {
+    type: 'object',
+    properties: { id: { $id: 'ThingId', type: 'string', description: 'The thing.' } },
+  } as unknown as NonNullable<RouteSpec['params']>;
   const routes = [
     defineRoute({
       method: 'DELETE',
@@ -235,7 +319,11 @@ describe('buildOpenApi', () => {
     expect(operation.security).toEqual([{ apiKey: [] }, { bearerAuth: [] }]);
     expect(operation['x-required-access-right']).toBe('owner');
     expect(Object.keys(operation.responses).sort()).toEqual(['204', '400', '401', '403', '404']);
-    expect(doc.info).toMatchObject({ title: 'PeopleHub API', version: '9.9.9', license: { name: 'MIT', identifier: 'MIT' } });
+    expect(doc.info).toMatchObject({
+      title: 'PeopleHub API',
+      version: '9.9.9',
+      license: { name: 'MIT', identifier: 'MIT' },
+    });
     expect(doc.tags).toEqual([{ name: 'Things', description: expect.any(String) }]);
   });
 });

@@ -34,19 +34,44 @@ eachStore('groups and roles', (server) => {
     const since = server().clock.now().toISOString();
     await patch(server(), `/v1/roles/${r.id}`, { name: 'Senior Engineer', accountabilities: ['Code', 'Go services'] });
     await patch(server(), `/v1/roles/${r.id}`, { name: 'Senior Engineer' });
-    const assigned = await post(server(), `/v1/roles/${r.id}/assignments`, { employeeId: jane.id, focus: 'Backend', percentage: 50 });
-    expect(assigned.body.data.assignments).toEqual([{ employeeId: jane.id, employeeName: 'Jane Doe', focus: 'Backend', percentage: 50 }]);
+    const assigned = await post(server(), `/v1/roles/${r.id}/assignments`, {
+      employeeId: jane.id,
+      focus: 'Backend',
+      percentage: 50,
+    });
+    expect(assigned.body.data.assignments).toEqual([
+      { employeeId: jane.id, employeeName: 'Jane Doe', focus: 'Backend', percentage: 50 },
+    ]);
     expect((await del(server(), `/v1/roles/${r.id}/assignments?employeeId=${jane.id}`)).status).toBe(200);
     expectProblem(await del(server(), `/v1/roles/${r.id}/assignments?employeeId=${jane.id}`), 404);
     const events = await eventsSince(server(), since);
     expect(events.map((e) => e.type)).toEqual(['role.updated', 'role.updated', 'role.updated']);
-    expect(events[0].actor).toMatchObject({ type: 'user', id: server().org.userId, name: 'Olga Owner', email: 'owner@test.example' });
+    expect(events[0].actor).toMatchObject({
+      type: 'user',
+      id: server().org.userId,
+      name: 'Olga Owner',
+      email: 'owner@test.example',
+    });
     expect(events[0].data.changes).toEqual([
       { field: 'name', label: 'Name', old: 'Engineer', new: 'Senior Engineer' },
       { field: 'accountabilities', label: 'Accountabilities', added: ['Go services'], removed: ['Perl scripts'] },
     ]);
-    expect(events[1].data.changes).toEqual([{ field: 'assignments', label: 'Assignments', added: [{ employeeId: jane.id, employeeName: 'Jane Doe', focus: 'Backend', percentage: 50 }], removed: [] }]);
-    expect(events[2].data.changes).toEqual([{ field: 'assignments', label: 'Assignments', added: [], removed: [{ employeeId: jane.id, employeeName: 'Jane Doe', focus: 'Backend', percentage: 50 }] }]);
+    expect(events[1].data.changes).toEqual([
+      {
+        field: 'assignments',
+        label: 'Assignments',
+        added: [{ employeeId: jane.id, employeeName: 'Jane Doe', focus: 'Backend', percentage: 50 }],
+        removed: [],
+      },
+    ]);
+    expect(events[2].data.changes).toEqual([
+      {
+        field: 'assignments',
+        label: 'Assignments',
+        added: [],
+        removed: [{ employeeId: jane.id, employeeName: 'Jane Doe', focus: 'Backend', percentage: 50 }],
+      },
+    ]);
   });
 
   test('deleting a group moves its roles and children to the parent, or deletes roles without one; the cascade has actor null', async () => {

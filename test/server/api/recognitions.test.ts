@@ -9,9 +9,20 @@ eachStore('recognitions', (server) => {
     const program = (await post(server(), '/v1/programs', { name: 'Peer Awards' })).body.data;
     expectProblem(await post(server(), '/v1/programs', { name: 'peer awards' }), 409);
     const since = server().clock.now().toISOString();
-    const res = await post(server(), '/v1/recognitions', { giverId: jane.id, recipientIds: [john.id], points: 50, note: 'Great launch!', programId: program.id });
+    const res = await post(server(), '/v1/recognitions', {
+      giverId: jane.id,
+      recipientIds: [john.id],
+      points: 50,
+      note: 'Great launch!',
+      programId: program.id,
+    });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ giver: { id: jane.id, name: 'Jane Doe' }, recipients: [{ id: john.id, name: 'John Roe' }], points: 50, program: { name: 'Peer Awards' } });
+    expect(res.body.data).toMatchObject({
+      giver: { id: jane.id, name: 'Jane Doe' },
+      recipients: [{ id: john.id, name: 'John Roe' }],
+      points: 50,
+      program: { name: 'Peer Awards' },
+    });
     const [event] = await eventsSince(server(), since, 'recognition.completed');
     expect(event.data.object).toEqual(res.body.data);
     expect(event.data.changes).toBeUndefined();
@@ -27,7 +38,10 @@ eachStore('recognitions', (server) => {
     expectProblem(await post(server(), '/v1/recognitions', { giverId: jane.id, recipientIds: ['emp_missing'] }), 400);
     expectProblem(await post(server(), '/v1/recognitions', { giverId: jane.id, recipientIds: [] }), 400);
     expectProblem(await post(server(), '/v1/recognitions', { giverId: jane.id, recipientIds: ['x'], points: -1 }), 400);
-    expectProblem(await post(server(), '/v1/recognitions', { giverId: jane.id, recipientIds: ['x'], programId: 'prg_missing' }), 400);
+    expectProblem(
+      await post(server(), '/v1/recognitions', { giverId: jane.id, recipientIds: ['x'], programId: 'prg_missing' }),
+      400,
+    );
     expect((await get(server(), '/v1/recognitions?limit=200')).body.data.length).toBe(before);
   });
 });

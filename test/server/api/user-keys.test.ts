@@ -4,20 +4,36 @@ import { del, get, patch, post } from '../../helpers/people';
 
 eachStore('personal user keys', (server) => {
   const owner = () => server().org.ownerKey;
-  const addUser = async (email: string, accessRight: string) => (await post(server(), '/v1/users', { email, name: email.split('@')[0], accessRight })).body.data as { id: string };
+  const addUser = async (email: string, accessRight: string) =>
+    (await post(server(), '/v1/users', { email, name: email.split('@')[0], accessRight })).body.data as { id: string };
 
   test('an owner issues a key shown once; it acts with the user’s access right; listings never show it', async () => {
     const admin = await addUser('ada@keys.example', 'admin');
     const issued = await post(server(), `/v1/users/${admin.id}/keys`, {});
     expect(issued.status).toBe(201);
-    expect(issued.body.data).toEqual({ id: expect.stringMatching(/^ukey_/), userId: admin.id, key: expect.stringMatching(/^phu_[A-Za-z0-9_-]{43}$/), createdAt: expect.any(String), lastUsedAt: null, revokedAt: null });
+    expect(issued.body.data).toEqual({
+      id: expect.stringMatching(/^ukey_/),
+      userId: admin.id,
+      key: expect.stringMatching(/^phu_[A-Za-z0-9_-]{43}$/),
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const key = issued.body.data.key as string;
     expect((await get(server(), '/v1/users/me', key)).body.data).toMatchObject({ id: admin.id, accessRight: 'admin' });
     expect((await get(server(), '/v1/audit?limit=1', key)).status).toBe(200);
     // Admins hold every permission but app management.
     expectProblem(await get(server(), '/v1/apps', key), 403);
     const listed = await get(server(), `/v1/users/${admin.id}/keys`);
-    expect(listed.body.data).toEqual([{ id: issued.body.data.id, userId: admin.id, createdAt: expect.any(String), lastUsedAt: expect.any(String), revokedAt: null }]);
+    expect(listed.body.data).toEqual([
+      {
+        id: issued.body.data.id,
+        userId: admin.id,
+        createdAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+        revokedAt: null,
+      },
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(key);
     expect(JSON.stringify((await get(server(), `/v1/users/me/keys`, key)).body)).not.toContain(key);
   });
@@ -32,7 +48,8 @@ eachStore('personal user keys', (server) => {
     expect((await get(server(), '/v1/users/me/keys', memberKey)).body.data).toHaveLength(1);
     expectProblem(await get(server(), `/v1/users/${admin.id}/keys`, memberKey), 403);
     expect((await get(server(), `/v1/users/${member.id}/keys`)).body.data).toHaveLength(1);
-    const app = (await post(server(), '/v1/apps', { name: 'Keyless', permissions: ['users:read', 'users:write'] })).body.data;
+    const app = (await post(server(), '/v1/apps', { name: 'Keyless', permissions: ['users:read', 'users:write'] })).body
+      .data;
     expectProblem(await get(server(), '/v1/users/me', app.token), 403);
     expectProblem(await post(server(), `/v1/users/${member.id}/keys`, {}, app.token), 403);
     expectProblem(await post(server(), '/v1/users/me/keys/rotate', {}, app.token), 403);
@@ -85,27 +102,38 @@ eachStore('personal user keys', (server) => {
     const secondKey = (await post(server(), `/v1/users/${second.id}/keys`, {})).body.data.key;
     expect((await patch(server(), `/v1/users/${me}`, { accessRight: 'admin' })).body.data.accessRight).toBe('admin');
     // Restore the fixture: its owner back in charge, the second owner keyless and an admin again.
-    expect((await patch(server(), `/v1/users/${me}`, { accessRight: 'owner' }, secondKey)).body.data.accessRight).toBe('owner');
+    expect((await patch(server(), `/v1/users/${me}`, { accessRight: 'owner' }, secondKey)).body.data.accessRight).toBe(
+      'owner',
+    );
     const secondKeys = (await get(server(), `/v1/users/${second.id}/keys`)).body.data as { id: string }[];
-    for (const key of secondKeys) expect((await del(server(), `/v1/users/${second.id}/keys/${key.id}`)).status).toBe(204);
+    for (const key of secondKeys)
+      expect((await del(server(), `/v1/users/${second.id}/keys/${key.id}`)).status).toBe(204);
     expect((await patch(server(), `/v1/users/${second.id}`, { accessRight: 'admin' })).status).toBe(200);
   });
 
   test('rotating one key in parallel yields one new key, not one per request', async () => {
     const admin = await addUser('race@keys.example', 'admin');
     const old = (await post(server(), `/v1/users/${admin.id}/keys`, {})).body.data;
-    const answers = await Promise.all(Array.from({ length: 8 }, () => post(server(), '/v1/users/me/keys/rotate', {}, old.key)));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => post(server(), '/v1/users/me/keys/rotate', {}, old.key)),
+    );
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 401)).toHaveLength(7);
-    const live = (await get(server(), `/v1/users/${admin.id}/keys`)).body.data.filter((k: { revokedAt: string | null }) => k.revokedAt === null);
+    const live = (await get(server(), `/v1/users/${admin.id}/keys`)).body.data.filter(
+      (k: { revokedAt: string | null }) => k.revokedAt === null,
+    );
     expect(live).toHaveLength(1);
   });
 
   test('the last key any owner holds cannot be revoked; with another owner holding one, it can', async () => {
     const me = server().org.userId;
-    const mine = (await get(server(), `/v1/users/${me}/keys`)).body.data.filter((k: { revokedAt: string | null }) => k.revokedAt === null);
+    const mine = (await get(server(), `/v1/users/${me}/keys`)).body.data.filter(
+      (k: { revokedAt: string | null }) => k.revokedAt === null,
+    );
     expect(mine).toHaveLength(1);
-    expect(expectProblem(await del(server(), `/v1/users/me/keys/${mine[0].id}`), 409).detail).toContain('No other owner holds a personal key');
+    expect(expectProblem(await del(server(), `/v1/users/me/keys/${mine[0].id}`), 409).detail).toContain(
+      'No other owner holds a personal key',
+    );
     expect((await get(server(), '/v1/users/me')).status).toBe(200);
     // A second owner with a key: now either may give up theirs, but not both.
     const second = await addUser('co.owner@keys.example', 'owner');
@@ -124,7 +152,10 @@ eachStore('personal user keys', (server) => {
     // The fixture owner steps aside first, so A and B are the only owners with keys.
     const me = server().org.userId;
     expect((await patch(server(), `/v1/users/${me}`, { accessRight: 'admin' })).status).toBe(200);
-    const [one, two] = await Promise.all([patch(server(), `/v1/users/${b.id}`, { accessRight: 'admin' }, aKey), patch(server(), `/v1/users/${a.id}`, { accessRight: 'admin' }, bKey)]);
+    const [one, two] = await Promise.all([
+      patch(server(), `/v1/users/${b.id}`, { accessRight: 'admin' }, aKey),
+      patch(server(), `/v1/users/${a.id}`, { accessRight: 'admin' }, bKey),
+    ]);
     // One wins; the other is refused (409 when its check saw the change, 403 when its caller was already demoted).
     expect([one.status, two.status].filter((status) => status === 200)).toHaveLength(1);
     expect([one.status, two.status].filter((status) => status === 409 || status === 403)).toHaveLength(1);

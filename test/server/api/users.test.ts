@@ -3,10 +3,16 @@ import { call, expectProblem } from '../../helpers/http';
 
 eachStore('users', (server) => {
   const owner = () => server().org.ownerKey;
-  const users = (body?: unknown, path = '/v1/users', method?: string) => call(server().url, path, { key: owner(), body, method });
+  const users = (body?: unknown, path = '/v1/users', method?: string) =>
+    call(server().url, path, { key: owner(), body, method });
 
   test('create, read, update and delete a user', async () => {
-    const created = await users({ email: 'Ada@Example.com', name: 'Ada Lovelace', phone: '+44 20 7946 0000', accessRight: 'admin' });
+    const created = await users({
+      email: 'Ada@Example.com',
+      name: 'Ada Lovelace',
+      phone: '+44 20 7946 0000',
+      accessRight: 'admin',
+    });
     expect(created.status).toBe(201);
     const user = created.body.data;
     expect(user).toEqual({
@@ -23,7 +29,12 @@ eachStore('users', (server) => {
     server().clock.advance(60_000);
     const patched = await users({ name: 'Augusta Ada King', phone: null }, `/v1/users/${user.id}`, 'PATCH');
     expect(patched.status).toBe(200);
-    expect(patched.body.data).toMatchObject({ name: 'Augusta Ada King', phone: null, email: 'Ada@Example.com', updatedAt: '2026-11-22T10:01:00.000Z' });
+    expect(patched.body.data).toMatchObject({
+      name: 'Augusta Ada King',
+      phone: null,
+      email: 'Ada@Example.com',
+      updatedAt: '2026-11-22T10:01:00.000Z',
+    });
 
     expect((await users(undefined, `/v1/users/${user.id}`, 'DELETE')).status).toBe(204);
     expectProblem(await users(undefined, `/v1/users/${user.id}`), 404);
@@ -48,7 +59,10 @@ eachStore('users', (server) => {
     expectProblem(await users({ email: 'Dup@Example.com' }, `/v1/users/${other.body.data.id}`, 'PATCH'), 409);
     expect((await users(undefined, `/v1/users/${other.body.data.id}`)).body.data.email).toBe('mover@example.com');
     // The same email in another organization is fine.
-    const elsewhere = await call(server().url, '/v1/users', { key: server().other.ownerKey, body: { email: 'dup@example.com', accessRight: 'member' } });
+    const elsewhere = await call(server().url, '/v1/users', {
+      key: server().other.ownerKey,
+      body: { email: 'dup@example.com', accessRight: 'member' },
+    });
     expect(elsewhere.status).toBe(201);
   });
 
@@ -60,14 +74,22 @@ eachStore('users', (server) => {
   });
 
   test('apps with users:write cannot grant or remove the owner right', async () => {
-    const app = (await call(server().url, '/v1/apps', { key: owner(), body: { name: 'HR sync', permissions: ['users:write', 'users:read'] } })).body.data;
-    const asApp = (body: unknown, path = '/v1/users', method?: string) => call(server().url, path, { key: app.token, body, method });
+    const app = (
+      await call(server().url, '/v1/apps', {
+        key: owner(),
+        body: { name: 'HR sync', permissions: ['users:write', 'users:read'] },
+      })
+    ).body.data;
+    const asApp = (body: unknown, path = '/v1/users', method?: string) =>
+      call(server().url, path, { key: app.token, body, method });
     expectProblem(await asApp({ email: 'boss@example.com', accessRight: 'owner' }), 403);
     expectProblem(await asApp(undefined, `/v1/users/${server().org.userId}`, 'DELETE'), 403);
     const member = await asApp({ email: 'plain@example.com', accessRight: 'member' });
     expect(member.status).toBe(201);
     expectProblem(await asApp({ accessRight: 'owner' }, `/v1/users/${member.body.data.id}`, 'PATCH'), 403);
-    expect((await asApp({ accessRight: 'admin' }, `/v1/users/${member.body.data.id}`, 'PATCH')).body.data.accessRight).toBe('admin');
+    expect(
+      (await asApp({ accessRight: 'admin' }, `/v1/users/${member.body.data.id}`, 'PATCH')).body.data.accessRight,
+    ).toBe('admin');
   });
 
   test('pages never repeat or skip a user, whichever the sort, while users are being added', async () => {
@@ -96,8 +118,10 @@ eachStore('users', (server) => {
       expect(new Set(seen).size).toBe(seen.length);
       for (let i = 0; i < 12; i += 1) expect(seen).toContain(`p${String(i).padStart(2, '0')}@paging.example`);
       const ordered = [...seen].sort();
-      if (sort === 'email') expect(seen.filter((e) => e.startsWith('p'))).toEqual(ordered.filter((e) => e.startsWith('p')));
-      if (sort === '-email') expect(seen.filter((e) => e.startsWith('p'))).toEqual(ordered.filter((e) => e.startsWith('p')).reverse());
+      if (sort === 'email')
+        expect(seen.filter((e) => e.startsWith('p'))).toEqual(ordered.filter((e) => e.startsWith('p')));
+      if (sort === '-email')
+        expect(seen.filter((e) => e.startsWith('p'))).toEqual(ordered.filter((e) => e.startsWith('p')).reverse());
     }
   });
 
@@ -115,7 +139,8 @@ eachStore('users', (server) => {
 
   test("another organization's users answer 404 and stay unchanged", async () => {
     const mine = (await users({ email: 'isolated@example.com', name: 'Iso', accessRight: 'member' })).body.data;
-    const foreign = (body: unknown, method?: string) => call(server().url, `/v1/users/${mine.id}`, { key: server().other.ownerKey, body, method });
+    const foreign = (body: unknown, method?: string) =>
+      call(server().url, `/v1/users/${mine.id}`, { key: server().other.ownerKey, body, method });
     expectProblem(await foreign(undefined), 404);
     expectProblem(await foreign({ name: 'Hijacked' }, 'PATCH'), 404);
     expectProblem(await foreign(undefined, 'DELETE'), 404);
@@ -128,7 +153,10 @@ eachStore('users', (server) => {
     await users({ email: 'c1@cursor.example', accessRight: 'member' });
     await users({ email: 'c2@cursor.example', accessRight: 'member' });
     const page = await users(undefined, '/v1/users?limit=1&sort=email');
-    const problem = expectProblem(await users(undefined, `/v1/users?limit=1&sort=-email&cursor=${page.body.nextCursor}`), 400);
+    const problem = expectProblem(
+      await users(undefined, `/v1/users?limit=1&sort=-email&cursor=${page.body.nextCursor}`),
+      400,
+    );
     expect(problem.errors).toEqual([expect.objectContaining({ location: 'query', path: '/cursor' })]);
     expectProblem(await users(undefined, '/v1/users?cursor=not-a-cursor'), 400);
   });

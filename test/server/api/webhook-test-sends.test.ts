@@ -20,17 +20,31 @@ eachStore(
     test('test-url sends an unsigned sample in the chosen format and answers with the attempt', async () => {
       const res = await post(server(), '/v1/webhooks/test-url', { url: `${receiver().url}/chat`, format: 'chat' });
       expect(res.status).toBe(200);
-      expect(res.body.data).toMatchObject({ ok: true, statusCode: 200, error: null, responseBody: 'thanks', responseHeaders: { 'x-seen': '1' } });
+      expect(res.body.data).toMatchObject({
+        ok: true,
+        statusCode: 200,
+        error: null,
+        responseBody: 'thanks',
+        responseHeaders: { 'x-seen': '1' },
+      });
       const [received] = receiver().requests;
       expect(received.headers['webhook-signature']).toBeUndefined();
       expect(received.headers['user-agent']).toMatch(/^PeopleHub-Webhooks\/\d+\.\d+\.\d+$/);
       const text = JSON.parse(received.body).text as string;
-      expect(text.split('\n\n')[0]).toMatch(/^\*\*\[Role\]\(http:\/\/127\.0\.0\.1:\d+\/roles\/rol_\w+\)\*\* was updated$/);
+      expect(text.split('\n\n')[0]).toMatch(
+        /^\*\*\[Role\]\(http:\/\/127\.0\.0\.1:\d+\/roles\/rol_\w+\)\*\* was updated$/,
+      );
       expect(text).toContain('**Name:** Engineer → Senior Engineer');
     });
 
     test('a webhook test is signed so that the standardwebhooks library verifies it, and failures come back as they are', async () => {
-      const created = (await post(server(), '/v1/webhooks', { name: 'Signed', url: `${receiver().url}/signed`, events: ['recognition.completed'] })).body.data;
+      const created = (
+        await post(server(), '/v1/webhooks', {
+          name: 'Signed',
+          url: `${receiver().url}/signed`,
+          events: ['recognition.completed'],
+        })
+      ).body.data;
       const res = await post(server(), `/v1/webhooks/${created.id}/test`, {});
       expect(res.body.data).toMatchObject({ ok: true, statusCode: 200 });
       const [received] = receiver().requests;
@@ -38,8 +52,15 @@ eachStore(
       jest.useFakeTimers({ now: server().clock.now() });
       let event: { type: string };
       try {
-        event = new Verifier(created.secret).verify(received.body, received.headers as Record<string, string>) as { type: string };
-        expect(() => new Verifier(created.secret).verify(received.body.replace('recognition', 'recognitions'), received.headers as Record<string, string>)).toThrow();
+        event = new Verifier(created.secret).verify(received.body, received.headers as Record<string, string>) as {
+          type: string;
+        };
+        expect(() =>
+          new Verifier(created.secret).verify(
+            received.body.replace('recognition', 'recognitions'),
+            received.headers as Record<string, string>,
+          ),
+        ).toThrow();
       } finally {
         jest.useRealTimers();
       }
@@ -49,7 +70,12 @@ eachStore(
         res2.end('down for maintenance');
       };
       const failed = await post(server(), `/v1/webhooks/${created.id}/test`, { eventType: 'employee.updated' });
-      expect(failed.body.data).toMatchObject({ ok: false, statusCode: 503, responseBody: 'down for maintenance', responseHeaders: { 'retry-after': '30' } });
+      expect(failed.body.data).toMatchObject({
+        ok: false,
+        statusCode: 503,
+        responseBody: 'down for maintenance',
+        responseHeaders: { 'retry-after': '30' },
+      });
       expectProblem(await post(server(), `/v1/webhooks/${created.id}/test`, { eventType: 'nope' }), 400);
 
       // During a rotation's overlap both secrets sign: receivers on either one keep verifying.
@@ -64,7 +90,9 @@ eachStore(
       jest.useFakeTimers({ now: server().clock.now() });
       try {
         for (const secret of [created.secret, rotated.secret]) {
-          expect(() => new Verifier(secret).verify(signed.body, signed.headers as Record<string, string>)).not.toThrow();
+          expect(() =>
+            new Verifier(secret).verify(signed.body, signed.headers as Record<string, string>),
+          ).not.toThrow();
         }
       } finally {
         jest.useRealTimers();

@@ -3,18 +3,46 @@ import { expectProblem } from '../../helpers/http';
 import { del, get, patch, post } from '../../helpers/people';
 
 eachStore('webhook subscriptions', (server) => {
-  const valid = { name: 'Teams channel', url: 'https://hooks.example.com/teams', events: ['role.updated', 'recognition.completed'] };
+  const valid = {
+    name: 'Teams channel',
+    url: 'https://hooks.example.com/teams',
+    events: ['role.updated', 'recognition.completed'],
+  };
 
   test('create with defaults, read, update, delete; the secret is returned on create and at /secret', async () => {
     const created = await post(server(), '/v1/webhooks', valid);
     expect(created.status).toBe(201);
     const w = created.body.data;
-    expect(w).toMatchObject({ status: 'active', format: 'json', signing: true, verifySsl: true, maxEventsPerRequest: 1, errorRecipientEmails: [], lastTriggeredAt: null });
+    expect(w).toMatchObject({
+      status: 'active',
+      format: 'json',
+      signing: true,
+      verifySsl: true,
+      maxEventsPerRequest: 1,
+      errorRecipientEmails: [],
+      lastTriggeredAt: null,
+    });
     expect(w.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect((await get(server(), `/v1/webhooks/${w.id}`)).body.data.secret).toBeUndefined();
-    expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({ secret: w.secret, previousSecret: null, previousSecretExpiresAt: null });
-    const changed = await patch(server(), `/v1/webhooks/${w.id}`, { status: 'inactive', format: 'teams', verifySsl: false, maxEventsPerRequest: 10, errorRecipientEmails: ['ops@example.com'] });
-    expect(changed.body.data).toMatchObject({ status: 'inactive', format: 'teams', verifySsl: false, maxEventsPerRequest: 10, errorRecipientEmails: ['ops@example.com'] });
+    expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({
+      secret: w.secret,
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+    });
+    const changed = await patch(server(), `/v1/webhooks/${w.id}`, {
+      status: 'inactive',
+      format: 'teams',
+      verifySsl: false,
+      maxEventsPerRequest: 10,
+      errorRecipientEmails: ['ops@example.com'],
+    });
+    expect(changed.body.data).toMatchObject({
+      status: 'inactive',
+      format: 'teams',
+      verifySsl: false,
+      maxEventsPerRequest: 10,
+      errorRecipientEmails: ['ops@example.com'],
+    });
     expect((await del(server(), `/v1/webhooks/${w.id}`)).status).toBe(204);
     expectProblem(await get(server(), `/v1/webhooks/${w.id}`), 404);
   });
@@ -23,11 +51,19 @@ eachStore('webhook subscriptions', (server) => {
     const w = (await post(server(), '/v1/webhooks', valid)).body.data;
     const rotated = await post(server(), `/v1/webhooks/${w.id}/rotate-secret`, {});
     expect(rotated.status).toBe(200);
-    expect(rotated.body.data).toEqual({ secret: expect.stringMatching(/^whsec_/), previousSecret: w.secret, previousSecretExpiresAt: '2026-11-23T10:00:00.000Z' });
+    expect(rotated.body.data).toEqual({
+      secret: expect.stringMatching(/^whsec_/),
+      previousSecret: w.secret,
+      previousSecretExpiresAt: '2026-11-23T10:00:00.000Z',
+    });
     expect(rotated.body.data.secret).not.toBe(w.secret);
     server().clock.advance(24 * 3600 * 1000);
     try {
-      expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({ secret: rotated.body.data.secret, previousSecret: null, previousSecretExpiresAt: null });
+      expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({
+        secret: rotated.body.data.secret,
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+      });
     } finally {
       server().clock.set('2026-11-22T10:00:00.000Z');
     }
@@ -57,34 +93,59 @@ eachStore('webhook subscriptions', (server) => {
   test('a URL the pattern lets through but no parser can read is a 400 naming url, on create, update and test-url', async () => {
     const hook = (await post(server(), '/v1/webhooks', { ...valid, name: 'Parsed URLs' })).body.data;
     const before = JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data);
-    for (const url of ['https://[::1', 'https://x:99999/hook', 'https://a%zz.example/hook', 'https://hooks.example.com:0/hook', 'https://[fe80::1%25eth0]/hook']) {
+    for (const url of [
+      'https://[::1',
+      'https://x:99999/hook',
+      'https://a%zz.example/hook',
+      'https://hooks.example.com:0/hook',
+      'https://[fe80::1%25eth0]/hook',
+    ]) {
       for (const res of [
         await post(server(), '/v1/webhooks', { ...valid, url }),
         await patch(server(), `/v1/webhooks/${hook.id}`, { url }),
         await post(server(), '/v1/webhooks/test-url', { url }),
       ]) {
         const problem = expectProblem(res, 400);
-        expect({ url, errors: problem.errors }).toEqual({ url, errors: [{ location: 'body', path: '/url', message: expect.stringMatching(/not a valid URL|port 0/) }] });
+        expect({ url, errors: problem.errors }).toEqual({
+          url,
+          errors: [{ location: 'body', path: '/url', message: expect.stringMatching(/not a valid URL|port 0/) }],
+        });
       }
     }
     expect(JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data)).toBe(before);
   });
 
   test('the refusals a developer meets first name the variable that changes them', async () => {
-    const http = expectProblem(await post(server(), '/v1/webhooks', { ...valid, url: 'http://hooks.example.com/x' }), 400);
+    const http = expectProblem(
+      await post(server(), '/v1/webhooks', { ...valid, url: 'http://hooks.example.com/x' }),
+      400,
+    );
     expect((http.errors as { message: string }[])[0].message).toContain('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true');
-    const long = expectProblem(await post(server(), '/v1/webhooks', { ...valid, url: `https://hooks.example.com/${'x'.repeat(2048)}` }), 400);
-    expect((long.errors as { message: string }[]).map((e) => e.message)).toEqual(['must NOT have more than 2048 characters']);
-    const spaced = expectProblem(await post(server(), '/v1/webhooks', { ...valid, url: 'https://hooks.example.com/a b' }), 400);
+    const long = expectProblem(
+      await post(server(), '/v1/webhooks', { ...valid, url: `https://hooks.example.com/${'x'.repeat(2048)}` }),
+      400,
+    );
+    expect((long.errors as { message: string }[]).map((e) => e.message)).toEqual([
+      'must NOT have more than 2048 characters',
+    ]);
+    const spaced = expectProblem(
+      await post(server(), '/v1/webhooks', { ...valid, url: 'https://hooks.example.com/a b' }),
+      400,
+    );
     expect((spaced.errors as { message: string }[])[0].message).toContain('no spaces');
     const loopback = (await post(server(), '/v1/webhooks/test-url', { url: 'https://127.0.0.1:9/hook' })).body.data;
-    expect(loopback).toMatchObject({ ok: false, error: expect.stringContaining('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32') });
+    expect(loopback).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32'),
+    });
   });
 
   test('sortable by name, searchable over name and URL; other organizations see 404', async () => {
     await post(server(), '/v1/webhooks', { ...valid, name: 'Zulu', url: 'https://zulu.example.com/hook' });
     await post(server(), '/v1/webhooks', { ...valid, name: 'alpha', url: 'https://alpha.example.com/hook' });
-    const sorted = (await get(server(), '/v1/webhooks?sort=name&limit=200')).body.data.map((w: { name: string }) => w.name);
+    const sorted = (await get(server(), '/v1/webhooks?sort=name&limit=200')).body.data.map(
+      (w: { name: string }) => w.name,
+    );
     expect(sorted.indexOf('alpha')).toBeLessThan(sorted.indexOf('Zulu'));
     const found = (await get(server(), '/v1/webhooks?q=zulu.example')).body.data;
     expect(found.map((w: { name: string }) => w.name)).toEqual(['Zulu']);
@@ -105,7 +166,15 @@ eachStore(
   'webhook URLs in development',
   (server) => {
     test('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS lets http:// through', async () => {
-      expect((await post(server(), '/v1/webhooks', { name: 'Local', url: 'http://127.0.0.1:9999/hook', events: ['employee.created'] })).status).toBe(201);
+      expect(
+        (
+          await post(server(), '/v1/webhooks', {
+            name: 'Local',
+            url: 'http://127.0.0.1:9999/hook',
+            events: ['employee.created'],
+          })
+        ).status,
+      ).toBe(201);
     });
   },
   { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true' },

@@ -3,7 +3,15 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { seedDemoData } from '../../../server/src/demo';
 import { describeInBrowser, launchBrowser } from '../../helpers/browser';
-import { type ConsoleWatch, everyControlTakesFocus, fitsWidth, screenshot, signIn, tabTo, watchConsole } from '../../helpers/console';
+import {
+  type ConsoleWatch,
+  everyControlTakesFocus,
+  fitsWidth,
+  screenshot,
+  signIn,
+  tabTo,
+  watchConsole,
+} from '../../helpers/console';
 import { type TestServer, startTestServer } from '../../helpers/harness';
 import { SIMULATOR_ENV, type Simulator, createSimulator } from '../../helpers/hibob';
 import { call } from '../../helpers/http';
@@ -29,7 +37,10 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     await server?.close();
   });
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     watch = watchConsole(page);
   });
   afterEach(async () => {
@@ -37,7 +48,8 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
   });
 
   const key = () => server.org.ownerKey;
-  const api = (path: string, options: { method?: string; body?: unknown; key?: string } = {}) => call(server.url, path, { key: key(), ...options });
+  const api = (path: string, options: { method?: string; body?: unknown; key?: string } = {}) =>
+    call(server.url, path, { key: key(), ...options });
 
   test('an app is created, its token shown once and never again; rename, sessions and revoke work', async () => {
     await signIn(page, server.url, key());
@@ -98,19 +110,31 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
 
     // Revoke, after a confirmation.
     await page.getByRole('button', { name: 'Revoke Payroll export' }).click();
-    await page.getByRole('dialog', { name: 'Revoke Payroll export?' }).getByRole('button', { name: 'Revoke app' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke Payroll export?' })
+      .getByRole('button', { name: 'Revoke app' })
+      .click();
     await page.getByRole('row', { name: /Payroll export/ }).waitFor({ state: 'detached' });
     expect((await api('/v1/employees', { key: token })).status).toBe(401);
     expect(watch.errors).toEqual([]);
   }, 60_000);
 
   test('sign-in takes an owner or admin key, keeps it in sessionStorage only, and /admin/logout forgets it', async () => {
-    const admin = (await api('/v1/users', { method: 'POST', body: { email: 'ada.admin@test.example', name: 'Ada Admin', accessRight: 'admin' } })).body.data;
+    const admin = (
+      await api('/v1/users', {
+        method: 'POST',
+        body: { email: 'ada.admin@test.example', name: 'Ada Admin', accessRight: 'admin' },
+      })
+    ).body.data;
     const adminKey = (await api(`/v1/users/${admin.id}/keys`, { method: 'POST' })).body.data.key;
-    const member = (await api('/v1/users', { method: 'POST', body: { email: 'max.member@test.example', accessRight: 'member' } })).body.data;
+    const member = (
+      await api('/v1/users', { method: 'POST', body: { email: 'max.member@test.example', accessRight: 'member' } })
+    ).body.data;
     const memberKey = (await api(`/v1/users/${member.id}/keys`, { method: 'POST' })).body.data.key;
 
-    const appToken = (await api('/v1/apps', { method: 'POST', body: { name: 'Not a person', permissions: ['employees:read'] } })).body.data.token;
+    const appToken = (
+      await api('/v1/apps', { method: 'POST', body: { name: 'Not a person', permissions: ['employees:read'] } })
+    ).body.data.token;
 
     watch.expectRefusal(401);
     watch.expectRefusal(403);
@@ -130,7 +154,11 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
     await page.getByText('Ada Admin').waitFor();
-    const stored = await page.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.keys(localStorage).length, cookie: document.cookie }));
+    const stored = await page.evaluate(() => ({
+      session: Object.values(sessionStorage),
+      local: Object.keys(localStorage).length,
+      cookie: document.cookie,
+    }));
     expect(stored).toEqual({ session: [adminKey], local: 0, cookie: '' });
     // Apps belong to owners: an admin is told so, and the page asks the API nothing it would refuse.
     await page.getByRole('link', { name: 'Apps' }).click();
@@ -180,7 +208,13 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'People feed' }).waitFor();
     const hook = (await api('/v1/webhooks')).body.data[0];
-    expect(hook).toMatchObject({ name: 'People feed', url: `${receiver.url}/people`, events: ['employee.created', 'employee.updated'], maxEventsPerRequest: 5, status: 'active' });
+    expect(hook).toMatchObject({
+      name: 'People feed',
+      url: `${receiver.url}/people`,
+      events: ['employee.created', 'employee.updated'],
+      maxEventsPerRequest: 5,
+      status: 'active',
+    });
 
     // Run test: the endpoint's answer is shown where the test was asked for.
     const before = receiver.requests.length;
@@ -197,7 +231,10 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     expect(secret).toBe((await api(`/v1/webhooks/${hook.id}/secret`)).body.data.secret);
 
     // Back to the list: search, sort, test inline, deactivate, activate, delete.
-    await api('/v1/webhooks', { method: 'POST', body: { name: 'Another feed', url: `${receiver.url}/other`, events: ['group.created'] } });
+    await api('/v1/webhooks', {
+      method: 'POST',
+      body: { name: 'Another feed', url: `${receiver.url}/other`, events: ['group.created'] },
+    });
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Webhooks' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
@@ -213,15 +250,25 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
 
     await tabTo(page, 'Run test of People feed');
     await page.keyboard.press('Enter');
-    await page.getByRole('row', { name: /People feed/ }).getByRole('status').filter({ hasText: 'HTTP 200' }).waitFor();
+    await page
+      .getByRole('row', { name: /People feed/ })
+      .getByRole('status')
+      .filter({ hasText: 'HTTP 200' })
+      .waitFor();
 
     await tabTo(page, 'Set inactive: People feed');
     await page.keyboard.press('Enter');
-    await page.getByRole('row', { name: /People feed/ }).getByText('inactive', { exact: true }).waitFor();
+    await page
+      .getByRole('row', { name: /People feed/ })
+      .getByText('inactive', { exact: true })
+      .waitFor();
     expect((await api(`/v1/webhooks/${hook.id}`)).body.data.status).toBe('inactive');
     await tabTo(page, 'Set active: People feed');
     await page.keyboard.press('Enter');
-    await page.getByRole('row', { name: /People feed/ }).getByText('active', { exact: true }).waitFor();
+    await page
+      .getByRole('row', { name: /People feed/ })
+      .getByText('active', { exact: true })
+      .waitFor();
     await screenshot(page, 'console-webhooks');
 
     await page.getByLabel('Search by name or URL').fill('');
@@ -239,9 +286,20 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
   }, 90_000);
 
   test('a change shows in the history with its payload and answer, and re-sends with the same webhook-id', async () => {
-    const hook = (await api('/v1/webhooks', { method: 'POST', body: { name: 'History feed', url: `${receiver.url}/history`, events: ['employee.created'] } })).body.data;
-    const employee = await createEmployee(server, { firstName: 'Hedda', lastName: 'History', email: 'hedda.history@test.example' });
-    const first = await eventually(() => receiver.requests.find((r) => r.url === '/history' && r.body.includes(employee.id)));
+    const hook = (
+      await api('/v1/webhooks', {
+        method: 'POST',
+        body: { name: 'History feed', url: `${receiver.url}/history`, events: ['employee.created'] },
+      })
+    ).body.data;
+    const employee = await createEmployee(server, {
+      firstName: 'Hedda',
+      lastName: 'History',
+      email: 'hedda.history@test.example',
+    });
+    const first = await eventually(() =>
+      receiver.requests.find((r) => r.url === '/history' && r.body.includes(employee.id)),
+    );
 
     await signIn(page, server.url, key());
     await page.goto(`${server.url}/admin/webhooks/${hook.id}/history`);
@@ -249,7 +307,10 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     const rows = page.locator('tbody tr');
     await countIs(rows, 1);
     await rows.first().getByText('HTTP 200').waitFor();
-    await rows.first().getByRole('button', { name: /^Details/ }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: /^Details/ })
+      .click();
     const drawer = page.getByRole('dialog', { name: 'Request details' });
     await drawer.getByText('hedda.history@test.example').first().waitFor();
     await drawer.getByRole('rowheader', { name: 'content-type' }).first().waitFor();
@@ -257,7 +318,9 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
 
     await drawer.getByRole('button', { name: 'Re-send' }).click();
     await drawer.getByRole('status').filter({ hasText: 'Queued again' }).waitFor();
-    const again = await eventually(() => receiver.requests.filter((r) => r.url === '/history' && r.body.includes(employee.id))[1]);
+    const again = await eventually(
+      () => receiver.requests.filter((r) => r.url === '/history' && r.body.includes(employee.id))[1],
+    );
     expect(again.headers['webhook-id']).toBe(first.headers['webhook-id']);
     await drawer.getByRole('button', { name: 'Close' }).click();
 
@@ -339,8 +402,17 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     await eventually(async () => (await page.locator('tbody tr').count()) === Math.min(active.length, 50));
     const someone = active[0];
     await page.getByLabel('Search by name or e-mail').fill(someone.email);
-    await eventually(async () => (await page.locator('tbody tr').allInnerTexts()).join('\n').includes(someone.email) && (await page.locator('tbody tr').count()) === 1);
-    expect(await page.locator('main').getByRole('button', { name: /edit|delete|save/i }).count()).toBe(0);
+    await eventually(
+      async () =>
+        (await page.locator('tbody tr').allInnerTexts()).join('\n').includes(someone.email) &&
+        (await page.locator('tbody tr').count()) === 1,
+    );
+    expect(
+      await page
+        .locator('main')
+        .getByRole('button', { name: /edit|delete|save/i })
+        .count(),
+    ).toBe(0);
     expect(watch.errors).toEqual([]);
   }, 60_000);
 
@@ -356,11 +428,19 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     expect(await chart.locator('circle.trend-point').count()).toBe(shown.length);
     expect(await chart.locator('.hidden-point').count()).toBe(overview.trend.length - shown.length);
     const titles = await chart.locator('circle.trend-point title').allTextContents();
-    expect(titles).toEqual(shown.map((p: { period: string; score: number; participation: { responded: number } }) => `${p.period}: score ${p.score.toFixed(1)}, ${p.participation.responded} answers`));
+    expect(titles).toEqual(
+      shown.map(
+        (p: { period: string; score: number; participation: { responded: number } }) =>
+          `${p.period}: score ${p.score.toFixed(1)}, ${p.participation.responded} answers`,
+      ),
+    );
     // A higher score is drawn higher (SVG y grows downwards).
-    const ys = await chart.locator('circle.trend-point').evaluateAll((circles) => circles.map((c) => Number(c.getAttribute('cy'))));
+    const ys = await chart
+      .locator('circle.trend-point')
+      .evaluateAll((circles) => circles.map((c) => Number(c.getAttribute('cy'))));
     const scores = shown.map((p: { score: number }) => p.score);
-    for (let i = 1; i < ys.length; i += 1) expect(Math.sign(ys[i - 1] - ys[i])).toBe(Math.sign(scores[i] - scores[i - 1]));
+    for (let i = 1; i < ys.length; i += 1)
+      expect(Math.sign(ys[i - 1] - ys[i])).toBe(Math.sign(scores[i] - scores[i - 1]));
     await page.getByText(`Score, ${overview.period}`).waitFor();
 
     // The heatmap: a row per department, a column per question, hidden cells marked, colours by score.
@@ -389,8 +469,13 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     const first = heatmap.rows.find((row: { cells: { hidden: boolean }[] }) => !row.cells[0].hidden);
     await table.getByRole('button', { name: first.label, exact: true }).click();
     await page.getByRole('button', { name: `Remove segment ${first.segment}` }).waitFor();
-    const narrowed = (await api(`/v1/engagement/overview?interval=month&segment=${encodeURIComponent(first.segment)}`)).body.data;
-    await page.getByText(`Score, ${narrowed.period}`).locator('..').getByText(narrowed.score.toFixed(1), { exact: true }).waitFor();
+    const narrowed = (await api(`/v1/engagement/overview?interval=month&segment=${encodeURIComponent(first.segment)}`))
+      .body.data;
+    await page
+      .getByText(`Score, ${narrowed.period}`)
+      .locator('..')
+      .getByText(narrowed.score.toFixed(1), { exact: true })
+      .waitFor();
     await page.getByRole('button', { name: `Remove segment ${first.segment}` }).click();
     await page.getByText('Everyone', { exact: true }).first().waitFor();
     await screenshot(page, 'console-engagement');
@@ -400,7 +485,17 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
   test('every control on every page takes keyboard focus', async () => {
     const hook = (await api('/v1/webhooks')).body.data[0];
     await signIn(page, server.url, key());
-    const pages = ['/admin/apps', '/admin/webhooks', '/admin/webhooks/new', `/admin/webhooks/${hook.id}`, `/admin/webhooks/${hook.id}/edit`, `/admin/webhooks/${hook.id}/history`, '/admin/integrations/hibob', '/admin/employees', '/admin/engagement'];
+    const pages = [
+      '/admin/apps',
+      '/admin/webhooks',
+      '/admin/webhooks/new',
+      `/admin/webhooks/${hook.id}`,
+      `/admin/webhooks/${hook.id}/edit`,
+      `/admin/webhooks/${hook.id}/history`,
+      '/admin/integrations/hibob',
+      '/admin/employees',
+      '/admin/engagement',
+    ];
     for (const path of pages) {
       await page.goto(`${server.url}${path}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
@@ -415,7 +510,14 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     watch.expectRefusal(404);
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, server.url, key());
-    for (const path of ['/admin/apps', '/admin/webhooks', '/admin/webhooks/new', '/admin/integrations/hibob', '/admin/employees', '/admin/engagement']) {
+    for (const path of [
+      '/admin/apps',
+      '/admin/webhooks',
+      '/admin/webhooks/new',
+      '/admin/integrations/hibob',
+      '/admin/employees',
+      '/admin/engagement',
+    ]) {
       await page.goto(`${server.url}${path}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');

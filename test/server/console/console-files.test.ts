@@ -12,7 +12,9 @@ const BUDGET_GZIPPED = 150 * 1024;
 
 describe('the console bundle', () => {
   test('is built by npm run build and stays under 150 KB gzipped', () => {
-    const sizes = ['console.js', 'console.css'].map((file) => zlib.gzipSync(fs.readFileSync(path.join(BUNDLE, file)), { level: 9 }).length);
+    const sizes = ['console.js', 'console.css'].map(
+      (file) => zlib.gzipSync(fs.readFileSync(path.join(BUNDLE, file)), { level: 9 }).length,
+    );
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(5 * 1024); // a real application, not an empty file
     expect(total).toBeLessThan(BUDGET_GZIPPED);
@@ -41,7 +43,11 @@ eachStore('the console routes', (server) => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.text).not.toMatch(/<script>|<style>|\son\w+=/);
     const loaded = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(loaded).toEqual(['data:,', expect.stringMatching(/^\/admin\/assets\/console\.css\?v=[0-9a-f]{12}$/), expect.stringMatching(/^\/admin\/assets\/console\.js\?v=[0-9a-f]{12}$/)]);
+    expect(loaded).toEqual([
+      'data:,',
+      expect.stringMatching(/^\/admin\/assets\/console\.css\?v=[0-9a-f]{12}$/),
+      expect.stringMatching(/^\/admin\/assets\/console\.js\?v=[0-9a-f]{12}$/),
+    ]);
     for (const asset of loaded.filter((url) => url.startsWith('/admin/assets/'))) {
       const file = await call(server().url, asset);
       expect(file.status).toBe(200);
@@ -51,7 +57,12 @@ eachStore('the console routes', (server) => {
 
   test('deep links and /admin/logout get the same page; the page routes itself', async () => {
     const home = (await call(server().url, '/admin')).text;
-    for (const address of ['/admin/', '/admin/webhooks/wh_123/history', '/admin/logout', '/admin/integrations/hibob?from=email']) {
+    for (const address of [
+      '/admin/',
+      '/admin/webhooks/wh_123/history',
+      '/admin/logout',
+      '/admin/integrations/hibob?from=email',
+    ]) {
       const res = await call(server().url, address);
       expect({ address, status: res.status, same: res.text === home }).toEqual({ address, status: 200, same: true });
     }

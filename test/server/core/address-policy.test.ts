@@ -39,9 +39,12 @@ describe('webhook address policy', () => {
     expect(addressRefusal(address, [])).toContain(range);
   });
 
-  test.each(['93.184.216.34', '1.1.1.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:93.184.216.34'])('%s is public and allowed', (address) => {
-    expect(addressRefusal(address, [])).toBeNull();
-  });
+  test.each(['93.184.216.34', '1.1.1.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:93.184.216.34'])(
+    '%s is public and allowed',
+    (address) => {
+      expect(addressRefusal(address, [])).toBeNull();
+    },
+  );
 
   test('allow-listed ranges are let through, in either IPv4 spelling', () => {
     const allow: Cidr[] = [ipaddr.parseCIDR('127.0.0.0/8'), ipaddr.parseCIDR('fd00::/8')];
@@ -53,10 +56,13 @@ describe('webhook address policy', () => {
   });
 
   test('a refusal names the variable and the range that would allow it', () => {
-    expect(addressRefusal('127.0.0.1', [])).toBe('127.0.0.1 is a loopback address, which webhooks may not reach (an operator can allow it with PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32)');
+    expect(addressRefusal('127.0.0.1', [])).toBe(
+      '127.0.0.1 is a loopback address, which webhooks may not reach (an operator can allow it with PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32)',
+    );
     expect(addressRefusal('::1', [])).toContain('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=::1/128');
     // No recipe for reaching cloud metadata, or any other range no developer needs.
-    for (const address of ['169.254.169.254', '::ffff:169.254.169.254', '100.64.0.1', '::a9fe:a9fe']) expect(addressRefusal(address, [])).not.toContain('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS');
+    for (const address of ['169.254.169.254', '::ffff:169.254.169.254', '100.64.0.1', '::a9fe:a9fe'])
+      expect(addressRefusal(address, [])).not.toContain('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS');
   });
 
   test('text that is not an address is refused', () => {

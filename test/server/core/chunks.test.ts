@@ -25,14 +25,18 @@ function fewestChunks(sizes: number[], limit: number): number {
 describe('packing a batch into requests', () => {
   test('property: every item once and in order, every chunk within the limit, and no more chunks than needed', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 60 }), { maxLength: 80 }), fc.integer({ min: 60, max: 200 }), (sizes, limit) => {
-        const items = sizes.map((size, index) => ({ size, index }));
-        const chunks = packChunks(items, (chunk) => chunk.reduce((n, item) => n + item.size, 0) <= limit);
-        expect(chunks.flat()).toEqual(items);
-        for (const chunk of chunks) expect(chunk.reduce((n, item) => n + item.size, 0)).toBeLessThanOrEqual(limit);
-        expect(chunks.every((chunk) => chunk.length > 0)).toBe(true);
-        expect(chunks.length).toBe(fewestChunks(sizes, limit));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 60 }), { maxLength: 80 }),
+        fc.integer({ min: 60, max: 200 }),
+        (sizes, limit) => {
+          const items = sizes.map((size, index) => ({ size, index }));
+          const chunks = packChunks(items, (chunk) => chunk.reduce((n, item) => n + item.size, 0) <= limit);
+          expect(chunks.flat()).toEqual(items);
+          for (const chunk of chunks) expect(chunk.reduce((n, item) => n + item.size, 0)).toBeLessThanOrEqual(limit);
+          expect(chunks.every((chunk) => chunk.length > 0)).toBe(true);
+          expect(chunks.length).toBe(fewestChunks(sizes, limit));
+        },
+      ),
     );
   });
 
@@ -48,7 +52,15 @@ describe('packing a batch into requests', () => {
       timestamp: '2026-11-22T10:00:00.000Z',
       organizationId: 'org_1',
       actor: { type: 'user', id: 'usr_1', name: 'Jane Doe', email: 'jane@example.com' },
-      data: { object: { id: `emp_${i}`, displayName: `Person Number ${i} With A Fairly Long Name`, email: `person${i}@example.com`, title: 'Senior Platform Engineer, Developer Experience', department: 'Engineering and Operations' } },
+      data: {
+        object: {
+          id: `emp_${i}`,
+          displayName: `Person Number ${i} With A Fairly Long Name`,
+          email: `person${i}@example.com`,
+          title: 'Senior Platform Engineer, Developer Experience',
+          department: 'Engineering and Operations',
+        },
+      },
     }));
     // As one request each, the batch is beyond what the tools take.
     expect(slackPayload(events, URL).blocks.length).toBeGreaterThan(SLACK_MAX_BLOCKS);
@@ -58,7 +70,11 @@ describe('packing a batch into requests', () => {
       chat: (group: PeopleEvent[]) => chatPayload(group, URL).text.length <= CHAT_MAX_CHARACTERS,
       slack: (group: PeopleEvent[]) => {
         const body = slackPayload(group, URL);
-        return body.blocks.length <= SLACK_MAX_BLOCKS && body.text.length <= SLACK_MAX_TEXT && body.blocks.every((b) => b.type !== 'section' || (b.text?.text.length ?? 0) <= SLACK_MAX_TEXT);
+        return (
+          body.blocks.length <= SLACK_MAX_BLOCKS &&
+          body.text.length <= SLACK_MAX_TEXT &&
+          body.blocks.every((b) => b.type !== 'section' || (b.text?.text.length ?? 0) <= SLACK_MAX_TEXT)
+        );
       },
       teams: (group: PeopleEvent[]) => Buffer.byteLength(JSON.stringify(teamsPayload(group, URL))) <= TEAMS_MAX_BYTES,
     };

@@ -3,7 +3,16 @@ import { RETRY_SCHEDULE_MS, parseRetryAfter, planRetry } from '../../../server/s
 describe('retry schedule', () => {
   test('5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, then give up', () => {
     const middle = () => 0.5;
-    expect(Array.from({ length: 8 }, (_, i) => planRetry(i + 1, null, middle))).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, null]);
+    expect(Array.from({ length: 8 }, (_, i) => planRetry(i + 1, null, middle))).toEqual([
+      5_000,
+      300_000,
+      1_800_000,
+      7_200_000,
+      18_000_000,
+      36_000_000,
+      36_000_000,
+      null,
+    ]);
   });
 
   test('jitter stays within ±20 %', () => {

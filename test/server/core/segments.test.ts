@@ -1,5 +1,12 @@
 import { tenureBands } from '../../../server/src/core/tenure';
-import { Decider, People, type Person, membershipDay, parseSegment, segmentText } from '../../../server/src/core/segments';
+import {
+  Decider,
+  People,
+  type Person,
+  membershipDay,
+  parseSegment,
+  segmentText,
+} from '../../../server/src/core/segments';
 
 const person = (id: string, fields: Partial<Person> = {}): Person => ({
   id,
@@ -36,7 +43,9 @@ describe('segments', () => {
     // Someone who starts during the period counts from their first day: the first band, not none.
     expect(bands.band(person('new', { startDate: '2026-11-20' }), '2026-11-01')).toBe('<6m');
     // A leaver's service stops at the separation date.
-    expect(bands.band(person('gone', { startDate: '2020-01-01', separationDate: '2021-06-30' }), '2026-11-01')).toBe('1-2y');
+    expect(bands.band(person('gone', { startDate: '2020-01-01', separationDate: '2021-06-30' }), '2026-11-01')).toBe(
+      '1-2y',
+    );
   });
 
   // boss ─ lead1 ─ a1..a5 ; boss ─ lead2 ─ b1..b6 ; boss ─ solo (no reports). Everyone answered.
@@ -52,16 +61,27 @@ describe('segments', () => {
   const decider = () => new Decider(people(), new Set(org.map((p) => p.id)), '2026-11-22', 5);
 
   test('a team is everyone under the manager, at any depth, not the manager', () => {
-    expect([...people().under('boss')].sort()).toEqual(org.filter((p) => p.id !== 'boss').map((p) => p.id).sort());
+    expect([...people().under('boss')].sort()).toEqual(
+      org
+        .filter((p) => p.id !== 'boss')
+        .map((p) => p.id)
+        .sort(),
+    );
     expect(decider().decide([{ kind: 'manager', employeeId: 'lead1' }]).members.size).toBe(5);
   });
 
   test("the boss's team minus the visible teams inside it is the leads and solo: three people, so the smaller team is withheld", () => {
     const d = decider();
     expect(d.decide([{ kind: 'manager', employeeId: 'lead2' }])).toMatchObject({ hidden: false });
-    expect(d.decide([{ kind: 'manager', employeeId: 'lead1' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+    expect(d.decide([{ kind: 'manager', employeeId: 'lead1' }])).toMatchObject({
+      hidden: true,
+      hiddenReason: 'protectsAnother',
+    });
     // Everyone minus the boss's team is the boss alone.
-    expect(d.decide([{ kind: 'manager', employeeId: 'boss' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+    expect(d.decide([{ kind: 'manager', employeeId: 'boss' }])).toMatchObject({
+      hidden: true,
+      hiddenReason: 'protectsAnother',
+    });
   });
 
   test('deeper down, the family is the team above: its members minus the visible teams inside must not isolate a few', () => {
@@ -77,12 +97,20 @@ describe('segments', () => {
       ...['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => person(id, { managerId: 'lead1' })),
       ...['b1', 'b2', 'b3', 'b4', 'b5', 'b6'].map((id) => person(id, { managerId: 'lead2' })),
     ];
-    const d = new Decider(new People(deep, new Map(), new Map(), tenureBands([6, 12, 24, 60])), new Set(deep.map((p) => p.id)), '2026-11-22', 5);
+    const d = new Decider(
+      new People(deep, new Map(), new Map(), tenureBands([6, 12, 24, 60])),
+      new Set(deep.map((p) => p.id)),
+      '2026-11-22',
+      5,
+    );
     // mid's team (14) shows; inside it lead2's team (6) shows; lead1's (5) must not, or mid's team
     // minus the two would be lead1, lead2 and x alone.
     expect(d.decide([{ kind: 'manager', employeeId: 'mid' }])).toMatchObject({ hidden: false });
     expect(d.decide([{ kind: 'manager', employeeId: 'lead2' }])).toMatchObject({ hidden: false });
-    expect(d.decide([{ kind: 'manager', employeeId: 'lead1' }])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });
+    expect(d.decide([{ kind: 'manager', employeeId: 'lead1' }])).toMatchObject({
+      hidden: true,
+      hiddenReason: 'protectsAnother',
+    });
   });
 
   test('a segment that removes nobody adds nothing: repeats and a title inside one department decide as the smaller combination', () => {
@@ -90,10 +118,17 @@ describe('segments', () => {
     // hidden, so the smallest visible title, Lead, is withheld to protect them.
     const staff = [
       ...Array.from({ length: 6 }, (_, i) => person(`lead${i}`, { title: 'Lead', department: 'Sales' })),
-      ...Array.from({ length: 7 }, (_, i) => person(`an${i}`, { title: 'Analyst', department: i < 3 ? 'Sales' : 'Ops' })),
+      ...Array.from({ length: 7 }, (_, i) =>
+        person(`an${i}`, { title: 'Analyst', department: i < 3 ? 'Sales' : 'Ops' }),
+      ),
       ...Array.from({ length: 2 }, (_, i) => person(`in${i}`, { title: 'Intern', department: 'Ops' })),
     ];
-    const d = new Decider(new People(staff, new Map(), new Map(), tenureBands([6, 12, 24, 60])), new Set(staff.map((p) => p.id)), '2026-11-22', 5);
+    const d = new Decider(
+      new People(staff, new Map(), new Map(), tenureBands([6, 12, 24, 60])),
+      new Set(staff.map((p) => p.id)),
+      '2026-11-22',
+      5,
+    );
     const lead = { kind: 'title' as const, value: 'Lead' };
     const sales = { kind: 'department' as const, value: 'Sales' };
     expect(d.decide([lead])).toMatchObject({ hidden: true, hiddenReason: 'protectsAnother' });

@@ -9,7 +9,11 @@ describe('Standard Webhooks signatures', () => {
   test('the public standardwebhooks library verifies what we sign', () => {
     const secret = generateWebhookSecret();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    const headers = { 'webhook-id': id, 'webhook-timestamp': String(now), 'webhook-signature': signPayload(secret, id, now, body) };
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(now),
+      'webhook-signature': signPayload(secret, id, now, body),
+    };
     const receiver = new Webhook(secret);
     jest.useFakeTimers({ now: now * 1000 });
     try {
@@ -29,7 +33,13 @@ describe('Standard Webhooks signatures', () => {
     jest.useFakeTimers({ now: now * 1000 });
     try {
       for (const secret of [oldSecret, newSecret]) {
-        expect(() => new Webhook(secret).verify(body, { 'webhook-id': id, 'webhook-timestamp': String(now), 'webhook-signature': header })).not.toThrow();
+        expect(() =>
+          new Webhook(secret).verify(body, {
+            'webhook-id': id,
+            'webhook-timestamp': String(now),
+            'webhook-signature': header,
+          }),
+        ).not.toThrow();
       }
     } finally {
       jest.useRealTimers();

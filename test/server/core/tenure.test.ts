@@ -1,4 +1,11 @@
-import { DEFAULT_TENURE_BOUNDARIES, bandOfMonths, boundariesProblem, startedBy, tenureBands, tenureMonths } from '../../../server/src/core/tenure';
+import {
+  DEFAULT_TENURE_BOUNDARIES,
+  bandOfMonths,
+  boundariesProblem,
+  startedBy,
+  tenureBands,
+  tenureMonths,
+} from '../../../server/src/core/tenure';
 
 describe('tenure', () => {
   test('counts completed months: the start day must come round again', () => {
@@ -20,12 +27,27 @@ describe('tenure', () => {
   test('band names follow the boundaries, in months unless both ends are whole years', () => {
     expect(tenureBands(DEFAULT_TENURE_BOUNDARIES).map((b) => b.name)).toEqual(['<6m', '6-12m', '1-2y', '2-5y', '5y+']);
     expect(tenureBands([3, 18, 36]).map((b) => b.name)).toEqual(['<3m', '3-18m', '18-36m', '3y+']);
-    expect(tenureBands([12]).map((b) => [b.name, b.fromMonths, b.toMonths])).toEqual([['<1y', 0, 12], ['1y+', 12, null]]);
+    expect(tenureBands([12]).map((b) => [b.name, b.fromMonths, b.toMonths])).toEqual([
+      ['<1y', 0, 12],
+      ['1y+', 12, null],
+    ]);
   });
 
   test('a band holds its lower boundary, not its upper one', () => {
     const bands = tenureBands(DEFAULT_TENURE_BOUNDARIES);
-    expect([0, 5, 6, 11, 12, 23, 24, 59, 60, 400, null].map((m) => bandOfMonths(bands, m)?.name ?? null)).toEqual(['<6m', '<6m', '6-12m', '6-12m', '1-2y', '1-2y', '2-5y', '2-5y', '5y+', '5y+', null]);
+    expect([0, 5, 6, 11, 12, 23, 24, 59, 60, 400, null].map((m) => bandOfMonths(bands, m)?.name ?? null)).toEqual([
+      '<6m',
+      '<6m',
+      '6-12m',
+      '6-12m',
+      '1-2y',
+      '1-2y',
+      '2-5y',
+      '2-5y',
+      '5y+',
+      '5y+',
+      null,
+    ]);
   });
 
   test('boundaries must be whole, increasing months within 100 years, at most ten of them', () => {
@@ -42,7 +64,8 @@ describe('tenure', () => {
     expect(startedBy('2026-11-22', 12)).toBe('2025-11-22');
     expect(startedBy('2026-03-31', 1)).toBe('2026-02-31');
     // Everything that compares below it has at least the months; everything above, fewer.
-    for (const start of ['2026-02-28', '2026-02-01']) expect(tenureMonths(start, null, '2026-03-31')! >= 1).toBe(start <= startedBy('2026-03-31', 1));
+    for (const start of ['2026-02-28', '2026-02-01'])
+      expect(tenureMonths(start, null, '2026-03-31')! >= 1).toBe(start <= startedBy('2026-03-31', 1));
     expect(startedBy('2026-01-15', 13)).toBe('2024-12-15');
   });
 });

@@ -32,9 +32,14 @@ eachStore('credential cache across processes', (server) => {
 
   /** The PostgreSQL backends of both servers' credential listeners. */
   const listenerPids = async (admin: pg.Client) =>
-    (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [listenerName(server().schema ?? '')])).rows.map((r) => r.pid);
+    (
+      await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [
+        listenerName(server().schema ?? ''),
+      ])
+    ).rows.map((r) => r.pid);
   const users = (base: string, key: string) => call(base, '/v1/users', { key });
-  const bearer = (base: string, token: string) => call(base, '/v1/users', { headers: { authorization: `Bearer ${token}` } });
+  const bearer = (base: string, token: string) =>
+    call(base, '/v1/users', { headers: { authorization: `Bearer ${token}` } });
 
   async function createApp(name: string, permissions = ['users:read']): Promise<{ id: string; token: string }> {
     const res = await post(server(), '/v1/apps', { name, permissions });
@@ -73,7 +78,14 @@ eachStore('credential cache across processes', (server) => {
     await warm((base) => bearer(base, second));
     const firstSession = (JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
 
-    expect((await call(peer.url, `/v1/apps/${app.id}/sessions/${firstSession}`, { method: 'DELETE', key: server().org.ownerKey })).status).toBe(204);
+    expect(
+      (
+        await call(peer.url, `/v1/apps/${app.id}/sessions/${firstSession}`, {
+          method: 'DELETE',
+          key: server().org.ownerKey,
+        })
+      ).status,
+    ).toBe(204);
     expectProblem(await bearer(server().url, first), 401);
     expect((await bearer(server().url, second)).status).toBe(200);
   });
@@ -84,7 +96,8 @@ eachStore('credential cache across processes', (server) => {
     expect((await patch(server(), `/v1/apps/${app.id}`, { permissions: ['employees:read'] })).status).toBe(200);
     expectProblem(await users(peer.url, app.token), 403);
 
-    const admin = (await post(server(), '/v1/users', { email: 'ada@cache.example', name: 'Ada', accessRight: 'admin' })).body.data as { id: string };
+    const admin = (await post(server(), '/v1/users', { email: 'ada@cache.example', name: 'Ada', accessRight: 'admin' }))
+      .body.data as { id: string };
     const key = (await post(server(), `/v1/users/${admin.id}/keys`, {})).body.data.key as string;
     await warm((base) => call(base, '/v1/audit?limit=1', { key }));
     expect((await patch(server(), `/v1/users/${admin.id}`, { accessRight: 'member' })).status).toBe(200);
@@ -93,17 +106,30 @@ eachStore('credential cache across processes', (server) => {
 
   test('a personal key revoked, rotated or deleted with its user in one process stops at once in the other', async () => {
     const make = async (email: string) => {
-      const user = (await post(server(), '/v1/users', { email, name: email, accessRight: 'member' })).body.data as { id: string };
+      const user = (await post(server(), '/v1/users', { email, name: email, accessRight: 'member' })).body.data as {
+        id: string;
+      };
       const issued = (await post(server(), `/v1/users/${user.id}/keys`, {})).body.data as { id: string; key: string };
       await warm((base) => call(base, '/v1/users/me', { key: issued.key }));
       return { user, issued };
     };
     const revoked = await make('rev@cache.example');
-    expect((await call(peer.url, `/v1/users/${revoked.user.id}/keys/${revoked.issued.id}`, { method: 'DELETE', key: server().org.ownerKey })).status).toBe(204);
+    expect(
+      (
+        await call(peer.url, `/v1/users/${revoked.user.id}/keys/${revoked.issued.id}`, {
+          method: 'DELETE',
+          key: server().org.ownerKey,
+        })
+      ).status,
+    ).toBe(204);
     expectProblem(await call(server().url, '/v1/users/me', { key: revoked.issued.key }), 401);
 
     const rotated = await make('rot@cache.example');
-    const fresh = await call(server().url, '/v1/users/me/keys/rotate', { method: 'POST', key: rotated.issued.key, body: {} });
+    const fresh = await call(server().url, '/v1/users/me/keys/rotate', {
+      method: 'POST',
+      key: rotated.issued.key,
+      body: {},
+    });
     expect(fresh.status).toBe(201);
     expectProblem(await call(peer.url, '/v1/users/me', { key: rotated.issued.key }), 401);
     expect((await call(peer.url, '/v1/users/me', { key: fresh.body.data.key })).status).toBe(200);
@@ -117,7 +143,11 @@ eachStore('credential cache across processes', (server) => {
     const app = await createApp('Behind the back');
     await warm((base) => users(base, app.token));
     // Written straight into the store: no notice, no forgetting. The cache still answers for it...
-    await server().hub.services.store.db.updateTable('apps').set({ revoked_at: server().clock.now().toISOString() }).where('id', '=', app.id).execute();
+    await server()
+      .hub.services.store.db.updateTable('apps')
+      .set({ revoked_at: server().clock.now().toISOString() })
+      .where('id', '=', app.id)
+      .execute();
     expect((await users(server().url, app.token)).status).toBe(200);
     // ...but never longer than the time limit.
     server().clock.advance(CREDENTIAL_TTL_MS);
@@ -134,7 +164,11 @@ eachStore('credential cache across processes', (server) => {
       const pids = await listenerPids(admin);
       expect(pids).toHaveLength(2);
       for (const pid of pids) await admin.query('select pg_terminate_backend($1)', [pid]);
-      await server().hub.services.store.db.updateTable('apps').set({ revoked_at: server().clock.now().toISOString() }).where('id', '=', app.id).execute();
+      await server()
+        .hub.services.store.db.updateTable('apps')
+        .set({ revoked_at: server().clock.now().toISOString() })
+        .where('id', '=', app.id)
+        .execute();
       // The clock stands still, so only distrust of the cache can refuse the revoked token.
       await eventually(async () => (await users(peer.url, app.token)).status === 401);
       expectProblem(await users(server().url, app.token), 401);
@@ -166,7 +200,11 @@ eachStore('credential cache across processes', (server) => {
       expect((await users(peer.url, app.token)).status).toBe(200);
       expect(Date.now() - started).toBeLessThan(ROUND_TRIP_TIMEOUT_MS + 2_000);
       // Given up on, the listener is not trusted: a change it cannot report is still refused at once.
-      await server().hub.services.store.db.updateTable('apps').set({ revoked_at: server().clock.now().toISOString() }).where('id', '=', app.id).execute();
+      await server()
+        .hub.services.store.db.updateTable('apps')
+        .set({ revoked_at: server().clock.now().toISOString() })
+        .where('id', '=', app.id)
+        .execute();
       expectProblem(await users(peer.url, app.token), 401);
       // The peer replaces its listener by itself, and the stuck one goes once it can hear it. (This
       // server never waited on its own, so it keeps it.)

@@ -14,7 +14,11 @@ function rawRequest(url: string, bytes: Buffer): Promise<number> {
     socket.on('data', (chunk) => {
       head += chunk.toString('latin1');
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0)) : reject(error)));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' || error.code === 'EPIPE'
+        ? resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0))
+        : reject(error),
+    );
     socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0)));
   });
 }
@@ -31,18 +35,45 @@ eachStore('random requests never cause a 5xx or a crash', (server) => {
     const body = fc.oneof(
       fc.json({ maxDepth: 4 }),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-      fc.record({ email: fc.oneof(fc.emailAddress(), fc.string()), accessRight: fc.constantFrom('owner', 'admin', 'member', 'x'), name: fc.option(fc.string()) }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          email: fc.oneof(fc.emailAddress(), fc.string()),
+          accessRight: fc.constantFrom('owner', 'admin', 'member', 'x'),
+          name: fc.option(fc.string()),
+        })
+        .map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 200 }),
       fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
       fc.constant(''),
     );
-    const contentType = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16');
-    const credential = fc.constantFrom<'owner' | 'none' | 'garbage' | 'jwt-ish'>('owner', 'owner', 'none', 'garbage', 'jwt-ish');
-    const query = fc.dictionary(fc.constantFrom('limit', 'cursor', 'sort', 'q', 'accessRight', 'status', 'since', 'x', '__proto__'), fc.string({ maxLength: 30 }), { maxKeys: 3 });
+    const contentType = fc.constantFrom(
+      undefined,
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=utf-16',
+    );
+    const credential = fc.constantFrom<'owner' | 'none' | 'garbage' | 'jwt-ish'>(
+      'owner',
+      'owner',
+      'none',
+      'garbage',
+      'jwt-ish',
+    );
+    const query = fc.dictionary(
+      fc.constantFrom('limit', 'cursor', 'sort', 'q', 'accessRight', 'status', 'since', 'x', '__proto__'),
+      fc.string({ maxLength: 30 }),
+      { maxKeys: 3 },
+    );
     const request = fc.record({
       route: fc.nat(),
       method: fc.option(fc.constantFrom(...METHODS), { nil: undefined }),
-      fill: fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.constant(server().org.userId)), { minLength: 2, maxLength: 2 }),
+      fill: fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.constant(server().org.userId)), {
+        minLength: 2,
+        maxLength: 2,
+      }),
       query,
       body,
       contentType,
@@ -76,14 +107,18 @@ eachStore('random requests never cause a 5xx or a crash', (server) => {
   test('random paths and raw request bytes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.webPath(), fc.string({ maxLength: 50 }), async (path, junk) => {
-        const res = await call(server().url, path === '' ? '/' : path.startsWith('/') ? path : `/${path}`, { headers: { 'x-api-key': server().org.ownerKey, 'x-junk': encodeURIComponent(junk) } });
+        const res = await call(server().url, path === '' ? '/' : path.startsWith('/') ? path : `/${path}`, {
+          headers: { 'x-api-key': server().org.ownerKey, 'x-junk': encodeURIComponent(junk) },
+        });
         expect(res.status).toBeLessThan(500);
       }),
       { numRuns: 200 },
     );
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(...METHODS), async (bytes, method) => {
-        const head = Buffer.from(`${method} /v1/users HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${server().org.ownerKey}\r\nContent-Type: application/json\r\n`);
+        const head = Buffer.from(
+          `${method} /v1/users HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${server().org.ownerKey}\r\nContent-Type: application/json\r\n`,
+        );
         const status = await rawRequest(server().url, Buffer.concat([head, Buffer.from(bytes)]));
         expect(status < 500 || status === 0).toBe(true);
       }),

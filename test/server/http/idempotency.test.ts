@@ -48,7 +48,13 @@ eachStore(
   'rate limiting',
   (server) => {
     test('each app has its own bucket; over it answers 429 with Retry-After and RateLimit headers', async () => {
-      const mk = async (name: string) => (await call(server().url, '/v1/apps', { key: server().org.ownerKey, body: { name, permissions: ['org:read'] } })).body.data.token as string;
+      const mk = async (name: string) =>
+        (
+          await call(server().url, '/v1/apps', {
+            key: server().org.ownerKey,
+            body: { name, permissions: ['org:read'] },
+          })
+        ).body.data.token as string;
       const [a, b] = [await mk('Bucket A'), await mk('Bucket B')];
       const hit = (token: string) => call(server().url, '/v1/organization', { key: token });
       const statuses = [];

@@ -14,25 +14,59 @@ eachStore(
     const address = () => `127.0.0.${nextAddress++}`;
 
     async function createApp(name: string): Promise<{ id: string; token: string }> {
-      return (await call(server().url, '/v1/apps', { key: owner(), body: { name, permissions: ['users:read'] } })).body.data;
+      return (await call(server().url, '/v1/apps', { key: owner(), body: { name, permissions: ['users:read'] } })).body
+        .data;
     }
-    const exchange = (token: string, localAddress: string) => call(server().url, '/v1/auth/application', { body: { token }, localAddress });
+    const exchange = (token: string, localAddress: string) =>
+      call(server().url, '/v1/auth/application', { body: { token }, localAddress });
     const oauth = (form: Record<string, string>, localAddress: string) =>
-      call(server().url, '/oauth/token', { body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, localAddress });
+      call(server().url, '/oauth/token', {
+        body: new URLSearchParams(form).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        localAddress,
+      });
 
     test('open endpoints read a few KB at most: a megabyte of nested JSON answers 413, a 110,000-key form an RFC 6749 400', async () => {
       const nested = '['.repeat(500_000) + ']'.repeat(500_000);
-      const json = await call(server().url, '/v1/auth/application', { body: nested, headers: { 'content-type': 'application/json' }, localAddress: address() });
+      const json = await call(server().url, '/v1/auth/application', {
+        body: nested,
+        headers: { 'content-type': 'application/json' },
+        localAddress: address(),
+      });
       expect(expectProblem(json, 413)).toMatchObject({ limitBytes: 8192 });
       const form = Array.from({ length: 110_000 }, (_, i) => `k${i}=v`).join('&');
-      const token = await call(server().url, '/oauth/token', { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' }, localAddress: address() });
+      const token = await call(server().url, '/oauth/token', {
+        body: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        localAddress: address(),
+      });
       // RFC 6749 §5.2: the token endpoint's malformed requests, too large ones included, are invalid_request.
       expect({ status: token.status, error: token.body.error }).toEqual({ status: 400, error: 'invalid_request' });
       // Authenticated routes keep the full limit, but no JSON may nest deeper than 32 levels.
       const deep = `{"name": ${'['.repeat(40)}${']'.repeat(40)}}`;
-      expect(expectProblem(await call(server().url, '/v1/organization', { method: 'PATCH', key: owner(), body: deep, headers: { 'content-type': 'application/json' } }), 400).detail).toMatch(/32 levels/);
+      expect(
+        expectProblem(
+          await call(server().url, '/v1/organization', {
+            method: 'PATCH',
+            key: owner(),
+            body: deep,
+            headers: { 'content-type': 'application/json' },
+          }),
+          400,
+        ).detail,
+      ).toMatch(/32 levels/);
       const shallow = `{"name": ${'['.repeat(30)}${']'.repeat(30)}}`;
-      expect(expectProblem(await call(server().url, '/v1/organization', { method: 'PATCH', key: owner(), body: shallow, headers: { 'content-type': 'application/json' } }), 400).detail).not.toMatch(/levels/);
+      expect(
+        expectProblem(
+          await call(server().url, '/v1/organization', {
+            method: 'PATCH',
+            key: owner(),
+            body: shallow,
+            headers: { 'content-type': 'application/json' },
+          }),
+          400,
+        ).detail,
+      ).not.toMatch(/levels/);
       expect((await call(server().url, '/healthz')).status).toBe(200);
     });
 
@@ -43,7 +77,9 @@ eachStore(
       const refused = await exchange(app.token, from);
       expect(expectProblem(refused, 429).detail).toContain('from this address');
       expect(refused.headers['retry-after']).toBe('12');
-      expect((await oauth({ grant_type: 'client_credentials', client_id: app.id, client_secret: app.token }, from)).status).toBe(429);
+      expect(
+        (await oauth({ grant_type: 'client_credentials', client_id: app.id, client_secret: app.token }, from)).status,
+      ).toBe(429);
       // Another address is not affected; time refills the first one.
       expect((await exchange(app.token, address())).status).toBe(200);
       server().clock.advance(12_000);
@@ -55,9 +91,16 @@ eachStore(
       const busy = await createApp('Busy app');
       const quiet = await createApp('Quiet app');
       for (let i = 0; i < 3; i += 1) expect((await exchange(busy.token, address())).status).toBe(200);
-      for (let i = 0; i < 2; i += 1) expect((await oauth({ grant_type: 'client_credentials', client_id: busy.id, client_secret: busy.token }, address())).status).toBe(200);
+      for (let i = 0; i < 2; i += 1)
+        expect(
+          (await oauth({ grant_type: 'client_credentials', client_id: busy.id, client_secret: busy.token }, address()))
+            .status,
+        ).toBe(200);
       expect(expectProblem(await exchange(busy.token, address()), 429).detail).toContain('for this app');
-      expect((await oauth({ grant_type: 'client_credentials', client_id: busy.id, client_secret: busy.token }, address())).status).toBe(429);
+      expect(
+        (await oauth({ grant_type: 'client_credentials', client_id: busy.id, client_secret: busy.token }, address()))
+          .status,
+      ).toBe(429);
       expect((await exchange(quiet.token, address())).status).toBe(200);
       // Requests with the app token itself are not token requests: they are not throttled here.
       expect((await call(server().url, '/v1/users', { headers: { 'x-api-key': busy.token } })).status).toBe(200);
@@ -73,7 +116,11 @@ eachStore(
 
 describe('the client address behind a proxy', () => {
   const clock = { now: () => new Date(0) };
-  const request = (remote: string, forwarded?: string) => ({ socket: { remoteAddress: remote }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as IncomingMessage;
+  const request = (remote: string, forwarded?: string) =>
+    ({
+      socket: { remoteAddress: remote },
+      headers: forwarded ? { 'x-forwarded-for': forwarded } : {},
+    }) as unknown as IncomingMessage;
 
   test('X-Forwarded-For counts only when the proxy is trusted, and then only its last entry', () => {
     const direct = new TokenThrottle(5, clock, false);
@@ -96,7 +143,11 @@ describe('budgets that cannot be dodged or wiped', () => {
   test('a flood of new keys evicts the least recently used buckets, not every bucket', () => {
     const clock = { now: () => new Date(0) };
     const limiter = new RateLimiter(1, 2, clock);
-    expect([limiter.take('victim').allowed, limiter.take('victim').allowed, limiter.take('victim').allowed]).toEqual([true, true, false]);
+    expect([limiter.take('victim').allowed, limiter.take('victim').allowed, limiter.take('victim').allowed]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     // 120,000 new keys, more than the limiter keeps; the emptied bucket, in use meanwhile, stays empty.
     for (let i = 0; i < 60_000; i += 1) limiter.take(`flood-${i}`);
     expect(limiter.take('victim').allowed).toBe(false);

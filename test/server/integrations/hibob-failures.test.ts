@@ -21,7 +21,8 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
     server = await startTestServer(kind, { ...SIMULATOR_ENV, PEOPLEHUB_HIBOB_TIMEOUT_MS: '400' });
     sim = createSimulator();
     simUrl = await sim.listen();
-    for (let i = 0; i < 5; i += 1) sim.addPerson({ email: `p${i}@bob.example`, firstName: `P${i}`, surname: 'Person', department: 'Ops' });
+    for (let i = 0; i < 5; i += 1)
+      sim.addPerson({ email: `p${i}@bob.example`, firstName: `P${i}`, surname: 'Person', department: 'Ops' });
     expect((await connect(server, sim, simUrl)).status).toBe(200);
     expect((await syncNow(server)).created).toBe(5);
   });
@@ -35,23 +36,33 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
     ['HiBob never answering', { hang: true }, /did not answer within 400 ms/],
     ['an answer cut off half-way', { garbage: true }, /not the JSON expected/],
     ['a service user without permission', { status: 403 }, /lacks a permission \(403\).*Full employee read/],
-  ])('%s fails the run with sync.failed and a clear reason, and changes nothing', async (_name, failure, reason) => {
-    const first = [...sim.people.values()][0];
-    sim.updatePerson(first.id, { department: 'Changed in HiBob' });
-    sim.addPerson({ email: `extra-${Math.random()}@bob.example`, firstName: 'Extra', surname: 'Person' });
-    const before = await snapshot();
-    const since = later();
-    sim.failNext({ ...failure, path: '/v1/people/search' });
-    const run = await syncNow(server);
-    expect(run).toMatchObject({ status: 'failed', created: 0, updated: 0, deleted: 0, error: expect.stringMatching(reason) });
-    expect(await snapshot()).toBe(before);
-    const events = await eventsSince(server, since);
-    expect(events.map((e) => e.type)).toEqual(['sync.failed']);
-    expect(events[0].data.object).toMatchObject({ id: run.id, status: 'failed', error: run.error });
-    // The people are still there to sync; put HiBob back as it was for the next case.
-    sim.updatePerson(first.id, { department: 'Ops' });
-    for (const person of [...sim.people.values()].filter((p) => p.firstName === 'Extra')) sim.removePerson(person.id);
-  }, 20_000);
+  ])(
+    '%s fails the run with sync.failed and a clear reason, and changes nothing',
+    async (_name, failure, reason) => {
+      const first = [...sim.people.values()][0];
+      sim.updatePerson(first.id, { department: 'Changed in HiBob' });
+      sim.addPerson({ email: `extra-${Math.random()}@bob.example`, firstName: 'Extra', surname: 'Person' });
+      const before = await snapshot();
+      const since = later();
+      sim.failNext({ ...failure, path: '/v1/people/search' });
+      const run = await syncNow(server);
+      expect(run).toMatchObject({
+        status: 'failed',
+        created: 0,
+        updated: 0,
+        deleted: 0,
+        error: expect.stringMatching(reason),
+      });
+      expect(await snapshot()).toBe(before);
+      const events = await eventsSince(server, since);
+      expect(events.map((e) => e.type)).toEqual(['sync.failed']);
+      expect(events[0].data.object).toMatchObject({ id: run.id, status: 'failed', error: run.error });
+      // The people are still there to sync; put HiBob back as it was for the next case.
+      sim.updatePerson(first.id, { department: 'Ops' });
+      for (const person of [...sim.people.values()].filter((p) => p.firstName === 'Extra')) sim.removePerson(person.id);
+    },
+    20_000,
+  );
 
   test('a 429 is waited out (Retry-After) and the run goes on', async () => {
     sim.failNext({ status: 429, path: '/v1/people/search' });
@@ -64,7 +75,11 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
     sim.people.clear();
     try {
       const run = await syncNow(server);
-      expect(run).toMatchObject({ status: 'failed', deleted: 0, error: expect.stringContaining('HiBob listed nobody') });
+      expect(run).toMatchObject({
+        status: 'failed',
+        deleted: 0,
+        error: expect.stringContaining('HiBob listed nobody'),
+      });
       expect(JSON.parse(await snapshot())).toHaveLength(5);
     } finally {
       for (const [id, person] of saved) sim.people.set(id, person);
@@ -82,14 +97,28 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
   test('a base URL no parser can read, or with a query, is a 400 naming baseUrl on PUT and PATCH, and nothing is saved', async () => {
     const before = (await get(server, '/v1/integrations/hibob')).body.data;
     const reads = sim.requests.length;
-    for (const baseUrl of ['https://[::1', 'https://x:99999', 'https://a%zz.example', `${simUrl}?region=eu`, `${simUrl}/#top`, 'https://api.hibob.com:0']) {
+    for (const baseUrl of [
+      'https://[::1',
+      'https://x:99999',
+      'https://a%zz.example',
+      `${simUrl}?region=eu`,
+      `${simUrl}/#top`,
+      'https://api.hibob.com:0',
+    ]) {
       for (const res of [
         await connect(server, sim, baseUrl),
         await connect(server, sim, baseUrl, {}, server.other.ownerKey),
-        await call(server.url, '/v1/integrations/hibob', { method: 'PATCH', key: server.org.ownerKey, body: { baseUrl } }),
+        await call(server.url, '/v1/integrations/hibob', {
+          method: 'PATCH',
+          key: server.org.ownerKey,
+          body: { baseUrl },
+        }),
       ]) {
         const problem = expectProblem(res, 400);
-        expect({ baseUrl, errors: problem.errors }).toEqual({ baseUrl, errors: [{ location: 'body', path: '/baseUrl', message: expect.any(String) }] });
+        expect({ baseUrl, errors: problem.errors }).toEqual({
+          baseUrl,
+          errors: [{ location: 'body', path: '/baseUrl', message: expect.any(String) }],
+        });
       }
     }
     expect((await get(server, '/v1/integrations/hibob')).body.data).toEqual(before);
@@ -100,9 +129,29 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
 
   test('a run interrupted by a crash is marked failed when the server starts again, and can be run again', async () => {
     const { store, clock } = server.hub.services;
-    const stale = { id: newId('run', clock.now()), organizationId: server.org.organizationId, trigger: 'manual' as const, status: 'running' as const, phase: 'applying' as const, processed: 2, total: 5, created: 0, updated: 0, deleted: 0, unchanged: 0, report: { skippedFields: [], skippedPeople: [], addedOptions: [], warnings: [] }, error: null, startedAt: clock.now().toISOString(), heartbeatAt: clock.now().toISOString(), finishedAt: null };
+    const stale = {
+      id: newId('run', clock.now()),
+      organizationId: server.org.organizationId,
+      trigger: 'manual' as const,
+      status: 'running' as const,
+      phase: 'applying' as const,
+      processed: 2,
+      total: 5,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      unchanged: 0,
+      report: { skippedFields: [], skippedPeople: [], addedOptions: [], warnings: [] },
+      error: null,
+      startedAt: clock.now().toISOString(),
+      heartbeatAt: clock.now().toISOString(),
+      finishedAt: null,
+    };
     await insertRun(store.db, stale);
-    expectProblem(await call(server.url, '/v1/integrations/hibob/sync', { method: 'POST', key: server.org.ownerKey }), 409);
+    expectProblem(
+      await call(server.url, '/v1/integrations/hibob/sync', { method: 'POST', key: server.org.ownerKey }),
+      409,
+    );
     const since = later();
     if (kind === 'sqlite') {
       // One process owns an SQLite store: at start, any run still marked running was cut off.
@@ -123,8 +172,15 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
   test('the automatic sync starts on its interval, once, even with two server processes', async () => {
     const peer = kind === 'postgres' ? await startPeer(server, SIMULATOR_ENV) : null;
     try {
-      const patched = await call(server.url, '/v1/integrations/hibob', { method: 'PATCH', key: server.org.ownerKey, body: { autoSyncMinutes: 15 } });
-      expect(patched.body.data).toMatchObject({ autoSyncMinutes: 15, nextAutoSyncAt: new Date(server.clock.now().getTime() + 15 * 60_000).toISOString() });
+      const patched = await call(server.url, '/v1/integrations/hibob', {
+        method: 'PATCH',
+        key: server.org.ownerKey,
+        body: { autoSyncMinutes: 15 },
+      });
+      expect(patched.body.data).toMatchObject({
+        autoSyncMinutes: 15,
+        nextAutoSyncAt: new Date(server.clock.now().getTime() + 15 * 60_000).toISOString(),
+      });
       const before = (await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length;
       server.clock.advance(14 * 60_000);
       await server.hub.services.hibob.tick();
@@ -140,7 +196,9 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
       await server.hub.services.hibob.tick();
       await peer?.services.hibob.tick();
       expect((await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length).toBe(before + 1);
-      expect((await get(server, '/v1/integrations/hibob')).body.data.nextAutoSyncAt > server.clock.now().toISOString()).toBe(true);
+      expect(
+        (await get(server, '/v1/integrations/hibob')).body.data.nextAutoSyncAt > server.clock.now().toISOString(),
+      ).toBe(true);
     } finally {
       await peer?.close();
     }

@@ -1,7 +1,21 @@
 import type { AttributeDefinition } from '../../../server/src/core/attributes';
-import { BASE_FIELDS, type HibobField, fingerprintKey, mapRecord, missingOptions, planFields, recordFingerprint } from '../../../server/src/integrations/hibob/mapping';
+import {
+  BASE_FIELDS,
+  type HibobField,
+  fingerprintKey,
+  mapRecord,
+  missingOptions,
+  planFields,
+  recordFingerprint,
+} from '../../../server/src/integrations/hibob/mapping';
 
-const field = (name: string, type: string, n: number): HibobField => ({ id: `custom.field_${n}`, name, type, jsonPath: `custom.field_${n}`, category: 'custom' });
+const field = (name: string, type: string, n: number): HibobField => ({
+  id: `custom.field_${n}`,
+  name,
+  type,
+  jsonPath: `custom.field_${n}`,
+  category: 'custom',
+});
 const attributes = (list: AttributeDefinition[]) => new Map(list.map((a) => [a.name.toLowerCase(), a]));
 
 describe('HiBob field mapping', () => {
@@ -41,26 +55,42 @@ describe('HiBob field mapping', () => {
       'Buddy→Buddy:employee',
     ]);
     expect(plan.skipped).toEqual([
-      { field: 'Parking', hibobType: 'checkbox', reason: 'the attribute "Parking" is boolean, and HiBob checkbox fields are not synced' },
+      {
+        field: 'Parking',
+        hibobType: 'checkbox',
+        reason: 'the attribute "Parking" is boolean, and HiBob checkbox fields are not synced',
+      },
       { field: 'Not here', hibobType: 'text', reason: 'no PeopleHub attribute is named "Not here"' },
-      { field: 'Site', hibobType: 'list', reason: 'the attribute "Site" is text, and a HiBob list field fills option attributes' },
+      {
+        field: 'Site',
+        hibobType: 'list',
+        reason: 'the attribute "Site" is text, and a HiBob list field fills option attributes',
+      },
     ]);
     expect(plan.fields).toEqual([...BASE_FIELDS, ...plan.custom.map((c) => c.jsonPath)]);
   });
 
   test('a record becomes an employee: references by HRIS id, bad values dropped with a warning', () => {
-    const plan = planFields([field('Shoe size', 'number', 1), field('Buddy', 'employee-reference', 2), field('Anniversary', 'date', 3)], attributes([
-      { name: 'Shoe size', type: 'number', options: [] },
-      { name: 'Buddy', type: 'employee', options: [] },
-      { name: 'Anniversary', type: 'date', options: [] },
-    ]));
+    const plan = planFields(
+      [field('Shoe size', 'number', 1), field('Buddy', 'employee-reference', 2), field('Anniversary', 'date', 3)],
+      attributes([
+        { name: 'Shoe size', type: 'number', options: [] },
+        { name: 'Buddy', type: 'employee', options: [] },
+        { name: 'Anniversary', type: 'date', options: [] },
+      ]),
+    );
     const mapped = mapRecord(
       {
         id: '42',
         email: ' ada@bob.example ',
         firstName: 'Ada',
         surname: 'Lovelace',
-        work: { title: 'Engineer', department: null, reportsTo: { id: '7', displayName: 'Boss' }, startDate: '2024-03-01' },
+        work: {
+          title: 'Engineer',
+          department: null,
+          reportsTo: { id: '7', displayName: 'Boss' },
+          startDate: '2024-03-01',
+        },
         internal: { terminationDate: '31/12/2026', terminationReason: null },
         custom: { field_1: '38', field_2: { id: '9' }, field_3: '2025-02-30' },
       },
@@ -86,9 +116,21 @@ describe('HiBob field mapping', () => {
 
   test('records without an id, a usable email or names are skipped with the reason', () => {
     const plan = planFields([], new Map());
-    expect(mapRecord({ email: 'x@y.example', firstName: 'X', surname: 'Y' }, plan)).toEqual({ ok: false, externalId: null, reason: 'the record has no id' });
-    expect(mapRecord({ id: '1', email: 'not an email', firstName: 'X', surname: 'Y' }, plan)).toEqual({ ok: false, externalId: '1', reason: 'no usable email address' });
-    expect(mapRecord({ id: '2', email: 'x@y.example', firstName: '', surname: 'Y' }, plan)).toEqual({ ok: false, externalId: '2', reason: 'no first name or surname' });
+    expect(mapRecord({ email: 'x@y.example', firstName: 'X', surname: 'Y' }, plan)).toEqual({
+      ok: false,
+      externalId: null,
+      reason: 'the record has no id',
+    });
+    expect(mapRecord({ id: '1', email: 'not an email', firstName: 'X', surname: 'Y' }, plan)).toEqual({
+      ok: false,
+      externalId: '1',
+      reason: 'no usable email address',
+    });
+    expect(mapRecord({ id: '2', email: 'x@y.example', firstName: '', surname: 'Y' }, plan)).toEqual({
+      ok: false,
+      externalId: '2',
+      reason: 'no first name or surname',
+    });
     expect(mapRecord(null, plan)).toEqual({ ok: false, externalId: null, reason: 'the record has no id' });
   });
 
@@ -98,7 +140,16 @@ describe('HiBob field mapping', () => {
       { name: 'Skills', type: 'multi_option', options: ['Go'] },
     ]);
     const plan = planFields([field('Team', 'list', 1), field('Skills', 'multi-list', 2)], defs);
-    const mapped = mapRecord({ id: '1', email: 'a@b.example', firstName: 'A', surname: 'B', custom: { field_1: 'Blue', field_2: ['Go', 'Rust', 'Rust'] } }, plan);
+    const mapped = mapRecord(
+      {
+        id: '1',
+        email: 'a@b.example',
+        firstName: 'A',
+        surname: 'B',
+        custom: { field_1: 'Blue', field_2: ['Go', 'Rust', 'Rust'] },
+      },
+      plan,
+    );
     if (!mapped.ok) throw new Error(mapped.reason);
     expect(mapped.person.attributes).toEqual({ Team: 'Blue', Skills: ['Go', 'Rust'] });
     expect(missingOptions(mapped.person, defs)).toEqual([
@@ -110,7 +161,9 @@ describe('HiBob field mapping', () => {
   test('a record fingerprint changes with the text and with the plan, never with anything else', () => {
     const text = '{"id":"1","email":"a@b.example","firstName":"A","surname":"B"}';
     const plain = fingerprintKey(planFields([], new Map()));
-    const withShoes = fingerprintKey(planFields([field('Shoe size', 'number', 1)], attributes([{ name: 'Shoe size', type: 'number', options: [] }])));
+    const withShoes = fingerprintKey(
+      planFields([field('Shoe size', 'number', 1)], attributes([{ name: 'Shoe size', type: 'number', options: [] }])),
+    );
     expect(recordFingerprint(plain, text)).toBe(recordFingerprint(plain, text));
     expect(recordFingerprint(plain, text)).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(recordFingerprint(plain, text.replace('"A"', '"Ann"'))).not.toBe(recordFingerprint(plain, text));

@@ -1,4 +1,13 @@
-import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, PING_BODY_LIMIT, employeeOf, freshnessOf, isPing, parseTriggeredAt, receiptExpiry } from '../../../server/src/integrations/hibob/notice';
+import {
+  NOTICE_MAX_AGE_MS,
+  NOTICE_MAX_AHEAD_MS,
+  PING_BODY_LIMIT,
+  employeeOf,
+  freshnessOf,
+  isPing,
+  parseTriggeredAt,
+  receiptExpiry,
+} from '../../../server/src/integrations/hibob/notice';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString();
@@ -15,7 +24,18 @@ describe("reading HiBob's triggeredAt", () => {
   });
 
   test('anything else is unreadable', () => {
-    for (const value of ['last Tuesday', '2026-11-22', '1795341600000', '2026-13-01T00:00:00Z', '2026-11-22T10:00:00+25:00', '', 1795341600000, {}, ['2026-11-22T10:00:00Z'], true]) {
+    for (const value of [
+      'last Tuesday',
+      '2026-11-22',
+      '1795341600000',
+      '2026-13-01T00:00:00Z',
+      '2026-11-22T10:00:00+25:00',
+      '',
+      1795341600000,
+      {},
+      ['2026-11-22T10:00:00Z'],
+      true,
+    ]) {
       expect({ value, parsed: parseTriggeredAt(value) }).toEqual({ value, parsed: null });
     }
   });
@@ -26,26 +46,46 @@ describe('judging a notice by its time', () => {
     for (const offset of [-NOTICE_MAX_AGE_MS, -1, 0, NOTICE_MAX_AHEAD_MS]) {
       expect(freshnessOf({ triggeredAt: at(offset) }, NOW).kind).toBe('fresh');
     }
-    expect(freshnessOf({ triggeredAt: at(-NOTICE_MAX_AGE_MS - 1) }, NOW)).toEqual({ kind: 'stale', triggeredAt: new Date(at(-NOTICE_MAX_AGE_MS - 1)), ageMs: NOTICE_MAX_AGE_MS + 1 });
+    expect(freshnessOf({ triggeredAt: at(-NOTICE_MAX_AGE_MS - 1) }, NOW)).toEqual({
+      kind: 'stale',
+      triggeredAt: new Date(at(-NOTICE_MAX_AGE_MS - 1)),
+      ageMs: NOTICE_MAX_AGE_MS + 1,
+    });
     expect(freshnessOf({ triggeredAt: '2019-06-01T00:00:00Z' }, NOW).kind).toBe('stale');
-    expect(freshnessOf({ triggeredAt: at(NOTICE_MAX_AHEAD_MS + 1) }, NOW)).toEqual({ kind: 'ahead', triggeredAt: new Date(at(NOTICE_MAX_AHEAD_MS + 1)), aheadMs: NOTICE_MAX_AHEAD_MS + 1 });
+    expect(freshnessOf({ triggeredAt: at(NOTICE_MAX_AHEAD_MS + 1) }, NOW)).toEqual({
+      kind: 'ahead',
+      triggeredAt: new Date(at(NOTICE_MAX_AHEAD_MS + 1)),
+      aheadMs: NOTICE_MAX_AHEAD_MS + 1,
+    });
   });
 
   test('no triggeredAt is undated; one that is not a timestamp is unreadable', () => {
-    for (const notice of [{}, { triggeredAt: null }, null, 'Ping test', []]) expect(freshnessOf(notice, NOW)).toEqual({ kind: 'undated' });
+    for (const notice of [{}, { triggeredAt: null }, null, 'Ping test', []])
+      expect(freshnessOf(notice, NOW)).toEqual({ kind: 'undated' });
     expect(freshnessOf({ triggeredAt: 'soon' }, NOW)).toEqual({ kind: 'unreadable' });
   });
 
   test('a receipt lasts as long as its notice could be accepted: from triggeredAt, or from receipt when undated', () => {
-    expect(receiptExpiry(freshnessOf({ triggeredAt: at(-60_000) }, NOW), NOW).toISOString()).toBe(at(NOTICE_MAX_AGE_MS - 60_000));
-    expect(receiptExpiry(freshnessOf({ triggeredAt: at(30_000) }, NOW), NOW).toISOString()).toBe(at(NOTICE_MAX_AGE_MS + 30_000));
+    expect(receiptExpiry(freshnessOf({ triggeredAt: at(-60_000) }, NOW), NOW).toISOString()).toBe(
+      at(NOTICE_MAX_AGE_MS - 60_000),
+    );
+    expect(receiptExpiry(freshnessOf({ triggeredAt: at(30_000) }, NOW), NOW).toISOString()).toBe(
+      at(NOTICE_MAX_AGE_MS + 30_000),
+    );
     expect(receiptExpiry({ kind: 'undated' }, NOW).toISOString()).toBe(at(NOTICE_MAX_AGE_MS));
   });
 });
 
 describe("HiBob's ping", () => {
   test('is recognized in its three forms, with surrounding space', () => {
-    for (const text of ['Ping test', '"Ping test"', '{"text":"Ping test"}', ' { "text" : "Ping test" }\n', '\tPing test\r\n']) expect(isPing(Buffer.from(text))).toBe(true);
+    for (const text of [
+      'Ping test',
+      '"Ping test"',
+      '{"text":"Ping test"}',
+      ' { "text" : "Ping test" }\n',
+      '\tPing test\r\n',
+    ])
+      expect(isPing(Buffer.from(text))).toBe(true);
   });
 
   test(`is never looked for in a body over ${PING_BODY_LIMIT} bytes, nor parsed when nested too deep`, () => {
@@ -61,15 +101,20 @@ describe("HiBob's ping", () => {
     } finally {
       parse.mockRestore();
     }
-    for (const text of ['Ping', 'ping test', '{"text":"Ping"}', '{"text":["Ping test"]}', 'null', '{', '']) expect(isPing(Buffer.from(text))).toBe(false);
+    for (const text of ['Ping', 'ping test', '{"text":"Ping"}', '{"text":["Ping test"]}', 'null', '{', ''])
+      expect(isPing(Buffer.from(text))).toBe(false);
   });
 });
 
 describe('the person a notice is about', () => {
   test('v2 data.employeeId or an older data.employee.id, as trimmed text', () => {
-    expect(employeeOf({ data: { employeeId: ' 3332883884017713041 ' } })).toEqual({ kind: 'id', id: '3332883884017713041' });
+    expect(employeeOf({ data: { employeeId: ' 3332883884017713041 ' } })).toEqual({
+      kind: 'id',
+      id: '3332883884017713041',
+    });
     expect(employeeOf({ data: { employee: { id: 42 } } })).toEqual({ kind: 'id', id: '42' });
-    for (const notice of [{}, { data: {} }, { data: { employeeId: '  ' } }, { data: { employeeId: true } }, null, 'x']) expect(employeeOf(notice)).toEqual({ kind: 'none' });
+    for (const notice of [{}, { data: {} }, { data: { employeeId: '  ' } }, { data: { employeeId: true } }, null, 'x'])
+      expect(employeeOf(notice)).toEqual({ kind: 'none' });
   });
 
   test('an id with control characters or over 64 characters is invalid, not cut or stored', () => {

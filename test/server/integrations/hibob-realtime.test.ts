@@ -7,7 +7,12 @@ import { eventually } from '../../helpers/receiver';
 import { MAX_JSON_DEPTH } from '../../../server/src/http/body';
 import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, PING_BODY_LIMIT } from '../../../server/src/integrations/hibob/notice';
 import * as integrationStore from '../../../server/src/store/integrations';
-import { claimNotification, dueNotifications, enqueueNotification, finishNotification } from '../../../server/src/store/integrations';
+import {
+  claimNotification,
+  dueNotifications,
+  enqueueNotification,
+  finishNotification,
+} from '../../../server/src/store/integrations';
 
 const HOOK_SECRET = 'hibob-hook-secret-0123456789abcdef';
 
@@ -20,12 +25,34 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
   let ada: string;
 
   const employee = async (externalId: string) =>
-    ((await get(server, `/v1/employees?externalId=${externalId}`)).body.data as { id: string; title: string | null; department: string | null }[])[0];
-  const pending = async () => Number((await server.hub.services.store.db.selectFrom('hibob_notifications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    (
+      (await get(server, `/v1/employees?externalId=${externalId}`)).body.data as {
+        id: string;
+        title: string | null;
+        department: string | null;
+      }[]
+    )[0];
+  const pending = async () =>
+    Number(
+      (
+        await server.hub.services.store.db
+          .selectFrom('hibob_notifications')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const receipts = () => server.hub.services.store.db.selectFrom('hibob_receipts').selectAll().execute();
   /** A v2 notice as HiBob writes it, about Ada unless told, triggered at `triggeredAt` (left out when undefined). */
   const noticeBody = (triggeredAt: unknown, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ companyId: '630001', type: 'employee.updated', triggeredBy: 'SERVICE', triggeredAt, version: 'v2', data: { employeeId: ada, fieldIds: ['work.title'] }, ...extra });
+    JSON.stringify({
+      companyId: '630001',
+      type: 'employee.updated',
+      triggeredBy: 'SERVICE',
+      triggeredAt,
+      version: 'v2',
+      data: { employeeId: ada, fieldIds: ['work.title'] },
+      ...extra,
+    });
   const sendSigned = (body: string) => sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada, { body });
   const ago = (ms: number) => new Date(server.clock.now().getTime() - ms).toISOString();
   /** Ada's reads from HiBob so far: each accepted notice about her causes one. */
@@ -36,8 +63,20 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     // HiBob's clock is the server's: every notice is stamped with the test's time.
     sim = createSimulator({ now: () => server.clock.now() });
     simUrl = await sim.listen();
-    ada = sim.addPerson({ email: 'ada@bob.example', firstName: 'Ada', surname: 'Lovelace', title: 'Engineer', department: 'Engineering' }).id;
-    sim.addPerson({ email: 'alan@bob.example', firstName: 'Alan', surname: 'Turing', title: 'Engineer', department: 'Engineering' });
+    ada = sim.addPerson({
+      email: 'ada@bob.example',
+      firstName: 'Ada',
+      surname: 'Lovelace',
+      title: 'Engineer',
+      department: 'Engineering',
+    }).id;
+    sim.addPerson({
+      email: 'alan@bob.example',
+      firstName: 'Alan',
+      surname: 'Turing',
+      title: 'Engineer',
+      department: 'Engineering',
+    });
     const connected = await connect(server, sim, simUrl);
     receiverUrl = connected.body.data.receiverUrl;
     await syncNow(server);
@@ -48,17 +87,31 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
   });
 
   test("HiBob's ping is answered 200, even before the hook secret is pasted; other notices need the secret", async () => {
-    for (const body of ['Ping test', ' Ping test\n', '"Ping test"', '{"text":"Ping test"}', `{"text": "Ping test"${' '.repeat(PING_BODY_LIMIT - 24)}}`]) {
+    for (const body of [
+      'Ping test',
+      ' Ping test\n',
+      '"Ping test"',
+      '{"text":"Ping test"}',
+      `{"text": "Ping test"${' '.repeat(PING_BODY_LIMIT - 24)}}`,
+    ]) {
       const res = await fetch(receiverUrl, { method: 'POST', body, headers: { 'content-type': 'text/plain' } });
       expect({ body, status: res.status }).toEqual({ body, status: 200 });
     }
     // Only a small body is looked at as a ping: a larger one is a notice, and must be signed.
-    const padded = await fetch(receiverUrl, { method: 'POST', body: `{"text": "Ping test"${' '.repeat(PING_BODY_LIMIT)}}`, headers: { 'content-type': 'text/plain' } });
+    const padded = await fetch(receiverUrl, {
+      method: 'POST',
+      body: `{"text": "Ping test"${' '.repeat(PING_BODY_LIMIT)}}`,
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(padded.status).toBe(401);
     const unsigned = await sim.sendWebhook(receiverUrl, 'anything', 'employee.updated', ada);
     expect(unsigned.status).toBe(401);
     expect(unsigned.body).toContain('No hook secret');
-    const patched = await call(server.url, '/v1/integrations/hibob', { method: 'PATCH', key: server.org.ownerKey, body: { hookSecret: HOOK_SECRET } });
+    const patched = await call(server.url, '/v1/integrations/hibob', {
+      method: 'PATCH',
+      key: server.org.ownerKey,
+      body: { hookSecret: HOOK_SECRET },
+    });
     expect(patched.body.data.hookSecretSet).toBe(true);
     expect(JSON.stringify(patched.body)).not.toContain(HOOK_SECRET);
   });
@@ -72,14 +125,23 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
       await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada, { signature: '' }),
       await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada, { signature: 'not base64 at all!' }),
       // Signed, then tampered with: the signature no longer matches the body.
-      await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada, { body: JSON.stringify({ type: 'employee.updated', data: { employeeId: ada } }), signature: Buffer.alloc(64).toString('base64') }),
+      await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada, {
+        body: JSON.stringify({ type: 'employee.updated', data: { employeeId: ada } }),
+        signature: Buffer.alloc(64).toString('base64'),
+      }),
     ];
     expect(attempts.map((a) => a.status)).toEqual([401, 401, 401, 401]);
     expect(await pending()).toBe(0);
     await server.hub.services.hibob.tick();
     expect((await employee(ada)).title).toBe('Engineer');
     expect(await eventsSince(server, since)).toEqual([]);
-    expectProblem(await call(server.url, '/v1/integrations/hibob/webhook/not-a-receiver', { body: 'Ping test', headers: { 'content-type': 'text/plain' } }), 404);
+    expectProblem(
+      await call(server.url, '/v1/integrations/hibob/webhook/not-a-receiver', {
+        body: 'Ping test',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      404,
+    );
   });
 
   test('a signed notice is answered at once, queued in the store, and applied by re-reading HiBob', async () => {
@@ -93,7 +155,14 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     expect((await employee(ada)).department).toBe('Research');
     expect(sim.requests.slice(reads).some((r) => r.path === `/v1/people/${ada}`)).toBe(true);
     const [updated] = await eventsSince(server, since, 'employee.updated');
-    expect(updated).toMatchObject({ actor: null, data: { changes: expect.arrayContaining([expect.objectContaining({ field: 'title', old: 'Engineer', new: 'Senior Engineer' })]) } });
+    expect(updated).toMatchObject({
+      actor: null,
+      data: {
+        changes: expect.arrayContaining([
+          expect.objectContaining({ field: 'title', old: 'Engineer', new: 'Senior Engineer' }),
+        ]),
+      },
+    });
     await eventually(async () => (await pending()) === 0);
   });
 
@@ -127,7 +196,9 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     const id = (await employee(ada)).id;
     sim.updatePerson(ada, { email: 'ada.lovelace@bob.example' });
     expect((await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada)).status).toBe(202);
-    await eventually(async () => (await get(server, `/v1/employees/${id}`)).body.data.email === 'ada.lovelace@bob.example');
+    await eventually(
+      async () => (await get(server, `/v1/employees/${id}`)).body.data.email === 'ada.lovelace@bob.example',
+    );
     expect((await get(server, `/v1/employees?externalId=${ada}`)).body.data).toHaveLength(1);
   });
 
@@ -232,7 +303,10 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
 
     // The window's edges are inside it.
     for (const triggeredAt of [ago(NOTICE_MAX_AGE_MS), ago(-NOTICE_MAX_AHEAD_MS), inParis]) {
-      expect({ triggeredAt, status: (await sendSigned(noticeBody(triggeredAt))).status }).toEqual({ triggeredAt, status: 202 });
+      expect({ triggeredAt, status: (await sendSigned(noticeBody(triggeredAt))).status }).toEqual({
+        triggeredAt,
+        status: 202,
+      });
     }
     await eventually(async () => (await pending()) === 0 && adaReads() > reads);
   });
@@ -249,7 +323,14 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     expect(replay.body).toContain('already received');
     // The same signature written without its base64 padding is the same signature.
     const signature = createHmac('sha512', HOOK_SECRET).update(body).digest();
-    expect((await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada, { body, signature: signature.toString('base64').replace(/=+$/, '') })).status).toBe(409);
+    expect(
+      (
+        await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada, {
+          body,
+          signature: signature.toString('base64').replace(/=+$/, ''),
+        })
+      ).status,
+    ).toBe(409);
     // The receipt keeps a hash of the signature, never the signature or the body.
     const stored = JSON.stringify(await receipts());
     expect(stored).toContain(createHash('sha256').update(signature).digest('base64url'));
@@ -275,10 +356,14 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
   test("a notice whose transaction never committed leaves no receipt: HiBob's retry of it is accepted", async () => {
     server.clock.advance(1_000);
     const body = noticeBody(ago(0));
-    const hash = createHash('sha256').update(createHmac('sha512', HOOK_SECRET).update(body).digest()).digest('base64url');
+    const hash = createHash('sha256')
+      .update(createHmac('sha512', HOOK_SECRET).update(body).digest())
+      .digest('base64url');
     const mine = async () => (await receipts()).filter((r) => r.signature_hash === hash).length;
     // The server fails after the receipt is written and before the notice is queued and committed.
-    const crash = jest.spyOn(integrationStore, 'enqueueNotification').mockRejectedValueOnce(new Error('the process stopped here'));
+    const crash = jest
+      .spyOn(integrationStore, 'enqueueNotification')
+      .mockRejectedValueOnce(new Error('the process stopped here'));
     try {
       expect((await sendSigned(body)).status).toBe(500);
       expect(crash).toHaveBeenCalledTimes(1);

@@ -3,7 +3,19 @@ import { type TestServer, startTestServer, storeKinds } from '../../helpers/harn
 import { call, expectProblem } from '../../helpers/http';
 import { eventsSince, get, post } from '../../helpers/people';
 
-type Employee = { id: string; externalId: string; email: string; status: string; managerId: string | null; department: string | null; title: string | null; separationDate: string | null; separationReason: string | null; attributes: Record<string, unknown>; source: string };
+type Employee = {
+  id: string;
+  externalId: string;
+  email: string;
+  status: string;
+  managerId: string | null;
+  department: string | null;
+  title: string | null;
+  separationDate: string | null;
+  separationReason: string | null;
+  attributes: Record<string, unknown>;
+  source: string;
+};
 
 // One organization, one simulated HiBob, and the stages of a real rollout, in order. The clock
 // stands at 2026-11-22.
@@ -13,8 +25,10 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
   let simUrl: string;
   const ids: Record<string, string> = {};
 
-  const employees = async (): Promise<Employee[]> => (await get(server, '/v1/employees?limit=200&sort=email')).body.data;
-  const byExternal = async (externalId: string): Promise<Employee | undefined> => (await employees()).find((e) => e.externalId === externalId);
+  const employees = async (): Promise<Employee[]> =>
+    (await get(server, '/v1/employees?limit=200&sort=email')).body.data;
+  const byExternal = async (externalId: string): Promise<Employee | undefined> =>
+    (await employees()).find((e) => e.externalId === externalId);
 
   beforeAll(async () => {
     server = await startTestServer(kind, SIMULATOR_ENV);
@@ -26,15 +40,72 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
     sim.addField('Nickname', 'text');
     sim.addField('Buddy', 'employee-reference');
     sim.addField('Hired via', 'list');
-    const boss = sim.addPerson({ email: 'boss@bob.example', firstName: 'Bea', surname: 'Boss', title: 'CEO', department: 'Management', startDate: '2020-01-01' });
+    const boss = sim.addPerson({
+      email: 'boss@bob.example',
+      firstName: 'Bea',
+      surname: 'Boss',
+      title: 'CEO',
+      department: 'Management',
+      startDate: '2020-01-01',
+    });
     ids.boss = boss.id;
     // Listed before their manager, and managed by someone listed later: both must resolve.
-    ids.ada = sim.addPerson({ email: 'ada@bob.example', firstName: 'Ada', surname: 'Lovelace', title: 'Engineer', department: 'Engineering', startDate: '2023-05-02', custom: { 'Shoe size': 38, 'T-shirt': 'M', Languages: ['English', 'French'], Nickname: 'Countess', 'Hired via': 'Referral' } }).id;
-    ids.cto = sim.addPerson({ email: 'cto@bob.example', firstName: 'Alan', surname: 'Turing', title: 'CTO', department: 'Engineering', reportsTo: boss.id, startDate: '2021-02-01' }).id;
+    ids.ada = sim.addPerson({
+      email: 'ada@bob.example',
+      firstName: 'Ada',
+      surname: 'Lovelace',
+      title: 'Engineer',
+      department: 'Engineering',
+      startDate: '2023-05-02',
+      custom: {
+        'Shoe size': 38,
+        'T-shirt': 'M',
+        Languages: ['English', 'French'],
+        Nickname: 'Countess',
+        'Hired via': 'Referral',
+      },
+    }).id;
+    ids.cto = sim.addPerson({
+      email: 'cto@bob.example',
+      firstName: 'Alan',
+      surname: 'Turing',
+      title: 'CTO',
+      department: 'Engineering',
+      reportsTo: boss.id,
+      startDate: '2021-02-01',
+    }).id;
     sim.updatePerson(ids.ada, { reportsTo: ids.cto, custom: { Buddy: ids.cto } });
-    ids.future = sim.addPerson({ email: 'future@bob.example', firstName: 'Fay', surname: 'Future', title: 'Engineer', department: 'Engineering', reportsTo: ids.cto, startDate: '2027-01-04' }).id;
-    ids.left = sim.addPerson({ email: 'left@bob.example', firstName: 'Lee', surname: 'Left', title: 'Analyst', department: 'Finance', reportsTo: boss.id, startDate: '2022-01-01', terminationDate: '2026-10-31', terminationReason: 'Resignation' }).id;
-    ids.leaving = sim.addPerson({ email: 'leaving@bob.example', firstName: 'Lou', surname: 'Leaving', title: 'Analyst', department: 'Finance', reportsTo: boss.id, startDate: '2022-01-01', terminationDate: '2026-12-31', terminationReason: 'Relocation' }).id;
+    ids.future = sim.addPerson({
+      email: 'future@bob.example',
+      firstName: 'Fay',
+      surname: 'Future',
+      title: 'Engineer',
+      department: 'Engineering',
+      reportsTo: ids.cto,
+      startDate: '2027-01-04',
+    }).id;
+    ids.left = sim.addPerson({
+      email: 'left@bob.example',
+      firstName: 'Lee',
+      surname: 'Left',
+      title: 'Analyst',
+      department: 'Finance',
+      reportsTo: boss.id,
+      startDate: '2022-01-01',
+      terminationDate: '2026-10-31',
+      terminationReason: 'Resignation',
+    }).id;
+    ids.leaving = sim.addPerson({
+      email: 'leaving@bob.example',
+      firstName: 'Lou',
+      surname: 'Leaving',
+      title: 'Analyst',
+      department: 'Finance',
+      reportsTo: boss.id,
+      startDate: '2022-01-01',
+      terminationDate: '2026-12-31',
+      terminationReason: 'Relocation',
+    }).id;
     // PeopleHub's own attributes: compatible ones are synced, the rest reported.
     for (const attribute of [
       { name: 'shoe size', type: 'number' },
@@ -53,22 +124,53 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
   });
 
   test('bad credentials are refused, and nothing is saved', async () => {
-    const problem = expectProblem(await call(server.url, '/v1/integrations/hibob', { method: 'PUT', key: server.org.ownerKey, body: { serviceUserId: sim.credentials.serviceUserId, token: 'wrong-token', baseUrl: simUrl } }), 422);
+    const problem = expectProblem(
+      await call(server.url, '/v1/integrations/hibob', {
+        method: 'PUT',
+        key: server.org.ownerKey,
+        body: { serviceUserId: sim.credentials.serviceUserId, token: 'wrong-token', baseUrl: simUrl },
+      }),
+      422,
+    );
     expect(problem.detail).toMatch(/401/);
     expectProblem(await get(server, '/v1/integrations/hibob'), 404);
-    expectProblem(await call(server.url, '/v1/integrations/hibob/sync', { method: 'POST', key: server.org.ownerKey }), 404);
+    expectProblem(
+      await call(server.url, '/v1/integrations/hibob/sync', { method: 'POST', key: server.org.ownerKey }),
+      404,
+    );
   });
 
   test('first sync: everyone is created from HiBob, as system changes, and the run reports it', async () => {
     const connected = await connect(server, sim, simUrl);
     expect(connected.status).toBe(200);
-    expect(connected.body.data).toMatchObject({ connected: true, baseUrl: simUrl, hookSecretSet: false, lastRun: null, receiverUrl: expect.stringMatching(/\/v1\/integrations\/hibob\/webhook\/[A-Za-z0-9_-]{20,}$/) });
+    expect(connected.body.data).toMatchObject({
+      connected: true,
+      baseUrl: simUrl,
+      hookSecretSet: false,
+      lastRun: null,
+      receiverUrl: expect.stringMatching(/\/v1\/integrations\/hibob\/webhook\/[A-Za-z0-9_-]{20,}$/),
+    });
     expect(JSON.stringify(connected.body)).not.toContain(sim.credentials.token);
     const since = server.clock.now().toISOString();
     const run = await syncNow(server);
-    expect(run).toMatchObject({ status: 'completed', trigger: 'manual', phase: 'done', created: 6, updated: 0, deleted: 0, error: null });
+    expect(run).toMatchObject({
+      status: 'completed',
+      trigger: 'manual',
+      phase: 'done',
+      created: 6,
+      updated: 0,
+      deleted: 0,
+      error: null,
+    });
     const list = await employees();
-    expect(list.map((e) => e.email)).toEqual(['ada@bob.example', 'boss@bob.example', 'cto@bob.example', 'future@bob.example', 'leaving@bob.example', 'left@bob.example']);
+    expect(list.map((e) => e.email)).toEqual([
+      'ada@bob.example',
+      'boss@bob.example',
+      'cto@bob.example',
+      'future@bob.example',
+      'leaving@bob.example',
+      'left@bob.example',
+    ]);
     expect(list.every((e) => e.source === 'hibob')).toBe(true);
     const created = await eventsSince(server, since, 'employee.created');
     expect(created).toHaveLength(6);
@@ -87,15 +189,30 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
   test('custom fields fill the attribute of the same name when the types fit; the others are skipped with the reason', async () => {
     const ada = await byExternal(ids.ada);
     const cto = await byExternal(ids.cto);
-    expect(ada?.attributes).toEqual({ 'shoe size': 38, 'T-shirt': 'M', Languages: ['English', 'French'], Buddy: cto?.id });
+    expect(ada?.attributes).toEqual({
+      'shoe size': 38,
+      'T-shirt': 'M',
+      Languages: ['English', 'French'],
+      Buddy: cto?.id,
+    });
     const run = (await get(server, '/v1/integrations/hibob/runs?limit=1')).body.data[0];
     expect(run.skippedFields).toEqual([
-      { field: 'Nickname', hibobType: 'text', reason: 'the attribute "Nickname" is date, and a HiBob text field fills text or option attributes' },
-      { field: 'Hired via', hibobType: 'list', reason: 'the attribute "Hired via" is text, and a HiBob list field fills option attributes' },
+      {
+        field: 'Nickname',
+        hibobType: 'text',
+        reason: 'the attribute "Nickname" is date, and a HiBob text field fills text or option attributes',
+      },
+      {
+        field: 'Hired via',
+        hibobType: 'list',
+        reason: 'the attribute "Hired via" is text, and a HiBob list field fills option attributes',
+      },
     ]);
     // "French" was not an option of Languages yet: HiBob is the source of truth, so it became one.
     expect(run.addedOptions).toEqual([{ attribute: 'Languages', option: 'French' }]);
-    const languages = (await get(server, '/v1/attributes')).body.data.find((a: { name: string }) => a.name === 'Languages');
+    const languages = (await get(server, '/v1/attributes')).body.data.find(
+      (a: { name: string }) => a.name === 'Languages',
+    );
     expect(languages.options).toEqual(['English', 'French']);
   });
 
@@ -108,11 +225,30 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
 
   test('a future hire is pending and not surveyable; a leaver is left with date and reason; a leaver-to-be is leaving', async () => {
     expect(await byExternal(ids.future)).toMatchObject({ status: 'pending' });
-    expect(await byExternal(ids.left)).toMatchObject({ status: 'left', separationDate: '2026-10-31', separationReason: 'Resignation' });
-    expect(await byExternal(ids.leaving)).toMatchObject({ status: 'leaving', separationDate: '2026-12-31', separationReason: 'Relocation' });
-    const surveyable = (await get(server, '/v1/employees?surveyable=true&on=2026-11-22&limit=200')).body.data.map((e: Employee) => e.externalId);
+    expect(await byExternal(ids.left)).toMatchObject({
+      status: 'left',
+      separationDate: '2026-10-31',
+      separationReason: 'Resignation',
+    });
+    expect(await byExternal(ids.leaving)).toMatchObject({
+      status: 'leaving',
+      separationDate: '2026-12-31',
+      separationReason: 'Relocation',
+    });
+    const surveyable = (await get(server, '/v1/employees?surveyable=true&on=2026-11-22&limit=200')).body.data.map(
+      (e: Employee) => e.externalId,
+    );
     expect(surveyable.sort()).toEqual([ids.ada, ids.boss, ids.cto, ids.leaving].sort());
-    const answers = { answers: [{ employeeId: (await byExternal(ids.future))?.id, question: 'engagement', score: 9, answeredAt: '2026-11-20T10:00:00Z' }] };
+    const answers = {
+      answers: [
+        {
+          employeeId: (await byExternal(ids.future))?.id,
+          question: 'engagement',
+          score: 9,
+          answeredAt: '2026-11-20T10:00:00Z',
+        },
+      ],
+    };
     expectProblem(await post(server, '/v1/engagement/answers', answers), 422);
   });
 
@@ -121,14 +257,29 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
     const since = server.clock.now().toISOString();
     const before = JSON.stringify(await employees());
     const run = await syncNow(server);
-    expect(run).toMatchObject({ status: 'completed', created: 0, updated: 0, deleted: 0, unchanged: 6, addedOptions: [] });
+    expect(run).toMatchObject({
+      status: 'completed',
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      unchanged: 6,
+      addedOptions: [],
+    });
     expect(await eventsSince(server, since)).toEqual([]);
     expect(JSON.stringify(await employees())).toBe(before);
   });
 
   test('HiBob is the source of truth: an edit made here is put back at the next sync', async () => {
     const boss = await byExternal(ids.boss);
-    expect((await call(server.url, `/v1/employees/${boss?.id}`, { method: 'PATCH', key: server.org.ownerKey, body: { title: 'Edited here' } })).status).toBe(200);
+    expect(
+      (
+        await call(server.url, `/v1/employees/${boss?.id}`, {
+          method: 'PATCH',
+          key: server.org.ownerKey,
+          body: { title: 'Edited here' },
+        })
+      ).status,
+    ).toBe(200);
     server.clock.advance(60_000);
     const since = server.clock.now().toISOString();
     const run = await syncNow(server);
@@ -139,8 +290,23 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
   });
 
   test('changes, a rehire, and a person removed from HiBob are all applied; an API-created employee with the same email is linked', async () => {
-    const linked = (await post(server, '/v1/employees', { email: 'Newbie@Bob.example', firstName: 'Nina', lastName: 'New', phone: '+1 555 0100' })).body.data;
-    sim.addPerson({ email: 'newbie@bob.example', firstName: 'Nina', surname: 'Newman', title: 'Engineer', department: 'Engineering', reportsTo: ids.cto, startDate: '2025-01-01' });
+    const linked = (
+      await post(server, '/v1/employees', {
+        email: 'Newbie@Bob.example',
+        firstName: 'Nina',
+        lastName: 'New',
+        phone: '+1 555 0100',
+      })
+    ).body.data;
+    sim.addPerson({
+      email: 'newbie@bob.example',
+      firstName: 'Nina',
+      surname: 'Newman',
+      title: 'Engineer',
+      department: 'Engineering',
+      reportsTo: ids.cto,
+      startDate: '2025-01-01',
+    });
     sim.updatePerson(ids.ada, { title: 'Senior Engineer' });
     sim.rehire(ids.left, '2026-11-01');
     sim.removePerson(ids.leaving);
@@ -150,24 +316,54 @@ describe.each(storeKinds())('HiBob sync against the simulator [%s]', (kind) => {
     const run = await syncNow(server);
     expect(run).toMatchObject({ status: 'completed', created: 0, updated: 3, deleted: 1 });
     expect(await byExternal(ids.ada)).toMatchObject({ title: 'Senior Engineer' });
-    expect(await byExternal(ids.left)).toMatchObject({ status: 'active', separationDate: null, separationReason: null });
+    expect(await byExternal(ids.left)).toMatchObject({
+      status: 'active',
+      separationDate: null,
+      separationReason: null,
+    });
     expect(await byExternal(ids.leaving)).toBeUndefined();
     expectProblem(await get(server, `/v1/employees/${removed?.id}`), 404);
     const newbie = (await employees()).find((e) => e.email.toLowerCase() === 'newbie@bob.example');
     expect(newbie).toMatchObject({ id: linked.id, source: 'hibob', externalId: expect.any(String) });
     expect((newbie as unknown as { phone: string }).phone).toBe('+1 555 0100');
     const types = (await eventsSince(server, since)).map((e) => e.type).sort();
-    expect(types).toEqual(['employee.deleted', 'employee.updated', 'employee.updated', 'employee.updated', 'sync.completed']);
+    expect(types).toEqual([
+      'employee.deleted',
+      'employee.updated',
+      'employee.updated',
+      'employee.updated',
+      'sync.completed',
+    ]);
   });
 
   test('a report whose manager HiBob cannot give yet gets them at the first sync that can', async () => {
     // The manager has no surname, so they are skipped; their report is created without a manager.
     // (How HiBob shows the manager inside the report's record does not change when it is fixed.)
-    const manager = sim.addPerson({ email: 'max@bob.example', firstName: 'Max', surname: '', displayName: 'Max M.', title: 'Head of Data', department: 'Data', startDate: '2020-01-01' }).id;
-    const report = sim.addPerson({ email: 'report@bob.example', firstName: 'Rita', surname: 'Report', title: 'Analyst', department: 'Data', reportsTo: manager, startDate: '2024-01-01' }).id;
+    const manager = sim.addPerson({
+      email: 'max@bob.example',
+      firstName: 'Max',
+      surname: '',
+      displayName: 'Max M.',
+      title: 'Head of Data',
+      department: 'Data',
+      startDate: '2020-01-01',
+    }).id;
+    const report = sim.addPerson({
+      email: 'report@bob.example',
+      firstName: 'Rita',
+      surname: 'Report',
+      title: 'Analyst',
+      department: 'Data',
+      reportsTo: manager,
+      startDate: '2024-01-01',
+    }).id;
     server.clock.advance(60_000);
     const first = await syncNow(server);
-    expect(first).toMatchObject({ status: 'completed', created: 1, skippedPeople: [{ externalId: manager, reason: 'no first name or surname' }] });
+    expect(first).toMatchObject({
+      status: 'completed',
+      created: 1,
+      skippedPeople: [{ externalId: manager, reason: 'no first name or surname' }],
+    });
     expect(await byExternal(report)).toMatchObject({ managerId: null });
     // Nothing about the report changes in HiBob; the manager's surname is filled in.
     sim.updatePerson(manager, { surname: 'Manager' });

@@ -21,14 +21,34 @@ describe('upgrading an SQLite store made before the hardening', () => {
       old.pragma('journal_mode = WAL');
       const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: old }) });
       await migrateToLatest(db, undefined, '0003_webhooks');
-      await db.insertInto('organizations').values({ id: 'org_1', name: 'Old', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' }).execute();
+      await db
+        .insertInto('organizations')
+        .values({
+          id: 'org_1',
+          name: 'Old',
+          created_at: '2026-01-01T00:00:00.000Z',
+          updated_at: '2026-01-01T00:00:00.000Z',
+        })
+        .execute();
       await db
         .insertInto('idempotency_keys')
-        .values({ organization_id: 'org_1', credential_id: 'usr_1', key: 'k1', request_hash: 'x', status: 201, response: JSON.stringify({ body: { data: { token } }, problem: false }), created_at: '2026-01-01T00:00:00.000Z' })
+        .values({
+          organization_id: 'org_1',
+          credential_id: 'usr_1',
+          key: 'k1',
+          request_hash: 'x',
+          status: 201,
+          response: JSON.stringify({ body: { data: { token } }, problem: false }),
+          created_at: '2026-01-01T00:00:00.000Z',
+        })
         .execute();
       await db.destroy();
       fs.chmodSync(file, 0o644);
-      const contents = () => fs.readdirSync(dir).map((name) => fs.readFileSync(path.join(dir, name)).toString('latin1')).join('\n');
+      const contents = () =>
+        fs
+          .readdirSync(dir)
+          .map((name) => fs.readFileSync(path.join(dir, name)).toString('latin1'))
+          .join('\n');
       expect(contents()).toContain(token);
 
       const store = await openStore({ kind: 'sqlite', file });
@@ -36,7 +56,8 @@ describe('upgrading an SQLite store made before the hardening', () => {
       expect(await store.db.selectFrom('idempotency_keys').selectAll().execute()).toEqual([]);
       await store.close();
       expect(contents()).not.toContain(token);
-      for (const name of fs.readdirSync(dir)) expect({ name, mode: fs.statSync(path.join(dir, name)).mode & 0o077 }).toEqual({ name, mode: 0 });
+      for (const name of fs.readdirSync(dir))
+        expect({ name, mode: fs.statSync(path.join(dir, name)).mode & 0o077 }).toEqual({ name, mode: 0 });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -47,28 +68,54 @@ describe.each(storeKinds())('upgrading a store with a HiBob connection to notice
   test('the connection keeps working; receipts refuse a repeat until they expire, and go with the connection', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-receipts-'));
     const schema = kind === 'postgres' ? uniqueSchema() : null;
-    const store = await openStore(schema === null ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') } : { kind: 'postgres', url: TEST_DATABASE_URL, schema });
+    const store = await openStore(
+      schema === null
+        ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') }
+        : { kind: 'postgres', url: TEST_DATABASE_URL, schema },
+    );
     try {
       await migrateStoreTo(store, schema, '0009_department_rollups');
       const at = '2026-11-22T10:00:00.000Z';
-      await store.db.insertInto('organizations').values({ id: 'org_1', name: 'Old', created_at: at, updated_at: at }).execute();
+      await store.db
+        .insertInto('organizations')
+        .values({ id: 'org_1', name: 'Old', created_at: at, updated_at: at })
+        .execute();
       await store.db
         .insertInto('integrations')
-        .values({ id: 'int_1', organization_id: 'org_1', kind: 'hibob', base_url: 'https://api.hibob.com', service_user_id: 'SU', token: 'sealed', hook_secret: null, receiver_id: 'r1', auto_sync_minutes: null, next_auto_sync_at: null, created_at: at, updated_at: at })
+        .values({
+          id: 'int_1',
+          organization_id: 'org_1',
+          kind: 'hibob',
+          base_url: 'https://api.hibob.com',
+          service_user_id: 'SU',
+          token: 'sealed',
+          hook_secret: null,
+          receiver_id: 'r1',
+          auto_sync_minutes: null,
+          next_auto_sync_at: null,
+          created_at: at,
+          updated_at: at,
+        })
         .execute();
 
       expect(await store.migrate()).toEqual(['0010_hibob_receipts']);
       const db = store.db;
-      expect(await db.selectFrom('integrations').select(['id', 'receiver_id']).execute()).toEqual([{ id: 'int_1', receiver_id: 'r1' }]);
+      expect(await db.selectFrom('integrations').select(['id', 'receiver_id']).execute()).toEqual([
+        { id: 'int_1', receiver_id: 'r1' },
+      ]);
       const expires = '2026-11-22T10:05:00.000Z';
       expect(await recordReceipt(db, 'int_1', 'hash-a', expires, at)).toBe(true);
       expect(await recordReceipt(db, 'int_1', 'hash-a', expires, at)).toBe(false);
       // At its expiry the receipt still counts; a millisecond later it no longer does.
       expect(await recordReceipt(db, 'int_1', 'hash-a', expires, expires)).toBe(false);
-      expect(await recordReceipt(db, 'int_1', 'hash-a', '2026-11-22T10:10:00.001Z', '2026-11-22T10:05:00.001Z')).toBe(true);
+      expect(await recordReceipt(db, 'int_1', 'hash-a', '2026-11-22T10:10:00.001Z', '2026-11-22T10:05:00.001Z')).toBe(
+        true,
+      );
       expect(await recordReceipt(db, 'int_1', 'hash-b', expires, at)).toBe(true);
       await pruneReceipts(db, '2026-11-22T10:05:00.001Z');
-      expect((await db.selectFrom('hibob_receipts').select('signature_hash').execute()).map((r) => r.signature_hash)).toEqual(['hash-a']);
+      expect(
+        (await db.selectFrom('hibob_receipts').select('signature_hash').execute()).map((r) => r.signature_hash),
+      ).toEqual(['hash-a']);
       await db.transaction().execute((trx) => deleteIntegration(trx, 'org_1'));
       expect(await db.selectFrom('hibob_receipts').selectAll().execute()).toEqual([]);
     } finally {

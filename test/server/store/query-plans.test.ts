@@ -38,15 +38,28 @@ eachStore('employee pages use an index', (server) => {
     await db.executeQuery(CompiledQuery.raw('ANALYZE'));
   });
 
-  const keyset = (after: Keyset['after']): Keyset => ({ column: 'employees.last_name', idColumn: 'employees.id', direction: 'desc', after, limit: 50 });
+  const keyset = (after: Keyset['after']): Keyset => ({
+    column: 'employees.last_name',
+    idColumn: 'employees.id',
+    direction: 'desc',
+    after,
+    limit: 50,
+  });
 
   /** The plan of a department page sorted by -lastName, first page and a later one. */
   async function plan(after: Keyset['after']): Promise<string> {
     const { db, dialect } = server().hub.services.store;
-    const compiled = employeePageQuery(db, server().org.organizationId, { department: 'Engineering', today: '2026-11-22' }, keyset(after)).compile();
+    const compiled = employeePageQuery(
+      db,
+      server().org.organizationId,
+      { department: 'Engineering', today: '2026-11-22' },
+      keyset(after),
+    ).compile();
     return db.connection().execute(async (conn) => {
       if (dialect === 'sqlite') {
-        const rows = (await conn.executeQuery(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]))).rows as { detail: string }[];
+        const rows = (
+          await conn.executeQuery(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]))
+        ).rows as { detail: string }[];
         return rows.map((r) => r.detail).join('\n');
       }
       // Small tables make a sequential scan look cheap to PostgreSQL; forbid it and sorting, and see
@@ -54,7 +67,8 @@ eachStore('employee pages use an index', (server) => {
       await conn.executeQuery(CompiledQuery.raw('SET enable_seqscan = off'));
       await conn.executeQuery(CompiledQuery.raw('SET enable_sort = off'));
       try {
-        const rows = (await conn.executeQuery(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]))).rows as { 'QUERY PLAN': string }[];
+        const rows = (await conn.executeQuery(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters])))
+          .rows as { 'QUERY PLAN': string }[];
         return rows.map((r) => r['QUERY PLAN']).join('\n');
       } finally {
         await conn.executeQuery(CompiledQuery.raw('RESET enable_seqscan'));
@@ -75,7 +89,10 @@ eachStore('employee pages use an index', (server) => {
     const seen: { lastName: string; department: string }[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 3; page += 1) {
-      const res = await get(server(), `/v1/employees?limit=50&department=Engineering&sort=-lastName${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await get(
+        server(),
+        `/v1/employees?limit=50&department=Engineering&sort=-lastName${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status).toBe(200);
       seen.push(...(res.body.data as { lastName: string; department: string }[]));
       cursor = res.body.nextCursor;

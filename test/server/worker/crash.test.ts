@@ -57,7 +57,9 @@ describe.each(storeKinds())('a server killed mid-delivery loses nothing [%s]', (
   });
 
   test(
-    kind === 'postgres' ? 'two processes on one PostgreSQL; one is killed' : 'one process on SQLite; killed and restarted',
+    kind === 'postgres'
+      ? 'two processes on one PostgreSQL; one is killed'
+      : 'one process on SQLite; killed and restarted',
     async () => {
       const init = cli(['init', '--org', 'Crash', '--owner-email', 'crash@test.example', '--json'], env);
       expect(await init.exited).toBe(0);
@@ -65,11 +67,17 @@ describe.each(storeKinds())('a server killed mid-delivery loses nothing [%s]', (
       const first = await serve();
       const survivor = kind === 'postgres' ? await serve() : null;
       for (let i = 0; i < SUBSCRIPTIONS; i += 1) {
-        const res = await call(first, '/v1/webhooks', { key: ownerKey, body: { name: `Hook ${i}`, url: `${receiver.url}/h${i}`, events: ['employee.created'] } });
+        const res = await call(first, '/v1/webhooks', {
+          key: ownerKey,
+          body: { name: `Hook ${i}`, url: `${receiver.url}/h${i}`, events: ['employee.created'] },
+        });
         expect(res.status).toBe(201);
       }
       for (let i = 0; i < EMPLOYEES; i += 1) {
-        const res = await call(first, '/v1/employees', { key: ownerKey, body: { email: `crash${i}@test.example`, firstName: 'Crash', lastName: `Test${i}` } });
+        const res = await call(first, '/v1/employees', {
+          key: ownerKey,
+          body: { email: `crash${i}@test.example`, firstName: 'Crash', lastName: `Test${i}` },
+        });
         expect(res.status).toBe(201);
       }
       await eventually(() => receiver.requests.length >= 300, 30_000);
@@ -81,10 +89,14 @@ describe.each(storeKinds())('a server killed mid-delivery loses nothing [%s]', (
       const key = (r: { url: string; body: string }) => `${r.url} ${(JSON.parse(r.body) as { id: string }).id}`;
       await eventually(() => new Set(receiver.requests.map(key)).size === SUBSCRIPTIONS * EMPLOYEES, 60_000);
       const ids = new Map<string, Set<string>>();
-      for (const r of receiver.requests) ids.set(key(r), (ids.get(key(r)) ?? new Set()).add(String(r.headers['webhook-id'])));
+      for (const r of receiver.requests)
+        ids.set(key(r), (ids.get(key(r)) ?? new Set()).add(String(r.headers['webhook-id'])));
       expect(ids.size).toBe(SUBSCRIPTIONS * EMPLOYEES);
       expect([...ids.values()].every((set) => set.size === 1)).toBe(true);
-      if (process.env.CRASH_STATS) process.stderr.write(`${kind}: ${before} received before the kill, ${receiver.requests.length} in all, ${receiver.requests.length - ids.size} duplicates\n`);
+      if (process.env.CRASH_STATS)
+        process.stderr.write(
+          `${kind}: ${before} received before the kill, ${receiver.requests.length} in all, ${receiver.requests.length - ids.size} duplicates\n`,
+        );
     },
     120_000,
   );

@@ -26,7 +26,12 @@ eachStore(
     const verify = (secret: string, r: { body: string; headers: Record<string, unknown> }) => {
       jest.useFakeTimers({ now: server().clock.now() });
       try {
-        return new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as { id: string; type: string; actor: unknown; data: { object: { id: string } } };
+        return new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as {
+          id: string;
+          type: string;
+          actor: unknown;
+          data: { object: { id: string } };
+        };
       } finally {
         jest.useRealTimers();
       }
@@ -34,17 +39,31 @@ eachStore(
 
     test('writes reach every matching subscription, signed (checked by standardwebhooks), and nothing else', async () => {
       const all = await hook({ url: `${receiver().url}/all`, events: [...EVENT_TYPE_NAMES] });
-      const employeesOnly = await hook({ url: `${receiver().url}/employees`, events: ['employee.created', 'employee.updated'] });
-      const inactive = await hook({ url: `${receiver().url}/inactive`, events: [...EVENT_TYPE_NAMES], status: 'inactive' });
+      const employeesOnly = await hook({
+        url: `${receiver().url}/employees`,
+        events: ['employee.created', 'employee.updated'],
+      });
+      const inactive = await hook({
+        url: `${receiver().url}/inactive`,
+        events: [...EVENT_TYPE_NAMES],
+        status: 'inactive',
+      });
       const e = await createEmployee(server(), { title: 'Analyst' });
       await patch(server(), `/v1/employees/${e.id}`, { title: 'Senior Analyst' });
       const group = (await post(server(), '/v1/groups', { name: 'Delivery group' })).body.data;
       await del(server(), `/v1/groups/${group.id}`);
-      await eventually(() => receiver().requests.filter((r) => r.url === '/all').length >= 4 && receiver().requests.filter((r) => r.url === '/employees').length >= 2);
+      await eventually(
+        () =>
+          receiver().requests.filter((r) => r.url === '/all').length >= 4 &&
+          receiver().requests.filter((r) => r.url === '/employees').length >= 2,
+      );
       const by = (path: string) => receiver().requests.filter((r) => r.url === path);
       const allTypes = by('/all').map((r) => verify(all.secret, r).type);
       expect(allTypes).toEqual(['employee.created', 'employee.updated', 'group.created', 'group.deleted']);
-      expect(by('/employees').map((r) => verify(employeesOnly.secret, r).type)).toEqual(['employee.created', 'employee.updated']);
+      expect(by('/employees').map((r) => verify(employeesOnly.secret, r).type)).toEqual([
+        'employee.created',
+        'employee.updated',
+      ]);
       expect(by('/inactive')).toHaveLength(0);
       const first = by('/all')[0];
       expect(first.headers['webhook-id']).toMatch(/^msg_/);
@@ -54,7 +73,12 @@ eachStore(
         const res = await get(server(), `/v1/webhooks/${all.id}/deliveries`);
         return res.body.data.length === 4 ? res : undefined;
       });
-      expect(history.body.data[0]).toMatchObject({ statusCode: 204, error: null, trigger: 'scheduled', request: { headers: { 'webhook-id': expect.stringMatching(/^msg_/) } } });
+      expect(history.body.data[0]).toMatchObject({
+        statusCode: 204,
+        error: null,
+        trigger: 'scheduled',
+        request: { headers: { 'webhook-id': expect.stringMatching(/^msg_/) } },
+      });
       expect((await get(server(), `/v1/webhooks/${inactive.id}/deliveries`)).body.data).toEqual([]);
       const metrics = (await call(server().url, '/metrics')).text;
       expect(metrics).toMatch(/^peoplehub_webhook_deliveries_total\{result="succeeded"\} ([6-9]|\d\d+)$/m);
@@ -78,7 +102,10 @@ eachStore(
         return list.length === 1 ? list : undefined;
       })) as { id: string; messageId: string; statusCode: number }[];
       const detail = (await get(server(), `/v1/deliveries/${failed.id}`)).body.data;
-      expect(detail).toMatchObject({ statusCode: 500, response: { body: 'try later', headers: { 'x-why': 'maintenance' } } });
+      expect(detail).toMatchObject({
+        statusCode: 500,
+        response: { body: 'try later', headers: { 'x-why': 'maintenance' } },
+      });
       // The record says what comes next: another attempt in about 5 s, and 7 more in all.
       expect(detail).toMatchObject({ messageStatus: 'pending', attemptsLeft: 7 });
       const wait = Date.parse(detail.nextAttemptAt) - Date.parse(detail.sentAt);
@@ -95,12 +122,21 @@ eachStore(
       expect(resent.status).toBe(202);
       await eventually(() => flaky().length === 3);
       expect(flaky()[2].headers['webhook-id']).toBe(failed.messageId);
-      await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?limit=1`)).body.data[0]?.statusCode === 200);
-      expect((await get(server(), `/v1/deliveries/${failed.id}`)).body.data).toMatchObject({ messageStatus: 'succeeded', nextAttemptAt: null, attemptsLeft: 0 });
-      const codes = async (sort: string) => (await get(server(), `/v1/webhooks/${h.id}/deliveries?sort=${sort}&limit=2`)).body;
+      await eventually(
+        async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?limit=1`)).body.data[0]?.statusCode === 200,
+      );
+      expect((await get(server(), `/v1/deliveries/${failed.id}`)).body.data).toMatchObject({
+        messageStatus: 'succeeded',
+        nextAttemptAt: null,
+        attemptsLeft: 0,
+      });
+      const codes = async (sort: string) =>
+        (await get(server(), `/v1/webhooks/${h.id}/deliveries?sort=${sort}&limit=2`)).body;
       const firstPage = await codes('statusCode');
       expect(firstPage.data.map((a: { statusCode: number }) => a.statusCode)).toEqual([200, 500]);
-      const secondPage = (await get(server(), `/v1/webhooks/${h.id}/deliveries?sort=statusCode&limit=2&cursor=${firstPage.nextCursor}`)).body;
+      const secondPage = (
+        await get(server(), `/v1/webhooks/${h.id}/deliveries?sort=statusCode&limit=2&cursor=${firstPage.nextCursor}`)
+      ).body;
       expect(secondPage.data.map((a: { statusCode: number }) => a.statusCode)).toEqual([500]);
       expect((await codes('-statusCode')).data.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500]);
       server().clock.set('2026-11-22T10:00:00.000Z');
@@ -116,17 +152,34 @@ eachStore(
       await createEmployee(server());
       const notice = await eventually(() => receiver().requests.find((r) => r.url === '/watcher'));
       const event = verify(watcher.secret, notice);
-      expect(event).toMatchObject({ type: 'webhook.disabled', actor: null, data: { object: { id: gone.id, reason: 'The endpoint answered 410 Gone.' } } });
-      expect((await get(server(), `/v1/webhooks/${gone.id}`)).body.data).toMatchObject({ status: 'disabled', disabledReason: 'The endpoint answered 410 Gone.' });
+      expect(event).toMatchObject({
+        type: 'webhook.disabled',
+        actor: null,
+        data: { object: { id: gone.id, reason: 'The endpoint answered 410 Gone.' } },
+      });
+      expect((await get(server(), `/v1/webhooks/${gone.id}`)).body.data).toMatchObject({
+        status: 'disabled',
+        disabledReason: 'The endpoint answered 410 Gone.',
+      });
       await createEmployee(server());
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(receiver().requests.filter((r) => r.url === '/gone')).toHaveLength(1);
     });
 
     test('maxConcurrency is 10 unless set, and must be 1 to 50', async () => {
-      expect(await hook({ url: `${receiver().url}/default`, events: ['employee.created'] })).toMatchObject({ maxConcurrency: 10 });
+      expect(await hook({ url: `${receiver().url}/default`, events: ['employee.created'] })).toMatchObject({
+        maxConcurrency: 10,
+      });
       for (const maxConcurrency of [0, 51, 2.5, '3']) {
-        expectProblem(await post(server(), '/v1/webhooks', { name: 'Bad concurrency', url: `${receiver().url}/bad`, events: ['employee.created'], maxConcurrency }), 400);
+        expectProblem(
+          await post(server(), '/v1/webhooks', {
+            name: 'Bad concurrency',
+            url: `${receiver().url}/bad`,
+            events: ['employee.created'],
+            maxConcurrency,
+          }),
+          400,
+        );
       }
       expect((await get(server(), '/v1/webhooks?q=Bad%20concurrency')).body.data).toEqual([]);
     });
@@ -140,7 +193,10 @@ eachStore(
         res.writeHead(busy ? 503 : 204);
         res.end();
       };
-      const ordered = () => receiver().requests.filter((r) => r.url === '/ordered').map((r) => (JSON.parse(r.body) as { data: { object: { id: string } } }).data.object.id);
+      const ordered = () =>
+        receiver()
+          .requests.filter((r) => r.url === '/ordered')
+          .map((r) => (JSON.parse(r.body) as { data: { object: { id: string } } }).data.object.id);
       const a = await createEmployee(server());
       await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries`)).body.data.length === 1);
       const b = await createEmployee(server());
@@ -149,7 +205,13 @@ eachStore(
       const dispatcher = server().hub.services.dispatcher;
       for (let i = 0; i < 3; i += 1) await dispatcher?.tick();
       const db = server().hub.services.store.db;
-      const waiting = await db.selectFrom('messages').select(['status', 'attempts', 'lease_until']).where('webhook_id', '=', h.id).orderBy('created_at').orderBy('id').execute();
+      const waiting = await db
+        .selectFrom('messages')
+        .select(['status', 'attempts', 'lease_until'])
+        .where('webhook_id', '=', h.id)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       expect(waiting.map((m) => [m.status, Number(m.attempts), m.lease_until])).toEqual([
         ['pending', 1, null],
         ['pending', 0, null],
@@ -184,21 +246,40 @@ eachStore(
       } finally {
         for (const answer of held.splice(0)) answer();
       }
-      await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?succeeded=true`)).body.data.length === 3);
+      await eventually(
+        async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?succeeded=true`)).body.data.length === 3,
+      );
     });
 
     test('maxEventsPerRequest batches events into one request; chat batches join with a rule', async () => {
-      const batched = await hook({ url: `${receiver().url}/batch`, events: ['employee.created'], maxEventsPerRequest: 3 });
-      const chat = await hook({ url: `${receiver().url}/chat`, events: ['employee.created'], maxEventsPerRequest: 3, format: 'chat' });
+      const batched = await hook({
+        url: `${receiver().url}/batch`,
+        events: ['employee.created'],
+        maxEventsPerRequest: 3,
+      });
+      const chat = await hook({
+        url: `${receiver().url}/chat`,
+        events: ['employee.created'],
+        maxEventsPerRequest: 3,
+        format: 'chat',
+      });
       for (let i = 0; i < 3; i += 1) await createEmployee(server(), { firstName: `Batch${i}` });
       // Let the dispatcher take all three events into the open batch before the linger ends.
       const db = server().hub.services.store.db;
-      await eventually(async () => (await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute()).length === 0);
+      await eventually(
+        async () =>
+          (await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute()).length === 0,
+      );
       server().clock.advance(1000);
       const request = await eventually(() => receiver().requests.find((r) => r.url === '/batch'));
-      const body = verify(batched.secret, request) as unknown as { type: string; data: { data: { object: { firstName: string } } }[] };
+      const body = verify(batched.secret, request) as unknown as {
+        type: string;
+        data: { data: { object: { firstName: string } } }[];
+      };
       expect(body.type).toBe('batch');
-      expect((body.data as unknown as { data: { object: { firstName: string } } }[]).map((ev) => ev.data.object.firstName)).toEqual(['Batch0', 'Batch1', 'Batch2']);
+      expect(
+        (body.data as unknown as { data: { object: { firstName: string } } }[]).map((ev) => ev.data.object.firstName),
+      ).toEqual(['Batch0', 'Batch1', 'Batch2']);
       const chatRequest = await eventually(() => receiver().requests.find((r) => r.url === '/chat'));
       expect((JSON.parse(chatRequest.body).text as string).split('\n\n---\n\n')).toHaveLength(3);
       void chat;
@@ -218,7 +299,9 @@ eachStore(
       const sent = () => receiver().requests.filter((r) => r.url === '/recover');
       const recorded = async (n: number) => {
         await eventually(() => sent().length === n);
-        await eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?limit=200`)).body.data.length === n);
+        await eventually(
+          async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries?limit=200`)).body.data.length === n,
+        );
       };
       await createEmployee(server());
       await recorded(1);
@@ -226,7 +309,9 @@ eachStore(
         server().clock.advance(Math.ceil(delay * 1.2));
         await recorded(i + 2);
       }
-      const byStatus = (await get(server(), `/v1/webhooks/${h.id}/deliveries?sort=statusCode&limit=200`)).body.data.map((a: { statusCode: number }) => a.statusCode);
+      const byStatus = (await get(server(), `/v1/webhooks/${h.id}/deliveries?sort=statusCode&limit=200`)).body.data.map(
+        (a: { statusCode: number }) => a.statusCode,
+      );
       expect(byStatus).toEqual(Array(8).fill(503));
       status = 200;
       const recovered = await post(server(), `/v1/webhooks/${h.id}/recover`, { since: '2026-11-22T00:00:00Z' });
@@ -255,7 +340,8 @@ eachStore(
       await del(server(), `/v1/groups/${g.id}`);
       await post(server(), '/v1/recognitions', { giverId: e.id, recipientIds: [other.id], points: 5 });
       await patch(server(), '/v1/organization', { name: `Org ${Math.random()}` });
-      const u = (await post(server(), '/v1/users', { email: `u${Math.random()}@example.com`, accessRight: 'member' })).body.data;
+      const u = (await post(server(), '/v1/users', { email: `u${Math.random()}@example.com`, accessRight: 'member' }))
+        .body.data;
       await del(server(), `/v1/users/${u.id}`);
       await del(server(), `/v1/employees/${e.id}`);
       await hook({ url: `${receiver().url}/goner`, events: ['employee.created'] });
@@ -267,7 +353,15 @@ eachStore(
           organizationId: server().org.organizationId,
           type,
           actor: { type: 'system' },
-          object: { id: 'run_1', status: type.split('.')[1], created: 0, updated: 0, deleted: 0, unchanged: 0, error: null },
+          object: {
+            id: 'run_1',
+            status: type.split('.')[1],
+            created: 0,
+            updated: 0,
+            deleted: 0,
+            unchanged: 0,
+            error: null,
+          },
           targetType: 'sync_run',
           targetId: 'run_1',
           at: server().clock.now(),
@@ -275,19 +369,32 @@ eachStore(
       }
       server().hub.services.dispatcher?.nudge();
       const types = await eventually(() => {
-        const seen = new Set(receiver().requests.filter((q) => q.url === '/every').map((q) => verify(everything.secret, q).type));
+        const seen = new Set(
+          receiver()
+            .requests.filter((q) => q.url === '/every')
+            .map((q) => verify(everything.secret, q).type),
+        );
         return EVENT_TYPE_NAMES.every((t) => seen.has(t)) ? seen : undefined;
       });
       expect([...types].sort()).toEqual([...EVENT_TYPE_NAMES].sort());
-      const sample = receiver().requests.find((q) => q.url === '/every') as { body: string; headers: Record<string, unknown> };
+      const sample = receiver().requests.find((q) => q.url === '/every') as {
+        body: string;
+        headers: Record<string, unknown>;
+      };
       expect(() => verify(everything.secret, { ...sample, body: sample.body.replace('"type"', '"typo"') })).toThrow();
       jest.useFakeTimers({ now: new Date(server().clock.now().getTime() + 10 * 60_000) });
       try {
-        expect(() => new Verifier(everything.secret).verify(sample.body, sample.headers as Record<string, string>)).toThrow(/timestamp/i);
+        expect(() =>
+          new Verifier(everything.secret).verify(sample.body, sample.headers as Record<string, string>),
+        ).toThrow(/timestamp/i);
       } finally {
         jest.useRealTimers();
       }
     });
   },
-  { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5' },
+  {
+    PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
+    PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8',
+    PEOPLEHUB_WORKER_POLL_MS: '5',
+  },
 );

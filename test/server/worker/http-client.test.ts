@@ -21,7 +21,14 @@ describe('the SSRF-safe webhook client', () => {
     };
   });
 
-  const send = (client: WebhookClient, url: string, timeoutMs = 5000) => client.send({ url, headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}', timeoutMs, verifySsl: true });
+  const send = (client: WebhookClient, url: string, timeoutMs = 5000) =>
+    client.send({
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: '{"hello":"world"}',
+      timeoutMs,
+      verifySsl: true,
+    });
   const spellings = (port: number) => [
     `http://127.0.0.1:${port}/hook`,
     `http://localhost:${port}/hook`,
@@ -43,7 +50,12 @@ describe('the SSRF-safe webhook client', () => {
     try {
       for (const url of spellings(receiver.port)) {
         const result = await send(client, url);
-        expect({ url, ok: result.ok, status: result.statusCode, error: result.error }).toEqual({ url, ok: false, status: null, error: expect.stringMatching(/^refused/) });
+        expect({ url, ok: result.ok, status: result.statusCode, error: result.error }).toEqual({
+          url,
+          ok: false,
+          status: null,
+          error: expect.stringMatching(/^refused/),
+        });
       }
       expect(receiver.connections).toBe(0);
       expect(receiver.requests).toHaveLength(0);
@@ -59,9 +71,20 @@ describe('the SSRF-safe webhook client', () => {
       res.end('accepted');
     };
     try {
-      for (const url of [`http://127.0.0.1:${receiver.port}/hook`, `http://localhost:${receiver.port}/hook`, `http://127.1:${receiver.port}/hook`, `http://2130706433:${receiver.port}/hook`]) {
+      for (const url of [
+        `http://127.0.0.1:${receiver.port}/hook`,
+        `http://localhost:${receiver.port}/hook`,
+        `http://127.1:${receiver.port}/hook`,
+        `http://2130706433:${receiver.port}/hook`,
+      ]) {
         const result = await send(client, url);
-        expect({ url, ok: result.ok, status: result.statusCode, body: result.body, header: result.headers['x-receiver'] }).toEqual({ url, ok: true, status: 202, body: 'accepted', header: 'yes' });
+        expect({
+          url,
+          ok: result.ok,
+          status: result.statusCode,
+          body: result.body,
+          header: result.headers['x-receiver'],
+        }).toEqual({ url, ok: true, status: 202, body: 'accepted', header: 'yes' });
       }
       expect(receiver.requests.map((r) => r.body)).toEqual(Array(4).fill('{"hello":"world"}'));
       // 0.0.0.0 reaches this host too, but it is not in 127.0.0.0/8: still refused.
@@ -86,7 +109,11 @@ describe('the SSRF-safe webhook client', () => {
         res.end('x'.repeat(100_000));
       };
       const big = await send(client, `${receiver.url}/hook`);
-      expect({ ok: big.ok, status: big.statusCode, length: big.body.length }).toEqual({ ok: false, status: 500, length: 20 * 1024 });
+      expect({ ok: big.ok, status: big.statusCode, length: big.body.length }).toEqual({
+        ok: false,
+        status: 500,
+        length: 20 * 1024,
+      });
     } finally {
       await client.agents.close();
     }
@@ -120,7 +147,9 @@ describe('the SSRF-safe webhook client', () => {
   });
 
   test('keep-alive pools are bounded: the least recently used idle ones are closed', async () => {
-    const client = new WebhookClient(new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')], { allowHttp: true, maxPools: 4 }));
+    const client = new WebhookClient(
+      new GuardedAgents([ipaddr.parseCIDR('127.0.0.0/8')], { allowHttp: true, maxPools: 4 }),
+    );
     const closed: net.Server[] = [];
     try {
       // Distinct destinations: ports with nobody listening answer "connection refused" at once.

@@ -16,7 +16,13 @@ describe.each(storeKinds())('a stored http:// webhook after http is turned off [
   });
 
   test('sends nothing in plain text, records why, and goes out once http is allowed again', async () => {
-    const hook = (await post(server, '/v1/webhooks', { name: 'Plain', url: `${receiver().url}/plain`, events: ['employee.created'] })).body.data;
+    const hook = (
+      await post(server, '/v1/webhooks', {
+        name: 'Plain',
+        url: `${receiver().url}/plain`,
+        events: ['employee.created'],
+      })
+    ).body.data;
     expect(hook.url).toMatch(/^http:\/\//);
 
     server = await restartTestServer(server, LOOPBACK);
@@ -25,7 +31,10 @@ describe.each(storeKinds())('a stored http:// webhook after http is turned off [
       const list = (await get(server, `/v1/webhooks/${hook.id}/deliveries`)).body.data;
       return list.length > 0 ? list : undefined;
     });
-    expect(attempt).toMatchObject({ statusCode: null, error: expect.stringContaining('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true') });
+    expect(attempt).toMatchObject({
+      statusCode: null,
+      error: expect.stringContaining('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true'),
+    });
     expect(receiver().requests.filter((r) => r.url === '/plain')).toHaveLength(0);
 
     // The message waits for its retry; with http allowed again it is delivered.

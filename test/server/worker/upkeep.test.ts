@@ -50,22 +50,42 @@ describe('webhook upkeep', () => {
           res.writeHead(410);
           res.end();
         };
-        const hook = (await post(server(), '/v1/webhooks', { name: 'Gone hook', url: `${receiver.url}/gone`, events: ['employee.created'], errorRecipientEmails: ['ops@example.com', 'dev@example.com'] })).body.data;
+        const hook = (
+          await post(server(), '/v1/webhooks', {
+            name: 'Gone hook',
+            url: `${receiver.url}/gone`,
+            events: ['employee.created'],
+            errorRecipientEmails: ['ops@example.com', 'dev@example.com'],
+          })
+        ).body.data;
         const before = mails.length;
         await createEmployee(server());
         const mail = await eventually(() => mails.slice(before).find((m) => m.data.includes('Gone hook')));
         expect(mail.to.sort()).toEqual(['dev@example.com', 'ops@example.com']);
         // The subject is MIME-encoded (it has quotes): PeopleHub: the webhook "Gone hook" was disabled.
-        expect(mail.data).toMatch(/^Subject: =\?UTF-8\?Q\?PeopleHub=3A_the_webhook_=22Gone_hook=22\?=\s+=\?UTF-8\?Q\?_was_disabled\?=/m);
+        expect(mail.data).toMatch(
+          /^Subject: =\?UTF-8\?Q\?PeopleHub=3A_the_webhook_=22Gone_hook=22\?=\s+=\?UTF-8\?Q\?_was_disabled\?=/m,
+        );
         expect(mail.data).toContain('410 Gone');
         const notes = await eventually(async () => {
           const list = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data;
           return list.length === 1 && list[0].sentAt !== null ? list : undefined;
         });
-        expect(notes[0]).toMatchObject({ kind: 'disabled', recipients: ['ops@example.com', 'dev@example.com'], error: null });
+        expect(notes[0]).toMatchObject({
+          kind: 'disabled',
+          recipients: ['ops@example.com', 'dev@example.com'],
+          error: null,
+        });
       });
     },
-    { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5', get SMTP_URL() { return process.env.TEST_SMTP_URL ?? ''; } } as unknown as Record<string, string>,
+    {
+      PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
+      PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8',
+      PEOPLEHUB_WORKER_POLL_MS: '5',
+      get SMTP_URL() {
+        return process.env.TEST_SMTP_URL ?? '';
+      },
+    } as unknown as Record<string, string>,
   );
 
   eachStore(
@@ -77,12 +97,21 @@ describe('webhook upkeep', () => {
           res.writeHead(500);
           res.end('broken');
         };
-        const hook = (await post(server(), '/v1/webhooks', { name: 'Broken hook', url: `${receiver.url}/broken`, events: ['employee.created'], errorRecipientEmails: ['ops@example.com'] })).body.data;
+        const hook = (
+          await post(server(), '/v1/webhooks', {
+            name: 'Broken hook',
+            url: `${receiver.url}/broken`,
+            events: ['employee.created'],
+            errorRecipientEmails: ['ops@example.com'],
+          })
+        ).body.data;
         const sent = () => receiver.requests.filter((r) => r.url === '/broken').length;
         // An attempt counts once it is recorded: the next retry is planned from that moment's clock.
         const recorded = async (n: number) => {
           await eventually(() => sent() === n);
-          await eventually(async () => (await get(server(), `/v1/webhooks/${hook.id}/deliveries?limit=200`)).body.data.length === n);
+          await eventually(
+            async () => (await get(server(), `/v1/webhooks/${hook.id}/deliveries?limit=200`)).body.data.length === n,
+          );
         };
         await createEmployee(server());
         await recorded(1);
@@ -97,7 +126,11 @@ describe('webhook upkeep', () => {
           const list = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data;
           return list.find((n: { kind: string }) => n.kind === 'digest');
         });
-        expect(digest).toMatchObject({ recipients: ['ops@example.com'], sentAt: null, subject: 'PeopleHub: deliveries to "Broken hook" failed' });
+        expect(digest).toMatchObject({
+          recipients: ['ops@example.com'],
+          sentAt: null,
+          subject: 'PeopleHub: deliveries to "Broken hook" failed',
+        });
         expect(digest.body).toContain('HTTP 500');
         expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.status).toBe('active');
         expect((await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data).toHaveLength(8);
@@ -105,22 +138,35 @@ describe('webhook upkeep', () => {
         // Still failing, and the first failure is over 5 days old: disabled.
         server().clock.advance(hours(24 * 4));
         await eventually(async () => (await get(server(), `/v1/webhooks/${hook.id}`)).body.data.status === 'disabled');
-        expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.disabledReason).toBe('Every delivery failed for 5 days.');
-        const kinds = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data.map((n: { kind: string }) => n.kind);
+        expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.disabledReason).toBe(
+          'Every delivery failed for 5 days.',
+        );
+        const kinds = (await get(server(), `/v1/webhooks/${hook.id}/notifications`)).body.data.map(
+          (n: { kind: string }) => n.kind,
+        );
         expect(kinds.sort()).toEqual(['digest', 'disabled']);
 
         // Re-enabled: a fresh failure window, so upkeep does not disable it again at once.
-        expect((await patch(server(), `/v1/webhooks/${hook.id}`, { status: 'active' })).body.data).toMatchObject({ status: 'active', disabledReason: null });
+        expect((await patch(server(), `/v1/webhooks/${hook.id}`, { status: 'active' })).body.data).toMatchObject({
+          status: 'active',
+          disabledReason: null,
+        });
         server().clock.advance(120_000);
         await new Promise((resolve) => setTimeout(resolve, 100));
         expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.status).toBe('active');
 
         server().clock.advance(hours(24 * 31));
-        await eventually(async () => (await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data.length === 0);
+        await eventually(
+          async () => (await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data.length === 0,
+        );
         server().clock.set('2026-11-22T10:00:00.000Z');
       }, 60_000);
     },
-    { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8', PEOPLEHUB_WORKER_POLL_MS: '5' },
+    {
+      PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
+      PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8',
+      PEOPLEHUB_WORKER_POLL_MS: '5',
+    },
   );
 
   eachStore(
@@ -128,11 +174,28 @@ describe('webhook upkeep', () => {
     (server) => {
       test('expired sessions and idempotency records are pruned with the other retention jobs', async () => {
         const { db } = server().hub.services.store;
-        const count = async (table: 'app_sessions' | 'idempotency_keys') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+        const count = async (table: 'app_sessions' | 'idempotency_keys') =>
+          Number(
+            (
+              await db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
         const app = (await post(server(), '/v1/apps', { name: 'Chatty', permissions: ['users:read'] })).body.data;
-        for (let i = 0; i < 20; i += 1) expect((await call(server().url, '/v1/auth/application', { body: { token: app.token } })).status).toBe(200);
+        for (let i = 0; i < 20; i += 1)
+          expect((await call(server().url, '/v1/auth/application', { body: { token: app.token } })).status).toBe(200);
         for (let i = 0; i < 5; i += 1) {
-          expect((await call(server().url, '/v1/employees', { key: server().org.ownerKey, body: { email: `idem${i}@acme.example`, firstName: 'I', lastName: 'Dem' }, headers: { 'idempotency-key': `prune-${i}` } })).status).toBe(201);
+          expect(
+            (
+              await call(server().url, '/v1/employees', {
+                key: server().org.ownerKey,
+                body: { email: `idem${i}@acme.example`, firstName: 'I', lastName: 'Dem' },
+                headers: { 'idempotency-key': `prune-${i}` },
+              })
+            ).status,
+          ).toBe(201);
         }
         expect(await count('app_sessions')).toBe(20);
         expect(await count('idempotency_keys')).toBe(5);

@@ -15,9 +15,31 @@ async function main() {
   sim.addField('Mentor', 'employee-reference');
   sim.addField('Shirt size', 'list');
   sim.addField('Has parking', 'checkbox');
-  const ceo = sim.addPerson({ email: 'grace.ceo@bob.example', firstName: 'Grace', surname: 'Hopper', title: 'CEO', department: 'Management', startDate: '2019-03-01' });
-  const cto = sim.addPerson({ email: 'alan.cto@bob.example', firstName: 'Alan', surname: 'Turing', title: 'CTO', department: 'Engineering', reportsTo: ceo.id, startDate: '2019-06-01' });
-  const names = [['Ada', 'Lovelace'], ['Linus', 'Torvalds'], ['Barbara', 'Liskov'], ['Ken', 'Thompson'], ['Margaret', 'Hamilton'], ['Dennis', 'Ritchie']];
+  const ceo = sim.addPerson({
+    email: 'grace.ceo@bob.example',
+    firstName: 'Grace',
+    surname: 'Hopper',
+    title: 'CEO',
+    department: 'Management',
+    startDate: '2019-03-01',
+  });
+  const cto = sim.addPerson({
+    email: 'alan.cto@bob.example',
+    firstName: 'Alan',
+    surname: 'Turing',
+    title: 'CTO',
+    department: 'Engineering',
+    reportsTo: ceo.id,
+    startDate: '2019-06-01',
+  });
+  const names = [
+    ['Ada', 'Lovelace'],
+    ['Linus', 'Torvalds'],
+    ['Barbara', 'Liskov'],
+    ['Ken', 'Thompson'],
+    ['Margaret', 'Hamilton'],
+    ['Dennis', 'Ritchie'],
+  ];
   for (const [i, [first, last]] of names.entries()) {
     sim.addPerson({
       email: `${first.toLowerCase()}.${last.toLowerCase()}@bob.example`,
@@ -27,10 +49,24 @@ async function main() {
       department: 'Engineering',
       reportsTo: cto.id,
       startDate: `202${i % 4}-0${1 + i}-01`,
-      custom: { Skills: ['TypeScript', i % 2 ? 'Go' : 'Rust'], Level: `L${2 + (i % 3)}`, Office: i % 2 ? 'Lisbon' : 'Berlin', Mentor: cto.id, 'Shirt size': ['S', 'M', 'L'][i % 3] },
+      custom: {
+        Skills: ['TypeScript', i % 2 ? 'Go' : 'Rust'],
+        Level: `L${2 + (i % 3)}`,
+        Office: i % 2 ? 'Lisbon' : 'Berlin',
+        Mentor: cto.id,
+        'Shirt size': ['S', 'M', 'L'][i % 3],
+      },
     });
   }
-  sim.addPerson({ email: 'new.hire@bob.example', firstName: 'Nova', surname: 'Newman', title: 'Engineer', department: 'Engineering', reportsTo: cto.id, startDate: '2099-01-04' });
+  sim.addPerson({
+    email: 'new.hire@bob.example',
+    firstName: 'Nova',
+    surname: 'Newman',
+    title: 'Engineer',
+    department: 'Engineering',
+    reportsTo: cto.id,
+    startDate: '2099-01-04',
+  });
   const url = await sim.listen(port, process.env.HIBOB_SIM_HOST ?? '127.0.0.1');
   process.stdout.write(
     [

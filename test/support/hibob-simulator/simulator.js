@@ -28,11 +28,37 @@ const BUILT_IN_FIELDS = /** @type {Field[]} */ ([
   { id: 'root.surname', name: 'Last name', type: 'text', jsonPath: 'root.surname', category: 'root' },
   { id: 'root.displayName', name: 'Display name', type: 'text', jsonPath: 'root.displayName', category: 'root' },
   { id: 'work.title', name: 'Job title', type: 'list', jsonPath: 'work.title', category: 'work', list: 'title' },
-  { id: 'work.department', name: 'Department', type: 'list', jsonPath: 'work.department', category: 'work', list: 'department' },
-  { id: 'work.reportsTo', name: 'Reports to', type: 'employee-reference', jsonPath: 'work.reportsTo', category: 'work' },
+  {
+    id: 'work.department',
+    name: 'Department',
+    type: 'list',
+    jsonPath: 'work.department',
+    category: 'work',
+    list: 'department',
+  },
+  {
+    id: 'work.reportsTo',
+    name: 'Reports to',
+    type: 'employee-reference',
+    jsonPath: 'work.reportsTo',
+    category: 'work',
+  },
   { id: 'work.startDate', name: 'Start date', type: 'date', jsonPath: 'work.startDate', category: 'work' },
-  { id: 'internal.terminationDate', name: 'Termination date', type: 'date', jsonPath: 'internal.terminationDate', category: 'internal' },
-  { id: 'internal.terminationReason', name: 'Termination reason', type: 'list', jsonPath: 'internal.terminationReason', category: 'internal', list: 'terminationReason' },
+  {
+    id: 'internal.terminationDate',
+    name: 'Termination date',
+    type: 'date',
+    jsonPath: 'internal.terminationDate',
+    category: 'internal',
+  },
+  {
+    id: 'internal.terminationReason',
+    name: 'Termination reason',
+    type: 'list',
+    jsonPath: 'internal.terminationReason',
+    category: 'internal',
+    list: 'terminationReason',
+  },
 ]);
 
 const DEFAULT_FIELDS = ['root.id', 'root.email', 'root.firstName', 'root.surname', 'work.title', 'work.department'];
@@ -92,14 +118,18 @@ function createSimulator(options = {}) {
     let value;
     if (category === 'root') value = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (person))[name];
     else if (category === 'custom') value = person.custom[field.id];
-    else value = /** @type {Record<string, Record<string, unknown>>} */ (/** @type {unknown} */ (person))[category]?.[name];
+    else
+      value = /** @type {Record<string, Record<string, unknown>>} */ (/** @type {unknown} */ (person))[category]?.[
+        name
+      ];
     if (value === undefined || value === null) return null;
     if (field.type === 'employee-reference') {
       const other = people.get(String(value));
       return other ? { id: other.id, email: other.email, displayName: displayName(other) } : { id: String(value) };
     }
     const list = field.list ?? (field.type === 'list' || field.type === 'multi-list' ? field.id : null);
-    if (list !== null && !readable) return Array.isArray(value) ? value.map((label) => itemId(list, String(label))) : itemId(list, String(value));
+    if (list !== null && !readable)
+      return Array.isArray(value) ? value.map((label) => itemId(list, String(label))) : itemId(list, String(value));
     return value;
   }
 
@@ -181,7 +211,17 @@ function createSimulator(options = {}) {
     }
     if (!authorized(req)) return send(res, 401, { error: 'Unauthorized' });
     if (req.method === 'GET' && url.pathname === '/v1/company/people/fields') {
-      return send(res, 200, fields.map((field) => ({ id: field.id, name: field.name, type: field.type, jsonPath: field.jsonPath, category: field.category })));
+      return send(
+        res,
+        200,
+        fields.map((field) => ({
+          id: field.id,
+          name: field.name,
+          type: field.type,
+          jsonPath: field.jsonPath,
+          category: field.category,
+        })),
+      );
     }
     if (req.method === 'POST' && url.pathname === '/v1/people/search') {
       const body = await readJson(req);
@@ -216,7 +256,12 @@ function createSimulator(options = {}) {
       firstName: input.firstName,
       surname: input.surname,
       displayName: input.displayName ?? null,
-      work: { title: input.title ?? null, department: input.department ?? null, reportsTo: input.reportsTo ?? null, startDate: input.startDate ?? '2024-01-15' },
+      work: {
+        title: input.title ?? null,
+        department: input.department ?? null,
+        reportsTo: input.reportsTo ?? null,
+        startDate: input.startDate ?? '2024-01-15',
+      },
       internal: { terminationDate: input.terminationDate ?? null, terminationReason: input.terminationReason ?? null },
       custom: {},
     };
@@ -248,8 +293,10 @@ function createSimulator(options = {}) {
    */
   function updatePerson(id, changes) {
     const person = must(id);
-    for (const key of /** @type {const} */ (['email', 'firstName', 'surname', 'displayName'])) if (changes[key] !== undefined) Object.assign(person, { [key]: changes[key] });
-    for (const key of /** @type {const} */ (['title', 'department', 'reportsTo', 'startDate'])) if (changes[key] !== undefined) person.work[key] = changes[key];
+    for (const key of /** @type {const} */ (['email', 'firstName', 'surname', 'displayName']))
+      if (changes[key] !== undefined) Object.assign(person, { [key]: changes[key] });
+    for (const key of /** @type {const} */ (['title', 'department', 'reportsTo', 'startDate']))
+      if (changes[key] !== undefined) person.work[key] = changes[key];
     if (changes.custom) setCustom(person, changes.custom);
     return person;
   }
@@ -298,9 +345,20 @@ function createSimulator(options = {}) {
   async function sendWebhook(target, secret, type, employeeId, override = {}) {
     const body =
       override.body ??
-      JSON.stringify({ companyId, type, triggeredBy: 'SERVICE', triggeredAt: now().toISOString(), version: 'v2', data: { employeeId, fieldIds: ['root.email', 'work.title'] } });
+      JSON.stringify({
+        companyId,
+        type,
+        triggeredBy: 'SERVICE',
+        triggeredAt: now().toISOString(),
+        version: 'v2',
+        data: { employeeId, fieldIds: ['root.email', 'work.title'] },
+      });
     const signature = override.signature ?? createHmac('sha512', secret).update(body).digest('base64');
-    const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', 'bob-signature': signature }, body });
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'bob-signature': signature },
+      body,
+    });
     return { status: res.status, body: await res.text() };
   }
 
@@ -336,13 +394,23 @@ function createSimulator(options = {}) {
       const person = /^\/_sim\/people\/([^/]+)(\/terminate|\/rehire)?$/.exec(url.pathname);
       if (req.method === 'GET' && url.pathname === '/_sim/people') return send(res, 200, [...people.values()]);
       if (req.method === 'POST' && url.pathname === '/_sim/people') return send(res, 201, addPerson(body));
-      if (req.method === 'POST' && url.pathname === '/_sim/fields') return send(res, 201, addField(body.name, body.type));
-      if (req.method === 'POST' && url.pathname === '/_sim/fail') return send(res, 200, (failNext(body), { queued: failures.length }));
-      if (req.method === 'POST' && url.pathname === '/_sim/webhook') return send(res, 200, await sendWebhook(body.url, body.secret, body.type ?? 'employee.updated', body.employeeId));
+      if (req.method === 'POST' && url.pathname === '/_sim/fields')
+        return send(res, 201, addField(body.name, body.type));
+      if (req.method === 'POST' && url.pathname === '/_sim/fail')
+        return send(res, 200, (failNext(body), { queued: failures.length }));
+      if (req.method === 'POST' && url.pathname === '/_sim/webhook')
+        return send(
+          res,
+          200,
+          await sendWebhook(body.url, body.secret, body.type ?? 'employee.updated', body.employeeId),
+        );
       if (person && req.method === 'PATCH' && !person[2]) return send(res, 200, updatePerson(person[1], body));
-      if (person && req.method === 'DELETE' && !person[2]) return send(res, 200, (removePerson(person[1]), { deleted: true }));
-      if (person && req.method === 'POST' && person[2] === '/terminate') return send(res, 200, terminate(person[1], body.date, body.reason));
-      if (person && req.method === 'POST' && person[2] === '/rehire') return send(res, 200, rehire(person[1], body.startDate));
+      if (person && req.method === 'DELETE' && !person[2])
+        return send(res, 200, (removePerson(person[1]), { deleted: true }));
+      if (person && req.method === 'POST' && person[2] === '/terminate')
+        return send(res, 200, terminate(person[1], body.date, body.reason));
+      if (person && req.method === 'POST' && person[2] === '/rehire')
+        return send(res, 200, rehire(person[1], body.startDate));
       return send(res, 404, { error: 'Not found' });
     } catch (error) {
       return send(res, 400, { error: /** @type {Error} */ (error).message });

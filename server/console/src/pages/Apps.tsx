@@ -3,12 +3,33 @@
 import { useState } from 'preact/hooks';
 import { SCOPES } from '../../../src/core/permissions';
 import type { ApiError, App, AppSession, Page } from '../api';
-import { Choices, Confirm, Dialog, Field, Loading, PageTitle, ProblemNote, SearchBox, Secret, type Session, SortHeader, formatTime, toApiError, useLoad } from '../ui';
+import {
+  Choices,
+  Confirm,
+  Dialog,
+  Field,
+  Loading,
+  PageTitle,
+  ProblemNote,
+  SearchBox,
+  Secret,
+  type Session,
+  SortHeader,
+  formatTime,
+  toApiError,
+  useLoad,
+} from '../ui';
 
 /** The permissions an app can hold: the server's own list, bundled at build time. */
 const PERMISSIONS: readonly string[] = SCOPES;
 
-type Open = { kind: 'create' } | { kind: 'token'; app: App } | { kind: 'rename'; app: App } | { kind: 'revoke'; app: App } | { kind: 'sessions'; app: App } | null;
+type Open =
+  | { kind: 'create' }
+  | { kind: 'token'; app: App }
+  | { kind: 'rename'; app: App }
+  | { kind: 'revoke'; app: App }
+  | { kind: 'sessions'; app: App }
+  | null;
 
 export function AppsPage({ session }: { session: Session }) {
   if (session.me.accessRight !== 'owner') {
@@ -91,15 +112,30 @@ function OwnerApps({ session }: { session: Session }) {
                   <td data-label="Last used">{formatTime(app.lastUsedAt)}</td>
                   <td data-label="Actions" class="row-actions">
                     {!app.revokedAt && (
-                      <button type="button" class="secondary" aria-label={`Rename ${app.name}`} onClick={() => setOpen({ kind: 'rename', app })}>
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`Rename ${app.name}`}
+                        onClick={() => setOpen({ kind: 'rename', app })}
+                      >
                         Rename
                       </button>
                     )}
-                    <button type="button" class="secondary" aria-label={`Sessions of ${app.name}`} onClick={() => setOpen({ kind: 'sessions', app })}>
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={`Sessions of ${app.name}`}
+                      onClick={() => setOpen({ kind: 'sessions', app })}
+                    >
                       Sessions
                     </button>
                     {!app.revokedAt && (
-                      <button type="button" class="danger" aria-label={`Revoke ${app.name}`} onClick={() => setOpen({ kind: 'revoke', app })}>
+                      <button
+                        type="button"
+                        class="danger"
+                        aria-label={`Revoke ${app.name}`}
+                        onClick={() => setOpen({ kind: 'revoke', app })}
+                      >
                         Revoke
                       </button>
                     )}
@@ -134,7 +170,9 @@ function OwnerApps({ session }: { session: Session }) {
           </div>
         </Dialog>
       )}
-      {open?.kind === 'rename' && <RenameApp session={session} app={open.app} onClose={close} onRenamed={apps.reload} />}
+      {open?.kind === 'rename' && (
+        <RenameApp session={session} app={open.app} onClose={close} onRenamed={apps.reload} />
+      )}
       {open?.kind === 'revoke' && (
         <Confirm
           title={`Revoke ${open.app.name}?`}
@@ -152,7 +190,15 @@ function OwnerApps({ session }: { session: Session }) {
   );
 }
 
-function CreateApp({ session, onClose, onCreated }: { session: Session; onClose: () => void; onCreated: (app: App) => void }) {
+function CreateApp({
+  session,
+  onClose,
+  onCreated,
+}: {
+  session: Session;
+  onClose: () => void;
+  onCreated: (app: App) => void;
+}) {
   const [name, setName] = useState('');
   const [permissions, setPermissions] = useState<string[]>(['employees:read']);
   const [error, setError] = useState<ApiError | null>(null);
@@ -173,7 +219,14 @@ function CreateApp({ session, onClose, onCreated }: { session: Session; onClose:
         <Field label="Name" name="name" error={error}>
           {(control) => <input {...control} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
         </Field>
-        <Choices legend="Permissions" name="permissions" options={PERMISSIONS.map((p) => ({ value: p, label: p }))} selected={permissions} onChange={setPermissions} error={error} />
+        <Choices
+          legend="Permissions"
+          name="permissions"
+          options={PERMISSIONS.map((p) => ({ value: p, label: p }))}
+          selected={permissions}
+          onChange={setPermissions}
+          error={error}
+        />
         <ProblemNote error={error} fields={['name', 'permissions']} />
         <div class="actions">
           <button type="submit" disabled={busy}>
@@ -188,7 +241,17 @@ function CreateApp({ session, onClose, onCreated }: { session: Session; onClose:
   );
 }
 
-function RenameApp({ session, app, onClose, onRenamed }: { session: Session; app: App; onClose: () => void; onRenamed: () => void }) {
+function RenameApp({
+  session,
+  app,
+  onClose,
+  onRenamed,
+}: {
+  session: Session;
+  app: App;
+  onClose: () => void;
+  onRenamed: () => void;
+}) {
   const [name, setName] = useState(app.name);
   const [error, setError] = useState<ApiError | null>(null);
   async function submit(event: Event) {
@@ -225,7 +288,10 @@ function Sessions({ session, app, onClose }: { session: Session; app: App; onClo
   const [error, setError] = useState<ApiError | null>(null);
   return (
     <Dialog title={`Sessions of ${app.name}`} onClose={onClose}>
-      <p class="muted">A session is an access token exchanged for the app token (an installation). Revoking one leaves the others working.</p>
+      <p class="muted">
+        A session is an access token exchanged for the app token (an installation). Revoking one leaves the others
+        working.
+      </p>
       <ProblemNote error={sessions.error ?? error} />
       {sessions.loading && !sessions.data && <Loading what="sessions" />}
       {sessions.data && sessions.data.data.length === 0 && <p>No sessions.</p>}

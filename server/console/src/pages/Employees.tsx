@@ -9,11 +9,16 @@ export function EmployeesPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('');
   const [sort, setSort] = useState('lastName');
   const pager = usePager();
-  const people = useLoad(() => session.api.list<Employee>('/v1/employees', { q, status, sort, cursor: pager.cursor, limit: 50 }), [q, status, sort, pager.cursor]);
-  const restart = <T,>(set: (value: T) => void) => (value: T) => {
-    pager.reset();
-    set(value);
-  };
+  const people = useLoad(
+    () => session.api.list<Employee>('/v1/employees', { q, status, sort, cursor: pager.cursor, limit: 50 }),
+    [q, status, sort, pager.cursor],
+  );
+  const restart =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      pager.reset();
+      set(value);
+    };
 
   return (
     <section>
@@ -65,7 +70,9 @@ export function EmployeesPage({ session }: { session: Session }) {
                     <td data-label="Department">{e.department ?? '—'}</td>
                     <td data-label="Start date">{e.startDate ?? '—'}</td>
                     <td data-label="Status">
-                      <span class={`badge ${e.status === 'active' ? 'good' : e.status === 'left' ? 'bad' : ''}`}>{e.status}</span>
+                      <span class={`badge ${e.status === 'active' ? 'good' : e.status === 'left' ? 'bad' : ''}`}>
+                        {e.status}
+                      </span>
                     </td>
                   </tr>
                 ))}

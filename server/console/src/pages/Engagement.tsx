@@ -7,13 +7,18 @@ import type { Attribute, Heatmap, HeatmapCell, Overview, PeriodResult } from '..
 import { SEGMENTABLE_TYPES } from '../../../src/core/attributes';
 import { Loading, PageTitle, ProblemNote, type Session, useLoad } from '../ui';
 
-
 export function EngagementPage({ session }: { session: Session }) {
   const [interval, setPeriod] = useState('month');
   const [by, setBy] = useState('department');
   const [segments, setSegments] = useState<string[]>([]);
-  const overview = useLoad(() => session.api.get<Overview>('/v1/engagement/overview', { interval, segment: segments }), [interval, segments.join('\n')]);
-  const heatmap = useLoad(() => session.api.get<Heatmap>('/v1/engagement/heatmap', { interval, by, segment: segments }), [interval, by, segments.join('\n')]);
+  const overview = useLoad(
+    () => session.api.get<Overview>('/v1/engagement/overview', { interval, segment: segments }),
+    [interval, segments.join('\n')],
+  );
+  const heatmap = useLoad(
+    () => session.api.get<Heatmap>('/v1/engagement/heatmap', { interval, by, segment: segments }),
+    [interval, by, segments.join('\n')],
+  );
   const attributes = useLoad(() => session.api.list<Attribute>('/v1/attributes'), []);
   const o = overview.data;
 
@@ -54,7 +59,12 @@ export function EngagementPage({ session }: { session: Session }) {
           segments.map((segment) => (
             <span key={segment} class="badge chip">
               {segment}
-              <button type="button" class="ghost" aria-label={`Remove segment ${segment}`} onClick={() => setSegments(segments.filter((s) => s !== segment))}>
+              <button
+                type="button"
+                class="ghost"
+                aria-label={`Remove segment ${segment}`}
+                onClick={() => setSegments(segments.filter((s) => s !== segment))}
+              >
                 ×
               </button>
             </span>
@@ -66,7 +76,11 @@ export function EngagementPage({ session }: { session: Session }) {
       {o && (
         <>
           <div class="cards">
-            <Card label={`Score, ${o.period}`} value={o.score === null ? 'hidden' : o.score.toFixed(1)} change={o.change?.score ?? null} />
+            <Card
+              label={`Score, ${o.period}`}
+              value={o.score === null ? 'hidden' : o.score.toFixed(1)}
+              change={o.change?.score ?? null}
+            />
             <Card label="eNPS" value={o.nps === null ? 'hidden' : String(o.nps.score)} change={o.change?.nps ?? null} />
             <Card
               label="Participation"
@@ -76,7 +90,8 @@ export function EngagementPage({ session }: { session: Session }) {
           </div>
           {o.hidden && (
             <p class="notice" role="note">
-              Results for {o.period} are hidden: fewer than {o.anonymityThreshold} people answered, and showing them could identify someone.
+              Results for {o.period} are hidden: fewer than {o.anonymityThreshold} people answered, and showing them
+              could identify someone.
             </p>
           )}
           <h2 id="trend-title">Trend</h2>
@@ -108,7 +123,12 @@ export function EngagementPage({ session }: { session: Session }) {
       )}
       <h2 id="heatmap-title">Heatmap</h2>
       <ProblemNote error={heatmap.error} />
-      {heatmap.data && <HeatmapTable heatmap={heatmap.data} onDrill={(segment) => !segments.includes(segment) && setSegments([...segments, segment])} />}
+      {heatmap.data && (
+        <HeatmapTable
+          heatmap={heatmap.data}
+          onDrill={(segment) => !segments.includes(segment) && setSegments([...segments, segment])}
+        />
+      )}
     </section>
   );
 }
@@ -121,7 +141,8 @@ function colourOf(score: number): string {
 
 function HeatCell({ cell }: { cell: HeatmapCell }) {
   if (cell.hidden) {
-    const why = cell.hiddenReason === 'protectsAnother' ? 'hidden to protect a smaller group' : 'hidden: too few answers';
+    const why =
+      cell.hiddenReason === 'protectsAnother' ? 'hidden to protect a smaller group' : 'hidden: too few answers';
     return (
       <td class="heat hidden-cell" title={why}>
         <span aria-hidden="true">–</span>
@@ -132,7 +153,9 @@ function HeatCell({ cell }: { cell: HeatmapCell }) {
   return (
     <td class="heat" style={{ backgroundColor: colourOf(cell.score ?? 0) }} title={`${cell.n} respondents`}>
       <strong>{cell.score?.toFixed(1)}</strong>
-      {cell.change !== null && <span class="heat-change">{`${cell.change >= 0 ? '+' : ''}${cell.change.toFixed(1)}`}</span>}
+      {cell.change !== null && (
+        <span class="heat-change">{`${cell.change >= 0 ? '+' : ''}${cell.change.toFixed(1)}`}</span>
+      )}
     </td>
   );
 }
@@ -144,7 +167,8 @@ function HeatmapTable({ heatmap, onDrill }: { heatmap: Heatmap; onDrill: (segmen
     <div class="heatmap-scroll">
       <table class="heatmap" aria-labelledby="heatmap-title">
         <caption class="muted">
-          {heatmap.period}: score per question; hidden cells (–) have too few answers, or would let a smaller group be worked out.
+          {heatmap.period}: score per question; hidden cells (–) have too few answers, or would let a smaller group be
+          worked out.
         </caption>
         <thead>
           <tr>
@@ -168,7 +192,12 @@ function HeatmapTable({ heatmap, onDrill }: { heatmap: Heatmap; onDrill: (segmen
           {heatmap.rows.map((row) => (
             <tr key={row.segment}>
               <th scope="row">
-                <button type="button" class="link" title={`Show only ${row.segment}`} onClick={() => row.segment && onDrill(row.segment)}>
+                <button
+                  type="button"
+                  class="link"
+                  title={`Show only ${row.segment}`}
+                  onClick={() => row.segment && onDrill(row.segment)}
+                >
                   {row.label}
                 </button>
               </th>
@@ -183,12 +212,26 @@ function HeatmapTable({ heatmap, onDrill }: { heatmap: Heatmap; onDrill: (segmen
   );
 }
 
-function Card({ label, value, change, detail }: { label: string; value: string; change?: number | null; detail?: string }) {
+function Card({
+  label,
+  value,
+  change,
+  detail,
+}: {
+  label: string;
+  value: string;
+  change?: number | null;
+  detail?: string;
+}) {
   return (
     <div class="card">
       <p class="card-label">{label}</p>
       <p class="card-value">{value}</p>
-      {change !== undefined && change !== null && <p class={`card-change ${change >= 0 ? 'good' : 'bad'}`}>{`${change >= 0 ? '+' : ''}${change} since the period before`}</p>}
+      {change !== undefined && change !== null && (
+        <p
+          class={`card-change ${change >= 0 ? 'good' : 'bad'}`}
+        >{`${change >= 0 ? '+' : ''}${change} since the period before`}</p>
+      )}
       {detail && <p class="card-label">{detail}</p>}
     </div>
   );
@@ -220,9 +263,15 @@ export function TrendChart({ trend, threshold }: { trend: PeriodResult[]; thresh
 
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="trend-title trend-desc" preserveAspectRatio="xMidYMid meet">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby="trend-title trend-desc"
+        preserveAspectRatio="xMidYMid meet"
+      >
         <desc id="trend-desc">
-          Engagement score from 0 to 10 for {trend.length} periods, {shown} shown; periods with fewer than {threshold} answers are hidden.
+          Engagement score from 0 to 10 for {trend.length} periods, {shown} shown; periods with fewer than {threshold}{' '}
+          answers are hidden.
         </desc>
         {[0, 2.5, 5, 7.5, 10].map((tick) => (
           <g key={tick} class="grid">

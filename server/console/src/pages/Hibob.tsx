@@ -3,7 +3,18 @@
 // and the runs. The token and hook secret are write-only: the API never returns them.
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiError, Hibob, SyncRun } from '../api';
-import { Confirm, Field, Loading, PageTitle, ProblemNote, Secret, type Session, formatTime, toApiError, useLoad } from '../ui';
+import {
+  Confirm,
+  Field,
+  Loading,
+  PageTitle,
+  ProblemNote,
+  Secret,
+  type Session,
+  formatTime,
+  toApiError,
+  useLoad,
+} from '../ui';
 
 const POLL_MS = 500;
 
@@ -74,9 +85,17 @@ export function HibobPage({ session }: { session: Session }) {
             <dt>Connected</dt>
             <dd>{formatTime(hibob.connectedAt)}</dd>
             <dt>Automatic sync</dt>
-            <dd>{hibob.autoSyncMinutes ? `every ${hibob.autoSyncMinutes} minutes, next ${formatTime(hibob.nextAutoSyncAt)}` : 'off'}</dd>
+            <dd>
+              {hibob.autoSyncMinutes
+                ? `every ${hibob.autoSyncMinutes} minutes, next ${formatTime(hibob.nextAutoSyncAt)}`
+                : 'off'}
+            </dd>
             <dt>Hook secret</dt>
-            <dd>{hibob.hookSecretSet ? 'set: real-time changes are accepted' : 'not set: real-time changes are refused until you set one'}</dd>
+            <dd>
+              {hibob.hookSecretSet
+                ? 'set: real-time changes are accepted'
+                : 'not set: real-time changes are refused until you set one'}
+            </dd>
           </dl>
           <Secret label="Receiver URL (paste it into HiBob's webhook settings)" value={hibob.receiverUrl} />
           <SyncPanel session={session} onFinished={status.reload} />
@@ -98,7 +117,15 @@ export function HibobPage({ session }: { session: Session }) {
   );
 }
 
-function ConnectForm({ session, current, onConnected }: { session: Session; current: Hibob | null; onConnected: () => void }) {
+function ConnectForm({
+  session,
+  current,
+  onConnected,
+}: {
+  session: Session;
+  current: Hibob | null;
+  onConnected: () => void;
+}) {
   const [serviceUserId, setServiceUserId] = useState(current?.serviceUserId ?? '');
   const [token, setToken] = useState('');
   const [baseUrl, setBaseUrl] = useState(current?.baseUrl ?? '');
@@ -114,7 +141,8 @@ function ConnectForm({ session, current, onConnected }: { session: Session; curr
     const body: Record<string, unknown> = { serviceUserId: serviceUserId.trim(), token };
     if (baseUrl.trim()) body.baseUrl = baseUrl.trim();
     if (hookSecret) body.hookSecret = hookSecret;
-    body.autoSyncMinutes = autoSync.trim() === '' ? null : Number.isFinite(Number(autoSync)) ? Number(autoSync) : autoSync;
+    body.autoSyncMinutes =
+      autoSync.trim() === '' ? null : Number.isFinite(Number(autoSync)) ? Number(autoSync) : autoSync;
     try {
       await session.api.send('PUT', '/v1/integrations/hibob', body);
       onConnected();
@@ -127,22 +155,75 @@ function ConnectForm({ session, current, onConnected }: { session: Session; curr
   return (
     <form class="form" onSubmit={submit} noValidate>
       <h2>{current ? 'Replace the credentials' : 'Connect HiBob'}</h2>
-      <p class="muted">Use a HiBob service user with read access to people and fields. PeopleHub checks the credentials with HiBob before it saves them.</p>
+      <p class="muted">
+        Use a HiBob service user with read access to people and fields. PeopleHub checks the credentials with HiBob
+        before it saves them.
+      </p>
       <ProblemNote error={error} fields={['serviceUserId', 'token', 'baseUrl', 'hookSecret', 'autoSyncMinutes']} />
       <Field label="Service user ID" name="serviceUserId" error={error}>
-        {(control) => <input {...control} class="mono" autoComplete="off" value={serviceUserId} onInput={(e) => setServiceUserId(e.currentTarget.value)} />}
+        {(control) => (
+          <input
+            {...control}
+            class="mono"
+            autoComplete="off"
+            value={serviceUserId}
+            onInput={(e) => setServiceUserId(e.currentTarget.value)}
+          />
+        )}
       </Field>
       <Field label="Service user token" name="token" error={error}>
-        {(control) => <input {...control} type="password" autoComplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} />}
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            autoComplete="off"
+            value={token}
+            onInput={(e) => setToken(e.currentTarget.value)}
+          />
+        )}
       </Field>
       <Field label="HiBob API URL" name="baseUrl" error={error} hint="Blank for HiBob's own API.">
-        {(control) => <input {...control} type="url" class="mono" value={baseUrl} onInput={(e) => setBaseUrl(e.currentTarget.value)} />}
+        {(control) => (
+          <input
+            {...control}
+            type="url"
+            class="mono"
+            value={baseUrl}
+            onInput={(e) => setBaseUrl(e.currentTarget.value)}
+          />
+        )}
       </Field>
-      <Field label="Hook secret" name="hookSecret" error={error} hint="The secret HiBob signs its webhooks with; needed for real-time changes.">
-        {(control) => <input {...control} type="password" autoComplete="off" value={hookSecret} onInput={(e) => setHookSecret(e.currentTarget.value)} />}
+      <Field
+        label="Hook secret"
+        name="hookSecret"
+        error={error}
+        hint="The secret HiBob signs its webhooks with; needed for real-time changes."
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            autoComplete="off"
+            value={hookSecret}
+            onInput={(e) => setHookSecret(e.currentTarget.value)}
+          />
+        )}
       </Field>
-      <Field label="Automatic sync every (minutes)" name="autoSyncMinutes" error={error} hint="Blank for on demand only.">
-        {(control) => <input {...control} type="number" min={1} value={autoSync} onInput={(e) => setAutoSync(e.currentTarget.value)} />}
+      <Field
+        label="Automatic sync every (minutes)"
+        name="autoSyncMinutes"
+        error={error}
+        hint="Blank for on demand only."
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="number"
+            min={1}
+            value={autoSync}
+            onInput={(e) => setAutoSync(e.currentTarget.value)}
+          />
+        )}
       </Field>
       <button type="submit" disabled={busy}>
         {busy ? 'Checking with HiBob…' : current ? 'Save credentials' : 'Connect'}
@@ -218,7 +299,10 @@ function SyncPanel({ session, onFinished }: { session: Session; onFinished: () =
                 <td data-label="Started">{formatTime(run.startedAt)}</td>
                 <td data-label="Trigger">{run.trigger}</td>
                 <td data-label="Status">
-                  <span class={`badge ${run.status === 'completed' ? 'good' : run.status === 'failed' ? 'bad' : ''}`} title={run.error ?? undefined}>
+                  <span
+                    class={`badge ${run.status === 'completed' ? 'good' : run.status === 'failed' ? 'bad' : ''}`}
+                    title={run.error ?? undefined}
+                  >
                     {run.status}
                   </span>
                 </td>
@@ -237,14 +321,25 @@ function SyncPanel({ session, onFinished }: { session: Session; onFinished: () =
 }
 
 function RunProgress({ run }: { run: SyncRun }) {
-  const label = run.status === 'running' ? `Synchronizing: ${run.phase}` : run.status === 'completed' ? 'Synchronization completed' : 'Synchronization failed';
+  const label =
+    run.status === 'running'
+      ? `Synchronizing: ${run.phase}`
+      : run.status === 'completed'
+        ? 'Synchronization completed'
+        : 'Synchronization failed';
   return (
     <div class="run" role="status" aria-live="polite">
       <p>
         <strong>{label}</strong>
         {run.total !== null && ` · ${run.processed} of ${run.total} people`}
       </p>
-      {run.status === 'running' && <progress max={run.total ?? undefined} value={run.total !== null ? run.processed : undefined} aria-label="Synchronization progress" />}
+      {run.status === 'running' && (
+        <progress
+          max={run.total ?? undefined}
+          value={run.total !== null ? run.processed : undefined}
+          aria-label="Synchronization progress"
+        />
+      )}
       {run.status !== 'running' && (
         <p>
           {run.created} created, {run.updated} updated, {run.deleted} deleted, {run.unchanged} unchanged

@@ -2,7 +2,21 @@
 // searchable, with a drawer showing the payload and the endpoint's answer, and Re-send.
 import { useState } from 'preact/hooks';
 import type { ApiError, Delivery, Webhook } from '../api';
-import { Dialog, Link, Loading, PageTitle, Pager, ProblemNote, SearchBox, type Session, SortHeader, formatTime, toApiError, useLoad, usePager } from '../ui';
+import {
+  Dialog,
+  Link,
+  Loading,
+  PageTitle,
+  Pager,
+  ProblemNote,
+  SearchBox,
+  type Session,
+  SortHeader,
+  formatTime,
+  toApiError,
+  useLoad,
+  usePager,
+} from '../ui';
 
 function resultOf(d: Delivery): { text: string; good: boolean } {
   if (d.statusCode === null) return { text: d.error ?? 'No answer', good: false };
@@ -29,11 +43,24 @@ export function HistoryPage({ session, id }: { session: Session; id: string }) {
   const [open, setOpen] = useState<Delivery | null>(null);
   const [resent, setResent] = useState<Record<string, string | ApiError>>({});
   const hook = useLoad(() => api.get<Webhook>(hookPath), [hookPath]);
-  const history = useLoad(() => api.list<Delivery>(`${hookPath}/deliveries`, { sort, q, succeeded: result || undefined, cursor: pager.cursor, limit: 50 }), [hookPath, sort, q, result, pager.cursor]);
+  const history = useLoad(
+    () =>
+      api.list<Delivery>(`${hookPath}/deliveries`, {
+        sort,
+        q,
+        succeeded: result || undefined,
+        cursor: pager.cursor,
+        limit: 50,
+      }),
+    [hookPath, sort, q, result, pager.cursor],
+  );
 
   async function resend(delivery: Delivery) {
     try {
-      const answer = await api.send<{ messageId: string }>('POST', `/v1/deliveries/${encodeURIComponent(delivery.id)}/resend`);
+      const answer = await api.send<{ messageId: string }>(
+        'POST',
+        `/v1/deliveries/${encodeURIComponent(delivery.id)}/resend`,
+      );
       setResent((all) => ({ ...all, [delivery.id]: answer.messageId }));
     } catch (e) {
       setResent((all) => ({ ...all, [delivery.id]: toApiError(e) }));
@@ -41,15 +68,18 @@ export function HistoryPage({ session, id }: { session: Session; id: string }) {
   }
 
   const name = hook.data?.name ?? 'webhook';
-  const restart = <T,>(set: (value: T) => void) => (value: T) => {
-    pager.reset();
-    set(value);
-  };
+  const restart =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      pager.reset();
+      set(value);
+    };
 
   return (
     <section>
       <p class="crumbs">
-        <Link to="/admin/webhooks">Webhooks</Link> / <Link to={`/admin/webhooks/${encodeURIComponent(id)}`}>{name}</Link> / History
+        <Link to="/admin/webhooks">Webhooks</Link> /{' '}
+        <Link to={`/admin/webhooks/${encodeURIComponent(id)}`}>{name}</Link> / History
       </p>
       <PageTitle
         actions={
@@ -110,15 +140,29 @@ export function HistoryPage({ session, id }: { session: Session; id: string }) {
                       </td>
                       <td data-label="Actions">
                         <div class="row-actions">
-                          <button type="button" class="secondary" aria-label={`Details of the request sent ${formatTime(d.sentAt)}`} onClick={() => setOpen(d)}>
+                          <button
+                            type="button"
+                            class="secondary"
+                            aria-label={`Details of the request sent ${formatTime(d.sentAt)}`}
+                            onClick={() => setOpen(d)}
+                          >
                             Details
                           </button>
-                          <button type="button" class="secondary" aria-label={`Re-send the request sent ${formatTime(d.sentAt)}`} onClick={() => resend(d)}>
+                          <button
+                            type="button"
+                            class="secondary"
+                            aria-label={`Re-send the request sent ${formatTime(d.sentAt)}`}
+                            onClick={() => resend(d)}
+                          >
                             Re-send
                           </button>
                         </div>
                         <div role="status" class="test-outcome">
-                          {typeof again === 'string' ? `Queued again (message ${again})` : again ? `Not re-sent: ${again.problem.detail}` : ''}
+                          {typeof again === 'string'
+                            ? `Queued again (message ${again})`
+                            : again
+                              ? `Not re-sent: ${again.problem.detail}`
+                              : ''}
                         </div>
                       </td>
                     </tr>

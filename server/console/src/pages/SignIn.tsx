@@ -4,7 +4,13 @@ import { useState } from 'preact/hooks';
 import { ApiError, type Me, whoAmI } from '../api';
 import { Field, PageTitle, ProblemNote, toApiError } from '../ui';
 
-export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSignedIn: (key: string, me: Me) => void }) {
+export function SignInPage({
+  notice,
+  onSignedIn,
+}: {
+  notice: string | null;
+  onSignedIn: (key: string, me: Me) => void;
+}) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -17,7 +23,10 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
       const trimmed = key.trim();
       if (trimmed === '') throw fieldProblem('Paste your personal key (it starts with phu_).');
       const me = await whoAmI(trimmed);
-      if (me.accessRight === 'member') throw fieldProblem('This key belongs to a member. The console is for owners and admins; ask one of them for access.');
+      if (me.accessRight === 'member')
+        throw fieldProblem(
+          'This key belongs to a member. The console is for owners and admins; ask one of them for access.',
+        );
       onSignedIn(trimmed, me);
     } catch (e) {
       const problem = toApiError(e);
@@ -37,8 +46,22 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
         </p>
       )}
       <form onSubmit={submit} noValidate>
-        <Field label="Personal key" name="key" error={error} hint="An owner's or admin's key, as `peoplehub init` or the demo printed it. It is kept in this tab only.">
-          {(control) => <input {...control} type="password" autoComplete="off" spellcheck={false} value={key} onInput={(e) => setKey(e.currentTarget.value)} />}
+        <Field
+          label="Personal key"
+          name="key"
+          error={error}
+          hint="An owner's or admin's key, as `peoplehub init` or the demo printed it. It is kept in this tab only."
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="off"
+              spellcheck={false}
+              value={key}
+              onInput={(e) => setKey(e.currentTarget.value)}
+            />
+          )}
         </Field>
         <ProblemNote error={error} fields={['key']} />
         <button type="submit" disabled={busy}>
@@ -50,5 +73,11 @@ export function SignInPage({ notice, onSignedIn }: { notice: string | null; onSi
 }
 
 function fieldProblem(message: string, title = 'This key cannot sign in'): ApiError {
-  return new ApiError({ type: 'about:blank', title, status: 400, detail: message, errors: [{ location: 'body', path: '/key', message }] });
+  return new ApiError({
+    type: 'about:blank',
+    title,
+    status: 400,
+    detail: message,
+    errors: [{ location: 'body', path: '/key', message }],
+  });
 }

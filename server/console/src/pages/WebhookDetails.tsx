@@ -2,7 +2,19 @@
 // with the endpoint's answer, activate/deactivate, and delete.
 import { useContext, useState } from 'preact/hooks';
 import type { EventType, Webhook } from '../api';
-import { Confirm, Link, Loading, Navigation, PageTitle, ProblemNote, Secret, type Session, formatTime, toApiError, useLoad } from '../ui';
+import {
+  Confirm,
+  Link,
+  Loading,
+  Navigation,
+  PageTitle,
+  ProblemNote,
+  Secret,
+  type Session,
+  formatTime,
+  toApiError,
+  useLoad,
+} from '../ui';
 import type { ApiError } from '../api';
 import { StateBadge } from './Webhooks';
 import { TestOutcome, useWebhookActions } from './webhook-actions';
@@ -75,7 +87,8 @@ export function WebhookDetailsPage({ session, id }: { session: Session; id: stri
       <ProblemNote error={actions.error} />
       {w.status === 'disabled' && (
         <p class="problem" role="note">
-          PeopleHub disabled this webhook: {w.disabledReason ?? 'its endpoint kept failing'}. Set it active to send again.
+          PeopleHub disabled this webhook: {w.disabledReason ?? 'its endpoint kept failing'}. Set it active to send
+          again.
         </p>
       )}
       <dl class="details">
@@ -137,7 +150,11 @@ export function WebhookDetailsPage({ session, id }: { session: Session; id: stri
             ))}
           </select>
         </label>
-        <button type="button" disabled={actions.testing === w.id} onClick={() => actions.test(w, eventType || undefined)}>
+        <button
+          type="button"
+          disabled={actions.testing === w.id}
+          onClick={() => actions.test(w, eventType || undefined)}
+        >
           {actions.testing === w.id ? 'Testing…' : 'Run test'}
         </button>
       </div>

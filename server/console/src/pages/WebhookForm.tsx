@@ -3,7 +3,18 @@
 // for a field is shown beside that field.
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { ApiError, EventType, Webhook, WebhookFormat } from '../api';
-import { Choices, Field, Link, Loading, Navigation, PageTitle, ProblemNote, type Session, toApiError, useLoad } from '../ui';
+import {
+  Choices,
+  Field,
+  Link,
+  Loading,
+  Navigation,
+  PageTitle,
+  ProblemNote,
+  type Session,
+  toApiError,
+  useLoad,
+} from '../ui';
 
 interface Draft {
   name: string;
@@ -31,7 +42,18 @@ const EMPTY: Draft = {
   errorRecipientEmails: '',
 };
 
-const FIELDS = ['name', 'url', 'events', 'status', 'format', 'signing', 'verifySsl', 'maxEventsPerRequest', 'maxConcurrency', 'errorRecipientEmails'];
+const FIELDS = [
+  'name',
+  'url',
+  'events',
+  'status',
+  'format',
+  'signing',
+  'verifySsl',
+  'maxEventsPerRequest',
+  'maxConcurrency',
+  'errorRecipientEmails',
+];
 
 function draftOf(hook: Webhook): Draft {
   return {
@@ -49,7 +71,8 @@ function draftOf(hook: Webhook): Draft {
 }
 
 /** Numbers as typed: blank leaves the server's default; anything else goes as typed, so the server's message explains it. */
-const asNumber = (text: string): number | string | undefined => (text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text);
+const asNumber = (text: string): number | string | undefined =>
+  text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text;
 
 function bodyOf(draft: Draft): Record<string, unknown> {
   return {
@@ -73,7 +96,10 @@ export function WebhookFormPage({ session, id }: { session: Session; id: string 
   const { api } = session;
   const navigate = useContext(Navigation);
   const types = useLoad(() => api.list<EventType>('/v1/webhook-event-types'), []);
-  const existing = useLoad(() => (id ? api.get<Webhook>(`/v1/webhooks/${encodeURIComponent(id)}`) : Promise.resolve(null)), [id]);
+  const existing = useLoad(
+    () => (id ? api.get<Webhook>(`/v1/webhooks/${encodeURIComponent(id)}`) : Promise.resolve(null)),
+    [id],
+  );
   const [draft, setDraft] = useState<Draft | null>(id ? null : EMPTY);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -119,8 +145,22 @@ export function WebhookFormPage({ session, id }: { session: Session; id: string 
         <Field label="Name" name="name" error={error}>
           {(control) => <input {...control} value={draft.name} onInput={(e) => set('name', e.currentTarget.value)} />}
         </Field>
-        <Field label="URL" name="url" error={error} hint="Where PeopleHub sends events: an https:// address your endpoint answers at.">
-          {(control) => <input {...control} type="url" inputMode="url" class="mono" value={draft.url} onInput={(e) => set('url', e.currentTarget.value)} />}
+        <Field
+          label="URL"
+          name="url"
+          error={error}
+          hint="Where PeopleHub sends events: an https:// address your endpoint answers at."
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="url"
+              inputMode="url"
+              class="mono"
+              value={draft.url}
+              onInput={(e) => set('url', e.currentTarget.value)}
+            />
+          )}
         </Field>
         <Choices
           legend="Event types"
@@ -133,15 +173,28 @@ export function WebhookFormPage({ session, id }: { session: Session; id: string 
         <div class="field-row">
           <Field label="State" name="status" error={error}>
             {(control) => (
-              <select {...control} value={draft.status} onChange={(e) => set('status', e.currentTarget.value as Draft['status'])}>
+              <select
+                {...control}
+                value={draft.status}
+                onChange={(e) => set('status', e.currentTarget.value as Draft['status'])}
+              >
                 <option value="active">Active</option>
                 <option value="inactive">Inactive</option>
               </select>
             )}
           </Field>
-          <Field label="Format" name="format" error={error} hint="JSON for code; chat, Slack or Teams for a message a channel can post.">
+          <Field
+            label="Format"
+            name="format"
+            error={error}
+            hint="JSON for code; chat, Slack or Teams for a message a channel can post."
+          >
             {(control) => (
-              <select {...control} value={draft.format} onChange={(e) => set('format', e.currentTarget.value as WebhookFormat)}>
+              <select
+                {...control}
+                value={draft.format}
+                onChange={(e) => set('format', e.currentTarget.value as WebhookFormat)}
+              >
                 <option value="json">JSON</option>
                 <option value="chat">Chat (plain text)</option>
                 <option value="slack">Slack</option>
@@ -151,11 +204,39 @@ export function WebhookFormPage({ session, id }: { session: Session; id: string 
           </Field>
         </div>
         <div class="field-row">
-          <Field label="Max events per request" name="maxEventsPerRequest" error={error} hint="1 to 100 (blank: 1); more than 1 sends an array.">
-            {(control) => <input {...control} type="number" min={1} max={100} value={draft.maxEventsPerRequest} onInput={(e) => set('maxEventsPerRequest', e.currentTarget.value)} />}
+          <Field
+            label="Max events per request"
+            name="maxEventsPerRequest"
+            error={error}
+            hint="1 to 100 (blank: 1); more than 1 sends an array."
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="number"
+                min={1}
+                max={100}
+                value={draft.maxEventsPerRequest}
+                onInput={(e) => set('maxEventsPerRequest', e.currentTarget.value)}
+              />
+            )}
           </Field>
-          <Field label="Parallel requests" name="maxConcurrency" error={error} hint="1 to 50 (blank: 10); 1 keeps events in order.">
-            {(control) => <input {...control} type="number" min={1} max={50} value={draft.maxConcurrency} onInput={(e) => set('maxConcurrency', e.currentTarget.value)} />}
+          <Field
+            label="Parallel requests"
+            name="maxConcurrency"
+            error={error}
+            hint="1 to 50 (blank: 10); 1 keeps events in order."
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="number"
+                min={1}
+                max={50}
+                value={draft.maxConcurrency}
+                onInput={(e) => set('maxConcurrency', e.currentTarget.value)}
+              />
+            )}
           </Field>
         </div>
         <div class="checks">
@@ -164,12 +245,28 @@ export function WebhookFormPage({ session, id }: { session: Session; id: string 
             <span>Sign requests (webhook-signature header)</span>
           </label>
           <label class="choice">
-            <input type="checkbox" checked={draft.verifySsl} onChange={(e) => set('verifySsl', e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              checked={draft.verifySsl}
+              onChange={(e) => set('verifySsl', e.currentTarget.checked)}
+            />
             <span>Verify the endpoint's SSL certificate</span>
           </label>
         </div>
-        <Field label="Error e-mails" name="errorRecipientEmails" error={error} hint="Who hears when deliveries fail: one address per line.">
-          {(control) => <textarea {...control} rows={3} value={draft.errorRecipientEmails} onInput={(e) => set('errorRecipientEmails', e.currentTarget.value)} />}
+        <Field
+          label="Error e-mails"
+          name="errorRecipientEmails"
+          error={error}
+          hint="Who hears when deliveries fail: one address per line."
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              rows={3}
+              value={draft.errorRecipientEmails}
+              onInput={(e) => set('errorRecipientEmails', e.currentTarget.value)}
+            />
+          )}
         </Field>
         <div class="actions">
           <button type="submit" disabled={busy}>

@@ -2,7 +2,20 @@
 // test with the answer shown in the row, activate/deactivate, delete after a confirmation).
 import { useState } from 'preact/hooks';
 import type { Webhook } from '../api';
-import { Confirm, Link, Loading, PageTitle, Pager, ProblemNote, SearchBox, type Session, SortHeader, formatTime, useLoad, usePager } from '../ui';
+import {
+  Confirm,
+  Link,
+  Loading,
+  PageTitle,
+  Pager,
+  ProblemNote,
+  SearchBox,
+  type Session,
+  SortHeader,
+  formatTime,
+  useLoad,
+  usePager,
+} from '../ui';
 import { TestOutcome, useWebhookActions } from './webhook-actions';
 
 export function WebhooksPage({ session }: { session: Session }) {
@@ -12,17 +25,41 @@ export function WebhooksPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('');
   const [deleting, setDeleting] = useState<Webhook | null>(null);
   const pager = usePager();
-  const hooks = useLoad(() => api.list<Webhook>('/v1/webhooks', { sort, q, status, limit: 50, cursor: pager.cursor }), [sort, q, status, pager.cursor]);
+  const hooks = useLoad(
+    () => api.list<Webhook>('/v1/webhooks', { sort, q, status, limit: 50, cursor: pager.cursor }),
+    [sort, q, status, pager.cursor],
+  );
   const actions = useWebhookActions(session, hooks.reload);
 
   return (
     <section>
-      <PageTitle actions={<Link to="/admin/webhooks/new" class="button">New webhook</Link>}>Webhooks</PageTitle>
+      <PageTitle
+        actions={
+          <Link to="/admin/webhooks/new" class="button">
+            New webhook
+          </Link>
+        }
+      >
+        Webhooks
+      </PageTitle>
       <div class="filters">
-        <SearchBox label="Search by name or URL" value={q} onSearch={(text) => { pager.reset(); setQ(text); }} />
+        <SearchBox
+          label="Search by name or URL"
+          value={q}
+          onSearch={(text) => {
+            pager.reset();
+            setQ(text);
+          }}
+        />
         <label>
           State{' '}
-          <select value={status} onChange={(e) => { pager.reset(); setStatus(e.currentTarget.value); }}>
+          <select
+            value={status}
+            onChange={(e) => {
+              pager.reset();
+              setStatus(e.currentTarget.value);
+            }}
+          >
             <option value="">Any</option>
             <option value="active">Active</option>
             <option value="inactive">Inactive</option>
@@ -40,10 +77,34 @@ export function WebhooksPage({ session }: { session: Session }) {
               <caption class="visually-hidden">Webhooks</caption>
               <thead>
                 <tr>
-                  <SortHeader label="Name" sortKey="name" sort={sort} onSort={(s) => { pager.reset(); setSort(s); }} />
+                  <SortHeader
+                    label="Name"
+                    sortKey="name"
+                    sort={sort}
+                    onSort={(s) => {
+                      pager.reset();
+                      setSort(s);
+                    }}
+                  />
                   <th scope="col">URL</th>
-                  <SortHeader label="Last triggered" sortKey="lastTriggeredAt" sort={sort} onSort={(s) => { pager.reset(); setSort(s); }} />
-                  <SortHeader label="State" sortKey="status" sort={sort} onSort={(s) => { pager.reset(); setSort(s); }} />
+                  <SortHeader
+                    label="Last triggered"
+                    sortKey="lastTriggeredAt"
+                    sort={sort}
+                    onSort={(s) => {
+                      pager.reset();
+                      setSort(s);
+                    }}
+                  />
+                  <SortHeader
+                    label="State"
+                    sortKey="status"
+                    sort={sort}
+                    onSort={(s) => {
+                      pager.reset();
+                      setSort(s);
+                    }}
+                  />
                   <th scope="col">Actions</th>
                 </tr>
               </thead>
@@ -51,7 +112,9 @@ export function WebhooksPage({ session }: { session: Session }) {
                 {hooks.data.data.length === 0 && (
                   <tr>
                     <td colSpan={5} class="empty">
-                      {q || status ? 'No webhook matches.' : 'No webhooks yet. Create one to receive every change as it happens.'}
+                      {q || status
+                        ? 'No webhook matches.'
+                        : 'No webhooks yet. Create one to receive every change as it happens.'}
                     </td>
                   </tr>
                 )}
@@ -69,22 +132,50 @@ export function WebhooksPage({ session }: { session: Session }) {
                     </td>
                     <td data-label="Actions">
                       <div class="row-actions">
-                        <Link to={`/admin/webhooks/${encodeURIComponent(hook.id)}`} class="button secondary" aria-label={`Details of ${hook.name}`}>
+                        <Link
+                          to={`/admin/webhooks/${encodeURIComponent(hook.id)}`}
+                          class="button secondary"
+                          aria-label={`Details of ${hook.name}`}
+                        >
                           Details
                         </Link>
-                        <Link to={`/admin/webhooks/${encodeURIComponent(hook.id)}/edit`} class="button secondary" aria-label={`Edit ${hook.name}`}>
+                        <Link
+                          to={`/admin/webhooks/${encodeURIComponent(hook.id)}/edit`}
+                          class="button secondary"
+                          aria-label={`Edit ${hook.name}`}
+                        >
                           Edit
                         </Link>
-                        <Link to={`/admin/webhooks/${encodeURIComponent(hook.id)}/history`} class="button secondary" aria-label={`History of ${hook.name}`}>
+                        <Link
+                          to={`/admin/webhooks/${encodeURIComponent(hook.id)}/history`}
+                          class="button secondary"
+                          aria-label={`History of ${hook.name}`}
+                        >
                           History
                         </Link>
-                        <button type="button" class="secondary" aria-label={`Run test of ${hook.name}`} disabled={actions.testing === hook.id} onClick={() => actions.test(hook)}>
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={`Run test of ${hook.name}`}
+                          disabled={actions.testing === hook.id}
+                          onClick={() => actions.test(hook)}
+                        >
                           {actions.testing === hook.id ? 'Testing…' : 'Run test'}
                         </button>
-                        <button type="button" class="secondary" aria-label={`${hook.status === 'active' ? 'Set inactive' : 'Set active'}: ${hook.name}`} onClick={() => actions.toggle(hook)}>
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={`${hook.status === 'active' ? 'Set inactive' : 'Set active'}: ${hook.name}`}
+                          onClick={() => actions.toggle(hook)}
+                        >
                           {hook.status === 'active' ? 'Set inactive' : 'Set active'}
                         </button>
-                        <button type="button" class="danger" aria-label={`Delete ${hook.name}`} onClick={() => setDeleting(hook)}>
+                        <button
+                          type="button"
+                          class="danger"
+                          aria-label={`Delete ${hook.name}`}
+                          onClick={() => setDeleting(hook)}
+                        >
                           Delete
                         </button>
                       </div>

@@ -14,7 +14,11 @@ export function useWebhookActions(session: Session, changed: () => void) {
   async function test(hook: Webhook, eventType?: string) {
     setTesting(hook.id);
     try {
-      const result = await session.api.send<TestResult>('POST', `/v1/webhooks/${encodeURIComponent(hook.id)}/test`, eventType ? { eventType } : {});
+      const result = await session.api.send<TestResult>(
+        'POST',
+        `/v1/webhooks/${encodeURIComponent(hook.id)}/test`,
+        eventType ? { eventType } : {},
+      );
       setResults((all) => ({ ...all, [hook.id]: { result } }));
     } catch (e) {
       setResults((all) => ({ ...all, [hook.id]: { error: toApiError(e) } }));
@@ -26,7 +30,9 @@ export function useWebhookActions(session: Session, changed: () => void) {
   async function toggle(hook: Webhook) {
     setError(null);
     try {
-      await session.api.send('PATCH', `/v1/webhooks/${encodeURIComponent(hook.id)}`, { status: hook.status === 'active' ? 'inactive' : 'active' });
+      await session.api.send('PATCH', `/v1/webhooks/${encodeURIComponent(hook.id)}`, {
+        status: hook.status === 'active' ? 'inactive' : 'active',
+      });
       changed();
     } catch (e) {
       setError(toApiError(e));
@@ -47,7 +53,8 @@ export function TestOutcome({ outcome, full = false }: { outcome: Outcome | unde
     );
   }
   const { result } = outcome;
-  const answer = result.statusCode === null ? `no answer (${result.error ?? 'unknown error'})` : `HTTP ${result.statusCode}`;
+  const answer =
+    result.statusCode === null ? `no answer (${result.error ?? 'unknown error'})` : `HTTP ${result.statusCode}`;
   return (
     <div role="status" class={`test-outcome ${result.ok ? 'good' : 'bad'}`}>
       <strong>{result.ok ? 'Test delivered' : 'Test failed'}</strong>: {answer} in {result.durationMs} ms

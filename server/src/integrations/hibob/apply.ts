@@ -10,7 +10,14 @@ import { newId } from '../../core/ids';
 import { ownMap } from '../../core/map-keys';
 import { type Attribute, attributesByName, updateAttribute } from '../../store/attributes';
 import { recordAudit } from '../../store/audit';
-import { type Employee, employeesByEmails, employeesByExternalIds, findEmployee, sameStoredEmployee, setSyncHashes } from '../../store/employees';
+import {
+  type Employee,
+  employeesByEmails,
+  employeesByExternalIds,
+  findEmployee,
+  sameStoredEmployee,
+  setSyncHashes,
+} from '../../store/employees';
 import type { RunReport } from '../../store/integrations';
 import type { Database } from '../../store/schema';
 import { type FieldPlan, type SyncedPerson, missingOptions } from './mapping';
@@ -50,7 +57,14 @@ export interface ApplyContext {
 }
 
 /** Adds list values HiBob uses that are not yet options of their attribute; returns the refreshed definitions. */
-export async function addMissingOptions(db: Kysely<Database>, organizationId: string, people: SyncedPerson[], definitions: Map<string, Attribute>, report: RunReport, at: Date): Promise<Map<string, Attribute>> {
+export async function addMissingOptions(
+  db: Kysely<Database>,
+  organizationId: string,
+  people: SyncedPerson[],
+  definitions: Map<string, Attribute>,
+  report: RunReport,
+  at: Date,
+): Promise<Map<string, Attribute>> {
   const added = new Map<string, Set<string>>();
   for (const person of people) {
     for (const { attribute, option } of missingOptions(person, definitions)) {
@@ -61,16 +75,33 @@ export async function addMissingOptions(db: Kysely<Database>, organizationId: st
   if (added.size === 0) return definitions;
   for (const [name, options] of added) {
     const definition = definitions.get(name.toLowerCase()) as Attribute;
-    const updated: Attribute = { ...definition, options: [...definition.options, ...options], updatedAt: at.toISOString() };
+    const updated: Attribute = {
+      ...definition,
+      options: [...definition.options, ...options],
+      updatedAt: at.toISOString(),
+    };
     await updateAttribute(db, updated);
-    await recordAudit(db, { organizationId, actor: SYSTEM_ACTOR, action: 'attribute.updated', targetType: 'attribute', targetId: definition.id, details: { addedOptions: [...options], by: 'hibob-sync' }, at });
+    await recordAudit(db, {
+      organizationId,
+      actor: SYSTEM_ACTOR,
+      action: 'attribute.updated',
+      targetType: 'attribute',
+      targetId: definition.id,
+      details: { addedOptions: [...options], by: 'hibob-sync' },
+      at,
+    });
     for (const option of options) addToReport(report.addedOptions, { attribute: name, option });
   }
   return attributesByName(db, organizationId);
 }
 
 /** The employee HiBob describes, on top of what PeopleHub has (unsynced attributes and the phone stay). */
-function desired(before: Employee | null, person: SyncedPerson, context: ApplyContext, resolved: { managerId: string | null; refs: Record<string, string>; complete: boolean }): Employee {
+function desired(
+  before: Employee | null,
+  person: SyncedPerson,
+  context: ApplyContext,
+  resolved: { managerId: string | null; refs: Record<string, string>; complete: boolean },
+): Employee {
   const at = context.at.toISOString();
   const attributes = ownMap<AttributeValue>(before?.attributes ?? {});
   for (const mapping of context.plan.custom) {
@@ -120,19 +151,31 @@ function resolve(person: SyncedPerson, idsByExternal: Map<string, string>) {
  * references or options are not settled yet, or whose row's fingerprint is out of date); the others
  * are counted as unchanged and let go. Reads only.
  */
-export async function changedPeople(context: ApplyContext, people: SyncedPerson[], tally: Tally): Promise<SyncedPerson[]> {
+export async function changedPeople(
+  context: ApplyContext,
+  people: SyncedPerson[],
+  tally: Tally,
+): Promise<SyncedPerson[]> {
   // Only people linked already can be unchanged; the others are new here.
   const linked = people.filter((p) => context.idsByExternal.has(p.externalId)).map((p) => p.externalId);
   if (linked.length === 0) return people;
-  const byExternal = new Map((await employeesByExternalIds(context.db, context.organizationId, linked)).map((e) => [e.externalId as string, e]));
+  const byExternal = new Map(
+    (await employeesByExternalIds(context.db, context.organizationId, linked)).map((e) => [e.externalId as string, e]),
+  );
   return people.filter((person) => {
     const before = byExternal.get(person.externalId);
     if (before === undefined || missingOptions(person, context.definitions).length > 0) return true;
     const resolved = resolve(person, context.idsByExternal);
     const after = desired(before, person, context, resolved);
-    if (!resolved.complete || !sameStoredEmployee(before, after) || (after.syncHash !== null && before.syncHash !== after.syncHash)) return true;
+    if (
+      !resolved.complete ||
+      !sameStoredEmployee(before, after) ||
+      (after.syncHash !== null && before.syncHash !== after.syncHash)
+    )
+      return true;
     tally.unchanged += 1;
-    for (const warning of person.warnings) addToReport(context.report.warnings, { externalId: person.externalId, warning });
+    for (const warning of person.warnings)
+      addToReport(context.report.warnings, { externalId: person.externalId, warning });
     return false;
   });
 }
@@ -143,7 +186,11 @@ export async function changedPeople(context: ApplyContext, people: SyncedPerson[
  * no event and no new updatedAt, since nothing a client can see changed. A fingerprint is never
  * cleared here: a row that did not change is still what its old fingerprint's record maps to.
  */
-async function writeBatch(context: ApplyContext, writes: EmployeeWrite[], fingerprints: { id: string; syncHash: string | null }[]): Promise<void> {
+async function writeBatch(
+  context: ApplyContext,
+  writes: EmployeeWrite[],
+  fingerprints: { id: string; syncHash: string | null }[],
+): Promise<void> {
   await writeEmployees(context.db, writes, { audit: context.audit, fromSync: true });
   await setSyncHashes(context.db, context.organizationId, fingerprints);
 }
@@ -152,36 +199,52 @@ async function writeBatch(context: ApplyContext, writes: EmployeeWrite[], finger
  * Upserts a batch (call inside one transaction): by HRIS id first, then by email, which links a
  * person PeopleHub already had. A person whose email belongs to someone else is skipped and reported.
  */
-export async function applyPeople(context: ApplyContext, people: SyncedPerson[], tally: Tally, deferred: Deferred[]): Promise<void> {
+export async function applyPeople(
+  context: ApplyContext,
+  people: SyncedPerson[],
+  tally: Tally,
+  deferred: Deferred[],
+): Promise<void> {
   const { db, organizationId } = context;
   const linked = people.filter((p) => context.idsByExternal.has(p.externalId)).map((p) => p.externalId);
-  const byExternal = new Map((await employeesByExternalIds(db, organizationId, linked)).map((e) => [e.externalId as string, e]));
+  const byExternal = new Map(
+    (await employeesByExternalIds(db, organizationId, linked)).map((e) => [e.externalId as string, e]),
+  );
   // Emails are looked up for the people not linked yet, and for linked ones whose email changed.
-  const emails = people.filter((p) => byExternal.get(p.externalId)?.email.toLowerCase() !== p.email.toLowerCase()).map((p) => p.email);
+  const emails = people
+    .filter((p) => byExternal.get(p.externalId)?.email.toLowerCase() !== p.email.toLowerCase())
+    .map((p) => p.email);
   const byEmail = new Map([...byExternal.values()].map((e) => [e.email.toLowerCase(), e]));
-  for (const employee of await employeesByEmails(db, organizationId, emails)) byEmail.set(employee.email.toLowerCase(), employee);
+  for (const employee of await employeesByEmails(db, organizationId, emails))
+    byEmail.set(employee.email.toLowerCase(), employee);
   const writes: EmployeeWrite[] = [];
   const fingerprints: { id: string; syncHash: string | null }[] = [];
   for (const person of people) {
     const holder = byEmail.get(person.email.toLowerCase());
     let before = byExternal.get(person.externalId) ?? null;
-    if (before === null && holder && (holder.externalId === null || holder.externalId === person.externalId)) before = holder;
+    if (before === null && holder && (holder.externalId === null || holder.externalId === person.externalId))
+      before = holder;
     if (holder && holder.id !== before?.id) {
-      addToReport(context.report.skippedPeople, { externalId: person.externalId, reason: `the email ${person.email} belongs to another employee (${holder.id})` });
+      addToReport(context.report.skippedPeople, {
+        externalId: person.externalId,
+        reason: `the email ${person.email} belongs to another employee (${holder.id})`,
+      });
       continue;
     }
     const resolved = resolve(person, context.idsByExternal);
     const after = desired(before, person, context, resolved);
     const write = employeeWrite(SYSTEM_ACTOR, before, after, context.definitions, context.at);
     if (write !== null) writes.push(write);
-    else if (before !== null && after.syncHash !== null && before.syncHash !== after.syncHash) fingerprints.push({ id: before.id, syncHash: after.syncHash });
+    else if (before !== null && after.syncHash !== null && before.syncHash !== after.syncHash)
+      fingerprints.push({ id: before.id, syncHash: after.syncHash });
     const changed = write !== null;
     context.idsByExternal.set(person.externalId, after.id);
     byEmail.set(after.email.toLowerCase(), after);
     const counted = before === null ? 'created' : changed ? 'updated' : 'unchanged';
     tally[counted] += 1;
     if (!resolved.complete) deferred.push({ employeeId: after.id, person, counted });
-    for (const warning of person.warnings) addToReport(context.report.warnings, { externalId: person.externalId, warning });
+    for (const warning of person.warnings)
+      addToReport(context.report.warnings, { externalId: person.externalId, warning });
   }
   // The batch is written at once: rows, then events, in multi-row inserts.
   await writeBatch(context, writes, fingerprints);
@@ -198,11 +261,16 @@ export async function applyDeferred(context: ApplyContext, deferred: Deferred[],
     const before = await findEmployee(context.db, context.organizationId, employeeId);
     if (before === null) continue;
     const resolved = resolve(person, context.idsByExternal);
-    if (!resolved.complete) addToReport(context.report.warnings, { externalId: person.externalId, warning: 'a manager or employee reference names someone who is not in HiBob' });
+    if (!resolved.complete)
+      addToReport(context.report.warnings, {
+        externalId: person.externalId,
+        warning: 'a manager or employee reference names someone who is not in HiBob',
+      });
     const after = desired(before, person, context, resolved);
     const write = employeeWrite(SYSTEM_ACTOR, before, after, context.definitions, context.at);
     if (write !== null) writes.push(write);
-    else if (after.syncHash !== null && before.syncHash !== after.syncHash) fingerprints.push({ id: before.id, syncHash: after.syncHash });
+    else if (after.syncHash !== null && before.syncHash !== after.syncHash)
+      fingerprints.push({ id: before.id, syncHash: after.syncHash });
     // Each person is counted once: created stays created (its events show both steps), and one
     // the first pass found unchanged is updated after all.
     if (write !== null && counted === 'unchanged') {
@@ -214,7 +282,13 @@ export async function applyDeferred(context: ApplyContext, deferred: Deferred[],
 }
 
 /** Removes people HiBob no longer has (call inside one transaction per batch). */
-export async function removePeople(db: Kysely<Database>, organizationId: string, employeeIds: string[], tally: Tally, at: Date): Promise<void> {
+export async function removePeople(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeIds: string[],
+  tally: Tally,
+  at: Date,
+): Promise<void> {
   for (const id of employeeIds) {
     const employee = await findEmployee(db, organizationId, id);
     if (employee === null) continue;

@@ -14,7 +14,8 @@ export interface HibobConnection {
   token: string;
 }
 
-export type HibobErrorKind = 'credentials' | 'permissions' | 'rate-limited' | 'server' | 'timeout' | 'network' | 'refused' | 'response';
+export type HibobErrorKind =
+  'credentials' | 'permissions' | 'rate-limited' | 'server' | 'timeout' | 'network' | 'refused' | 'response';
 
 export class HibobError extends Error {
   constructor(
@@ -42,9 +43,20 @@ const MAX_RETRY_AFTER_MS = 30_000;
 function describeStatus(status: number, body: string): HibobError {
   const detail = body.trim().slice(0, 200);
   const said = detail === '' ? '' : ` (HiBob said: ${detail})`;
-  if (status === 401) return new HibobError('credentials', `HiBob refused the service user id or token (401)${said}; check them in HiBob under the service user's API access`, status);
-  if (status === 403) return new HibobError('permissions', `HiBob's service user lacks a permission (403)${said}; grant it "Full employee read" and "Employee fields read"`, status);
-  if (status === 429) return new HibobError('rate-limited', `HiBob kept answering 429 Too Many Requests${said}; try again later`, status);
+  if (status === 401)
+    return new HibobError(
+      'credentials',
+      `HiBob refused the service user id or token (401)${said}; check them in HiBob under the service user's API access`,
+      status,
+    );
+  if (status === 403)
+    return new HibobError(
+      'permissions',
+      `HiBob's service user lacks a permission (403)${said}; grant it "Full employee read" and "Employee fields read"`,
+      status,
+    );
+  if (status === 429)
+    return new HibobError('rate-limited', `HiBob kept answering 429 Too Many Requests${said}; try again later`, status);
   if (status >= 500) return new HibobError('server', `HiBob answered ${status}${said}; try again later`, status);
   return new HibobError('response', `HiBob answered ${status}${said}`, status);
 }
@@ -66,8 +78,15 @@ export class HibobClient {
   async fields(): Promise<HibobField[]> {
     const body = await this.json('GET', '/v1/company/people/fields');
     const list = Array.isArray(body) ? body : (body as { fields?: unknown }).fields;
-    if (!Array.isArray(list)) throw new HibobError('response', 'HiBob answered the field list with something that is not a list');
-    return list.filter((f): f is HibobField => f !== null && typeof f === 'object' && typeof (f as HibobField).id === 'string' && typeof (f as HibobField).name === 'string');
+    if (!Array.isArray(list))
+      throw new HibobError('response', 'HiBob answered the field list with something that is not a list');
+    return list.filter(
+      (f): f is HibobField =>
+        f !== null &&
+        typeof f === 'object' &&
+        typeof (f as HibobField).id === 'string' &&
+        typeof (f as HibobField).name === 'string',
+    );
   }
 
   /** One person, or null when HiBob does not know them (deleted). */
@@ -87,7 +106,11 @@ export class HibobClient {
    * `recordFingerprint`) without parsing them; `parseRecord` parses the others.
    */
   async *people(fields: string[]): AsyncGenerator<string[]> {
-    const response = await this.send('POST', '/v1/people/search', { fields, showInactive: true, humanReadable: 'REPLACE' });
+    const response = await this.send('POST', '/v1/people/search', {
+      fields,
+      showInactive: true,
+      humanReadable: 'REPLACE',
+    });
     const splitter = new JsonArraySplitter('employees');
     const decoder = new StringDecoder('utf8');
     let batch: string[] = [];
@@ -152,7 +175,11 @@ export class HibobClient {
           http.request(url, {
             method: method as Dispatcher.HttpMethod,
             dispatcher,
-            headers: { authorization: this.authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            headers: {
+              authorization: this.authorization,
+              accept: 'application/json',
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
             body: body === undefined ? undefined : JSON.stringify(body),
             headersTimeout: this.options.timeoutMs,
             bodyTimeout: this.options.timeoutMs,
@@ -176,12 +203,20 @@ export class HibobClient {
     if (error instanceof HibobError) return error;
     const refused = refusalIn(error);
     if (refused) return new HibobError('refused', `the HiBob base URL cannot be used: ${refused.message}`);
-    if (error instanceof JsonStreamError || error instanceof SyntaxError) return new HibobError('response', `HiBob's answer is not the JSON expected: ${error.message}`);
+    if (error instanceof JsonStreamError || error instanceof SyntaxError)
+      return new HibobError('response', `HiBob's answer is not the JSON expected: ${error.message}`);
     const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     const cause = err.cause ?? err;
-    if (cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT' || err.name === 'TimeoutError') {
+    if (
+      cause.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      cause.code === 'UND_ERR_BODY_TIMEOUT' ||
+      err.name === 'TimeoutError'
+    ) {
       return new HibobError('timeout', `HiBob did not answer within ${this.options.timeoutMs} ms`);
     }
-    return new HibobError('network', `HiBob could not be reached: ${cause.code ?? err.name} ${cause.message ?? err.message}`.trim());
+    return new HibobError(
+      'network',
+      `HiBob could not be reached: ${cause.code ?? err.name} ${cause.message ?? err.message}`.trim(),
+    );
   }
 }

@@ -73,11 +73,21 @@ export function planFields(metadata: HibobField[], attributes: ReadonlyMap<strin
   for (const field of metadata.filter((f) => f.category === 'custom')) {
     const attribute = attributes.get(field.name.trim().toLowerCase());
     if (!attribute) {
-      skipped.push({ field: field.name, hibobType: field.type, reason: `no PeopleHub attribute is named "${field.name}"` });
+      skipped.push({
+        field: field.name,
+        hibobType: field.type,
+        reason: `no PeopleHub attribute is named "${field.name}"`,
+      });
     } else if (!(COMPATIBLE[field.type] ?? []).includes(attribute.type)) {
       const fits = COMPATIBLE[field.type];
-      const expected = fits ? `a HiBob ${field.type} field fills ${fits.join(' or ')} attributes` : `HiBob ${field.type} fields are not synced`;
-      skipped.push({ field: field.name, hibobType: field.type, reason: `the attribute "${attribute.name}" is ${attribute.type}, and ${expected}` });
+      const expected = fits
+        ? `a HiBob ${field.type} field fills ${fits.join(' or ')} attributes`
+        : `HiBob ${field.type} fields are not synced`;
+      skipped.push({
+        field: field.name,
+        hibobType: field.type,
+        reason: `the attribute "${attribute.name}" is ${attribute.type}, and ${expected}`,
+      });
     } else {
       custom.push({ jsonPath: field.jsonPath, field: field.name, attribute: attribute.name, kind: attribute.type });
     }
@@ -110,7 +120,8 @@ export interface SyncedPerson {
   fingerprint: string | null;
 }
 
-export type MappedRecord = { ok: true; person: SyncedPerson } | { ok: false; externalId: string | null; reason: string };
+export type MappedRecord =
+  { ok: true; person: SyncedPerson } | { ok: false; externalId: string | null; reason: string };
 
 /** Field paths split once: a sync reads a dozen paths from each of 100,000 records. */
 const SPLIT_PATHS = new Map<string, string[]>();
@@ -138,7 +149,8 @@ function text(value: unknown, max = 1000): string | null {
 
 /** HiBob references a person as an object with an id (or, in some payloads, as the id itself). */
 function personId(value: unknown): string | null {
-  if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'id')) return text((value as { id: unknown }).id, 64);
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'id'))
+    return text((value as { id: unknown }).id, 64);
   return text(value, 64);
 }
 
@@ -184,7 +196,8 @@ export function mapRecord(record: unknown, plan: FieldPlan): MappedRecord {
   const externalId = personId(at(record, 'root.id'));
   if (externalId === null) return { ok: false, externalId: null, reason: 'the record has no id' };
   const email = text(at(record, 'root.email'), 254);
-  if (email === null || !/^[^\s@]+@[^\s@]+$/.test(email)) return { ok: false, externalId, reason: 'no usable email address' };
+  if (email === null || !/^[^\s@]+@[^\s@]+$/.test(email))
+    return { ok: false, externalId, reason: 'no usable email address' };
   const firstName = text(at(record, 'root.firstName'), 100);
   const lastName = text(at(record, 'root.surname'), 100);
   if (firstName === null || lastName === null) return { ok: false, externalId, reason: 'no first name or surname' };
@@ -242,7 +255,10 @@ export function recordFingerprint(key: string, text: string): string {
 }
 
 /** Values that are not yet options of their option attribute: HiBob is the source of truth, so they are added. */
-export function missingOptions(person: SyncedPerson, attributes: ReadonlyMap<string, AttributeDefinition>): { attribute: string; option: string }[] {
+export function missingOptions(
+  person: SyncedPerson,
+  attributes: ReadonlyMap<string, AttributeDefinition>,
+): { attribute: string; option: string }[] {
   const missing: { attribute: string; option: string }[] = [];
   for (const [name, value] of Object.entries(person.attributes)) {
     const definition = attributes.get(name.toLowerCase());

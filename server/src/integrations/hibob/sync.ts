@@ -10,8 +10,26 @@ import { attributesByName } from '../../store/attributes';
 import { externalLinks, employeesByExternalIds } from '../../store/employees';
 import { isUniqueViolation } from '../../store/errors';
 import { recordChange } from '../../store/events';
-import { EMPTY_REPORT, type Integration, type SyncRun, findIntegration, insertRun, integrationSecrets, runningRun, updateRun } from '../../store/integrations';
-import { type ApplyContext, type Deferred, type Tally, addMissingOptions, applyDeferred, applyPeople, changedPeople, removePeople } from './apply';
+import {
+  EMPTY_REPORT,
+  type Integration,
+  type SyncRun,
+  findIntegration,
+  insertRun,
+  integrationSecrets,
+  runningRun,
+  updateRun,
+} from '../../store/integrations';
+import {
+  type ApplyContext,
+  type Deferred,
+  type Tally,
+  addMissingOptions,
+  applyDeferred,
+  applyPeople,
+  changedPeople,
+  removePeople,
+} from './apply';
 import { HibobClient, HibobError } from './client';
 import { type FieldPlan, type SyncedPerson, fingerprintKey, mapRecord, planFields, recordFingerprint } from './mapping';
 import { addToReport, presentRun } from './run';
@@ -38,11 +56,19 @@ export class RunInterrupted extends Error {
 
 export async function hibobClient(services: Services, integration: Integration): Promise<HibobClient> {
   const secrets = await integrationSecrets(services.store.db, services.masterKey, integration);
-  return new HibobClient({ baseUrl: integration.baseUrl, serviceUserId: integration.serviceUserId, token: secrets.token }, services.outbound, { timeoutMs: services.config.hibobTimeoutMs });
+  return new HibobClient(
+    { baseUrl: integration.baseUrl, serviceUserId: integration.serviceUserId, token: secrets.token },
+    services.outbound,
+    { timeoutMs: services.config.hibobTimeoutMs },
+  );
 }
 
 /** Records a new running run; 409 naming the one already running for the organization. */
-export async function createRun(services: Services, organizationId: string, trigger: SyncRun['trigger']): Promise<SyncRun> {
+export async function createRun(
+  services: Services,
+  organizationId: string,
+  trigger: SyncRun['trigger'],
+): Promise<SyncRun> {
   const now = services.clock.now().toISOString();
   const run: SyncRun = {
     id: newId('run', services.clock.now()),
@@ -67,7 +93,10 @@ export async function createRun(services: Services, organizationId: string, trig
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const running = await runningRun(services.store.db, organizationId);
-    throw problems.conflict(`A HiBob sync is already running (${running?.id ?? 'another run'}); wait for it to finish.`, { runId: running?.id ?? null });
+    throw problems.conflict(
+      `A HiBob sync is already running (${running?.id ?? 'another run'}); wait for it to finish.`,
+      { runId: running?.id ?? null },
+    );
   }
   return run;
 }
@@ -165,19 +194,34 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
     run.report.skippedFields = plan.skipped.slice(0, 100);
     const links = await externalLinks(store.db, org);
     const linkedFromHibob = links.filter((l) => l.source === 'hibob');
-    const context: Omit<ApplyContext, 'db'> = { organizationId: org, plan, definitions, idsByExternal: new Map(links.map((l) => [l.externalId, l.id])), report: run.report, at: clock.now(), audit: false };
+    const context: Omit<ApplyContext, 'db'> = {
+      organizationId: org,
+      plan,
+      definitions,
+      idsByExternal: new Map(links.map((l) => [l.externalId, l.id])),
+      report: run.report,
+      at: clock.now(),
+      audit: false,
+    };
     /** HRIS ids by the fingerprint of the record their row was written from. */
     const current = new Map(links.flatMap((l) => (l.syncHash === null ? [] : [[l.syncHash, l.externalId] as const])));
-    const { people, listed } = await download(services, run, client, plan, current, tally, stopping, (batch) => changedPeople({ ...context, db: store.db }, batch, tally));
+    const { people, listed } = await download(services, run, client, plan, current, tally, stopping, (batch) =>
+      changedPeople({ ...context, db: store.db }, batch, tally),
+    );
     current.clear();
     lap('downloadMs');
     if (listed.size === 0 && linkedFromHibob.length > 0) {
-      throw new HibobError('response', `HiBob listed nobody, but ${linkedFromHibob.length} employees came from HiBob; nothing was removed (check the service user's permissions)`);
+      throw new HibobError(
+        'response',
+        `HiBob listed nobody, but ${linkedFromHibob.length} employees came from HiBob; nothing was removed (check the service user's permissions)`,
+      );
     }
 
     await progress(services, run, { phase: 'applying', total: people.length, processed: 0 });
     const at = clock.now();
-    context.definitions = await store.db.transaction().execute((trx) => addMissingOptions(trx, org, people, definitions, run.report, at));
+    context.definitions = await store.db
+      .transaction()
+      .execute((trx) => addMissingOptions(trx, org, people, definitions, run.report, at));
     const deferred: Deferred[] = [];
     // Written people are let go as the run goes, so a 100,000-person run does not hold them all to the end.
     const queue: (SyncedPerson | null)[] = managersFirst(people);
@@ -188,26 +232,35 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
       queue.fill(null, i, i + BATCH);
       await store.db.transaction().execute(async (trx) => {
         const at = clock.now();
-        for (let j = 0; j < batch.length; j += CHUNK) await applyPeople({ ...context, db: trx, at }, batch.slice(j, j + CHUNK), tally, deferred);
+        for (let j = 0; j < batch.length; j += CHUNK)
+          await applyPeople({ ...context, db: trx, at }, batch.slice(j, j + CHUNK), tally, deferred);
       });
       await progress(services, run, { processed: Math.min(i + BATCH, queue.length), ...tally });
     }
     lap('applyMs');
     for (let i = 0; i < deferred.length; i += BATCH) {
-      await store.db.transaction().execute((trx) => applyDeferred({ ...context, db: trx, at: clock.now() }, deferred.slice(i, i + BATCH), tally));
+      await store.db
+        .transaction()
+        .execute((trx) => applyDeferred({ ...context, db: trx, at: clock.now() }, deferred.slice(i, i + BATCH), tally));
     }
     lap('referencesMs');
     const gone = linkedFromHibob.filter((l) => !listed.has(l.externalId)).map((l) => l.id);
     for (let i = 0; i < gone.length; i += BATCH) {
       if (stopping()) throw new RunInterrupted();
-      await store.db.transaction().execute((trx) => removePeople(trx, org, gone.slice(i, i + BATCH), tally, clock.now()));
+      await store.db
+        .transaction()
+        .execute((trx) => removePeople(trx, org, gone.slice(i, i + BATCH), tally, clock.now()));
     }
     lap('removeMs');
     logger.info({ runId: run.id, organizationId: org, ...tally, ...phases }, 'HiBob sync completed');
     return await finish(services, run, { ...tally, status: 'completed', error: null });
   } catch (error) {
-    const reason = error instanceof HibobError || error instanceof RunInterrupted ? error.message : 'an internal error stopped the run (the request id is in the logs)';
-    if (!(error instanceof HibobError || error instanceof RunInterrupted)) logger.error({ err: error, runId: run.id }, 'HiBob sync failed');
+    const reason =
+      error instanceof HibobError || error instanceof RunInterrupted
+        ? error.message
+        : 'an internal error stopped the run (the request id is in the logs)';
+    if (!(error instanceof HibobError || error instanceof RunInterrupted))
+      logger.error({ err: error, runId: run.id }, 'HiBob sync failed');
     return finish(services, run, { ...tally, status: 'failed', error: reason }).catch((finishError: unknown) => {
       logger.error({ err: finishError, runId: run.id }, 'could not record the end of a HiBob sync');
       return run;
@@ -252,7 +305,12 @@ async function finish(services: Services, run: SyncRun, outcome: Partial<SyncRun
  * removed when HiBob no longer knows them. Reading afresh makes duplicates and out-of-order
  * notifications harmless.
  */
-export async function applyChange(services: Services, integration: Integration, externalId: string, plan: FieldPlan | null): Promise<'applied' | 'removed' | 'skipped'> {
+export async function applyChange(
+  services: Services,
+  integration: Integration,
+  externalId: string,
+  plan: FieldPlan | null,
+): Promise<'applied' | 'removed' | 'skipped'> {
   const { store, clock } = services;
   const org = integration.organizationId;
   const client = await hibobClient(services, integration);
@@ -271,12 +329,21 @@ export async function applyChange(services: Services, integration: Integration, 
   const person = mapped.person;
   const report = structuredClone(EMPTY_REPORT);
   // The person's own link too: matching by HRIS id comes before matching by email (which may have changed).
-  const named = [person.externalId, person.managerExternalId, ...Object.values(person.employeeRefs)].filter((id): id is string => id !== null);
-  const idsByExternal = new Map((await employeesByExternalIds(store.db, org, named)).map((e) => [e.externalId as string, e.id]));
+  const named = [person.externalId, person.managerExternalId, ...Object.values(person.employeeRefs)].filter(
+    (id): id is string => id !== null,
+  );
+  const idsByExternal = new Map(
+    (await employeesByExternalIds(store.db, org, named)).map((e) => [e.externalId as string, e.id]),
+  );
   await store.db.transaction().execute(async (trx) => {
     const at = clock.now();
     const refreshed = await addMissingOptions(trx, org, [person], definitions, report, at);
-    await applyPeople({ db: trx, organizationId: org, plan: fieldPlan, definitions: refreshed, idsByExternal, report, at, audit: true }, [person], tally, []);
+    await applyPeople(
+      { db: trx, organizationId: org, plan: fieldPlan, definitions: refreshed, idsByExternal, report, at, audit: true },
+      [person],
+      tally,
+      [],
+    );
   });
   return report.skippedPeople.length > 0 ? 'skipped' : 'applied';
 }
