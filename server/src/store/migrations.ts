@@ -706,13 +706,11 @@ const departmentRollups: Migration = {
       numbers.set(`${p.organization_id} ${p.employee_id}`, n);
     }
     for (let i = 0; i < people.length; i += 500) {
-      const rows = people
-        .slice(i, i + 500)
-        .map((p) => ({
-          organization_id: p.organization_id,
-          employee_id: p.employee_id,
-          number: numbers.get(`${p.organization_id} ${p.employee_id}`),
-        }));
+      const rows = people.slice(i, i + 500).map((p) => ({
+        organization_id: p.organization_id,
+        employee_id: p.employee_id,
+        number: numbers.get(`${p.organization_id} ${p.employee_id}`),
+      }));
       await db.insertInto('engagement_respondents').values(rows).execute();
     }
     for (const [org, n] of counts)
