@@ -9,6 +9,7 @@ import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import { departmentTotals } from '../store/department-rollups';
+import { departmentNames } from '../store/employees';
 import { countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
@@ -260,14 +261,7 @@ async function departmentHeatmap(
   const current = periods.length - 1;
   const [totals, departments] = await Promise.all([
     departmentTotals(db, organizationId, periods),
-    db
-      .selectFrom('employees')
-      .select('department')
-      .distinct()
-      .where('organization_id', '=', organizationId)
-      .where('department', 'is not', null)
-      .orderBy('department')
-      .execute(),
+    departmentNames(db, organizationId),
   ]);
   const questions = [...new Set(totals.filter((t) => t.period === current).map((t) => t.question))];
   const columns = [ENGAGEMENT_QUESTION, ...questions.filter((q) => q !== ENGAGEMENT_QUESTION).sort()];
@@ -297,10 +291,10 @@ async function departmentHeatmap(
     columns,
     total: { segment: null, label: 'Everyone', cells: rowFor(null) },
     everyoneElse: null,
-    rows: departments.map(({ department }) => ({
+    rows: departments.map((department) => ({
       segment: `department:${department}`,
-      label: department as string,
-      cells: rowFor(department as string),
+      label: department,
+      cells: rowFor(department),
     })),
   };
 }
@@ -363,13 +357,11 @@ const heatmap = defineRoute({
         );
         return cellOf(question, results[current], current > 0 ? results[current - 1] : null);
       });
-    const rows = a.people
-      .rows(dimension)
-      .map((segment) => ({
-        segment: segmentText(segment),
-        label: labelOf(segment, a.people),
-        cells: rowFor([...a.segments, segment]),
-      }));
+    const rows = a.people.rows(dimension).map((segment) => ({
+      segment: segmentText(segment),
+      label: labelOf(segment, a.people),
+      cells: rowFor([...a.segments, segment]),
+    }));
     // Everyone outside the segment: shown only where the segment itself is (which keeps the
     // organization minus the segment at zero or at least the threshold) and is big enough itself.
     let everyoneElse = null;
