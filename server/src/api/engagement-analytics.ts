@@ -1,9 +1,10 @@
 // /v1/engagement/drivers and /v1/engagement/heatmap: every driver question with its trend, and
-// segments × questions, each value shown only where the anonymity rules of core/segments allow.
+// segments × questions, each value shown only where the anonymity rules of core/disclosure allow.
 import { Type } from '@sinclair/typebox';
 import { type Period, type PeriodResult, addDays, changeBetween } from '../core/engagement';
 import { SEGMENTABLE_TYPES } from '../core/attributes';
-import { type Dimension, type People, type Segment, membershipDay, segmentText } from '../core/segments';
+import type { People } from '../core/people';
+import { type Dimension, type Segment, membershipDay, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
