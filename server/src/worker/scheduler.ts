@@ -6,7 +6,7 @@ import { pruneExpiredSessions } from '../store/apps';
 import { pruneAttempts } from '../store/delivery-attempts';
 import { pruneEvents } from '../store/events';
 import { IDEMPOTENCY_RETENTION_MS, pruneIdempotencyRecords } from '../store/idempotency';
-import { pruneReceipts } from '../store/integrations';
+import { pruneReceipts } from '../store/hibob-notices';
 import { type UnreportedFailure, markReported, pruneFinishedMessages, unreportedFailures } from '../store/messages';
 import { insertNotification, markNotification, pruneNotifications } from '../store/notifications';
 import { type Webhook, recordDigest, webhooksFailingSince } from '../store/webhooks';
