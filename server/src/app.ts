@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { appRoutes } from './api/apps';
 import { auditRoutes } from './api/audit';
 import { consoleRoutes } from './api/console';
+import { docsRoutes } from './api/docs';
 import { authRoutes } from './api/auth';
 import { healthRoutes } from './api/health';
 import { indexRoutes } from './api/index';
@@ -70,6 +71,7 @@ export function allRoutes(): RouteSpec[] {
     ...auditRoutes,
     ...indexRoutes,
     ...openApiRoutes(allRoutes),
+    ...docsRoutes,
     ...consoleRoutes,
   ];
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config';
 import { SecretBoxError, openSecret, sealSecret } from './core/secret-box';
 import { restrictToOwner } from './store/database';
+import { initMeta, readMeta } from './store/meta';
 import type { Database } from './store/schema';
 
 const KEY_FILE = 'master.key';
@@ -35,21 +36,13 @@ function readOrCreateKeyFile(dataDir: string): Buffer {
  */
 export async function resolveMasterKey(config: Config, db: Kysely<Database>): Promise<Buffer> {
   const key = config.masterKey ?? readOrCreateKeyFile(config.dataDir);
-  const check = await db.selectFrom('meta').select('value').where('key', '=', CHECK_KEY).executeTakeFirst();
-  if (check === undefined) {
-    await db
-      .insertInto('meta')
-      .values({ key: CHECK_KEY, value: sealSecret(key, 'peoplehub', CHECK_PURPOSE) })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    return resolveMasterKeyCheck(key, db);
-  }
-  return verifyCheck(key, check.value);
-}
-
-async function resolveMasterKeyCheck(key: Buffer, db: Kysely<Database>): Promise<Buffer> {
-  const check = await db.selectFrom('meta').select('value').where('key', '=', CHECK_KEY).executeTakeFirstOrThrow();
-  return verifyCheck(key, check.value);
+  const check = await readMeta(db, CHECK_KEY);
+  if (check !== null) return verifyCheck(key, check);
+  await initMeta(db, CHECK_KEY, sealSecret(key, 'peoplehub', CHECK_PURPOSE));
+  // Another process starting at the same moment may have written its check first: verify whichever won.
+  const written = await readMeta(db, CHECK_KEY);
+  if (written === null) throw new Error('the master key check was not stored');
+  return verifyCheck(key, written);
 }
 
 function verifyCheck(key: Buffer, sealed: string): Buffer {

@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
-import { ATTEMPT_SORTS, failedMessageIdsSince, findAttempt, listAttempts, requeue } from '../store/messages';
+import { ATTEMPT_SORTS, findAttempt, listAttempts } from '../store/delivery-attempts';
+import { failedMessageIdsSince, requeue } from '../store/messages';
 import { recordAudit } from '../store/audit';
 import { findWebhook } from '../store/webhooks';
 import { listNotifications } from '../store/notifications';

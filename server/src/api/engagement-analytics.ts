@@ -1,14 +1,16 @@
 // /v1/engagement/drivers and /v1/engagement/heatmap: every driver question with its trend, and
-// segments × questions, each value shown only where the anonymity rules of core/segments allow.
+// segments × questions, each value shown only where the anonymity rules of core/disclosure allow.
 import { Type } from '@sinclair/typebox';
 import { type Period, type PeriodResult, addDays, changeBetween } from '../core/engagement';
 import { SEGMENTABLE_TYPES } from '../core/attributes';
-import { type Dimension, type People, type Segment, membershipDay, segmentText } from '../core/segments';
+import type { People } from '../core/people';
+import { type Dimension, type Segment, membershipDay, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { problems } from '../http/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import { departmentTotals } from '../store/department-rollups';
+import { departmentNames } from '../store/employees';
 import { countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { loadPeople } from '../store/segments';
@@ -260,14 +262,7 @@ async function departmentHeatmap(
   const current = periods.length - 1;
   const [totals, departments] = await Promise.all([
     departmentTotals(db, organizationId, periods),
-    db
-      .selectFrom('employees')
-      .select('department')
-      .distinct()
-      .where('organization_id', '=', organizationId)
-      .where('department', 'is not', null)
-      .orderBy('department')
-      .execute(),
+    departmentNames(db, organizationId),
   ]);
   const questions = [...new Set(totals.filter((t) => t.period === current).map((t) => t.question))];
   const columns = [ENGAGEMENT_QUESTION, ...questions.filter((q) => q !== ENGAGEMENT_QUESTION).sort()];
@@ -297,10 +292,10 @@ async function departmentHeatmap(
     columns,
     total: { segment: null, label: 'Everyone', cells: rowFor(null) },
     everyoneElse: null,
-    rows: departments.map(({ department }) => ({
+    rows: departments.map((department) => ({
       segment: `department:${department}`,
-      label: department as string,
-      cells: rowFor(department as string),
+      label: department,
+      cells: rowFor(department),
     })),
   };
 }

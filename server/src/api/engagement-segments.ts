@@ -14,7 +14,9 @@ import {
   summarizePeriod,
 } from '../core/engagement';
 import { SEGMENTABLE_TYPES } from '../core/attributes';
-import { Decider, People, SEGMENT_EXAMPLES, type Segment, parseSegment, segmentText } from '../core/segments';
+import { Decider } from '../core/disclosure';
+import { People } from '../core/people';
+import { SEGMENT_EXAMPLES, type Segment, parseSegment } from '../core/segments';
 import { type FieldError, problems } from '../http/problem';
 import type { Services } from '../services';
 import type { DepartmentTotals } from '../store/department-rollups';
@@ -169,28 +171,6 @@ function addUp(members: Iterable<string>, counts: ReadonlyMap<string, AnswerCoun
   return total;
 }
 
-/** Employees who could be surveyed at some point in the period and are in every segment (the same for every question, so counted once). */
-export function invitedTo(people: People, segments: Segment[], period: Period, asOf: string): number {
-  const key = `${segments.map(segmentText).sort().join('\u0000')}\u0001${period.key}\u0001${asOf}`;
-  const known = people.invited.get(key);
-  if (known !== undefined) return known;
-  const lastDay = addDays(period.end, -1);
-  // Walk the smallest segment's members (a team of five, not the whole organization) and check the rest.
-  const sets = segments.map((s) => people.members(s, asOf)).sort((a, b) => a.size - b.size);
-  const candidates = sets.length === 0 ? people.byId.keys() : sets[0].values();
-  let n = 0;
-  for (const id of candidates) {
-    const person = people.byId.get(id);
-    if (!person) continue;
-    const surveyable =
-      (person.startDate === null || person.startDate <= lastDay) &&
-      (person.separationDate === null || person.separationDate >= period.start);
-    if (surveyable && sets.every((set) => set.has(id))) n += 1;
-  }
-  people.invited.set(key, n);
-  return n;
-}
-
 /** Decisions for one question in one period, shared by every segment asked about in it. */
 export function deciderFor(
   people: People,
@@ -214,7 +194,7 @@ export function segmentResult(
   const decision = decider.decide(segments);
   const totals: PeriodCounts = {
     ...addUp(decision.members, counts),
-    invited: invitedTo(people, segments, period, asOf),
+    invited: people.invitedTo(segments, period, asOf),
   };
   return summarizePeriod(period, totals, threshold, decision.hiddenReason === 'protectsAnother');
 }

@@ -161,7 +161,7 @@ const submit = defineRoute({
 /**
  * Results for each period, oldest first. Without segments they come straight from the rollups; with
  * segments, from each employee's counts, so any segment (and any AND of them) is a filter over
- * employees, decided with the anonymity rules of core/segments.
+ * employees, decided with the anonymity rules of core/disclosure.
  */
 async function resultsFor(
   services: Services,

@@ -15,13 +15,10 @@ import {
   type Integration,
   deleteIntegration,
   findIntegration,
-  findRun,
   integrationSecrets,
-  lastRun,
-  listRuns,
-  runningRun,
   saveIntegration,
 } from '../store/integrations';
+import { findRun, lastRun, listRuns, runningRun } from '../store/sync-runs';
 import {
   HttpUrl,
   IdParams,

@@ -2,7 +2,7 @@
 // threshold can be read, directly or by subtraction: the base's total minus every visible segment
 // is what is withheld, so that must cover at least the threshold too (complementary suppression).
 // Pure, and deterministic: the same people always hide the same segments, so asking again, or
-// asking for another segment, reveals nothing new. core/segments decides which families to check.
+// asking for another segment, reveals nothing new. core/disclosure decides which families to check.
 
 export type HiddenReason = 'belowThreshold' | 'protectsAnother';
 

@@ -5,13 +5,18 @@ import { createHmac } from 'node:crypto';
 import { openSecret, sealSecret } from '../core/secret-box';
 import type { IncomingMessage } from 'node:http';
 import type { Services } from '../services';
-import { isUniqueViolation } from '../store/errors';
+import {
+  IDEMPOTENCY_RETENTION_MS,
+  type IdempotencyKey,
+  claimIdempotencyKey,
+  findIdempotencyRecord,
+  releaseIdempotencyKey,
+  saveIdempotentAnswer,
+} from '../store/idempotency';
 import type { Principal } from './auth';
 import { HttpProblem, problems } from './problem';
 import type { Reply } from './route';
 
-/** How long a key is remembered; upkeep deletes older records. */
-export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function idempotencyKeyOf(req: IncomingMessage): string | null {
@@ -33,8 +38,7 @@ interface StoredAnswer {
 }
 
 /** The seal is bound to its key, so a sealed answer copied to another key's row does not open. */
-const purposeOf = (id: { organization_id: string; credential_id: string; key: string }) =>
-  `idempotency:${id.organization_id}:${id.credential_id}:${id.key}`;
+const purposeOf = (id: IdempotencyKey) => `idempotency:${id.organizationId}:${id.credentialId}:${id.key}`;
 
 /**
  * Runs the request once per key. A key still in flight answers 409; a key reused with another
@@ -50,71 +54,39 @@ export async function runIdempotent(
 ): Promise<Reply> {
   const db = services.store.db;
   const now = services.clock.now();
-  const id = { organization_id: principal.organizationId, credential_id: credentialOf(principal), key };
+  const id: IdempotencyKey = { organizationId: principal.organizationId, credentialId: credentialOf(principal), key };
   // Keyed, so a request that carried a guessable secret cannot be confirmed from its stored hash.
   const requestHash = createHmac('sha256', services.masterKey).update(request).digest('hex');
   const seal = (answer: StoredAnswer) => sealSecret(services.masterKey, JSON.stringify(answer), purposeOf(id));
-  const existing = await db
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('organization_id', '=', id.organization_id)
-    .where('credential_id', '=', id.credential_id)
-    .where('key', '=', key)
-    .executeTakeFirst();
-  if (existing && now.getTime() - Date.parse(existing.created_at) < IDEMPOTENCY_RETENTION_MS) {
-    if (existing.request_hash !== requestHash) {
+  const existing = await findIdempotencyRecord(db, id);
+  if (existing && now.getTime() - Date.parse(existing.createdAt) < IDEMPOTENCY_RETENTION_MS) {
+    if (existing.requestHash !== requestHash) {
       throw problems.unprocessable('This Idempotency-Key was already used with a different request; use a new key.');
     }
     if (existing.status === null || existing.response === null)
       throw problems.conflict('A request with this Idempotency-Key is still in progress.');
     const stored = JSON.parse(openSecret(services.masterKey, existing.response, purposeOf(id))) as StoredAnswer;
     return {
-      status: Number(existing.status),
+      status: existing.status,
       body: stored.body,
       problem: stored.problem,
       headers: { 'idempotent-replayed': 'true' },
     };
   }
-  const remove = () =>
-    db
-      .deleteFrom('idempotency_keys')
-      .where('organization_id', '=', id.organization_id)
-      .where('credential_id', '=', id.credential_id)
-      .where('key', '=', key)
-      .execute();
-  if (existing) await remove();
-  try {
-    await db
-      .insertInto('idempotency_keys')
-      .values({ ...id, request_hash: requestHash, status: null, response: null, created_at: now.toISOString() })
-      .execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw problems.conflict('A request with this Idempotency-Key is still in progress.');
-    throw error;
-  }
+  if (existing) await releaseIdempotencyKey(db, id);
+  if (!(await claimIdempotencyKey(db, id, requestHash, now.toISOString())))
+    throw problems.conflict('A request with this Idempotency-Key is still in progress.');
   let result: Reply;
   try {
     result = await run();
   } catch (error) {
     if (error instanceof HttpProblem && error.status < 500) {
-      await db
-        .updateTable('idempotency_keys')
-        .set({ status: error.status, response: seal({ body: error.toJSON(), problem: true }) })
-        .where('organization_id', '=', id.organization_id)
-        .where('credential_id', '=', id.credential_id)
-        .where('key', '=', key)
-        .execute();
+      await saveIdempotentAnswer(db, id, error.status, seal({ body: error.toJSON(), problem: true }));
     } else {
-      await remove();
+      await releaseIdempotencyKey(db, id);
     }
     throw error;
   }
-  await db
-    .updateTable('idempotency_keys')
-    .set({ status: result.status, response: seal({ body: result.body ?? null, problem: false }) })
-    .where('organization_id', '=', id.organization_id)
-    .where('credential_id', '=', id.credential_id)
-    .where('key', '=', key)
-    .execute();
+  await saveIdempotentAnswer(db, id, result.status, seal({ body: result.body ?? null, problem: false }));
   return result;
 }

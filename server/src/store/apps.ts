@@ -190,6 +190,11 @@ export async function insertSession(db: Kysely<Database>, session: AppSession): 
     .execute();
 }
 
+/** Deletes sessions expired before `now`: an expired session can never authenticate again. */
+export async function pruneExpiredSessions(db: Kysely<Database>, now: string): Promise<void> {
+  await db.deleteFrom('app_sessions').where('expires_at', '<', now).execute();
+}
+
 export interface LiveSession {
   session: AppSession;
   app: App;

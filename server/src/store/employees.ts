@@ -285,6 +285,19 @@ export async function employeeNames(
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
+/** Every department some employee is in, in order. */
+export async function departmentNames(db: Kysely<Database>, organizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('employees')
+    .select('department')
+    .distinct()
+    .where('organization_id', '=', organizationId)
+    .where('department', 'is not', null)
+    .orderBy('department')
+    .execute();
+  return rows.map((r) => r.department as string);
+}
+
 /** The manager of each employee up the chain from `managerId`, stopping at a repeat or the top. */
 export async function managerChain(
   db: Kysely<Database>,

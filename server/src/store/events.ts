@@ -124,3 +124,15 @@ export async function findEvent(db: Kysely<Database>, organizationId: string, id
     .executeTakeFirst();
   return row ? toEvent(row) : null;
 }
+
+/** The events a message carries, in the message's order; an event pruned meanwhile is left out. */
+export async function eventsByIds(db: Kysely<Database>, ids: string[]): Promise<PeopleEvent[]> {
+  const rows = await db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, toEvent(r)]));
+  return ids.map((id) => byId.get(id)).filter((e): e is PeopleEvent => e !== undefined);
+}
+
+/** Deletes events created before `before` that fan-out has already turned into messages. */
+export async function pruneEvents(db: Kysely<Database>, before: string): Promise<void> {
+  await db.deleteFrom('events').where('created_at', '<', before).where('fanned_out_at', 'is not', null).execute();
+}

@@ -1,12 +1,9 @@
-// Webhook messages (what to send to whom, with its retry state) and the history of attempts.
+// The delivery queue: webhook messages (what to send to whom, with its retry state), from fan-out
+// through claim, split and release to their end, and the failures still to be reported.
 import { type Kysely, sql } from 'kysely';
-import type { PeopleEvent } from '../core/events';
 import { newId } from '../core/ids';
-import { MAX_ATTEMPTS } from '../core/retry';
 import type { Dialect } from './database';
-import { toEvent } from './events';
-import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
-import type { Database, DeliveryAttemptsTable, MessagesTable } from './schema';
+import type { Database, MessagesTable } from './schema';
 
 export type MessageStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -133,6 +130,13 @@ export async function fanOut(
   });
 }
 
+export interface ClaimedMessage extends Message {
+  /** The webhook's maxConcurrency when the message was claimed. */
+  maxConcurrency: number;
+  /** The claim's lease: while the row still holds it, the message is this claim's to change. */
+  leaseUntil: string;
+}
+
 /**
  * Takes due messages under a lease, so no other worker sends them until it expires. Claiming pushes
  * next_attempt_at to the lease's end, so claimed messages leave the due range (the index scan never
@@ -143,13 +147,6 @@ export async function fanOut(
  * for its retry, or is leased to a sender, holds back everything behind it. On PostgreSQL the
  * webhook's row is locked while its run is claimed, so two processes never claim one queue at once.
  */
-export interface ClaimedMessage extends Message {
-  /** The webhook's maxConcurrency when the message was claimed. */
-  maxConcurrency: number;
-  /** The claim's lease: while the row still holds it, the message is this claim's to change. */
-  leaseUntil: string;
-}
-
 export async function claimDue(
   db: Kysely<Database>,
   dialect: Dialect,
@@ -308,85 +305,6 @@ export async function splitMessage(
   });
 }
 
-export async function eventsByIds(db: Kysely<Database>, ids: string[]): Promise<PeopleEvent[]> {
-  const rows = await db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
-  const byId = new Map(rows.map((r) => [r.id, toEvent(r)]));
-  return ids.map((id) => byId.get(id)).filter((e): e is PeopleEvent => e !== undefined);
-}
-
-export interface AttemptRecord extends Omit<DeliveryAttemptsTable, 'id' | 'request_headers' | 'response_headers'> {
-  request_headers: Record<string, string>;
-  response_headers: Record<string, string>;
-}
-
-export interface AttemptOutcome {
-  attempt: AttemptRecord;
-  status: MessageStatus;
-  attempts: number;
-  nextAttemptAt: string;
-}
-
-/**
- * Records attempts and moves their messages on (done, retried later, or given up), in one
- * transaction: the dispatcher records every attempt that finished meanwhile at once, which keeps
- * commits few.
- */
-export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('delivery_attempts')
-      .values(
-        outcomes.map(({ attempt }) => ({
-          ...attempt,
-          id: newId('dlv', new Date(attempt.sent_at)),
-          request_headers: JSON.stringify(attempt.request_headers),
-          response_headers: JSON.stringify(attempt.response_headers),
-        })),
-      )
-      .execute();
-    for (const { attempt, status, attempts, nextAttemptAt } of outcomes) {
-      // Only while the message is still as it was claimed: a re-send or recover that came meanwhile
-      // (lease cleared, attempts reset) wins over this older attempt's verdict.
-      await trx
-        .updateTable('messages')
-        .set({
-          status,
-          attempts,
-          next_attempt_at: nextAttemptAt,
-          lease_until: null,
-          last_status_code: attempt.status_code,
-          last_error: attempt.error,
-          updated_at: attempt.sent_at,
-        })
-        .where('id', '=', attempt.message_id)
-        .where('attempts', '=', attempts - 1)
-        .where('lease_until', 'is not', null)
-        .execute();
-    }
-    // Per webhook: last_triggered_at, and failing_since, the start of an unbroken run of failures,
-    // ended by a success.
-    const byWebhook = new Map<string, AttemptRecord[]>();
-    for (const { attempt } of outcomes)
-      byWebhook.set(attempt.webhook_id, [...(byWebhook.get(attempt.webhook_id) ?? []), attempt]);
-    const succeeded = (a: AttemptRecord) => a.status_code !== null && a.status_code >= 200 && a.status_code < 300;
-    for (const [webhookId, attempts] of byWebhook) {
-      const inOrder = [...attempts].sort((a, b) => (a.sent_at < b.sent_at ? -1 : a.sent_at > b.sent_at ? 1 : 0));
-      const last = inOrder[inOrder.length - 1];
-      const firstFailure = inOrder.find((a) => !succeeded(a))?.sent_at ?? last.sent_at;
-      await trx
-        .updateTable('webhooks')
-        .set(
-          succeeded(last)
-            ? { last_triggered_at: last.sent_at, failing_since: null }
-            : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` },
-        )
-        .where('id', '=', webhookId)
-        .execute();
-    }
-  });
-}
-
 /** Makes every leased message due again (the lease holder is known to be gone). */
 export async function releaseLeases(db: Kysely<Database>, now: Date): Promise<void> {
   await db
@@ -403,6 +321,16 @@ export async function cancelMessages(db: Kysely<Database>, ids: string[], at: st
     .updateTable('messages')
     .set({ status: 'cancelled', lease_until: null, updated_at: at })
     .where('id', 'in', ids)
+    .execute();
+}
+
+/** Cancels everything a webhook still has to send (it was disabled: nothing more goes out to it). */
+export async function cancelPendingMessages(db: Kysely<Database>, webhookId: string, at: string): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ status: 'cancelled', lease_until: null, updated_at: at })
+    .where('webhook_id', '=', webhookId)
+    .where('status', '=', 'pending')
     .execute();
 }
 
@@ -439,121 +367,62 @@ export async function failedMessageIdsSince(db: Kysely<Database>, webhookId: str
   return rows.map((r) => r.id);
 }
 
-export interface DeliveryAttempt {
-  id: string;
-  webhookId: string;
+/** A message out of retries that no digest has told the webhook's error recipients about yet. */
+export interface UnreportedFailure {
   messageId: string;
-  /** The message's state now: pending (more attempts to come), succeeded, failed (out of retries) or cancelled. */
-  messageStatus: MessageStatus;
-  /** When the message will be tried next; null unless it is pending. */
-  nextAttemptAt: string | null;
-  /** Attempts the message still has before it counts as failed. */
-  attemptsLeft: number;
-  url: string;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-  trigger: string;
-  sentAt: string;
-  request: { headers: Record<string, string>; body: string };
-  response: { headers: Record<string, string>; body: string };
+  webhookId: string;
+  organizationId: string;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  webhookName: string;
+  webhookUrl: string;
+  errorRecipientEmails: string[];
 }
 
-type AttemptRow = DeliveryAttemptsTable & {
-  m_status: string | null;
-  m_attempts: number | null;
-  m_next_attempt_at: string | null;
-};
-
-function toAttempt(row: AttemptRow): DeliveryAttempt {
-  // A message outlives its attempts' retention only while pending; without one, nothing is left to do.
-  const status = (row.m_status ?? 'cancelled') as MessageStatus;
-  return {
-    id: row.id,
-    webhookId: row.webhook_id,
-    messageId: row.message_id,
-    messageStatus: status,
-    nextAttemptAt: status === 'pending' ? row.m_next_attempt_at : null,
-    attemptsLeft: status === 'pending' ? Math.max(0, MAX_ATTEMPTS - Number(row.m_attempts ?? 0)) : 0,
-    url: row.url,
-    statusCode: row.status_code === null ? null : Number(row.status_code),
-    error: row.error,
-    durationMs: Number(row.duration_ms),
-    trigger: row.trigger,
-    sentAt: row.sent_at,
-    request: { headers: JSON.parse(row.request_headers) as Record<string, string>, body: row.request_body },
-    response: { headers: JSON.parse(row.response_headers) as Record<string, string>, body: row.response_body },
-  };
-}
-
-export const ATTEMPT_SORTS = {
-  sentAt: { column: 'delivery_attempts.sent_at', nullable: false, value: (a: DeliveryAttempt) => a.sentAt },
-  /** No answer (null) sorts as 0, before every status. */
-  statusCode: {
-    column: 'delivery_attempts.status_code',
-    nullable: true,
-    nullAs: 0,
-    value: (a: DeliveryAttempt) => String(a.statusCode ?? 0),
-  },
-} as const;
-
-/** Attempts with their message's current state. */
-function attemptsWithMessages(db: Kysely<Database>) {
-  return db
-    .selectFrom('delivery_attempts')
-    .leftJoin('messages', 'messages.id', 'delivery_attempts.message_id')
-    .selectAll('delivery_attempts')
+/**
+ * Failed messages not yet reported, of webhooks whose last digest went out at or before
+ * `digestBefore` (or never): a webhook gets at most one digest per interval.
+ */
+export async function unreportedFailures(db: Kysely<Database>, digestBefore: string): Promise<UnreportedFailure[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .innerJoin('webhooks', 'webhooks.id', 'messages.webhook_id')
     .select([
-      'messages.status as m_status',
-      'messages.attempts as m_attempts',
-      'messages.next_attempt_at as m_next_attempt_at',
-    ]);
+      'messages.id',
+      'messages.webhook_id',
+      'messages.last_status_code',
+      'messages.last_error',
+      'webhooks.organization_id',
+      'webhooks.name',
+      'webhooks.url',
+      'webhooks.error_recipient_emails',
+    ])
+    .where('messages.status', '=', 'failed')
+    .where('messages.reported_at', 'is', null)
+    .where((eb) =>
+      eb.or([eb('webhooks.last_digest_at', 'is', null), eb('webhooks.last_digest_at', '<=', digestBefore)]),
+    )
+    .execute();
+  return rows.map((row) => ({
+    messageId: row.id,
+    webhookId: row.webhook_id,
+    organizationId: row.organization_id,
+    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+    lastError: row.last_error,
+    webhookName: row.name,
+    webhookUrl: row.url,
+    errorRecipientEmails: JSON.parse(row.error_recipient_emails) as string[],
+  }));
 }
 
-export async function listAttempts(
-  db: Kysely<Database>,
-  webhookId: string,
-  filter: { q?: string; succeeded?: boolean },
-  keyset: Keyset,
-): Promise<Page<DeliveryAttempt>> {
-  let query = attemptsWithMessages(db).where('delivery_attempts.webhook_id', '=', webhookId);
-  if (filter.q)
-    query = query.where(
-      containsText(
-        [
-          'delivery_attempts.url',
-          'delivery_attempts.request_body',
-          'delivery_attempts.response_body',
-          'delivery_attempts.message_id',
-        ],
-        filter.q,
-      ),
-    );
-  if (filter.succeeded !== undefined) {
-    query = filter.succeeded
-      ? query.where('delivery_attempts.status_code', '>=', 200).where('delivery_attempts.status_code', '<', 300)
-      : query.where((eb) =>
-          eb.or([
-            eb('delivery_attempts.status_code', 'is', null),
-            eb('delivery_attempts.status_code', '<', 200),
-            eb('delivery_attempts.status_code', '>=', 300),
-          ]),
-        );
-  }
-  const rows = await pageBy(query, keyset).execute();
-  return takePage(rows.map(toAttempt), keyset.limit);
+export async function markReported(db: Kysely<Database>, ids: string[], at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('messages').set({ reported_at: at }).where('id', 'in', ids).execute();
 }
 
-export async function findAttempt(
-  db: Kysely<Database>,
-  organizationId: string,
-  id: string,
-): Promise<DeliveryAttempt | null> {
-  const row = await attemptsWithMessages(db)
-    .where('delivery_attempts.organization_id', '=', organizationId)
-    .where('delivery_attempts.id', '=', id)
-    .executeTakeFirst();
-  return row ? toAttempt(row) : null;
+/** Deletes messages that ended before `before`; a pending message stays, however old. */
+export async function pruneFinishedMessages(db: Kysely<Database>, before: string): Promise<void> {
+  await db.deleteFrom('messages').where('status', '!=', 'pending').where('updated_at', '<', before).execute();
 }
 
 export async function queueDepth(db: Kysely<Database>): Promise<{ pending: number; oldest: string | null }> {

@@ -83,3 +83,7 @@ export async function listNotifications(
   ).execute();
   return takePage(rows.map(toNotification), keyset.limit);
 }
+
+export async function pruneNotifications(db: Kysely<Database>, before: string): Promise<void> {
+  await db.deleteFrom('notifications').where('created_at', '<', before).execute();
+}

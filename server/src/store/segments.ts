@@ -3,7 +3,7 @@
 // Four queries per request, each bounded by the organization's size, not by its answers.
 import type { Kysely } from 'kysely';
 import type { AttributeType, AttributeValue } from '../core/attributes';
-import { People, type Person } from '../core/segments';
+import { People, type Person } from '../core/people';
 import type { TenureBand } from '../core/tenure';
 import type { Database } from './schema';
 

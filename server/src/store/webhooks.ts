@@ -148,6 +148,25 @@ export async function resetFailureWindow(db: Kysely<Database>, id: string): Prom
   await db.updateTable('webhooks').set({ failing_since: null }).where('id', '=', id).execute();
 }
 
+/** Active webhooks whose every delivery has failed since `since` or before: the ones to disable. */
+export async function webhooksFailingSince(
+  db: Kysely<Database>,
+  since: string,
+): Promise<{ id: string; organizationId: string }[]> {
+  const rows = await db
+    .selectFrom('webhooks')
+    .select(['id', 'organization_id'])
+    .where('status', '=', 'active')
+    .where('failing_since', '<=', since)
+    .execute();
+  return rows.map((row) => ({ id: row.id, organizationId: row.organization_id }));
+}
+
+/** Notes when the webhook's last failure digest went out, to send at most one per interval. */
+export async function recordDigest(db: Kysely<Database>, id: string, at: string): Promise<void> {
+  await db.updateTable('webhooks').set({ last_digest_at: at }).where('id', '=', id).execute();
+}
+
 /** The signing secrets, opened; the previous one only while its overlap lasts. */
 export async function webhookSecrets(
   db: Kysely<Database>,

@@ -7,16 +7,15 @@ import { SYSTEM_ACTOR } from '../core/actor';
 import { deliveryHeaders, renderPayload, splitPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
 import type { Services } from '../services';
-import { recordChange } from '../store/events';
+import { type AttemptOutcome, finishAttempts } from '../store/delivery-attempts';
+import { eventsByIds, recordChange } from '../store/events';
 import {
-  type AttemptOutcome,
   type ClaimedMessage,
   type Message,
   cancelMessages,
+  cancelPendingMessages,
   claimDue,
-  eventsByIds,
   fanOut,
-  finishAttempts,
   releaseLeases,
   releaseMessages,
   splitMessage,
@@ -438,12 +437,7 @@ export class Dispatcher {
         disabledReason: reason,
         updatedAt: now.toISOString(),
       });
-      await trx
-        .updateTable('messages')
-        .set({ status: 'cancelled', lease_until: null, updated_at: now.toISOString() })
-        .where('webhook_id', '=', webhookId)
-        .where('status', '=', 'pending')
-        .execute();
+      await cancelPendingMessages(trx, webhookId, now.toISOString());
       await recordChange(trx, {
         organizationId,
         type: 'webhook.disabled',

@@ -8,19 +8,14 @@ import { applyChange, createRun, executeRun, failRun, hibobClient } from '../int
 import type { Services } from '../services';
 import { attributesByName } from '../store/attributes';
 import {
-  type Integration,
   type PendingNotification,
-  type SyncRun,
-  claimAutoSync,
   claimNotification,
-  dueAutoSyncs,
   dueNotifications,
-  findIntegration,
   finishNotification,
   retryNotification,
-  runningRun,
-  staleRuns,
-} from '../store/integrations';
+} from '../store/hibob-notices';
+import { type Integration, claimAutoSync, dueAutoSyncs, findIntegration } from '../store/integrations';
+import { type SyncRun, runningRun, staleRuns } from '../store/sync-runs';
 
 /** A running run refreshes its heartbeat at least this often while it works, in clock time. */
 const RUN_STALE_MS = 120_000;

@@ -1,11 +1,15 @@
 // Time-driven upkeep on the injectable clock: auto-disable webhooks failing for days, hourly error
 // digests for messages that ran out of retries, and pruning of old history, expired sessions,
 // idempotency records and HiBob notice receipts.
-import { IDEMPOTENCY_RETENTION_MS } from '../http/idempotency';
 import type { Services } from '../services';
-import { pruneReceipts } from '../store/integrations';
-import { insertNotification, markNotification } from '../store/notifications';
-import type { Webhook } from '../store/webhooks';
+import { pruneExpiredSessions } from '../store/apps';
+import { pruneAttempts } from '../store/delivery-attempts';
+import { pruneEvents } from '../store/events';
+import { IDEMPOTENCY_RETENTION_MS, pruneIdempotencyRecords } from '../store/idempotency';
+import { pruneReceipts } from '../store/hibob-notices';
+import { type UnreportedFailure, markReported, pruneFinishedMessages, unreportedFailures } from '../store/messages';
+import { insertNotification, markNotification, pruneNotifications } from '../store/notifications';
+import { type Webhook, recordDigest, webhooksFailingSince } from '../store/webhooks';
 
 const DIGEST_INTERVAL_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -39,52 +43,42 @@ export interface UpkeepActions {
   disable(organizationId: string, webhookId: string, reason: string): Promise<void>;
 }
 
+/** The upkeep jobs, in order; the dispatcher runs them at most once a minute of clock time. */
 export async function upkeep(services: Services, actions: UpkeepActions): Promise<void> {
+  await disableFailingWebhooks(services, actions);
+  await sendFailureDigests(services);
+  await applyRetention(services);
+}
+
+/** Turns off webhooks whose every delivery has failed for the configured number of days. */
+export async function disableFailingWebhooks(services: Services, actions: UpkeepActions): Promise<void> {
   const { store, clock, config } = services;
+  const since = new Date(clock.now().getTime() - config.webhookDisableAfterDays * DAY_MS).toISOString();
+  for (const w of await webhooksFailingSince(store.db, since)) {
+    await actions.disable(w.organizationId, w.id, `Every delivery failed for ${config.webhookDisableAfterDays} days.`);
+  }
+}
+
+/**
+ * Tells each webhook's error recipients, in one notification, about every message that ran out of
+ * retries since the last one; at most one digest per webhook an hour, so a broken endpoint does not
+ * flood their inbox.
+ */
+export async function sendFailureDigests(services: Services): Promise<void> {
+  const { store, clock } = services;
   const now = clock.now();
   const at = now.toISOString();
-
-  const disableBefore = new Date(now.getTime() - config.webhookDisableAfterDays * DAY_MS).toISOString();
-  const failing = await store.db
-    .selectFrom('webhooks')
-    .select(['id', 'organization_id'])
-    .where('status', '=', 'active')
-    .where('failing_since', '<=', disableBefore)
-    .execute();
-  for (const w of failing) {
-    await actions.disable(w.organization_id, w.id, `Every delivery failed for ${config.webhookDisableAfterDays} days.`);
-  }
-
-  const digestBefore = new Date(now.getTime() - DIGEST_INTERVAL_MS).toISOString();
-  const exhausted = await store.db
-    .selectFrom('messages')
-    .innerJoin('webhooks', 'webhooks.id', 'messages.webhook_id')
-    .select([
-      'messages.id',
-      'messages.webhook_id',
-      'messages.last_status_code',
-      'messages.last_error',
-      'webhooks.organization_id',
-      'webhooks.name',
-      'webhooks.url',
-      'webhooks.error_recipient_emails',
-      'webhooks.last_digest_at',
-    ])
-    .where('messages.status', '=', 'failed')
-    .where('messages.reported_at', 'is', null)
-    .where((eb) =>
-      eb.or([eb('webhooks.last_digest_at', 'is', null), eb('webhooks.last_digest_at', '<=', digestBefore)]),
-    )
-    .execute();
-  const byWebhook = new Map<string, typeof exhausted>();
-  for (const m of exhausted) byWebhook.set(m.webhook_id, [...(byWebhook.get(m.webhook_id) ?? []), m]);
+  const failures = await unreportedFailures(store.db, new Date(now.getTime() - DIGEST_INTERVAL_MS).toISOString());
+  const byWebhook = new Map<string, UnreportedFailure[]>();
+  for (const f of failures) byWebhook.set(f.webhookId, [...(byWebhook.get(f.webhookId) ?? []), f]);
   for (const [webhookId, messages] of byWebhook) {
     const first = messages[0];
     const lines = messages.map(
-      (m) => `- ${m.id}: ${m.last_status_code === null ? (m.last_error ?? 'no answer') : `HTTP ${m.last_status_code}`}`,
+      (m) =>
+        `- ${m.messageId}: ${m.lastStatusCode === null ? (m.lastError ?? 'no answer') : `HTTP ${m.lastStatusCode}`}`,
     );
     const body = [
-      `${messages.length} message(s) to the webhook "${first.name}" (${first.url}) failed after every retry:`,
+      `${messages.length} message(s) to the webhook "${first.webhookName}" (${first.webhookUrl}) failed after every retry:`,
       '',
       ...lines,
       '',
@@ -92,42 +86,36 @@ export async function upkeep(services: Services, actions: UpkeepActions): Promis
     ].join('\n');
     await notify(
       services,
-      {
-        id: webhookId,
-        organizationId: first.organization_id,
-        errorRecipientEmails: JSON.parse(first.error_recipient_emails) as string[],
-      },
+      { id: webhookId, organizationId: first.organizationId, errorRecipientEmails: first.errorRecipientEmails },
       'digest',
-      `PeopleHub: deliveries to "${first.name}" failed`,
+      `PeopleHub: deliveries to "${first.webhookName}" failed`,
       body,
     );
-    await store.db
-      .updateTable('messages')
-      .set({ reported_at: at })
-      .where(
-        'id',
-        'in',
-        messages.map((m) => m.id),
-      )
-      .execute();
-    await store.db.updateTable('webhooks').set({ last_digest_at: at }).where('id', '=', webhookId).execute();
+    await markReported(
+      store.db,
+      messages.map((m) => m.messageId),
+      at,
+    );
+    await recordDigest(store.db, webhookId, at);
   }
+}
 
+/**
+ * Deletes what is past its retention: delivery history, finished messages, notifications and
+ * fanned-out events after the configured days; sessions and idempotency records once they have
+ * expired (neither can be used again); HiBob notice receipts past their expiry (the notice they
+ * name would be refused as stale anyway).
+ */
+export async function applyRetention(services: Services): Promise<void> {
+  const { store, clock, config } = services;
+  const now = clock.now();
+  const at = now.toISOString();
   const keepFrom = new Date(now.getTime() - config.historyRetentionDays * DAY_MS).toISOString();
-  await store.db.deleteFrom('delivery_attempts').where('sent_at', '<', keepFrom).execute();
-  await store.db.deleteFrom('messages').where('status', '!=', 'pending').where('updated_at', '<', keepFrom).execute();
-  await store.db.deleteFrom('notifications').where('created_at', '<', keepFrom).execute();
-  await store.db
-    .deleteFrom('events')
-    .where('created_at', '<', keepFrom)
-    .where('fanned_out_at', 'is not', null)
-    .execute();
-  // An expired session can never authenticate again; an idempotency record past its window is never replayed.
-  await store.db.deleteFrom('app_sessions').where('expires_at', '<', at).execute();
-  await store.db
-    .deleteFrom('idempotency_keys')
-    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS).toISOString())
-    .execute();
-  // A receipt past its expiry guards nothing: the notice it names would be refused as stale.
+  await pruneAttempts(store.db, keepFrom);
+  await pruneFinishedMessages(store.db, keepFrom);
+  await pruneNotifications(store.db, keepFrom);
+  await pruneEvents(store.db, keepFrom);
+  await pruneExpiredSessions(store.db, at);
+  await pruneIdempotencyRecords(store.db, new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS).toISOString());
   await pruneReceipts(store.db, at);
 }

@@ -1,5 +1,5 @@
 import { newId } from '../../../server/src/core/ids';
-import { insertRun } from '../../../server/src/store/integrations';
+import { insertRun } from '../../../server/src/store/sync-runs';
 import { type Simulator, SIMULATOR_ENV, connect, createSimulator, syncNow, waitForRun } from '../../helpers/hibob';
 import { type TestServer, restartTestServer, startPeer, startTestServer, storeKinds } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';

@@ -6,13 +6,13 @@ import { eventsSince, get } from '../../helpers/people';
 import { eventually } from '../../helpers/receiver';
 import { MAX_JSON_DEPTH } from '../../../server/src/http/body';
 import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, PING_BODY_LIMIT } from '../../../server/src/integrations/hibob/notice';
-import * as integrationStore from '../../../server/src/store/integrations';
+import * as noticeStore from '../../../server/src/store/hibob-notices';
 import {
   claimNotification,
   dueNotifications,
   enqueueNotification,
   finishNotification,
-} from '../../../server/src/store/integrations';
+} from '../../../server/src/store/hibob-notices';
 
 const HOOK_SECRET = 'hibob-hook-secret-0123456789abcdef';
 
@@ -362,7 +362,7 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     const mine = async () => (await receipts()).filter((r) => r.signature_hash === hash).length;
     // The server fails after the receipt is written and before the notice is queued and committed.
     const crash = jest
-      .spyOn(integrationStore, 'enqueueNotification')
+      .spyOn(noticeStore, 'enqueueNotification')
       .mockRejectedValueOnce(new Error('the process stopped here'));
     try {
       expect((await sendSigned(body)).status).toBe(500);

@@ -6,7 +6,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { openStore } from '../../../server/src/store/database';
 import { migrateToLatest } from '../../../server/src/store/migrations';
 import type { Database } from '../../../server/src/store/schema';
-import { deleteIntegration, pruneReceipts, recordReceipt } from '../../../server/src/store/integrations';
+import { pruneReceipts, recordReceipt } from '../../../server/src/store/hibob-notices';
+import { deleteIntegration } from '../../../server/src/store/integrations';
 import { storeKinds } from '../../helpers/harness';
 import { TEST_DATABASE_URL, dropSchema, migrateStoreTo, uniqueSchema } from '../../helpers/postgres';
 

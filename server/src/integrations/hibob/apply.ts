@@ -18,7 +18,7 @@ import {
   sameStoredEmployee,
   setSyncHashes,
 } from '../../store/employees';
-import type { RunReport } from '../../store/integrations';
+import type { RunReport } from '../../store/sync-runs';
 import type { Database } from '../../store/schema';
 import { type FieldPlan, type SyncedPerson, missingOptions } from './mapping';
 import { addToReport } from './run';

@@ -10,12 +10,8 @@ import { Problem } from '../../api/common';
 import { parseJson, readBody } from '../../http/body';
 import { problems } from '../../http/problem';
 import { defineRoute } from '../../http/route';
-import {
-  enqueueNotification,
-  findIntegrationByReceiver,
-  integrationSecrets,
-  recordReceipt,
-} from '../../store/integrations';
+import { enqueueNotification, recordReceipt } from '../../store/hibob-notices';
+import { findIntegrationByReceiver, integrationSecrets } from '../../store/integrations';
 import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, employeeOf, freshnessOf, isPing, receiptExpiry } from './notice';
 
 /** HiBob's notices are small; anything bigger is not one of them. */

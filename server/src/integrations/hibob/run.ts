@@ -1,5 +1,5 @@
 // A sync run as the API, the events and the chat messages show it.
-import type { SyncRun } from '../../store/integrations';
+import type { SyncRun } from '../../store/sync-runs';
 
 export function presentRun(run: SyncRun) {
   return {

@@ -10,16 +10,8 @@ import { attributesByName } from '../../store/attributes';
 import { externalLinks, employeesByExternalIds } from '../../store/employees';
 import { isUniqueViolation } from '../../store/errors';
 import { recordChange } from '../../store/events';
-import {
-  EMPTY_REPORT,
-  type Integration,
-  type SyncRun,
-  findIntegration,
-  insertRun,
-  integrationSecrets,
-  runningRun,
-  updateRun,
-} from '../../store/integrations';
+import { type Integration, findIntegration, integrationSecrets } from '../../store/integrations';
+import { EMPTY_REPORT, type SyncRun, insertRun, runningRun, updateRun } from '../../store/sync-runs';
 import {
   type ApplyContext,
   type Deferred,

@@ -1,0 +1,203 @@
+// The history of delivery attempts: recording each attempt with its message's verdict, and reading
+// attempts back with their message's current state.
+import { type Kysely, sql } from 'kysely';
+import { newId } from '../core/ids';
+import { MAX_ATTEMPTS } from '../core/retry';
+import type { MessageStatus } from './messages';
+import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
+import type { Database, DeliveryAttemptsTable } from './schema';
+
+export interface AttemptRecord extends Omit<DeliveryAttemptsTable, 'id' | 'request_headers' | 'response_headers'> {
+  request_headers: Record<string, string>;
+  response_headers: Record<string, string>;
+}
+
+export interface AttemptOutcome {
+  attempt: AttemptRecord;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: string;
+}
+
+/**
+ * Records attempts and moves their messages on (done, retried later, or given up), in one
+ * transaction: the dispatcher records every attempt that finished meanwhile at once, which keeps
+ * commits few.
+ */
+export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('delivery_attempts')
+      .values(
+        outcomes.map(({ attempt }) => ({
+          ...attempt,
+          id: newId('dlv', new Date(attempt.sent_at)),
+          request_headers: JSON.stringify(attempt.request_headers),
+          response_headers: JSON.stringify(attempt.response_headers),
+        })),
+      )
+      .execute();
+    for (const { attempt, status, attempts, nextAttemptAt } of outcomes) {
+      // Only while the message is still as it was claimed: a re-send or recover that came meanwhile
+      // (lease cleared, attempts reset) wins over this older attempt's verdict.
+      await trx
+        .updateTable('messages')
+        .set({
+          status,
+          attempts,
+          next_attempt_at: nextAttemptAt,
+          lease_until: null,
+          last_status_code: attempt.status_code,
+          last_error: attempt.error,
+          updated_at: attempt.sent_at,
+        })
+        .where('id', '=', attempt.message_id)
+        .where('attempts', '=', attempts - 1)
+        .where('lease_until', 'is not', null)
+        .execute();
+    }
+    // Per webhook: last_triggered_at, and failing_since, the start of an unbroken run of failures,
+    // ended by a success.
+    const byWebhook = new Map<string, AttemptRecord[]>();
+    for (const { attempt } of outcomes)
+      byWebhook.set(attempt.webhook_id, [...(byWebhook.get(attempt.webhook_id) ?? []), attempt]);
+    const succeeded = (a: AttemptRecord) => a.status_code !== null && a.status_code >= 200 && a.status_code < 300;
+    for (const [webhookId, attempts] of byWebhook) {
+      const inOrder = [...attempts].sort((a, b) => (a.sent_at < b.sent_at ? -1 : a.sent_at > b.sent_at ? 1 : 0));
+      const last = inOrder[inOrder.length - 1];
+      const firstFailure = inOrder.find((a) => !succeeded(a))?.sent_at ?? last.sent_at;
+      await trx
+        .updateTable('webhooks')
+        .set(
+          succeeded(last)
+            ? { last_triggered_at: last.sent_at, failing_since: null }
+            : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` },
+        )
+        .where('id', '=', webhookId)
+        .execute();
+    }
+  });
+}
+
+export interface DeliveryAttempt {
+  id: string;
+  webhookId: string;
+  messageId: string;
+  /** The message's state now: pending (more attempts to come), succeeded, failed (out of retries) or cancelled. */
+  messageStatus: MessageStatus;
+  /** When the message will be tried next; null unless it is pending. */
+  nextAttemptAt: string | null;
+  /** Attempts the message still has before it counts as failed. */
+  attemptsLeft: number;
+  url: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  trigger: string;
+  sentAt: string;
+  request: { headers: Record<string, string>; body: string };
+  response: { headers: Record<string, string>; body: string };
+}
+
+type AttemptRow = DeliveryAttemptsTable & {
+  m_status: string | null;
+  m_attempts: number | null;
+  m_next_attempt_at: string | null;
+};
+
+function toAttempt(row: AttemptRow): DeliveryAttempt {
+  // A message outlives its attempts' retention only while pending; without one, nothing is left to do.
+  const status = (row.m_status ?? 'cancelled') as MessageStatus;
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    messageId: row.message_id,
+    messageStatus: status,
+    nextAttemptAt: status === 'pending' ? row.m_next_attempt_at : null,
+    attemptsLeft: status === 'pending' ? Math.max(0, MAX_ATTEMPTS - Number(row.m_attempts ?? 0)) : 0,
+    url: row.url,
+    statusCode: row.status_code === null ? null : Number(row.status_code),
+    error: row.error,
+    durationMs: Number(row.duration_ms),
+    trigger: row.trigger,
+    sentAt: row.sent_at,
+    request: { headers: JSON.parse(row.request_headers) as Record<string, string>, body: row.request_body },
+    response: { headers: JSON.parse(row.response_headers) as Record<string, string>, body: row.response_body },
+  };
+}
+
+export const ATTEMPT_SORTS = {
+  sentAt: { column: 'delivery_attempts.sent_at', nullable: false, value: (a: DeliveryAttempt) => a.sentAt },
+  /** No answer (null) sorts as 0, before every status. */
+  statusCode: {
+    column: 'delivery_attempts.status_code',
+    nullable: true,
+    nullAs: 0,
+    value: (a: DeliveryAttempt) => String(a.statusCode ?? 0),
+  },
+} as const;
+
+/** Attempts with their message's current state. */
+function attemptsWithMessages(db: Kysely<Database>) {
+  return db
+    .selectFrom('delivery_attempts')
+    .leftJoin('messages', 'messages.id', 'delivery_attempts.message_id')
+    .selectAll('delivery_attempts')
+    .select([
+      'messages.status as m_status',
+      'messages.attempts as m_attempts',
+      'messages.next_attempt_at as m_next_attempt_at',
+    ]);
+}
+
+export async function listAttempts(
+  db: Kysely<Database>,
+  webhookId: string,
+  filter: { q?: string; succeeded?: boolean },
+  keyset: Keyset,
+): Promise<Page<DeliveryAttempt>> {
+  let query = attemptsWithMessages(db).where('delivery_attempts.webhook_id', '=', webhookId);
+  if (filter.q)
+    query = query.where(
+      containsText(
+        [
+          'delivery_attempts.url',
+          'delivery_attempts.request_body',
+          'delivery_attempts.response_body',
+          'delivery_attempts.message_id',
+        ],
+        filter.q,
+      ),
+    );
+  if (filter.succeeded !== undefined) {
+    query = filter.succeeded
+      ? query.where('delivery_attempts.status_code', '>=', 200).where('delivery_attempts.status_code', '<', 300)
+      : query.where((eb) =>
+          eb.or([
+            eb('delivery_attempts.status_code', 'is', null),
+            eb('delivery_attempts.status_code', '<', 200),
+            eb('delivery_attempts.status_code', '>=', 300),
+          ]),
+        );
+  }
+  const rows = await pageBy(query, keyset).execute();
+  return takePage(rows.map(toAttempt), keyset.limit);
+}
+
+export async function findAttempt(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<DeliveryAttempt | null> {
+  const row = await attemptsWithMessages(db)
+    .where('delivery_attempts.organization_id', '=', organizationId)
+    .where('delivery_attempts.id', '=', id)
+    .executeTakeFirst();
+  return row ? toAttempt(row) : null;
+}
+
+/** Deletes attempts sent before `before`; their message may outlive them while it is pending. */
+export async function pruneAttempts(db: Kysely<Database>, before: string): Promise<void> {
+  await db.deleteFrom('delivery_attempts').where('sent_at', '<', before).execute();
+}

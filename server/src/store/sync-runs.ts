@@ -1,0 +1,136 @@
+// HRIS sync runs: one row per run with its progress, counts and report; at most one running per
+// organization, with a heartbeat so a run whose process died can be found and failed.
+import type { Kysely } from 'kysely';
+import { type Keyset, type Page, pageBy, takePage } from './query';
+import type { Database, SyncRunsTable } from './schema';
+
+export type RunStatus = 'running' | 'completed' | 'failed';
+export type RunPhase = 'starting' | 'downloading' | 'applying' | 'done';
+
+export interface RunReport {
+  skippedFields: { field: string; hibobType: string; reason: string }[];
+  skippedPeople: { externalId: string | null; reason: string }[];
+  addedOptions: { attribute: string; option: string }[];
+  warnings: { externalId: string; warning: string }[];
+}
+
+export interface SyncRun {
+  id: string;
+  organizationId: string;
+  trigger: 'manual' | 'automatic';
+  status: RunStatus;
+  phase: RunPhase;
+  processed: number;
+  total: number | null;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  report: RunReport;
+  error: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+  finishedAt: string | null;
+}
+
+export const EMPTY_REPORT: RunReport = { skippedFields: [], skippedPeople: [], addedOptions: [], warnings: [] };
+
+function toRun(row: SyncRunsTable): SyncRun {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    trigger: row.trigger as SyncRun['trigger'],
+    status: row.status as RunStatus,
+    phase: row.phase as RunPhase,
+    processed: Number(row.processed),
+    total: row.total === null ? null : Number(row.total),
+    created: Number(row.created),
+    updated: Number(row.updated),
+    deleted: Number(row.deleted),
+    unchanged: Number(row.unchanged),
+    report: JSON.parse(row.report) as RunReport,
+    error: row.error,
+    startedAt: row.started_at,
+    heartbeatAt: row.heartbeat_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toRunRow(run: SyncRun): SyncRunsTable {
+  return {
+    id: run.id,
+    organization_id: run.organizationId,
+    trigger: run.trigger,
+    status: run.status,
+    phase: run.phase,
+    processed: run.processed,
+    total: run.total,
+    created: run.created,
+    updated: run.updated,
+    deleted: run.deleted,
+    unchanged: run.unchanged,
+    report: JSON.stringify(run.report),
+    error: run.error,
+    started_at: run.startedAt,
+    heartbeat_at: run.heartbeatAt,
+    finished_at: run.finishedAt,
+  };
+}
+
+/** Records a new running run; fails with a unique violation while another one runs for the organization. */
+export async function insertRun(db: Kysely<Database>, run: SyncRun): Promise<void> {
+  await db.insertInto('sync_runs').values(toRunRow(run)).execute();
+}
+
+/** Writes a run's progress and outcome (a running run's write is also its heartbeat). */
+export async function updateRun(db: Kysely<Database>, run: SyncRun): Promise<void> {
+  const { id: _id, organization_id: _org, trigger: _trigger, started_at: _started, ...changes } = toRunRow(run);
+  await db.updateTable('sync_runs').set(changes).where('id', '=', run.id).execute();
+}
+
+export async function findRun(db: Kysely<Database>, organizationId: string, id: string): Promise<SyncRun | null> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toRun(row) : null;
+}
+
+export async function runningRun(db: Kysely<Database>, organizationId: string): Promise<SyncRun | null> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return row ? toRun(row) : null;
+}
+
+export async function lastRun(db: Kysely<Database>, organizationId: string): Promise<SyncRun | null> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toRun(row) : null;
+}
+
+export async function listRuns(db: Kysely<Database>, organizationId: string, keyset: Keyset): Promise<Page<SyncRun>> {
+  const rows = await pageBy(
+    db.selectFrom('sync_runs').selectAll().where('organization_id', '=', organizationId),
+    keyset,
+  ).execute();
+  return takePage(rows.map(toRun), keyset.limit);
+}
+
+/** Running runs whose heartbeat stopped before `before` (all running ones when it is null). */
+export async function staleRuns(db: Kysely<Database>, before: string | null): Promise<SyncRun[]> {
+  let query = db.selectFrom('sync_runs').selectAll().where('status', '=', 'running');
+  if (before !== null) query = query.where('heartbeat_at', '<', before);
+  return (await query.execute()).map(toRun);
+}
