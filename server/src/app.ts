@@ -41,8 +41,8 @@ import { countOrganizations } from './store/organizations';
 import { queueDepth } from './store/messages';
 import { Keyring } from './store/signing-keys';
 import { Dispatcher } from './worker/dispatcher';
-import { WebhookClient } from './worker/http-client';
-import { GuardedAgents } from './worker/outbound';
+import { WebhookClient } from './net/http-client';
+import { GuardedAgents } from './net/outbound';
 import { HibobWorker } from './worker/hibob';
 import { Mailer } from './worker/mailer';
 

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from './core/actor';
 import { newId } from './core/ids';
 import { generateToken, hashToken } from './core/tokens';
-import { problems } from './http/problem';
+import { problems } from './core/problem';
 import { recordAudit } from './store/audit';
 import type { Dialect } from './store/database';
 import type { Database } from './store/schema';

@@ -9,8 +9,8 @@ import type { Store } from './store/database';
 import type { Keyring } from './store/signing-keys';
 import type { Dispatcher } from './worker/dispatcher';
 import type { HibobWorker } from './worker/hibob';
-import type { WebhookClient } from './worker/http-client';
-import type { GuardedAgents } from './worker/outbound';
+import type { WebhookClient } from './net/http-client';
+import type { GuardedAgents } from './net/outbound';
 import type { Mailer } from './worker/mailer';
 
 export interface Services {

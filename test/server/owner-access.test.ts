@@ -1,4 +1,4 @@
-import { HttpProblem } from '../../server/src/http/problem';
+import { HttpProblem } from '../../server/src/core/problem';
 import { guardOwnerAccess } from '../../server/src/owner-access';
 import { eachStore } from '../helpers/harness';
 import { post } from '../helpers/people';

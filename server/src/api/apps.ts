@@ -4,7 +4,7 @@ import { newId } from '../core/ids';
 import { SCOPES, type Scope } from '../core/permissions';
 import { generateToken, hashToken } from '../core/tokens';
 import { type Principal, changeCredentials, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import {

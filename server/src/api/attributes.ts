@@ -4,7 +4,7 @@ import { ATTRIBUTE_TYPES, type AttributeType } from '../core/attributes';
 import { reservedNameProblem } from '../core/map-keys';
 import { SYSTEM_ACTOR } from '../core/actor';
 import { newId } from '../core/ids';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import {
   type Attribute,

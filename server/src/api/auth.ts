@@ -5,7 +5,7 @@ import { signAccessToken } from '../core/jwt';
 import { type Scope, isScope } from '../core/permissions';
 import { hashToken, sameDigest, tokenKind } from '../core/tokens';
 import { bodyLimitOf, decodeBody, readBody } from '../http/body';
-import { HttpProblem, problems } from '../http/problem';
+import { HttpProblem, problems } from '../core/problem';
 import { type Reply, defineRoute } from '../http/route';
 import type { Services } from '../services';
 import { type App, type SessionGrant, findAppByTokenHash, insertSession } from '../store/apps';

@@ -2,7 +2,7 @@
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
 import { VARIABLES } from '../config';
 import { MAX_JSON_DEPTH, nestingExceeds, nulPointer } from '../http/body';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import type { Keyset, Page } from '../store/query';
 
 export const IdParams = Type.Object(

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { type Reply, defineRoute } from '../http/route';
 
 /** Where the build puts the bundle: server/dist/console, two levels up from src/api and dist/api. */

@@ -1,6 +1,6 @@
 // Delivery history: attempts per webhook, one attempt in full, re-send, and recovery of failures.
 import { Type } from '@sinclair/typebox';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { ATTEMPT_SORTS, failedMessageIdsSince, findAttempt, listAttempts, requeue } from '../store/messages';
 import { recordAudit } from '../store/audit';

@@ -9,7 +9,7 @@ import { calendarDate, employeeStatus } from '../core/employee-status';
 import { newId } from '../core/ids';
 import { DEFAULT_TENURE_BOUNDARIES, tenureBands, tenureMonths } from '../core/tenure';
 import { principalActor } from '../http/auth';
-import { type FieldError, problems } from '../http/problem';
+import { type FieldError, problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { type Attribute, attributesByName } from '../store/attributes';
 import {

@@ -5,7 +5,7 @@ import { type Period, type PeriodResult, addDays, changeBetween } from '../core/
 import { SEGMENTABLE_TYPES } from '../core/attributes';
 import { type Dimension, type People, type Segment, membershipDay, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import { departmentTotals } from '../store/department-rollups';
@@ -363,13 +363,11 @@ const heatmap = defineRoute({
         );
         return cellOf(question, results[current], current > 0 ? results[current - 1] : null);
       });
-    const rows = a.people
-      .rows(dimension)
-      .map((segment) => ({
-        segment: segmentText(segment),
-        label: labelOf(segment, a.people),
-        cells: rowFor([...a.segments, segment]),
-      }));
+    const rows = a.people.rows(dimension).map((segment) => ({
+      segment: segmentText(segment),
+      label: labelOf(segment, a.people),
+      cells: rowFor([...a.segments, segment]),
+    }));
     // Everyone outside the segment: shown only where the segment itself is (which keeps the
     // organization minus the segment at zero or at least the threshold) and is big enough itself.
     let everyoneElse = null;

@@ -15,7 +15,7 @@ import {
 } from '../core/engagement';
 import { SEGMENTABLE_TYPES } from '../core/attributes';
 import { Decider, People, SEGMENT_EXAMPLES, type Segment, parseSegment, segmentText } from '../core/segments';
-import { type FieldError, problems } from '../http/problem';
+import { type FieldError, problems } from '../core/problem';
 import type { Services } from '../services';
 import type { DepartmentTotals } from '../store/department-rollups';
 import { type AnswerCounts, type EmployeeCounts, NO_ANSWERS } from '../store/engagement';

@@ -5,7 +5,7 @@ import { type Period, type PeriodResult, changeBetween, summarizePeriod } from '
 import { membershipDay, parseSegment } from '../core/segments';
 import { tenureBands } from '../core/tenure';
 import { newId } from '../core/ids';
-import { type FieldError, problems } from '../http/problem';
+import { type FieldError, problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import { countByPeriod, countInvited, countsByEmployee, insertAnswers } from '../store/engagement';

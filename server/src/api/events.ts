@@ -1,7 +1,7 @@
 // /v1/events (the last 30 days of events) and /v1/webhook-event-types (the catalog, with schemas and examples).
 import { type TSchema, Type } from '@sinclair/typebox';
 import { EVENT_TYPES, EVENT_TYPE_NAMES, type EventType } from '../core/events';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { findEvent, listEvents } from '../store/events';
 import { IdParams, Problem, Timestamp, dataOf, listQuery, listResponses, paging } from './common';

@@ -6,7 +6,7 @@ import { ownMap, reservedNameProblem } from '../core/map-keys';
 import { type DiffField, diffFields, mapFields } from '../core/diff';
 import { newId } from '../core/ids';
 import { principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { recordChange } from '../store/events';
 import {

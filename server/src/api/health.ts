@@ -2,7 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute } from '../http/route';
 import { Problem } from './common';
 

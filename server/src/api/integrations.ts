@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { newId } from '../core/ids';
 import { type Principal, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { HibobClient, HibobError } from '../integrations/hibob/client';
 import { presentRun } from '../integrations/hibob/run';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SERVER_VERSION } from '../version';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { SCOPES } from '../core/permissions';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { type AuthRequirement, type Reply, type RouteSpec, defineRoute } from '../http/route';
 import { Problem } from './common';
 

@@ -8,7 +8,7 @@ import {
   tenureBands,
 } from '../core/tenure';
 import { principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { recordChange } from '../store/events';
 import { type Organization, findOrganization, updateOrganization } from '../store/organizations';

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids';
 import { principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { findEmployee } from '../store/employees';
 import { recordChange } from '../store/events';

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { type Principal, asUser, changeCredentials, isOwner, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { guardOwnerAccess, issueUserKey } from '../owner-access';
 import { recordAudit } from '../store/audit';

@@ -4,7 +4,7 @@ import { ACCESS_RIGHTS, type AccessRight } from '../core/permissions';
 import { newId } from '../core/ids';
 import { type Principal, changeCredentials, isOwner, principalActor } from '../http/auth';
 import { guardOwnerAccess } from '../owner-access';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import { diffFields } from '../core/diff';

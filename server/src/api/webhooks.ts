@@ -5,7 +5,7 @@ import { deliveryHeaders, renderPayload } from '../core/payload';
 import { newId } from '../core/ids';
 import { generateWebhookSecret } from '../core/signature';
 import { type Principal, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import type { Services } from '../services';
 import { recordAudit } from '../store/audit';

@@ -9,7 +9,7 @@ import type { Database } from '../store/schema';
 import { type App, findAppByTokenHash, findLiveSession, touchApp, touchSession } from '../store/apps';
 import { type User, findUserByKeyHash, touchUserKey } from '../store/users';
 import type { Credential } from './credential-cache';
-import { problems } from './problem';
+import { problems } from '../core/problem';
 import type { AuthRequirement } from './route';
 
 export type Principal =

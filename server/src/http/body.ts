@@ -1,6 +1,6 @@
 // Reading request bodies: size limit, content type, encoding, depth; nothing is parsed before it is bounded, and no NUL gets past.
 import type { IncomingMessage } from 'node:http';
-import { type FieldError, HttpProblem, problems } from './problem';
+import { type FieldError, HttpProblem, problems } from '../core/problem';
 
 export type BodyKind = 'json' | 'form';
 

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Services } from '../services';
 import { isUniqueViolation } from '../store/errors';
 import type { Principal } from './auth';
-import { HttpProblem, problems } from './problem';
+import { HttpProblem, problems } from '../core/problem';
 import type { Reply } from './route';
 
 /** How long a key is remembered; upkeep deletes older records. */

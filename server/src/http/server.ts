@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import { authenticate, authorize, type Principal } from './auth';
 import { ClientClosedRequest, bodyLimitOf, decodeBody, readBody, refuseNul } from './body';
 import { idempotencyKeyOf, runIdempotent } from './idempotency';
-import { HttpProblem, problems } from './problem';
+import { HttpProblem, problems } from '../core/problem';
 import { RateLimiter } from './rate-limit';
 import type { Reply } from './route';
 import type { Router } from './router';

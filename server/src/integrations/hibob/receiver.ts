@@ -8,7 +8,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { Problem } from '../../api/common';
 import { parseJson, readBody } from '../../http/body';
-import { problems } from '../../http/problem';
+import { problems } from '../../core/problem';
 import { defineRoute } from '../../http/route';
 import {
   enqueueNotification,

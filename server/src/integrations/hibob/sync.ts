@@ -4,7 +4,7 @@
 // has. It ends with sync.completed when it changed something, or with sync.failed.
 import { SYSTEM_ACTOR } from '../../core/actor';
 import { newId } from '../../core/ids';
-import { problems } from '../../http/problem';
+import { problems } from '../../core/problem';
 import type { Services } from '../../services';
 import { attributesByName } from '../../store/attributes';
 import { externalLinks, employeesByExternalIds } from '../../store/employees';
