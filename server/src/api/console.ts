@@ -83,10 +83,10 @@ function consolePage(publicUrl: string): string {
 
 const AnyQuery = Type.Object({}, { additionalProperties: true });
 
-function page({ services }: { services: { publicUrl: string } }): Reply {
+function page({ ctx }: { ctx: { publicUrl: string } }): Reply {
   return {
     status: 200,
-    text: { contentType: 'text/html; charset=utf-8', payload: consolePage(services.publicUrl) },
+    text: { contentType: 'text/html; charset=utf-8', payload: consolePage(ctx.publicUrl) },
     headers: { 'cache-control': 'no-cache', ...CONSOLE_SECURITY_HEADERS },
   };
 }

@@ -414,10 +414,8 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
         schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }),
       },
     },
-    handler({ services }): Reply {
-      document ??= JSON.stringify(
-        buildOpenApi(getRoutes(), { publicUrl: services.publicUrl, version: SERVER_VERSION }),
-      );
+    handler({ ctx }): Reply {
+      document ??= JSON.stringify(buildOpenApi(getRoutes(), { publicUrl: ctx.publicUrl, version: SERVER_VERSION }));
       return {
         status: 200,
         text: { contentType: 'application/json; charset=utf-8', payload: document },
@@ -434,9 +432,9 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     tags: ['Documentation'],
     auth: { kind: 'none' },
     responses: { 200: { description: 'An HTML page where you can authorize and try every endpoint.' } },
-    handler: ({ services }): Reply => ({
+    handler: ({ ctx }): Reply => ({
       status: 200,
-      text: { contentType: 'text/html; charset=utf-8', payload: docsPage(services.publicUrl) },
+      text: { contentType: 'text/html; charset=utf-8', payload: docsPage(ctx.publicUrl) },
       headers: { 'cache-control': 'no-cache', ...DOCS_SECURITY_HEADERS },
     }),
   });
@@ -450,11 +448,11 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
     auth: { kind: 'none' },
     params: AssetParams,
     responses: { 200: { description: 'The file.' }, 404: { description: 'No such file.', schema: Problem } },
-    async handler({ params, services }): Promise<Reply> {
+    async handler({ params, ctx }): Promise<Reply> {
       if (params.file === DOCS_SCRIPT) {
         return {
           status: 200,
-          text: { contentType: 'text/javascript; charset=utf-8', payload: docsScript(services.publicUrl) },
+          text: { contentType: 'text/javascript; charset=utf-8', payload: docsScript(ctx.publicUrl) },
           headers: { 'cache-control': 'no-cache' },
         };
       }

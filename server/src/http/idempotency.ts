@@ -4,9 +4,9 @@
 import { createHmac } from 'node:crypto';
 import { openSecret, sealSecret } from '../core/secret-box';
 import type { IncomingMessage } from 'node:http';
-import type { Services } from '../services';
+import type { DomainContext } from '../domain/context';
+import type { Principal } from '../domain/principal';
 import { isUniqueViolation } from '../store/errors';
-import type { Principal } from './auth';
 import { HttpProblem, problems } from '../core/problem';
 import type { Reply } from './route';
 
@@ -42,7 +42,7 @@ const purposeOf = (id: { organization_id: string; credential_id: string; key: st
  * `Idempotent-Replayed: true`; a 500 frees the key so the request can be retried.
  */
 export async function runIdempotent(
-  services: Services,
+  services: Pick<DomainContext, 'store' | 'clock' | 'masterKey'>,
   principal: Principal,
   key: string,
   request: string,

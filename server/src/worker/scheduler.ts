@@ -2,7 +2,7 @@
 // digests for messages that ran out of retries, and pruning of old history, expired sessions,
 // idempotency records and HiBob notice receipts.
 import { IDEMPOTENCY_RETENTION_MS } from '../http/idempotency';
-import type { Services } from '../services';
+import type { DeliveryContext } from './context';
 import { pruneReceipts } from '../store/integrations';
 import { insertNotification, markNotification } from '../store/notifications';
 import type { Webhook } from '../store/webhooks';
@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 
 /** Keeps a notification and e-mails it to the webhook's error recipients when SMTP is configured. */
 export async function notify(
-  services: Services,
+  services: DeliveryContext,
   webhook: Pick<Webhook, 'id' | 'organizationId' | 'errorRecipientEmails'>,
   kind: string,
   subject: string,
@@ -39,7 +39,7 @@ export interface UpkeepActions {
   disable(organizationId: string, webhookId: string, reason: string): Promise<void>;
 }
 
-export async function upkeep(services: Services, actions: UpkeepActions): Promise<void> {
+export async function upkeep(services: DeliveryContext, actions: UpkeepActions): Promise<void> {
   const { store, clock, config } = services;
   const now = clock.now();
   const at = now.toISOString();

@@ -173,7 +173,7 @@ describe('webhook upkeep', () => {
     'retention of credentials',
     (server) => {
       test('expired sessions and idempotency records are pruned with the other retention jobs', async () => {
-        const { db } = server().hub.services.store;
+        const { db } = server().hub.context.store;
         const count = async (table: 'app_sessions' | 'idempotency_keys') =>
           Number(
             (
