@@ -1,6 +1,7 @@
 // Schemas and helpers every resource shares: ids, list parameters, cursors, envelopes, URLs to call.
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
-import { MAX_JSON_DEPTH, nestingExceeds, nulPointer } from '../http/body';
+import { MAX_JSON_DEPTH, nestingExceeds } from '../core/json-depth';
+import { nulPointer } from '../http/body';
 import { problems } from '../core/problem';
 import type { Keyset, Page } from '../store/query';
 

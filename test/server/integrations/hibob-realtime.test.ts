@@ -4,7 +4,7 @@ import { type TestServer, startTestServer, storeKinds } from '../../helpers/harn
 import { call, expectProblem } from '../../helpers/http';
 import { eventsSince, get } from '../../helpers/people';
 import { eventually } from '../../helpers/receiver';
-import { MAX_JSON_DEPTH } from '../../../server/src/http/body';
+import { MAX_JSON_DEPTH } from '../../../server/src/core/json-depth';
 import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, PING_BODY_LIMIT } from '../../../server/src/integrations/hibob/notice';
 import * as integrationStore from '../../../server/src/store/integrations';
 import {

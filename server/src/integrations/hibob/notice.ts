@@ -1,7 +1,7 @@
 // What a HiBob webhook notice says, whether HiBob signed it, and whether it is fresh enough to act
 // on: pure functions.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { MAX_JSON_DEPTH, nestingExceeds } from '../../http/body';
+import { MAX_JSON_DEPTH, nestingExceeds } from '../../core/json-depth';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
