@@ -24,26 +24,28 @@ import { roleRoutes } from './api/roles';
 import { webhookRoutes } from './api/webhooks';
 import { deliveryRoutes } from './api/deliveries';
 import { integrationRoutes } from './api/integrations';
-import { receiverRoute } from './integrations/hibob/receiver';
-import { DEMO_ORGANIZATION, type NewOrganization, createOrganizationWithOwner } from './bootstrap';
+import { receiverRoute } from './api/hibob-receiver';
 import { type Clock, systemClock } from './clock';
-import { seedDemoData } from './demo';
 import type { Config } from './config';
+import { DEMO_ORGANIZATION, seedDemoData } from './demo';
+import { createSignals } from './domain/context';
+import { type NewOrganization, createOrganizationWithOwner } from './domain/organization';
+import type { SyncContext } from './integrations/hibob/sync';
 import { CredentialCache } from './http/credential-cache';
 import { Metrics } from './http/metrics';
 import { TokenThrottle } from './http/token-throttle';
 import type { RouteSpec } from './http/route';
 import { Router } from './http/router';
-import { type RequestTracker, createRequestHandler } from './http/server';
+import { type AdapterContext, type RequestTracker, createRequestHandler } from './http/server';
 import { resolveMasterKey } from './master-key';
-import type { Services } from './services';
 import { type Store, openStore } from './store/database';
 import { countOrganizations } from './store/organizations';
 import { queueDepth } from './store/messages';
 import { Keyring } from './store/signing-keys';
+import type { DeliveryContext } from './worker/context';
 import { Dispatcher } from './worker/dispatcher';
-import { WebhookClient } from './worker/http-client';
-import { GuardedAgents } from './worker/outbound';
+import { WebhookClient } from './net/http-client';
+import { GuardedAgents } from './net/outbound';
 import { HibobWorker } from './worker/hibob';
 import { Mailer } from './worker/mailer';
 
@@ -83,12 +85,21 @@ export interface StartOptions {
   processMetrics?: boolean;
 }
 
+/**
+ * Everything app.ts wires, as one object. Each part is handed it typed as the narrow context it
+ * needs (a handler's, the dispatcher's, a sync's); none of them holds a worker.
+ */
+export type AppContext = AdapterContext & DeliveryContext & SyncContext;
+
 export interface PeopleHub {
   url: string;
   port: number;
   /** Where /metrics is served when PEOPLEHUB_METRICS_PORT is set. */
   metricsUrl: string | null;
-  services: Services;
+  context: AppContext;
+  dispatcher: Dispatcher;
+  /** HiBob runs, the automatic sync and real-time changes. */
+  hibob: HibobWorker;
   routes: RouteSpec[];
   /** Set when this start created the demo organization. */
   demo: NewOrganization | null;
@@ -117,32 +128,38 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   await keyring.load(clock.now());
   const credentials = new CredentialCache(clock);
   await credentials.follow(store, logger);
-  const services: Services = {
+  const signals = createSignals();
+  const metrics = new Metrics(options.processMetrics ?? true);
+  const context: AppContext = {
     config,
     clock,
     logger,
     store,
     masterKey,
+    signals,
     keyring,
     credentials,
     publicUrl: config.publicUrl ?? '',
-    metrics: new Metrics(options.processMetrics ?? true),
+    metrics,
     tokenThrottle: new TokenThrottle(config.authRateLimitPerMinute, clock, config.trustProxy),
     outbound,
     webhookClient: new WebhookClient(outbound),
     mailer: new Mailer(config.smtpUrl, config.mailFrom),
-    dispatcher: null,
-    // Wired right below: the worker needs the services it is part of.
-    hibob: null as unknown as HibobWorker,
   };
-  services.hibob = new HibobWorker(services, config.workerPollMs);
-  services.metrics.queue = async () => {
+  metrics.queue = async () => {
     const q = await queueDepth(store.db);
     const overdue = q.oldest === null ? 0 : (clock.now().getTime() - Date.parse(q.oldest)) / 1000;
     return { pending: q.pending, oldestAgeSeconds: Math.max(0, overdue) };
   };
-  const dispatcher = new Dispatcher(services, config.workerPollMs);
-  services.dispatcher = dispatcher;
+  const dispatcher = new Dispatcher(context, config.workerPollMs);
+  const hibob = new HibobWorker(context, config.workerPollMs);
+  // Who listens to what is decided here and nowhere else: a committed write wakes the dispatcher,
+  // a queued notice the HiBob worker, a credential change clears the guard's cache, and a run
+  // started by hand runs in this process.
+  signals.committed.on(() => dispatcher.nudge());
+  signals.noticesQueued.on(() => hibob.nudge());
+  signals.credentialsChanged.on(() => credentials.forget());
+  signals.runCreated.on((run) => void hibob.launch(run));
 
   let demo: NewOrganization | null = null;
   if (config.demo && (await countOrganizations(store.db)) === 0) {
@@ -156,22 +173,22 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   // With PEOPLEHUB_METRICS_PORT, metrics live on their own listener (for a scraper on a private network) and nowhere else.
   const isMetrics = (route: RouteSpec) => route.operationId === 'metrics';
   const apiRoutes = config.metricsPort === null ? routes : routes.filter((route) => !isMetrics(route));
-  const server = await listen(createRequestHandler(new Router(apiRoutes), services, tracker), config.port, config.host);
+  const server = await listen(createRequestHandler(new Router(apiRoutes), context, tracker), config.port, config.host);
   const metricsServer =
     config.metricsPort === null
       ? null
       : await listen(
-          createRequestHandler(new Router(routes.filter(isMetrics)), services, tracker),
+          createRequestHandler(new Router(routes.filter(isMetrics)), context, tracker),
           config.metricsPort,
           config.host,
         );
   const port = (server.address() as AddressInfo).port;
   const url = origin(config.host, server);
-  services.publicUrl = config.publicUrl ?? url;
+  context.publicUrl = config.publicUrl ?? url;
   logger.info({ url, store: store.dialect }, 'listening');
   if (config.worker) {
     await dispatcher.start();
-    await services.hibob.start();
+    await hibob.start();
   }
 
   let closing: Promise<void> | null = null;
@@ -185,10 +202,10 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
-      await services.hibob.stop();
+      await hibob.stop();
       await dispatcher.stop();
       await outbound.close();
-      services.mailer.close();
+      context.mailer.close();
       await credentials.close();
       await store.close();
       logger.info('stopped');
@@ -197,7 +214,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   };
 
   const metricsUrl = metricsServer === null ? null : origin(config.host, metricsServer);
-  return { url, port, metricsUrl, services, routes, demo, close };
+  return { url, port, metricsUrl, context, dispatcher, hibob, routes, demo, close };
 }
 
 function origin(host: string, server: http.Server): string {

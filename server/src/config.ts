@@ -1,6 +1,7 @@
 // Every environment variable the server reads, parsed and validated once, with its default.
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { VARIABLES } from './core/variables';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -58,11 +59,8 @@ export interface Config {
   metricsPort: number | null;
 }
 
-/** Variables that messages name, so a user learns which switch changes a refusal; defined once, here. */
-export const VARIABLES = {
-  allowHttpWebhooks: 'PEOPLEHUB_ALLOW_HTTP_WEBHOOKS',
-  webhookAllowCidrs: 'PEOPLEHUB_WEBHOOK_ALLOW_CIDRS',
-} as const;
+/** Variables that messages name (kept in core/, whose address policy names one too). */
+export { VARIABLES };
 
 /** A configuration value that cannot be used; its message is one line naming the variable. */
 export class ConfigError extends Error {

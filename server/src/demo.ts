@@ -1,23 +1,37 @@
 // Sample data for the demo organization: departments, managers, attributes, groups, roles,
 // recognitions and six months of engagement answers, generated deterministically.
 import type { Kysely } from 'kysely';
-import { presentRecognition } from './api/recognitions';
-import { saveEmployeeChange } from './api/employees';
 import type { Clock } from './clock';
 import { SYSTEM_ACTOR } from './core/actor';
 import type { AttributeType } from './core/attributes';
 import { addDays } from './core/engagement';
 import { calendarDate, isSurveyable } from './core/employee-status';
 import { newId } from './core/ids';
+import { saveEmployeeChange } from './domain/employees';
+import { addGroup } from './domain/groups';
+import type { OrganizationInput } from './domain/organization';
+import { addRecognition } from './domain/recognitions';
+import { addRole } from './domain/roles';
 import { type Attribute, attributesByName, insertAttribute } from './store/attributes';
 import type { Store } from './store/database';
 import type { Employee } from './store/employees';
 import { insertAnswers } from './store/engagement';
-import { recordChange } from './store/events';
-import { type Group, insertGroup } from './store/groups';
-import { insertProgram, insertRecognition } from './store/recognitions';
-import { type Role, insertRole, presentRole, upsertAssignment } from './store/roles';
+import type { Group } from './store/groups';
+import { insertProgram } from './store/recognitions';
+import type { Role } from './store/roles';
 import type { Database, EngagementAnswersTable } from './store/schema';
+
+/** The demo organization a fresh server creates: an owner, an admin and a member, each with a key. */
+export const DEMO_ORGANIZATION: OrganizationInput = {
+  name: 'Acme Demo',
+  ownerEmail: 'olivia.owner@acme.example',
+  ownerName: 'Olivia Owner',
+  users: [
+    { name: 'Adam Admin', email: 'adam.admin@acme.example', accessRight: 'admin' },
+    { name: 'Mia Member', email: 'mia.member@acme.example', accessRight: 'member' },
+  ],
+  keysForAll: true,
+};
 
 /** mulberry32: a tiny seeded generator, so every demo looks the same. */
 function random(seed: number): () => number {
@@ -186,19 +200,7 @@ export async function seedDemoData(
         parentId: company.id,
       });
     }
-    for (const g of groups) {
-      await insertGroup(trx, g);
-      const { organizationId: _org, ...object } = g;
-      await recordChange(trx, {
-        organizationId,
-        type: 'group.created',
-        actor: SYSTEM_ACTOR,
-        object,
-        targetType: 'group',
-        targetId: g.id,
-        at: now,
-      });
-    }
+    for (const g of groups) await addGroup(trx, SYSTEM_ACTOR, g, now);
     for (const [index, [department, titles]] of DEPARTMENTS.entries()) {
       const group = groups[index + 1];
       const members = employees.filter((e) => e.department === department);
@@ -215,23 +217,20 @@ export async function seedDemoData(
           updatedAt: at,
         };
         const holders = members.filter((m) => m.title === title);
-        role.assignments = holders.map((h) => ({
-          employeeId: h.id,
-          employeeName: h.displayName,
-          focus: null,
-          percentage: 100,
-        }));
-        await insertRole(trx, role);
-        for (const a of role.assignments) await upsertAssignment(trx, role, a, at);
-        await recordChange(trx, {
-          organizationId,
-          type: 'role.created',
-          actor: SYSTEM_ACTOR,
-          object: presentRole(role),
-          targetType: 'role',
-          targetId: role.id,
-          at: now,
-        });
+        await addRole(
+          trx,
+          SYSTEM_ACTOR,
+          {
+            ...role,
+            assignments: holders.map((h) => ({
+              employeeId: h.id,
+              employeeName: h.displayName,
+              focus: null,
+              percentage: 100,
+            })),
+          },
+          now,
+        );
       }
     }
 
@@ -263,16 +262,7 @@ export async function seedDemoData(
         programId: pick(programs).id,
         createdAt: at,
       };
-      await insertRecognition(trx, r);
-      await recordChange(trx, {
-        organizationId,
-        type: 'recognition.completed',
-        actor: SYSTEM_ACTOR,
-        object: await presentRecognition(trx, r),
-        targetType: 'recognition',
-        targetId: r.id,
-        at: now,
-      });
+      await addRecognition(trx, SYSTEM_ACTOR, r, now);
     }
 
     const answers: EngagementAnswersTable[] = [];

@@ -2,12 +2,12 @@
 // and rollups rebuild.
 import { Command, InvalidArgumentError } from 'commander';
 import { openReadyStore, startPeopleHub } from './app';
-import { createOrganizationWithOwner } from './bootstrap';
 import { systemClock } from './clock';
 import { type Config, ConfigError, loadConfig } from './config';
 import { SYSTEM_ACTOR } from './core/actor';
+import { createOrganizationWithOwner } from './domain/organization';
+import { issueUserKey } from './domain/owner-access';
 import { MasterKeyError } from './master-key';
-import { issueUserKey } from './owner-access';
 import { rebuildEngagementRollups } from './store/engagement';
 import { findOrganization } from './store/organizations';
 import { findUser, findUserIdByEmail } from './store/users';
@@ -71,11 +71,11 @@ async function serve(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    hub.services.logger.info({ signal }, 'shutting down');
+    hub.context.logger.info({ signal }, 'shutting down');
     hub.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        hub.services.logger.error({ err: error }, 'shutdown failed');
+        hub.context.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

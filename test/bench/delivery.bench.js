@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { STORE_NAMES, startHub, startProcess, verdict, monotonicMs, json } = require('./lib');
-const { CONNECTIONS_PER_DESTINATION } = require('../../server/dist/worker/outbound');
+const { CONNECTIONS_PER_DESTINATION } = require('../../server/dist/net/outbound');
 
 /** The targets: delivery at 0.6 of the bare client, and latency at half the sustainable rate. */
 const TARGET_RATIO = 0.6;

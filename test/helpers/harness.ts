@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type PeopleHub, type StartOptions, startPeopleHub } from '../../server/src/app';
-import { type NewOrganization, createOrganizationWithOwner } from '../../server/src/bootstrap';
+import { type NewOrganization, createOrganizationWithOwner } from '../../server/src/domain/organization';
 import { ManualClock } from '../../server/src/clock';
 import { loadConfig } from '../../server/src/config';
 import { TEST_DATABASE_URL, dropSchema, uniqueSchema } from './postgres';
@@ -84,12 +84,12 @@ export async function startTestServer(
   const schema = kind === 'postgres' ? uniqueSchema() : null;
   const clock = new ManualClock('2026-11-22T10:00:00.000Z');
   const hub = await startHub(dataDir, schema, clock, env, options);
-  const org = await createOrganizationWithOwner(hub.services.store, clock, {
+  const org = await createOrganizationWithOwner(hub.context.store, clock, {
     name: 'Test Org',
     ownerEmail: 'owner@test.example',
     ownerName: 'Olga Owner',
   });
-  const other = await createOrganizationWithOwner(hub.services.store, clock, {
+  const other = await createOrganizationWithOwner(hub.context.store, clock, {
     name: 'Other Org',
     ownerEmail: 'owner@other.example',
   });

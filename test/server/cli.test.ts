@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { NewOrganization } from '../../server/src/bootstrap';
+import type { NewOrganization } from '../../server/src/domain/organization';
 import { startTestServer, storeKinds } from '../helpers/harness';
 import { call } from '../helpers/http';
 import { createEmployee, get, post } from '../helpers/people';
@@ -289,7 +289,7 @@ describe.each(storeKinds())('peoplehub rollups rebuild [%s]', (kind) => {
       expect(right.org).toMatchObject({ period: '2026-11', hidden: false, participation: { responded: 8 } });
 
       // Damage both organizations' rollups: November gone, October's promoters inflated.
-      const { db } = server.hub.services.store;
+      const { db } = server.hub.context.store;
       await db.deleteFrom('engagement_monthly').where('month', '=', '2026-11').execute();
       await db.updateTable('engagement_monthly').set({ promoters: 100 }).execute();
       expect((await overview(server.org)).participation.responded).toBe(0);

@@ -124,8 +124,8 @@ eachStore(
       for (const headers of ways) {
         expect((await call(server().url, '/v1/users', { headers })).status).toBe(200);
       }
-      const privateJwk = await exportJWK(server().hub.services.keyring.current.privateKey);
-      const masterKey = server().hub.services.masterKey;
+      const privateJwk = await exportJWK(server().hub.context.keyring.current.privateKey);
+      const masterKey = server().hub.context.masterKey;
       const secrets: Record<string, string> = {
         ownerKey: owner,
         otherOwnerKey: server().other.ownerKey,

@@ -1,29 +1,19 @@
 // /v1/apps: custom apps, their tokens (shown once) and their sessions. Owner keys only.
 import { Type } from '@sinclair/typebox';
-import { newId } from '../core/ids';
-import { SCOPES, type Scope } from '../core/permissions';
-import { generateToken, hashToken } from '../core/tokens';
-import { type Principal, changeCredentials, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
-import { defineRoute, reply } from '../http/route';
-import type { Services } from '../services';
+import { SCOPES } from '../core/permissions';
+import { problems } from '../core/problem';
+import { createApp, revokeApp, revokeSession, updateApp } from '../domain/apps';
+import type { Principal } from '../domain/principal';
+import { type RouteContext, defineRoute, reply } from '../http/route';
 import {
   APP_SORT_COLUMNS,
   type App,
   type AppSession,
   appSortValue,
   findApp,
-  findLiveAppIdByName,
-  findSession,
-  insertApp,
   listApps,
   listSessions,
-  revokeApp,
-  revokeSession,
-  updateApp,
 } from '../store/apps';
-import { recordAudit } from '../store/audit';
-import { isUniqueViolation } from '../store/errors';
 import {
   IdParams,
   NullableTimestamp,
@@ -69,16 +59,10 @@ const SessionSchema = Type.Object({
 const presentApp = ({ organizationId: _org, ...app }: App) => app;
 const presentSession = ({ organizationId: _org, ...session }: AppSession) => session;
 
-async function loadApp(services: Services, principal: Principal, id: string): Promise<App> {
-  const app = await findApp(services.store.db, principal.organizationId, id);
+async function loadApp(ctx: RouteContext, principal: Principal, id: string): Promise<App> {
+  const app = await findApp(ctx.store.db, principal.organizationId, id);
   if (!app) throw problems.notFound(`There is no app ${id}.`);
   return app;
-}
-
-function nameTaken(name: string) {
-  return problems.conflict(`An app named "${name}" already exists; app names are unique in an organization.`, {
-    field: 'name',
-  });
 }
 
 const list = defineRoute({
@@ -92,10 +76,10 @@ const list = defineRoute({
     status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('all')], { default: 'active' }),
   }),
   responses: listResponses(AppSchema),
-  async handler({ query, services, principal }) {
+  async handler({ query, ctx, principal }) {
     const page = paging(query, APP_SORT_COLUMNS, 'apps.id', 'createdAt');
     const result = await listApps(
-      services.store.db,
+      ctx.store.db,
       principal().organizationId,
       { q: query.q, status: query.status },
       page.keyset,
@@ -117,38 +101,8 @@ const create = defineRoute({
     400: { description: 'Invalid fields.', schema: Problem },
     409: { description: 'The name is taken.', schema: Problem },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const token = generateToken('app');
-    const app: App = {
-      id: newId('app', now),
-      organizationId: who.organizationId,
-      name: body.name,
-      permissions: body.permissions as Scope[],
-      createdBy: who.kind === 'user' ? who.user.id : null,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      lastUsedAt: null,
-      revokedAt: null,
-    };
-    try {
-      await services.store.db.transaction().execute(async (trx) => {
-        if ((await findLiveAppIdByName(trx, who.organizationId, app.name)) !== null) throw nameTaken(app.name);
-        await insertApp(trx, app, hashToken(token));
-        await recordAudit(trx, {
-          organizationId: who.organizationId,
-          actor: principalActor(who),
-          action: 'app.created',
-          targetType: 'app',
-          targetId: app.id,
-          details: { name: app.name, permissions: app.permissions },
-          at: now,
-        });
-      });
-    } catch (error) {
-      throw isUniqueViolation(error) ? nameTaken(app.name) : error;
-    }
+  async handler({ body, ctx, principal }) {
+    const { app, token } = await createApp(ctx, principal(), body);
     return reply.created({ ...presentApp(app), token });
   },
 });
@@ -165,8 +119,8 @@ const get = defineRoute({
     200: { description: 'The app.', schema: dataOf(AppSchema) },
     404: { description: 'No such app.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    return reply.ok(presentApp(await loadApp(services, principal(), params.id)));
+  async handler({ params, ctx, principal }) {
+    return reply.ok(presentApp(await loadApp(ctx, principal(), params.id)));
   },
 });
 
@@ -187,44 +141,8 @@ const update = defineRoute({
     404: { description: 'No such app.', schema: Problem },
     409: { description: 'The name is taken, or the app is revoked.', schema: Problem },
   },
-  async handler({ params, body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    try {
-      const app = await changeCredentials(services, async (trx) => {
-        const before = await findApp(trx, who.organizationId, params.id);
-        if (!before) throw problems.notFound(`There is no app ${params.id}.`);
-        if (before.revokedAt !== null) throw problems.conflict('This app is revoked; create a new one instead.');
-        const after: App = {
-          ...before,
-          name: body.name ?? before.name,
-          permissions: (body.permissions as Scope[] | undefined) ?? before.permissions,
-        };
-        const changed: string[] = [];
-        if (after.name !== before.name) changed.push('name');
-        if ([...after.permissions].sort().join() !== [...before.permissions].sort().join()) changed.push('permissions');
-        if (changed.length === 0) return before;
-        if (changed.includes('name')) {
-          const holder = await findLiveAppIdByName(trx, who.organizationId, after.name);
-          if (holder !== null && holder !== before.id) throw nameTaken(after.name);
-        }
-        after.updatedAt = now.toISOString();
-        await updateApp(trx, after);
-        await recordAudit(trx, {
-          organizationId: who.organizationId,
-          actor: principalActor(who),
-          action: 'app.updated',
-          targetType: 'app',
-          targetId: after.id,
-          details: { changed },
-          at: now,
-        });
-        return after;
-      });
-      return reply.ok(presentApp(app));
-    } catch (error) {
-      throw isUniqueViolation(error) ? nameTaken(body.name ?? '') : error;
-    }
+  async handler({ params, body, ctx, principal }) {
+    return reply.ok(presentApp(await updateApp(ctx, principal(), params.id, body)));
   },
 });
 
@@ -240,23 +158,8 @@ const revoke = defineRoute({
     204: { description: 'Revoked (also when it already was).' },
     404: { description: 'No such app.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    await changeCredentials(services, async (trx) => {
-      const app = await findApp(trx, who.organizationId, params.id);
-      if (!app) throw problems.notFound(`There is no app ${params.id}.`);
-      if (app.revokedAt !== null) return;
-      await revokeApp(trx, app, now.toISOString());
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'app.revoked',
-        targetType: 'app',
-        targetId: app.id,
-        at: now,
-      });
-    });
+  async handler({ params, ctx, principal }) {
+    await revokeApp(ctx, principal(), params.id);
     return reply.noContent();
   },
 });
@@ -276,10 +179,10 @@ const sessions = defineRoute({
   params: IdParams,
   query: listQuery(['createdAt'] as const, {}, { search: false }),
   responses: listResponses(SessionSchema),
-  async handler({ params, query, services, principal }) {
-    const app = await loadApp(services, principal(), params.id);
+  async handler({ params, query, ctx, principal }) {
+    const app = await loadApp(ctx, principal(), params.id);
     const page = paging(query, { createdAt: 'app_sessions.created_at' }, 'app_sessions.id', '-createdAt');
-    const result = await listSessions(services.store.db, app.id, page.keyset);
+    const result = await listSessions(ctx.store.db, app.id, page.keyset);
     return reply.list(
       result.items.map(presentSession),
       page.next(result, (s) => s.createdAt),
@@ -299,25 +202,8 @@ const revokeOneSession = defineRoute({
     204: { description: 'Revoked (also when it already was).' },
     404: { description: 'No such app or session.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    await changeCredentials(services, async (trx) => {
-      const app = await findApp(trx, who.organizationId, params.id);
-      const session = app ? await findSession(trx, app.id, params.sid) : null;
-      if (!session) throw problems.notFound(`There is no session ${params.sid} for app ${params.id}.`);
-      if (session.revokedAt !== null) return;
-      await revokeSession(trx, session.id, now.toISOString());
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'app.session_revoked',
-        targetType: 'app_session',
-        targetId: session.id,
-        details: { appId: params.id },
-        at: now,
-      });
-    });
+  async handler({ params, ctx, principal }) {
+    await revokeSession(ctx, principal(), params.id, params.sid);
     return reply.noContent();
   },
 });

@@ -36,11 +36,11 @@ const list = defineRoute({
     { search: false },
   ),
   responses: listResponses(AuditEntrySchema),
-  async handler({ query, services, principal }) {
+  async handler({ query, ctx, principal }) {
     const page = paging(query, { createdAt: 'audit_log.created_at' }, 'audit_log.id', '-createdAt');
     const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
     const result = await listAudit(
-      services.store.db,
+      ctx.store.db,
       principal().organizationId,
       {
         action: query.action,

@@ -1,61 +1,12 @@
 // Turning an app token into access tokens: the exchange, OAuth2 client credentials, and the JWKS.
 import { Type } from '@sinclair/typebox';
-import { newId } from '../core/ids';
-import { signAccessToken } from '../core/jwt';
 import { type Scope, isScope } from '../core/permissions';
-import { hashToken, sameDigest, tokenKind } from '../core/tokens';
+import { HttpProblem, problems } from '../core/problem';
+import { tokenKind } from '../core/tokens';
+import { appForToken, openSession } from '../domain/apps';
 import { bodyLimitOf, decodeBody, readBody } from '../http/body';
-import { HttpProblem, problems } from '../http/problem';
-import { type Reply, defineRoute } from '../http/route';
-import type { Services } from '../services';
-import { type App, type SessionGrant, findAppByTokenHash, insertSession } from '../store/apps';
+import { type Reply, type RouteContext, defineRoute } from '../http/route';
 import { Problem, Timestamp, dataOf } from './common';
-
-interface OpenedSession {
-  token: string;
-  sessionId: string;
-  expiresAt: string;
-  scopes: Scope[];
-}
-
-/** Each exchange opens its own session ("installation"), listed under the app and revocable alone. */
-async function openSession(
-  services: Services,
-  app: App,
-  grant: SessionGrant,
-  scopes: Scope[],
-  userAgent: string | undefined,
-): Promise<OpenedSession> {
-  const now = services.clock.now();
-  const ttl = services.config.jwtTtlSeconds;
-  const sessionId = newId('ses', now);
-  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + ttl * 1000).toISOString();
-  await insertSession(services.store.db, {
-    id: sessionId,
-    organizationId: app.organizationId,
-    appId: app.id,
-    grant,
-    userAgent: userAgent?.slice(0, 512) ?? null,
-    createdAt: now.toISOString(),
-    expiresAt,
-    lastUsedAt: null,
-    revokedAt: null,
-  });
-  const token = await signAccessToken(
-    services.keyring.current,
-    { organizationId: app.organizationId, appId: app.id, sessionId, scopes },
-    now,
-    ttl,
-  );
-  return { token, sessionId, expiresAt, scopes };
-}
-
-async function appForToken(services: Services, token: string): Promise<App | null> {
-  if (tokenKind(token) !== 'app') return null;
-  const hash = hashToken(token);
-  const match = await findAppByTokenHash(services.store.db, hash);
-  return match && sameDigest(match.tokenHash, hash) ? match.app : null;
-}
 
 const exchange = defineRoute({
   method: 'POST',
@@ -77,16 +28,16 @@ const exchange = defineRoute({
       schema: Problem,
     },
   },
-  async handler({ body, services, req }) {
+  async handler({ body, ctx, req }) {
     if (tokenKind(body.token) === 'user') {
       throw problems.invalidToken(
         'Only app tokens (pha_…) can be exchanged; a user key (phu_…) is sent as it is, in X-Api-Key or Authorization: Bearer.',
       );
     }
-    const app = await appForToken(services, body.token);
+    const app = await appForToken(ctx, body.token);
     if (!app) throw problems.invalidToken('The app token is not valid or has been revoked.');
-    services.tokenThrottle.checkApp(app.id);
-    const session = await openSession(services, app, 'exchange', app.permissions, req.headers['user-agent']);
+    ctx.tokenThrottle.checkApp(app.id);
+    const session = await openSession(ctx, app, 'exchange', app.permissions, req.headers['user-agent']);
     return {
       status: 200,
       body: { data: { token: session.token, expiresAt: session.expiresAt, sessionId: session.sessionId } },
@@ -126,7 +77,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 }
 
 async function issueClientCredentials(
-  services: Services,
+  ctx: RouteContext,
   form: Record<string, string>,
   authorization: string | undefined,
   userAgent: string | undefined,
@@ -146,10 +97,10 @@ async function issueClientCredentials(
   const clientSecret = basic?.secret ?? form.client_secret;
   if (!clientId || !clientSecret)
     throw new OAuthError(401, 'invalid_client', 'client_id and client_secret are required.', basic !== null);
-  const app = await appForToken(services, clientSecret);
+  const app = await appForToken(ctx, clientSecret);
   if (!app || app.id !== clientId)
     throw new OAuthError(401, 'invalid_client', 'Client authentication failed.', basic !== null);
-  services.tokenThrottle.checkApp(app.id);
+  ctx.tokenThrottle.checkApp(app.id);
   let scopes = app.permissions;
   if (form.scope !== undefined && form.scope.trim() !== '') {
     const requested = form.scope.trim().split(/\s+/);
@@ -158,14 +109,14 @@ async function issueClientCredentials(
       throw new OAuthError(400, 'invalid_scope', `Not granted to this app: ${unknown.join(' ')}.`);
     scopes = [...new Set(requested)] as Scope[];
   }
-  const session = await openSession(services, app, 'client_credentials', scopes, userAgent);
+  const session = await openSession(ctx, app, 'client_credentials', scopes, userAgent);
   return {
     status: 200,
     headers: OAUTH_HEADERS,
     body: {
       access_token: session.token,
       token_type: 'Bearer',
-      expires_in: services.config.jwtTtlSeconds,
+      expires_in: ctx.config.jwtTtlSeconds,
       scope: session.scopes.join(' '),
     },
   };
@@ -203,21 +154,21 @@ const oauthToken = defineRoute({
       schema: Problem,
     },
   },
-  async handler({ req, services }) {
+  async handler({ req, ctx }) {
     try {
       let form: Record<string, string>;
       try {
         // Form only (RFC 6749 §4.4.2): a URL-encoded form is flat by nature, so nothing here recurses,
         // and a JSON body is refused by its content type before anything reads it as JSON.
         form =
-          (decodeBody(req, await readBody(req, bodyLimitOf(true, services.config.bodyLimitBytes)), 'form') as
+          (decodeBody(req, await readBody(req, bodyLimitOf(true, ctx.config.bodyLimitBytes)), 'form') as
             Record<string, string> | undefined) ?? {};
       } catch (error) {
         // Too large, wrong media type, bad encoding: all a malformed request to an OAuth client (§5.2).
         if (error instanceof HttpProblem) throw new OAuthError(400, 'invalid_request', error.detail);
         throw error;
       }
-      return await issueClientCredentials(services, form, req.headers.authorization, req.headers['user-agent']);
+      return await issueClientCredentials(ctx, form, req.headers.authorization, req.headers['user-agent']);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       const headers: Record<string, string> = { ...OAUTH_HEADERS };
@@ -237,9 +188,9 @@ const jwks = defineRoute({
   tags: ['Authentication'],
   auth: { kind: 'none' },
   responses: { 200: { description: 'A JSON Web Key Set.' } },
-  handler: ({ services }) => ({
+  handler: ({ ctx }) => ({
     status: 200,
-    body: services.keyring.jwks(),
+    body: ctx.keyring.jwks(),
     headers: { 'cache-control': 'public, max-age=300' },
   }),
 });

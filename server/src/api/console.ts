@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { type Reply, defineRoute } from '../http/route';
 
 /** Where the build puts the bundle: server/dist/console, two levels up from src/api and dist/api. */
@@ -83,10 +83,10 @@ function consolePage(publicUrl: string): string {
 
 const AnyQuery = Type.Object({}, { additionalProperties: true });
 
-function page({ services }: { services: { publicUrl: string } }): Reply {
+function page({ ctx }: { ctx: { publicUrl: string } }): Reply {
   return {
     status: 200,
-    text: { contentType: 'text/html; charset=utf-8', payload: consolePage(services.publicUrl) },
+    text: { contentType: 'text/html; charset=utf-8', payload: consolePage(ctx.publicUrl) },
     headers: { 'cache-control': 'no-cache', ...CONSOLE_SECURITY_HEADERS },
   };
 }

@@ -1,13 +1,11 @@
 // Delivery history: attempts per webhook, one attempt in full, re-send, and recovery of failures.
 import { Type } from '@sinclair/typebox';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
+import { recoverWebhook, resendDelivery } from '../domain/deliveries';
 import { defineRoute, reply } from '../http/route';
 import { ATTEMPT_SORTS, findAttempt, listAttempts } from '../store/delivery-attempts';
-import { failedMessageIdsSince, requeue } from '../store/messages';
-import { recordAudit } from '../store/audit';
 import { findWebhook } from '../store/webhooks';
 import { listNotifications } from '../store/notifications';
-import { principalActor } from '../http/auth';
 import { IdParams, Problem, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
 const AttemptSchema = Type.Object({
@@ -45,12 +43,12 @@ const list = defineRoute({
   params: IdParams,
   query: listQuery(['sentAt', 'statusCode'] as const, { succeeded: Type.Optional(Type.Boolean()) }),
   responses: { ...listResponses(AttemptSchema), 404: { description: 'No such webhook.', schema: Problem } },
-  async handler({ params, query, services, principal }) {
-    const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);
+  async handler({ params, query, ctx, principal }) {
+    const webhook = await findWebhook(ctx.store.db, principal().organizationId, params.id);
     if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
     const page = paging(query, ATTEMPT_SORTS, 'delivery_attempts.id', '-sentAt');
     const result = await listAttempts(
-      services.store.db,
+      ctx.store.db,
       webhook.id,
       { q: query.q, succeeded: query.succeeded },
       page.keyset,
@@ -74,8 +72,8 @@ const get = defineRoute({
     200: { description: 'The attempt.', schema: dataOf(AttemptSchema) },
     404: { description: 'No such delivery.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const attempt = await findAttempt(services.store.db, principal().organizationId, params.id);
+  async handler({ params, ctx, principal }) {
+    const attempt = await findAttempt(ctx.store.db, principal().organizationId, params.id);
     if (!attempt) throw problems.notFound(`There is no delivery ${params.id}.`);
     return reply.ok(attempt);
   },
@@ -93,23 +91,9 @@ const resend = defineRoute({
     202: { description: 'Queued; it goes out at once.', schema: dataOf(Type.Object({ messageId: Type.String() })) },
     404: { description: 'No such delivery.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const attempt = await findAttempt(services.store.db, who.organizationId, params.id);
-    if (!attempt) throw problems.notFound(`There is no delivery ${params.id}.`);
-    await services.store.db.transaction().execute(async (trx) => {
-      await requeue(trx, [attempt.messageId], now);
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'delivery.resent',
-        targetType: 'delivery',
-        targetId: attempt.id,
-        at: now,
-      });
-    });
-    return { status: 202, body: { data: { messageId: attempt.messageId } } };
+  async handler({ params, ctx, principal }) {
+    const messageId = await resendDelivery(ctx, principal(), params.id);
+    return { status: 202, body: { data: { messageId } } };
   },
 });
 
@@ -129,26 +113,9 @@ const recover = defineRoute({
     },
     404: { description: 'No such webhook.', schema: Problem },
   },
-  async handler({ params, body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const webhook = await findWebhook(services.store.db, who.organizationId, params.id);
-    if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
-    const ids = await services.store.db.transaction().execute(async (trx) => {
-      const failed = await failedMessageIdsSince(trx, webhook.id, new Date(body.since).toISOString());
-      await requeue(trx, failed, now);
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'webhook.recovered',
-        targetType: 'webhook',
-        targetId: webhook.id,
-        details: { requeued: failed.length },
-        at: now,
-      });
-      return failed;
-    });
-    return { status: 202, body: { data: { requeued: ids.length } } };
+  async handler({ params, body, ctx, principal }) {
+    const requeued = await recoverWebhook(ctx, principal(), params.id, new Date(body.since));
+    return { status: 202, body: { data: { requeued } } };
   },
 });
 
@@ -176,11 +143,11 @@ const notifications = defineRoute({
   params: IdParams,
   query: listQuery(['createdAt'] as const, {}, { search: false }),
   responses: { ...listResponses(NotificationSchema), 404: { description: 'No such webhook.', schema: Problem } },
-  async handler({ params, query, services, principal }) {
-    const webhook = await findWebhook(services.store.db, principal().organizationId, params.id);
+  async handler({ params, query, ctx, principal }) {
+    const webhook = await findWebhook(ctx.store.db, principal().organizationId, params.id);
     if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
     const page = paging(query, { createdAt: 'notifications.created_at' }, 'notifications.id', '-createdAt');
-    const result = await listNotifications(services.store.db, webhook.id, page.keyset);
+    const result = await listNotifications(ctx.store.db, webhook.id, page.keyset);
     return reply.list(
       result.items,
       page.next(result, (n) => n.createdAt),

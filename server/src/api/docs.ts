@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { type Reply, type RouteSpec, defineRoute } from '../http/route';
 import { Problem } from './common';
 
@@ -98,9 +98,9 @@ const docsPageRoute = defineRoute({
   tags: ['Documentation'],
   auth: { kind: 'none' },
   responses: { 200: { description: 'An HTML page where you can authorize and try every endpoint.' } },
-  handler: ({ services }): Reply => ({
+  handler: ({ ctx }): Reply => ({
     status: 200,
-    text: { contentType: 'text/html; charset=utf-8', payload: docsPage(services.publicUrl) },
+    text: { contentType: 'text/html; charset=utf-8', payload: docsPage(ctx.publicUrl) },
     headers: { 'cache-control': 'no-cache', ...DOCS_SECURITY_HEADERS },
   }),
 });
@@ -114,11 +114,11 @@ const assetRoute = defineRoute({
   auth: { kind: 'none' },
   params: AssetParams,
   responses: { 200: { description: 'The file.' }, 404: { description: 'No such file.', schema: Problem } },
-  async handler({ params, services }): Promise<Reply> {
+  async handler({ params, ctx }): Promise<Reply> {
     if (params.file === DOCS_SCRIPT) {
       return {
         status: 200,
-        text: { contentType: 'text/javascript; charset=utf-8', payload: docsScript(services.publicUrl) },
+        text: { contentType: 'text/javascript; charset=utf-8', payload: docsScript(ctx.publicUrl) },
         headers: { 'cache-control': 'no-cache' },
       };
     }

@@ -6,9 +6,8 @@ import { SEGMENTABLE_TYPES } from '../core/attributes';
 import type { People } from '../core/people';
 import { type Dimension, type Segment, membershipDay, segmentText } from '../core/segments';
 import { tenureBands } from '../core/tenure';
-import { problems } from '../http/problem';
-import { defineRoute, reply } from '../http/route';
-import type { Services } from '../services';
+import { problems } from '../core/problem';
+import { type RouteContext, defineRoute, reply } from '../http/route';
 import { departmentTotals } from '../store/department-rollups';
 import { departmentNames } from '../store/employees';
 import { countsByEmployee } from '../store/engagement';
@@ -109,13 +108,13 @@ interface Analysis {
 }
 
 async function analyse(
-  services: Services,
+  ctx: RouteContext,
   organizationId: string,
   query: { interval?: string; from?: string; to?: string; segment?: string[] },
   onlyLast: boolean,
 ): Promise<Analysis> {
-  const { db } = services.store;
-  const window = windowOf(services, query);
+  const { db } = ctx.store;
+  const window = windowOf(ctx, query);
   const org = await findOrganization(db, organizationId);
   if (!org) throw problems.notFound('The organization no longer exists.');
   const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
@@ -156,9 +155,9 @@ const drivers = defineRoute({
     },
     400: { description: 'Invalid parameters.', schema: Problem },
   },
-  async handler({ query, services, principal }) {
-    const threshold = services.config.anonymityThreshold;
-    const a = await analyse(services, principal().organizationId, query, false);
+  async handler({ query, ctx, principal }) {
+    const threshold = ctx.config.anonymityThreshold;
+    const a = await analyse(ctx, principal().organizationId, query, false);
     const questions = [...new Set(a.questions.flatMap((set) => [...set]))]
       .filter((q) => q !== ENGAGEMENT_QUESTION)
       .sort();
@@ -249,13 +248,13 @@ function cellOf(question: string, now: PeriodResult, before: PeriodResult | null
 
 /** The heatmap by department without segments, from the department totals (see departmentResults). */
 async function departmentHeatmap(
-  services: Services,
+  ctx: RouteContext,
   organizationId: string,
   query: { interval?: string; from?: string; to?: string },
 ) {
-  const { db } = services.store;
-  const threshold = services.config.anonymityThreshold;
-  const window = windowOf(services, query);
+  const { db } = ctx.store;
+  const threshold = ctx.config.anonymityThreshold;
+  const window = windowOf(ctx, query);
   const last = window.periods[window.periods.length - 1];
   const before = window.periods.length > 1 ? window.periods[window.periods.length - 2] : window.before;
   const periods = before === null ? [last] : [before, last];
@@ -329,11 +328,11 @@ const heatmap = defineRoute({
     },
     400: { description: 'Invalid parameters.', schema: Problem },
   },
-  async handler({ query, services, principal }) {
-    const threshold = services.config.anonymityThreshold;
+  async handler({ query, ctx, principal }) {
+    const threshold = ctx.config.anonymityThreshold;
     if (query.by === 'department' && (query.segment ?? []).length === 0)
-      return reply.ok(await departmentHeatmap(services, principal().organizationId, query));
-    const a = await analyse(services, principal().organizationId, query, true);
+      return reply.ok(await departmentHeatmap(ctx, principal().organizationId, query));
+    const a = await analyse(ctx, principal().organizationId, query, true);
     const dimension = dimensionOf(query.by, a.people);
     const current = a.periods.length - 1;
     const period = a.periods[current];

@@ -17,8 +17,8 @@ import { SEGMENTABLE_TYPES } from '../core/attributes';
 import { Decider } from '../core/disclosure';
 import { People } from '../core/people';
 import { SEGMENT_EXAMPLES, type Segment, parseSegment } from '../core/segments';
-import { type FieldError, problems } from '../http/problem';
-import type { Services } from '../services';
+import { type FieldError, problems } from '../core/problem';
+import type { RouteContext } from '../http/route';
 import type { DepartmentTotals } from '../store/department-rollups';
 import { type AnswerCounts, type EmployeeCounts, NO_ANSWERS } from '../store/engagement';
 import { DateOnly } from './common';
@@ -63,8 +63,11 @@ export interface Window {
   before: Period | null;
 }
 
-export function windowOf(services: Services, query: { interval?: string; from?: string; to?: string }): Window {
-  const to = query.to ?? calendarDate(services.clock.now());
+export function windowOf(
+  ctx: Pick<RouteContext, 'clock'>,
+  query: { interval?: string; from?: string; to?: string },
+): Window {
+  const to = query.to ?? calendarDate(ctx.clock.now());
   if (query.from !== undefined && query.from > to)
     throw problems.validation([{ location: 'query', path: '/from', message: 'must not be after to' }]);
   // A period is written as [start, day after its end): the last periods of 9999 would end in year 10000.

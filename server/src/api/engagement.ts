@@ -1,14 +1,12 @@
 // /v1/engagement: survey answers in bulk, and the overview (score, eNPS, participation, trend, change).
 import { Type } from '@sinclair/typebox';
-import { calendarDate, isSurveyable } from '../core/employee-status';
 import { type Period, type PeriodResult, changeBetween, summarizePeriod } from '../core/engagement';
 import { membershipDay, parseSegment } from '../core/segments';
 import { tenureBands } from '../core/tenure';
-import { newId } from '../core/ids';
-import { type FieldError, problems } from '../http/problem';
-import { defineRoute, reply } from '../http/route';
-import type { Services } from '../services';
-import { countByPeriod, countInvited, countsByEmployee, insertAnswers } from '../store/engagement';
+import { problems } from '../core/problem';
+import { recordAnswers } from '../domain/engagement';
+import { type RouteContext, defineRoute, reply } from '../http/route';
+import { countByPeriod, countInvited, countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
 import { departmentTotals } from '../store/department-rollups';
 import { loadPeople } from '../store/segments';
@@ -24,9 +22,6 @@ import {
   segmentResult,
   windowOf,
 } from './engagement-segments';
-import { existingEmployeeIds, findEmployee } from '../store/employees';
-import { recordAudit } from '../store/audit';
-import { principalActor } from '../http/auth';
 import { DateOnly, Problem, Timestamp, dataOf } from './common';
 
 const Answer = Type.Object(
@@ -98,63 +93,8 @@ const submit = defineRoute({
       schema: Problem,
     },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    await services.store.db.transaction().execute(async (trx) => {
-      const ids = [...new Set(body.answers.map((a) => a.employeeId))];
-      const known = await existingEmployeeIds(trx, who.organizationId, ids);
-      const unknown: FieldError[] = [];
-      body.answers.forEach((a, i) => {
-        if (!known.has(a.employeeId))
-          unknown.push({
-            location: 'body',
-            path: `/answers/${i}/employeeId`,
-            message: `${a.employeeId} is not an employee`,
-          });
-      });
-      if (unknown.length > 0) throw problems.validation(unknown);
-      const refused: { index: number; reason: string }[] = [];
-      const employees = new Map();
-      for (const id of ids) employees.set(id, await findEmployee(trx, who.organizationId, id));
-      body.answers.forEach((a, index) => {
-        const at = new Date(a.answeredAt);
-        if (at.getTime() > now.getTime()) refused.push({ index, reason: 'answeredAt is in the future' });
-        else if (!isSurveyable(employees.get(a.employeeId), calendarDate(at))) {
-          refused.push({
-            index,
-            reason: `${a.employeeId} was not surveyable on ${calendarDate(at)} (not started yet, or separated)`,
-          });
-        }
-      });
-      if (refused.length > 0) {
-        throw problems.unprocessable(`${refused.length} answer(s) cannot be recorded; nothing was recorded.`, {
-          refused,
-        });
-      }
-      await insertAnswers(
-        trx,
-        body.answers.map((a) => ({
-          id: newId('ans', now),
-          organization_id: who.organizationId,
-          employee_id: a.employeeId,
-          question: a.question,
-          score: a.score,
-          answered_at: new Date(a.answeredAt).toISOString(),
-          created_at: now.toISOString(),
-        })),
-      );
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'engagement.answers_recorded',
-        targetType: 'organization',
-        targetId: who.organizationId,
-        details: { count: body.answers.length },
-        at: now,
-      });
-    });
-    return reply.created({ accepted: body.answers.length });
+  async handler({ body, ctx, principal }) {
+    return reply.created({ accepted: await recordAnswers(ctx, principal(), body.answers) });
   },
 });
 
@@ -164,14 +104,14 @@ const submit = defineRoute({
  * employees, decided with the anonymity rules of core/disclosure.
  */
 async function resultsFor(
-  services: Services,
+  ctx: RouteContext,
   organizationId: string,
   question: string,
   periods: Period[],
   texts: string[],
 ): Promise<PeriodResult[]> {
-  const { db } = services.store;
-  const threshold = services.config.anonymityThreshold;
+  const { db } = ctx.store;
+  const threshold = ctx.config.anonymityThreshold;
   if (texts.length === 0) {
     const [counts, invited] = await Promise.all([
       countByPeriod(db, { organizationId, question }, periods),
@@ -237,18 +177,12 @@ const overview = defineRoute({
     },
     400: { description: 'Invalid parameters.', schema: Problem },
   },
-  async handler({ query, services, principal }) {
+  async handler({ query, ctx, principal }) {
     const org = principal().organizationId;
-    const { interval, periods, before } = windowOf(services, query);
+    const { interval, periods, before } = windowOf(ctx, query);
     const texts = query.segment ?? [];
     // The period before the first one is counted too, so the first trend point has a `change` base.
-    const results = await resultsFor(
-      services,
-      org,
-      query.question,
-      before === null ? periods : [before, ...periods],
-      texts,
-    );
+    const results = await resultsFor(ctx, org, query.question, before === null ? periods : [before, ...periods], texts);
     const trend = before === null ? results : results.slice(1);
     const current = trend[trend.length - 1];
     const previous = results.length > 1 ? results[results.length - 2] : null;
@@ -258,7 +192,7 @@ const overview = defineRoute({
       question: query.question,
       segment: texts.length === 0 ? null : texts.join(' AND '),
       segments: texts,
-      anonymityThreshold: services.config.anonymityThreshold,
+      anonymityThreshold: ctx.config.anonymityThreshold,
       change: changeBetween(current, previous),
       trend,
     });

@@ -1,7 +1,7 @@
 // /v1/events (the last 30 days of events) and /v1/webhook-event-types (the catalog, with schemas and examples).
 import { type TSchema, Type } from '@sinclair/typebox';
 import { EVENT_TYPES, EVENT_TYPE_NAMES, type EventType } from '../core/events';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { findEvent, listEvents } from '../store/events';
 import { IdParams, Problem, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
@@ -248,17 +248,12 @@ const list = defineRoute({
     { search: false },
   ),
   responses: listResponses(EventSchema),
-  async handler({ query, services, principal }) {
-    const floor = new Date(services.clock.now().getTime() - EVENT_RETENTION_DAYS * 86_400_000).toISOString();
+  async handler({ query, ctx, principal }) {
+    const floor = new Date(ctx.clock.now().getTime() - EVENT_RETENTION_DAYS * 86_400_000).toISOString();
     const since =
       query.since && new Date(query.since).toISOString() > floor ? new Date(query.since).toISOString() : floor;
     const page = paging(query, { timestamp: 'events.created_at' }, 'events.id', 'timestamp');
-    const result = await listEvents(
-      services.store.db,
-      principal().organizationId,
-      { type: query.type, since },
-      page.keyset,
-    );
+    const result = await listEvents(ctx.store.db, principal().organizationId, { type: query.type, since }, page.keyset);
     return reply.list(
       result.items,
       page.next(result, (e) => e.timestamp),
@@ -278,8 +273,8 @@ const get = defineRoute({
     200: { description: 'The event.', schema: dataOf(EventSchema) },
     404: { description: 'No such event.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const event = await findEvent(services.store.db, principal().organizationId, params.id);
+  async handler({ params, ctx, principal }) {
+    const event = await findEvent(ctx.store.db, principal().organizationId, params.id);
     if (!event) throw problems.notFound(`There is no event ${params.id}.`);
     return reply.ok(event);
   },

@@ -2,7 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
 import { defineRoute } from '../http/route';
 import { Problem } from './common';
 
@@ -30,11 +30,11 @@ const readyz = defineRoute({
     200: { description: 'Ready.', schema: Status },
     503: { description: 'The store does not answer.', schema: Problem },
   },
-  async handler({ services }) {
+  async handler({ ctx }) {
     try {
-      await services.store.ping();
+      await ctx.store.ping();
     } catch (error) {
-      services.logger.warn({ err: error }, 'readiness check failed');
+      ctx.logger.warn({ err: error }, 'readiness check failed');
       throw problems.unavailable('The store does not answer.');
     }
     return { status: 200, body: { status: 'ok' } };
@@ -63,11 +63,11 @@ const metrics = defineRoute({
     },
     404: { description: 'Metrics are served on PEOPLEHUB_METRICS_PORT instead.', schema: Problem },
   },
-  async handler({ services, req }) {
-    const { metricsToken } = services.config;
+  async handler({ ctx, req }) {
+    const { metricsToken } = ctx.config;
     if (metricsToken !== null && !presentsToken(req, metricsToken))
       throw problems.unauthorized('Send the metrics token (PEOPLEHUB_METRICS_TOKEN) as Authorization: Bearer.');
-    const registry = services.metrics.registry;
+    const registry = ctx.metrics.registry;
     return { status: 200, text: { contentType: registry.contentType, payload: await registry.metrics() } };
   },
 });

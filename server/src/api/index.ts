@@ -11,9 +11,9 @@ const root = defineRoute({
   tags: ['Documentation'],
   auth: { kind: 'none' },
   responses: { 302: { description: 'Redirects to /v1/docs.' } },
-  handler: ({ services }) => ({
+  handler: ({ ctx }) => ({
     status: 302,
-    headers: { location: `${new URL(services.publicUrl).pathname.replace(/\/+$/, '')}/v1/docs` },
+    headers: { location: `${new URL(ctx.publicUrl).pathname.replace(/\/+$/, '')}/v1/docs` },
   }),
 });
 
@@ -36,8 +36,8 @@ const index = defineRoute({
       schema: Type.Object({ data: LinksSchema }),
     },
   },
-  handler({ services }) {
-    const base = services.publicUrl;
+  handler({ ctx }) {
+    const base = ctx.publicUrl;
     return {
       status: 200,
       body: {

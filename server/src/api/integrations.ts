@@ -1,31 +1,19 @@
 // /v1/integrations/hibob: connect (credentials checked against HiBob first), status, settings,
 // disconnect, "Synchronize now", and the runs with their progress and results.
-import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { newId } from '../core/ids';
-import { type Principal, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
-import { defineRoute, reply } from '../http/route';
-import { HibobClient, HibobError } from '../integrations/hibob/client';
-import { presentRun } from '../integrations/hibob/run';
-import { createRun } from '../integrations/hibob/sync';
-import type { Services } from '../services';
-import { recordAudit } from '../store/audit';
-import {
-  type Integration,
-  deleteIntegration,
-  findIntegration,
-  integrationSecrets,
-  saveIntegration,
-} from '../store/integrations';
-import { findRun, lastRun, listRuns, runningRun } from '../store/sync-runs';
+import { problems } from '../core/problem';
+import { connectHibob, connectedIntegration, disconnectHibob, updateHibob } from '../domain/hibob-connection';
+import { presentRun, startSync } from '../domain/hibob-runs';
+import { type RouteContext, defineRoute, reply } from '../http/route';
+import { hibobCredentialCheck } from '../integrations/hibob/credentials';
+import type { Integration } from '../store/integrations';
+import { findRun, lastRun, listRuns } from '../store/sync-runs';
 import {
   HttpUrl,
   IdParams,
   NullableTimestamp,
   Problem,
   Timestamp,
-  checkHttpUrl,
   dataOf,
   listQuery,
   listResponses,
@@ -113,17 +101,17 @@ const StatusSchema = Type.Object({
   lastRun: Type.Union([SyncRunSchema, Type.Null()]),
 });
 
-function receiverUrl(services: Services, integration: Integration): string {
-  return `${services.publicUrl}/v1/integrations/hibob/webhook/${integration.receiverId}`;
+function receiverUrl(ctx: RouteContext, integration: Integration): string {
+  return `${ctx.publicUrl}/v1/integrations/hibob/webhook/${integration.receiverId}`;
 }
 
-async function presentStatus(services: Services, integration: Integration) {
-  const last = await lastRun(services.store.db, integration.organizationId);
+async function presentStatus(ctx: RouteContext, integration: Integration) {
+  const last = await lastRun(ctx.store.db, integration.organizationId);
   return {
     connected: true,
     baseUrl: integration.baseUrl,
     serviceUserId: integration.serviceUserId,
-    receiverUrl: receiverUrl(services, integration),
+    receiverUrl: receiverUrl(ctx, integration),
     hookSecretSet: integration.hookSecretSet,
     autoSyncMinutes: integration.autoSyncMinutes,
     nextAutoSyncAt: integration.nextAutoSyncAt,
@@ -131,45 +119,6 @@ async function presentStatus(services: Services, integration: Integration) {
     updatedAt: integration.updatedAt,
     lastRun: last === null ? null : presentRun(last),
   };
-}
-
-async function connected(services: Services, principal: Principal): Promise<Integration> {
-  const integration = await findIntegration(services.store.db, principal.organizationId);
-  if (!integration) throw problems.notFound('HiBob is not connected; connect it with PUT /v1/integrations/hibob.');
-  return integration;
-}
-
-/** Asks HiBob whether these credentials work (reads the field list); a refusal is a 422 and nothing is saved. */
-async function checkCredentials(
-  services: Services,
-  baseUrl: string,
-  serviceUserId: string,
-  token: string,
-): Promise<void> {
-  try {
-    await new HibobClient({ baseUrl, serviceUserId, token }, services.outbound, {
-      timeoutMs: services.config.hibobTimeoutMs,
-      maxRetries: 1,
-    }).fields();
-  } catch (error) {
-    if (error instanceof HibobError)
-      throw problems.unprocessable(`HiBob did not accept the connection: ${error.message}. Nothing was saved.`, {
-        hibobError: error.kind,
-      });
-    throw error;
-  }
-}
-
-/** A base URL as the HiBob client joins paths to it: parsed at the boundary, without trailing slashes. */
-function checkBaseUrl(services: Services, baseUrl: string): string {
-  return checkHttpUrl(baseUrl, { path: '/baseUrl', allowHttp: services.config.allowHttpWebhooks, base: true }).replace(
-    /\/+$/,
-    '',
-  );
-}
-
-function nextAutoSync(services: Services, minutes: number | null): string | null {
-  return minutes === null ? null : new Date(services.clock.now().getTime() + minutes * 60_000).toISOString();
 }
 
 const get = defineRoute({
@@ -183,8 +132,8 @@ const get = defineRoute({
     200: { description: 'The connection.', schema: dataOf(StatusSchema) },
     404: { description: 'HiBob is not connected.', schema: Problem },
   },
-  async handler({ services, principal }) {
-    return reply.ok(await presentStatus(services, await connected(services, principal())));
+  async handler({ ctx, principal }) {
+    return reply.ok(await presentStatus(ctx, await connectedIntegration(ctx, principal())));
   },
 });
 
@@ -204,47 +153,9 @@ const connect = defineRoute({
     },
     422: { description: 'HiBob refused the credentials, or could not be reached; nothing was saved.', schema: Problem },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const baseUrl = body.baseUrl === undefined ? services.config.hibobBaseUrl : checkBaseUrl(services, body.baseUrl);
-    await checkCredentials(services, baseUrl, body.serviceUserId, body.token);
-    const before = await findIntegration(services.store.db, who.organizationId);
-    const previousHook = before
-      ? (await integrationSecrets(services.store.db, services.masterKey, before)).hookSecret
-      : null;
-    const autoSyncMinutes =
-      body.autoSyncMinutes === undefined ? (before?.autoSyncMinutes ?? null) : body.autoSyncMinutes;
-    const hookSecret = body.hookSecret === undefined ? previousHook : body.hookSecret;
-    const integration: Integration = {
-      id: before?.id ?? newId('int', now),
-      organizationId: who.organizationId,
-      kind: 'hibob',
-      baseUrl,
-      serviceUserId: body.serviceUserId,
-      receiverId: before?.receiverId ?? randomBytes(16).toString('base64url'),
-      hookSecretSet: hookSecret !== null,
-      autoSyncMinutes,
-      nextAutoSyncAt:
-        autoSyncMinutes === before?.autoSyncMinutes
-          ? (before?.nextAutoSyncAt ?? null)
-          : nextAutoSync(services, autoSyncMinutes),
-      createdAt: before?.createdAt ?? now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    await services.store.db.transaction().execute(async (trx) => {
-      await saveIntegration(trx, services.masterKey, integration, { token: body.token, hookSecret });
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: before ? 'integration.updated' : 'integration.connected',
-        targetType: 'integration',
-        targetId: integration.id,
-        details: { kind: 'hibob', baseUrl },
-        at: now,
-      });
-    });
-    return reply.ok(await presentStatus(services, integration));
+  async handler({ body, ctx, principal }) {
+    const integration = await connectHibob(ctx, principal(), body, hibobCredentialCheck(ctx.outbound, ctx.config));
+    return reply.ok(await presentStatus(ctx, integration));
   },
 });
 
@@ -264,41 +175,9 @@ const update = defineRoute({
     404: { description: 'HiBob is not connected.', schema: Problem },
     422: { description: 'HiBob refused the new credentials; nothing was saved.', schema: Problem },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const before = await connected(services, who);
-    const secrets = await integrationSecrets(services.store.db, services.masterKey, before);
-    const baseUrl = body.baseUrl === undefined ? before.baseUrl : checkBaseUrl(services, body.baseUrl);
-    const serviceUserId = body.serviceUserId ?? before.serviceUserId;
-    const token = body.token ?? secrets.token;
-    if (body.baseUrl !== undefined || body.serviceUserId !== undefined || body.token !== undefined)
-      await checkCredentials(services, baseUrl, serviceUserId, token);
-    const hookSecret = body.hookSecret === undefined ? secrets.hookSecret : body.hookSecret;
-    const autoSyncMinutes = body.autoSyncMinutes === undefined ? before.autoSyncMinutes : body.autoSyncMinutes;
-    const integration: Integration = {
-      ...before,
-      baseUrl,
-      serviceUserId,
-      hookSecretSet: hookSecret !== null,
-      autoSyncMinutes,
-      nextAutoSyncAt:
-        body.autoSyncMinutes === undefined ? before.nextAutoSyncAt : nextAutoSync(services, autoSyncMinutes),
-      updatedAt: now.toISOString(),
-    };
-    await services.store.db.transaction().execute(async (trx) => {
-      await saveIntegration(trx, services.masterKey, integration, { token, hookSecret });
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'integration.updated',
-        targetType: 'integration',
-        targetId: integration.id,
-        details: { changed: Object.keys(body) },
-        at: now,
-      });
-    });
-    return reply.ok(await presentStatus(services, integration));
+  async handler({ body, ctx, principal }) {
+    const integration = await updateHibob(ctx, principal(), body, hibobCredentialCheck(ctx.outbound, ctx.config));
+    return reply.ok(await presentStatus(ctx, integration));
   },
 });
 
@@ -314,27 +193,8 @@ const disconnect = defineRoute({
     404: { description: 'HiBob is not connected.', schema: Problem },
     409: { description: 'A sync is running; wait for it to finish.', schema: Problem },
   },
-  async handler({ services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const integration = await connected(services, who);
-    const running = await runningRun(services.store.db, who.organizationId);
-    if (running)
-      throw problems.conflict(`A HiBob sync is running (${running.id}); wait for it to finish before disconnecting.`, {
-        runId: running.id,
-      });
-    await services.store.db.transaction().execute(async (trx) => {
-      await deleteIntegration(trx, who.organizationId);
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'integration.disconnected',
-        targetType: 'integration',
-        targetId: integration.id,
-        details: { kind: 'hibob' },
-        at: now,
-      });
-    });
+  async handler({ ctx, principal }) {
+    await disconnectHibob(ctx, principal());
     return reply.noContent();
   },
 });
@@ -351,20 +211,8 @@ const syncNow = defineRoute({
     404: { description: 'HiBob is not connected.', schema: Problem },
     409: { description: 'A run is already going (its id is in runId).', schema: Problem },
   },
-  async handler({ services, principal }) {
-    const who = principal();
-    await connected(services, who);
-    const run = await createRun(services, who.organizationId, 'manual');
-    await recordAudit(services.store.db, {
-      organizationId: who.organizationId,
-      actor: principalActor(who),
-      action: 'hibob.sync_started',
-      targetType: 'sync_run',
-      targetId: run.id,
-      at: services.clock.now(),
-    });
-    void services.hibob.launch(run);
-    return { status: 202, body: { data: presentRun(run) } };
+  async handler({ ctx, principal }) {
+    return { status: 202, body: { data: presentRun(await startSync(ctx, principal())) } };
   },
 });
 
@@ -377,9 +225,9 @@ const runs = defineRoute({
   auth: SCOPE,
   query: listQuery(['startedAt'] as const, {}, { search: false }),
   responses: listResponses(SyncRunSchema),
-  async handler({ query, services, principal }) {
+  async handler({ query, ctx, principal }) {
     const page = paging(query, { startedAt: 'sync_runs.started_at' }, 'sync_runs.id', '-startedAt');
-    const result = await listRuns(services.store.db, principal().organizationId, page.keyset);
+    const result = await listRuns(ctx.store.db, principal().organizationId, page.keyset);
     return reply.list(
       result.items.map(presentRun),
       page.next(result, (run) => run.startedAt),
@@ -399,8 +247,8 @@ const run = defineRoute({
     200: { description: 'The run.', schema: dataOf(SyncRunSchema) },
     404: { description: 'No such run.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const found = await findRun(services.store.db, principal().organizationId, params.id);
+  async handler({ params, ctx, principal }) {
+    const found = await findRun(ctx.store.db, principal().organizationId, params.id);
     if (!found) throw problems.notFound(`There is no sync run ${params.id}.`);
     return reply.ok(presentRun(found));
   },

@@ -325,10 +325,8 @@ export function openApiRoutes(getRoutes: () => RouteSpec[]): RouteSpec[] {
         schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }),
       },
     },
-    handler({ services }): Reply {
-      document ??= JSON.stringify(
-        buildOpenApi(getRoutes(), { publicUrl: services.publicUrl, version: SERVER_VERSION }),
-      );
+    handler({ ctx }): Reply {
+      document ??= JSON.stringify(buildOpenApi(getRoutes(), { publicUrl: ctx.publicUrl, version: SERVER_VERSION }));
       return {
         status: 200,
         text: { contentType: 'application/json; charset=utf-8', payload: document },

@@ -1,17 +1,10 @@
 // /v1/organization: the caller's own tenant, its name and its tenure bands.
 import { Type } from '@sinclair/typebox';
-import {
-  DEFAULT_TENURE_BOUNDARIES,
-  MAX_TENURE_BOUNDARIES,
-  MAX_TENURE_MONTHS,
-  boundariesProblem,
-  tenureBands,
-} from '../core/tenure';
-import { principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
+import { DEFAULT_TENURE_BOUNDARIES, MAX_TENURE_BOUNDARIES, MAX_TENURE_MONTHS } from '../core/tenure';
+import { presentOrganization, updateOrganization } from '../domain/organization';
 import { defineRoute, reply } from '../http/route';
-import { recordChange } from '../store/events';
-import { type Organization, findOrganization, updateOrganization } from '../store/organizations';
+import { findOrganization } from '../store/organizations';
 import { Problem, Text, Timestamp, dataOf } from './common';
 
 const TenureBandSchema = Type.Object({
@@ -34,15 +27,6 @@ export const OrganizationSchema = Type.Object({
   updatedAt: Timestamp,
 });
 
-export const present = (org: Organization) => ({
-  id: org.id,
-  name: org.name,
-  tenureBoundaries: org.tenureBoundaries,
-  tenureBands: tenureBands(org.tenureBoundaries),
-  createdAt: org.createdAt,
-  updatedAt: org.updatedAt,
-});
-
 const get = defineRoute({
   method: 'GET',
   url: '/v1/organization',
@@ -51,10 +35,10 @@ const get = defineRoute({
   tags: ['Organization'],
   auth: { kind: 'scope', scope: 'org:read' },
   responses: { 200: { description: 'The organization.', schema: dataOf(OrganizationSchema) } },
-  async handler({ services, principal }) {
-    const org = await findOrganization(services.store.db, principal().organizationId);
+  async handler({ ctx, principal }) {
+    const org = await findOrganization(ctx.store.db, principal().organizationId);
     if (!org) throw problems.notFound('The organization no longer exists.');
-    return reply.ok(present(org));
+    return reply.ok(presentOrganization(org));
   },
 });
 
@@ -89,47 +73,8 @@ const update = defineRoute({
     200: { description: 'The organization after the change.', schema: dataOf(OrganizationSchema) },
     400: { description: 'Invalid fields.', schema: Problem },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const boundaries = body.tenureBoundaries === null ? [...DEFAULT_TENURE_BOUNDARIES] : body.tenureBoundaries;
-    const problem = boundaries === undefined ? null : boundariesProblem(boundaries);
-    if (problem !== null)
-      throw problems.validation([{ location: 'body', path: '/tenureBoundaries', message: problem }]);
-    const org = await services.store.db.transaction().execute(async (trx) => {
-      const before = await findOrganization(trx, who.organizationId);
-      if (!before) throw problems.notFound('The organization no longer exists.');
-      const after = {
-        ...before,
-        name: body.name ?? before.name,
-        tenureBoundaries: boundaries ?? before.tenureBoundaries,
-        updatedAt: now.toISOString(),
-      };
-      const changes = [];
-      if (after.name !== before.name) changes.push({ field: 'name', label: 'Name', old: before.name, new: after.name });
-      if (JSON.stringify(after.tenureBoundaries) !== JSON.stringify(before.tenureBoundaries)) {
-        changes.push({
-          field: 'tenureBoundaries',
-          label: 'Tenure bands',
-          old: before.tenureBoundaries,
-          new: after.tenureBoundaries,
-        });
-      }
-      if (changes.length === 0) return before;
-      await updateOrganization(trx, after, now.toISOString());
-      await recordChange(trx, {
-        organizationId: before.id,
-        type: 'organization.updated',
-        actor: principalActor(who),
-        object: present(after),
-        changes,
-        targetType: 'organization',
-        targetId: before.id,
-        at: now,
-      });
-      return after;
-    });
-    return reply.ok(present(org));
+  async handler({ body, ctx, principal }) {
+    return reply.ok(presentOrganization(await updateOrganization(ctx, principal(), body)));
   },
 });
 

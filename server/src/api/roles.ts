@@ -1,26 +1,9 @@
 // /v1/roles: roles in groups, with accountabilities and assigned employees.
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
-import { newId } from '../core/ids';
-import { principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { problems } from '../core/problem';
+import { assignRole, createRole, deleteRole, presentRole, unassignRole, updateRole } from '../domain/roles';
 import { defineRoute, reply } from '../http/route';
-import { findEmployee } from '../store/employees';
-import { recordChange } from '../store/events';
-import { findGroup } from '../store/groups';
-import {
-  ROLE_SORTS,
-  type Role,
-  deleteAssignment,
-  deleteRole,
-  findRole,
-  insertRole,
-  listRoles,
-  presentRole,
-  saveRoleChange,
-  upsertAssignment,
-} from '../store/roles';
-import type { Database } from '../store/schema';
+import { ROLE_SORTS, findRole, listRoles } from '../store/roles';
 import { IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
 const Accountabilities = Type.Array(Text(500), { maxItems: 100 });
@@ -43,17 +26,6 @@ export const RoleSchema = Type.Object({
   updatedAt: Timestamp,
 });
 
-async function checkGroup(db: Kysely<Database>, organizationId: string, groupId: string): Promise<void> {
-  if (!(await findGroup(db, organizationId, groupId)))
-    throw problems.validation([{ location: 'body', path: '/groupId', message: `${groupId} is not a group` }]);
-}
-
-async function loadRole(db: Kysely<Database>, organizationId: string, id: string): Promise<Role> {
-  const role = await findRole(db, organizationId, id);
-  if (!role) throw problems.notFound(`There is no role ${id}.`);
-  return role;
-}
-
 const list = defineRoute({
   method: 'GET',
   url: '/v1/roles',
@@ -66,7 +38,7 @@ const list = defineRoute({
     employeeId: Type.Optional(Type.String({ maxLength: 64 })),
   }),
   responses: listResponses(RoleSchema),
-  async handler({ query, services, principal }) {
+  async handler({ query, ctx, principal }) {
     const page = paging(
       query,
       { createdAt: ROLE_SORTS.createdAt.column, name: ROLE_SORTS.name.column },
@@ -74,7 +46,7 @@ const list = defineRoute({
       'name',
     );
     const result = await listRoles(
-      services.store.db,
+      ctx.store.db,
       principal().organizationId,
       { q: query.q, groupId: query.groupId, employeeId: query.employeeId },
       page.keyset,
@@ -106,34 +78,8 @@ const create = defineRoute({
     201: { description: 'The role.', schema: dataOf(RoleSchema) },
     400: { description: 'Invalid fields.', schema: Problem },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const role: Role = {
-      id: newId('rol', now),
-      organizationId: who.organizationId,
-      name: body.name,
-      purpose: body.purpose ?? null,
-      accountabilities: body.accountabilities ?? [],
-      groupId: body.groupId,
-      assignments: [],
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    await services.store.db.transaction().execute(async (trx) => {
-      await checkGroup(trx, who.organizationId, role.groupId);
-      await insertRole(trx, role);
-      await recordChange(trx, {
-        organizationId: who.organizationId,
-        type: 'role.created',
-        actor: principalActor(who),
-        object: presentRole(role),
-        targetType: 'role',
-        targetId: role.id,
-        at: now,
-      });
-    });
-    return reply.created(presentRole(role));
+  async handler({ body, ctx, principal }) {
+    return reply.created(presentRole(await createRole(ctx, principal(), body)));
   },
 });
 
@@ -149,8 +95,10 @@ const get = defineRoute({
     200: { description: 'The role.', schema: dataOf(RoleSchema) },
     404: { description: 'No such role.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    return reply.ok(presentRole(await loadRole(services.store.db, principal().organizationId, params.id)));
+  async handler({ params, ctx, principal }) {
+    const role = await findRole(ctx.store.db, principal().organizationId, params.id);
+    if (!role) throw problems.notFound(`There is no role ${params.id}.`);
+    return reply.ok(presentRole(role));
   },
 });
 
@@ -175,22 +123,8 @@ const update = defineRoute({
     200: { description: 'The role after the change.', schema: dataOf(RoleSchema) },
     404: { description: 'No such role.', schema: Problem },
   },
-  async handler({ params, body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const role = await services.store.db.transaction().execute(async (trx) => {
-      const before = await loadRole(trx, who.organizationId, params.id);
-      const after: Role = {
-        ...before,
-        name: body.name ?? before.name,
-        groupId: body.groupId ?? before.groupId,
-        purpose: body.purpose === undefined ? before.purpose : body.purpose,
-        accountabilities: body.accountabilities ?? before.accountabilities,
-      };
-      if (after.groupId !== before.groupId) await checkGroup(trx, who.organizationId, after.groupId);
-      return (await saveRoleChange(trx, principalActor(who), before, after, now)) ? after : before;
-    });
-    return reply.ok(presentRole(role));
+  async handler({ params, body, ctx, principal }) {
+    return reply.ok(presentRole(await updateRole(ctx, principal(), params.id, body)));
   },
 });
 
@@ -203,22 +137,8 @@ const remove = defineRoute({
   auth: { kind: 'scope', scope: 'org:write' },
   params: IdParams,
   responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such role.', schema: Problem } },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    await services.store.db.transaction().execute(async (trx) => {
-      const role = await loadRole(trx, who.organizationId, params.id);
-      await deleteRole(trx, role.id);
-      await recordChange(trx, {
-        organizationId: who.organizationId,
-        type: 'role.deleted',
-        actor: principalActor(who),
-        object: presentRole(role),
-        targetType: 'role',
-        targetId: role.id,
-        at: now,
-      });
-    });
+  async handler({ params, ctx, principal }) {
+    await deleteRole(ctx, principal(), params.id);
     return reply.noContent();
   },
 });
@@ -244,35 +164,8 @@ const assign = defineRoute({
     400: { description: 'Not an employee.', schema: Problem },
     404: { description: 'No such role.', schema: Problem },
   },
-  async handler({ params, body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const role = await services.store.db.transaction().execute(async (trx) => {
-      const before = await loadRole(trx, who.organizationId, params.id);
-      const employee = await findEmployee(trx, who.organizationId, body.employeeId);
-      if (!employee)
-        throw problems.validation([
-          { location: 'body', path: '/employeeId', message: `${body.employeeId} is not an employee` },
-        ]);
-      const assignment = {
-        employeeId: employee.id,
-        employeeName: employee.displayName,
-        focus: body.focus ?? null,
-        percentage: body.percentage ?? null,
-      };
-      const others = before.assignments.filter((a) => a.employeeId !== employee.id);
-      const existing = before.assignments.find((a) => a.employeeId === employee.id);
-      const after: Role = {
-        ...before,
-        assignments: existing
-          ? before.assignments.map((a) => (a === existing ? assignment : a))
-          : [...others, assignment],
-      };
-      if (!(await saveRoleChange(trx, principalActor(who), before, after, now))) return before;
-      await upsertAssignment(trx, after, assignment, now.toISOString());
-      return after;
-    });
-    return reply.ok(presentRole(role));
+  async handler({ params, body, ctx, principal }) {
+    return reply.ok(presentRole(await assignRole(ctx, principal(), params.id, body)));
   },
 });
 
@@ -289,22 +182,8 @@ const unassign = defineRoute({
     200: { description: 'The role after the change.', schema: dataOf(RoleSchema) },
     404: { description: 'No such role or assignment.', schema: Problem },
   },
-  async handler({ params, query, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const role = await services.store.db.transaction().execute(async (trx) => {
-      const before = await loadRole(trx, who.organizationId, params.id);
-      if (!before.assignments.some((a) => a.employeeId === query.employeeId))
-        throw problems.notFound(`${query.employeeId} is not assigned to role ${params.id}.`);
-      const after: Role = {
-        ...before,
-        assignments: before.assignments.filter((a) => a.employeeId !== query.employeeId),
-      };
-      await deleteAssignment(trx, before.id, query.employeeId);
-      await saveRoleChange(trx, principalActor(who), before, after, now);
-      return after;
-    });
-    return reply.ok(presentRole(role));
+  async handler({ params, query, ctx, principal }) {
+    return reply.ok(presentRole(await unassignRole(ctx, principal(), params.id, query.employeeId)));
   },
 });
 

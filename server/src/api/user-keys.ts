@@ -1,16 +1,12 @@
 // Personal user keys (`phu_…`): an owner issues them, anyone may list and revoke their own, and a
 // user rotates the key they are using. A key is shown once; the store keeps its hash.
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
-import { type Principal, asUser, changeCredentials, isOwner, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
+import { asUser } from '../domain/principal';
+import { issueKey, keysOf, revokeKey, rotateOwnKey } from '../domain/user-keys';
+import { presentUser } from '../domain/users';
 import { defineRoute, reply } from '../http/route';
-import { guardOwnerAccess, issueUserKey } from '../owner-access';
-import { recordAudit } from '../store/audit';
-import type { Database } from '../store/schema';
-import { type User, findUser, findUserKey, listUserKeys, revokeUserKey } from '../store/users';
 import { NullableTimestamp, Problem, Timestamp, dataOf } from './common';
-import { UserSchema, presentUser } from './users';
+import { UserSchema } from './users';
 
 const UserKeySchema = Type.Object({
   id: Type.String(),
@@ -35,21 +31,6 @@ const KeyParams = Type.Object(
   { id: UserIdParams.properties.id, keyId: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
-
-/** `me` stands for the caller; any other id must be a user of the caller's organization. */
-async function targetUser(db: Kysely<Database>, principal: Principal, id: string): Promise<User> {
-  const userId = id === 'me' && principal.kind === 'user' ? principal.user.id : id;
-  const user = await findUser(db, principal.organizationId, userId);
-  if (!user) throw problems.notFound(`There is no user ${id}.`);
-  return user;
-}
-
-/** Owners see and revoke everyone's keys; other users only their own. */
-function guardOwnKeys(principal: Principal, user: User): void {
-  if (!isOwner(principal) && asUser(principal).user.id !== user.id) {
-    throw problems.forbidden("Only an owner, or the user themself, can see or revoke a user's keys.");
-  }
-}
 
 const whoAmI = defineRoute({
   method: 'GET',
@@ -77,15 +58,8 @@ const issue = defineRoute({
     404: { description: 'No such user.', schema: Problem },
     409: { description: 'The user already holds the most live keys allowed.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const issued = await services.store.db
-      .transaction()
-      .execute(async (trx) =>
-        issueUserKey(trx, await targetUser(trx, who, params.id), principalActor(who), now, { enforceLimit: true }),
-      );
-    return reply.created(issued);
+  async handler({ params, ctx, principal }) {
+    return reply.created(await issueKey(ctx, principal(), params.id));
   },
 });
 
@@ -104,11 +78,8 @@ const list = defineRoute({
     },
     404: { description: 'No such user.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const user = await targetUser(services.store.db, who, params.id);
-    guardOwnKeys(who, user);
-    return reply.list(await listUserKeys(services.store.db, who.organizationId, user.id), null);
+  async handler({ params, ctx, principal }) {
+    return reply.list(await keysOf(ctx, principal(), params.id), null);
   },
 });
 
@@ -128,29 +99,8 @@ const revoke = defineRoute({
       schema: Problem,
     },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const { store } = services;
-    await changeCredentials(services, async (trx) => {
-      const user = await targetUser(trx, who, params.id);
-      guardOwnKeys(who, user);
-      const key = await findUserKey(trx, who.organizationId, user.id, params.keyId);
-      if (!key) throw problems.notFound(`There is no key ${params.keyId} for user ${params.id}.`);
-      if (key.revokedAt !== null) return;
-      if (user.accessRight === 'owner')
-        await guardOwnerAccess(trx, store.dialect, who.organizationId, { keyId: key.id });
-      await revokeUserKey(trx, key.id, now.toISOString());
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'user.key_revoked',
-        targetType: 'user',
-        targetId: user.id,
-        details: { keyId: key.id },
-        at: now,
-      });
-    });
+  async handler({ params, ctx, principal }) {
+    await revokeKey(ctx, principal(), params.id, params.keyId);
     return reply.noContent();
   },
 });
@@ -168,26 +118,8 @@ const rotate = defineRoute({
       schema: dataOf(IssuedKeySchema),
     },
   },
-  async handler({ services, principal }) {
-    const who = asUser(principal());
-    const now = services.clock.now();
-    const issued = await changeCredentials(services, async (trx) => {
-      // Only the request that actually revokes the key gets a new one: a key used for two rotations
-      // at once (or revoked meanwhile) yields one key, not several.
-      if (!(await revokeUserKey(trx, who.keyId, now.toISOString())))
-        throw problems.invalidToken('This key has been revoked (rotated by another request?).');
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'user.key_revoked',
-        targetType: 'user',
-        targetId: who.user.id,
-        details: { keyId: who.keyId, rotated: true },
-        at: now,
-      });
-      return issueUserKey(trx, who.user, principalActor(who), now, { enforceLimit: false });
-    });
-    return reply.created(issued);
+  async handler({ ctx, principal }) {
+    return reply.created(await rotateOwnKey(ctx, asUser(principal())));
   },
 });
 

@@ -1,26 +1,10 @@
 // /v1/users: the people who administer PeopleHub, with their access rights.
 import { Type } from '@sinclair/typebox';
-import { ACCESS_RIGHTS, type AccessRight } from '../core/permissions';
-import { newId } from '../core/ids';
-import { type Principal, changeCredentials, isOwner, principalActor } from '../http/auth';
-import { guardOwnerAccess } from '../owner-access';
-import { problems } from '../http/problem';
+import { ACCESS_RIGHTS } from '../core/permissions';
+import { problems } from '../core/problem';
+import { createUser, deleteUser, presentUser, updateUser } from '../domain/users';
 import { defineRoute, reply } from '../http/route';
-import type { Services } from '../services';
-import { diffFields } from '../core/diff';
-import { recordChange } from '../store/events';
-import { isUniqueViolation } from '../store/errors';
-import {
-  USER_SORT_COLUMNS,
-  type User,
-  deleteUser,
-  findUser,
-  findUserIdByEmail,
-  insertUser,
-  listUsers,
-  updateUser,
-  userSortValue,
-} from '../store/users';
+import { USER_SORT_COLUMNS, findUser, listUsers, userSortValue } from '../store/users';
 import { IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
 const AccessRightSchema = Type.Union(ACCESS_RIGHTS.map((a) => Type.Literal(a)));
@@ -57,41 +41,6 @@ const UpdateUserBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const USER_DIFF_FIELDS = [
-  { field: 'name', label: 'Name' },
-  { field: 'email', label: 'Email' },
-  { field: 'phone', label: 'Phone' },
-  { field: 'accessRight', label: 'Access right' },
-];
-
-export function presentUser(user: User) {
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    phone: user.phone,
-    accessRight: user.accessRight,
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-  };
-}
-
-async function loadUser(services: Services, principal: Principal, id: string): Promise<User> {
-  const user = await findUser(services.store.db, principal.organizationId, id);
-  if (!user) throw problems.notFound(`There is no user ${id}.`);
-  return user;
-}
-
-/** Owners are the only ones who may create, change or remove an owner. */
-function guardOwnerChange(principal: Principal, touchesOwner: boolean): void {
-  if (touchesOwner && !isOwner(principal))
-    throw problems.forbidden('Only an owner can grant, change or remove the owner access right.');
-}
-
-function duplicateEmail(email: string) {
-  return problems.conflict(`A user with the email ${email} already exists in this organization.`, { field: 'email' });
-}
-
 const list = defineRoute({
   method: 'GET',
   url: '/v1/users',
@@ -101,10 +50,10 @@ const list = defineRoute({
   auth: { kind: 'scope', scope: 'users:read' },
   query: listQuery(['createdAt', 'email'] as const, { accessRight: Type.Optional(AccessRightSchema) }),
   responses: listResponses(UserSchema),
-  async handler({ query, services, principal }) {
+  async handler({ query, ctx, principal }) {
     const page = paging(query, USER_SORT_COLUMNS, 'users.id', 'createdAt');
     const result = await listUsers(
-      services.store.db,
+      ctx.store.db,
       principal().organizationId,
       { q: query.q, accessRight: query.accessRight },
       page.keyset,
@@ -126,39 +75,8 @@ const create = defineRoute({
     400: { description: 'Invalid fields.', schema: Problem },
     409: { description: 'The email is taken.', schema: Problem },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    guardOwnerChange(who, body.accessRight === 'owner');
-    const now = services.clock.now();
-    const user: User = {
-      id: newId('usr', now),
-      organizationId: who.organizationId,
-      name: body.name ?? null,
-      email: body.email,
-      phone: body.phone ?? null,
-      accessRight: body.accessRight as AccessRight,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    try {
-      await services.store.db.transaction().execute(async (trx) => {
-        if ((await findUserIdByEmail(trx, who.organizationId, user.email)) !== null) throw duplicateEmail(user.email);
-        await insertUser(trx, user);
-        await recordChange(trx, {
-          organizationId: who.organizationId,
-          type: 'user.updated',
-          actor: principalActor(who),
-          object: presentUser(user),
-          changes: diffFields({}, presentUser(user), USER_DIFF_FIELDS),
-          action: 'user.created',
-          targetType: 'user',
-          targetId: user.id,
-          at: now,
-        });
-      });
-    } catch (error) {
-      throw isUniqueViolation(error) ? duplicateEmail(user.email) : error;
-    }
+  async handler({ body, ctx, principal }) {
+    const user = await createUser(ctx, principal(), body);
     return reply.created(presentUser(user));
   },
 });
@@ -175,8 +93,10 @@ const get = defineRoute({
     200: { description: 'The user.', schema: dataOf(UserSchema) },
     404: { description: 'No such user.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    return reply.ok(presentUser(await loadUser(services, principal(), params.id)));
+  async handler({ params, ctx, principal }) {
+    const user = await findUser(ctx.store.db, principal().organizationId, params.id);
+    if (!user) throw problems.notFound(`There is no user ${params.id}.`);
+    return reply.ok(presentUser(user));
   },
 });
 
@@ -195,47 +115,8 @@ const update = defineRoute({
     404: { description: 'No such user.', schema: Problem },
     409: { description: 'The email is taken, or this would leave no owner.', schema: Problem },
   },
-  async handler({ params, body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    try {
-      const result = await changeCredentials(services, async (trx) => {
-        const before = await findUser(trx, who.organizationId, params.id);
-        if (!before) throw problems.notFound(`There is no user ${params.id}.`);
-        const after: User = {
-          ...before,
-          name: body.name === undefined ? before.name : body.name,
-          email: body.email ?? before.email,
-          phone: body.phone === undefined ? before.phone : body.phone,
-          accessRight: (body.accessRight ?? before.accessRight) as AccessRight,
-        };
-        const changes = diffFields(presentUser(before), presentUser(after), USER_DIFF_FIELDS);
-        if (changes.length === 0) return before;
-        guardOwnerChange(who, before.accessRight === 'owner' || after.accessRight === 'owner');
-        if (before.accessRight === 'owner' && after.accessRight !== 'owner')
-          await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: before.id });
-        if (after.email !== before.email) {
-          const holder = await findUserIdByEmail(trx, who.organizationId, after.email);
-          if (holder !== null && holder !== before.id) throw duplicateEmail(after.email);
-        }
-        after.updatedAt = now.toISOString();
-        await updateUser(trx, after);
-        await recordChange(trx, {
-          organizationId: who.organizationId,
-          type: 'user.updated',
-          actor: principalActor(who),
-          object: presentUser(after),
-          changes,
-          targetType: 'user',
-          targetId: after.id,
-          at: now,
-        });
-        return after;
-      });
-      return reply.ok(presentUser(result));
-    } catch (error) {
-      throw isUniqueViolation(error) ? duplicateEmail(body.email ?? '') : error;
-    }
+  async handler({ params, body, ctx, principal }) {
+    return reply.ok(presentUser(await updateUser(ctx, principal(), params.id, body)));
   },
 });
 
@@ -252,26 +133,8 @@ const remove = defineRoute({
     404: { description: 'No such user.', schema: Problem },
     409: { description: 'This is the last owner.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    await changeCredentials(services, async (trx) => {
-      const user = await findUser(trx, who.organizationId, params.id);
-      if (!user) throw problems.notFound(`There is no user ${params.id}.`);
-      guardOwnerChange(who, user.accessRight === 'owner');
-      if (user.accessRight === 'owner')
-        await guardOwnerAccess(trx, services.store.dialect, who.organizationId, { userId: user.id });
-      await deleteUser(trx, who.organizationId, user.id);
-      await recordChange(trx, {
-        organizationId: who.organizationId,
-        type: 'user.deleted',
-        actor: principalActor(who),
-        object: presentUser(user),
-        targetType: 'user',
-        targetId: user.id,
-        at: now,
-      });
-    });
+  async handler({ params, ctx, principal }) {
+    await deleteUser(ctx, principal(), params.id);
     return reply.noContent();
   },
 });

@@ -3,24 +3,18 @@ import { Type } from '@sinclair/typebox';
 import { EVENT_TYPE_NAMES, type EventType, type PeopleEvent } from '../core/events';
 import { deliveryHeaders, renderPayload } from '../core/payload';
 import { newId } from '../core/ids';
-import { generateWebhookSecret } from '../core/signature';
-import { type Principal, principalActor } from '../http/auth';
-import { problems } from '../http/problem';
-import { defineRoute, reply } from '../http/route';
-import type { Services } from '../services';
-import { recordAudit } from '../store/audit';
+import { problems } from '../core/problem';
+import type { Principal } from '../domain/principal';
+import { checkWebhookUrl, createWebhook, deleteWebhook, rotateWebhookSecret, updateWebhook } from '../domain/webhooks';
+import { type RouteContext, defineRoute, reply } from '../http/route';
 import {
   WEBHOOK_SORTS,
   type Webhook,
   type WebhookFormat,
+  type WebhookSecrets,
   type WebhookStatus,
-  deleteWebhook,
   findWebhook,
-  insertWebhook,
   listWebhooks,
-  resetFailureWindow,
-  rotateWebhookSecret,
-  updateWebhook,
   webhookSecrets,
 } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
@@ -32,15 +26,11 @@ import {
   Problem,
   Text,
   Timestamp,
-  checkHttpUrl,
   dataOf,
   listQuery,
   listResponses,
   paging,
 } from './common';
-
-export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
-export const DEFAULT_MAX_CONCURRENCY = 10;
 
 const EventTypeSchema = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
 const FormatSchema = Type.Union([
@@ -103,13 +93,8 @@ const CreateWebhookBody = Type.Object(
 
 const present = ({ organizationId: _org, ...w }: Webhook) => w;
 
-/** A destination URL people can use: http(s), no credentials in it, https unless development allows http. */
-function checkWebhookUrl(services: Services, url: string): string {
-  return checkHttpUrl(url, { path: '/url', allowHttp: services.config.allowHttpWebhooks });
-}
-
-async function loadWebhook(services: Services, principal: Principal, id: string): Promise<Webhook> {
-  const webhook = await findWebhook(services.store.db, principal.organizationId, id);
+async function loadWebhook(ctx: RouteContext, principal: Principal, id: string): Promise<Webhook> {
+  const webhook = await findWebhook(ctx.store.db, principal.organizationId, id);
   if (!webhook) throw problems.notFound(`There is no webhook ${id}.`);
   return webhook;
 }
@@ -127,10 +112,10 @@ const list = defineRoute({
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('disabled')])),
   }),
   responses: listResponses(WebhookSchema),
-  async handler({ query, services, principal }) {
+  async handler({ query, ctx, principal }) {
     const page = paging(query, WEBHOOK_SORTS, 'webhooks.id', 'createdAt');
     const result = await listWebhooks(
-      services.store.db,
+      ctx.store.db,
       principal().organizationId,
       { q: query.q, status: query.status as WebhookStatus | undefined },
       page.keyset,
@@ -157,39 +142,8 @@ const create = defineRoute({
     },
     400: { description: 'Invalid fields (URL scheme, events, limits, e-mails).', schema: Problem },
   },
-  async handler({ body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const webhook: Webhook = {
-      id: newId('wh', now),
-      organizationId: who.organizationId,
-      name: body.name,
-      url: checkWebhookUrl(services, body.url),
-      events: body.events as EventType[],
-      status: (body.status ?? 'active') as WebhookStatus,
-      format: (body.format ?? 'json') as WebhookFormat,
-      signing: body.signing ?? true,
-      verifySsl: body.verifySsl ?? true,
-      maxEventsPerRequest: body.maxEventsPerRequest ?? 1,
-      maxConcurrency: body.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
-      errorRecipientEmails: body.errorRecipientEmails ?? [],
-      disabledReason: null,
-      lastTriggeredAt: null,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    const secret = generateWebhookSecret();
-    await services.store.db.transaction().execute(async (trx) => {
-      await insertWebhook(trx, services.masterKey, webhook, secret);
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'webhook.created',
-        targetType: 'webhook',
-        targetId: webhook.id,
-        at: now,
-      });
-    });
+  async handler({ body, ctx, principal }) {
+    const { webhook, secret } = await createWebhook(ctx, principal(), body);
     return reply.created({ ...present(webhook), secret });
   },
 });
@@ -206,8 +160,8 @@ const get = defineRoute({
     200: { description: 'The webhook.', schema: dataOf(WebhookSchema) },
     404: { description: 'No such webhook.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    return reply.ok(present(await loadWebhook(services, principal(), params.id)));
+  async handler({ params, ctx, principal }) {
+    return reply.ok(present(await loadWebhook(ctx, principal(), params.id)));
   },
 });
 
@@ -224,34 +178,8 @@ const update = defineRoute({
     200: { description: 'The webhook after the change.', schema: dataOf(WebhookSchema) },
     404: { description: 'No such webhook.', schema: Problem },
   },
-  async handler({ params, body, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const webhook = await services.store.db.transaction().execute(async (trx) => {
-      const before = await findWebhook(trx, who.organizationId, params.id);
-      if (!before) throw problems.notFound(`There is no webhook ${params.id}.`);
-      const after: Webhook = {
-        ...before,
-        ...(body as Partial<Webhook>),
-        url: body.url === undefined ? before.url : checkWebhookUrl(services, body.url),
-        updatedAt: now.toISOString(),
-      };
-      if (body.status !== undefined) after.disabledReason = null;
-      await updateWebhook(trx, after);
-      // Re-enabling starts a fresh failure window; otherwise the old one would disable it again at once.
-      if (after.status === 'active' && before.status !== 'active') await resetFailureWindow(trx, after.id);
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'webhook.updated',
-        targetType: 'webhook',
-        targetId: after.id,
-        details: { changed: Object.keys(body) },
-        at: now,
-      });
-      return after;
-    });
-    return reply.ok(present(webhook));
+  async handler({ params, body, ctx, principal }) {
+    return reply.ok(present(await updateWebhook(ctx, principal(), params.id, body)));
   },
 });
 
@@ -264,22 +192,8 @@ const remove = defineRoute({
   auth: { kind: 'scope', scope: 'webhooks:manage' },
   params: IdParams,
   responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such webhook.', schema: Problem } },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    await services.store.db.transaction().execute(async (trx) => {
-      if (!(await findWebhook(trx, who.organizationId, params.id)))
-        throw problems.notFound(`There is no webhook ${params.id}.`);
-      await deleteWebhook(trx, who.organizationId, params.id);
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'webhook.deleted',
-        targetType: 'webhook',
-        targetId: params.id,
-        at: now,
-      });
-    });
+  async handler({ params, ctx, principal }) {
+    await deleteWebhook(ctx, principal(), params.id);
     return reply.noContent();
   },
 });
@@ -288,6 +202,12 @@ const SecretSchema = Type.Object({
   secret: Type.String(),
   previousSecret: Type.Union([Type.String(), Type.Null()]),
   previousSecretExpiresAt: NullableTimestamp,
+});
+
+const presentSecrets = (secrets: WebhookSecrets) => ({
+  secret: secrets.current,
+  previousSecret: secrets.previous,
+  previousSecretExpiresAt: secrets.previousExpiresAt,
 });
 
 const secret = defineRoute({
@@ -302,14 +222,9 @@ const secret = defineRoute({
     200: { description: 'The secret, and the previous one while a rotation overlaps.', schema: dataOf(SecretSchema) },
     404: { description: 'No such webhook.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const webhook = await loadWebhook(services, principal(), params.id);
-    const secrets = await webhookSecrets(services.store.db, services.masterKey, webhook, services.clock.now());
-    return reply.ok({
-      secret: secrets.current,
-      previousSecret: secrets.previous,
-      previousSecretExpiresAt: secrets.previousExpiresAt,
-    });
+  async handler({ params, ctx, principal }) {
+    const webhook = await loadWebhook(ctx, principal(), params.id);
+    return reply.ok(presentSecrets(await webhookSecrets(ctx.store.db, ctx.masterKey, webhook, ctx.clock.now())));
   },
 });
 
@@ -325,36 +240,8 @@ const rotate = defineRoute({
     200: { description: 'The new secret, and the old one with its end.', schema: dataOf(SecretSchema) },
     404: { description: 'No such webhook.', schema: Problem },
   },
-  async handler({ params, services, principal }) {
-    const who = principal();
-    const now = services.clock.now();
-    const fresh = generateWebhookSecret();
-    const secrets = await services.store.db.transaction().execute(async (trx) => {
-      const webhook = await findWebhook(trx, who.organizationId, params.id);
-      if (!webhook) throw problems.notFound(`There is no webhook ${params.id}.`);
-      await rotateWebhookSecret(
-        trx,
-        services.masterKey,
-        webhook,
-        fresh,
-        new Date(now.getTime() + ROTATION_OVERLAP_MS),
-        now,
-      );
-      await recordAudit(trx, {
-        organizationId: who.organizationId,
-        actor: principalActor(who),
-        action: 'webhook.secret_rotated',
-        targetType: 'webhook',
-        targetId: webhook.id,
-        at: now,
-      });
-      return webhookSecrets(trx, services.masterKey, webhook, now);
-    });
-    return reply.ok({
-      secret: secrets.current,
-      previousSecret: secrets.previous,
-      previousSecretExpiresAt: secrets.previousExpiresAt,
-    });
+  async handler({ params, ctx, principal }) {
+    return reply.ok(presentSecrets(await rotateWebhookSecret(ctx, principal(), params.id)));
   },
 });
 
@@ -370,20 +257,20 @@ const AttemptSchema = Type.Object({
 
 /** Sends sample events now and answers with the attempt; nothing is queued or retried. */
 async function sendSample(
-  services: Services,
+  ctx: RouteContext,
   target: { url: string; format: WebhookFormat; verifySsl: boolean; secrets: string[] },
   type: EventType,
   organizationId: string,
 ) {
-  const now = services.clock.now();
+  const now = ctx.clock.now();
   const event = { ...(eventExample(type) as PeopleEvent), organizationId, timestamp: now.toISOString() };
-  const body = renderPayload(target.format, [event], services.publicUrl, now);
+  const body = renderPayload(target.format, [event], ctx.publicUrl, now);
   const headers = deliveryHeaders(newId('msg', now), body, now, target.secrets, SERVER_VERSION);
-  const result = await services.webhookClient.send({
+  const result = await ctx.webhookClient.send({
     url: target.url,
     headers,
     body,
-    timeoutMs: services.config.webhookTimeoutMs,
+    timeoutMs: ctx.config.webhookTimeoutMs,
     verifySsl: target.verifySsl,
   });
   return {
@@ -410,15 +297,15 @@ const test = defineRoute({
     200: { description: 'The attempt: status code, duration, response excerpt.', schema: dataOf(AttemptSchema) },
     404: { description: 'No such webhook.', schema: Problem },
   },
-  async handler({ params, body, services, principal }) {
+  async handler({ params, body, ctx, principal }) {
     const who = principal();
-    const webhook = await loadWebhook(services, who, params.id);
+    const webhook = await loadWebhook(ctx, who, params.id);
     const secrets = webhook.signing
-      ? await webhookSecrets(services.store.db, services.masterKey, webhook, services.clock.now())
+      ? await webhookSecrets(ctx.store.db, ctx.masterKey, webhook, ctx.clock.now())
       : null;
     const type = (body.eventType ?? webhook.events[0]) as EventType;
     const attempt = await sendSample(
-      services,
+      ctx,
       {
         url: webhook.url,
         format: webhook.format,
@@ -452,11 +339,11 @@ const testUrl = defineRoute({
     200: { description: 'The attempt (unsigned: there is no secret yet).', schema: dataOf(AttemptSchema) },
     400: { description: 'Invalid URL or fields.', schema: Problem },
   },
-  async handler({ body, services, principal }) {
+  async handler({ body, ctx, principal }) {
     const who = principal();
-    const url = checkWebhookUrl(services, body.url);
+    const url = checkWebhookUrl(ctx.config, body.url);
     const attempt = await sendSample(
-      services,
+      ctx,
       { url, format: (body.format ?? 'json') as WebhookFormat, verifySsl: body.verifySsl ?? true, secrets: [] },
       (body.eventType ?? 'role.updated') as EventType,
       who.organizationId,

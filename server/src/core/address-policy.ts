@@ -1,7 +1,7 @@
 // Which network addresses a webhook may be sent to: public unicast only, unless an operator
 // allow-listed the range. Pure: the SSRF-safe client resolves names and asks this about each address.
 import ipaddr from 'ipaddr.js';
-import { VARIABLES } from '../config';
+import { VARIABLES } from './variables';
 
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 

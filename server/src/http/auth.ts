@@ -1,44 +1,27 @@
 // The auth guard: turns X-Api-Key / Bearer credentials into a principal, and checks what it may do.
 import type { IncomingMessage } from 'node:http';
-import type { Kysely } from 'kysely';
-import type { Actor } from '../core/actor';
-import { type Scope, scopesForAccessRight } from '../core/permissions';
+import type { Clock } from '../clock';
+import { scopesForAccessRight } from '../core/permissions';
+import { problems } from '../core/problem';
 import { hashToken, sameDigest, tokenKind } from '../core/tokens';
-import type { Services } from '../services';
-import type { Database } from '../store/schema';
-import { type App, findAppByTokenHash, findLiveSession, touchApp, touchSession } from '../store/apps';
-import { type User, findUserByKeyHash, touchUserKey } from '../store/users';
-import type { Credential } from './credential-cache';
-import { problems } from './problem';
+import { type Principal, asUser, isOwner } from '../domain/principal';
+import { findAppByTokenHash, findLiveSession, touchApp, touchSession } from '../store/apps';
+import type { Store } from '../store/database';
+import type { Keyring } from '../store/signing-keys';
+import { findUserByKeyHash, touchUserKey } from '../store/users';
+import type { Credential, CredentialCache } from './credential-cache';
 import type { AuthRequirement } from './route';
 
-export type Principal =
-  /** A user's personal key; `keyId` is the key this request used. */
-  | { kind: 'user'; organizationId: string; user: User; keyId: string; scopes: ReadonlySet<Scope> }
-  | { kind: 'app'; organizationId: string; app: App; sessionId: string | null; scopes: ReadonlySet<Scope> };
-
-export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
-
-export function isOwner(principal: Principal): principal is UserPrincipal {
-  return principal.kind === 'user' && principal.user.accessRight === 'owner';
-}
-
-/** The caller as a user, on routes that require a user key (the guard has already refused apps). */
-export function asUser(principal: Principal): UserPrincipal {
-  if (principal.kind !== 'user')
-    throw problems.forbidden('This endpoint is about the user whose personal key (phu_…) is used; an app has none.');
-  return principal;
+/** What the guard reads credentials with: the store, the clock, the token keys and the cache of recent credentials. */
+export interface GuardContext {
+  store: Store;
+  clock: Clock;
+  keyring: Keyring;
+  credentials: CredentialCache;
 }
 
 /** `lastUsedAt` is written at most this often per credential, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 60_000;
-
-export function principalActor(principal: Principal): Actor {
-  if (principal.kind === 'user') {
-    return { type: 'user', id: principal.user.id, name: principal.user.name, email: principal.user.email };
-  }
-  return { type: 'app', id: principal.app.id, name: principal.app.name, sessionId: principal.sessionId };
-}
 
 function readCredential(req: IncomingMessage): string | null {
   const authorization = req.headers.authorization;
@@ -61,49 +44,49 @@ function isStale(lastUsedAt: string | null, now: Date): boolean {
  * credentials are cached; a miss always reads the store.
  */
 async function lookUp<T extends Credential>(
-  services: Services,
+  guard: GuardContext,
   key: string,
   kind: T['kind'],
   load: () => Promise<T | null>,
 ): Promise<T | null> {
-  const hit = await services.credentials.get(key);
+  const hit = await guard.credentials.get(key);
   if (hit !== undefined && hit.kind === kind) return hit as T;
-  const ticket = services.credentials.ticket();
+  const ticket = guard.credentials.ticket();
   const found = await load();
-  if (found !== null) services.credentials.remember(key, found, ticket);
+  if (found !== null) guard.credentials.remember(key, found, ticket);
   return found;
 }
 
-async function authenticateAppToken(token: string, services: Services): Promise<Principal> {
+async function authenticateAppToken(token: string, guard: GuardContext): Promise<Principal> {
   const hash = hashToken(token);
-  const found = await lookUp(services, hash, 'app', async () => {
-    const match = await findAppByTokenHash(services.store.db, hash);
+  const found = await lookUp(guard, hash, 'app', async () => {
+    const match = await findAppByTokenHash(guard.store.db, hash);
     return match && { kind: 'app' as const, match };
   });
   // The index lookup finds the row; the constant-time compare is the check that decides.
   if (!found || !sameDigest(found.match.tokenHash, hash))
     throw problems.invalidToken('The app token is not valid or has been revoked.');
   const { app } = found.match;
-  const now = services.clock.now();
+  const now = guard.clock.now();
   if (isStale(app.lastUsedAt, now)) {
-    await touchApp(services.store.db, app.id, now.toISOString());
+    await touchApp(guard.store.db, app.id, now.toISOString());
     app.lastUsedAt = now.toISOString();
   }
   return { kind: 'app', organizationId: app.organizationId, app, sessionId: null, scopes: new Set(app.permissions) };
 }
 
-async function authenticateUserKey(key: string, services: Services): Promise<Principal> {
+async function authenticateUserKey(key: string, guard: GuardContext): Promise<Principal> {
   const hash = hashToken(key);
-  const found = await lookUp(services, hash, 'user', async () => {
-    const match = await findUserByKeyHash(services.store.db, hash);
+  const found = await lookUp(guard, hash, 'user', async () => {
+    const match = await findUserByKeyHash(guard.store.db, hash);
     return match && { kind: 'user' as const, match };
   });
   if (!found || !sameDigest(found.match.keyHash, hash))
     throw problems.invalidToken('The user key is not valid or has been revoked.');
   const { match } = found;
-  const now = services.clock.now();
+  const now = guard.clock.now();
   if (isStale(match.lastUsedAt, now)) {
-    await touchUserKey(services.store.db, match.keyId, now.toISOString());
+    await touchUserKey(guard.store.db, match.keyId, now.toISOString());
     match.lastUsedAt = now.toISOString();
   }
   return {
@@ -115,9 +98,9 @@ async function authenticateUserKey(key: string, services: Services): Promise<Pri
   };
 }
 
-async function authenticateJwt(token: string, services: Services): Promise<Principal> {
-  const now = services.clock.now();
-  const outcome = await services.keyring.verify(token, now);
+async function authenticateJwt(token: string, guard: GuardContext): Promise<Principal> {
+  const now = guard.clock.now();
+  const outcome = await guard.keyring.verify(token, now);
   if (!outcome.ok) {
     throw problems.invalidToken(
       outcome.reason === 'expired'
@@ -126,8 +109,8 @@ async function authenticateJwt(token: string, services: Services): Promise<Princ
     );
   }
   const { claims } = outcome;
-  const found = await lookUp(services, `session:${claims.sessionId}`, 'session', async () => {
-    const live = await findLiveSession(services.store.db, claims.sessionId);
+  const found = await lookUp(guard, `session:${claims.sessionId}`, 'session', async () => {
+    const live = await findLiveSession(guard.store.db, claims.sessionId);
     return live && { kind: 'session' as const, live };
   });
   const live = found?.live;
@@ -136,10 +119,10 @@ async function authenticateJwt(token: string, services: Services): Promise<Princ
   }
   const at = now.toISOString();
   if (isStale(live.session.lastUsedAt, now)) {
-    await touchSession(services.store.db, live.session.id, at);
+    await touchSession(guard.store.db, live.session.id, at);
     live.session.lastUsedAt = at;
     if (isStale(live.app.lastUsedAt, now)) {
-      await touchApp(services.store.db, live.app.id, at);
+      await touchApp(guard.store.db, live.app.id, at);
       live.app.lastUsedAt = at;
     }
   }
@@ -149,27 +132,8 @@ async function authenticateJwt(token: string, services: Services): Promise<Princ
   return { kind: 'app', organizationId: live.app.organizationId, app: live.app, sessionId: live.session.id, scopes };
 }
 
-/**
- * Runs a transaction that revokes or changes credentials (keys, apps, sessions, permissions, access
- * rights). Other processes hear of it when it commits; this one forgets what it cached right after.
- */
-export async function changeCredentials<T>(
-  services: Services,
-  change: (trx: Kysely<Database>) => Promise<T>,
-): Promise<T> {
-  try {
-    return await services.store.db.transaction().execute(async (trx) => {
-      const result = await change(trx);
-      await services.store.announceCredentialChange(trx);
-      return result;
-    });
-  } finally {
-    services.credentials.forget();
-  }
-}
-
 /** Resolves the caller or throws 401. A revocation counts from the next request on, in every process (see credential-cache). */
-export async function authenticate(req: IncomingMessage, services: Services): Promise<Principal> {
+export async function authenticate(req: IncomingMessage, guard: GuardContext): Promise<Principal> {
   const credential = readCredential(req);
   if (credential === null) {
     throw problems.unauthorized(
@@ -177,10 +141,10 @@ export async function authenticate(req: IncomingMessage, services: Services): Pr
     );
   }
   const kind = tokenKind(credential);
-  if (kind === 'app') return authenticateAppToken(credential, services);
-  if (kind === 'user') return authenticateUserKey(credential, services);
+  if (kind === 'app') return authenticateAppToken(credential, guard);
+  if (kind === 'user') return authenticateUserKey(credential, guard);
   if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(credential) && credential.length < 8192) {
-    return authenticateJwt(credential, services);
+    return authenticateJwt(credential, guard);
   }
   throw problems.invalidToken('The credential is neither an app token, a user key nor an access token.');
 }

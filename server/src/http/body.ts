@@ -1,6 +1,7 @@
 // Reading request bodies: size limit, content type, encoding, depth; nothing is parsed before it is bounded, and no NUL gets past.
 import type { IncomingMessage } from 'node:http';
-import { type FieldError, HttpProblem, problems } from './problem';
+import { MAX_JSON_DEPTH, nestingExceeds } from '../core/json-depth';
+import { type FieldError, HttpProblem, problems } from '../core/problem';
 
 export type BodyKind = 'json' | 'form';
 
@@ -14,9 +15,6 @@ export const OPEN_ROUTE_BODY_LIMIT = 8 * 1024;
 export function bodyLimitOf(open: boolean, configured: number): number {
   return open ? Math.min(OPEN_ROUTE_BODY_LIMIT, configured) : configured;
 }
-
-/** JSON nested deeper than this is refused before it is parsed; no request needs more than a few levels. */
-export const MAX_JSON_DEPTH = 32;
 
 const ACCEPTED: Record<BodyKind, RegExp> = {
   json: /^application\/([a-z0-9.+-]+\+)?json$/,
@@ -151,25 +149,4 @@ export function refuseNul(value: unknown, location: FieldError['location']): voi
   const path = nulPointer(value);
   if (path !== null)
     throw problems.validation([{ location, path, message: 'must not contain a NUL character (\\u0000, %00)' }]);
-}
-
-/** One linear pass over the text, skipping strings: does any bracket open deeper than `max`? */
-export function nestingExceeds(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i += 1;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth += 1;
-      if (depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth -= 1;
-    }
-  }
-  return false;
 }

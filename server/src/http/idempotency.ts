@@ -4,7 +4,8 @@
 import { createHmac } from 'node:crypto';
 import { openSecret, sealSecret } from '../core/secret-box';
 import type { IncomingMessage } from 'node:http';
-import type { Services } from '../services';
+import type { DomainContext } from '../domain/context';
+import type { Principal } from '../domain/principal';
 import {
   IDEMPOTENCY_RETENTION_MS,
   type IdempotencyKey,
@@ -13,8 +14,7 @@ import {
   releaseIdempotencyKey,
   saveIdempotentAnswer,
 } from '../store/idempotency';
-import type { Principal } from './auth';
-import { HttpProblem, problems } from './problem';
+import { HttpProblem, problems } from '../core/problem';
 import type { Reply } from './route';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -46,7 +46,7 @@ const purposeOf = (id: IdempotencyKey) => `idempotency:${id.organizationId}:${id
  * `Idempotent-Replayed: true`; a 500 frees the key so the request can be retried.
  */
 export async function runIdempotent(
-  services: Services,
+  services: Pick<DomainContext, 'store' | 'clock' | 'masterKey'>,
   principal: Principal,
   key: string,
   request: string,

@@ -2,9 +2,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Scope } from '../core/permissions';
-import type { Services } from '../services';
-import type { Principal } from './auth';
+import type { DomainContext } from '../domain/context';
+import type { Principal } from '../domain/principal';
+import type { WebhookClient } from '../net/http-client';
+import type { GuardedAgents } from '../net/outbound';
+import type { Keyring } from '../store/signing-keys';
 import type { BodyKind } from './body';
+import type { Metrics } from './metrics';
+import type { TokenThrottle } from './token-throttle';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -28,13 +33,31 @@ export interface Reply {
   text?: { contentType: string; payload: string };
 }
 
+/**
+ * What a handler is given besides its request: the domain's context, and what answering over HTTP
+ * needs on top of it. No worker is in it: a write that wants one awake says so through a signal.
+ */
+export interface RouteContext extends DomainContext {
+  /** PUBLIC_URL, or the bound address when it is not set. */
+  publicUrl: string;
+  /** The keys that sign access tokens. */
+  keyring: Keyring;
+  metrics: Metrics;
+  /** Per-address and per-app budgets for the token endpoints. */
+  tokenThrottle: TokenThrottle;
+  /** The SSRF-guarded pools behind every request to an address a client chose (checking HiBob credentials). */
+  outbound: GuardedAgents;
+  /** Sends the sample deliveries a client asks for. */
+  webhookClient: WebhookClient;
+}
+
 export interface HandlerContext<P, Q, B> {
   params: P;
   query: Q;
   body: B;
   requestId: string;
   req: IncomingMessage;
-  services: Services;
+  ctx: RouteContext;
   /** The authenticated caller; throws 401 on routes without auth (a programming error there). */
   principal(): Principal;
 }

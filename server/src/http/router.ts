@@ -4,7 +4,7 @@ import FindMyWay from 'find-my-way';
 import type { HTTPMethod } from 'find-my-way';
 import type { Validator } from './validation';
 import { compileValidator } from './validation';
-import { problems } from './problem';
+import { problems } from '../core/problem';
 import type { RouteSpec } from './route';
 
 /** A route with its validators compiled once, at start-up. */

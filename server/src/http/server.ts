@@ -1,13 +1,13 @@
 // The node:http adapter: request id, routing, auth, validation, body, handler, and one error renderer.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Services } from '../services';
-import { authenticate, authorize, type Principal } from './auth';
+import { HttpProblem, problems } from '../core/problem';
+import type { Principal } from '../domain/principal';
+import { type GuardContext, authenticate, authorize } from './auth';
 import { ClientClosedRequest, bodyLimitOf, decodeBody, readBody, refuseNul } from './body';
 import { idempotencyKeyOf, runIdempotent } from './idempotency';
-import { HttpProblem, problems } from './problem';
 import { RateLimiter } from './rate-limit';
-import type { Reply } from './route';
+import type { Reply, RouteContext } from './route';
 import type { Router } from './router';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -31,9 +31,12 @@ export interface RequestTracker {
   inFlight: number;
 }
 
-export function createRequestHandler(router: Router, services: Services, tracker: RequestTracker) {
-  const { logger, metrics } = services;
-  const limiter = new RateLimiter(services.config.rateLimitPerSecond, services.config.rateLimitBurst, services.clock);
+/** What the adapter is given: what handlers get, and the guard's cache of recent credentials. */
+export type AdapterContext = RouteContext & GuardContext;
+
+export function createRequestHandler(router: Router, ctx: AdapterContext, tracker: RequestTracker) {
+  const { logger, metrics } = ctx;
+  const limiter = new RateLimiter(ctx.config.rateLimitPerSecond, ctx.config.rateLimitBurst, ctx.clock);
 
   function send(
     res: ServerResponse,
@@ -92,10 +95,10 @@ export function createRequestHandler(router: Router, services: Services, tracker
     const { spec } = route;
     state.route = spec.url;
 
-    if (spec.tokenEndpoint) services.tokenThrottle.checkClient(req);
+    if (spec.tokenEndpoint) ctx.tokenThrottle.checkClient(req);
     let principal: Principal | null = null;
     if (spec.auth.kind !== 'none') {
-      principal = await authenticate(req, services);
+      principal = await authenticate(req, ctx);
       limitRate(res, principal);
       authorize(principal, spec.auth);
     }
@@ -107,7 +110,7 @@ export function createRequestHandler(router: Router, services: Services, tracker
     let body: unknown;
     let raw: Buffer = Buffer.alloc(0);
     if (route.body) {
-      raw = await readBody(req, bodyLimitOf(spec.auth.kind === 'none', services.config.bodyLimitBytes));
+      raw = await readBody(req, bodyLimitOf(spec.auth.kind === 'none', ctx.config.bodyLimitBytes));
       // An empty body is read as {} (every field optional); a JSON null is a value, and not an object.
       const decoded = decodeBody(req, raw, spec.bodyKind ?? 'json');
       body = route.body(decoded === undefined ? {} : decoded);
@@ -119,7 +122,7 @@ export function createRequestHandler(router: Router, services: Services, tracker
         body,
         requestId,
         req,
-        services,
+        ctx,
         principal: () => {
           if (principal === null) throw problems.unauthorized('This endpoint needs authentication.');
           return principal;
@@ -129,7 +132,7 @@ export function createRequestHandler(router: Router, services: Services, tracker
     const reply =
       idempotencyKey !== null && principal !== null
         ? await runIdempotent(
-            services,
+            ctx,
             principal,
             idempotencyKey,
             `${method} ${url.pathname}${url.search}\n${raw.toString('utf8')}`,
@@ -137,8 +140,8 @@ export function createRequestHandler(router: Router, services: Services, tracker
           )
         : await run();
     send(res, req, reply);
-    // A write may have queued events: let the dispatcher look now rather than at its next poll.
-    if (method !== 'GET' && method !== 'HEAD' && reply.status < 400) services.dispatcher?.nudge();
+    // A write may have queued events: whoever delivers them looks now rather than at its next poll.
+    if (method !== 'GET' && method !== 'HEAD' && reply.status < 400) ctx.signals.committed.emit();
   }
 
   function limitRate(res: ServerResponse, principal: Principal): void {

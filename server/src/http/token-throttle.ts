@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type { Clock } from '../clock';
-import { HttpProblem } from './problem';
+import { HttpProblem } from '../core/problem';
 import { RateLimiter } from './rate-limit';
 
 export class TokenThrottle {

@@ -3,7 +3,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { MAX_YEAR, MIN_YEAR, isValidDate, isValidTimestamp } from '../core/dates';
-import { type FieldError, problems } from './problem';
+import { type FieldError, problems } from '../core/problem';
 
 /** What a value of each format must look like, for the error message. */
 const FORMAT_HINTS: Record<string, string> = {

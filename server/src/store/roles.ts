@@ -1,8 +1,5 @@
 // Roles: named responsibilities in a group, with accountabilities and assigned employees.
 import type { Kysely } from 'kysely';
-import type { Actor } from '../core/actor';
-import { diffFields, type DiffField } from '../core/diff';
-import { recordChange } from './events';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, RolesTable } from './schema';
 
@@ -24,14 +21,6 @@ export interface Role {
   createdAt: string;
   updatedAt: string;
 }
-
-export const ROLE_DIFF_FIELDS: DiffField[] = [
-  { field: 'name', label: 'Name' },
-  { field: 'purpose', label: 'Purpose' },
-  { field: 'accountabilities', label: 'Accountabilities', list: true },
-  { field: 'groupId', label: 'Group' },
-  { field: 'assignments', label: 'Assignments', list: true },
-];
 
 export const ROLE_SORTS = {
   createdAt: { column: 'roles.created_at', value: (r: Role) => r.createdAt },
@@ -133,6 +122,21 @@ export async function listRoles(
   return { items, last: page.last === null ? null : (items[items.length - 1] ?? null) };
 }
 
+/** Every role the employee is assigned to (when the employee is deleted, they come off each). */
+export async function rolesOfEmployee(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeId: string,
+): Promise<Role[]> {
+  const page = await listRoles(
+    db,
+    organizationId,
+    { employeeId },
+    { column: 'roles.id', idColumn: 'roles.id', direction: 'asc', after: null, limit: 10_000 },
+  );
+  return page.items;
+}
+
 export async function insertRole(db: Kysely<Database>, role: Role): Promise<void> {
   await db.insertInto('roles').values(toRow(role)).execute();
 }
@@ -173,55 +177,4 @@ export async function upsertAssignment(
 
 export async function deleteAssignment(db: Kysely<Database>, roleId: string, employeeId: string): Promise<void> {
   await db.deleteFrom('role_assignments').where('role_id', '=', roleId).where('employee_id', '=', employeeId).execute();
-}
-
-export function presentRole(role: Role) {
-  const { organizationId: _org, ...rest } = role;
-  return rest;
-}
-
-/** Writes a role's new state and its role.updated event, when anything changed. */
-export async function saveRoleChange(
-  db: Kysely<Database>,
-  actor: Actor,
-  before: Role,
-  after: Role,
-  at: Date,
-): Promise<boolean> {
-  const changes = diffFields(presentRole(before), presentRole(after), ROLE_DIFF_FIELDS);
-  if (changes.length === 0) return false;
-  after.updatedAt = at.toISOString();
-  await updateRole(db, after);
-  await recordChange(db, {
-    organizationId: after.organizationId,
-    type: 'role.updated',
-    actor,
-    object: presentRole(after),
-    changes,
-    targetType: 'role',
-    targetId: after.id,
-    at,
-  });
-  return true;
-}
-
-/** Takes an employee off every role they hold (when the employee is deleted). */
-export async function removeEmployeeFromRoles(
-  db: Kysely<Database>,
-  actor: Actor,
-  organizationId: string,
-  employeeId: string,
-  at: Date,
-): Promise<void> {
-  const page = await listRoles(
-    db,
-    organizationId,
-    { employeeId },
-    { column: 'roles.id', idColumn: 'roles.id', direction: 'asc', after: null, limit: 10_000 },
-  );
-  for (const before of page.items) {
-    await deleteAssignment(db, before.id, employeeId);
-    const after = { ...before, assignments: before.assignments.filter((a) => a.employeeId !== employeeId) };
-    await saveRoleChange(db, actor, before, after, at);
-  }
 }

@@ -6,7 +6,7 @@ import type { PeopleEvent } from '../core/events';
 import { SYSTEM_ACTOR } from '../core/actor';
 import { deliveryHeaders, renderPayload, splitPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
-import type { Services } from '../services';
+import type { DeliveryContext } from './context';
 import { type AttemptOutcome, finishAttempts } from '../store/delivery-attempts';
 import { eventsByIds, recordChange } from '../store/events';
 import {
@@ -60,7 +60,7 @@ class AttemptRecorder {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: DeliveryContext,
     /** Called after each commit: recorded messages may unblock an ordered queue's next run. */
     private readonly committed: () => void,
   ) {}
@@ -123,7 +123,7 @@ export class Dispatcher {
   private readonly recorder: AttemptRecorder;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: DeliveryContext,
     private readonly pollMs: number,
     private readonly random: () => number = Math.random,
   ) {

@@ -1,11 +1,11 @@
 // The HiBob side of the worker: runs started in this process, the automatic interval sync (started
 // once across all server processes), runs left behind by a crash, and the queue of real-time
 // notifications, applied one person at a time with retries.
+import { createRun, failRun } from '../domain/hibob-runs';
 import { HibobError } from '../integrations/hibob/client';
 import type { FieldPlan } from '../integrations/hibob/mapping';
 import { planFields } from '../integrations/hibob/mapping';
-import { applyChange, createRun, executeRun, failRun, hibobClient } from '../integrations/hibob/sync';
-import type { Services } from '../services';
+import { type SyncContext, applyChange, executeRun, hibobClient } from '../integrations/hibob/sync';
 import { attributesByName } from '../store/attributes';
 import {
   type PendingNotification,
@@ -36,13 +36,13 @@ export class HibobWorker {
   private wake: (() => void) | null = null;
 
   constructor(
-    private readonly services: Services,
+    private readonly ctx: SyncContext,
     private readonly pollMs: number,
   ) {}
 
   /** Runs a sync in the background of this process; `settled` resolves when it has ended. */
   launch(run: SyncRun): Promise<SyncRun> {
-    const settled = executeRun(this.services, run, () => this.stopping).finally(() => this.runs.delete(run.id));
+    const settled = executeRun(this.ctx, run, () => this.stopping).finally(() => this.runs.delete(run.id));
     this.runs.set(run.id, settled);
     return settled;
   }
@@ -53,9 +53,9 @@ export class HibobWorker {
    * whose heartbeat stopped are failed (the loop keeps checking).
    */
   async start(): Promise<void> {
-    if (this.services.store.dialect === 'sqlite') {
-      for (const run of await staleRuns(this.services.store.db, null))
-        await failRun(this.services, run, 'the run was interrupted (the server stopped); run it again');
+    if (this.ctx.store.dialect === 'sqlite') {
+      for (const run of await staleRuns(this.ctx.store.db, null))
+        await failRun(this.ctx, run, 'the run was interrupted (the server stopped); run it again');
     }
     this.loop = this.run();
   }
@@ -77,7 +77,7 @@ export class HibobWorker {
       try {
         await this.tick();
       } catch (error) {
-        this.services.logger.error({ err: error }, 'HiBob worker pass failed');
+        this.ctx.logger.error({ err: error }, 'HiBob worker pass failed');
       }
       if (this.stopping) break;
       await new Promise<void>((resolve) => {
@@ -98,22 +98,22 @@ export class HibobWorker {
   }
 
   private async failStaleRuns(): Promise<void> {
-    const before = new Date(this.services.clock.now().getTime() - RUN_STALE_MS).toISOString();
-    for (const run of await staleRuns(this.services.store.db, before)) {
+    const before = new Date(this.ctx.clock.now().getTime() - RUN_STALE_MS).toISOString();
+    for (const run of await staleRuns(this.ctx.store.db, before)) {
       if (!this.runs.has(run.id))
-        await failRun(this.services, run, 'the run was interrupted (its server stopped answering); run it again');
+        await failRun(this.ctx, run, 'the run was interrupted (its server stopped answering); run it again');
     }
   }
 
   private async startDueSyncs(): Promise<void> {
-    const { store, clock } = this.services;
+    const { store, clock } = this.ctx;
     const now = clock.now();
     for (const integration of await dueAutoSyncs(store.db, now.toISOString())) {
       if (integration.autoSyncMinutes === null) continue;
       const next = new Date(now.getTime() + integration.autoSyncMinutes * 60_000).toISOString();
       if (!(await claimAutoSync(store.db, integration, next))) continue;
       try {
-        this.launch(await createRun(this.services, integration.organizationId, 'automatic'));
+        this.launch(await createRun(this.ctx, integration.organizationId, 'automatic'));
       } catch (error) {
         // A run started by hand is still going: this interval's run is simply skipped.
         if ((error as { status?: number }).status !== 409) throw error;
@@ -122,7 +122,7 @@ export class HibobWorker {
   }
 
   private async applyNotifications(): Promise<void> {
-    const { store, clock, logger } = this.services;
+    const { store, clock, logger } = this.ctx;
     for (const notification of await dueNotifications(store.db, clock.now().toISOString(), 50)) {
       // A full run is applying a snapshot: a change applied meanwhile could be overwritten by it.
       if ((await runningRun(store.db, notification.organizationId)) !== null) continue;
@@ -141,9 +141,9 @@ export class HibobWorker {
         continue;
       }
       try {
-        await applyChange(this.services, integration, notification.externalId, await this.planFor(integration));
+        await applyChange(this.ctx, integration, notification.externalId, await this.planFor(integration));
         await finishNotification(store.db, notification);
-        this.services.dispatcher?.nudge();
+        this.ctx.signals.committed.emit();
       } catch (error) {
         await this.retry(notification, error);
         if (!(error instanceof HibobError)) logger.error({ err: error }, 'applying a HiBob change failed');
@@ -152,7 +152,7 @@ export class HibobWorker {
   }
 
   private async retry(notification: PendingNotification, error: unknown): Promise<void> {
-    const { store, clock, logger } = this.services;
+    const { store, clock, logger } = this.ctx;
     const reason = error instanceof Error ? error.message : String(error);
     if (notification.attempts + 1 >= NOTIFICATION_MAX_ATTEMPTS) {
       logger.warn(
@@ -167,13 +167,13 @@ export class HibobWorker {
   }
 
   private async planFor(integration: Integration): Promise<FieldPlan> {
-    const now = this.services.clock.now().getTime();
+    const now = this.ctx.clock.now().getTime();
     const cached = this.plans.get(integration.id);
     if (cached && now - cached.at < PLAN_TTL_MS) return cached.plan;
-    const client = await hibobClient(this.services, integration);
+    const client = await hibobClient(this.ctx, integration);
     const plan = planFields(
       await client.fields(),
-      await attributesByName(this.services.store.db, integration.organizationId),
+      await attributesByName(this.ctx.store.db, integration.organizationId),
     );
     this.plans.set(integration.id, { plan, at: now });
     return plan;

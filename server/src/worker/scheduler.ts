@@ -1,7 +1,7 @@
 // Time-driven upkeep on the injectable clock: auto-disable webhooks failing for days, hourly error
 // digests for messages that ran out of retries, and pruning of old history, expired sessions,
 // idempotency records and HiBob notice receipts.
-import type { Services } from '../services';
+import type { DeliveryContext } from './context';
 import { pruneExpiredSessions } from '../store/apps';
 import { pruneAttempts } from '../store/delivery-attempts';
 import { pruneEvents } from '../store/events';
@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 
 /** Keeps a notification and e-mails it to the webhook's error recipients when SMTP is configured. */
 export async function notify(
-  services: Services,
+  services: DeliveryContext,
   webhook: Pick<Webhook, 'id' | 'organizationId' | 'errorRecipientEmails'>,
   kind: string,
   subject: string,
@@ -44,14 +44,14 @@ export interface UpkeepActions {
 }
 
 /** The upkeep jobs, in order; the dispatcher runs them at most once a minute of clock time. */
-export async function upkeep(services: Services, actions: UpkeepActions): Promise<void> {
+export async function upkeep(services: DeliveryContext, actions: UpkeepActions): Promise<void> {
   await disableFailingWebhooks(services, actions);
   await sendFailureDigests(services);
   await applyRetention(services);
 }
 
 /** Turns off webhooks whose every delivery has failed for the configured number of days. */
-export async function disableFailingWebhooks(services: Services, actions: UpkeepActions): Promise<void> {
+export async function disableFailingWebhooks(services: DeliveryContext, actions: UpkeepActions): Promise<void> {
   const { store, clock, config } = services;
   const since = new Date(clock.now().getTime() - config.webhookDisableAfterDays * DAY_MS).toISOString();
   for (const w of await webhooksFailingSince(store.db, since)) {
@@ -64,7 +64,7 @@ export async function disableFailingWebhooks(services: Services, actions: Upkeep
  * retries since the last one; at most one digest per webhook an hour, so a broken endpoint does not
  * flood their inbox.
  */
-export async function sendFailureDigests(services: Services): Promise<void> {
+export async function sendFailureDigests(services: DeliveryContext): Promise<void> {
   const { store, clock } = services;
   const now = clock.now();
   const at = now.toISOString();
@@ -106,7 +106,7 @@ export async function sendFailureDigests(services: Services): Promise<void> {
  * expired (neither can be used again); HiBob notice receipts past their expiry (the notice they
  * name would be refused as stale anyway).
  */
-export async function applyRetention(services: Services): Promise<void> {
+export async function applyRetention(services: DeliveryContext): Promise<void> {
   const { store, clock, config } = services;
   const now = clock.now();
   const at = now.toISOString();

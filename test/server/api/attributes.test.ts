@@ -32,7 +32,7 @@ eachStore('custom attribute names', (server) => {
   });
 
   test('an attribute stored under a reserved name (from before the rule) renames without touching other employees', async () => {
-    const { store } = server().hub.services;
+    const { store } = server().hub.context;
     const { clock } = server();
     const now = clock.now();
     await insertAttribute(store.db, {

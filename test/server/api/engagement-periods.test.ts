@@ -5,7 +5,7 @@
 // recovers that person's answers. Both the probe's own attack and a property over random
 // organizations are replayed through the API on both stores.
 import fc from 'fast-check';
-import { createOrganizationWithOwner } from '../../../server/src/bootstrap';
+import { createOrganizationWithOwner } from '../../../server/src/domain/organization';
 import { eachStore } from '../../helpers/harness';
 import { call } from '../../helpers/http';
 
@@ -43,7 +43,7 @@ eachStore('engagement: results do not depend on where a request cuts a period', 
     return res.body.data;
   };
   const newOrganization = async (name: string) =>
-    createOrganizationWithOwner(server().hub.services.store, server().clock, {
+    createOrganizationWithOwner(server().hub.context.store, server().clock, {
       name,
       ownerEmail: `owner-${name.toLowerCase().replace(/\W+/g, '-')}@periods.example`,
     });

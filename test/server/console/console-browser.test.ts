@@ -27,7 +27,7 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
 
   beforeAll(async () => {
     server = await startTestServer('sqlite', SIMULATOR_ENV);
-    await seedDemoData(server.hub.services.store, server.clock, server.org.organizationId);
+    await seedDemoData(server.hub.context.store, server.clock, server.org.organizationId);
     receiver = await startReceiver();
     browser = await launchBrowser();
   });

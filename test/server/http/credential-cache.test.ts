@@ -144,7 +144,7 @@ eachStore('credential cache across processes', (server) => {
     await warm((base) => users(base, app.token));
     // Written straight into the store: no notice, no forgetting. The cache still answers for it...
     await server()
-      .hub.services.store.db.updateTable('apps')
+      .hub.context.store.db.updateTable('apps')
       .set({ revoked_at: server().clock.now().toISOString() })
       .where('id', '=', app.id)
       .execute();
@@ -165,7 +165,7 @@ eachStore('credential cache across processes', (server) => {
       expect(pids).toHaveLength(2);
       for (const pid of pids) await admin.query('select pg_terminate_backend($1)', [pid]);
       await server()
-        .hub.services.store.db.updateTable('apps')
+        .hub.context.store.db.updateTable('apps')
         .set({ revoked_at: server().clock.now().toISOString() })
         .where('id', '=', app.id)
         .execute();
@@ -201,7 +201,7 @@ eachStore('credential cache across processes', (server) => {
       expect(Date.now() - started).toBeLessThan(ROUND_TRIP_TIMEOUT_MS + 2_000);
       // Given up on, the listener is not trusted: a change it cannot report is still refused at once.
       await server()
-        .hub.services.store.db.updateTable('apps')
+        .hub.context.store.db.updateTable('apps')
         .set({ revoked_at: server().clock.now().toISOString() })
         .where('id', '=', app.id)
         .execute();

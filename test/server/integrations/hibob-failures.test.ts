@@ -128,7 +128,7 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
   });
 
   test('a run interrupted by a crash is marked failed when the server starts again, and can be run again', async () => {
-    const { store, clock } = server.hub.services;
+    const { store, clock } = server.hub.context;
     const stale = {
       id: newId('run', clock.now()),
       organizationId: server.org.organizationId,
@@ -183,7 +183,7 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
       });
       const before = (await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length;
       server.clock.advance(14 * 60_000);
-      await server.hub.services.hibob.tick();
+      await server.hub.hibob.tick();
       expect((await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length).toBe(before);
       server.clock.advance(61_000);
       const runs = await eventually(async () => {
@@ -193,8 +193,8 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
       expect(runs[0]).toMatchObject({ trigger: 'automatic' });
       await waitForRun(server, runs[0].id);
       // Both processes looked; one started the run.
-      await server.hub.services.hibob.tick();
-      await peer?.services.hibob.tick();
+      await server.hub.hibob.tick();
+      await peer?.hibob.tick();
       expect((await get(server, '/v1/integrations/hibob/runs?limit=200')).body.data.length).toBe(before + 1);
       expect(
         (await get(server, '/v1/integrations/hibob')).body.data.nextAutoSyncAt > server.clock.now().toISOString(),

@@ -4,7 +4,7 @@ import { type TestServer, startTestServer, storeKinds } from '../../helpers/harn
 import { call, expectProblem } from '../../helpers/http';
 import { eventsSince, get } from '../../helpers/people';
 import { eventually } from '../../helpers/receiver';
-import { MAX_JSON_DEPTH } from '../../../server/src/http/body';
+import { MAX_JSON_DEPTH } from '../../../server/src/core/json-depth';
 import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, PING_BODY_LIMIT } from '../../../server/src/integrations/hibob/notice';
 import * as noticeStore from '../../../server/src/store/hibob-notices';
 import {
@@ -35,13 +35,13 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
   const pending = async () =>
     Number(
       (
-        await server.hub.services.store.db
+        await server.hub.context.store.db
           .selectFrom('hibob_notifications')
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const receipts = () => server.hub.services.store.db.selectFrom('hibob_receipts').selectAll().execute();
+  const receipts = () => server.hub.context.store.db.selectFrom('hibob_receipts').selectAll().execute();
   /** A v2 notice as HiBob writes it, about Ada unless told, triggered at `triggeredAt` (left out when undefined). */
   const noticeBody = (triggeredAt: unknown, extra: Record<string, unknown> = {}) =>
     JSON.stringify({
@@ -132,7 +132,7 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     ];
     expect(attempts.map((a) => a.status)).toEqual([401, 401, 401, 401]);
     expect(await pending()).toBe(0);
-    await server.hub.services.hibob.tick();
+    await server.hub.hibob.tick();
     expect((await employee(ada)).title).toBe('Engineer');
     expect(await eventsSince(server, since)).toEqual([]);
     expectProblem(
@@ -216,7 +216,7 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     sim.failNext({ status: 503, path: `/v1/people/${ada}` });
     expect((await sim.sendWebhook(receiverUrl, HOOK_SECRET, 'employee.updated', ada)).status).toBe(202);
     const row = await eventually(async () => {
-      const found = await server.hub.services.store.db.selectFrom('hibob_notifications').selectAll().executeTakeFirst();
+      const found = await server.hub.context.store.db.selectFrom('hibob_notifications').selectAll().executeTakeFirst();
       return found && Number(found.attempts) === 1 ? found : undefined;
     });
     expect(row.last_error).toMatch(/503/);
@@ -239,7 +239,7 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
   });
 
   test('a notice that comes while the last one for the same person is applied is kept, even in the same millisecond', async () => {
-    const db = server.hub.services.store.db;
+    const db = server.hub.context.store.db;
     const org = server.org.organizationId;
     // Due tomorrow by the server's clock, so only this test takes it.
     const at = new Date(server.clock.now().getTime() + 86_400_000).toISOString();
@@ -298,7 +298,7 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     expect(nul.status).toBe(400);
     expect(nul.body).toContain('control characters');
     expect(await pending()).toBe(0);
-    await server.hub.services.hibob.tick();
+    await server.hub.hibob.tick();
     expect(adaReads()).toBe(reads);
 
     // The window's edges are inside it.
@@ -342,7 +342,7 @@ describe.each(storeKinds())('HiBob real-time updates [%s]', (kind) => {
     server.clock.advance(1);
     expect((await sendSigned(body)).status).toBe(401);
     expect(await pending()).toBe(0);
-    await server.hub.services.hibob.tick();
+    await server.hub.hibob.tick();
     expect(adaReads()).toBe(reads);
 
     // A notice without triggeredAt cannot be judged by age, but its replay is refused all the same.

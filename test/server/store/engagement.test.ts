@@ -254,7 +254,7 @@ eachStore(
     });
 
     test('after random answers, hires and deletions, the rollups equal the raw answers added up, and so does every overview', async () => {
-      const { db } = server().hub.services.store;
+      const { db } = server().hub.context.store;
       const org = server().org.organizationId;
       await fc.assert(
         fc.asyncProperty(
@@ -316,7 +316,7 @@ eachStore(
     }, 120_000);
 
     test('answer batches written at once, with department moves among them, all land and add up', async () => {
-      const { db } = server().hub.services.store;
+      const { db } = server().hub.context.store;
       const org = server().org.organizationId;
       const team: { id: string }[] = [];
       for (let i = 0; i < 8; i += 1)
@@ -338,7 +338,7 @@ eachStore(
     }, 60_000);
 
     test('rebuilding writes the same rows, for one organization or all, and leaves the other organization alone', async () => {
-      const { db, dialect } = server().hub.services.store;
+      const { db, dialect } = server().hub.context.store;
       const org = server().org.organizationId;
       const other = server().other.organizationId;
       // Answers of its own, whatever the random test above left behind (it may have deleted everyone).

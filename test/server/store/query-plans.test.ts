@@ -11,7 +11,7 @@ const DEPARTMENTS = ['Engineering', 'Sales', 'Support', 'Finance', 'People'];
 // department, so its cost does not grow with the table.
 eachStore('employee pages use an index', (server) => {
   beforeAll(async () => {
-    const { db } = server().hub.services.store;
+    const { db } = server().hub.context.store;
     const at = server().clock.now();
     const employees: Employee[] = Array.from({ length: 3_000 }, (_, i) => ({
       id: newId('emp', at),
@@ -48,7 +48,7 @@ eachStore('employee pages use an index', (server) => {
 
   /** The plan of a department page sorted by -lastName, first page and a later one. */
   async function plan(after: Keyset['after']): Promise<string> {
-    const { db, dialect } = server().hub.services.store;
+    const { db, dialect } = server().hub.context.store;
     const compiled = employeePageQuery(
       db,
       server().org.organizationId,

@@ -91,13 +91,13 @@ eachStore(
     const batchOf = async (count: number, fields: (i: number) => Record<string, unknown> = () => ({})) => {
       const ids: string[] = [];
       for (let i = 0; i < count; i += 1) ids.push((await createEmployee(server(), fields(i))).id);
-      const db = server().hub.services.store.db;
+      const db = server().hub.context.store.db;
       await eventually(
         async () =>
           (await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute()).length === 0,
       );
       server().clock.advance(1_000);
-      server().hub.services.dispatcher?.nudge();
+      server().hub.dispatcher?.nudge();
       return ids;
     };
     const history = async (webhookId: string) =>
@@ -162,7 +162,7 @@ eachStore(
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(sent()).toHaveLength(1);
       server().clock.advance(6_100);
-      server().hub.services.dispatcher?.nudge();
+      server().hub.dispatcher?.nudge();
       await eventually(() => new Set(sent().flatMap(employeesIn)).size === 50);
       const [first, retry, ...rest] = sent();
       expect(retry.headers['webhook-id']).toBe(first.headers['webhook-id']);
@@ -190,7 +190,7 @@ eachStore(
         });
       const e = await createEmployee(server());
       const { recordChange } = await import('../../../server/src/store/events');
-      await recordChange(server().hub.services.store.db, {
+      await recordChange(server().hub.context.store.db, {
         organizationId: server().org.organizationId,
         type: 'employee.updated',
         actor: { type: 'system' },
@@ -205,14 +205,14 @@ eachStore(
         targetId: e.id,
         at: server().clock.now(),
       });
-      server().hub.services.dispatcher?.nudge();
+      server().hub.dispatcher?.nudge();
       for (const format of FORMATS) {
         const request = await eventually(() => receiver().requests.find((r) => r.url === `/huge-${format}`));
         expectWithinLimits(format, request);
         const text = JSON.stringify(JSON.parse(request.body));
         expect(text).toContain('Skill 0');
         expect(text).toMatch(
-          new RegExp(`… \\d+ more changes left out: (<|\\[)${server().hub.services.publicUrl}/employees/${e.id}`),
+          new RegExp(`… \\d+ more changes left out: (<|\\[)${server().hub.context.publicUrl}/employees/${e.id}`),
         );
       }
     }, 30_000);
@@ -234,7 +234,7 @@ eachStore(
         maxConcurrency: 1,
       });
       const webhookId = res.body.data.id as string;
-      const { db, dialect } = server().hub.services.store;
+      const { db, dialect } = server().hub.context.store;
       const employees: string[] = [];
       for (let i = 0; i < 60; i += 1)
         employees.push(
@@ -245,7 +245,7 @@ eachStore(
       clock.advance(1_000);
       const [claimed] = await claimDue(db, dialect, clock.now(), 60_000, 10);
       expect(claimed.eventIds).toHaveLength(60);
-      const parts = splitPayload('teams', await eventsByIds(db, claimed.eventIds), server().hub.services.publicUrl).map(
+      const parts = splitPayload('teams', await eventsByIds(db, claimed.eventIds), server().hub.context.publicUrl).map(
         (part) => part.map((e) => e.id),
       );
       expect(parts.length).toBeGreaterThan(1);
@@ -273,7 +273,7 @@ eachStore(
       expect(new Set(rows.map((r) => r.created_at)).size).toBe(1);
       expect(rows.every((r) => r.lease_until === null && r.status === 'pending')).toBe(true);
       // A dispatcher started afresh sends each part once, in order.
-      const dispatcher = server().hub.services.dispatcher;
+      const dispatcher = server().hub.dispatcher;
       await eventually(async () => {
         await dispatcher?.tick();
         return receiver().requests.length >= parts.length;

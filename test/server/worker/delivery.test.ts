@@ -202,9 +202,9 @@ eachStore(
       const b = await createEmployee(server());
       const c = await createEmployee(server());
       // b and c are due now, but wait behind a, whose retry is 4-6 s away.
-      const dispatcher = server().hub.services.dispatcher;
+      const dispatcher = server().hub.dispatcher;
       for (let i = 0; i < 3; i += 1) await dispatcher?.tick();
-      const db = server().hub.services.store.db;
+      const db = server().hub.context.store.db;
       const waiting = await db
         .selectFrom('messages')
         .select(['status', 'attempts', 'lease_until'])
@@ -265,7 +265,7 @@ eachStore(
       });
       for (let i = 0; i < 3; i += 1) await createEmployee(server(), { firstName: `Batch${i}` });
       // Let the dispatcher take all three events into the open batch before the linger ends.
-      const db = server().hub.services.store.db;
+      const db = server().hub.context.store.db;
       await eventually(
         async () =>
           (await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute()).length === 0,
@@ -349,7 +349,7 @@ eachStore(
       // HiBob runs (another issue) will emit the sync events; the delivery path is the same for every type.
       const { recordChange } = await import('../../../server/src/store/events');
       for (const type of ['sync.completed', 'sync.failed'] as const) {
-        await recordChange(server().hub.services.store.db, {
+        await recordChange(server().hub.context.store.db, {
           organizationId: server().org.organizationId,
           type,
           actor: { type: 'system' },
@@ -367,7 +367,7 @@ eachStore(
           at: server().clock.now(),
         });
       }
-      server().hub.services.dispatcher?.nudge();
+      server().hub.dispatcher?.nudge();
       const types = await eventually(() => {
         const seen = new Set(
           receiver()

@@ -78,7 +78,7 @@ async function webhookTo(server: TestServer, name: string) {
  * (null: no answer) and out of retries unless it succeeded, as the dispatcher would after its last try.
  */
 async function failAllDue(server: TestServer, answer: { status: number | null; error?: string }) {
-  const { db, dialect } = server.hub.services.store;
+  const { db, dialect } = server.hub.context.store;
   const now = server.clock.now();
   await fanOut(db, dialect, now, 0);
   const claimed = await claimDue(db, dialect, now, 60_000, 100);
@@ -221,7 +221,7 @@ describe('webhook upkeep', () => {
         });
         server().clock.advance(120_000);
         const again = disabling();
-        await disableFailingWebhooks(server().hub.services, again.actions);
+        await disableFailingWebhooks(server().hub.context, again.actions);
         expect(again.calls).toEqual([]);
         expect((await get(server(), `/v1/webhooks/${hook.id}`)).body.data.status).toBe('active');
 
@@ -251,7 +251,7 @@ describe('webhook upkeep', () => {
     'auto-disable alone',
     (server) => {
       test('disables active webhooks failing for the configured days, from the first second, and nothing else', async () => {
-        const { db } = server().hub.services.store;
+        const { db } = server().hub.context.store;
         const hook = async (name: string, failingFor: number, status = 'active') => {
           const id = (await webhookTo(server(), name)).id as string;
           if (status !== 'active') expect((await patch(server(), `/v1/webhooks/${id}`, { status })).status).toBe(200);
@@ -264,7 +264,7 @@ describe('webhook upkeep', () => {
         await hook('Switched off', hours(24 * 30), 'inactive');
         const none = await webhookTo(server(), 'Never failed');
         const { calls, actions } = disabling();
-        await disableFailingWebhooks(server().hub.services, actions);
+        await disableFailingWebhooks(server().hub.context, actions);
         expect(calls).toEqual([
           { organizationId: server().org.organizationId, webhookId: due, reason: 'Every delivery failed for 5 days.' },
         ]);
@@ -278,7 +278,7 @@ describe('webhook upkeep', () => {
     'failure digests alone',
     (server) => {
       test('one digest per webhook lists every message out of retries, then nothing new for an hour', async () => {
-        const services = server().hub.services;
+        const services = server().hub.context;
         const first = await webhookTo(server(), 'First');
         const second = await webhookTo(server(), 'Second');
         await createEmployee(server());
@@ -330,7 +330,7 @@ describe('webhook upkeep', () => {
     'retention alone',
     (server) => {
       test('history older than the retention days goes; pending messages and events not yet fanned out stay', async () => {
-        const services = server().hub.services;
+        const services = server().hub.context;
         const { db, dialect } = services.store;
         const clock = server().clock;
         const hook = await webhookTo(server(), 'History');
@@ -390,7 +390,7 @@ describe('webhook upkeep', () => {
     'retention of credentials alone',
     (server) => {
       test('expired sessions go after their hour, idempotency records after their 24 hours', async () => {
-        const services = server().hub.services;
+        const services = server().hub.context;
         const { db } = services.store;
         const count = async (table: 'app_sessions' | 'idempotency_keys') =>
           Number(

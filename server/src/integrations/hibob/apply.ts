@@ -3,13 +3,13 @@
 // options yet become options; people gone from HiBob are removed. Every change is an ordinary
 // employee event from the system (actor null); a person who did not change writes nothing.
 import type { Kysely } from 'kysely';
-import { type EmployeeWrite, employeeWrite, removeEmployee, writeEmployees } from '../../api/employees';
 import { SYSTEM_ACTOR } from '../../core/actor';
 import type { AttributeValue } from '../../core/attributes';
 import { newId } from '../../core/ids';
 import { ownMap } from '../../core/map-keys';
-import { type Attribute, attributesByName, updateAttribute } from '../../store/attributes';
-import { recordAudit } from '../../store/audit';
+import { addAttributeOptions } from '../../domain/attributes';
+import { type EmployeeWrite, employeeWrite, removeEmployee, writeEmployees } from '../../domain/employees';
+import type { Attribute } from '../../store/attributes';
 import {
   type Employee,
   employeesByEmails,
@@ -21,7 +21,7 @@ import {
 import type { RunReport } from '../../store/sync-runs';
 import type { Database } from '../../store/schema';
 import { type FieldPlan, type SyncedPerson, missingOptions } from './mapping';
-import { addToReport } from './run';
+import { addToReport } from './report';
 
 /** What a batch of writes did. */
 export interface Tally {
@@ -72,27 +72,14 @@ export async function addMissingOptions(
       added.get(attribute)?.add(option);
     }
   }
-  if (added.size === 0) return definitions;
-  for (const [name, options] of added) {
-    const definition = definitions.get(name.toLowerCase()) as Attribute;
-    const updated: Attribute = {
-      ...definition,
-      options: [...definition.options, ...options],
-      updatedAt: at.toISOString(),
-    };
-    await updateAttribute(db, updated);
-    await recordAudit(db, {
-      organizationId,
-      actor: SYSTEM_ACTOR,
-      action: 'attribute.updated',
-      targetType: 'attribute',
-      targetId: definition.id,
-      details: { addedOptions: [...options], by: 'hibob-sync' },
-      at,
-    });
+  const refreshed = await addAttributeOptions(db, organizationId, added, definitions, {
+    actor: SYSTEM_ACTOR,
+    by: 'hibob-sync',
+    at,
+  });
+  for (const [name, options] of added)
     for (const option of options) addToReport(report.addedOptions, { attribute: name, option });
-  }
-  return attributesByName(db, organizationId);
+  return refreshed;
 }
 
 /** The employee HiBob describes, on top of what PeopleHub has (unsynced attributes and the phone stay). */

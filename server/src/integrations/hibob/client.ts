@@ -5,7 +5,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Dispatcher } from 'undici';
 import { JsonArraySplitter, JsonStreamError } from '../../core/json-array-stream';
-import { type GuardedAgents, refusalIn } from '../../worker/outbound';
+import { type GuardedAgents, refusalIn } from '../../net/outbound';
 import type { HibobField } from './mapping';
 
 export interface HibobConnection {

@@ -1,5 +1,25 @@
-// What a HiBob webhook notice says, and whether it is fresh enough to act on: pure functions.
-import { MAX_JSON_DEPTH, nestingExceeds } from '../../http/body';
+// What a HiBob webhook notice says, whether HiBob signed it, and whether it is fresh enough to act
+// on: pure functions.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { MAX_JSON_DEPTH, nestingExceeds } from '../../core/json-depth';
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * The signature HiBob sent, when it is the one the raw body should have (compared in constant time);
+ * null otherwise. One HMAC over the bytes, whatever they hold: the cost of a refusal is its size.
+ */
+export function verifiedSignature(secret: string, raw: Buffer, header: string | undefined): Buffer | null {
+  if (header === undefined || !BASE64.test(header.trim())) return null;
+  const expected = createHmac('sha512', secret).update(raw).digest();
+  const given = Buffer.from(header.trim(), 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected) ? expected : null;
+}
+
+/** What a receipt keeps of a signature: its SHA-256, enough to recognize a replay and useless for forging one. */
+export function receiptHash(signature: Buffer): string {
+  return createHash('sha256').update(signature).digest('base64url');
+}
 
 /**
  * HiBob's ping is the text `Ping test`, possibly quoted or as {"text": "Ping test"}. Only bodies up to

@@ -2,16 +2,13 @@
 // downloads and maps everything (HiBob failing half-way then changes nothing), then applies it in
 // batches of one transaction each, resolves late references, and removes the people HiBob no longer
 // has. It ends with sync.completed when it changed something, or with sync.failed.
-import { SYSTEM_ACTOR } from '../../core/actor';
-import { newId } from '../../core/ids';
-import { problems } from '../../http/problem';
-import type { Services } from '../../services';
+import type { DomainContext } from '../../domain/context';
+import { finishRun } from '../../domain/hibob-runs';
+import type { GuardedAgents } from '../../net/outbound';
 import { attributesByName } from '../../store/attributes';
 import { externalLinks, employeesByExternalIds } from '../../store/employees';
-import { isUniqueViolation } from '../../store/errors';
-import { recordChange } from '../../store/events';
 import { type Integration, findIntegration, integrationSecrets } from '../../store/integrations';
-import { EMPTY_REPORT, type SyncRun, insertRun, runningRun, updateRun } from '../../store/sync-runs';
+import { EMPTY_REPORT, type SyncRun, updateRun } from '../../store/sync-runs';
 import {
   type ApplyContext,
   type Deferred,
@@ -24,7 +21,7 @@ import {
 } from './apply';
 import { HibobClient, HibobError } from './client';
 import { type FieldPlan, type SyncedPerson, fingerprintKey, mapRecord, planFields, recordFingerprint } from './mapping';
-import { addToReport, presentRun } from './run';
+import { addToReport } from './report';
 
 /**
  * People written per transaction. Other requests get the store between batches; on SQLite (one
@@ -46,51 +43,18 @@ export class RunInterrupted extends Error {
   }
 }
 
-export async function hibobClient(services: Services, integration: Integration): Promise<HibobClient> {
-  const secrets = await integrationSecrets(services.store.db, services.masterKey, integration);
-  return new HibobClient(
-    { baseUrl: integration.baseUrl, serviceUserId: integration.serviceUserId, token: secrets.token },
-    services.outbound,
-    { timeoutMs: services.config.hibobTimeoutMs },
-  );
+/** What a sync is given: the domain's context, and the guarded pools its HiBob client connects through. */
+export interface SyncContext extends DomainContext {
+  outbound: GuardedAgents;
 }
 
-/** Records a new running run; 409 naming the one already running for the organization. */
-export async function createRun(
-  services: Services,
-  organizationId: string,
-  trigger: SyncRun['trigger'],
-): Promise<SyncRun> {
-  const now = services.clock.now().toISOString();
-  const run: SyncRun = {
-    id: newId('run', services.clock.now()),
-    organizationId,
-    trigger,
-    status: 'running',
-    phase: 'starting',
-    processed: 0,
-    total: null,
-    created: 0,
-    updated: 0,
-    deleted: 0,
-    unchanged: 0,
-    report: structuredClone(EMPTY_REPORT),
-    error: null,
-    startedAt: now,
-    heartbeatAt: now,
-    finishedAt: null,
-  };
-  try {
-    await insertRun(services.store.db, run);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const running = await runningRun(services.store.db, organizationId);
-    throw problems.conflict(
-      `A HiBob sync is already running (${running?.id ?? 'another run'}); wait for it to finish.`,
-      { runId: running?.id ?? null },
-    );
-  }
-  return run;
+export async function hibobClient(ctx: SyncContext, integration: Integration): Promise<HibobClient> {
+  const secrets = await integrationSecrets(ctx.store.db, ctx.masterKey, integration);
+  return new HibobClient(
+    { baseUrl: integration.baseUrl, serviceUserId: integration.serviceUserId, token: secrets.token },
+    ctx.outbound,
+    { timeoutMs: ctx.config.hibobTimeoutMs },
+  );
 }
 
 /** Managers before the people who report to them, so most managers are known when a report is written. */
@@ -117,7 +81,7 @@ function managersFirst(people: SyncedPerson[]): SyncedPerson[] {
  * holds and writes only what changed, and the comparing overlaps the download.
  */
 async function download(
-  services: Services,
+  ctx: SyncContext,
   run: SyncRun,
   client: HibobClient,
   plan: FieldPlan,
@@ -152,20 +116,20 @@ async function download(
       }
     }
     for (const person of await changedOnly(mappedBatch)) people.set(person.externalId, person);
-    await progress(services, run, { processed: listed.size });
+    await progress(ctx, run, { processed: listed.size });
     if (stopping()) throw new RunInterrupted();
   }
   return { people: [...people.values()], listed };
 }
 
-async function progress(services: Services, run: SyncRun, changes: Partial<SyncRun>): Promise<void> {
-  Object.assign(run, changes, { heartbeatAt: services.clock.now().toISOString() });
-  await updateRun(services.store.db, run);
+async function progress(ctx: SyncContext, run: SyncRun, changes: Partial<SyncRun>): Promise<void> {
+  Object.assign(run, changes, { heartbeatAt: ctx.clock.now().toISOString() });
+  await updateRun(ctx.store.db, run);
 }
 
 /** Runs a sync to its end, recording the outcome on the run; never throws. */
-export async function executeRun(services: Services, run: SyncRun, stopping: () => boolean): Promise<SyncRun> {
-  const { store, clock, logger } = services;
+export async function executeRun(ctx: SyncContext, run: SyncRun, stopping: () => boolean): Promise<SyncRun> {
+  const { store, clock, logger } = ctx;
   const org = run.organizationId;
   const tally: Tally = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   /** Milliseconds per phase, logged with the outcome: where a slow run spent its time. */
@@ -179,8 +143,8 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
   try {
     const integration = await findIntegration(store.db, org);
     if (integration === null) throw new HibobError('response', 'HiBob was disconnected before the run started');
-    const client = await hibobClient(services, integration);
-    await progress(services, run, { phase: 'downloading' });
+    const client = await hibobClient(ctx, integration);
+    await progress(ctx, run, { phase: 'downloading' });
     const definitions = await attributesByName(store.db, org);
     const plan = planFields(await client.fields(), definitions);
     run.report.skippedFields = plan.skipped.slice(0, 100);
@@ -197,7 +161,7 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
     };
     /** HRIS ids by the fingerprint of the record their row was written from. */
     const current = new Map(links.flatMap((l) => (l.syncHash === null ? [] : [[l.syncHash, l.externalId] as const])));
-    const { people, listed } = await download(services, run, client, plan, current, tally, stopping, (batch) =>
+    const { people, listed } = await download(ctx, run, client, plan, current, tally, stopping, (batch) =>
       changedPeople({ ...context, db: store.db }, batch, tally),
     );
     current.clear();
@@ -209,7 +173,7 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
       );
     }
 
-    await progress(services, run, { phase: 'applying', total: people.length, processed: 0 });
+    await progress(ctx, run, { phase: 'applying', total: people.length, processed: 0 });
     const at = clock.now();
     context.definitions = await store.db
       .transaction()
@@ -227,7 +191,7 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
         for (let j = 0; j < batch.length; j += CHUNK)
           await applyPeople({ ...context, db: trx, at }, batch.slice(j, j + CHUNK), tally, deferred);
       });
-      await progress(services, run, { processed: Math.min(i + BATCH, queue.length), ...tally });
+      await progress(ctx, run, { processed: Math.min(i + BATCH, queue.length), ...tally });
     }
     lap('applyMs');
     for (let i = 0; i < deferred.length; i += BATCH) {
@@ -245,7 +209,7 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
     }
     lap('removeMs');
     logger.info({ runId: run.id, organizationId: org, ...tally, ...phases }, 'HiBob sync completed');
-    return await finish(services, run, { ...tally, status: 'completed', error: null });
+    return await finishRun(ctx, run, { ...tally, status: 'completed', error: null });
   } catch (error) {
     const reason =
       error instanceof HibobError || error instanceof RunInterrupted
@@ -253,43 +217,11 @@ export async function executeRun(services: Services, run: SyncRun, stopping: () 
         : 'an internal error stopped the run (the request id is in the logs)';
     if (!(error instanceof HibobError || error instanceof RunInterrupted))
       logger.error({ err: error, runId: run.id }, 'HiBob sync failed');
-    return finish(services, run, { ...tally, status: 'failed', error: reason }).catch((finishError: unknown) => {
+    return finishRun(ctx, run, { ...tally, status: 'failed', error: reason }).catch((finishError: unknown) => {
       logger.error({ err: finishError, runId: run.id }, 'could not record the end of a HiBob sync');
       return run;
     });
   }
-}
-
-/** Marks a run that cannot go on (its server stopped) as failed, with its sync.failed event. */
-export function failRun(services: Services, run: SyncRun, reason: string): Promise<SyncRun> {
-  return finish(services, run, { status: 'failed', error: reason });
-}
-
-/**
- * Records the outcome with its event in one transaction. A run that changed nothing emits nothing:
- * an automatic sync every few minutes would otherwise post "0 created, 0 updated" to every channel.
- */
-async function finish(services: Services, run: SyncRun, outcome: Partial<SyncRun>): Promise<SyncRun> {
-  const now = services.clock.now();
-  Object.assign(run, outcome, { phase: 'done', finishedAt: now.toISOString(), heartbeatAt: now.toISOString() });
-  const changed = run.created + run.updated + run.deleted + run.report.addedOptions.length > 0;
-  await services.store.db.transaction().execute(async (trx) => {
-    await updateRun(trx, run);
-    if (run.status === 'failed' || changed) {
-      await recordChange(trx, {
-        organizationId: run.organizationId,
-        type: run.status === 'failed' ? 'sync.failed' : 'sync.completed',
-        actor: SYSTEM_ACTOR,
-        object: presentRun(run),
-        action: run.status === 'failed' ? 'hibob.sync_failed' : 'hibob.sync_completed',
-        targetType: 'sync_run',
-        targetId: run.id,
-        at: now,
-      });
-    }
-  });
-  services.dispatcher?.nudge();
-  return run;
 }
 
 /**
@@ -298,14 +230,14 @@ async function finish(services: Services, run: SyncRun, outcome: Partial<SyncRun
  * notifications harmless.
  */
 export async function applyChange(
-  services: Services,
+  ctx: SyncContext,
   integration: Integration,
   externalId: string,
   plan: FieldPlan | null,
 ): Promise<'applied' | 'removed' | 'skipped'> {
-  const { store, clock } = services;
+  const { store, clock } = ctx;
   const org = integration.organizationId;
-  const client = await hibobClient(services, integration);
+  const client = await hibobClient(ctx, integration);
   const definitions = await attributesByName(store.db, org);
   const fieldPlan = plan ?? planFields(await client.fields(), definitions);
   const record = await client.person(externalId, fieldPlan.fields);

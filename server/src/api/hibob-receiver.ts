@@ -4,36 +4,26 @@
 // must be fresh and received once; it is then only queued, in the store, and answered at once: the
 // worker re-reads the person from HiBob and applies them, so HiBob is never kept waiting and a crash
 // loses nothing.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { Problem } from '../../api/common';
-import { parseJson, readBody } from '../../http/body';
-import { problems } from '../../http/problem';
-import { defineRoute } from '../../http/route';
-import { enqueueNotification, recordReceipt } from '../../store/hibob-notices';
-import { findIntegrationByReceiver, integrationSecrets } from '../../store/integrations';
-import { NOTICE_MAX_AGE_MS, NOTICE_MAX_AHEAD_MS, employeeOf, freshnessOf, isPing, receiptExpiry } from './notice';
+import { problems } from '../core/problem';
+import { acceptNotice } from '../domain/hibob-connection';
+import { parseJson, readBody } from '../http/body';
+import { defineRoute } from '../http/route';
+import {
+  NOTICE_MAX_AGE_MS,
+  NOTICE_MAX_AHEAD_MS,
+  employeeOf,
+  freshnessOf,
+  isPing,
+  receiptExpiry,
+  receiptHash,
+  verifiedSignature,
+} from '../integrations/hibob/notice';
+import { findIntegrationByReceiver, integrationSecrets } from '../store/integrations';
+import { Problem } from './common';
 
 /** HiBob's notices are small; anything bigger is not one of them. */
 const RECEIVER_BODY_LIMIT = 64 * 1024;
-
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/**
- * The signature HiBob sent, when it is the one the raw body should have (compared in constant time);
- * null otherwise. One HMAC over the bytes, whatever they hold: the cost of a refusal is its size.
- */
-export function verifiedSignature(secret: string, raw: Buffer, header: string | undefined): Buffer | null {
-  if (header === undefined || !BASE64.test(header.trim())) return null;
-  const expected = createHmac('sha512', secret).update(raw).digest();
-  const given = Buffer.from(header.trim(), 'base64');
-  return given.length === expected.length && timingSafeEqual(given, expected) ? expected : null;
-}
-
-/** What a receipt keeps of a signature: its SHA-256, enough to recognize a replay and useless for forging one. */
-export function receiptHash(signature: Buffer): string {
-  return createHash('sha256').update(signature).digest('base64url');
-}
 
 const minutes = (ms: number) => `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
 
@@ -70,13 +60,13 @@ export const receiverRoute = defineRoute({
     },
     413: { description: 'Larger than any HiBob notice.', schema: Problem },
   },
-  async handler({ params, services, req }) {
-    const integration = await findIntegrationByReceiver(services.store.db, params.receiverId);
+  async handler({ params, ctx, req }) {
+    const integration = await findIntegrationByReceiver(ctx.store.db, params.receiverId);
     if (!integration) throw problems.notFound('There is no HiBob receiver at this address.');
     const raw = await readBody(req, RECEIVER_BODY_LIMIT);
     // The ping comes when the subscription is made in HiBob, before its secret can be pasted here.
     if (isPing(raw)) return { status: 200, body: { data: { accepted: false } } };
-    const { hookSecret } = await integrationSecrets(services.store.db, services.masterKey, integration);
+    const { hookSecret } = await integrationSecrets(ctx.store.db, ctx.masterKey, integration);
     if (hookSecret === null)
       throw problems.unauthorized(
         'No hook secret is set for this HiBob connection; paste the one HiBob shows into PATCH /v1/integrations/hibob.',
@@ -88,7 +78,7 @@ export const receiverRoute = defineRoute({
 
     // Signed by HiBob from here on, and still parsed behind the same depth cap as every body.
     const notice = parseJson(raw.toString('utf8'));
-    const now = services.clock.now();
+    const now = ctx.clock.now();
     const freshness = freshnessOf(notice, now);
     if (freshness.kind === 'unreadable')
       throw problems.badRequest("The notice's triggeredAt is not a timestamp such as 2026-11-22T10:00:00Z.");
@@ -106,25 +96,15 @@ export const receiverRoute = defineRoute({
     if (employee.kind === 'invalid')
       throw problems.badRequest(`The notice names no usable person: ${employee.reason}.`);
 
-    const received = await services.store.db.transaction().execute(async (trx) => {
-      if (
-        !(await recordReceipt(
-          trx,
-          integration.id,
-          receiptHash(signature),
-          receiptExpiry(freshness, now).toISOString(),
-          now.toISOString(),
-        ))
-      )
-        return false;
-      if (employee.kind === 'id')
-        await enqueueNotification(trx, integration.organizationId, employee.id, now.toISOString());
-      return true;
+    const received = await acceptNotice(ctx, integration, {
+      receiptHash: receiptHash(signature),
+      receiptExpiresAt: receiptExpiry(freshness, now),
+      receivedAt: now,
+      externalId: employee.kind === 'id' ? employee.id : null,
     });
     if (!received)
       throw problems.conflict('This notice was already received (the same Bob-Signature); a notice is accepted once.');
     if (employee.kind === 'none') return { status: 200, body: { data: { accepted: false } } };
-    services.hibob.nudge();
     return { status: 202, body: { data: { accepted: true } } };
   },
 });

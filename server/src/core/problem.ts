@@ -1,4 +1,5 @@
-// RFC 9457 problem details: the one shape every error leaves the server in.
+// RFC 9457 problem details as typed error values: the domain and the handlers throw them, and the
+// HTTP adapter renders them, once, in the one shape every error leaves the server in.
 
 export interface FieldError {
   /** JSON pointer into the part named by `location`, e.g. `/email`. */
@@ -12,7 +13,7 @@ export function problemType(slug: string): string {
   return `urn:peoplehub:problem:${slug}`;
 }
 
-/** An error a handler throws on purpose; rendered once, by the HTTP adapter. */
+/** An error thrown on purpose (by a domain operation or a handler); rendered once, by the HTTP adapter. */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,

@@ -1,7 +1,7 @@
-import { HttpProblem } from '../../server/src/http/problem';
-import { guardOwnerAccess } from '../../server/src/owner-access';
-import { eachStore } from '../helpers/harness';
-import { post } from '../helpers/people';
+import { HttpProblem } from '../../../server/src/core/problem';
+import { guardOwnerAccess } from '../../../server/src/domain/owner-access';
+import { eachStore } from '../../helpers/harness';
+import { post } from '../../helpers/people';
 
 eachStore('owner access guard', (server) => {
   test('a second owner change waits for the first and then sees it, so two cannot leave no owner', async () => {
@@ -12,7 +12,7 @@ eachStore('owner access guard', (server) => {
     };
     const a = await addOwner('guard.a@owners.example');
     const b = await addOwner('guard.b@owners.example');
-    const { db, dialect } = server().hub.services.store;
+    const { db, dialect } = server().hub.context.store;
     const org = server().org.organizationId;
     const demote = (trx: typeof db, id: string) =>
       trx.updateTable('users').set({ access_right: 'admin' }).where('id', '=', id).execute();

@@ -2,14 +2,14 @@
 // issued here, for the API and for the break-glass command alike, and every change that could take
 // the last owner's access away (stepping down, removal, revoking a key) is checked here.
 import type { Kysely } from 'kysely';
-import type { Actor } from './core/actor';
-import { newId } from './core/ids';
-import { generateToken, hashToken } from './core/tokens';
-import { problems } from './http/problem';
-import { recordAudit } from './store/audit';
-import type { Dialect } from './store/database';
-import type { Database } from './store/schema';
-import { type User, countLiveKeys, countOwners, countOwnersWithKeys, insertUserKey, lockOwners } from './store/users';
+import type { Actor } from '../core/actor';
+import { newId } from '../core/ids';
+import { generateToken, hashToken } from '../core/tokens';
+import { problems } from '../core/problem';
+import { recordAudit } from '../store/audit';
+import type { Dialect } from '../store/database';
+import type { Database } from '../store/schema';
+import { type User, countLiveKeys, countOwners, countOwnersWithKeys, insertUserKey, lockOwners } from '../store/users';
 
 /** Live keys one user may hold at once: enough for a laptop, a CI job and a spare. */
 export const MAX_LIVE_KEYS = 10;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { WebhookClient } from '../../../server/src/worker/http-client';
-import { GuardedAgents } from '../../../server/src/worker/outbound';
+import { WebhookClient } from '../../../server/src/net/http-client';
+import { GuardedAgents } from '../../../server/src/net/outbound';
 import { type Receiver, startReceiver } from '../../helpers/receiver';
 
 describe('the SSRF-safe webhook client', () => {
