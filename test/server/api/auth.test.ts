@@ -1,9 +1,10 @@
 import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { SCOPES } from '../../../server/src/core/permissions';
-import { eachStore } from '../../helpers/harness';
+import { eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
 
 eachStore('authentication', (server) => {
+  restoreClockAfterEach(() => server().clock);
   const owner = () => server().org.ownerKey;
 
   async function createApp(name: string, permissions: string[]): Promise<{ id: string; token: string }> {

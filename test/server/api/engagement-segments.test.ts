@@ -164,26 +164,37 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     expect((await get(server(), `/v1/employees/${id.B1d}`)).body.data.tenureMonths).toBe(11);
   });
 
-  test('an organization redefines its bands; the filter and segments follow', async () => {
-    const org = (await get(server(), '/v1/organization')).body.data;
-    expect(org.tenureBands.map((b: { name: string }) => b.name)).toEqual(['<6m', '6-12m', '1-2y', '2-5y', '5y+']);
-    const changed = await patch(server(), '/v1/organization', { tenureBoundaries: [3, 12, 36] });
-    expect(changed.status).toBe(200);
-    expect(changed.body.data.tenureBands).toEqual([
-      { name: '<3m', fromMonths: 0, toMonths: 3 },
-      { name: '3-12m', fromMonths: 3, toMonths: 12 },
-      { name: '1-3y', fromMonths: 12, toMonths: 36 },
-      { name: '3y+', fromMonths: 36, toMonths: null },
-    ]);
-    const names = (await get(server(), '/v1/employees?tenure=3-12m&on=2026-11-22&limit=100')).body.data
-      .map((e: { firstName: string }) => e.firstName)
-      .sort();
-    expect(names).toEqual(['B1a', 'B1b', 'B1c', 'B1d']);
-    refused(await get(server(), '/v1/employees?tenure=1-2y'), '/tenure', /<3m, 3-12m, 1-3y, 3y\+/);
-    refused(await patch(server(), '/v1/organization', { tenureBoundaries: [12, 6] }), '/tenureBoundaries', /increase/);
-    expect((await patch(server(), '/v1/organization', { tenureBoundaries: null })).body.data.tenureBoundaries).toEqual([
-      6, 12, 24, 60,
-    ]);
+  describe('own tenure bands', () => {
+    // The later tests read the default bands.
+    afterEach(async () => {
+      await patch(server(), '/v1/organization', { tenureBoundaries: null });
+    });
+
+    test('an organization redefines its bands; the filter and segments follow', async () => {
+      const org = (await get(server(), '/v1/organization')).body.data;
+      expect(org.tenureBands.map((b: { name: string }) => b.name)).toEqual(['<6m', '6-12m', '1-2y', '2-5y', '5y+']);
+      const changed = await patch(server(), '/v1/organization', { tenureBoundaries: [3, 12, 36] });
+      expect(changed.status).toBe(200);
+      expect(changed.body.data.tenureBands).toEqual([
+        { name: '<3m', fromMonths: 0, toMonths: 3 },
+        { name: '3-12m', fromMonths: 3, toMonths: 12 },
+        { name: '1-3y', fromMonths: 12, toMonths: 36 },
+        { name: '3y+', fromMonths: 36, toMonths: null },
+      ]);
+      const names = (await get(server(), '/v1/employees?tenure=3-12m&on=2026-11-22&limit=100')).body.data
+        .map((e: { firstName: string }) => e.firstName)
+        .sort();
+      expect(names).toEqual(['B1a', 'B1b', 'B1c', 'B1d']);
+      refused(await get(server(), '/v1/employees?tenure=1-2y'), '/tenure', /<3m, 3-12m, 1-3y, 3y\+/);
+      refused(
+        await patch(server(), '/v1/organization', { tenureBoundaries: [12, 6] }),
+        '/tenureBoundaries',
+        /increase/,
+      );
+      expect(
+        (await patch(server(), '/v1/organization', { tenureBoundaries: null })).body.data.tenureBoundaries,
+      ).toEqual([6, 12, 24, 60]);
+    });
   });
 
   test('the organization, and a manager tree three levels deep', async () => {
