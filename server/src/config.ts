@@ -60,6 +60,7 @@ export interface Config {
 
 /** Variables that messages name, so a user learns which switch changes a refusal; defined once, here. */
 export const VARIABLES = {
+  dev: 'PEOPLEHUB_DEV',
   allowHttpWebhooks: 'PEOPLEHUB_ALLOW_HTTP_WEBHOOKS',
   webhookAllowCidrs: 'PEOPLEHUB_WEBHOOK_ALLOW_CIDRS',
 } as const;
@@ -205,7 +206,7 @@ function readConfig(env: Env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
-  const dev = boolean(env, 'PEOPLEHUB_DEV', false);
+  const dev = boolean(env, VARIABLES.dev, false);
   const smtpUrl = read(env, 'SMTP_URL') ?? null;
   if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');

@@ -348,6 +348,15 @@ eachStore('authentication', (server) => {
     expect((await call(server().url, '/v1/users', { key: app.token })).status).toBe(200);
   });
 
+  test('a request with no credential is told the three kinds there are, and where to put them', async () => {
+    const missing = expectProblem(await call(server().url, '/v1/users'), 401);
+    expect(missing.detail).toMatch(/X-Api-Key/);
+    expect(missing.detail).toMatch(/Authorization: Bearer/);
+    expect(missing.detail).toMatch(/app token \(pha_…\)/);
+    expect(missing.detail).toMatch(/user key \(phu_…\)/);
+    expect(missing.detail).toMatch(/access token \(a JWT from POST \/v1\/auth\/application or POST \/oauth\/token\)/);
+  });
+
   test('garbage credentials answer 401 problems', async () => {
     const garbage: Record<string, string>[] = [
       {},

@@ -117,7 +117,9 @@ eachStore('webhook subscriptions', (server) => {
       await post(server(), '/v1/webhooks', { ...valid, url: 'http://hooks.example.com/x' }),
       400,
     );
-    expect((http.errors as { message: string }[])[0].message).toContain('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true');
+    const httpMessage = (http.errors as { message: string }[])[0].message;
+    expect(httpMessage).toContain('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true');
+    expect(httpMessage).toContain('PEOPLEHUB_DEV=true');
     const long = expectProblem(
       await post(server(), '/v1/webhooks', { ...valid, url: `https://hooks.example.com/${'x'.repeat(2048)}` }),
       400,
