@@ -24,6 +24,7 @@ import {
   webhookSecrets,
 } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
+import { vetDestination } from '../worker/outbound';
 import { eventExample } from './events';
 import {
   HttpUrl,
@@ -103,9 +104,15 @@ const CreateWebhookBody = Type.Object(
 
 const present = ({ organizationId: _org, ...w }: Webhook) => w;
 
-/** A destination URL people can use: http(s), no credentials in it, https unless development allows http. */
-function checkWebhookUrl(services: Services, url: string): string {
-  return checkHttpUrl(url, { path: '/url', allowHttp: services.config.allowHttpWebhooks });
+/**
+ * A destination URL people can use: http(s), no credentials in it, https unless development allows
+ * http, and an address the SSRF guard lets through, refused now rather than at the first send.
+ */
+async function checkWebhookUrl(services: Services, text: string): Promise<string> {
+  const url = checkHttpUrl(text, { path: '/url', allowHttp: services.config.allowHttpWebhooks });
+  const refusal = await vetDestination(new URL(url), services.config.webhookAllowCidrs);
+  if (refusal !== null) throw problems.validation([{ location: 'body', path: '/url', message: refusal }]);
+  return url;
 }
 
 async function loadWebhook(services: Services, principal: Principal, id: string): Promise<Webhook> {
@@ -164,7 +171,7 @@ const create = defineRoute({
       id: newId('wh', now),
       organizationId: who.organizationId,
       name: body.name,
-      url: checkWebhookUrl(services, body.url),
+      url: await checkWebhookUrl(services, body.url),
       events: body.events as EventType[],
       status: (body.status ?? 'active') as WebhookStatus,
       format: (body.format ?? 'json') as WebhookFormat,
@@ -227,13 +234,14 @@ const update = defineRoute({
   async handler({ params, body, services, principal }) {
     const who = principal();
     const now = services.clock.now();
+    const url = body.url === undefined ? undefined : await checkWebhookUrl(services, body.url);
     const webhook = await services.store.db.transaction().execute(async (trx) => {
       const before = await findWebhook(trx, who.organizationId, params.id);
       if (!before) throw problems.notFound(`There is no webhook ${params.id}.`);
       const after: Webhook = {
         ...before,
         ...(body as Partial<Webhook>),
-        url: body.url === undefined ? before.url : checkWebhookUrl(services, body.url),
+        url: url ?? before.url,
         updatedAt: now.toISOString(),
       };
       if (body.status !== undefined) after.disabledReason = null;
@@ -454,7 +462,7 @@ const testUrl = defineRoute({
   },
   async handler({ body, services, principal }) {
     const who = principal();
-    const url = checkWebhookUrl(services, body.url);
+    const url = await checkWebhookUrl(services, body.url);
     const attempt = await sendSample(
       services,
       { url, format: (body.format ?? 'json') as WebhookFormat, verifySsl: body.verifySsl ?? true, secrets: [] },
