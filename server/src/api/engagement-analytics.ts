@@ -21,6 +21,7 @@ import {
   deciderFor,
   departmentResults,
   indexCounts,
+  mayReadEmployees,
   resolveSegments,
   resultOfMembers,
   segmentResult,
@@ -111,13 +112,14 @@ async function analyse(
   organizationId: string,
   query: { interval?: string; from?: string; to?: string; segment?: string[] },
   onlyLast: boolean,
+  revealValues: boolean,
 ): Promise<Analysis> {
   const { db } = services.store;
   const window = windowOf(services, query);
   const org = await findOrganization(db, organizationId);
   if (!org) throw problems.notFound('The organization no longer exists.');
   const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
-  const segments = resolveSegments(query.segment ?? [], people);
+  const segments = resolveSegments(query.segment ?? [], people, revealValues);
   const asked = onlyLast ? window.periods.slice(-1) : window.periods;
   const before = onlyLast
     ? asked[0] === window.periods[0]
@@ -156,7 +158,8 @@ const drivers = defineRoute({
   },
   async handler({ query, services, principal }) {
     const threshold = services.config.anonymityThreshold;
-    const a = await analyse(services, principal().organizationId, query, false);
+    const who = principal();
+    const a = await analyse(services, who.organizationId, query, false, mayReadEmployees(who));
     const questions = [...new Set(a.questions.flatMap((set) => [...set]))]
       .filter((q) => q !== ENGAGEMENT_QUESTION)
       .sort();
@@ -338,7 +341,8 @@ const heatmap = defineRoute({
     const threshold = services.config.anonymityThreshold;
     if (query.by === 'department' && (query.segment ?? []).length === 0)
       return reply.ok(await departmentHeatmap(services, principal().organizationId, query));
-    const a = await analyse(services, principal().organizationId, query, true);
+    const who = principal();
+    const a = await analyse(services, who.organizationId, query, true, mayReadEmployees(who));
     const dimension = dimensionOf(query.by, a.people);
     const current = a.periods.length - 1;
     const period = a.periods[current];
@@ -363,13 +367,11 @@ const heatmap = defineRoute({
         );
         return cellOf(question, results[current], current > 0 ? results[current - 1] : null);
       });
-    const rows = a.people
-      .rows(dimension)
-      .map((segment) => ({
-        segment: segmentText(segment),
-        label: labelOf(segment, a.people),
-        cells: rowFor([...a.segments, segment]),
-      }));
+    const rows = a.people.rows(dimension).map((segment) => ({
+      segment: segmentText(segment),
+      label: labelOf(segment, a.people),
+      cells: rowFor([...a.segments, segment]),
+    }));
     // Everyone outside the segment: shown only where the segment itself is (which keeps the
     // organization minus the segment at zero or at least the threshold) and is big enough itself.
     let everyoneElse = null;
