@@ -4,7 +4,6 @@ import { call, expectProblem } from '../../helpers/http';
 import { del, get, patch, post } from '../../helpers/people';
 
 eachStore('personal user keys', (server) => {
-  const owner = () => server().org.ownerKey;
   const addUser = async (email: string, accessRight: string) =>
     (await post(server(), '/v1/users', { email, name: email.split('@')[0], accessRight })).body.data as { id: string };
 
