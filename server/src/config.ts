@@ -203,7 +203,7 @@ function readConfig(env: Env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
-  const dev = boolean(env, 'PEOPLEHUB_DEV', false);
+  const dev = boolean(env, VARIABLES.dev, false);
   const smtpUrl = read(env, 'SMTP_URL') ?? null;
   if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');

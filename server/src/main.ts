@@ -9,7 +9,7 @@ import { createOrganizationWithOwner } from './domain/organization';
 import { issueUserKey } from './domain/owner-access';
 import { MasterKeyError } from './master-key';
 import { rebuildEngagementRollups } from './store/engagement';
-import { findOrganization } from './store/organizations';
+import { findOrganization, listOrganizationsWithOwners } from './store/organizations';
 import { findUser, findUserIdByEmail } from './store/users';
 import { SERVER_VERSION } from './version';
 
@@ -51,7 +51,7 @@ async function serve(): Promise<void> {
     process.stdout.write(
       [
         '',
-        'Created the demo organization "Acme Demo". One key per access right, each shown once:',
+        `Created the demo organization "Acme Demo" (${hub.demo.organizationId}). One key per access right, each shown once:`,
         `Owner key (shown once, keep it): ${hub.demo.ownerKey}`,
         ...hub.demo.userKeys.map((k) => `${label(k.accessRight)} key (shown once, keep it): ${k.key}   (${k.email})`),
         `Try: curl -H "X-Api-Key: ${hub.demo.ownerKey}" ${hub.url}/v1/users`,
@@ -160,6 +160,30 @@ async function issueKey(options: { org: string; email: string; json?: boolean })
   });
 }
 
+/** Lists the organizations with their ids and owners, for `keys issue` when every key is lost. */
+async function listOrgs(options: { json?: boolean }): Promise<void> {
+  const config = configOrExit();
+  await explain(async () => {
+    const { store } = await openReadyStore(config);
+    try {
+      const orgs = await listOrganizationsWithOwners(store.db);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(orgs)}\n`);
+      } else if (orgs.length === 0) {
+        process.stdout.write('There is no organization yet: `peoplehub init` creates one.\n');
+      } else {
+        const lines = orgs.map(
+          (org) =>
+            `${org.id}  ${org.name}  (owners: ${org.ownerEmails.length > 0 ? org.ownerEmails.join(', ') : 'none'})`,
+        );
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 /**
  * Recomputes the engagement rollups from the answers. They are kept current as answers are written;
  * this is for when they may not be: restored from a partial backup, or edited by hand.
@@ -202,6 +226,11 @@ export function buildCli(): Command {
     .option('--owner-name <name>', "owner's name", nonBlank)
     .option('--json', 'print {"organizationId", "userId", "ownerKey"} as JSON')
     .action(init);
+  program
+    .command('orgs')
+    .description('List the organizations with their ids and owners (for keys issue), straight from the store.')
+    .option('--json', 'print [{"id", "name", "ownerEmails"}] as JSON')
+    .action(listOrgs);
   program
     .command('keys')
     .description('Manage personal keys straight in the store (for whoever runs the server).')

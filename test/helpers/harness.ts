@@ -10,6 +10,9 @@ import { TEST_DATABASE_URL, dropSchema, uniqueSchema } from './postgres';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+/** Where every test server's clock starts. */
+export const CLOCK_START = '2026-11-22T10:00:00.000Z';
+
 /** The stores this run covers: SQLite always, PostgreSQL when global setup found it. */
 export function storeKinds(): StoreKind[] {
   return process.env.PEOPLEHUB_TEST_PG === '1' ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -82,7 +85,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-test-'));
   const schema = kind === 'postgres' ? uniqueSchema() : null;
-  const clock = new ManualClock('2026-11-22T10:00:00.000Z');
+  const clock = new ManualClock(CLOCK_START);
   const hub = await startHub(dataDir, schema, clock, env, options);
   const org = await createOrganizationWithOwner(hub.context.store, clock, {
     name: 'Test Org',
@@ -117,11 +120,11 @@ export async function restartTestServer(
 
 /**
  * Declares the same suite once per store. `server()` is valid inside tests; the server starts in
- * beforeAll and stops in afterAll.
+ * beforeAll and stops in afterAll. `kind` lets the suite choose tests per store (see `testOn`).
  */
 export function eachStore(
   title: string,
-  suite: (server: () => TestServer) => void,
+  suite: (server: () => TestServer, kind: StoreKind) => void,
   env: Record<string, string> = {},
 ): void {
   describe.each(storeKinds())(`${title} [%s]`, (kind) => {
@@ -135,6 +138,28 @@ export function eachStore(
     suite(() => {
       if (current === null) throw new Error('the test server is not running');
       return current;
-    });
+    }, kind);
+  });
+}
+
+/**
+ * `test` on the stores named, `test.skip` on the others: a test that does not apply to a store is
+ * reported as skipped there, never counted as passed.
+ */
+export function testOn(kind: StoreKind, ...applies: StoreKind[]): jest.It {
+  return applies.includes(kind) ? test : test.skip;
+}
+
+/**
+ * Puts the clock back after every test, passed or failed, to where it stood before the test, so
+ * that a test that jumps in time and fails half-way leaves no jump behind for the tests after it.
+ */
+export function restoreClockAfterEach(clock: () => ManualClock): void {
+  let before: Date | null = null;
+  beforeEach(() => {
+    before = clock().now();
+  });
+  afterEach(() => {
+    if (before !== null) clock().set(before);
   });
 }

@@ -19,15 +19,14 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** What a receiver answers unless a test says otherwise. */
+export function answerOk(_req: Received, res: http.ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  res.end('ok');
+}
+
 export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
-  const receiver = {
-    requests: [] as Received[],
-    connections: 0,
-    respond: (_req: Received, res: http.ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('ok');
-    },
-  } as Receiver;
+  const receiver = { requests: [] as Received[], connections: 0, respond: answerOk } as Receiver;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -70,11 +69,17 @@ export async function eventually<T>(
   }
 }
 
-/** One receiver for a test file: started before its tests, closed after them. */
+/**
+ * One receiver for a test file: started before its tests, closed after them. A test that changes
+ * its answer has it put back afterwards, also when it fails, so the next test gets the default.
+ */
 export function useReceiver(): () => Receiver {
   let receiver: Receiver | null = null;
   beforeAll(async () => {
     receiver = await startReceiver();
+  });
+  afterEach(() => {
+    if (receiver !== null) receiver.respond = answerOk;
   });
   afterAll(async () => {
     await receiver?.close();

@@ -15,9 +15,13 @@ class StoreReporter {
         : `${label}: skipped (${why})`;
     const postgres = count((t) => t.fullName.includes('[postgres]'));
     const browser = count((t) => t.ancestorTitles.some((title) => title.includes('real browser')));
+    // A test that does not apply to a store is skipped there, not passed: name each one.
+    const skipped = tests.filter((t) => t.status === 'pending' || t.status === 'skipped').map((t) => t.fullName);
+    const listed = skipped.length > 20 ? [...skipped.slice(0, 20), `… and ${skipped.length - 20} more`] : skipped;
     process.stdout.write(
       `\n${describe('PostgreSQL half', process.env.PEOPLEHUB_TEST_PG === '1', 'PostgreSQL was not reachable', postgres)}\n` +
-        `${describe('Browser tests', process.env.PEOPLEHUB_TEST_BROWSER === '1', 'no Chromium', browser)}\n`,
+        `${describe('Browser tests', process.env.PEOPLEHUB_TEST_BROWSER === '1', 'no Chromium', browser)}\n` +
+        `Skipped: ${skipped.length} test${skipped.length === 1 ? '' : 's'}${listed.map((name) => `\n  ${name}`).join('')}\n`,
     );
   }
 }

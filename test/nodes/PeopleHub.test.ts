@@ -347,6 +347,8 @@ describe('PeopleHub node', () => {
       deleted: true,
     });
 
+    // A segment must name a department someone is in: one that matches no one is refused (400).
+    await createEmployee(server, { email: 'seller@acme.example', department: 'Sales' });
     const overview = (
       await run({
         resource: 'engagement',

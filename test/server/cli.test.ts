@@ -33,6 +33,9 @@ describe('the peoplehub command', () => {
       const [, url] = await first.waitFor(LISTENING);
       expect(url).toBe('http://127.0.0.1:8080');
       const [, key] = OWNER_KEY.exec(first.output()) ?? [];
+      // The organization's id is printed too: `keys issue` needs it if the keys are ever lost.
+      const [, orgId] = /Created the demo organization "Acme Demo" \((org_\S+)\)/.exec(first.output()) ?? [];
+      expect((await call(url, '/v1/organization', { key })).body.data.id).toBe(orgId);
       // The banner points to the docs, and shows one key per access right; each is that user's.
       expect(first.output()).toContain('API docs (try every endpoint): http://127.0.0.1:8080/v1/docs');
       for (const [right, email] of [
@@ -160,6 +163,35 @@ describe('the peoplehub command', () => {
     });
     expect(await stranger.exited).toBe(1);
     expect(stranger.errors()).toMatch(/there is no user nobody@locked.example/);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  test('orgs lists every organization with its id and owners, so a lost owner key can be replaced without one', async () => {
+    const dataDir = tempDir();
+    const empty = cli(['orgs'], { DATA_DIR: dataDir });
+    expect(await empty.exited).toBe(0);
+    expect(empty.output()).toMatch(/no organization yet/);
+    for (const [name, owner] of [
+      ['First Co', 'ann@first.example'],
+      ['Second Co', 'bob@second.example'],
+    ]) {
+      expect(await cli(['init', '--org', name, '--owner-email', owner], { DATA_DIR: dataDir }).exited).toBe(0);
+    }
+    const listed = cli(['orgs', '--json'], { DATA_DIR: dataDir });
+    expect(await listed.exited).toBe(0);
+    const orgs = JSON.parse(listed.output()) as { id: string; name: string; ownerEmails: string[] }[];
+    expect(orgs).toEqual([
+      { id: expect.stringMatching(/^org_/), name: 'First Co', ownerEmails: ['ann@first.example'] },
+      { id: expect.stringMatching(/^org_/), name: 'Second Co', ownerEmails: ['bob@second.example'] },
+    ]);
+    const text = cli(['orgs'], { DATA_DIR: dataDir });
+    expect(await text.exited).toBe(0);
+    expect(text.output()).toBe(
+      `${orgs[0].id}  First Co  (owners: ann@first.example)\n${orgs[1].id}  Second Co  (owners: bob@second.example)\n`,
+    );
+    const issue = cli(['keys', 'issue', '--org', orgs[1].id, '--email', 'bob@second.example'], { DATA_DIR: dataDir });
+    expect(await issue.exited).toBe(0);
+    expect(issue.output()).toMatch(/Key \(shown once, keep it\): phu_/);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 

@@ -40,12 +40,14 @@ describe('the run summary', () => {
     }
   };
 
-  test('says how many PostgreSQL and browser tests ran, or that they were skipped', () => {
+  test('says how many PostgreSQL and browser tests ran, or that they were skipped, and names every skipped test', () => {
+    const skipped = 'Skipped: 1 test\n  docs in a real browser [sqlite] load\n';
     expect(summary('1', '1')).toBe(
-      '\nPostgreSQL half: ran 2 tests (1 passed, 1 failed)\nBrowser tests: ran 0 tests (0 passed, 0 failed)\n',
+      '\nPostgreSQL half: ran 2 tests (1 passed, 1 failed)\nBrowser tests: ran 0 tests (0 passed, 0 failed)\n' +
+        skipped,
     );
     expect(summary('0', '0')).toBe(
-      '\nPostgreSQL half: skipped (PostgreSQL was not reachable)\nBrowser tests: skipped (no Chromium)\n',
+      '\nPostgreSQL half: skipped (PostgreSQL was not reachable)\nBrowser tests: skipped (no Chromium)\n' + skipped,
     );
   });
 });

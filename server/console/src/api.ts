@@ -214,7 +214,9 @@ export interface SyncRun {
   updated: number;
   deleted: number;
   unchanged: number;
-  skippedPeople: unknown[];
+  skippedFields: { field: string; hibobType: string; reason: string }[];
+  skippedPeople: { externalId: string | null; reason: string }[];
+  addedOptions: { attribute: string; option: string }[];
   warnings: unknown[];
   error: string | null;
   startedAt: string;
@@ -252,7 +254,8 @@ export interface PeriodResult {
   hiddenReason: string | null;
   score: number | null;
   nps: { score: number; promoters: number; passives: number; detractors: number } | null;
-  participation: { responded: number; invited: number; rate: number | null };
+  /** The head counts are null in a hidden result for a caller without employees:read (never a console user). */
+  participation: { responded: number | null; invited: number | null; rate: number | null };
 }
 
 export interface HeatmapCell {

@@ -109,7 +109,7 @@ export function Field({
   label: string;
   name: string;
   error: ApiError | null;
-  hint?: string;
+  hint?: ComponentChildren;
   children: (control: ControlProps) => ComponentChildren;
 }) {
   const id = useId(`field-${name}`);

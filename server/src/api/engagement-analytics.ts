@@ -22,6 +22,7 @@ import {
   deciderFor,
   departmentResults,
   indexCounts,
+  mayReadEmployees,
   resolveSegments,
   resultOfMembers,
   segmentResult,
@@ -112,13 +113,14 @@ async function analyse(
   organizationId: string,
   query: { interval?: string; from?: string; to?: string; segment?: string[] },
   onlyLast: boolean,
+  revealValues: boolean,
 ): Promise<Analysis> {
   const { db } = ctx.store;
   const window = windowOf(ctx, query);
   const org = await findOrganization(db, organizationId);
   if (!org) throw problems.notFound('The organization no longer exists.');
   const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
-  const segments = resolveSegments(query.segment ?? [], people);
+  const segments = resolveSegments(query.segment ?? [], people, revealValues);
   const asked = onlyLast ? window.periods.slice(-1) : window.periods;
   const before = onlyLast
     ? asked[0] === window.periods[0]
@@ -157,7 +159,8 @@ const drivers = defineRoute({
   },
   async handler({ query, ctx, principal }) {
     const threshold = ctx.config.anonymityThreshold;
-    const a = await analyse(ctx, principal().organizationId, query, false);
+    const who = principal();
+    const a = await analyse(ctx, who.organizationId, query, false, mayReadEmployees(who));
     const questions = [...new Set(a.questions.flatMap((set) => [...set]))]
       .filter((q) => q !== ENGAGEMENT_QUESTION)
       .sort();
@@ -332,7 +335,8 @@ const heatmap = defineRoute({
     const threshold = ctx.config.anonymityThreshold;
     if (query.by === 'department' && (query.segment ?? []).length === 0)
       return reply.ok(await departmentHeatmap(ctx, principal().organizationId, query));
-    const a = await analyse(ctx, principal().organizationId, query, true);
+    const who = principal();
+    const a = await analyse(ctx, who.organizationId, query, true, mayReadEmployees(who));
     const dimension = dimensionOf(query.by, a.people);
     const current = a.periods.length - 1;
     const period = a.periods[current];

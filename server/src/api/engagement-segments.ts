@@ -16,8 +16,9 @@ import {
 import { SEGMENTABLE_TYPES } from '../core/attributes';
 import { Decider } from '../core/disclosure';
 import { People } from '../core/people';
-import { SEGMENT_EXAMPLES, type Segment, parseSegment } from '../core/segments';
+import { SEGMENT_EXAMPLES, type Segment, parseSegment, segmentText } from '../core/segments';
 import { type FieldError, problems } from '../core/problem';
+import type { Principal } from '../domain/principal';
 import type { RouteContext } from '../http/route';
 import type { DepartmentTotals } from '../store/department-rollups';
 import { type AnswerCounts, type EmployeeCounts, NO_ANSWERS } from '../store/engagement';
@@ -93,17 +94,50 @@ export function invitedRange(period: Period): [string, string] {
   return [period.start, addDays(period.end, -1)];
 }
 
-/** Reads the `segment` parameters against the organization; a segment that names nothing real is a 400. */
-export function resolveSegments(texts: string[], people: People): Segment[] {
+/** Whether a caller may learn which values the organization's people have (see resolveSegments). */
+export function mayReadEmployees(principal: Principal): boolean {
+  return principal.scopes.has('employees:read');
+}
+
+/** The segments that name a value people have, which may match no one. */
+type ValueSegment = Extract<Segment, { kind: 'department' | 'title' | 'attribute' }>;
+
+/**
+ * Why a segment whose value no employee has is refused, for a caller who may read employees (see
+ * resolveSegments): a typo such as department:Salez would otherwise answer as an empty, hidden
+ * segment, indistinguishable from a real one too small to show.
+ */
+export function noEmployeeHas(index: number, segment: ValueSegment): FieldError {
+  const field = segment.kind === 'attribute' ? segment.name : segment.kind;
+  return {
+    location: 'query',
+    path: `/segment/${index}`,
+    message: `${segmentText(segment)} matches no one: no employee has ${field} "${segment.value}"`,
+  };
+}
+
+/**
+ * Reads the `segment` parameters against the organization; a segment that names nothing real is a
+ * 400. Whether a department, title or attribute value (or an employee as manager) exists is told
+ * only to a caller who may read employees (`mayReadEmployees`): to anyone else such a segment is
+ * an empty one, hidden like every segment too small to show, so that asking is no way to learn
+ * which values the organization's people have.
+ */
+export function resolveSegments(texts: string[], people: People, mayReadEmployees: boolean): Segment[] {
   const errors: FieldError[] = [];
   const segments: Segment[] = [];
   texts.forEach((text, i) => {
     const fail = (message: string) => errors.push({ location: 'query', path: `/segment/${i}`, message });
+    const withValue = (segment: ValueSegment) =>
+      mayReadEmployees && people.members(segment, '').size === 0
+        ? errors.push(noEmployeeHas(i, segment))
+        : segments.push(segment);
     const parsed = parseSegment(text);
     if (typeof parsed === 'string') return fail(parsed);
     switch (parsed.kind) {
       case 'manager':
-        if (!people.byId.has(parsed.employeeId)) return fail(`${parsed.employeeId} is not an employee`);
+        if (mayReadEmployees && !people.byId.has(parsed.employeeId))
+          return fail(`${parsed.employeeId} is not an employee`);
         return segments.push(parsed);
       case 'group':
         if (!people.groupParents.has(parsed.groupId)) return fail(`${parsed.groupId} is not a group`);
@@ -130,10 +164,10 @@ export function resolveSegments(texts: string[], people: People): Segment[] {
           return fail(`${info.name} is true or false`);
         if (info.type === 'date' && !/^\d{4}$/.test(value))
           return fail(`${info.name} is a date attribute: give a year, such as 2024`);
-        return segments.push({ kind: 'attribute', name: info.name, type: info.type, value });
+        return withValue({ kind: 'attribute', name: info.name, type: info.type, value });
       }
       default:
-        return segments.push(parsed);
+        return withValue(parsed);
     }
   });
   if (errors.length > 0) throw problems.validation(errors);

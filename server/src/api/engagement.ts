@@ -1,5 +1,6 @@
 // /v1/engagement: survey answers in bulk, and the overview (score, eNPS, participation, trend, change).
 import { Type } from '@sinclair/typebox';
+import { MAX_YEAR, MIN_YEAR } from '../core/dates';
 import { type Period, type PeriodResult, changeBetween, summarizePeriod } from '../core/engagement';
 import { membershipDay, parseSegment } from '../core/segments';
 import { tenureBands } from '../core/tenure';
@@ -18,6 +19,8 @@ import {
   departmentResults,
   indexCounts,
   invitedRange,
+  mayReadEmployees,
+  noEmployeeHas,
   resolveSegments,
   segmentResult,
   windowOf,
@@ -35,8 +38,12 @@ const Answer = Type.Object(
 );
 
 const Participation = Type.Object({
-  responded: Type.Integer(),
-  invited: Type.Integer(),
+  responded: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'null in a hidden result for a caller without employees:read.',
+  }),
+  invited: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'null in a hidden result for a caller without employees:read.',
+  }),
   rate: Type.Union([Type.Number(), Type.Null()]),
 });
 const Nps = Type.Union([
@@ -98,6 +105,22 @@ const submit = defineRoute({
   },
 });
 
+/** A result as the overview shows it: a hidden one may come without its head counts. */
+type ShownResult = Omit<PeriodResult, 'participation'> & {
+  participation: { responded: number | null; invited: number | null; rate: number | null };
+};
+
+/** A range covering every date the store accepts: whoever is in a department is in it. */
+const EVER: [string, string] = [`${MIN_YEAR}-01-01`, `${MAX_YEAR}-12-31`];
+
+/**
+ * A hidden result without its head counts, for a caller who may not read employees: how many were
+ * invited and answered would tell a small segment from one that matches no one (see resolveSegments).
+ */
+function withoutHiddenCounts(result: PeriodResult): ShownResult {
+  return result.hidden ? { ...result, participation: { responded: null, invited: null, rate: null } } : result;
+}
+
 /**
  * Results for each period, oldest first. Without segments they come straight from the rollups; with
  * segments, from each employee's counts, so any segment (and any AND of them) is a filter over
@@ -109,6 +132,7 @@ async function resultsFor(
   question: string,
   periods: Period[],
   texts: string[],
+  revealValues: boolean,
 ): Promise<PeriodResult[]> {
   const { db } = ctx.store;
   const threshold = ctx.config.anonymityThreshold;
@@ -122,10 +146,13 @@ async function resultsFor(
   // One department: its totals are kept with the answers, so read those (a few rows a month).
   const only = texts.length === 1 ? parseSegment(texts[0]) : null;
   if (only !== null && typeof only !== 'string' && only.kind === 'department') {
+    // With one more range, all of time, the same query counts everyone in the department.
+    const ranges = periods.map(invitedRange);
     const [totals, invited] = await Promise.all([
       departmentTotals(db, organizationId, periods, question),
-      countInvited(db, organizationId, periods.map(invitedRange), only.value),
+      countInvited(db, organizationId, revealValues ? [...ranges, EVER] : ranges, only.value),
     ]);
+    if (revealValues && invited.pop() === 0) throw problems.validation([noEmployeeHas(0, only)]);
     return periods.map((period, i) =>
       departmentResults(
         totals.filter((t) => t.period === i),
@@ -138,7 +165,7 @@ async function resultsFor(
   const org = await findOrganization(db, organizationId);
   if (!org) throw problems.notFound('The organization no longer exists.');
   const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
-  const segments = resolveSegments(texts, people);
+  const segments = resolveSegments(texts, people, revealValues);
   const index = indexCounts(await countsByEmployee(db, organizationId, [question], periods));
   return periods.map((period, i) => {
     const counts = countsOf(index, question, i);
@@ -178,16 +205,25 @@ const overview = defineRoute({
     400: { description: 'Invalid parameters.', schema: Problem },
   },
   async handler({ query, ctx, principal }) {
-    const org = principal().organizationId;
+    const who = principal();
+    const revealValues = mayReadEmployees(who);
     const { interval, periods, before } = windowOf(ctx, query);
     const texts = query.segment ?? [];
     // The period before the first one is counted too, so the first trend point has a `change` base.
-    const results = await resultsFor(ctx, org, query.question, before === null ? periods : [before, ...periods], texts);
+    const counted = await resultsFor(
+      ctx,
+      who.organizationId,
+      query.question,
+      before === null ? periods : [before, ...periods],
+      texts,
+      revealValues,
+    );
+    const results = counted.map((r) => (revealValues ? r : withoutHiddenCounts(r)));
     const trend = before === null ? results : results.slice(1);
-    const current = trend[trend.length - 1];
-    const previous = results.length > 1 ? results[results.length - 2] : null;
+    const current = counted[counted.length - 1];
+    const previous = counted.length > 1 ? counted[counted.length - 2] : null;
     return reply.ok({
-      ...current,
+      ...trend[trend.length - 1],
       interval,
       question: query.question,
       segment: texts.length === 0 ? null : texts.join(' AND '),

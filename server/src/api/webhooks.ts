@@ -18,6 +18,7 @@ import {
   webhookSecrets,
 } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
+import { vetDestination } from '../net/outbound';
 import { eventExample } from './events';
 import {
   HttpUrl,
@@ -93,6 +94,17 @@ const CreateWebhookBody = Type.Object(
 
 const present = ({ organizationId: _org, ...w }: Webhook) => w;
 
+/**
+ * A destination URL people can use (see checkWebhookUrl), at an address the SSRF guard lets through:
+ * refused when it is saved rather than at the first send, in the words the send would use.
+ */
+async function vetWebhookUrl(ctx: RouteContext, text: string): Promise<string> {
+  const url = checkWebhookUrl(ctx.config, text);
+  const refusal = await vetDestination(new URL(url), ctx.config.webhookAllowCidrs);
+  if (refusal !== null) throw problems.validation([{ location: 'body', path: '/url', message: refusal }]);
+  return url;
+}
+
 async function loadWebhook(ctx: RouteContext, principal: Principal, id: string): Promise<Webhook> {
   const webhook = await findWebhook(ctx.store.db, principal.organizationId, id);
   if (!webhook) throw problems.notFound(`There is no webhook ${id}.`);
@@ -143,6 +155,7 @@ const create = defineRoute({
     400: { description: 'Invalid fields (URL scheme, events, limits, e-mails).', schema: Problem },
   },
   async handler({ body, ctx, principal }) {
+    await vetWebhookUrl(ctx, body.url);
     const { webhook, secret } = await createWebhook(ctx, principal(), body);
     return reply.created({ ...present(webhook), secret });
   },
@@ -179,6 +192,7 @@ const update = defineRoute({
     404: { description: 'No such webhook.', schema: Problem },
   },
   async handler({ params, body, ctx, principal }) {
+    if (body.url !== undefined) await vetWebhookUrl(ctx, body.url);
     return reply.ok(present(await updateWebhook(ctx, principal(), params.id, body)));
   },
 });
@@ -341,7 +355,7 @@ const testUrl = defineRoute({
   },
   async handler({ body, ctx, principal }) {
     const who = principal();
-    const url = checkWebhookUrl(ctx.config, body.url);
+    const url = await vetWebhookUrl(ctx, body.url);
     const attempt = await sendSample(
       ctx,
       { url, format: (body.format ?? 'json') as WebhookFormat, verifySsl: body.verifySsl ?? true, secrets: [] },

@@ -29,7 +29,8 @@ export function checkHttpUrl(text: string, rules: UrlRules): string {
     throw refuse(
       rules.allowHttp
         ? 'must be an http:// or https:// URL'
-        : `must be an https:// URL (an operator can allow http:// for development with ${VARIABLES.allowHttpWebhooks}=true)`,
+        : `must be an https:// URL (an operator can allow http:// with ${VARIABLES.allowHttpWebhooks}=true, ` +
+            `or with ${VARIABLES.dev}=true for development, which also lets webhooks reach loopback and private addresses)`,
     );
   }
   if (url.username !== '' || url.password !== '') throw refuse('must not carry a user name or password');

@@ -137,7 +137,8 @@ export async function authenticate(req: IncomingMessage, guard: GuardContext): P
   const credential = readCredential(req);
   if (credential === null) {
     throw problems.unauthorized(
-      'Authenticate with an app token in X-Api-Key or Authorization: Bearer, or with an access token from POST /v1/auth/application.',
+      'Send a credential in X-Api-Key or Authorization: Bearer: an app token (pha_…), a personal user key (phu_…), ' +
+        'or an access token (a JWT from POST /v1/auth/application or POST /oauth/token).',
     );
   }
   const kind = tokenKind(credential);

@@ -60,13 +60,55 @@ function toFieldError(error: ErrorObject, location: Location): FieldError {
     const format = String((error.params as { format: string }).format);
     return { location, path: error.instancePath, message: FORMAT_HINTS[format] ?? `must be a valid ${format}` };
   }
-  if (error.keyword === 'enum') {
-    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues
-      .map((v) => JSON.stringify(v))
-      .join(', ');
-    return { location, path: error.instancePath, message: `must be one of ${allowed}` };
-  }
   return { location, path: error.instancePath, message: error.message ?? 'is not valid' };
+}
+
+/**
+ * The values a schema allows when it is a closed list: an enum, a literal, or a union of them (how
+ * TypeBox writes `Type.Union([Type.Literal(…), …])`). Null when it allows anything beyond a list.
+ */
+function allowedValues(schema: unknown): unknown[] | null {
+  if (typeof schema !== 'object' || schema === null) return null;
+  const s = schema as Record<string, unknown>;
+  if ('const' in s) return [s.const];
+  if (Array.isArray(s.enum)) return s.enum;
+  if (s.type === 'null') return [null];
+  if (Array.isArray(s.anyOf)) {
+    const branches = s.anyOf.map(allowedValues);
+    return branches.every((b) => b !== null) ? branches.flat() : null;
+  }
+  return null;
+}
+
+const showValue = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * For each place that failed a closed list, the message that lists what is allowed. Ajv reports a
+ * union of literals as one "must be equal to constant" per branch plus "must match a schema in
+ * anyOf", which names none of the values a person could have sent instead.
+ */
+function closedListMessages(errors: ErrorObject[]): Map<string, string> {
+  // A closed list inside a wider union (a list or a number, say) does not say all that is allowed.
+  const open = new Set(
+    errors.filter((e) => e.keyword === 'anyOf' && allowedValues(e.parentSchema) === null).map((e) => e.instancePath),
+  );
+  // Ajv reports the innermost union first; the outermost one holds every value allowed there.
+  const widest = new Map<string, unknown[]>();
+  for (const error of errors) {
+    if (!['anyOf', 'enum', 'const'].includes(error.keyword) || open.has(error.instancePath)) continue;
+    const allowed = allowedValues(error.parentSchema);
+    if (allowed !== null && allowed.length > (widest.get(error.instancePath)?.length ?? 0))
+      widest.set(error.instancePath, allowed);
+  }
+  const messages = new Map<string, string>();
+  for (const [path, allowed] of widest)
+    messages.set(
+      path,
+      allowed.length === 1
+        ? `must be ${showValue(allowed[0])}`
+        : `must be one of: ${allowed.map(showValue).join(', ')}`,
+    );
+  return messages;
 }
 
 export interface Validator<T> {
@@ -86,10 +128,15 @@ export function compileValidator<T>(schema: TSchema, location: Location): Valida
     if (validate(value)) return value as T;
     // Ajv reports every branch of a union; keep each field's first complaint so the list stays readable.
     const seen = new Set<string>();
-    const errors = (validate.errors ?? [])
+    const reported = validate.errors ?? [];
+    const lists = closedListMessages(reported);
+    const errors = reported
       // An if/then failure is reported by the keyword inside `then`; the `if` summary adds nothing.
       .filter((e) => e.keyword !== 'if')
-      .map((e) => toFieldError(e, location))
+      .map((e) => {
+        const listed = lists.get(e.instancePath);
+        return listed === undefined ? toFieldError(e, location) : { location, path: e.instancePath, message: listed };
+      })
       .filter((e) => (seen.has(e.path) ? false : (seen.add(e.path), true)));
     throw problems.validation(errors);
   };

@@ -160,6 +160,40 @@ export class GuardedAgents {
   }
 }
 
+/**
+ * How long vetting a destination waits for its name to resolve before letting it through (the send
+ * checks again): a slow resolver must not hold the request that saves a webhook.
+ */
+export const VETTING_LOOKUP_TIMEOUT_MS = 5_000;
+
+/**
+ * Why a send to this URL's host would be refused, or null: every address the name resolves to now
+ * goes through the same policy, in the same words, as at send. A name that does not resolve (yet) is
+ * not refused: DNS may answer later, and every send looks again. The scheme is the caller's.
+ */
+export async function vetDestination(
+  url: URL,
+  allow: Cidr[],
+  timeoutMs = VETTING_LOOKUP_TIMEOUT_MS,
+): Promise<string | null> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(host) !== 0) {
+    const refusal = addressRefusal(host, allow);
+    return refusal === null ? null : `refused ${host}: ${refusal}`;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const unresolved = new Promise<dns.LookupAddress[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), timeoutMs);
+  });
+  try {
+    const addresses = await Promise.race([dns.promises.lookup(host, { all: true }).catch(() => []), unresolved]);
+    const refusal = addresses.map((a) => addressRefusal(a.address, allow)).find((r) => r !== null);
+    return refusal === undefined ? null : `refused ${host}: ${refusal}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The refusal inside an error undici raised while connecting, if that is what it was. */
 export function refusalIn(error: unknown): DestinationRefused | null {
   const err = error as { cause?: unknown };

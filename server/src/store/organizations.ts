@@ -62,3 +62,27 @@ export async function countOrganizations(db: Kysely<Database>): Promise<number> 
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export interface OrganizationOwners {
+  id: string;
+  name: string;
+  ownerEmails: string[];
+}
+
+/** Every organization with its owners' e-mails, oldest first: how whoever holds the store finds an id. */
+export async function listOrganizationsWithOwners(db: Kysely<Database>): Promise<OrganizationOwners[]> {
+  const [orgs, owners] = await Promise.all([
+    db.selectFrom('organizations').select(['id', 'name']).orderBy('created_at').orderBy('id').execute(),
+    db
+      .selectFrom('users')
+      .select(['organization_id', 'email'])
+      .where('access_right', '=', 'owner')
+      .orderBy('email_lower')
+      .execute(),
+  ]);
+  return orgs.map((org) => ({
+    id: org.id,
+    name: org.name,
+    ownerEmails: owners.filter((o) => o.organization_id === org.id).map((o) => o.email),
+  }));
+}

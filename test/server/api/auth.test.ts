@@ -1,9 +1,10 @@
 import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { SCOPES } from '../../../server/src/core/permissions';
-import { eachStore } from '../../helpers/harness';
+import { eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
 
 eachStore('authentication', (server) => {
+  restoreClockAfterEach(() => server().clock);
   const owner = () => server().org.ownerKey;
 
   async function createApp(name: string, permissions: string[]): Promise<{ id: string; token: string }> {
@@ -345,6 +346,15 @@ eachStore('authentication', (server) => {
     expectProblem(await call(server().url, `/v1/apps/${app.id}`, { key: foreign, method: 'DELETE' }), 404);
     expectProblem(await call(server().url, `/v1/apps/${app.id}/sessions`, { key: foreign }), 404);
     expect((await call(server().url, '/v1/users', { key: app.token })).status).toBe(200);
+  });
+
+  test('a request with no credential is told the three kinds there are, and where to put them', async () => {
+    const missing = expectProblem(await call(server().url, '/v1/users'), 401);
+    expect(missing.detail).toMatch(/X-Api-Key/);
+    expect(missing.detail).toMatch(/Authorization: Bearer/);
+    expect(missing.detail).toMatch(/app token \(pha_…\)/);
+    expect(missing.detail).toMatch(/user key \(phu_…\)/);
+    expect(missing.detail).toMatch(/access token \(a JWT from POST \/v1\/auth\/application or POST \/oauth\/token\)/);
   });
 
   test('garbage credentials answer 401 problems', async () => {

@@ -1,8 +1,9 @@
-import { eachStore } from '../../helpers/harness';
+import { CLOCK_START, eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { expectProblem } from '../../helpers/http';
 import { createEmployee, del, eventsSince, get, patch, post } from '../../helpers/people';
 
 eachStore('employees', (server) => {
+  restoreClockAfterEach(() => server().clock);
   test('create, read, update, delete, with derived status', async () => {
     const e = await createEmployee(server(), {
       email: 'ada@acme.example',
@@ -68,7 +69,7 @@ eachStore('employees', (server) => {
     expect(await ids('status=leaving')).toEqual([leaving.id, lastDay.id].sort());
     server().clock.advance(24 * 3600 * 1000);
     expect((await get(server(), `/v1/employees/${lastDay.id}`)).body.data.status).toBe('left');
-    server().clock.set('2026-11-22T10:00:00.000Z');
+    server().clock.set(CLOCK_START);
     // `on` alone moves the day tenure is counted on; status stays today's.
     const onNewYear = (await get(server(), `/v1/employees?on=2026-01-01&status=pending`)).body.data;
     expect(onNewYear.map((e: { id: string; tenureMonths: number | null }) => [e.id, e.tenureMonths])).toEqual([

@@ -42,6 +42,7 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
 
   beforeAll(async () => {
     await post(server(), '/v1/attributes', { name: 'Office', type: 'option', options: ['Berlin', 'Paris'] });
+    await post(server(), '/v1/attributes', { name: 'Parking', type: 'text' });
     const make = async (
       name: string,
       department: string,
@@ -62,7 +63,7 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
         })
       ).id;
     };
-    await make('A', 'Exec', '2018-01-01', null, null);
+    await make('A', 'Exec', '2018-01-01', null, null, { title: 'Chief Executive', attributes: { Parking: 'P1' } });
     await make('B', 'Sales', '2019-03-01', 'A', 'Berlin');
     await make('C', 'Engineering', '2020-06-01', 'A', 'Paris');
     await make('B1', 'Sales', '2022-02-01', 'B', 'Berlin');
@@ -164,26 +165,37 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
     expect((await get(server(), `/v1/employees/${id.B1d}`)).body.data.tenureMonths).toBe(11);
   });
 
-  test('an organization redefines its bands; the filter and segments follow', async () => {
-    const org = (await get(server(), '/v1/organization')).body.data;
-    expect(org.tenureBands.map((b: { name: string }) => b.name)).toEqual(['<6m', '6-12m', '1-2y', '2-5y', '5y+']);
-    const changed = await patch(server(), '/v1/organization', { tenureBoundaries: [3, 12, 36] });
-    expect(changed.status).toBe(200);
-    expect(changed.body.data.tenureBands).toEqual([
-      { name: '<3m', fromMonths: 0, toMonths: 3 },
-      { name: '3-12m', fromMonths: 3, toMonths: 12 },
-      { name: '1-3y', fromMonths: 12, toMonths: 36 },
-      { name: '3y+', fromMonths: 36, toMonths: null },
-    ]);
-    const names = (await get(server(), '/v1/employees?tenure=3-12m&on=2026-11-22&limit=100')).body.data
-      .map((e: { firstName: string }) => e.firstName)
-      .sort();
-    expect(names).toEqual(['B1a', 'B1b', 'B1c', 'B1d']);
-    refused(await get(server(), '/v1/employees?tenure=1-2y'), '/tenure', /<3m, 3-12m, 1-3y, 3y\+/);
-    refused(await patch(server(), '/v1/organization', { tenureBoundaries: [12, 6] }), '/tenureBoundaries', /increase/);
-    expect((await patch(server(), '/v1/organization', { tenureBoundaries: null })).body.data.tenureBoundaries).toEqual([
-      6, 12, 24, 60,
-    ]);
+  describe('own tenure bands', () => {
+    // The later tests read the default bands.
+    afterEach(async () => {
+      await patch(server(), '/v1/organization', { tenureBoundaries: null });
+    });
+
+    test('an organization redefines its bands; the filter and segments follow', async () => {
+      const org = (await get(server(), '/v1/organization')).body.data;
+      expect(org.tenureBands.map((b: { name: string }) => b.name)).toEqual(['<6m', '6-12m', '1-2y', '2-5y', '5y+']);
+      const changed = await patch(server(), '/v1/organization', { tenureBoundaries: [3, 12, 36] });
+      expect(changed.status).toBe(200);
+      expect(changed.body.data.tenureBands).toEqual([
+        { name: '<3m', fromMonths: 0, toMonths: 3 },
+        { name: '3-12m', fromMonths: 3, toMonths: 12 },
+        { name: '1-3y', fromMonths: 12, toMonths: 36 },
+        { name: '3y+', fromMonths: 36, toMonths: null },
+      ]);
+      const names = (await get(server(), '/v1/employees?tenure=3-12m&on=2026-11-22&limit=100')).body.data
+        .map((e: { firstName: string }) => e.firstName)
+        .sort();
+      expect(names).toEqual(['B1a', 'B1b', 'B1c', 'B1d']);
+      refused(await get(server(), '/v1/employees?tenure=1-2y'), '/tenure', /<3m, 3-12m, 1-3y, 3y\+/);
+      refused(
+        await patch(server(), '/v1/organization', { tenureBoundaries: [12, 6] }),
+        '/tenureBoundaries',
+        /increase/,
+      );
+      expect(
+        (await patch(server(), '/v1/organization', { tenureBoundaries: null })).body.data.tenureBoundaries,
+      ).toEqual([6, 12, 24, 60]);
+    });
   });
 
   test('the organization, and a manager tree three levels deep', async () => {
@@ -250,6 +262,88 @@ eachStore('engagement segments: a hand-computed fixture', (server) => {
       /names no attribute/,
     );
     refused(await get(server(), '/v1/engagement/heatmap?by=colour'), '/by');
+  });
+
+  test('a value no employee has is a 400 naming the segment, to a caller who may read employees', async () => {
+    const says = (segment: string, field: string, value: string) =>
+      `${segment} matches no one: no employee has ${field} "${value}"`;
+    // One department alone reads the department totals; with another segment, the people.
+    for (const query of ['segment=department:Salez', 'segment=tenure:1-2y&segment=department:Salez']) {
+      const index = query.startsWith('segment=tenure') ? 1 : 0;
+      for (const path of ['overview', 'drivers', 'heatmap?by=tenure&']) {
+        const url = `/v1/engagement/${path.includes('?') ? path : `${path}?`}${query}`;
+        const problem = expectProblem(await get(server(), url), 400);
+        expect({ url, errors: problem.errors }).toEqual({
+          url,
+          errors: [
+            {
+              location: 'query',
+              path: `/segment/${index}`,
+              message: says('department:Salez', 'department', 'Salez'),
+            },
+          ],
+        });
+      }
+    }
+    refused(
+      await get(server(), '/v1/engagement/overview?segment=title:Chef'),
+      '/segment/0',
+      /no employee has title "Chef"/,
+    );
+    refused(
+      await get(server(), '/v1/engagement/heatmap?by=department&segment=attribute:office:Lisbon'),
+      '/segment/0',
+      /^attribute:Office:Lisbon matches no one: no employee has Office "Lisbon"$/,
+    );
+    refused(
+      await get(server(), '/v1/engagement/drivers?segment=attribute:Parking:P9'),
+      '/segment/0',
+      /no employee has Parking "P9"/,
+    );
+    // A value someone has is no error, however few have it.
+    for (const segment of ['department:Exec', 'title:Chief Executive', 'attribute:Parking:P1'])
+      expect((await overview(segment)).hidden).toBe(true);
+  });
+
+  test('to a caller that may not read employees, a value no one has answers exactly as a real but small segment', async () => {
+    const app = (await post(server(), '/v1/apps', { name: 'Survey reader', permissions: ['engagement:read'] })).body
+      .data as { token: string };
+    const read = async (url: string) => {
+      const res = await get(server(), url, app.token);
+      expect({ url, status: res.status }).toEqual({ url, status: 200 });
+      return res.body.data;
+    };
+    const pairs: [string, string][] = [
+      ['department:Salez', 'department:Exec'],
+      ['title:Chef', 'title:Chief Executive'],
+      ['attribute:Parking:P9', 'attribute:Parking:P1'],
+      ['attribute:Office:Lisbon', `manager:${id.B1}`],
+      ['manager:emp_nobody', `manager:${id.B1}`],
+    ];
+    for (const [unknown, small] of pairs) {
+      for (const path of ['overview?interval=month&', 'drivers?from=2026-10-01&', 'heatmap?by=tenure&']) {
+        const url = (segment: string) => `/v1/engagement/${path}segment=${encodeURIComponent(segment)}`;
+        const made = JSON.stringify(await read(url(unknown)))
+          .split(unknown)
+          .join('<segment>');
+        const real = JSON.stringify(await read(url(small)))
+          .split(small)
+          .join('<segment>');
+        expect({ url: url(unknown), answer: made }).toEqual({ url: url(unknown), answer: real });
+      }
+    }
+    // Hidden results carry no head counts for it; visible ones do, and the owner sees both.
+    const hidden = await read('/v1/engagement/overview?segment=department:Exec');
+    expect(hidden).toMatchObject({ hidden: true, participation: { responded: null, invited: null, rate: null } });
+    expect(hidden.trend.every((p: { participation: { invited: unknown } }) => p.participation.invited === null)).toBe(
+      true,
+    );
+    expect((await read('/v1/engagement/overview?segment=department:Sales')).participation).toEqual({
+      responded: 8,
+      invited: 8,
+      rate: 1,
+    });
+    expect((await overview('department:Exec')).participation).toEqual({ responded: 0, invited: 1, rate: 0 });
   });
 
   test('the drivers list', async () => {

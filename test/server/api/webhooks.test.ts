@@ -1,8 +1,10 @@
-import { eachStore } from '../../helpers/harness';
+import { eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { expectProblem } from '../../helpers/http';
-import { del, get, patch, post } from '../../helpers/people';
+import { createEmployee, del, get, patch, post } from '../../helpers/people';
+import { eventually } from '../../helpers/receiver';
 
 eachStore('webhook subscriptions', (server) => {
+  restoreClockAfterEach(() => server().clock);
   const valid = {
     name: 'Teams channel',
     url: 'https://hooks.example.com/teams',
@@ -58,15 +60,11 @@ eachStore('webhook subscriptions', (server) => {
     });
     expect(rotated.body.data.secret).not.toBe(w.secret);
     server().clock.advance(24 * 3600 * 1000);
-    try {
-      expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({
-        secret: rotated.body.data.secret,
-        previousSecret: null,
-        previousSecretExpiresAt: null,
-      });
-    } finally {
-      server().clock.set('2026-11-22T10:00:00.000Z');
-    }
+    expect((await get(server(), `/v1/webhooks/${w.id}/secret`)).body.data).toEqual({
+      secret: rotated.body.data.secret,
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+    });
   });
 
   test('bad input answers 400 naming the field, and creates nothing', async () => {
@@ -115,12 +113,73 @@ eachStore('webhook subscriptions', (server) => {
     expect(JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data)).toBe(before);
   });
 
+  test('a destination the SSRF guard refuses at send is refused on create, update and test-url, in the same words', async () => {
+    const hook = (await post(server(), '/v1/webhooks', { ...valid, name: 'Guarded' })).body.data;
+    const before = JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data);
+    const cases: [string, RegExp][] = [
+      ['https://localhost/hook', /^refused localhost: (127\.0\.0\.1|::1) is a loopback address/],
+      ['https://192.168.1.10/hook', /^refused 192\.168\.1\.10: 192\.168\.1\.10 is a private address/],
+      ['https://[::1]/hook', /^refused ::1: ::1 is a loopback address/],
+      ['https://169.254.169.254/latest', /^refused 169\.254\.169\.254: 169\.254\.169\.254 is a linkLocal address/],
+    ];
+    for (const [url, refusal] of cases) {
+      // What a send to the same URL records, for the same words.
+      const atSend = await server().hub.context.webhookClient.send({
+        url,
+        headers: {},
+        body: '{}',
+        timeoutMs: 1_000,
+        verifySsl: true,
+      });
+      expect(atSend.error).toMatch(refusal);
+      for (const res of [
+        await post(server(), '/v1/webhooks', { ...valid, url }),
+        await patch(server(), `/v1/webhooks/${hook.id}`, { url }),
+        await post(server(), '/v1/webhooks/test-url', { url }),
+      ]) {
+        const problem = expectProblem(res, 400);
+        expect({ url, errors: problem.errors }).toEqual({
+          url,
+          errors: [{ location: 'body', path: '/url', message: atSend.error }],
+        });
+      }
+    }
+    expect(JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data)).toBe(before);
+    // A name that does not resolve now is no refusal: DNS may answer later, and every send looks again.
+    const unresolved = await post(server(), '/v1/webhooks', { ...valid, url: 'https://hooks.peoplehub.invalid/x' });
+    expect(unresolved.status).toBe(201);
+    await del(server(), `/v1/webhooks/${unresolved.body.data.id}`);
+  });
+
+  test('a stored destination is checked again at every send: one saved before the guard looked is refused there', async () => {
+    const hook = (
+      await post(server(), '/v1/webhooks', { ...valid, name: 'Saved earlier', events: ['employee.created'] })
+    ).body.data;
+    await server()
+      .hub.context.store.db.updateTable('webhooks')
+      .set({ url: 'https://127.0.0.1:1/hook' })
+      .where('id', '=', hook.id)
+      .execute();
+    await createEmployee(server());
+    const [attempt] = await eventually(async () => {
+      const list = (await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data;
+      return list.length > 0 ? list : undefined;
+    });
+    expect(attempt).toMatchObject({
+      statusCode: null,
+      error: expect.stringMatching(/^refused 127\.0\.0\.1: 127\.0\.0\.1 is a loopback address/),
+    });
+    await del(server(), `/v1/webhooks/${hook.id}`);
+  });
+
   test('the refusals a developer meets first name the variable that changes them', async () => {
     const http = expectProblem(
       await post(server(), '/v1/webhooks', { ...valid, url: 'http://hooks.example.com/x' }),
       400,
     );
-    expect((http.errors as { message: string }[])[0].message).toContain('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true');
+    const httpMessage = (http.errors as { message: string }[])[0].message;
+    expect(httpMessage).toContain('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS=true');
+    expect(httpMessage).toContain('PEOPLEHUB_DEV=true');
     const long = expectProblem(
       await post(server(), '/v1/webhooks', { ...valid, url: `https://hooks.example.com/${'x'.repeat(2048)}` }),
       400,
@@ -133,11 +192,13 @@ eachStore('webhook subscriptions', (server) => {
       400,
     );
     expect((spaced.errors as { message: string }[])[0].message).toContain('no spaces');
-    const loopback = (await post(server(), '/v1/webhooks/test-url', { url: 'https://127.0.0.1:9/hook' })).body.data;
-    expect(loopback).toMatchObject({
-      ok: false,
-      error: expect.stringContaining('PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32'),
-    });
+    const loopback = expectProblem(
+      await post(server(), '/v1/webhooks/test-url', { url: 'https://127.0.0.1:9/hook' }),
+      400,
+    );
+    expect((loopback.errors as { message: string }[])[0].message).toContain(
+      'PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32',
+    );
   });
 
   test('sortable by name, searchable over name and URL; other organizations see 404', async () => {
@@ -165,16 +226,27 @@ eachStore('webhook subscriptions', (server) => {
 eachStore(
   'webhook URLs in development',
   (server) => {
-    test('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS lets http:// through', async () => {
+    test('PEOPLEHUB_ALLOW_HTTP_WEBHOOKS lets http:// through, and only that: loopback stays refused', async () => {
       expect(
         (
           await post(server(), '/v1/webhooks', {
-            name: 'Local',
-            url: 'http://127.0.0.1:9999/hook',
+            name: 'Plain',
+            url: 'http://hooks.peoplehub.invalid/hook',
             events: ['employee.created'],
           })
         ).status,
       ).toBe(201);
+      const local = expectProblem(
+        await post(server(), '/v1/webhooks', {
+          name: 'Local',
+          url: 'http://127.0.0.1:9999/hook',
+          events: ['employee.created'],
+        }),
+        400,
+      );
+      expect((local.errors as { message: string }[])[0].message).toContain(
+        'PEOPLEHUB_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32',
+      );
     });
   },
   { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true' },

@@ -139,6 +139,10 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     watch.expectRefusal(401);
     watch.expectRefusal(403);
     await page.goto(`${server.url}/admin/webhooks`);
+    // The hint is prose with the command set as code, not Markdown shown raw.
+    const hint = page.locator('.hint').filter({ hasText: 'kept in this tab only' });
+    expect(await hint.innerText()).not.toContain('`');
+    expect(await hint.locator('code').allInnerTexts()).toEqual(['phu_…', 'npx peoplehub init']);
     await page.getByLabel('Personal key').fill('phu_not-a-real-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectFieldError(page, 'Personal key', /key/i);
@@ -340,7 +344,13 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     let simUrl: string;
     beforeAll(async () => {
       sim = createSimulator();
-      sim.generate(12);
+      // Named like the demo's attributes: Shirt size is a number there and Has parking is none, so
+      // both are skipped; L9 is not yet an option of Level, so it is added.
+      sim.addField('Level', 'list');
+      sim.addField('Shirt size', 'list');
+      sim.addField('Has parking', 'checkbox');
+      const people = sim.generate(12);
+      sim.updatePerson(people[1].id, { custom: { Level: 'L9' } });
       simUrl = await sim.listen(0, '127.0.0.1');
     });
     afterAll(async () => {
@@ -381,13 +391,32 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
       const said = await page.evaluate(() => (window as unknown as { progressSaid: string[] }).progressSaid);
       expect(said[0]).toMatch(/^Synchronizing: /);
       expect(said[said.length - 1]).toMatch(/^Synchronization completed · 12 of 12 people/);
-      await page.getByText('12 created, 0 updated, 0 deleted, 0 unchanged').waitFor();
+      await page.getByText('12 created, 0 updated, 0 deleted, 0 unchanged, 2 fields skipped, 1 option added').waitFor();
       const run = page.getByRole('table', { name: 'Synchronization runs' }).locator('tbody tr').first();
       await run.getByText('completed').waitFor();
       expect(await run.locator('td[data-label="Created"]').innerText()).toBe('12');
       const runs = (await api('/v1/integrations/hibob/runs')).body.data;
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ status: 'completed', created: 12 });
+      expect(runs[0].skippedFields.map((f: { field: string }) => f.field).sort()).toEqual([
+        'Has parking',
+        'Shirt size',
+      ]);
+      expect(runs[0].addedOptions).toEqual([{ attribute: 'Level', option: 'L9' }]);
+      // The row says what the API's run says: each count opens to what it counts.
+      const skippedFields = run.locator('td[data-label="Skipped fields"]');
+      const addedOptions = run.locator('td[data-label="Options added"]');
+      expect(await skippedFields.locator('summary').innerText()).toBe('2');
+      expect(await addedOptions.locator('summary').innerText()).toBe('1');
+      expect((await run.locator('td[data-label="Skipped people"]').innerText()).trim()).toBe('0');
+      await skippedFields.locator('summary').click();
+      expect(await skippedFields.locator('li').allInnerTexts()).toEqual(
+        runs[0].skippedFields.map(
+          (f: { field: string; hibobType: string; reason: string }) => `${f.field} (${f.hibobType}): ${f.reason}`,
+        ),
+      );
+      await addedOptions.locator('summary').press('Enter');
+      expect(await addedOptions.locator('li').allInnerTexts()).toEqual(['Level: L9']);
       await screenshot(page, 'console-hibob');
       expect(watch.errors).toEqual([]);
     }, 60_000);
@@ -425,8 +454,7 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     await page.getByRole('link', { name: 'Engagement' }).click();
     const chart = page.getByRole('img', { name: /Trend/ });
     await chart.waitFor();
-    expect(await chart.locator('circle.trend-point').count()).toBe(shown.length);
-    expect(await chart.locator('.hidden-point').count()).toBe(overview.trend.length - shown.length);
+    await expectTrend(chart, overview.trend, overview.anonymityThreshold);
     const titles = await chart.locator('circle.trend-point title').allTextContents();
     expect(titles).toEqual(
       shown.map(
@@ -478,9 +506,62 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
       .waitFor();
     await page.getByRole('button', { name: `Remove segment ${first.segment}` }).click();
     await page.getByText('Everyone', { exact: true }).first().waitFor();
+
+    // A department with a month below the threshold: that month is hidden, the months before any
+    // answer say so, and the two look and read differently.
+    const small = await (async () => {
+      for (const row of heatmap.rows as { segment: string; label: string }[]) {
+        const trend = (await api(`/v1/engagement/overview?interval=month&segment=${encodeURIComponent(row.segment)}`))
+          .body.data.trend as TrendPoint[];
+        if (trend.some((p) => p.hiddenReason === 'belowThreshold' && (p.participation.responded ?? 0) > 0))
+          return { row, trend };
+      }
+      throw new Error('the demo data has no department with a month below the threshold');
+    })();
+    await table.getByRole('button', { name: small.row.label, exact: true }).click();
+    await page.getByRole('button', { name: `Remove segment ${small.row.segment}` }).waitFor();
+    await eventually(async () => (await chart.locator('.hidden-point').count()) > 0);
+    await expectTrend(chart, small.trend, overview.anonymityThreshold);
+    const trendTable = page.getByRole('table', { name: /Score and eNPS per month/ });
+    for (const p of small.trend.filter((q) => q.score === null)) {
+      const cells = trendTable.locator('tr', { has: page.getByText(p.period, { exact: true }) }).locator('td');
+      const expected = p.participation.responded === 0 ? 'no answers yet' : 'hidden';
+      expect(await cells.nth(1).innerText()).toBe(expected);
+    }
+    await page.getByRole('button', { name: `Remove segment ${small.row.segment}` }).click();
+    await page.getByText('Everyone', { exact: true }).first().waitFor();
     await screenshot(page, 'console-engagement');
     expect(watch.errors).toEqual([]);
   }, 60_000);
+
+  interface TrendPoint {
+    period: string;
+    score: number | null;
+    hiddenReason: string | null;
+    participation: { responded: number | null };
+  }
+
+  /**
+   * The chart marks each period as the API reports it: a point where there is a score, a square where
+   * the anonymity rules hide one, a dash where nobody has answered; each says which in its title.
+   */
+  async function expectTrend(chart: Locator, trend: TrendPoint[], threshold: number): Promise<void> {
+    const empty = trend.filter((p) => p.score === null && p.participation.responded === 0);
+    const hidden = trend.filter((p) => p.score === null && p.participation.responded !== 0);
+    expect(await chart.locator('circle.trend-point').count()).toBe(trend.length - empty.length - hidden.length);
+    expect(await chart.locator('.empty-point title').allTextContents()).toEqual(
+      empty.map((p) => `${p.period}: no answers yet`),
+    );
+    expect(await chart.locator('.hidden-point title').allTextContents()).toEqual(
+      hidden.map((p) =>
+        p.hiddenReason === 'protectsAnother'
+          ? `${p.period}: hidden to protect a smaller group`
+          : `${p.period}: hidden by the anonymity threshold (${p.participation.responded} answers, fewer than ${threshold})`,
+      ),
+    );
+    expect(await chart.locator('desc').textContent()).toContain(`${hidden.length} hidden by the anonymity threshold`);
+    expect(await chart.locator('desc').textContent()).toContain(`${empty.length} with no answers yet`);
+  }
 
   test('every control on every page takes keyboard focus', async () => {
     const hook = (await api('/v1/webhooks')).body.data[0];

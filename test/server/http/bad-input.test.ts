@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { EVENT_TYPE_NAMES } from '../../../server/src/core/events';
 import { eachStore } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
 
@@ -173,6 +174,48 @@ eachStore('bad input is refused and changes nothing', (server) => {
       const problem = expectProblem(await call(server().url, `/v1/users?${qs}`, { key: owner() }), 400);
       expect((problem.errors as { location: string }[])[0].location).toBe('query');
     }
+  });
+
+  test('a value outside a closed list is refused with the values allowed there, in queries and bodies', async () => {
+    const sorted = expectProblem(await call(server().url, '/v1/employees?sort=salary', { key: owner() }), 400);
+    expect(sorted.errors).toEqual([
+      {
+        location: 'query',
+        path: '/sort',
+        message:
+          'must be one of: createdAt, -createdAt, lastName, -lastName, firstName, -firstName, email, -email, ' +
+          'department, -department, startDate, -startDate',
+      },
+    ]);
+    expect(sorted.detail).toContain('must be one of: createdAt, -createdAt, lastName');
+
+    await expectUnchanged(async () => {
+      const hook = expectProblem(
+        await post(
+          '/v1/webhooks',
+          JSON.stringify({
+            name: 'Typo',
+            url: 'https://hooks.example.com/x',
+            events: ['employee.created', 'employee.hired'],
+            format: 'markdown',
+          }),
+        ),
+        400,
+      );
+      const byPath = new Map((hook.errors as { path: string; message: string }[]).map((e) => [e.path, e.message]));
+      expect([...byPath.keys()].sort()).toEqual(['/events/1', '/format']);
+      expect(byPath.get('/events/1')).toBe(`must be one of: ${EVENT_TYPE_NAMES.join(', ')}`);
+      expect(byPath.get('/format')).toBe('must be one of: json, chat, slack, teams');
+      // An enum says the same, and a nullable list names null among the values.
+      const user = expectProblem(
+        await post('/v1/users', JSON.stringify({ email: 'a@b.example', name: 'A', accessRight: 'king' })),
+        400,
+      );
+      expect(user.errors).toEqual([
+        { location: 'body', path: '/accessRight', message: 'must be one of: owner, admin, member' },
+      ]);
+    });
+    expect(JSON.stringify(sorted)).not.toMatch(/equal to constant|schema in anyOf/);
   });
 
   test('a control character in q answers 400 naming q, on every list that searches; printable text still searches', async () => {

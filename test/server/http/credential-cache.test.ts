@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { PeopleHub } from '../../../server/src/app';
 import { CREDENTIAL_TTL_MS } from '../../../server/src/http/credential-cache';
 import { ROUND_TRIP_TIMEOUT_MS, listenerName } from '../../../server/src/store/credential-changes';
-import { eachStore, startPeer } from '../../helpers/harness';
+import { eachStore, restoreClockAfterEach, startPeer, testOn } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
 import { del, patch, post } from '../../helpers/people';
 import { TEST_DATABASE_URL } from '../../helpers/postgres';
@@ -21,7 +21,9 @@ function resume(pids: number[]): void {
   }
 }
 
-eachStore('credential cache across processes', (server) => {
+eachStore('credential cache across processes', (server, kind) => {
+  /** The listener that carries revocations between processes exists only on PostgreSQL. */
+  const onPostgres = testOn(kind, 'postgres');
   let peer: PeopleHub;
   beforeAll(async () => {
     peer = await startPeer(server(), { PEOPLEHUB_WORKER: 'false' });
@@ -29,6 +31,7 @@ eachStore('credential cache across processes', (server) => {
   afterAll(async () => {
     await peer.close();
   });
+  restoreClockAfterEach(() => server().clock);
 
   /** The PostgreSQL backends of both servers' credential listeners. */
   const listenerPids = async (admin: pg.Client) =>
@@ -154,8 +157,7 @@ eachStore('credential cache across processes', (server) => {
     expectProblem(await users(server().url, app.token), 401);
   });
 
-  test('while the PostgreSQL listener is down nothing cached is trusted; it comes back by itself', async () => {
-    if (server().kind !== 'postgres') return;
+  onPostgres('while the PostgreSQL listener is down nothing cached is trusted; it comes back by itself', async () => {
     const app = await createApp('Listener down');
     await warm((base) => users(base, app.token));
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -185,37 +187,39 @@ eachStore('credential cache across processes', (server) => {
     expectProblem(await users(peer.url, after.token), 401);
   });
 
-  test('a frozen PostgreSQL listener does not hold requests: they fall back to the store within the time limit', async () => {
-    if (server().kind !== 'postgres') return;
-    const app = await createApp('Frozen listener');
-    await warm((base) => users(base, app.token));
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    const pids = await listenerPids(admin);
-    expect(pids).toHaveLength(2);
-    // The listeners' backends stop answering, as behind a dead network path.
-    for (const pid of pids) process.kill(pid, 'SIGSTOP');
-    try {
-      const started = Date.now();
-      expect((await users(peer.url, app.token)).status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(ROUND_TRIP_TIMEOUT_MS + 2_000);
-      // Given up on, the listener is not trusted: a change it cannot report is still refused at once.
-      await server()
-        .hub.context.store.db.updateTable('apps')
-        .set({ revoked_at: server().clock.now().toISOString() })
-        .where('id', '=', app.id)
-        .execute();
-      expectProblem(await users(peer.url, app.token), 401);
-      // The peer replaces its listener by itself, and the stuck one goes once it can hear it. (This
-      // server never waited on its own, so it keeps it.)
-      resume(pids);
-      await eventually(async () => {
-        const now = await listenerPids(admin);
-        return now.length === 2 && now.filter((pid) => !pids.includes(pid)).length === 1;
-      });
-    } finally {
-      resume(pids);
-      await admin.end();
-    }
-  });
+  onPostgres(
+    'a frozen PostgreSQL listener does not hold requests: they fall back to the store within the time limit',
+    async () => {
+      const app = await createApp('Frozen listener');
+      await warm((base) => users(base, app.token));
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      const pids = await listenerPids(admin);
+      expect(pids).toHaveLength(2);
+      // The listeners' backends stop answering, as behind a dead network path.
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      try {
+        const started = Date.now();
+        expect((await users(peer.url, app.token)).status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(ROUND_TRIP_TIMEOUT_MS + 2_000);
+        // Given up on, the listener is not trusted: a change it cannot report is still refused at once.
+        await server()
+          .hub.context.store.db.updateTable('apps')
+          .set({ revoked_at: server().clock.now().toISOString() })
+          .where('id', '=', app.id)
+          .execute();
+        expectProblem(await users(peer.url, app.token), 401);
+        // The peer replaces its listener by itself, and the stuck one goes once it can hear it. (This
+        // server never waited on its own, so it keeps it.)
+        resume(pids);
+        await eventually(async () => {
+          const now = await listenerPids(admin);
+          return now.length === 2 && now.filter((pid) => !pids.includes(pid)).length === 1;
+        });
+      } finally {
+        resume(pids);
+        await admin.end();
+      }
+    },
+  );
 });

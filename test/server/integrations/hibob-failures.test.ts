@@ -31,38 +31,46 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
     await sim?.close();
   });
 
-  test.each([
-    ['HiBob answering 500', { status: 500 }, /HiBob answered 500/],
-    ['HiBob never answering', { hang: true }, /did not answer within 400 ms/],
-    ['an answer cut off half-way', { garbage: true }, /not the JSON expected/],
-    ['a service user without permission', { status: 403 }, /lacks a permission \(403\).*Full employee read/],
-  ])(
-    '%s fails the run with sync.failed and a clear reason, and changes nothing',
-    async (_name, failure, reason) => {
-      const first = [...sim.people.values()][0];
-      sim.updatePerson(first.id, { department: 'Changed in HiBob' });
-      sim.addPerson({ email: `extra-${Math.random()}@bob.example`, firstName: 'Extra', surname: 'Person' });
-      const before = await snapshot();
-      const since = later();
-      sim.failNext({ ...failure, path: '/v1/people/search' });
-      const run = await syncNow(server);
-      expect(run).toMatchObject({
-        status: 'failed',
-        created: 0,
-        updated: 0,
-        deleted: 0,
-        error: expect.stringMatching(reason),
-      });
-      expect(await snapshot()).toBe(before);
-      const events = await eventsSince(server, since);
-      expect(events.map((e) => e.type)).toEqual(['sync.failed']);
-      expect(events[0].data.object).toMatchObject({ id: run.id, status: 'failed', error: run.error });
-      // The people are still there to sync; put HiBob back as it was for the next case.
-      sim.updatePerson(first.id, { department: 'Ops' });
+  describe('HiBob failing mid-run', () => {
+    // Each case changes "HiBob" before the run fails; the next case, and the tests after, need it as it was.
+    let changed: { id: string; department: string | null } | null = null;
+    afterEach(() => {
+      if (changed !== null) sim.updatePerson(changed.id, { department: changed.department });
+      changed = null;
       for (const person of [...sim.people.values()].filter((p) => p.firstName === 'Extra')) sim.removePerson(person.id);
-    },
-    20_000,
-  );
+    });
+
+    test.each([
+      ['HiBob answering 500', { status: 500 }, /HiBob answered 500/],
+      ['HiBob never answering', { hang: true }, /did not answer within 400 ms/],
+      ['an answer cut off half-way', { garbage: true }, /not the JSON expected/],
+      ['a service user without permission', { status: 403 }, /lacks a permission \(403\).*Full employee read/],
+    ])(
+      '%s fails the run with sync.failed and a clear reason, and changes nothing',
+      async (_name, failure, reason) => {
+        const first = [...sim.people.values()][0];
+        changed = { id: first.id, department: first.work.department };
+        sim.updatePerson(first.id, { department: 'Changed in HiBob' });
+        sim.addPerson({ email: `extra-${Math.random()}@bob.example`, firstName: 'Extra', surname: 'Person' });
+        const before = await snapshot();
+        const since = later();
+        sim.failNext({ ...failure, path: '/v1/people/search' });
+        const run = await syncNow(server);
+        expect(run).toMatchObject({
+          status: 'failed',
+          created: 0,
+          updated: 0,
+          deleted: 0,
+          error: expect.stringMatching(reason),
+        });
+        expect(await snapshot()).toBe(before);
+        const events = await eventsSince(server, since);
+        expect(events.map((e) => e.type)).toEqual(['sync.failed']);
+        expect(events[0].data.object).toMatchObject({ id: run.id, status: 'failed', error: run.error });
+      },
+      20_000,
+    );
+  });
 
   test('a 429 is waited out (Retry-After) and the run goes on', async () => {
     sim.failNext({ status: 429, path: '/v1/people/search' });

@@ -18,6 +18,7 @@ import { openStore } from '../../../server/src/store/database';
 import { type AnswerCounts, rebuildEngagementRollups } from '../../../server/src/store/engagement';
 import type { Database, EngagementMonthlyTable } from '../../../server/src/store/schema';
 import { eachStore, storeKinds } from '../../helpers/harness';
+import { expectProblem } from '../../helpers/http';
 import { TEST_DATABASE_URL, dropSchema, migrateStoreTo, uniqueSchema } from '../../helpers/postgres';
 import { createEmployee, del, get, patch, post } from '../../helpers/people';
 import { members } from '../../../server/src/core/bitmap';
@@ -288,6 +289,17 @@ eachStore(
               server(),
               `/v1/engagement/overview?interval=${interval}${department ? `&segment=department:${department}` : ''}`,
             );
+            // A department nobody is in is refused to a caller who may read employees; no answers can be in it.
+            const staffed = department === undefined || live.some((id) => departments.get(id) === department);
+            if (!staffed) {
+              expect(expectProblem(res, 400).errors).toEqual([
+                expect.objectContaining({ path: '/segment/0', message: expect.stringContaining('matches no one') }),
+              ]);
+              expect((await rawAnswers(db, org)).filter((a) => departments.get(a.employee_id) === department)).toEqual(
+                [],
+              );
+              return;
+            }
             expect(res.status).toBe(200);
             const periods = periodsBetween(interval, undefined, '2026-11-22');
             const before = previousPeriod(interval, periods[0]);

@@ -5,7 +5,7 @@ import { SLACK_MAX_BLOCKS, SLACK_MAX_TEXT } from '../../../server/src/core/slack
 import { TEAMS_MAX_BYTES } from '../../../server/src/core/teams';
 import { eventsByIds } from '../../../server/src/store/events';
 import { claimDue, fanOut, splitMessage } from '../../../server/src/store/messages';
-import { type TestServer, eachStore } from '../../helpers/harness';
+import { type TestServer, eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { createEmployee, get, patch, post } from '../../helpers/people';
 import { type Received, eventually, useReceiver } from '../../helpers/receiver';
 
@@ -70,8 +70,8 @@ eachStore(
         res.end();
       };
     });
+    restoreClockAfterEach(() => server().clock);
     afterEach(async () => {
-      server().clock.set('2026-11-22T10:00:00.000Z');
       // Each test's webhooks stop here, so the next test's events go only to its own.
       for (const webhook of (await get(server(), '/v1/webhooks?limit=100')).body.data as { id: string }[])
         await patch(server(), `/v1/webhooks/${webhook.id}`, { status: 'inactive' });

@@ -9,10 +9,10 @@ import {
   disableFailingWebhooks,
   sendFailureDigests,
 } from '../../../server/src/worker/scheduler';
-import { type TestServer, eachStore } from '../../helpers/harness';
+import { type TestServer, eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { call } from '../../helpers/http';
 import { createEmployee, get, patch, post } from '../../helpers/people';
-import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
+import { type Receiver, answerOk, eventually, startReceiver } from '../../helpers/receiver';
 
 interface Mail {
   to: string[];
@@ -113,6 +113,10 @@ describe('webhook upkeep', () => {
   eachStore(
     'with SMTP',
     (server) => {
+      restoreClockAfterEach(() => server().clock);
+      afterEach(() => {
+        receiver.respond = answerOk;
+      });
       test('410 disables the webhook and e-mails the error recipients through real SMTP', async () => {
         receiver.respond = (_req, res) => {
           res.writeHead(410);
@@ -159,6 +163,7 @@ describe('webhook upkeep', () => {
   eachStore(
     'without SMTP',
     (server) => {
+      restoreClockAfterEach(() => server().clock);
       test('a message out of retries goes into one digest; 5 days of failure disable the webhook; old history is pruned', async () => {
         receiver.requests.length = 0;
         receiver.respond = (_req, res) => {
@@ -229,7 +234,6 @@ describe('webhook upkeep', () => {
         await eventually(
           async () => (await get(server(), `/v1/webhooks/${hook.id}/deliveries`)).body.data.length === 0,
         );
-        server().clock.set('2026-11-22T10:00:00.000Z');
       }, 60_000);
     },
     {
@@ -250,6 +254,7 @@ describe('webhook upkeep', () => {
   eachStore(
     'auto-disable alone',
     (server) => {
+      restoreClockAfterEach(() => server().clock);
       test('disables active webhooks failing for the configured days, from the first second, and nothing else', async () => {
         const { db } = server().hub.context.store;
         const hook = async (name: string, failingFor: number, status = 'active') => {
@@ -277,6 +282,7 @@ describe('webhook upkeep', () => {
   eachStore(
     'failure digests alone',
     (server) => {
+      restoreClockAfterEach(() => server().clock);
       test('one digest per webhook lists every message out of retries, then nothing new for an hour', async () => {
         const services = server().hub.context;
         const first = await webhookTo(server(), 'First');
@@ -329,6 +335,7 @@ describe('webhook upkeep', () => {
   eachStore(
     'retention alone',
     (server) => {
+      restoreClockAfterEach(() => server().clock);
       test('history older than the retention days goes; pending messages and events not yet fanned out stay', async () => {
         const services = server().hub.context;
         const { db, dialect } = services.store;
@@ -389,6 +396,7 @@ describe('webhook upkeep', () => {
   eachStore(
     'retention of credentials alone',
     (server) => {
+      restoreClockAfterEach(() => server().clock);
       test('expired sessions go after their hour, idempotency records after their 24 hours', async () => {
         const services = server().hub.context;
         const { db } = services.store;

@@ -78,20 +78,27 @@ export function EngagementPage({ session }: { session: Session }) {
           <div class="cards">
             <Card
               label={`Score, ${o.period}`}
-              value={o.score === null ? 'hidden' : o.score.toFixed(1)}
+              value={o.score === null ? withheld(o) : o.score.toFixed(1)}
               change={o.change?.score ?? null}
             />
-            <Card label="eNPS" value={o.nps === null ? 'hidden' : String(o.nps.score)} change={o.change?.nps ?? null} />
+            <Card
+              label="eNPS"
+              value={o.nps === null ? withheld(o) : String(o.nps.score)}
+              change={o.change?.nps ?? null}
+            />
             <Card
               label="Participation"
               value={o.participation.rate === null ? '—' : `${Math.round(o.participation.rate * 100)}%`}
-              detail={`${o.participation.responded} of ${o.participation.invited} answered`}
+              detail={answered(o)}
             />
           </div>
-          {o.hidden && (
+          {o.score === null && (
             <p class="notice" role="note">
-              Results for {o.period} are hidden: fewer than {o.anonymityThreshold} people answered, and showing them
-              could identify someone.
+              {stateOf(o) === 'empty'
+                ? `No answers for ${o.period} yet.`
+                : o.hiddenReason === 'protectsAnother'
+                  ? `Results for ${o.period} are hidden: with the results shown elsewhere they would let a smaller group's answers be worked out.`
+                  : `Results for ${o.period} are hidden by the anonymity threshold: fewer than ${o.anonymityThreshold} people answered, and showing them could identify someone.`}
             </p>
           )}
           <h2 id="trend-title">Trend</h2>
@@ -110,11 +117,9 @@ export function EngagementPage({ session }: { session: Session }) {
               {o.trend.map((p) => (
                 <tr key={p.period}>
                   <td data-label="Period">{p.period}</td>
-                  <td data-label="Score">{p.score === null ? 'hidden' : p.score.toFixed(1)}</td>
-                  <td data-label="eNPS">{p.nps === null ? 'hidden' : p.nps.score}</td>
-                  <td data-label="Answered">
-                    {p.participation.responded} of {p.participation.invited}
-                  </td>
+                  <td data-label="Score">{p.score === null ? withheld(p) : p.score.toFixed(1)}</td>
+                  <td data-label="eNPS">{p.nps === null ? withheld(p) : p.nps.score}</td>
+                  <td data-label="Answered">{answered(p)}</td>
                 </tr>
               ))}
             </tbody>
@@ -131,6 +136,25 @@ export function EngagementPage({ session }: { session: Session }) {
       )}
     </section>
   );
+}
+
+/**
+ * Why a period shows no score: nobody has answered, or the answers are withheld. The API hides both
+ * (no answers are fewer than the threshold), but only the second is the anonymity rules at work.
+ */
+function stateOf(p: PeriodResult): 'shown' | 'empty' | 'hidden' {
+  if (p.score !== null) return 'shown';
+  return p.participation.responded === 0 ? 'empty' : 'hidden';
+}
+
+/** What stands in for a score the period does not show. */
+function withheld(p: PeriodResult): string {
+  return stateOf(p) === 'empty' ? 'no answers yet' : 'hidden';
+}
+
+function answered(p: PeriodResult): string {
+  const { responded, invited } = p.participation;
+  return responded === null || invited === null ? 'withheld' : `${responded} of ${invited} answered`;
 }
 
 /** A score's colour: red at 0 through amber to green at 10, light enough for dark text. */
@@ -237,6 +261,12 @@ function Card({
   );
 }
 
+function hiddenBecause(p: PeriodResult, threshold: number): string {
+  if (p.hiddenReason === 'protectsAnother') return 'hidden to protect a smaller group';
+  const some = p.participation.responded === null ? 'too few answers' : `${p.participation.responded} answers`;
+  return `hidden by the anonymity threshold (${some}, fewer than ${threshold})`;
+}
+
 const WIDTH = 640;
 const HEIGHT = 240;
 const PAD = { left: 36, right: 16, top: 16, bottom: 36 };
@@ -258,7 +288,7 @@ export function TrendChart({ trend, threshold }: { trend: PeriodResult[]; thresh
     } else current.push({ i, score: p.score });
   });
   if (current.length) runs.push(current);
-  const shown = trend.filter((p) => p.score !== null).length;
+  const count = (state: ReturnType<typeof stateOf>) => trend.filter((p) => stateOf(p) === state).length;
   const labelEvery = Math.ceil(trend.length / 8);
 
   return (
@@ -270,8 +300,9 @@ export function TrendChart({ trend, threshold }: { trend: PeriodResult[]; thresh
         preserveAspectRatio="xMidYMid meet"
       >
         <desc id="trend-desc">
-          Engagement score from 0 to 10 for {trend.length} periods, {shown} shown; periods with fewer than {threshold}{' '}
-          answers are hidden.
+          {`Engagement score from 0 to 10 for ${trend.length} periods: ${count('shown')} shown, ${count('hidden')} ` +
+            `hidden by the anonymity threshold (fewer than ${threshold} answers, or they would expose a smaller group), ` +
+            `${count('empty')} with no answers yet.`}
         </desc>
         {[0, 2.5, 5, 7.5, 10].map((tick) => (
           <g key={tick} class="grid">
@@ -284,19 +315,30 @@ export function TrendChart({ trend, threshold }: { trend: PeriodResult[]; thresh
         {runs.map((run) => (
           <polyline key={run[0].i} class="trend-line" points={run.map((p) => `${x(p.i)},${y(p.score)}`).join(' ')} />
         ))}
-        {trend.map((p, i) =>
-          p.score === null ? (
-            <g key={p.period} class="hidden-point" data-period={p.period}>
-              <rect x={x(i) - 4} y={HEIGHT - PAD.bottom - 8} width={8} height={8}>
-                <title>{`${p.period}: hidden (${p.participation.responded} answers, fewer than ${threshold})`}</title>
-              </rect>
-            </g>
-          ) : (
-            <circle key={p.period} class="trend-point" data-period={p.period} cx={x(i)} cy={y(p.score)} r={5}>
-              <title>{`${p.period}: score ${p.score.toFixed(1)}, ${p.participation.responded} answers`}</title>
+        {trend.map((p, i) => {
+          const state = stateOf(p);
+          if (state === 'empty')
+            return (
+              <g key={p.period} class="empty-point" data-period={p.period}>
+                <line x1={x(i) - 4} x2={x(i) + 4} y1={HEIGHT - PAD.bottom - 4} y2={HEIGHT - PAD.bottom - 4}>
+                  <title>{`${p.period}: no answers yet`}</title>
+                </line>
+              </g>
+            );
+          if (state === 'hidden')
+            return (
+              <g key={p.period} class="hidden-point" data-period={p.period}>
+                <rect x={x(i) - 4} y={HEIGHT - PAD.bottom - 8} width={8} height={8}>
+                  <title>{`${p.period}: ${hiddenBecause(p, threshold)}`}</title>
+                </rect>
+              </g>
+            );
+          return (
+            <circle key={p.period} class="trend-point" data-period={p.period} cx={x(i)} cy={y(p.score ?? 0)} r={5}>
+              <title>{`${p.period}: score ${(p.score ?? 0).toFixed(1)}, ${p.participation.responded} answers`}</title>
             </circle>
-          ),
-        )}
+          );
+        })}
         {trend.map((p, i) =>
           i % labelEvery === 0 || i === trend.length - 1 ? (
             <text key={p.period} class="axis-label" x={x(i)} y={HEIGHT - 12} text-anchor="middle">
@@ -305,7 +347,9 @@ export function TrendChart({ trend, threshold }: { trend: PeriodResult[]; thresh
           ) : null,
         )}
       </svg>
-      <figcaption class="muted">Squares on the axis mark hidden periods.</figcaption>
+      <figcaption class="muted">
+        Squares on the axis mark periods hidden by the anonymity threshold; dashes, periods with no answers yet.
+      </figcaption>
     </figure>
   );
 }

@@ -290,7 +290,9 @@ function SyncPanel({ session, onFinished }: { session: Session; onFinished: () =
               <th scope="col">Updated</th>
               <th scope="col">Deleted</th>
               <th scope="col">Unchanged</th>
-              <th scope="col">Skipped</th>
+              <th scope="col">Skipped fields</th>
+              <th scope="col">Skipped people</th>
+              <th scope="col">Options added</th>
             </tr>
           </thead>
           <tbody>
@@ -310,13 +312,38 @@ function SyncPanel({ session, onFinished }: { session: Session; onFinished: () =
                 <td data-label="Updated">{run.updated}</td>
                 <td data-label="Deleted">{run.deleted}</td>
                 <td data-label="Unchanged">{run.unchanged}</td>
-                <td data-label="Skipped">{run.skippedPeople.length}</td>
+                <td data-label="Skipped fields">
+                  <Listed items={run.skippedFields.map((f) => `${f.field} (${f.hibobType}): ${f.reason}`)} />
+                </td>
+                <td data-label="Skipped people">
+                  <Listed items={run.skippedPeople.map((p) => `${p.externalId ?? 'no id'}: ${p.reason}`)} />
+                </td>
+                <td data-label="Options added">
+                  <Listed items={run.addedOptions.map((o) => `${o.attribute}: ${o.option}`)} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </>
+  );
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** A count that opens to what was counted, as the run in the API lists it. */
+function Listed({ items }: { items: string[] }) {
+  if (items.length === 0) return <>0</>;
+  return (
+    <details>
+      <summary>{items.length}</summary>
+      <ul class="plain">
+        {items.map((item) => (
+          <li key={item}>{item}</li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
@@ -343,7 +370,9 @@ function RunProgress({ run }: { run: SyncRun }) {
       {run.status !== 'running' && (
         <p>
           {run.created} created, {run.updated} updated, {run.deleted} deleted, {run.unchanged} unchanged
-          {run.skippedPeople.length > 0 && `, ${run.skippedPeople.length} skipped`}
+          {run.skippedFields.length > 0 && `, ${count(run.skippedFields.length, 'field')} skipped`}
+          {run.skippedPeople.length > 0 && `, ${count(run.skippedPeople.length, 'person', 'people')} skipped`}
+          {run.addedOptions.length > 0 && `, ${count(run.addedOptions.length, 'option')} added`}
           {run.error && ` · ${run.error}`}
         </p>
       )}

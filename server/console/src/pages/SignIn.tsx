@@ -50,7 +50,12 @@ export function SignInPage({
           label="Personal key"
           name="key"
           error={error}
-          hint="An owner's or admin's key, as `peoplehub init` or the demo printed it. It is kept in this tab only."
+          hint={
+            <>
+              An owner's or admin's key (<code>phu_…</code>), as <code>npx peoplehub init</code> or the demo printed it.
+              It is kept in this tab only.
+            </>
+          }
         >
           {(control) => (
             <input
