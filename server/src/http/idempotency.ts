@@ -46,18 +46,18 @@ const purposeOf = (id: IdempotencyKey) => `idempotency:${id.organizationId}:${id
  * `Idempotent-Replayed: true`; a 500 frees the key so the request can be retried.
  */
 export async function runIdempotent(
-  services: Pick<DomainContext, 'store' | 'clock' | 'masterKey'>,
+  ctx: Pick<DomainContext, 'store' | 'clock' | 'masterKey'>,
   principal: Principal,
   key: string,
   request: string,
   run: () => Promise<Reply>,
 ): Promise<Reply> {
-  const db = services.store.db;
-  const now = services.clock.now();
+  const db = ctx.store.db;
+  const now = ctx.clock.now();
   const id: IdempotencyKey = { organizationId: principal.organizationId, credentialId: credentialOf(principal), key };
   // Keyed, so a request that carried a guessable secret cannot be confirmed from its stored hash.
-  const requestHash = createHmac('sha256', services.masterKey).update(request).digest('hex');
-  const seal = (answer: StoredAnswer) => sealSecret(services.masterKey, JSON.stringify(answer), purposeOf(id));
+  const requestHash = createHmac('sha256', ctx.masterKey).update(request).digest('hex');
+  const seal = (answer: StoredAnswer) => sealSecret(ctx.masterKey, JSON.stringify(answer), purposeOf(id));
   const existing = await findIdempotencyRecord(db, id);
   if (existing && now.getTime() - Date.parse(existing.createdAt) < IDEMPOTENCY_RETENTION_MS) {
     if (existing.requestHash !== requestHash) {
@@ -65,7 +65,7 @@ export async function runIdempotent(
     }
     if (existing.status === null || existing.response === null)
       throw problems.conflict('A request with this Idempotency-Key is still in progress.');
-    const stored = JSON.parse(openSecret(services.masterKey, existing.response, purposeOf(id))) as StoredAnswer;
+    const stored = JSON.parse(openSecret(ctx.masterKey, existing.response, purposeOf(id))) as StoredAnswer;
     return {
       status: existing.status,
       body: stored.body,

@@ -60,7 +60,7 @@ class AttemptRecorder {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly services: DeliveryContext,
+    private readonly ctx: DeliveryContext,
     /** Called after each commit: recorded messages may unblock an ordered queue's next run. */
     private readonly committed: () => void,
   ) {}
@@ -84,7 +84,7 @@ class AttemptRecorder {
         const batch = this.waiting.splice(0, RECORD_BATCH);
         try {
           await finishAttempts(
-            this.services.store.db,
+            this.ctx.store.db,
             batch.map((b) => b.outcome),
           );
           for (const b of batch) b.done();
@@ -123,11 +123,11 @@ export class Dispatcher {
   private readonly recorder: AttemptRecorder;
 
   constructor(
-    private readonly services: DeliveryContext,
+    private readonly ctx: DeliveryContext,
     private readonly pollMs: number,
     private readonly random: () => number = Math.random,
   ) {
-    this.recorder = new AttemptRecorder(services, () => this.nudge());
+    this.recorder = new AttemptRecorder(ctx, () => this.nudge());
   }
 
   /**
@@ -136,8 +136,7 @@ export class Dispatcher {
    */
   async start(): Promise<void> {
     if (this.running) return;
-    if (this.services.store.dialect === 'sqlite')
-      await releaseLeases(this.services.store.db, this.services.clock.now());
+    if (this.ctx.store.dialect === 'sqlite') await releaseLeases(this.ctx.store.db, this.ctx.clock.now());
     this.running = true;
     this.loop = this.run();
   }
@@ -172,7 +171,7 @@ export class Dispatcher {
       try {
         busy = await this.tick();
       } catch (error) {
-        this.services.logger.error({ err: error }, 'dispatcher pass failed');
+        this.ctx.logger.error({ err: error }, 'dispatcher pass failed');
       }
       if (!busy && !this.nudged && this.running) {
         await new Promise<void>((resolve) => {
@@ -191,14 +190,14 @@ export class Dispatcher {
    * others, and new events go out while older sends are in flight). True when there was work.
    */
   async tick(): Promise<boolean> {
-    const { store, clock } = this.services;
+    const { store, clock } = this.ctx;
     if (clock.now().getTime() - this.lastUpkeep >= UPKEEP_EVERY_MS) {
       this.lastUpkeep = clock.now().getTime();
-      await upkeep(this.services, { disable: (org, id, reason) => this.disable(org, id, reason, SYSTEM_ACTOR) });
+      await upkeep(this.ctx, { disable: (org, id, reason) => this.disable(org, id, reason, SYSTEM_ACTOR) });
     }
     const fanned = await fanOut(store.db, store.dialect, clock.now(), BATCH_LINGER_MS, FAN_OUT_LIMIT);
     if (this.queued.size >= MAX_QUEUED) return fanned >= FAN_OUT_LIMIT;
-    const due = await claimDue(store.db, store.dialect, clock.now(), this.services.config.workerLeaseMs, CLAIM_LIMIT);
+    const due = await claimDue(store.db, store.dialect, clock.now(), this.ctx.config.workerLeaseMs, CLAIM_LIMIT);
     const fresh = due.filter((m) => !this.queued.has(m.id));
     this.split = false;
     for (const webhookId of await this.prepare(fresh)) this.spawn(webhookId);
@@ -215,7 +214,7 @@ export class Dispatcher {
    */
   private async prepare(messages: ClaimedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const { store, clock, masterKey } = this.services;
+    const { store, clock, masterKey } = this.ctx;
     const events = new Map(
       (await eventsByIds(store.db, [...new Set(messages.flatMap((m) => m.eventIds))])).map((e) => [e.id, e]),
     );
@@ -266,7 +265,7 @@ export class Dispatcher {
     eventsOf: (message: ClaimedMessage) => PeopleEvent[],
   ): Promise<ClaimedMessage[]> {
     if (webhook.format === 'json') return group;
-    const { store, clock, publicUrl } = this.services;
+    const { store, clock, publicUrl } = this.ctx;
     const ready: ClaimedMessage[] = [];
     for (const [i, message] of group.entries()) {
       const events = eventsOf(message);
@@ -304,7 +303,7 @@ export class Dispatcher {
     for (; running < wanted; running += 1) {
       this.senders.set(webhookId, running + 1);
       const run: Promise<void> = this.sender(webhookId)
-        .catch((error: unknown) => this.services.logger.error({ err: error, webhookId }, 'delivery failed'))
+        .catch((error: unknown) => this.ctx.logger.error({ err: error, webhookId }, 'delivery failed'))
         .finally(() => {
           this.sending.delete(run);
           const left = (this.senders.get(webhookId) ?? 1) - 1;
@@ -324,7 +323,7 @@ export class Dispatcher {
    * left and disables the webhook.
    */
   private async sender(webhookId: string): Promise<void> {
-    const { store, clock } = this.services;
+    const { store, clock } = this.ctx;
     for (;;) {
       if (this.stopping) return;
       const queue = this.queues.get(webhookId);
@@ -342,7 +341,7 @@ export class Dispatcher {
       const recorded: Promise<void> = this.recorder
         .record(outcome)
         .catch((error: unknown) =>
-          this.services.logger.error({ err: error, webhookId }, 'recording a delivery attempt failed'),
+          this.ctx.logger.error({ err: error, webhookId }, 'recording a delivery attempt failed'),
         )
         .finally(() => this.sending.delete(recorded));
       this.sending.add(recorded);
@@ -373,9 +372,9 @@ export class Dispatcher {
     events: PeopleEvent[],
     trigger: string,
   ): Promise<AttemptOutcome> {
-    const { clock, webhookClient, config, metrics } = this.services;
+    const { clock, webhookClient, config, metrics } = this.ctx;
     const now = clock.now();
-    const body = renderPayload(webhook.format, events, this.services.publicUrl, now);
+    const body = renderPayload(webhook.format, events, this.ctx.publicUrl, now);
     const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
     const result = await webhookClient.send({
       url: webhook.url,
@@ -426,7 +425,7 @@ export class Dispatcher {
 
   /** Turns a webhook off and tells subscribers (webhook.disabled); the error mails come with it later. */
   async disable(organizationId: string, webhookId: string, reason: string, actor: Actor): Promise<void> {
-    const { store, clock } = this.services;
+    const { store, clock } = this.ctx;
     const now = clock.now();
     const disabled = await store.db.transaction().execute(async (trx) => {
       const webhook = await findWebhook(trx, organizationId, webhookId);
@@ -450,10 +449,10 @@ export class Dispatcher {
       return webhook;
     });
     if (disabled === null) return;
-    this.services.logger.warn({ webhookId, reason }, 'webhook disabled');
+    this.ctx.logger.warn({ webhookId, reason }, 'webhook disabled');
     this.nudge();
     await notify(
-      this.services,
+      this.ctx,
       disabled,
       'disabled',
       `PeopleHub: the webhook "${disabled.name}" was disabled`,
@@ -462,7 +461,7 @@ export class Dispatcher {
         '',
         `Reason: ${reason}`,
         '',
-        `Fix the endpoint, then set its status to active again: ${this.services.publicUrl}/v1/webhooks/${disabled.id}`,
+        `Fix the endpoint, then set its status to active again: ${this.ctx.publicUrl}/v1/webhooks/${disabled.id}`,
       ].join('\n'),
     );
   }

@@ -16,13 +16,13 @@ const DAY_MS = 86_400_000;
 
 /** Keeps a notification and e-mails it to the webhook's error recipients when SMTP is configured. */
 export async function notify(
-  services: DeliveryContext,
+  ctx: DeliveryContext,
   webhook: Pick<Webhook, 'id' | 'organizationId' | 'errorRecipientEmails'>,
   kind: string,
   subject: string,
   body: string,
 ): Promise<void> {
-  const { store, clock, mailer } = services;
+  const { store, clock, mailer } = ctx;
   const id = await insertNotification(store.db, {
     organizationId: webhook.organizationId,
     webhookId: webhook.id,
@@ -35,8 +35,7 @@ export async function notify(
   const outcome = await mailer.send(webhook.errorRecipientEmails, subject, body, () => clock.now());
   if (outcome.sentAt !== null || outcome.error !== null)
     await markNotification(store.db, id, outcome.sentAt, outcome.error);
-  if (outcome.error !== null)
-    services.logger.warn({ webhookId: webhook.id, error: outcome.error }, 'error mail not sent');
+  if (outcome.error !== null) ctx.logger.warn({ webhookId: webhook.id, error: outcome.error }, 'error mail not sent');
 }
 
 export interface UpkeepActions {
@@ -44,15 +43,15 @@ export interface UpkeepActions {
 }
 
 /** The upkeep jobs, in order; the dispatcher runs them at most once a minute of clock time. */
-export async function upkeep(services: DeliveryContext, actions: UpkeepActions): Promise<void> {
-  await disableFailingWebhooks(services, actions);
-  await sendFailureDigests(services);
-  await applyRetention(services);
+export async function upkeep(ctx: DeliveryContext, actions: UpkeepActions): Promise<void> {
+  await disableFailingWebhooks(ctx, actions);
+  await sendFailureDigests(ctx);
+  await applyRetention(ctx);
 }
 
 /** Turns off webhooks whose every delivery has failed for the configured number of days. */
-export async function disableFailingWebhooks(services: DeliveryContext, actions: UpkeepActions): Promise<void> {
-  const { store, clock, config } = services;
+export async function disableFailingWebhooks(ctx: DeliveryContext, actions: UpkeepActions): Promise<void> {
+  const { store, clock, config } = ctx;
   const since = new Date(clock.now().getTime() - config.webhookDisableAfterDays * DAY_MS).toISOString();
   for (const w of await webhooksFailingSince(store.db, since)) {
     await actions.disable(w.organizationId, w.id, `Every delivery failed for ${config.webhookDisableAfterDays} days.`);
@@ -64,8 +63,8 @@ export async function disableFailingWebhooks(services: DeliveryContext, actions:
  * retries since the last one; at most one digest per webhook an hour, so a broken endpoint does not
  * flood their inbox.
  */
-export async function sendFailureDigests(services: DeliveryContext): Promise<void> {
-  const { store, clock } = services;
+export async function sendFailureDigests(ctx: DeliveryContext): Promise<void> {
+  const { store, clock } = ctx;
   const now = clock.now();
   const at = now.toISOString();
   const failures = await unreportedFailures(store.db, new Date(now.getTime() - DIGEST_INTERVAL_MS).toISOString());
@@ -82,10 +81,10 @@ export async function sendFailureDigests(services: DeliveryContext): Promise<voi
       '',
       ...lines,
       '',
-      `Re-send them from the delivery history, or recover them all: POST ${services.publicUrl}/v1/webhooks/${webhookId}/recover`,
+      `Re-send them from the delivery history, or recover them all: POST ${ctx.publicUrl}/v1/webhooks/${webhookId}/recover`,
     ].join('\n');
     await notify(
-      services,
+      ctx,
       { id: webhookId, organizationId: first.organizationId, errorRecipientEmails: first.errorRecipientEmails },
       'digest',
       `PeopleHub: deliveries to "${first.webhookName}" failed`,
@@ -106,8 +105,8 @@ export async function sendFailureDigests(services: DeliveryContext): Promise<voi
  * expired (neither can be used again); HiBob notice receipts past their expiry (the notice they
  * name would be refused as stale anyway).
  */
-export async function applyRetention(services: DeliveryContext): Promise<void> {
-  const { store, clock, config } = services;
+export async function applyRetention(ctx: DeliveryContext): Promise<void> {
+  const { store, clock, config } = ctx;
   const now = clock.now();
   const at = now.toISOString();
   const keepFrom = new Date(now.getTime() - config.historyRetentionDays * DAY_MS).toISOString();
