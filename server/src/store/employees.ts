@@ -3,11 +3,12 @@ import { type Kysely, sql } from 'kysely';
 import type { AttributeValue } from '../core/attributes';
 import { ownMap } from '../core/map-keys';
 import type { EmployeeStatus } from '../core/employee-status';
+import type { EmployeeSource } from '../core/sources';
 import { startedBy } from '../core/tenure';
 import { type Keyset, type Page, containsLiteral, pageBy, takePage } from './query';
 import type { Database, EmployeesTable } from './schema';
 
-export type EmployeeSource = 'api' | 'hibob';
+export type { EmployeeSource };
 
 export interface Employee {
   id: string;
