@@ -19,6 +19,7 @@ import { engagementRoutes } from './api/engagement';
 import { engagementAnalyticsRoutes } from './api/engagement-analytics';
 import { eventRoutes } from './api/events';
 import { groupRoutes } from './api/groups';
+import { importRoutes } from './api/imports';
 import { recognitionRoutes } from './api/recognitions';
 import { roleRoutes } from './api/roles';
 import { webhookRoutes } from './api/webhooks';
@@ -61,6 +62,7 @@ export function allRoutes(): RouteSpec[] {
     ...employeeRoutes,
     ...attributeRoutes,
     ...groupRoutes,
+    ...importRoutes,
     ...roleRoutes,
     ...recognitionRoutes,
     ...engagementRoutes,

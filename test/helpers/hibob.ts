@@ -77,8 +77,8 @@ export function connect(
 }
 
 /** Starts a run and waits for it to end; returns the finished run. */
-export async function syncNow(server: TestServer, key = server.org.ownerKey) {
-  const started = await call(server.url, '/v1/integrations/hibob/sync', { key, method: 'POST' });
+export async function syncNow(server: TestServer, key = server.org.ownerKey, body?: Record<string, unknown>) {
+  const started = await call(server.url, '/v1/integrations/hibob/sync', { key, method: 'POST', body });
   if (started.status !== 202) throw new Error(`sync answered ${started.status}: ${started.text}`);
   return waitForRun(server, started.body.data.id as string, key);
 }

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { calendarDate } from '../core/employee-status';
 import { problems } from '../core/problem';
+import { SOURCE_PATTERN } from '../core/sources';
 import { DEFAULT_TENURE_BOUNDARIES, tenureBands } from '../core/tenure';
 import { createEmployee, deleteEmployee, presentEmployee, updateEmployee } from '../domain/employees';
 import { defineRoute, reply } from '../http/route';
@@ -51,7 +52,11 @@ export const EmployeeSchema = Type.Object({
     Type.String(),
     Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]),
   ),
-  source: Type.Union([Type.Literal('api'), Type.Literal('hibob')]),
+  source: Type.String({
+    pattern: SOURCE_PATTERN,
+    description:
+      '`api` for people added by hand or through the API, `hibob` for the HiBob integration, any other slug for an import from that source.',
+  }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -97,7 +102,7 @@ const list = defineRoute({
     status: Type.Optional(StatusSchema),
     department: Type.Optional(Type.String({ maxLength: 200 })),
     managerId: Type.Optional(Type.String({ maxLength: 64 })),
-    source: Type.Optional(Type.Union([Type.Literal('api'), Type.Literal('hibob')])),
+    source: Type.Optional(Type.String({ pattern: SOURCE_PATTERN, examples: ['api', 'hibob', 'bamboohr'] })),
     email: Type.Optional(Type.String({ maxLength: 254 })),
     externalId: Type.Optional(Type.String({ maxLength: 200 })),
     surveyable: Type.Optional(

@@ -3,7 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import { problems } from '../core/problem';
 import { connectHibob, connectedIntegration, disconnectHibob, updateHibob } from '../domain/hibob-connection';
-import { presentRun, startSync } from '../domain/hibob-runs';
+import { startSync } from '../domain/hibob-runs';
+import { presentRun } from '../domain/imports/runs';
 import { type RouteContext, defineRoute, reply } from '../http/route';
 import { hibobCredentialCheck } from '../integrations/hibob/credentials';
 import type { Integration } from '../store/integrations';
@@ -19,6 +20,7 @@ import {
   listResponses,
   paging,
 } from './common';
+import { RunSchema } from './imports';
 
 const SCOPE = { kind: 'scope', scope: 'integrations:manage' } as const;
 
@@ -55,36 +57,8 @@ const ConnectBody = Type.Object(
   { additionalProperties: false },
 );
 
-const SkippedField = Type.Object({ field: Type.String(), hibobType: Type.String(), reason: Type.String() });
-
-export const SyncRunSchema = Type.Object({
-  id: Type.String(),
-  status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
-  trigger: Type.Union([Type.Literal('manual'), Type.Literal('automatic')]),
-  phase: Type.Union([
-    Type.Literal('starting'),
-    Type.Literal('downloading'),
-    Type.Literal('applying'),
-    Type.Literal('done'),
-  ]),
-  processed: Type.Integer({ description: 'People downloaded (downloading) or written (applying) so far.' }),
-  total: Type.Union([Type.Integer(), Type.Null()], { description: 'People to write, once the download is complete.' }),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  deleted: Type.Integer(),
-  unchanged: Type.Integer(),
-  skippedFields: Type.Array(SkippedField, { description: 'HiBob custom fields not synced, and why.' }),
-  skippedPeople: Type.Array(
-    Type.Object({ externalId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
-  ),
-  addedOptions: Type.Array(Type.Object({ attribute: Type.String(), option: Type.String() }), {
-    description: 'List values HiBob uses that became options here.',
-  }),
-  warnings: Type.Array(Type.Object({ externalId: Type.String(), warning: Type.String() })),
-  error: Type.Union([Type.String(), Type.Null()]),
-  startedAt: Timestamp,
-  finishedAt: NullableTimestamp,
-});
+/** HiBob's runs are runs of the import engine, shown as /v1/imports shows them. */
+export const SyncRunSchema = RunSchema;
 
 const StatusSchema = Type.Object({
   connected: Type.Literal(true),
@@ -106,7 +80,7 @@ function receiverUrl(ctx: RouteContext, integration: Integration): string {
 }
 
 async function presentStatus(ctx: RouteContext, integration: Integration) {
-  const last = await lastRun(ctx.store.db, integration.organizationId);
+  const last = await lastRun(ctx.store.db, integration.organizationId, 'hibob');
   return {
     connected: true,
     baseUrl: integration.baseUrl,
@@ -203,16 +177,39 @@ const syncNow = defineRoute({
   method: 'POST',
   url: '/v1/integrations/hibob/sync',
   operationId: 'syncHibob',
-  summary: 'Synchronize now: start a run (follow it at /v1/integrations/hibob/runs/{id})',
+  summary: 'Synchronize now, or preview the sync: start a run (follow it at /v1/integrations/hibob/runs/{id})',
   tags: ['Integrations'],
   auth: SCOPE,
+  body: Type.Object(
+    {
+      dryRun: Type.Optional(
+        Type.Boolean({
+          description:
+            'Preview: plan the changes without writing them; apply the plan with POST /v1/imports/{id}/apply.',
+        }),
+      ),
+      maxDeletePercent: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 100,
+          description:
+            'Stop for confirmation when the run would delete more than this share of HiBob people (default 10).',
+        }),
+      ),
+    },
+    { additionalProperties: false, examples: [{}, { dryRun: true }] },
+  ),
   responses: {
     202: { description: 'The run, started.', schema: dataOf(SyncRunSchema) },
     404: { description: 'HiBob is not connected.', schema: Problem },
     409: { description: 'A run is already going (its id is in runId).', schema: Problem },
   },
-  async handler({ ctx, principal }) {
-    return { status: 202, body: { data: presentRun(await startSync(ctx, principal())) } };
+  async handler({ body, ctx, principal }) {
+    const run = await startSync(ctx, principal(), {
+      dryRun: body.dryRun === true,
+      maxDeletePercent: body.maxDeletePercent ?? 10,
+    });
+    return { status: 202, body: { data: presentRun(run) } };
   },
 });
 
@@ -227,7 +224,7 @@ const runs = defineRoute({
   responses: listResponses(SyncRunSchema),
   async handler({ query, ctx, principal }) {
     const page = paging(query, { startedAt: 'sync_runs.started_at' }, 'sync_runs.id', '-startedAt');
-    const result = await listRuns(ctx.store.db, principal().organizationId, page.keyset);
+    const result = await listRuns(ctx.store.db, principal().organizationId, { source: 'hibob' }, page.keyset);
     return reply.list(
       result.items.map(presentRun),
       page.next(result, (run) => run.startedAt),

@@ -159,6 +159,15 @@ function requestBodyOf(route: RouteSpec): Json | undefined {
     const schema = route.body ? toJsonSchema(route.body) : TOKEN_FORM;
     return { required: true, content: { 'application/x-www-form-urlencoded': { schema } } };
   }
+  if (route.streamedBody) {
+    const content: Json = {};
+    for (const [media, part] of Object.entries(route.streamedBody.content))
+      content[media] = {
+        schema: toJsonSchema(part.schema),
+        ...(part.example === undefined ? {} : { example: part.example }),
+      };
+    return { required: true, description: route.streamedBody.description, content };
+  }
   if (!route.body) return undefined;
   const schema = toJsonSchema(route.body);
   // An empty body is validated as {}, so the body is optional exactly when {} is valid.

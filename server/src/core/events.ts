@@ -18,8 +18,9 @@ export const EVENT_TYPES = {
   'user.updated':
     'A user was added to the organization, or changed their name, email address, telephone number or access right.',
   'user.deleted': 'A user was removed from the organization.',
-  'sync.completed': 'A HiBob synchronization run finished.',
-  'sync.failed': 'A HiBob synchronization run failed.',
+  'sync.completed': 'A HiBob sync or an import from another HRIS finished and changed something.',
+  'sync.failed':
+    'A HiBob sync or an import failed, or stopped at its deletion guard and waits for someone to confirm it (status needs_confirmation).',
   'webhook.disabled': 'A webhook was disabled by the server after failing, or because its endpoint answered 410 Gone.',
 } as const;
 

@@ -47,14 +47,37 @@ export class JsonArraySplitter {
 
   /** The key as it appears between the quotes in JSON text. */
   private readonly writtenKey: string;
+  /** The document's text outside the array (kept when asked for), with the array as `[]`. */
+  private outside: string[] = [];
+  private outsideLength = 0;
 
-  constructor(private readonly key: string) {
+  /** `restLimit`: keep the rest of the document (up to this many characters) for `rest()`. */
+  constructor(
+    private readonly key: string,
+    private readonly options: { restLimit?: number } = {},
+  ) {
     this.writtenKey = JSON.stringify(key).slice(1, -1);
+  }
+
+  private keep(text: string): void {
+    if (this.options.restLimit === undefined || text === '') return;
+    this.outsideLength += text.length;
+    if (this.outsideLength > this.options.restLimit)
+      throw new JsonStreamError(
+        `the members besides "${this.key}" are over ${this.options.restLimit} characters together`,
+      );
+    this.outside.push(text);
+  }
+
+  /** The document with the array emptied, as JSON text (after `end()`; only with `restLimit`). */
+  rest(): string {
+    return this.outside.join('');
   }
 
   push(chunk: string): string[] {
     const out: string[] = [];
     let start = this.inElement ? 0 : -1;
+    let keptFrom = this.state === 'array' ? -1 : 0;
     for (let i = 0; i < chunk.length; i += 1) {
       if (this.inString && this.topString === null) {
         // Fast path: most of a document is string content, and indexOf finds its end.
@@ -102,6 +125,8 @@ export class JsonArraySplitter {
         if (this.state === 'open') {
           if (c !== OPEN_ARRAY) throw new JsonStreamError(`"${this.key}" is not an array`);
           this.state = 'array';
+          this.keep(chunk.slice(keptFrom, i + 1));
+          keptFrom = -1;
         }
         this.depth += 1;
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -113,6 +138,7 @@ export class JsonArraySplitter {
           this.inElement = false;
         } else if (this.state === 'array' && this.depth === 1) {
           this.state = 'done';
+          keptFrom = i;
         }
       } else if (c === COLON && this.depth === 1 && this.state === 'seek') {
         if (this.lastTopString === this.writtenKey) this.state = 'open';
@@ -121,6 +147,7 @@ export class JsonArraySplitter {
       }
     }
     if (this.inElement) this.pending += chunk.slice(Math.max(start, 0));
+    if (keptFrom >= 0) this.keep(chunk.slice(keptFrom));
     return out;
   }
 

@@ -153,7 +153,7 @@ export async function updateHibob(
 export async function disconnectHibob(ctx: DomainContext, who: Principal): Promise<void> {
   const now = ctx.clock.now();
   const integration = await connectedIntegration(ctx, who);
-  const running = await runningRun(ctx.store.db, who.organizationId);
+  const running = await runningRun(ctx.store.db, who.organizationId, 'hibob');
   if (running)
     throw problems.conflict(`A HiBob sync is running (${running.id}); wait for it to finish before disconnecting.`, {
       runId: running.id,

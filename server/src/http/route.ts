@@ -78,6 +78,11 @@ export interface RouteSpec<P extends TSchema = TSchema, Q extends TSchema = TSch
   query?: Q;
   body?: B;
   bodyKind?: BodyKind;
+  /**
+   * A body the handler reads itself from `req`, as it arrives (a snapshot of up to 50 MB): how the
+   * OpenAPI document describes it, by media type. The route then declares no `body` schema.
+   */
+  streamedBody?: { description: string; content: Record<string, { schema: TSchema; example?: unknown }> };
   /** Exchanges a credential for a token: throttled per client address before the body is read. */
   tokenEndpoint?: boolean;
   /** False for pages that are not part of the API (the admin console): left out of the OpenAPI document. */

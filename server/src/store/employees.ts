@@ -426,3 +426,56 @@ export function employeePageQuery(
   }
   return pageBy(query, keyset);
 }
+
+/** Who an employee is for matching: small rows, for a whole run. */
+export interface EmployeeLink {
+  id: string;
+  externalId: string | null;
+  emailLower: string;
+  source: EmployeeSource;
+  syncHash: string | null;
+}
+
+/** Every employee of the organization as an import matches them (id, external id, email, source, fingerprint). */
+export async function employeeLinks(db: Kysely<Database>, organizationId: string): Promise<EmployeeLink[]> {
+  const rows = await db
+    .selectFrom('employees')
+    .select(['id', 'external_id', 'email_lower', 'source', 'sync_hash'])
+    .where('organization_id', '=', organizationId)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    externalId: r.external_id,
+    emailLower: r.email_lower,
+    source: r.source,
+    syncHash: r.sync_hash,
+  }));
+}
+
+/** The employees with these ids (any order). */
+export async function employeesByIds(db: Kysely<Database>, organizationId: string, ids: string[]): Promise<Employee[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('employees')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map(toEmployee);
+}
+
+/** HiBob's people whose row keeps the fingerprint of the record it was written from: HRIS id by fingerprint. */
+export async function hibobFingerprints(
+  db: Kysely<Database>,
+  organizationId: string,
+): Promise<{ externalId: string; syncHash: string }[]> {
+  const rows = await db
+    .selectFrom('employees')
+    .select(['external_id', 'sync_hash'])
+    .where('organization_id', '=', organizationId)
+    .where('source', '=', 'hibob')
+    .where('external_id', 'is not', null)
+    .where('sync_hash', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ externalId: r.external_id as string, syncHash: r.sync_hash as string }));
+}

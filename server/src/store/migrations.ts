@@ -787,6 +787,59 @@ const hibobReceipts: Migration = {
   },
 };
 
+/**
+ * Snapshot imports from any HRIS, and HiBob's runs as runs of the same engine: a run names its source
+ * and its options; one runs at a time per organization and source. A preview's planned changes and
+ * every note of a run (skipped fields and people, warnings, options added) get tables of their own,
+ * so none is dropped and both can be paged.
+ */
+const imports: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .alterTable('sync_runs')
+      .addColumn('source', 'text', (c) => c.notNull().defaultTo('hibob'))
+      .execute();
+    await db.schema
+      .alterTable('sync_runs')
+      .addColumn('options', 'text', (c) => c.notNull().defaultTo('{}'))
+      .execute();
+    await db.schema
+      .alterTable('sync_runs')
+      .addColumn('skipped', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.dropIndex('sync_runs_one_running').execute();
+    await db.schema
+      .createIndex('sync_runs_one_running')
+      .unique()
+      .on('sync_runs')
+      .columns(['organization_id', 'source'])
+      .where(sql.ref('status'), '=', 'running')
+      .execute();
+
+    await db.schema
+      .createTable('import_changes')
+      .addColumn('run_id', 'text', (c) => c.notNull().references('sync_runs.id').onDelete('cascade'))
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('employee_id', 'text', (c) => c.notNull())
+      .addColumn('base_updated_at', 'text')
+      .addColumn('employee', 'text')
+      .addColumn('changes', 'text')
+      .addPrimaryKeyConstraint('import_changes_pk', ['run_id', 'seq'])
+      .execute();
+
+    await db.schema
+      .createTable('import_notes')
+      .addColumn('run_id', 'text', (c) => c.notNull().references('sync_runs.id').onDelete('cascade'))
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('note', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('import_notes_pk', ['run_id', 'seq'])
+      .execute();
+    await db.schema.createIndex('import_notes_kind').on('import_notes').columns(['run_id', 'kind', 'seq']).execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -798,6 +851,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_segments': segments,
   '0009_department_rollups': departmentRollups,
   '0010_hibob_receipts': hibobReceipts,
+  '0011_imports': imports,
 };
 
 const provider: MigrationProvider = {

@@ -370,7 +370,7 @@ export interface SyncRunsTable {
   organization_id: string;
   /** manual | automatic */
   trigger: string;
-  /** running | completed | failed */
+  /** running | previewed | needs_confirmation | completed | failed */
   status: string;
   /** starting | downloading | applying | done */
   phase: string;
@@ -387,6 +387,36 @@ export interface SyncRunsTable {
   /** A running run refreshes this; one that stops refreshing was interrupted. */
   heartbeat_at: string;
   finished_at: string | null;
+  /** `hibob`, or an import's source slug. */
+  source: string;
+  /** JSON: the run's options (mode, match, dry run, adopt, deletion guard). */
+  options: string;
+  skipped: number;
+}
+
+/** A preview's planned change, in the order a run would make it. */
+export interface ImportChangesTable {
+  run_id: string;
+  seq: number;
+  /** create | update | delete */
+  action: string;
+  employee_id: string;
+  /** The employee's updated_at when the plan was made (null for a create): a different one means they changed since. */
+  base_updated_at: string | null;
+  /** JSON: the employee as the change leaves them (null for a delete). */
+  employee: string | null;
+  /** JSON: the change's diff as the event would show it. */
+  changes: string | null;
+}
+
+/** One note of a run: a skipped field or person, a warning, an option added. */
+export interface ImportNotesTable {
+  run_id: string;
+  seq: number;
+  /** skippedField | skippedPerson | warning | addedOption */
+  kind: string;
+  /** JSON */
+  note: string;
 }
 
 export interface HibobNotificationsTable {
@@ -413,6 +443,8 @@ export interface HibobReceiptsTable {
 export interface Database {
   integrations: IntegrationsTable;
   sync_runs: SyncRunsTable;
+  import_changes: ImportChangesTable;
+  import_notes: ImportNotesTable;
   hibob_notifications: HibobNotificationsTable;
   hibob_receipts: HibobReceiptsTable;
   messages: MessagesTable;

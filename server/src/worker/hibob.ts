@@ -1,7 +1,7 @@
 // The HiBob side of the worker: runs started in this process, the automatic interval sync (started
 // once across all server processes), runs left behind by a crash, and the queue of real-time
 // notifications, applied one person at a time with retries.
-import { createRun, failRun } from '../domain/hibob-runs';
+import { createRun, failRun } from '../domain/imports/runs';
 import { HibobError } from '../integrations/hibob/client';
 import type { FieldPlan } from '../integrations/hibob/mapping';
 import { planFields } from '../integrations/hibob/mapping';
@@ -125,7 +125,7 @@ export class HibobWorker {
     const { store, clock, logger } = this.ctx;
     for (const notification of await dueNotifications(store.db, clock.now().toISOString(), 50)) {
       // A full run is applying a snapshot: a change applied meanwhile could be overwritten by it.
-      if ((await runningRun(store.db, notification.organizationId)) !== null) continue;
+      if ((await runningRun(store.db, notification.organizationId, 'hibob')) !== null) continue;
       const now = clock.now();
       if (
         !(await claimNotification(

@@ -354,6 +354,18 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
     })
   ).body.data;
   const run = await syncNow(server);
+  // Previews to apply (each applies once; the rest of the tries find it applied) and a finished import.
+  const previews = [];
+  for (let i = 0; i < 3; i += 1)
+    previews.push(
+      await post('/v1/imports', {
+        source: `fuzz-${i}`,
+        dryRun: true,
+        people: [
+          { externalId: `F-${i}`, email: `fuzz-import${i}@fuzz.example`, firstName: 'Fuzz', lastName: 'Import' },
+        ],
+      }),
+    );
   return {
     ownerKey: owner,
     hibob: { url: simUrl, ...sim.credentials },
@@ -375,6 +387,7 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
       events: events.map((e) => e.id),
       receivers: [new URL(hibob.receiverUrl).pathname.split('/').pop() as string],
       runs: [run.id],
+      imports: [run.id, ...previews.map((p) => p.id)],
     },
     victims: {
       employees: [(await createEmployee(server)).id, (await createEmployee(server)).id],

@@ -1,5 +1,5 @@
 import { newId } from '../../../server/src/core/ids';
-import { insertRun } from '../../../server/src/store/sync-runs';
+import { DEFAULT_RUN_OPTIONS, insertRun } from '../../../server/src/store/sync-runs';
 import { type Simulator, SIMULATOR_ENV, connect, createSimulator, syncNow, waitForRun } from '../../helpers/hibob';
 import { type TestServer, restartTestServer, startPeer, startTestServer, storeKinds } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
@@ -78,15 +78,15 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
     expect(run).toMatchObject({ status: 'completed', error: null });
   });
 
-  test('HiBob listing nobody while people came from HiBob removes nobody', async () => {
+  test('HiBob listing nobody while people came from HiBob removes nobody: the run waits for confirmation', async () => {
     const saved = new Map(sim.people);
     sim.people.clear();
     try {
       const run = await syncNow(server);
       expect(run).toMatchObject({
-        status: 'failed',
-        deleted: 0,
-        error: expect.stringContaining('HiBob listed nobody'),
+        status: 'needs_confirmation',
+        deletionGuard: { wouldDelete: 5, of: 5 },
+        error: expect.stringContaining('lists nobody'),
       });
       expect(JSON.parse(await snapshot())).toHaveLength(5);
     } finally {
@@ -149,6 +149,9 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
       updated: 0,
       deleted: 0,
       unchanged: 0,
+      skipped: 0,
+      source: 'hibob',
+      options: { ...DEFAULT_RUN_OPTIONS },
       report: { skippedFields: [], skippedPeople: [], addedOptions: [], warnings: [] },
       error: null,
       startedAt: clock.now().toISOString(),
@@ -175,6 +178,81 @@ describe.each(storeKinds())('HiBob failing, and runs cut short [%s]', (kind) => 
     expect(failed.error).toMatch(/interrupted/);
     expect((await eventsSince(server, since, 'sync.failed')).map((e) => e.data.object.id)).toEqual([stale.id]);
     expect((await syncNow(server)).status).toBe('completed');
+  });
+
+  test('"Preview sync" plans through the import engine without writing; applying the plan writes it', async () => {
+    const first = [...sim.people.values()][1];
+    const department = first.work.department;
+    sim.updatePerson(first.id, { department: 'Previewed' });
+    try {
+      const before = await snapshot();
+      const since = later();
+      const preview = await syncNow(server, undefined, { dryRun: true });
+      expect(preview).toMatchObject({ source: 'hibob', status: 'previewed', dryRun: true, updated: 1, unchanged: 4 });
+      expect(await snapshot()).toBe(before);
+      expect(await eventsSince(server, since)).toEqual([]);
+      const listed = (await get(server, '/v1/imports?source=hibob')).body.data;
+      expect(listed[0]).toMatchObject({ id: preview.id, source: 'hibob' });
+      expect(JSON.stringify(listed)).not.toMatch(/token|secret/i);
+      const plan = (await get(server, `/v1/imports/${preview.id}/changes`)).body.data;
+      expect(plan).toEqual([
+        expect.objectContaining({
+          action: 'update',
+          changes: [expect.objectContaining({ field: 'department', new: 'Previewed' })],
+        }),
+      ]);
+      const applied = await call(server.url, `/v1/imports/${preview.id}/apply`, {
+        key: server.org.ownerKey,
+        body: {},
+      });
+      expect(applied.status).toBe(200);
+      expect(applied.body.data).toMatchObject({ status: 'completed', updated: 1 });
+      const updates = await eventsSince(server, since, 'employee.updated');
+      expect(updates.map((e) => e.data.changes)).toEqual([plan[0].changes]);
+    } finally {
+      sim.updatePerson(first.id, { department });
+      await syncNow(server);
+    }
+  });
+
+  test('an automatic sync over the deletion guard stops for confirmation, with sync.failed, and applies when confirmed', async () => {
+    const gone = [...sim.people.values()].slice(0, 2);
+    for (const person of gone) sim.removePerson(person.id);
+    try {
+      const since = later();
+      const patched = await call(server.url, '/v1/integrations/hibob', {
+        method: 'PATCH',
+        key: server.org.ownerKey,
+        body: { autoSyncMinutes: 5 },
+      });
+      expect(patched.status).toBe(200);
+      server.clock.advance(5 * 60_000 + 1_000);
+      await server.hub.hibob.tick();
+      const run = await eventually(async () => {
+        const list = (await get(server, '/v1/imports?source=hibob&limit=1')).body.data;
+        return list[0]?.trigger === 'automatic' && list[0].status !== 'running' ? list[0] : undefined;
+      });
+      expect(run).toMatchObject({ status: 'needs_confirmation', deletionGuard: { wouldDelete: 2, of: 5 } });
+      expect(JSON.parse(await snapshot())).toHaveLength(5);
+      const failed = await eventsSince(server, since, 'sync.failed');
+      expect(failed.map((e) => e.data.object.id)).toEqual([run.id]);
+      expect(failed[0].data.object.error).toMatch(/delete 2 of the 5/);
+      const confirmed = await call(server.url, `/v1/imports/${run.id}/apply`, {
+        key: server.org.ownerKey,
+        body: { confirmDeletions: true },
+      });
+      expect(confirmed.body.data).toMatchObject({ status: 'completed', deleted: 2 });
+      expect(JSON.parse(await snapshot())).toHaveLength(3);
+    } finally {
+      await call(server.url, '/v1/integrations/hibob', {
+        method: 'PATCH',
+        key: server.org.ownerKey,
+        body: { autoSyncMinutes: null },
+      });
+      for (const person of gone)
+        sim.addPerson({ email: person.email, firstName: person.firstName, surname: person.surname, department: 'Ops' });
+      await syncNow(server);
+    }
   });
 
   test('the automatic sync starts on its interval, once, even with two server processes', async () => {
