@@ -51,6 +51,11 @@ export interface Config {
   mailFrom: string;
   /** How long HiBob has to answer (per request; a long answer must keep arriving). */
   hibobTimeoutMs: number;
+  /**
+   * A running sync or import whose heartbeat is older than this was cut off (its process died) and
+   * is marked failed; a run refreshes its heartbeat at every batch.
+   */
+  runStaleMs: number;
   /** Where HiBob's API is when a connection does not say. */
   hibobBaseUrl: string;
   /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
@@ -237,6 +242,7 @@ function readConfig(env: Env): Config {
     historyRetentionDays: integer(env, 'PEOPLEHUB_HISTORY_RETENTION_DAYS', 30, 1, 3650),
     mailFrom: read(env, 'PEOPLEHUB_MAIL_FROM') ?? 'PeopleHub <no-reply@peoplehub.invalid>',
     hibobTimeoutMs: integer(env, 'PEOPLEHUB_HIBOB_TIMEOUT_MS', 30_000, 100, 600_000),
+    runStaleMs: integer(env, 'PEOPLEHUB_RUN_STALE_MS', 120_000, 1_000, 86_400_000),
     hibobBaseUrl: httpUrl(env, 'PEOPLEHUB_HIBOB_BASE_URL') ?? 'https://api.hibob.com',
     metricsToken: metricsToken(env),
     metricsPort:

@@ -17,8 +17,6 @@ import {
 import { type Integration, claimAutoSync, dueAutoSyncs, findIntegration } from '../store/integrations';
 import { type SyncRun, runningRun, staleRuns } from '../store/sync-runs';
 
-/** A running run refreshes its heartbeat at least this often while it works, in clock time. */
-const RUN_STALE_MS = 120_000;
 /** How long one process keeps a notification to itself while applying it. */
 const NOTIFICATION_LEASE_MS = 60_000;
 /** When to try a notification again after HiBob failed: 5 s, 30 s, 2 min, 10 min, then hourly. */
@@ -98,7 +96,7 @@ export class HibobWorker {
   }
 
   private async failStaleRuns(): Promise<void> {
-    const before = new Date(this.ctx.clock.now().getTime() - RUN_STALE_MS).toISOString();
+    const before = new Date(this.ctx.clock.now().getTime() - this.ctx.config.runStaleMs).toISOString();
     for (const run of await staleRuns(this.ctx.store.db, before)) {
       if (!this.runs.has(run.id))
         await failRun(this.ctx, run, 'the run was interrupted (its server stopped answering); run it again');

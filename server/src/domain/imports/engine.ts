@@ -100,8 +100,17 @@ export async function openRun(
   };
 }
 
+/**
+ * Lets the server answer other requests between batches. On SQLite every query completes without
+ * waiting for I/O, so a run would otherwise hold the event loop from its first batch to its last.
+ */
+export function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Saves the run's progress and its notes so far (a running run's write is also its heartbeat). */
 export async function progress(ctx: DomainContext, state: RunState, changes: Partial<SyncRun> = {}): Promise<void> {
+  await yieldToOthers();
   const { run } = state;
   Object.assign(run, changes, { heartbeatAt: ctx.clock.now().toISOString() });
   const notes = state.context.notes.take();
@@ -284,12 +293,14 @@ export async function settle(ctx: DomainContext, state: RunState, stopping: () =
     await progress(ctx, state, { processed: Math.min(i + BATCH, queue.length), ...tally });
   }
   for (let i = 0; i < deferred.length; i += BATCH) {
+    await yieldToOthers();
     await store.db
       .transaction()
       .execute((trx) => applyDeferred({ ...context, db: trx, at: clock.now() }, deferred.slice(i, i + BATCH), tally));
   }
   for (let i = 0; i < gone.length; i += BATCH) {
     if (stopping()) throw new RunInterrupted();
+    await yieldToOthers();
     await store.db.transaction().execute(async (trx) => {
       const employees = await employeesByIds(
         trx,

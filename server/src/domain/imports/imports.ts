@@ -13,7 +13,7 @@ import type { DomainContext } from '../context';
 import { type EmployeeWrite, employeeWrite, removeEmployee, writeEmployees } from '../employees';
 import { type Principal, principalActor } from '../principal';
 import { emptyTally } from './apply';
-import { RunFailure, collect, listSkipped, openRun, progress, runToEnd, settle } from './engine';
+import { RunFailure, collect, listSkipped, openRun, progress, runToEnd, settle, yieldToOthers } from './engine';
 import { AttributeReader, type RawPerson, readPerson } from './people';
 import { alreadyRunning, createRun, finishRun } from './runs';
 import { matchKey } from './snapshot';
@@ -281,6 +281,7 @@ export async function applyPreview(
       .transaction()
       .execute((trx) => addPlannedOptions(trx, applying, ctx.clock.now()));
     for (let after = 0; ;) {
+      await yieldToOthers();
       const page = await plannedChanges(ctx.store.db, run.id, after, PAGE);
       if (page.length === 0) break;
       after = page[page.length - 1].seq;
