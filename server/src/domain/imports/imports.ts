@@ -196,7 +196,8 @@ async function applyPage(
   );
   const writes: EmployeeWrite[] = [];
   const flush = async () => {
-    await writeEmployees(trx, writes.splice(0), { audit: false });
+    // The rows keep the fingerprint the preview planned (a HiBob record's), so the next run can skip them.
+    await writeEmployees(trx, writes.splice(0), { audit: false, fromSync: true });
   };
   for (const change of page) {
     const before = current.get(change.employeeId) ?? null;
