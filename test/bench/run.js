@@ -10,6 +10,7 @@ const { benchSlowEndpoint } = require('./slow-endpoint.bench');
 const { benchHibob } = require('./hibob.bench');
 const { benchTrigger } = require('./n8n-trigger.bench');
 const { benchReceiverFlood } = require('./receiver-flood.bench');
+const { benchImports } = require('./imports.bench');
 
 const STORES = ['sqlite', 'postgres'];
 
@@ -37,6 +38,7 @@ async function main() {
     ['engagement', benchEngagement],
     ['heatmap', benchHeatmap],
     ['HiBob receiver flood', benchReceiverFlood],
+    ['snapshot imports', benchImports],
   ]) {
     for (const store of STORES) await timed(`${name} on ${store}`, () => bench(store));
   }

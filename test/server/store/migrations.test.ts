@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../../server/src/store/migrations';
 import type { Database } from '../../../server/src/store/schema';
 import { pruneReceipts, recordReceipt } from '../../../server/src/store/hibob-notices';
 import { deleteIntegration } from '../../../server/src/store/integrations';
+import { DEFAULT_RUN_OPTIONS, findRun } from '../../../server/src/store/sync-runs';
 import { storeKinds } from '../../helpers/harness';
 import { TEST_DATABASE_URL, dropSchema, migrateStoreTo, uniqueSchema } from '../../helpers/postgres';
 
@@ -99,7 +100,7 @@ describe.each(storeKinds())('upgrading a store with a HiBob connection to notice
         })
         .execute();
 
-      expect(await store.migrate()).toEqual(['0010_hibob_receipts']);
+      expect(await store.migrate()).toEqual(['0010_hibob_receipts', '0011_imports']);
       const db = store.db;
       expect(await db.selectFrom('integrations').select(['id', 'receiver_id']).execute()).toEqual([
         { id: 'int_1', receiver_id: 'r1' },
@@ -119,6 +120,70 @@ describe.each(storeKinds())('upgrading a store with a HiBob connection to notice
       ).toEqual(['hash-a']);
       await db.transaction().execute((trx) => deleteIntegration(trx, 'org_1'));
       expect(await db.selectFrom('hibob_receipts').selectAll().execute()).toEqual([]);
+    } finally {
+      await store.close();
+      if (schema !== null) await dropSchema(schema);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(storeKinds())('upgrading a store with HiBob runs to the import engine [%s]', (kind) => {
+  test('past runs become HiBob runs with the default options; one run at a time becomes per source', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-imports-'));
+    const schema = kind === 'postgres' ? uniqueSchema() : null;
+    const store = await openStore(
+      schema === null
+        ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') }
+        : { kind: 'postgres', url: TEST_DATABASE_URL, schema },
+    );
+    try {
+      await migrateStoreTo(store, schema, '0010_hibob_receipts');
+      const at = '2026-11-22T10:00:00.000Z';
+      await store.db
+        .insertInto('organizations')
+        .values({ id: 'org_1', name: 'Old', created_at: at, updated_at: at })
+        .execute();
+      const run = {
+        organization_id: 'org_1',
+        trigger: 'manual',
+        phase: 'done',
+        processed: 3,
+        total: 3,
+        created: 3,
+        updated: 0,
+        deleted: 0,
+        unchanged: 0,
+        report: JSON.stringify({ skippedFields: [], skippedPeople: [], addedOptions: [], warnings: [] }),
+        error: null,
+        started_at: at,
+        heartbeat_at: at,
+        finished_at: at,
+      };
+      // Written as the old schema had it: no source, no options.
+      await (store.db as unknown as Kysely<Record<string, Record<string, unknown>>>)
+        .insertInto('sync_runs')
+        .values([
+          { ...run, id: 'run_old', status: 'completed' },
+          { ...run, id: 'run_going', status: 'running', finished_at: null },
+        ])
+        .execute();
+
+      expect(await store.migrate()).toEqual(['0011_imports']);
+      const runs = await findRun(store.db, 'org_1', 'run_old');
+      expect(runs).toMatchObject({ source: 'hibob', skipped: 0, options: DEFAULT_RUN_OPTIONS, created: 3 });
+      // A HiBob run going does not stop an import from another source, but does stop a second HiBob run.
+      const fresh = { ...run, options: '{}', skipped: 0, status: 'running', finished_at: null };
+      await store.db
+        .insertInto('sync_runs')
+        .values({ ...fresh, id: 'run_bamboo', source: 'bamboohr' })
+        .execute();
+      await expect(
+        store.db
+          .insertInto('sync_runs')
+          .values({ ...fresh, id: 'run_second', source: 'hibob' })
+          .execute(),
+      ).rejects.toThrow();
     } finally {
       await store.close();
       if (schema !== null) await dropSchema(schema);
