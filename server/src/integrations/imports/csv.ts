@@ -250,6 +250,8 @@ class LineCounter {
 
 type Skipped = Placed & { error: CsvError };
 
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
 function rejectionOf(skipped: Skipped, width: number): CsvRejection | null {
@@ -266,11 +268,11 @@ function rejectionOf(skipped: Skipped, width: number): CsvRejection | null {
     return { line: first, reason: `has ${cells.length} cells; a row may have at most ${MAX_COLUMNS}` };
   const hint =
     last > first
-      ? `; it runs on to line ${last}, so a quote may be missing its closing quote`
+      ? `; it runs from line ${first} to line ${last}: check the quotes in it`
       : cells.length > width
         ? '; a value holding a comma must be in double quotes'
         : '';
-  return { line: first, reason: `has ${cells.length} cells where the header has ${width}${hint}` };
+  return { line: first, reason: `has ${counted(cells.length, 'cell')} where the header has ${width}${hint}` };
 }
 
 function rowOf(
@@ -283,9 +285,12 @@ function rowOf(
   if (values.every((value) => value === '')) return null;
   const long = values.findIndex((value) => value.length > MAX_CELL_CHARS);
   if (long !== -1) {
-    const name = header[long]?.trim() ? ` ("${header[long]?.trim()}")` : '';
-    const reason = `cell ${long + 1}${name} has ${values[long]!.length} characters; a cell may have at most ${MAX_CELL_CHARS}`;
-    return { line, reason };
+    const name = header[long]?.trim();
+    const cell = name ? `cell ${long + 1} ("${name}")` : `cell ${long + 1}`;
+    return {
+      line,
+      reason: `${cell} has ${values[long]!.length} characters; a cell may have at most ${MAX_CELL_CHARS}`,
+    };
   }
   const fields: CsvRow['fields'] = {};
   const attributes = Object.create(null) as CsvRow['attributes'];
@@ -335,6 +340,9 @@ export async function* readCsvPeople(
     // Only leading blanks: trimming after a closing quote makes csv-parse 5 drop the rest of its
     // buffer when a stray character follows; the cells are trimmed here instead.
     ltrim: true,
+    // A quote inside an unquoted cell (Robert "Bob" Smith, 5'10") is text, as spreadsheets read it.
+    // Strict quoting would reject such rows, and its errors arrive mid-record, before the record's
+    // raw text is whole, so the lines after them could no longer be numbered.
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
