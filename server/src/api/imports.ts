@@ -203,6 +203,8 @@ async function importCsv(
         ],
       };
     }
+    // A CSV with a header and no rows yields no batch: its header's warnings still belong in the run.
+    if (headerWarnings.length > 0) yield { warnings: headerWarnings, rows: [] };
   }
   return importSnapshot(ctx, who, request, batches());
 }
