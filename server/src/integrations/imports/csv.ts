@@ -3,26 +3,9 @@
 // cannot be read reported by its line number. csv-parse does the parsing; this module only maps.
 import { once } from 'node:events';
 import { type CsvError, type Parser, parse } from 'csv-parse';
+import { type ImportField, fieldNamed } from '../../core/import-columns';
 import { reservedNameProblem } from '../../core/map-keys';
 import { type FieldError, type HttpProblem, problems } from '../../core/problem';
-
-/** The employee fields an import row may carry; a column naming none of them is a custom attribute. */
-export const IMPORT_FIELDS = [
-  'email',
-  'firstName',
-  'lastName',
-  'displayName',
-  'externalId',
-  'title',
-  'department',
-  'phone',
-  'startDate',
-  'separationDate',
-  'separationReason',
-  'managerEmail',
-  'managerExternalId',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** Renames one `columns=` parameter may hold; more is a mistake, not a spreadsheet. */
 export const MAX_RENAMES = 200;
@@ -123,15 +106,8 @@ export function parseColumnRenames(spec: string): ColumnRename[] {
   return renames;
 }
 
-/** Field names with case, spaces, underscores and hyphens ignored: `First Name`, `first_name` and `FIRSTNAME` are firstName. */
-const FIELDS_BY_SPELLING = new Map<string, ImportField>(IMPORT_FIELDS.map((field) => [spelling(field), field]));
-
-function spelling(name: string): string {
-  return name.toLowerCase().replace(/[\s_-]+/g, '');
-}
-
 function targetOf(name: string): ColumnTarget {
-  const field = FIELDS_BY_SPELLING.get(spelling(name));
+  const field = fieldNamed(name);
   return field ? { kind: 'field', field } : { kind: 'attribute', name };
 }
 
