@@ -1,5 +1,6 @@
 // The console's one client for the public /v1 API: the signed-in key on every request, JSON in
-// and out, and RFC 9457 problems turned into an error a form can place next to its fields.
+// and out (a CSV snapshot goes up as it is), and RFC 9457 problems turned into an error a form can
+// place next to its fields.
 
 export interface FieldError {
   location: string;
@@ -41,6 +42,8 @@ export interface Api {
   get<T>(path: string, query?: Query): Promise<T>;
   list<T>(path: string, query?: Query): Promise<Page<T>>;
   send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** POSTs a body that is not JSON (a CSV snapshot) as it is, with its options in the query. */
+  upload<T>(path: string, query: Query, contentType: string, text: string): Promise<T>;
 }
 
 /** Where the server says it is mounted (PUBLIC_URL's path), read from the page. */
@@ -63,16 +66,12 @@ function withQuery(path: string, query: Query = {}): string {
  * rotated elsewhere), so the console can sign out instead of showing a page of errors.
  */
 export function createApi(key: string, onUnauthorized: (problem: Problem) => void): Api {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: { type: string; text: string }): Promise<T> {
     const headers: Record<string, string> = { 'x-api-key': key, accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = body.type;
     let response: Response;
     try {
-      response = await fetch(`${basePath()}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      response = await fetch(`${basePath()}${path}`, { method, headers, body: body?.text });
     } catch {
       throw new ApiError({
         type: 'about:blank',
@@ -113,8 +112,12 @@ export function createApi(key: string, onUnauthorized: (problem: Problem) => voi
       return request<Page<T>>('GET', withQuery(path, query));
     },
     async send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
-      const answer = await request<{ data: T } | undefined>(method, path, body);
+      const json = body === undefined ? undefined : { type: 'application/json', text: JSON.stringify(body) };
+      const answer = await request<{ data: T } | undefined>(method, path, json);
       return answer?.data as T;
+    },
+    async upload<T>(path: string, query: Query, contentType: string, text: string) {
+      return (await request<{ data: T }>('POST', withQuery(path, query), { type: contentType, text })).data;
     },
   };
 }
@@ -203,24 +206,56 @@ export interface Delivery {
   response: { headers: Record<string, string>; body: string };
 }
 
-export interface SyncRun {
+export type RunStatus = 'running' | 'previewed' | 'needs_confirmation' | 'completed' | 'failed';
+
+/** A run of the import engine: a snapshot import from any HRIS, or a HiBob sync (source `hibob`). */
+export interface ImportRun {
   id: string;
-  status: 'running' | 'completed' | 'failed';
-  trigger: string;
-  phase: string;
+  source: string;
+  status: RunStatus;
+  trigger: 'manual' | 'automatic';
+  mode: 'full' | 'partial';
+  match: 'externalId' | 'email';
+  dryRun: boolean;
+  adopt: boolean;
+  maxDeletePercent: number;
+  /** Set when the run stopped because it would delete more than maxDeletePercent of its source. */
+  deletionGuard: { wouldDelete: number; of: number } | null;
+  phase: 'starting' | 'downloading' | 'applying' | 'done';
   processed: number;
   total: number | null;
   created: number;
   updated: number;
   deleted: number;
   unchanged: number;
-  skippedFields: { field: string; hibobType: string; reason: string }[];
+  skipped: number;
+  /** The run's lists keep the first 100 of each kind; /v1/imports/{id}/notes has every one. */
+  skippedFields: { field: string; hibobType?: string; reason: string }[];
   skippedPeople: { externalId: string | null; reason: string }[];
   addedOptions: { attribute: string; option: string }[];
-  warnings: unknown[];
+  warnings: { externalId: string; warning: string }[];
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
+}
+
+/** HiBob's syncs are runs of the import engine, listed at /v1/imports too. */
+export type SyncRun = ImportRun;
+
+export type NoteKind = 'skippedField' | 'skippedPerson' | 'warning' | 'addedOption';
+
+/** One entry of a diff: old and new for a value, added and removed for a list. */
+export type FieldChange =
+  | { field: string; label: string; old: unknown; new: unknown }
+  | { field: string; label: string; added: unknown[]; removed: unknown[] };
+
+/** A change a preview (or a run stopped at the deletion guard) would make when applied. */
+export interface PlannedChange {
+  action: 'create' | 'update' | 'delete';
+  employeeId: string;
+  /** The employee as the change leaves them; null for a deletion. */
+  employee: Employee | null;
+  changes: FieldChange[] | null;
 }
 
 export interface Hibob {
@@ -237,6 +272,7 @@ export interface Hibob {
 
 export interface Employee {
   id: string;
+  externalId: string | null;
   email: string;
   displayName: string;
   title: string | null;

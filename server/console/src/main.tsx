@@ -10,6 +10,8 @@ import { EmployeesPage } from './pages/Employees';
 import { EngagementPage } from './pages/Engagement';
 import { HibobPage } from './pages/Hibob';
 import { HistoryPage } from './pages/History';
+import { ImportPage } from './pages/Import';
+import { ImportRunPage } from './pages/ImportRun';
 import { SignInPage } from './pages/SignIn';
 import { WebhookDetailsPage } from './pages/WebhookDetails';
 import { WebhookFormPage } from './pages/WebhookForm';
@@ -41,6 +43,8 @@ const ROUTES: Route[] = [
   { match: /^\/admin\/webhooks\/([^/]+)$/, render: (s, [id]) => <WebhookDetailsPage key={id} session={s} id={id} /> },
   { match: /^\/admin\/integrations\/hibob$/, render: (s) => <HibobPage session={s} /> },
   { match: /^\/admin\/employees$/, render: (s) => <EmployeesPage session={s} /> },
+  { match: /^\/admin\/imports$/, render: (s) => <ImportPage session={s} /> },
+  { match: /^\/admin\/imports\/([^/]+)$/, render: (s, [id]) => <ImportRunPage key={id} session={s} id={id} /> },
   { match: /^\/admin\/engagement$/, render: (s) => <EngagementPage session={s} /> },
 ];
 
@@ -49,6 +53,7 @@ const NAV = [
   { to: '/admin/webhooks', label: 'Webhooks' },
   { to: '/admin/integrations/hibob', label: 'Integrations · HiBob' },
   { to: '/admin/employees', label: 'Employees' },
+  { to: '/admin/imports', label: 'Import' },
   { to: '/admin/engagement', label: 'Engagement' },
 ];
 

@@ -575,6 +575,7 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
       `/admin/webhooks/${hook.id}/history`,
       '/admin/integrations/hibob',
       '/admin/employees',
+      '/admin/imports',
       '/admin/engagement',
     ];
     for (const path of pages) {
@@ -597,6 +598,7 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
       '/admin/webhooks/new',
       '/admin/integrations/hibob',
       '/admin/employees',
+      '/admin/imports',
       '/admin/engagement',
     ]) {
       await page.goto(`${server.url}${path}`);
