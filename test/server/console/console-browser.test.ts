@@ -13,7 +13,7 @@ import {
   watchConsole,
 } from '../../helpers/console';
 import { type TestServer, startTestServer } from '../../helpers/harness';
-import { SIMULATOR_ENV, type Simulator, createSimulator } from '../../helpers/hibob';
+import { SIMULATOR_ENV, type Simulator, connect, createSimulator, syncNow } from '../../helpers/hibob';
 import { call } from '../../helpers/http';
 import { createEmployee } from '../../helpers/people';
 import { type Receiver, eventually, startReceiver } from '../../helpers/receiver';
@@ -420,6 +420,60 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
       await screenshot(page, 'console-hibob');
       expect(watch.errors).toEqual([]);
     }, 60_000);
+
+    test('a preview sync writes nothing until applied; a sync deleting too many waits for confirmation', async () => {
+      // On its own feet: connected and in step with the simulator, whatever ran before.
+      expect((await connect(server, sim, simUrl)).status).toBe(200);
+      expect((await syncNow(server)).status).toBe('completed');
+      const hibobPeople = async () =>
+        (await api('/v1/employees?source=hibob&limit=200')).body.data as { email: string; title: string | null }[];
+      const titleOf = async (email: string) => (await hibobPeople()).find((p) => p.email === email)?.title;
+      const [promoted, leaving, alsoLeaving] = [...sim.people.values()];
+      sim.updatePerson(promoted.id, { title: 'Chief Previewer' });
+
+      await signIn(page, server.url, key());
+      await page.getByRole('link', { name: 'Integrations · HiBob' }).click();
+      await page.getByRole('button', { name: 'Preview sync' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Preview ready: nothing has been written yet' })
+        .waitFor({ timeout: 20_000 });
+      await page.getByText('0 to create, 1 to update, 0 to delete').waitFor();
+      const latest = page.getByRole('table', { name: 'Synchronization runs' }).locator('tbody tr').first();
+      await latest.getByText('previewed', { exact: true }).waitFor();
+      expect(await titleOf(promoted.email)).not.toBe('Chief Previewer');
+      // The plan is one click away, with the change it would make.
+      await page.getByRole('link', { name: 'Review the planned changes' }).click();
+      await page.getByRole('heading', { level: 1, name: /^Run of HiBob/ }).waitFor();
+      await page.getByRole('table', { name: 'Planned changes' }).getByText('Title:').waitFor();
+      expect(await page.getByRole('table', { name: 'Planned changes' }).innerText()).toContain('→ Chief Previewer');
+      await page.goBack();
+      await page.getByRole('link', { name: /^Review the changes of the run/ }).waitFor();
+
+      await page.getByRole('button', { name: /^Apply: run of/ }).click();
+      await latest.getByText('completed', { exact: true }).waitFor();
+      expect(await titleOf(promoted.email)).toBe('Chief Previewer');
+
+      // Two of twelve gone from HiBob is over the 10 % a sync may delete without asking.
+      sim.removePerson(leaving.id);
+      sim.removePerson(alsoLeaving.id);
+      await page.getByRole('button', { name: 'Synchronize now' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Synchronization stopped before deleting' })
+        .waitFor({ timeout: 20_000 });
+      await page.getByText('0 to create, 0 to update, 2 to delete').waitFor();
+      await latest.getByText('needs confirmation', { exact: true }).waitFor();
+      expect((await hibobPeople()).map((p) => p.email)).toContain(leaving.email);
+      await page.getByRole('button', { name: 'Confirm deletions and apply' }).click();
+      await page.getByRole('status').filter({ hasText: 'Synchronization completed' }).waitFor();
+      await latest.getByText('completed', { exact: true }).waitFor();
+      const emails = (await hibobPeople()).map((p) => p.email);
+      expect(emails).not.toContain(leaving.email);
+      expect(emails).not.toContain(alsoLeaving.email);
+      expect(await page.getByRole('button', { name: 'Confirm deletions and apply' }).count()).toBe(0);
+      expect(watch.errors).toEqual([]);
+    }, 90_000);
   });
 
   test('employees: a read-only list with search and status', async () => {

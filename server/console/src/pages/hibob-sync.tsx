@@ -1,8 +1,10 @@
-// HiBob's runs: "Synchronize now" with the run's live progress, and the runs with their counts,
-// each opening to what it counts.
+// HiBob's runs: "Synchronize now" and "Preview sync" with the run's live progress, Apply for a
+// preview and "Confirm deletions and apply" for a run the deletion guard stopped, and the runs
+// with their counts, each opening to what it counts.
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiError, SyncRun } from '../api';
-import { ProblemNote, type Session, formatTime, toApiError, useLoad } from '../ui';
+import { Link, ProblemNote, type Session, formatTime, toApiError, useLoad } from '../ui';
+import { ApplyActions, RunStatusBadge, isWaiting } from './run-report';
 
 const POLL_MS = 500;
 
@@ -30,13 +32,20 @@ export function SyncPanel({ session, onFinished }: { session: Session; onFinishe
     return () => clearTimeout(timer);
   }, [live]);
 
-  async function start() {
+  async function start(dryRun: boolean) {
     setError(null);
     try {
-      setLive(await api.send<SyncRun>('POST', '/v1/integrations/hibob/sync'));
+      setLive(await api.send<SyncRun>('POST', '/v1/integrations/hibob/sync', dryRun ? { dryRun } : undefined));
     } catch (e) {
       setError(toApiError(e));
     }
+  }
+
+  /** A preview applied or deletions confirmed: the run as it ended, everywhere on the page. */
+  function applied(run: SyncRun) {
+    if (live?.id === run.id) setLive(run);
+    runs.reload();
+    onFinished();
   }
 
   const running = live?.status === 'running';
@@ -44,12 +53,22 @@ export function SyncPanel({ session, onFinished }: { session: Session; onFinishe
     <>
       <h2>Synchronize</h2>
       <div class="test-form">
-        <button type="button" disabled={running} onClick={start}>
-          {running ? 'Synchronizing…' : 'Synchronize now'}
+        <button type="button" disabled={running} onClick={() => start(false)}>
+          {running && !live?.dryRun ? 'Synchronizing…' : 'Synchronize now'}
+        </button>
+        <button type="button" class="secondary" disabled={running} onClick={() => start(true)}>
+          {running && live?.dryRun ? 'Previewing…' : 'Preview sync'}
         </button>
       </div>
+      <p class="hint">A preview plans the changes without writing them; apply it once you have looked.</p>
       <ProblemNote error={error ?? runs.error} />
       {live && <RunProgress run={live} />}
+      {live && isWaiting(live) && (
+        <div class="actions">
+          <ApplyActions session={session} run={live} onApplied={applied} />
+          <Link to={`/admin/imports/${encodeURIComponent(live.id)}`}>Review the planned changes</Link>
+        </div>
+      )}
       <h2>Runs</h2>
       {runs.data && runs.data.data.length === 0 && <p class="muted">No runs yet.</p>}
       {runs.data && runs.data.data.length > 0 && (
@@ -67,6 +86,7 @@ export function SyncPanel({ session, onFinished }: { session: Session; onFinishe
               <th scope="col">Skipped fields</th>
               <th scope="col">Skipped people</th>
               <th scope="col">Options added</th>
+              <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -75,25 +95,43 @@ export function SyncPanel({ session, onFinished }: { session: Session; onFinishe
                 <td data-label="Started">{formatTime(run.startedAt)}</td>
                 <td data-label="Trigger">{run.trigger}</td>
                 <td data-label="Status">
-                  <span
-                    class={`badge ${run.status === 'completed' ? 'good' : run.status === 'failed' ? 'bad' : ''}`}
-                    title={run.error ?? undefined}
-                  >
-                    {run.status}
-                  </span>
+                  <RunStatusBadge run={run} />
                 </td>
                 <td data-label="Created">{run.created}</td>
                 <td data-label="Updated">{run.updated}</td>
                 <td data-label="Deleted">{run.deleted}</td>
                 <td data-label="Unchanged">{run.unchanged}</td>
                 <td data-label="Skipped fields">
-                  <Listed items={run.skippedFields.map((f) => `${f.field} (${f.hibobType}): ${f.reason}`)} />
+                  <Listed
+                    items={run.skippedFields.map(
+                      (f) => `${f.field}${f.hibobType ? ` (${f.hibobType})` : ''}: ${f.reason}`,
+                    )}
+                  />
                 </td>
                 <td data-label="Skipped people">
                   <Listed items={run.skippedPeople.map((p) => `${p.externalId ?? 'no id'}: ${p.reason}`)} />
                 </td>
                 <td data-label="Options added">
                   <Listed items={run.addedOptions.map((o) => `${o.attribute}: ${o.option}`)} />
+                </td>
+                <td data-label="Actions">
+                  {/* The run just started has its buttons above, beside its progress. */}
+                  {isWaiting(run) && run.id !== live?.id && (
+                    <div class="row-actions">
+                      <ApplyActions
+                        session={session}
+                        run={run}
+                        onApplied={applied}
+                        context={`run of ${formatTime(run.startedAt)}`}
+                      />
+                      <Link
+                        to={`/admin/imports/${encodeURIComponent(run.id)}`}
+                        aria-label={`Review the changes of the run of ${formatTime(run.startedAt)}`}
+                      >
+                        Review
+                      </Link>
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}
@@ -121,13 +159,17 @@ function Listed({ items }: { items: string[] }) {
   );
 }
 
+const OUTCOMES: Record<Exclude<SyncRun['status'], 'running'>, string> = {
+  completed: 'Synchronization completed',
+  failed: 'Synchronization failed',
+  previewed: 'Preview ready: nothing has been written yet',
+  needs_confirmation: 'Synchronization stopped before deleting: nothing has been written',
+};
+
 function RunProgress({ run }: { run: SyncRun }) {
   const label =
-    run.status === 'running'
-      ? `Synchronizing: ${run.phase}`
-      : run.status === 'completed'
-        ? 'Synchronization completed'
-        : 'Synchronization failed';
+    run.status === 'running' ? `${run.dryRun ? 'Previewing' : 'Synchronizing'}: ${run.phase}` : OUTCOMES[run.status];
+  const planned = isWaiting(run);
   return (
     <div class="run" role="status" aria-live="polite">
       <p>
@@ -143,7 +185,9 @@ function RunProgress({ run }: { run: SyncRun }) {
       )}
       {run.status !== 'running' && (
         <p>
-          {run.created} created, {run.updated} updated, {run.deleted} deleted, {run.unchanged} unchanged
+          {planned
+            ? `${run.created} to create, ${run.updated} to update, ${run.deleted} to delete, ${run.unchanged} unchanged`
+            : `${run.created} created, ${run.updated} updated, ${run.deleted} deleted, ${run.unchanged} unchanged`}
           {run.skippedFields.length > 0 && `, ${count(run.skippedFields.length, 'field')} skipped`}
           {run.skippedPeople.length > 0 && `, ${count(run.skippedPeople.length, 'person', 'people')} skipped`}
           {run.addedOptions.length > 0 && `, ${count(run.addedOptions.length, 'option')} added`}
