@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { calendarDate } from '../core/employee-status';
 import { problems } from '../core/problem';
+import { SOURCE_PATTERN } from '../core/sources';
 import { DEFAULT_TENURE_BOUNDARIES, tenureBands } from '../core/tenure';
 import { createEmployee, deleteEmployee, presentEmployee, updateEmployee } from '../domain/employees';
 import { defineRoute, reply } from '../http/route';
@@ -28,6 +29,12 @@ const StatusSchema = Type.Union([
   Type.Literal('left'),
 ]);
 
+const SourceSchema = Type.String({
+  pattern: SOURCE_PATTERN,
+  description:
+    '`api` for people added by hand or through the API, `hibob` for the HiBob integration, any other slug for an import from that source.',
+});
+
 export const EmployeeSchema = Type.Object({
   id: Type.String(),
   externalId: Type.Union([Type.String(), Type.Null()]),
@@ -51,7 +58,7 @@ export const EmployeeSchema = Type.Object({
     Type.String(),
     Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]),
   ),
-  source: Type.Union([Type.Literal('api'), Type.Literal('hibob')]),
+  source: SourceSchema,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -97,7 +104,13 @@ const list = defineRoute({
     status: Type.Optional(StatusSchema),
     department: Type.Optional(Type.String({ maxLength: 200 })),
     managerId: Type.Optional(Type.String({ maxLength: 64 })),
-    source: Type.Optional(Type.Union([Type.Literal('api'), Type.Literal('hibob')])),
+    source: Type.Optional(
+      Type.String({
+        pattern: SOURCE_PATTERN,
+        'x-message': 'must be a source slug: lowercase letters, digits and hyphens (1 to 40 characters)',
+        description: 'Only employees from this source: `api`, `hibob`, or the slug of an import (such as `bamboohr`).',
+      }),
+    ),
     email: Type.Optional(Type.String({ maxLength: 254 })),
     externalId: Type.Optional(Type.String({ maxLength: 200 })),
     surveyable: Type.Optional(
