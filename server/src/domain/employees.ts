@@ -301,43 +301,101 @@ export interface EmployeeChanges extends EmployeeFields {
   lastName?: string;
 }
 
+/** What a write from the API did: `unchanged` wrote nothing (no event, no audit entry). */
+export type UpsertResult = 'created' | 'updated' | 'unchanged';
+
+export interface EmployeeUpsert {
+  employee: Employee;
+  result: UpsertResult;
+}
+
+/** What every write from the API works with: its transaction, who acts, when, and the attribute definitions. */
+interface WriteScope {
+  trx: Kysely<Database>;
+  who: Principal;
+  now: Date;
+  definitions: Map<string, Attribute>;
+}
+
+/** Runs `work` in one transaction, with the attribute definitions as they stand in it. */
+function inWriteScope<T>(ctx: DomainContext, who: Principal, work: (scope: WriteScope) => Promise<T>): Promise<T> {
+  const now = ctx.clock.now();
+  return ctx.store.db
+    .transaction()
+    .execute(async (trx) => work({ trx, who, now, definitions: await attributesByName(trx, who.organizationId) }));
+}
+
+/**
+ * Checks `draft` as it would be written over `before` (null for a new employee) and writes it with
+ * its event and audit entry: attribute values merged and validated, dates, manager, then uniqueness.
+ */
+async function checkAndSave(
+  scope: WriteScope,
+  before: Employee | null,
+  draft: Employee,
+  attributes: Record<string, unknown> | undefined,
+): Promise<EmployeeUpsert> {
+  const { trx, who, now, definitions } = scope;
+  const employee: Employee = attributes
+    ? {
+        ...draft,
+        attributes: await mergeAttributes(trx, who.organizationId, attributes, draft.attributes, definitions),
+      }
+    : draft;
+  checkDates(employee);
+  if (employee.managerId !== (before?.managerId ?? null))
+    await checkManager(trx, who.organizationId, employee.id, employee.managerId);
+  await checkUnique(trx, employee);
+  const saved = await saveEmployeeChange(trx, principalActor(who), before, employee, definitions, now);
+  if (before === null) return { employee: saved ?? employee, result: 'created' };
+  return saved === null ? { employee, result: 'unchanged' } : { employee: saved, result: 'updated' };
+}
+
+/** A new employee from the API: omitted fields are empty, the display name is derived, the source is `api`. */
+async function addEmployee(scope: WriteScope, input: NewEmployee): Promise<EmployeeUpsert> {
+  const { attributes, ...fields } = input;
+  const at = scope.now.toISOString();
+  const draft: Employee = {
+    id: newId('emp', scope.now),
+    organizationId: scope.who.organizationId,
+    externalId: fields.externalId ?? null,
+    email: fields.email,
+    firstName: fields.firstName,
+    lastName: fields.lastName,
+    displayName: fields.displayName ?? `${fields.firstName} ${fields.lastName}`,
+    title: fields.title ?? null,
+    department: fields.department ?? null,
+    managerId: fields.managerId ?? null,
+    phone: fields.phone ?? null,
+    startDate: fields.startDate ?? null,
+    separationDate: fields.separationDate ?? null,
+    separationReason: fields.separationReason ?? null,
+    attributes: {},
+    source: 'api',
+    syncHash: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return checkAndSave(scope, null, draft, attributes);
+}
+
+/** `before` with the fields of `input` over it; the fields it omits stay as they were. */
+async function changeEmployee(scope: WriteScope, before: Employee, input: EmployeeChanges): Promise<EmployeeUpsert> {
+  const { attributes, ...fields } = input;
+  const changed: Employee = { ...before, ...(fields as Partial<Employee>) };
+  // A display name that was only ever the derived "First Last" follows name changes.
+  const derivedName =
+    fields.displayName === undefined && before.displayName === `${before.firstName} ${before.lastName}`;
+  const draft: Employee = derivedName
+    ? { ...changed, displayName: `${changed.firstName} ${changed.lastName}` }
+    : changed;
+  return checkAndSave(scope, before, draft, attributes);
+}
+
 /** Adds an employee from the API: 400 for invalid attributes or dates, 409 for a taken email or external id, 422 for a manager cycle. */
 export async function createEmployee(ctx: DomainContext, who: Principal, input: NewEmployee): Promise<Employee> {
-  const now = ctx.clock.now();
-  return withUniqueConflicts(
-    ctx.store.db.transaction().execute(async (trx) => {
-      const definitions = await attributesByName(trx, who.organizationId);
-      const fields: Employee = {
-        id: newId('emp', now),
-        organizationId: who.organizationId,
-        externalId: input.externalId ?? null,
-        email: input.email,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        displayName: input.displayName ?? `${input.firstName} ${input.lastName}`,
-        title: input.title ?? null,
-        department: input.department ?? null,
-        managerId: input.managerId ?? null,
-        phone: input.phone ?? null,
-        startDate: input.startDate ?? null,
-        separationDate: input.separationDate ?? null,
-        separationReason: input.separationReason ?? null,
-        attributes: {},
-        source: 'api',
-        syncHash: null,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      };
-      const employee = {
-        ...fields,
-        attributes: await mergeAttributes(trx, who.organizationId, input.attributes ?? {}, {}, definitions),
-      };
-      checkDates(employee);
-      await checkManager(trx, who.organizationId, employee.id, employee.managerId);
-      await checkUnique(trx, employee);
-      return (await saveEmployeeChange(trx, principalActor(who), null, employee, definitions, now)) ?? employee;
-    }),
-  );
+  const { employee } = await withUniqueConflicts(inWriteScope(ctx, who, (scope) => addEmployee(scope, input)));
+  return employee;
 }
 
 /** Changes an employee from the API; the same refusals as createEmployee, and 404 for an unknown id. */
@@ -347,30 +405,14 @@ export async function updateEmployee(
   id: string,
   input: EmployeeChanges,
 ): Promise<Employee> {
-  const now = ctx.clock.now();
-  return withUniqueConflicts(
-    ctx.store.db.transaction().execute(async (trx) => {
-      const before = await findEmployee(trx, who.organizationId, id);
+  const { employee } = await withUniqueConflicts(
+    inWriteScope(ctx, who, async (scope) => {
+      const before = await findEmployee(scope.trx, who.organizationId, id);
       if (!before) throw problems.notFound(`There is no employee ${id}.`);
-      const definitions = await attributesByName(trx, who.organizationId);
-      const { attributes, ...fields } = input;
-      const changed: Employee = { ...before, ...(fields as Partial<Employee>) };
-      // A display name that was only ever the derived "First Last" follows name changes.
-      const derivedName =
-        input.displayName === undefined && before.displayName === `${before.firstName} ${before.lastName}`;
-      const after: Employee = {
-        ...changed,
-        displayName: derivedName ? `${changed.firstName} ${changed.lastName}` : changed.displayName,
-        attributes: attributes
-          ? await mergeAttributes(trx, who.organizationId, attributes, before.attributes, definitions)
-          : before.attributes,
-      };
-      checkDates(after);
-      if (after.managerId !== before.managerId) await checkManager(trx, who.organizationId, after.id, after.managerId);
-      await checkUnique(trx, after);
-      return (await saveEmployeeChange(trx, principalActor(who), before, after, definitions, now)) ?? after;
+      return changeEmployee(scope, before, input);
     }),
   );
+  return employee;
 }
 
 /** Removes an employee from the API (404 for an unknown id), with everything removeEmployee clears. */
