@@ -14,6 +14,8 @@ import { moveDepartment } from '../store/department-rollups';
 import {
   type Employee,
   deleteEmployee as deleteEmployeeRow,
+  employeesByEmails,
+  employeesByExternalIds,
   employeesWhere,
   existingEmployeeIds,
   findEmployee,
@@ -301,13 +303,16 @@ export interface EmployeeChanges extends EmployeeFields {
   lastName?: string;
 }
 
-/** What a write from the API did: `unchanged` wrote nothing (no event, no audit entry). */
+/** What a create-or-update did: `unchanged` wrote nothing (no event, no audit entry). */
 export type UpsertResult = 'created' | 'updated' | 'unchanged';
 
 export interface EmployeeUpsert {
   employee: Employee;
   result: UpsertResult;
 }
+
+/** How a create-or-update finds its person: by email (any case) or by HRIS id (exact). */
+export type EmployeeMatch = { by: 'email'; email: string } | { by: 'externalId'; externalId: string };
 
 /** What every write from the API works with: its transaction, who acts, when, and the attribute definitions. */
 interface WriteScope {
@@ -413,6 +418,79 @@ export async function updateEmployee(
     }),
   );
   return employee;
+}
+
+/** 400 when the body names another person than the path: another email (ignoring case) or external id. */
+function checkMatchAgrees(match: EmployeeMatch, input: EmployeeChanges): void {
+  if (match.by === 'email' && input.email !== undefined && input.email.toLowerCase() !== match.email.toLowerCase())
+    throw problems.validation([
+      { location: 'body', path: '/email', message: `contradicts the email in the path (${match.email})` },
+    ]);
+  if (match.by === 'externalId' && input.externalId !== undefined && input.externalId !== match.externalId)
+    throw problems.validation([
+      {
+        location: 'body',
+        path: '/externalId',
+        message: `contradicts the external id in the path (${match.externalId})`,
+      },
+    ]);
+}
+
+/** The new employee a create-or-update that matched nobody adds: the path's key, and the fields a new person needs. */
+function newEmployeeFor(match: EmployeeMatch, input: EmployeeChanges): NewEmployee {
+  const fields: EmployeeChanges =
+    match.by === 'email' ? { ...input, email: input.email ?? match.email } : { ...input, externalId: match.externalId };
+  const { email, firstName, lastName } = fields;
+  if (email === undefined || firstName === undefined || lastName === undefined) {
+    const key = match.by === 'email' ? `the email ${match.email}` : `the external id ${match.externalId}`;
+    const missing = Object.entries({ email, firstName, lastName }).filter(([, value]) => value === undefined);
+    throw problems.validation(
+      missing.map(([field]): FieldError => ({
+        location: 'body',
+        path: `/${field}`,
+        message: `is required to create an employee (no employee has ${key} yet)`,
+      })),
+    );
+  }
+  return { ...fields, email, firstName, lastName };
+}
+
+async function findMatch(
+  trx: Kysely<Database>,
+  organizationId: string,
+  match: EmployeeMatch,
+): Promise<Employee | null> {
+  const found =
+    match.by === 'email'
+      ? await employeesByEmails(trx, organizationId, [match.email])
+      : await employeesByExternalIds(trx, organizationId, [match.externalId]);
+  return found[0] ?? null;
+}
+
+/**
+ * Creates the person `match` finds, or changes only the fields `input` holds; with the same rules,
+ * events and audit entries as createEmployee and updateEmployee. A new person needs an email, a first
+ * and a last name, and comes from the API. A person created by a concurrent request between the
+ * lookup and the insert is found by a second attempt and updated (or the conflict is a clean 409).
+ */
+export async function upsertEmployee(
+  ctx: DomainContext,
+  who: Principal,
+  match: EmployeeMatch,
+  input: EmployeeChanges,
+): Promise<EmployeeUpsert> {
+  checkMatchAgrees(match, input);
+  const attempt = () =>
+    inWriteScope(ctx, who, async (scope) => {
+      const before = await findMatch(scope.trx, who.organizationId, match);
+      return before === null ? addEmployee(scope, newEmployeeFor(match, input)) : changeEmployee(scope, before, input);
+    });
+  return withUniqueConflicts(
+    attempt().catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return attempt();
+    }),
+  );
 }
 
 /** Removes an employee from the API (404 for an unknown id), with everything removeEmployee clears. */
