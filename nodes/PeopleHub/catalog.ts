@@ -73,11 +73,6 @@ export const EMPLOYEE_STATUS_OPTIONS: INodePropertyOptions[] = [
   { name: 'Pending', value: 'pending' },
 ];
 
-export const EMPLOYEE_SOURCE_OPTIONS: INodePropertyOptions[] = [
-  { name: 'API', value: 'api' },
-  { name: 'HiBob', value: 'hibob' },
-];
-
 export const INTERVAL_OPTIONS: INodePropertyOptions[] = [
   { name: 'All Time (Whole Months)', value: 'all' },
   { name: 'Month', value: 'month' },

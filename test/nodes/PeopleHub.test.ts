@@ -79,9 +79,16 @@ describe('PeopleHub node', () => {
       resource: 'employee',
       operation: 'getAll',
       returnAll: true,
-      filters: { email: 'n8n.created@acme.example', status: 'active' },
+      filters: { email: 'n8n.created@acme.example', status: 'active', source: 'api' },
     });
     expect(json(found).map((e) => e.id)).toEqual([employee.id]);
+    const { output: imported } = await run({
+      resource: 'employee',
+      operation: 'getAll',
+      returnAll: true,
+      filters: { email: 'n8n.created@acme.example', source: 'bamboohr' },
+    });
+    expect(imported).toEqual([]);
 
     const { output: deleted } = await run({ resource: 'employee', operation: 'delete', employeeId: employee.id });
     expect(deleted[0].json).toEqual({ deleted: true });

@@ -2,7 +2,6 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
   ACCESS_RIGHT_OPTIONS,
   ATTRIBUTE_TYPE_OPTIONS,
-  EMPLOYEE_SOURCE_OPTIONS,
   EMPLOYEE_STATUS_OPTIONS,
   EVENT_TYPE_OPTIONS,
   FORMAT_OPTIONS,
@@ -13,10 +12,13 @@ import { PeopleHub } from '../../nodes/PeopleHub/PeopleHub.node';
 import { PeopleHubEventsTrigger } from '../../nodes/PeopleHubEventsTrigger/PeopleHubEventsTrigger.node';
 import { PeopleHubTrigger } from '../../nodes/PeopleHubTrigger/PeopleHubTrigger.node';
 import { EVENT_TYPE_NAMES } from '../../server/src/core/events';
+import { SOURCE_PATTERN } from '../../server/src/core/sources';
 import { type TestServer, startTestServer } from '../helpers/harness';
 import { call } from '../helpers/http';
 
 type Schema = {
+  type?: string;
+  pattern?: string;
   enum?: unknown[];
   const?: unknown;
   anyOf?: Schema[];
@@ -85,9 +87,17 @@ describe('the n8n package mirrors the server', () => {
       literals(body('/v1/attributes', 'post').properties?.type as Schema).sort(),
     );
     expect(values(EMPLOYEE_STATUS_OPTIONS)).toEqual(literals(query('/v1/employees', 'status')).sort());
-    expect(values(EMPLOYEE_SOURCE_OPTIONS)).toEqual(literals(query('/v1/employees', 'source')).sort());
     expect(values(INTERVAL_OPTIONS)).toEqual(literals(query('/v1/engagement/overview', 'interval')).sort());
     expect(values(WEBHOOK_STATUS_OPTIONS)).toEqual(literals(query('/v1/webhooks', 'status')).sort());
+  });
+
+  test('sources are open (any import has its own slug): the node takes any text, the server any slug', () => {
+    expect(query('/v1/employees', 'source')).toMatchObject({ type: 'string', pattern: SOURCE_PATTERN });
+    const filters = new PeopleHub().description.properties.find(
+      (p) => p.name === 'filters' && p.displayOptions?.show?.resource?.includes('employee'),
+    );
+    const source = ((filters?.options ?? []) as INodeProperties[]).find((o) => o.name === 'source');
+    expect(source).toMatchObject({ type: 'string', default: '' });
   });
 
   test('every field the node sends exists in the request it is sent with', () => {

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { EMPLOYEE_SOURCE_OPTIONS, EMPLOYEE_STATUS_OPTIONS } from '../catalog';
+import { EMPLOYEE_STATUS_OPTIONS } from '../catalog';
 import { idField, listFields } from './common';
 
 export const employeeOperations: INodeProperties[] = [
@@ -146,10 +146,11 @@ export const employeeFields: INodeProperties[] = [
       {
         displayName: 'Source',
         name: 'source',
-        type: 'options',
-        options: EMPLOYEE_SOURCE_OPTIONS,
-        default: 'api',
-        description: 'Where the employee came from',
+        type: 'string',
+        placeholder: 'e.g. bamboohr',
+        default: '',
+        description:
+          'Where the employee came from: api (added by hand or through the API), hibob (the HiBob integration), or the slug of an import',
       },
       { displayName: 'Status', name: 'status', type: 'options', options: EMPLOYEE_STATUS_OPTIONS, default: 'active' },
     ],

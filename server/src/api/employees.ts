@@ -4,9 +4,17 @@ import { calendarDate } from '../core/employee-status';
 import { problems } from '../core/problem';
 import { SOURCE_PATTERN } from '../core/sources';
 import { DEFAULT_TENURE_BOUNDARIES, tenureBands } from '../core/tenure';
-import { createEmployee, deleteEmployee, presentEmployee, updateEmployee } from '../domain/employees';
-import { defineRoute, reply } from '../http/route';
-import { EMPLOYEE_SORTS, type EmployeeFilter, findEmployee, listEmployees } from '../store/employees';
+import {
+  type EmployeeMatch,
+  type UpsertResult,
+  createEmployee,
+  deleteEmployee,
+  presentEmployee,
+  updateEmployee,
+  upsertEmployee,
+} from '../domain/employees';
+import { type Reply, type RouteContext, defineRoute, reply } from '../http/route';
+import { EMPLOYEE_SORTS, type Employee, type EmployeeFilter, findEmployee, listEmployees } from '../store/employees';
 import { findOrganization } from '../store/organizations';
 import { DateOnly, IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
@@ -28,6 +36,12 @@ const StatusSchema = Type.Union([
   Type.Literal('leaving'),
   Type.Literal('left'),
 ]);
+
+const SourceSchema = Type.String({
+  pattern: SOURCE_PATTERN,
+  description:
+    '`api` for people added by hand or through the API, `hibob` for the HiBob integration, any other slug for an import from that source.',
+});
 
 export const EmployeeSchema = Type.Object({
   id: Type.String(),
@@ -52,11 +66,7 @@ export const EmployeeSchema = Type.Object({
     Type.String(),
     Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]),
   ),
-  source: Type.String({
-    pattern: SOURCE_PATTERN,
-    description:
-      '`api` for people added by hand or through the API, `hibob` for the HiBob integration, any other slug for an import from that source.',
-  }),
+  source: SourceSchema,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -79,15 +89,43 @@ const CreateEmployeeBody = Type.Object(
   { additionalProperties: false },
 );
 
-const UpdateEmployeeBody = Type.Object(
-  {
-    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-    firstName: Type.Optional(Text(100)),
-    lastName: Type.Optional(Text(100)),
-    ...writable,
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
+const changeable = {
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  firstName: Type.Optional(Text(100)),
+  lastName: Type.Optional(Text(100)),
+  ...writable,
+};
+
+const UpdateEmployeeBody = Type.Object(changeable, { additionalProperties: false, minProperties: 1 });
+
+/**
+ * Every field optional, and none needed for a person who exists: an empty body changes nothing. Each
+ * path gets its own example, one that creates someone when tried on an empty organization.
+ */
+const upsertBody = (example: Record<string, unknown>) =>
+  Type.Object(changeable, {
+    additionalProperties: false,
+    description:
+      'The fields of POST /v1/employees, all optional. When no employee matches, the call adds one and needs email (the by-email path gives it), firstName and lastName.',
+    examples: [example],
+  });
+
+const UpsertByEmailBody = upsertBody({
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  title: 'Engineer',
+  department: 'R&D',
+  startDate: '2024-03-04',
+});
+
+const UpsertByExternalIdBody = upsertBody({
+  email: 'grace.hopper@example.com',
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  title: 'Rear Admiral',
+  department: 'R&D',
+  startDate: '2023-09-01',
+});
 
 const SORTS = Object.keys(EMPLOYEE_SORTS) as (keyof typeof EMPLOYEE_SORTS)[];
 
@@ -102,7 +140,13 @@ const list = defineRoute({
     status: Type.Optional(StatusSchema),
     department: Type.Optional(Type.String({ maxLength: 200 })),
     managerId: Type.Optional(Type.String({ maxLength: 64 })),
-    source: Type.Optional(Type.String({ pattern: SOURCE_PATTERN, examples: ['api', 'hibob', 'bamboohr'] })),
+    source: Type.Optional(
+      Type.String({
+        pattern: SOURCE_PATTERN,
+        'x-message': 'must be a source slug: lowercase letters, digits and hyphens (1 to 40 characters)',
+        description: 'Only employees from this source: `api`, `hibob`, or the slug of an import (such as `bamboohr`).',
+      }),
+    ),
     email: Type.Optional(Type.String({ maxLength: 254 })),
     externalId: Type.Optional(Type.String({ maxLength: 200 })),
     surveyable: Type.Optional(
@@ -242,4 +286,93 @@ const remove = defineRoute({
   },
 });
 
-export const employeeRoutes = [list, create, get, update, remove];
+const UpsertResultSchema = (results: UpsertResult[]) =>
+  Type.Union(
+    results.map((result) => Type.Literal(result)),
+    { description: '`created`, `updated`, or `unchanged` when the employee already held every field sent (no event).' },
+  );
+
+const upsertResponses = {
+  200: {
+    description: 'An employee matched: changed as sent (`updated`), or already so (`unchanged`, nothing written).',
+    schema: Type.Object({ data: EmployeeSchema, result: UpsertResultSchema(['updated', 'unchanged']) }),
+  },
+  201: {
+    description: 'No employee matched: added, with source `api`.',
+    schema: Type.Object({ data: EmployeeSchema, result: UpsertResultSchema(['created']) }),
+  },
+  400: {
+    description:
+      'Invalid fields, a body that contradicts the path, or a new employee without email, firstName or lastName.',
+    schema: Problem,
+  },
+  409: { description: 'The email or external id is taken by another employee.', schema: Problem },
+  422: { description: 'The manager would create a cycle.', schema: Problem },
+};
+
+function upserted(ctx: RouteContext, employee: Employee, result: UpsertResult): Reply {
+  const data = presentEmployee(employee, calendarDate(ctx.clock.now()));
+  return { status: result === 'created' ? 201 : 200, body: { data, result } };
+}
+
+const EmailParams = Type.Object(
+  {
+    email: Type.String({
+      format: 'email',
+      maxLength: 254,
+      description: 'The email address the employee is found by, ignoring case.',
+      examples: ['ada.lovelace@example.com'],
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const upsertByEmail = defineRoute({
+  method: 'PUT',
+  url: '/v1/employees/by-email/:email',
+  operationId: 'upsertEmployeeByEmail',
+  summary: 'Create or update an employee by email',
+  tags: ['Employees'],
+  auth: { kind: 'scope', scope: 'employees:write' },
+  params: EmailParams,
+  body: UpsertByEmailBody,
+  responses: upsertResponses,
+  async handler({ params, body, ctx, principal }) {
+    const match: EmployeeMatch = { by: 'email', email: params.email };
+    const { employee, result } = await upsertEmployee(ctx, principal(), match, body);
+    return upserted(ctx, employee, result);
+  },
+});
+
+const ExternalIdParams = Type.Object(
+  {
+    externalId: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '\\S',
+      'x-message': 'must not be blank',
+      description: "The employee's id in the HRIS, matched exactly.",
+      examples: ['E1042'],
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const upsertByExternalId = defineRoute({
+  method: 'PUT',
+  url: '/v1/employees/by-external-id/:externalId',
+  operationId: 'upsertEmployeeByExternalId',
+  summary: 'Create or update an employee by external (HRIS) id',
+  tags: ['Employees'],
+  auth: { kind: 'scope', scope: 'employees:write' },
+  params: ExternalIdParams,
+  body: UpsertByExternalIdBody,
+  responses: upsertResponses,
+  async handler({ params, body, ctx, principal }) {
+    const match: EmployeeMatch = { by: 'externalId', externalId: params.externalId };
+    const { employee, result } = await upsertEmployee(ctx, principal(), match, body);
+    return upserted(ctx, employee, result);
+  },
+});
+
+export const employeeRoutes = [list, create, get, update, remove, upsertByEmail, upsertByExternalId];

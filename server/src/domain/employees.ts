@@ -14,6 +14,8 @@ import { moveDepartment } from '../store/department-rollups';
 import {
   type Employee,
   deleteEmployee as deleteEmployeeRow,
+  employeesByEmails,
+  employeesByExternalIds,
   employeesWhere,
   existingEmployeeIds,
   findEmployee,
@@ -301,43 +303,104 @@ export interface EmployeeChanges extends EmployeeFields {
   lastName?: string;
 }
 
+/** What a create-or-update did: `unchanged` wrote nothing (no event, no audit entry). */
+export type UpsertResult = 'created' | 'updated' | 'unchanged';
+
+export interface EmployeeUpsert {
+  employee: Employee;
+  result: UpsertResult;
+}
+
+/** How a create-or-update finds its person: by email (any case) or by HRIS id (exact). */
+export type EmployeeMatch = { by: 'email'; email: string } | { by: 'externalId'; externalId: string };
+
+/** What every write from the API works with: its transaction, who acts, when, and the attribute definitions. */
+interface WriteScope {
+  trx: Kysely<Database>;
+  who: Principal;
+  now: Date;
+  definitions: Map<string, Attribute>;
+}
+
+/** Runs `work` in one transaction, with the attribute definitions as they stand in it. */
+function inWriteScope<T>(ctx: DomainContext, who: Principal, work: (scope: WriteScope) => Promise<T>): Promise<T> {
+  const now = ctx.clock.now();
+  return ctx.store.db
+    .transaction()
+    .execute(async (trx) => work({ trx, who, now, definitions: await attributesByName(trx, who.organizationId) }));
+}
+
+/**
+ * Checks `draft` as it would be written over `before` (null for a new employee) and writes it with
+ * its event and audit entry: attribute values merged and validated, dates, manager, then uniqueness.
+ */
+async function checkAndSave(
+  scope: WriteScope,
+  before: Employee | null,
+  draft: Employee,
+  attributes: Record<string, unknown> | undefined,
+): Promise<EmployeeUpsert> {
+  const { trx, who, now, definitions } = scope;
+  const employee: Employee = attributes
+    ? {
+        ...draft,
+        attributes: await mergeAttributes(trx, who.organizationId, attributes, draft.attributes, definitions),
+      }
+    : draft;
+  checkDates(employee);
+  if (employee.managerId !== (before?.managerId ?? null))
+    await checkManager(trx, who.organizationId, employee.id, employee.managerId);
+  await checkUnique(trx, employee);
+  const saved = await saveEmployeeChange(trx, principalActor(who), before, employee, definitions, now);
+  if (before === null) return { employee: saved ?? employee, result: 'created' };
+  return saved === null ? { employee, result: 'unchanged' } : { employee: saved, result: 'updated' };
+}
+
+/** A new employee from the API: omitted fields are empty, the display name is derived, the source is `api`. */
+async function addEmployee(scope: WriteScope, input: NewEmployee): Promise<EmployeeUpsert> {
+  const { attributes, ...fields } = input;
+  const at = scope.now.toISOString();
+  const draft: Employee = {
+    id: newId('emp', scope.now),
+    organizationId: scope.who.organizationId,
+    externalId: fields.externalId ?? null,
+    email: fields.email,
+    firstName: fields.firstName,
+    lastName: fields.lastName,
+    displayName: fields.displayName ?? `${fields.firstName} ${fields.lastName}`,
+    title: fields.title ?? null,
+    department: fields.department ?? null,
+    managerId: fields.managerId ?? null,
+    phone: fields.phone ?? null,
+    startDate: fields.startDate ?? null,
+    separationDate: fields.separationDate ?? null,
+    separationReason: fields.separationReason ?? null,
+    attributes: {},
+    source: 'api',
+    syncHash: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return checkAndSave(scope, null, draft, attributes);
+}
+
+/** `before` with the fields of `input` over it; the fields it omits stay as they were. */
+async function changeEmployee(scope: WriteScope, before: Employee, input: EmployeeChanges): Promise<EmployeeUpsert> {
+  const { attributes, ...fields } = input;
+  const changed: Employee = { ...before, ...(fields as Partial<Employee>) };
+  // A display name that was only ever the derived "First Last" follows name changes.
+  const derivedName =
+    fields.displayName === undefined && before.displayName === `${before.firstName} ${before.lastName}`;
+  const draft: Employee = derivedName
+    ? { ...changed, displayName: `${changed.firstName} ${changed.lastName}` }
+    : changed;
+  return checkAndSave(scope, before, draft, attributes);
+}
+
 /** Adds an employee from the API: 400 for invalid attributes or dates, 409 for a taken email or external id, 422 for a manager cycle. */
 export async function createEmployee(ctx: DomainContext, who: Principal, input: NewEmployee): Promise<Employee> {
-  const now = ctx.clock.now();
-  return withUniqueConflicts(
-    ctx.store.db.transaction().execute(async (trx) => {
-      const definitions = await attributesByName(trx, who.organizationId);
-      const fields: Employee = {
-        id: newId('emp', now),
-        organizationId: who.organizationId,
-        externalId: input.externalId ?? null,
-        email: input.email,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        displayName: input.displayName ?? `${input.firstName} ${input.lastName}`,
-        title: input.title ?? null,
-        department: input.department ?? null,
-        managerId: input.managerId ?? null,
-        phone: input.phone ?? null,
-        startDate: input.startDate ?? null,
-        separationDate: input.separationDate ?? null,
-        separationReason: input.separationReason ?? null,
-        attributes: {},
-        source: 'api',
-        syncHash: null,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      };
-      const employee = {
-        ...fields,
-        attributes: await mergeAttributes(trx, who.organizationId, input.attributes ?? {}, {}, definitions),
-      };
-      checkDates(employee);
-      await checkManager(trx, who.organizationId, employee.id, employee.managerId);
-      await checkUnique(trx, employee);
-      return (await saveEmployeeChange(trx, principalActor(who), null, employee, definitions, now)) ?? employee;
-    }),
-  );
+  const { employee } = await withUniqueConflicts(inWriteScope(ctx, who, (scope) => addEmployee(scope, input)));
+  return employee;
 }
 
 /** Changes an employee from the API; the same refusals as createEmployee, and 404 for an unknown id. */
@@ -347,28 +410,85 @@ export async function updateEmployee(
   id: string,
   input: EmployeeChanges,
 ): Promise<Employee> {
-  const now = ctx.clock.now();
-  return withUniqueConflicts(
-    ctx.store.db.transaction().execute(async (trx) => {
-      const before = await findEmployee(trx, who.organizationId, id);
+  const { employee } = await withUniqueConflicts(
+    inWriteScope(ctx, who, async (scope) => {
+      const before = await findEmployee(scope.trx, who.organizationId, id);
       if (!before) throw problems.notFound(`There is no employee ${id}.`);
-      const definitions = await attributesByName(trx, who.organizationId);
-      const { attributes, ...fields } = input;
-      const changed: Employee = { ...before, ...(fields as Partial<Employee>) };
-      // A display name that was only ever the derived "First Last" follows name changes.
-      const derivedName =
-        input.displayName === undefined && before.displayName === `${before.firstName} ${before.lastName}`;
-      const after: Employee = {
-        ...changed,
-        displayName: derivedName ? `${changed.firstName} ${changed.lastName}` : changed.displayName,
-        attributes: attributes
-          ? await mergeAttributes(trx, who.organizationId, attributes, before.attributes, definitions)
-          : before.attributes,
-      };
-      checkDates(after);
-      if (after.managerId !== before.managerId) await checkManager(trx, who.organizationId, after.id, after.managerId);
-      await checkUnique(trx, after);
-      return (await saveEmployeeChange(trx, principalActor(who), before, after, definitions, now)) ?? after;
+      return changeEmployee(scope, before, input);
+    }),
+  );
+  return employee;
+}
+
+/** 400 when the body names another person than the path: another email (ignoring case) or external id. */
+function checkMatchAgrees(match: EmployeeMatch, input: EmployeeChanges): void {
+  if (match.by === 'email' && input.email !== undefined && input.email.toLowerCase() !== match.email.toLowerCase())
+    throw problems.validation([
+      { location: 'body', path: '/email', message: `contradicts the email in the path (${match.email})` },
+    ]);
+  if (match.by === 'externalId' && input.externalId !== undefined && input.externalId !== match.externalId)
+    throw problems.validation([
+      {
+        location: 'body',
+        path: '/externalId',
+        message: `contradicts the external id in the path (${match.externalId})`,
+      },
+    ]);
+}
+
+/** The new employee a create-or-update that matched nobody adds: the path's key, and the fields a new person needs. */
+function newEmployeeFor(match: EmployeeMatch, input: EmployeeChanges): NewEmployee {
+  const fields: EmployeeChanges =
+    match.by === 'email' ? { ...input, email: input.email ?? match.email } : { ...input, externalId: match.externalId };
+  const { email, firstName, lastName } = fields;
+  if (email === undefined || firstName === undefined || lastName === undefined) {
+    const key = match.by === 'email' ? `the email ${match.email}` : `the external id ${match.externalId}`;
+    const missing = Object.entries({ email, firstName, lastName }).filter(([, value]) => value === undefined);
+    throw problems.validation(
+      missing.map(([field]): FieldError => ({
+        location: 'body',
+        path: `/${field}`,
+        message: `is required to create an employee (no employee has ${key} yet)`,
+      })),
+    );
+  }
+  return { ...fields, email, firstName, lastName };
+}
+
+async function findMatch(
+  trx: Kysely<Database>,
+  organizationId: string,
+  match: EmployeeMatch,
+): Promise<Employee | null> {
+  const found =
+    match.by === 'email'
+      ? await employeesByEmails(trx, organizationId, [match.email])
+      : await employeesByExternalIds(trx, organizationId, [match.externalId]);
+  return found[0] ?? null;
+}
+
+/**
+ * Creates the person `match` finds, or changes only the fields `input` holds; with the same rules,
+ * events and audit entries as createEmployee and updateEmployee. A new person needs an email, a first
+ * and a last name, and comes from the API. A person created by a concurrent request between the
+ * lookup and the insert is found by a second attempt and updated (or the conflict is a clean 409).
+ */
+export async function upsertEmployee(
+  ctx: DomainContext,
+  who: Principal,
+  match: EmployeeMatch,
+  input: EmployeeChanges,
+): Promise<EmployeeUpsert> {
+  checkMatchAgrees(match, input);
+  const attempt = () =>
+    inWriteScope(ctx, who, async (scope) => {
+      const before = await findMatch(scope.trx, who.organizationId, match);
+      return before === null ? addEmployee(scope, newEmployeeFor(match, input)) : changeEmployee(scope, before, input);
+    });
+  return withUniqueConflicts(
+    attempt().catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return attempt();
     }),
   );
 }

@@ -1,4 +1,4 @@
-// Idempotency-Key on POST: the same key from the same credential within 24 hours gets the first answer.
+// Idempotency-Key on POST and PUT: the same key from the same credential within 24 hours gets the first answer.
 // Answers can hold secrets shown once (an app token, a webhook secret, a user key), so the stored
 // answer is sealed with the master key and the request is kept only as a keyed hash.
 import { createHmac } from 'node:crypto';

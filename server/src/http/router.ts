@@ -23,8 +23,19 @@ export interface Match {
 const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const EMPTY_OBJECT = Type.Object({}, { additionalProperties: false });
 
+/**
+ * The longest path parameter matched, decoded. Well above any limit a parameter's schema sets (an email
+ * is at most 254 characters), so an over-long value reaches its schema and gets a 400 naming the
+ * limit instead of a 404 from the router.
+ */
+const MAX_PARAM_LENGTH = 1024;
+
 export class Router {
-  private readonly fmw = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200, caseSensitive: true });
+  private readonly fmw = FindMyWay({
+    ignoreTrailingSlash: true,
+    maxParamLength: MAX_PARAM_LENGTH,
+    caseSensitive: true,
+  });
 
   constructor(routes: RouteSpec[]) {
     for (const spec of routes) {

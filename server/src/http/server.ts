@@ -12,6 +12,9 @@ import type { Router } from './router';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The methods an Idempotency-Key applies to: POST creates, and PUT may create (an employee by email or external id). */
+const KEYED_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT']);
+
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -128,7 +131,13 @@ export function createRequestHandler(router: Router, ctx: AdapterContext, tracke
           return principal;
         },
       });
-    const idempotencyKey = method === 'POST' && principal !== null ? idempotencyKeyOf(req) : null;
+    const idempotencyKey = KEYED_METHODS.has(method) && principal !== null ? idempotencyKeyOf(req) : null;
+    // A streamed body is read by its handler, after this point: a replay could not be told from a new
+    // request. Sending the same snapshot again is safe anyway (a second run writes nothing).
+    if (idempotencyKey !== null && spec.streamedBody)
+      throw problems.badRequest(
+        `${spec.url} takes no Idempotency-Key: sending the same snapshot again converges (the second run writes nothing), and a preview is applied once.`,
+      );
     const reply =
       idempotencyKey !== null && principal !== null
         ? await runIdempotent(

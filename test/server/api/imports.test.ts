@@ -291,6 +291,15 @@ eachStore('snapshot imports', (server) => {
       }),
       400,
     );
+    const keyed = expectProblem(
+      await call(server().url, '/v1/imports', {
+        key: server().org.ownerKey,
+        body: { source: 'ok', people: [person(701)] },
+        headers: { 'idempotency-key': 'import-1' },
+      }),
+      400,
+    );
+    expect(keyed.detail).toMatch(/Idempotency-Key/);
     expectProblem(
       await call(server().url, '/v1/imports', {
         key: server().org.ownerKey,

@@ -109,6 +109,13 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
     return pool[collection] ?? fixtures.ids[collection] ?? [];
   }
 
+  /** A parameter's documented example values: what a path parameter that names no collection (an email, an external id) is tried with. */
+  function examplesOf(parameter: Schema): string[] {
+    return Object.values((parameter.examples ?? {}) as Record<string, { value: unknown }>)
+      .map((example) => example.value)
+      .filter((value): value is string => typeof value === 'string');
+  }
+
   /** Fields that name other things get real ids most of the time, so requests get past the first check. */
   function bodyOverrides(): Record<string, fc.Arbitrary<unknown>> {
     const some = (ids: string[]) =>
@@ -153,7 +160,10 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
       .tuple(
         ...pathParams.map((p) =>
           fc.oneof(
-            { weight: 4, arbitrary: fc.constantFrom(...idsFor(method, path, p.name as string), 'me') },
+            {
+              weight: 4,
+              arbitrary: fc.constantFrom(...idsFor(method, path, p.name as string), ...examplesOf(p), 'me'),
+            },
             { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
           ),
         ),
@@ -186,10 +196,14 @@ describe.each(storeKinds())('every operation of the OpenAPI document, driven by 
     const json = content['application/json']?.schema as Schema | undefined;
     const form = content['application/x-www-form-urlencoded']?.schema as Schema | undefined;
     let bodyArb: fc.Arbitrary<unknown> = fc.constant(undefined);
+    // A documented example body is sent too: it is what the docs' "Try it out" sends, and it gets past
+    // rules that random fields rarely satisfy together (the fields a create-or-update needs to create).
+    const bodyExamples = (json?.examples ?? []) as unknown[];
     if (json)
       bodyArb = fc.oneof(
         { weight: 3, arbitrary: valueFor(json, overrides) },
         { weight: 1, arbitrary: invalidObjectFor(json, overrides) },
+        ...(bodyExamples.length > 0 ? [{ weight: 2, arbitrary: fc.constantFrom(...bodyExamples) }] : []),
       );
     if (form) {
       const fields = valueFor(form, {

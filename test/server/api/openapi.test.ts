@@ -207,6 +207,51 @@ describe('the OpenAPI document [sqlite]', () => {
     expect(JSON.stringify(org)).toContain('tenureBoundaries');
   });
 
+  test('create-or-update by email or external id: the example path and body add someone when tried, and every answer says what it did', async () => {
+    const allowed = (schema: Json) => schema.enum ?? [schema.const];
+    const cases: [string, string, string, Json][] = [
+      [
+        '/v1/employees/by-email/{email}',
+        'email',
+        'ada.lovelace@example.com',
+        { firstName: 'Ada', lastName: 'Lovelace' },
+      ],
+      [
+        '/v1/employees/by-external-id/{externalId}',
+        'externalId',
+        'E1042',
+        { email: 'grace.hopper@example.com', firstName: 'Grace', lastName: 'Hopper' },
+      ],
+    ];
+    for (const [path, name, example, body] of cases) {
+      const put = document.paths[path].put;
+      expect(put['x-required-permission']).toBe('employees:write');
+      const parameter = put.parameters.find((p: Json) => p.name === name);
+      expect(Object.values(parameter.examples).map((e: Json) => e.value)).toEqual([example]);
+      expect(parameter.description).toEqual(expect.any(String));
+      expect(put.requestBody.required).toBe(false);
+      const examples = put.requestBody.content['application/json'].schema.examples;
+      expect(examples).toEqual([expect.objectContaining(body)]);
+      // What "Try it out" sends with the examples adds someone (a new person needs email, firstName and lastName).
+      const tried = await call(server.url, path.replace(`{${name}}`, encodeURIComponent(example)), {
+        method: 'PUT',
+        key: server.org.ownerKey,
+        body: examples[0],
+      });
+      expect({ status: tried.status, result: tried.body.result }).toEqual({ status: 201, result: 'created' });
+      const result = (status: string) =>
+        allowed(put.responses[status].content['application/json'].schema.properties.result);
+      expect({ created: result('201'), found: result('200') }).toEqual({
+        created: ['created'],
+        found: ['updated', 'unchanged'],
+      });
+      for (const status of ['400', '401', '403', '409', '422']) expect(put.responses[status]).toBeDefined();
+    }
+    const source = document.paths['/v1/employees'].get.parameters.find((p: Json) => p.name === 'source');
+    expect(source.schema).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(source.description).toMatch(/bamboohr/);
+  });
+
   test('/ leads to the docs, and /v1 lists where to start', async () => {
     const root = await call(server.url, '/');
     expect({ status: root.status, location: root.headers.location }).toEqual({ status: 302, location: '/v1/docs' });

@@ -1,7 +1,15 @@
 import { SYSTEM_ACTOR } from '../../../server/src/core/actor';
-import { employeeWrite, saveEmployeeChange, writeEmployees } from '../../../server/src/domain/employees';
+import { scopesForAccessRight } from '../../../server/src/core/permissions';
+import {
+  employeeWrite,
+  saveEmployeeChange,
+  upsertEmployee,
+  writeEmployees,
+} from '../../../server/src/domain/employees';
+import type { Principal } from '../../../server/src/domain/principal';
 import { attributesByName } from '../../../server/src/store/attributes';
 import { type Employee, findEmployee } from '../../../server/src/store/employees';
+import { findUser } from '../../../server/src/store/users';
 import { eachStore } from '../../helpers/harness';
 import { createEmployee } from '../../helpers/people';
 
@@ -42,5 +50,36 @@ eachStore('employee writes', (server) => {
 
     expect(write.employee.syncHash).toBe('fingerprint');
     expect(await load(before.id)).toMatchObject({ department: 'Sales', syncHash: null });
+  });
+
+  test('a create-or-update leaves its match and input as they were, and reports what it did', async () => {
+    const { db } = server().hub.context.store;
+    const { organizationId, userId } = server().org;
+    const user = await findUser(db, organizationId, userId);
+    if (user === null) throw new Error('expected the owner');
+    const who: Principal = {
+      kind: 'user',
+      organizationId,
+      user,
+      keyId: 'key_test',
+      scopes: scopesForAccessRight('owner'),
+    };
+    const match = Object.freeze({ by: 'externalId', externalId: 'DOMAIN-1' } as const);
+    const input = Object.freeze({
+      email: 'domain.upsert@acme.example',
+      firstName: 'Dom',
+      lastName: 'Ain',
+      attributes: Object.freeze({}),
+    });
+
+    const created = await upsertEmployee(server().hub.context, who, match, input);
+    const again = await upsertEmployee(server().hub.context, who, match, input);
+    const changed = await upsertEmployee(server().hub.context, who, match, Object.freeze({ title: 'Engineer' }));
+
+    expect([created.result, again.result, changed.result]).toEqual(['created', 'unchanged', 'updated']);
+    expect(created.employee).toMatchObject({ externalId: 'DOMAIN-1', source: 'api', displayName: 'Dom Ain' });
+    expect(again.employee).toEqual(created.employee);
+    expect(changed.employee).toMatchObject({ id: created.employee.id, title: 'Engineer', firstName: 'Dom' });
+    expect(await load(created.employee.id)).toEqual(changed.employee);
   });
 });
