@@ -4,27 +4,14 @@
 // that does not fit is left out, and noted.
 import type { AttributeValue } from '../../core/attributes';
 import { isValidDate } from '../../core/dates';
+import { IMPORT_FIELDS, type ImportField } from '../../core/import-columns';
 import { ownMap } from '../../core/map-keys';
 import type { Attribute } from '../../store/attributes';
 import type { RunNotes, SnapshotPerson } from './snapshot';
 
-/** The employee fields a snapshot row may carry, besides `attributes`. */
-export const PERSON_FIELDS = [
-  'externalId',
-  'email',
-  'firstName',
-  'lastName',
-  'displayName',
-  'title',
-  'department',
-  'phone',
-  'startDate',
-  'separationDate',
-  'separationReason',
-  'managerEmail',
-  'managerExternalId',
-] as const;
-export type PersonField = (typeof PERSON_FIELDS)[number];
+/** The employee fields a snapshot row may carry, besides `attributes` (one list with the CSV reader and the console). */
+export const PERSON_FIELDS = IMPORT_FIELDS;
+export type PersonField = ImportField;
 
 const LIMITS: Record<PersonField, number> = {
   externalId: 200,
