@@ -20,6 +20,8 @@ import { engagementAnalyticsRoutes } from './api/engagement-analytics';
 import { eventRoutes } from './api/events';
 import { groupRoutes } from './api/groups';
 import { importRoutes } from './api/imports';
+import { surveyRoutes } from './api/surveys';
+import { surveyPageRoutes } from './api/survey-page';
 import { recognitionRoutes } from './api/recognitions';
 import { roleRoutes } from './api/roles';
 import { webhookRoutes } from './api/webhooks';
@@ -35,6 +37,7 @@ import type { SyncContext } from './integrations/hibob/sync';
 import { CredentialCache } from './http/credential-cache';
 import { Metrics } from './http/metrics';
 import { TokenThrottle } from './http/token-throttle';
+import { LinkThrottle } from './http/link-throttle';
 import type { RouteSpec } from './http/route';
 import { Router } from './http/router';
 import { type AdapterContext, type RequestTracker, createRequestHandler } from './http/server';
@@ -48,6 +51,7 @@ import { Dispatcher } from './worker/dispatcher';
 import { WebhookClient } from './net/http-client';
 import { GuardedAgents } from './net/outbound';
 import { HibobWorker } from './worker/hibob';
+import { SurveyWorker } from './worker/surveys';
 import { Mailer } from './worker/mailer';
 
 /** Every route the server serves, in the order the docs list them. */
@@ -67,6 +71,7 @@ export function allRoutes(): RouteSpec[] {
     ...recognitionRoutes,
     ...engagementRoutes,
     ...engagementAnalyticsRoutes,
+    ...surveyRoutes,
     ...eventRoutes,
     ...webhookRoutes,
     ...deliveryRoutes,
@@ -77,6 +82,7 @@ export function allRoutes(): RouteSpec[] {
     ...openApiRoutes(allRoutes),
     ...docsRoutes,
     ...consoleRoutes,
+    ...surveyPageRoutes,
   ];
 }
 
@@ -102,6 +108,8 @@ export interface PeopleHub {
   dispatcher: Dispatcher;
   /** HiBob runs, the automatic sync and real-time changes. */
   hibob: HibobWorker;
+  /** Survey rounds over time (opening, reminders, closing) and their e-mails. */
+  surveys: SurveyWorker;
   routes: RouteSpec[];
   /** Set when this start created the demo organization. */
   demo: NewOrganization | null;
@@ -131,6 +139,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const credentials = new CredentialCache(clock);
   await credentials.follow(store, logger);
   const signals = createSignals();
+  const tokenThrottle = new TokenThrottle(config.authRateLimitPerMinute, clock, config.trustProxy);
   const metrics = new Metrics(options.processMetrics ?? true);
   const context: AppContext = {
     config,
@@ -143,7 +152,8 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
     credentials,
     publicUrl: config.publicUrl ?? '',
     metrics,
-    tokenThrottle: new TokenThrottle(config.authRateLimitPerMinute, clock, config.trustProxy),
+    tokenThrottle,
+    linkThrottle: new LinkThrottle(config.authRateLimitPerMinute, clock, tokenThrottle),
     outbound,
     webhookClient: new WebhookClient(outbound),
     mailer: new Mailer(config.smtpUrl, config.mailFrom),
@@ -155,6 +165,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   };
   const dispatcher = new Dispatcher(context, config.workerPollMs);
   const hibob = new HibobWorker(context, config.workerPollMs);
+  const surveys = new SurveyWorker(context, config.workerPollMs);
   // Who listens to what is decided here and nowhere else: a committed write wakes the dispatcher,
   // a queued notice the HiBob worker, a credential change clears the guard's cache, and a run
   // started by hand runs in this process.
@@ -162,6 +173,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   signals.noticesQueued.on(() => hibob.nudge());
   signals.credentialsChanged.on(() => credentials.forget());
   signals.runCreated.on((run) => void hibob.launch(run));
+  signals.surveysChanged.on(() => surveys.nudge());
 
   let demo: NewOrganization | null = null;
   if (config.demo && (await countOrganizations(store.db)) === 0) {
@@ -191,6 +203,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   if (config.worker) {
     await dispatcher.start();
     await hibob.start();
+    surveys.start();
   }
 
   let closing: Promise<void> | null = null;
@@ -204,6 +217,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await surveys.stop();
       await hibob.stop();
       await dispatcher.stop();
       await outbound.close();
@@ -216,7 +230,7 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   };
 
   const metricsUrl = metricsServer === null ? null : origin(config.host, metricsServer);
-  return { url, port, metricsUrl, context, dispatcher, hibob, routes, demo, close };
+  return { url, port, metricsUrl, context, dispatcher, hibob, surveys, routes, demo, close };
 }
 
 function origin(host: string, server: http.Server): string {

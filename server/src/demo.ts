@@ -282,6 +282,7 @@ export async function seedDemoData(
           score,
           answered_at: answeredAt,
           created_at: at,
+          invitation_id: null,
         });
         for (const driver of DRIVERS) {
           answers.push({
@@ -292,6 +293,7 @@ export async function seedDemoData(
             score: Math.max(0, Math.min(10, score + Math.round((rand() - 0.5) * 4))),
             answered_at: answeredAt,
             created_at: at,
+            invitation_id: null,
           });
         }
       }

@@ -23,11 +23,11 @@ import {
   departmentResults,
   indexCounts,
   mayReadEmployees,
-  resolveSegments,
   resultOfMembers,
   segmentResult,
   windowOf,
 } from './engagement-segments';
+import { resolveSegments } from '../core/segment-resolution';
 
 export const ENGAGEMENT_QUESTION = 'engagement';
 

@@ -20,11 +20,10 @@ import {
   indexCounts,
   invitedRange,
   mayReadEmployees,
-  noEmployeeHas,
-  resolveSegments,
   segmentResult,
   windowOf,
 } from './engagement-segments';
+import { noEmployeeHas, resolveSegments } from '../core/segment-resolution';
 import { DateOnly, Problem, Timestamp, dataOf } from './common';
 
 const Answer = Type.Object(

@@ -25,7 +25,10 @@ export type IdPrefix =
   | 'wh'
   | 'msg'
   | 'dlv'
-  | 'ntf';
+  | 'ntf'
+  | 'srv'
+  | 'inv'
+  | 'sml';
 
 function encodeBase32(value: bigint, length: number): string {
   let out = '';

@@ -9,6 +9,8 @@ export const SCOPES = [
   'recognitions:write',
   'engagement:read',
   'engagement:write',
+  'surveys:read',
+  'surveys:write',
   'users:read',
   'users:write',
   'webhooks:manage',

@@ -19,6 +19,8 @@ export interface Signals {
   credentialsChanged: Signal;
   /** A sync run was recorded as running and waits for this process to run it. */
   runCreated: Signal<SyncRun>;
+  /** A survey round was created or changed, or survey mails were queued: the survey worker looks now. */
+  surveysChanged: Signal;
 }
 
 export function createSignals(): Signals {
@@ -27,6 +29,7 @@ export function createSignals(): Signals {
     noticesQueued: new Signal(),
     credentialsChanged: new Signal(),
     runCreated: new Signal<SyncRun>(),
+    surveysChanged: new Signal(),
   };
 }
 

@@ -37,6 +37,24 @@ export class RateLimiter {
     return this.perSecond > 0;
   }
 
+  /** Whether `key` could take a token now, without taking it (what a failure would then cost is `take`'s). */
+  peek(key: string): RateDecision {
+    const now = this.clock.now().getTime();
+    const bucket = this.buckets.get(key);
+    const tokens =
+      bucket === undefined
+        ? this.burst
+        : Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    const allowed = tokens >= 1;
+    return {
+      allowed,
+      limit: this.burst,
+      remaining: Math.floor(tokens),
+      resetSeconds: Math.ceil((this.burst - tokens) / this.perSecond),
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.perSecond)),
+    };
+  }
+
   take(key: string): RateDecision {
     const now = this.clock.now().getTime();
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };

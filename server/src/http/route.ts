@@ -8,6 +8,7 @@ import type { WebhookClient } from '../net/http-client';
 import type { GuardedAgents } from '../net/outbound';
 import type { Keyring } from '../store/signing-keys';
 import type { BodyKind } from './body';
+import type { LinkThrottle } from './link-throttle';
 import type { Metrics } from './metrics';
 import type { TokenThrottle } from './token-throttle';
 
@@ -45,6 +46,8 @@ export interface RouteContext extends DomainContext {
   metrics: Metrics;
   /** Per-address and per-app budgets for the token endpoints. */
   tokenThrottle: TokenThrottle;
+  /** Per-address budget of survey links that open nothing. */
+  linkThrottle: LinkThrottle;
   /** The SSRF-guarded pools behind every request to an address a client chose (checking HiBob credentials). */
   outbound: GuardedAgents;
   /** Sends the sample deliveries a client asks for. */
@@ -87,6 +90,8 @@ export interface RouteSpec<P extends TSchema = TSchema, Q extends TSchema = TSch
   tokenEndpoint?: boolean;
   /** False for pages that are not part of the API (the admin console): left out of the OpenAPI document. */
   documented?: boolean;
+  /** The path holds a secret (a personal survey link): logs show the route's pattern, never the path. */
+  secretPath?: boolean;
   responses: Record<number, ResponseSpec>;
   handler(ctx: HandlerContext<Static<P>, Static<Q>, Static<B>>): Promise<Reply> | Reply;
 }

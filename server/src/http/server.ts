@@ -85,7 +85,7 @@ export function createRequestHandler(router: Router, ctx: AdapterContext, tracke
     req: IncomingMessage,
     res: ServerResponse,
     requestId: string,
-    state: { route: string },
+    state: { route: string; secretPath: boolean },
   ): Promise<void> {
     let url: URL;
     try {
@@ -97,6 +97,7 @@ export function createRequestHandler(router: Router, ctx: AdapterContext, tracke
     const { route, params: rawParams } = router.match(method, url.pathname);
     const { spec } = route;
     state.route = spec.url;
+    state.secretPath = spec.secretPath === true;
 
     if (spec.tokenEndpoint) ctx.tokenThrottle.checkClient(req);
     let principal: Principal | null = null;
@@ -178,7 +179,7 @@ export function createRequestHandler(router: Router, ctx: AdapterContext, tracke
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     tracker.inFlight += 1;
-    const state = { route: 'unmatched' };
+    const state = { route: 'unmatched', secretPath: false };
     handle(req, res, requestId, state)
       .catch((error: unknown) => {
         if (error instanceof ClientClosedRequest) {
@@ -214,7 +215,14 @@ export function createRequestHandler(router: Router, ctx: AdapterContext, tracke
         const closed =
           res.statusCode === 499 ? { note: 'the client closed the connection before sending the whole request' } : {};
         logger.info(
-          { requestId, method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, ...closed },
+          {
+            requestId,
+            method,
+            url: state.secretPath ? state.route : req.url,
+            status: res.statusCode,
+            ms: Math.round(seconds * 10000) / 10,
+            ...closed,
+          },
           'request',
         );
       })

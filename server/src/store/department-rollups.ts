@@ -18,6 +18,8 @@ interface Delta {
   number: number;
   sums: Record<(typeof SUMS)[number], number>;
   sign: 1 | -1;
+  /** Taking answers out, the employee still has others that month: their respondent bit stays. */
+  stillAnswered?: boolean;
 }
 
 /** The organization row, locked until the transaction ends (PostgreSQL; SQLite writes one at a time). */
@@ -107,7 +109,7 @@ async function apply(db: Kysely<Database>, organizationId: string, deltas: Delta
       rows.set(k, row);
     }
     for (const sum of SUMS) row[sum] = Number(row[sum]) + d.sign * d.sums[sum];
-    row.respondents = withBit(row.respondents, d.number, d.sign > 0);
+    row.respondents = withBit(row.respondents, d.number, d.sign > 0 || d.stillAnswered === true);
     touched.add(k);
   }
   // In key order, so that writers lock shared rows in the same order.
@@ -178,6 +180,43 @@ export async function addToDepartments(
       number: numbers.get(r.employee_id) as number,
       sums: sumsOf(r),
       sign: 1,
+    })),
+  );
+}
+
+/**
+ * Takes some of an employee's answers back out of their department (a survey response replaced):
+ * `batch` holds the sums taken out; `remaining` says, per question and month, whether the employee
+ * still has answers there, so their respondent bit stays set.
+ */
+export async function subtractFromDepartments(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeId: string,
+  batch: EngagementMonthlyTable[],
+  remaining: (question: string, month: string) => boolean,
+): Promise<void> {
+  if (batch.length === 0) return;
+  await lockOrganization(db, organizationId);
+  const number = (await numbersFor(db, organizationId, [employeeId], true)).get(employeeId) as number;
+  const employee = await db
+    .selectFrom('employees')
+    .select('department')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', employeeId)
+    .executeTakeFirst();
+  const department = employee?.department ?? '';
+  await apply(
+    db,
+    organizationId,
+    batch.map((r) => ({
+      question: r.question,
+      month: r.month,
+      department,
+      number,
+      sums: sumsOf(r),
+      sign: -1,
+      stillAnswered: remaining(r.question, r.month),
     })),
   );
 }

@@ -10,7 +10,12 @@ import {
   monthsOf,
 } from '../core/engagement';
 import type { Dialect } from './database';
-import { addToDepartments, rebuildDepartments, removeFromDepartments } from './department-rollups';
+import {
+  addToDepartments,
+  rebuildDepartments,
+  removeFromDepartments,
+  subtractFromDepartments,
+} from './department-rollups';
 import type { Database, EngagementAnswersTable, EngagementMonthlyTable } from './schema';
 
 /** A rollup row's key: one employee's answers to one question in one month. */
@@ -93,6 +98,60 @@ export async function deleteAnswersOf(db: Kysely<Database>, organizationId: stri
     .where('organization_id', '=', organizationId)
     .where('employee_id', '=', employeeId)
     .execute();
+}
+
+/** The answers of one survey invitation's response, as recorded. */
+export async function answersOfInvitation(
+  db: Kysely<Database>,
+  invitationId: string,
+): Promise<EngagementAnswersTable[]> {
+  return db.selectFrom('engagement_answers').selectAll().where('invitation_id', '=', invitationId).execute();
+}
+
+/**
+ * Takes a survey invitation's answers out again, from the answers, the employee rollups and the
+ * department totals (call it inside a transaction: a changed response is taken out, then recorded
+ * anew, in one). Returns how many answers it took out.
+ */
+export async function removeInvitationAnswers(
+  db: Kysely<Database>,
+  organizationId: string,
+  employeeId: string,
+  invitationId: string,
+): Promise<number> {
+  const rows = await answersOfInvitation(db, invitationId);
+  if (rows.length === 0) return 0;
+  const taken = rollupsOf(rows);
+  const left = new Set<string>();
+  for (const r of taken) {
+    const row = await db
+      .updateTable('engagement_monthly')
+      .set((eb) => ({
+        answers: eb('answers', '-', r.answers),
+        score_sum: eb('score_sum', '-', r.score_sum),
+        promoters: eb('promoters', '-', r.promoters),
+        passives: eb('passives', '-', r.passives),
+        detractors: eb('detractors', '-', r.detractors),
+      }))
+      .where('organization_id', '=', r.organization_id)
+      .where('question', '=', r.question)
+      .where('month', '=', r.month)
+      .where('employee_id', '=', r.employee_id)
+      .returning('answers')
+      .executeTakeFirst();
+    if (row !== undefined && Number(row.answers) > 0) left.add(`${r.question}\u0000${r.month}`);
+  }
+  await db
+    .deleteFrom('engagement_monthly')
+    .where('organization_id', '=', organizationId)
+    .where('employee_id', '=', employeeId)
+    .where('answers', '<=', 0)
+    .execute();
+  await subtractFromDepartments(db, organizationId, employeeId, taken, (question, month) =>
+    left.has(`${question}\u0000${month}`),
+  );
+  await db.deleteFrom('engagement_answers').where('invitation_id', '=', invitationId).execute();
+  return rows.length;
 }
 
 /**
@@ -342,4 +401,32 @@ export async function countsByEmployee(
     });
   }
   return result;
+}
+
+/** A survey round's engagement answers added up (its invitations' latest responses). */
+export async function roundTotals(db: Kysely<Database>, surveyId: string, question: string): Promise<AnswerCounts> {
+  const row = await db
+    .selectFrom('engagement_answers')
+    .innerJoin('survey_invitations', 'survey_invitations.id', 'engagement_answers.invitation_id')
+    .select([
+      sql<number>`count(*)`.as('answers'),
+      sql<number>`count(distinct engagement_answers.employee_id)`.as('respondents'),
+      sql<number>`coalesce(sum(score), 0)`.as('score_sum'),
+      sql<number>`coalesce(sum(case when score >= ${PROMOTER_MIN} then 1 else 0 end), 0)`.as('promoters'),
+      sql<number>`coalesce(sum(case when score >= ${PASSIVE_MIN} and score < ${PROMOTER_MIN} then 1 else 0 end), 0)`.as(
+        'passives',
+      ),
+      sql<number>`coalesce(sum(case when score < ${PASSIVE_MIN} then 1 else 0 end), 0)`.as('detractors'),
+    ])
+    .where('survey_invitations.survey_id', '=', surveyId)
+    .where('engagement_answers.question', '=', question)
+    .executeTakeFirstOrThrow();
+  return {
+    answers: Number(row.answers),
+    respondents: Number(row.respondents),
+    scoreSum: Number(row.score_sum),
+    promoters: Number(row.promoters),
+    passives: Number(row.passives),
+    detractors: Number(row.detractors),
+  };
 }

@@ -840,6 +840,83 @@ const imports: Migration = {
   },
 };
 
+/**
+ * Engagement surveys: rounds, one invitation per person and round, the e-mails still to send, and
+ * which answers came from which invitation (a new response replaces the last).
+ */
+const surveys: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('surveys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('questions', 'text', (c) => c.notNull())
+      .addColumn('opens_at', 'text', (c) => c.notNull())
+      .addColumn('closes_at', 'text', (c) => c.notNull())
+      .addColumn('reminders', 'text', (c) => c.notNull())
+      .addColumn('audience', 'text', (c) => c.notNull())
+      .addColumn('cadence', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('opened_at', 'text')
+      .addColumn('closed_at', 'text')
+      .addColumn('reminders_sent', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('refreshed_on', 'text')
+      .addColumn('link_key', 'text', (c) => c.notNull())
+      .addColumn('previous_id', 'text')
+      .addColumn('outcome', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('surveys_org').on('surveys').columns(['organization_id', 'created_at', 'id']).execute();
+    await db.schema.createIndex('surveys_due').on('surveys').columns(['status', 'opens_at']).execute();
+
+    await db.schema
+      .createTable('survey_invitations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('survey_id', 'text', (c) => c.notNull().references('surveys.id').onDelete('cascade'))
+      .addColumn('employee_id', 'text', (c) => c.notNull().references('employees.id').onDelete('cascade'))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('segments', 'text', (c) => c.notNull())
+      .addColumn('invited_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .addColumn('responded_at', 'text')
+      .addUniqueConstraint('survey_invitations_once', ['survey_id', 'employee_id'])
+      .execute();
+    await db.schema
+      .createIndex('survey_invitations_employee')
+      .on('survey_invitations')
+      .columns(['employee_id'])
+      .execute();
+
+    await db.schema
+      .createTable('survey_mails')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('organization_id', 'text', orgColumn)
+      .addColumn('survey_id', 'text', (c) => c.notNull().references('surveys.id').onDelete('cascade'))
+      .addColumn('invitation_id', 'text', (c) => c.notNull().references('survey_invitations.id').onDelete('cascade'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('lease_until', 'text')
+      .addColumn('sent_at', 'text')
+      .addColumn('error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('survey_mails_due').on('survey_mails').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('survey_mails_invitation').on('survey_mails').columns(['invitation_id']).execute();
+
+    await db.schema.alterTable('engagement_answers').addColumn('invitation_id', 'text').execute();
+    await db.schema
+      .createIndex('engagement_answers_invitation')
+      .on('engagement_answers')
+      .columns(['invitation_id'])
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -852,6 +929,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_department_rollups': departmentRollups,
   '0010_hibob_receipts': hibobReceipts,
   '0011_imports': imports,
+  '0012_surveys': surveys,
 };
 
 const provider: MigrationProvider = {

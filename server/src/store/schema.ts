@@ -209,6 +209,8 @@ export interface EngagementAnswersTable {
   score: number;
   answered_at: string;
   created_at: string;
+  /** The survey invitation whose response this answer is part of; null for answers posted through the API. */
+  invitation_id: string | null;
 }
 
 /**
@@ -440,7 +442,79 @@ export interface HibobReceiptsTable {
   expires_at: string;
 }
 
+/** A survey round (see core/surveys). */
+export interface SurveysTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** JSON: [{key, text}] */
+  questions: string;
+  opens_at: string;
+  closes_at: string;
+  /** JSON: days after opening. */
+  reminders: string;
+  /** JSON: segment strings; [] is the whole organization. */
+  audience: string;
+  cadence: string;
+  /** scheduled | open | closed */
+  status: string;
+  opened_at: string | null;
+  closed_at: string | null;
+  /** How many of the reminders have gone out. */
+  reminders_sent: number;
+  /** The UTC day invitations were last brought in line with start and separation dates. */
+  refreshed_on: string | null;
+  /** The key the round's links are MACs under, sealed with the master key. */
+  link_key: string;
+  /** The round before this one, when a cadence scheduled it. */
+  previous_id: string | null;
+  /** JSON: participation and results as the round closed (the survey.closed event's figures). */
+  outcome: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One employee's invitation to one round: their link is derived from its id, never stored. */
+export interface SurveyInvitationsTable {
+  id: string;
+  organization_id: string;
+  survey_id: string;
+  employee_id: string;
+  /** active | revoked */
+  status: string;
+  /** JSON: the audience segments the person was in when invited. */
+  segments: string;
+  invited_at: string;
+  revoked_at: string | null;
+  /** When the latest response came; null until one does. */
+  responded_at: string | null;
+}
+
+/**
+ * A survey e-mail to send: the invitation or a reminder. It holds no body: the text and the link are
+ * made when it is sent, so neither rests in the store.
+ */
+export interface SurveyMailsTable {
+  id: string;
+  organization_id: string;
+  survey_id: string;
+  invitation_id: string;
+  /** invitation | reminder */
+  kind: string;
+  /** pending | sent | kept (no SMTP_URL) | failed | cancelled */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  sent_at: string | null;
+  error: string | null;
+  created_at: string;
+}
+
 export interface Database {
+  surveys: SurveysTable;
+  survey_invitations: SurveyInvitationsTable;
+  survey_mails: SurveyMailsTable;
   integrations: IntegrationsTable;
   sync_runs: SyncRunsTable;
   import_changes: ImportChangesTable;

@@ -1,4 +1,5 @@
-// Error e-mails through SMTP (nodemailer). Without SMTP_URL nothing is sent; the notification is kept.
+// E-mails through SMTP (nodemailer): webhook error notices and survey invitations. Without SMTP_URL
+// nothing is sent; the caller keeps what it may keep.
 // nodemailer is loaded with the first mail, so a server without SMTP does not carry it in memory.
 import type { Transporter } from 'nodemailer';
 
@@ -19,14 +20,14 @@ export class Mailer {
     return this.smtpUrl !== null;
   }
 
-  async send(to: string[], subject: string, text: string, now: () => Date): Promise<MailOutcome> {
+  async send(to: string[], subject: string, text: string, now: () => Date, html?: string): Promise<MailOutcome> {
     if (this.smtpUrl === null || to.length === 0) return { sentAt: null, error: null };
     try {
       if (this.transport === null) {
         const nodemailer = await import('nodemailer');
         this.transport ??= nodemailer.createTransport(this.smtpUrl);
       }
-      await this.transport.sendMail({ from: this.from, to, subject, text });
+      await this.transport.sendMail({ from: this.from, to, subject, text, ...(html === undefined ? {} : { html }) });
       return { sentAt: now(), error: null };
     } catch (error) {
       return { sentAt: null, error: (error as Error).message };

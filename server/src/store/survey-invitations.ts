@@ -1,0 +1,87 @@
+// Survey invitations: one per person and round. Who responded is kept here so that reminders skip
+// them; the API only ever shows counts.
+import type { Kysely } from 'kysely';
+import type { Database, SurveyInvitationsTable } from './schema';
+
+export type InvitationStatus = 'active' | 'revoked';
+
+export interface Invitation {
+  id: string;
+  organizationId: string;
+  surveyId: string;
+  employeeId: string;
+  status: InvitationStatus;
+  segments: string[];
+  invitedAt: string;
+  revokedAt: string | null;
+  respondedAt: string | null;
+}
+
+const toInvitation = (row: SurveyInvitationsTable): Invitation => ({
+  id: row.id,
+  organizationId: row.organization_id,
+  surveyId: row.survey_id,
+  employeeId: row.employee_id,
+  status: row.status as InvitationStatus,
+  segments: JSON.parse(row.segments) as string[],
+  invitedAt: row.invited_at,
+  revokedAt: row.revoked_at,
+  respondedAt: row.responded_at,
+});
+
+const BATCH = 200;
+
+export async function insertInvitations(db: Kysely<Database>, invitations: Invitation[]): Promise<void> {
+  for (let i = 0; i < invitations.length; i += BATCH) {
+    await db
+      .insertInto('survey_invitations')
+      .values(
+        invitations.slice(i, i + BATCH).map((inv) => ({
+          id: inv.id,
+          organization_id: inv.organizationId,
+          survey_id: inv.surveyId,
+          employee_id: inv.employeeId,
+          status: inv.status,
+          segments: JSON.stringify(inv.segments),
+          invited_at: inv.invitedAt,
+          revoked_at: inv.revokedAt,
+          responded_at: inv.respondedAt,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** An invitation by id alone: what a personal link names. */
+export async function findInvitation(db: Kysely<Database>, id: string): Promise<Invitation | null> {
+  const row = await db.selectFrom('survey_invitations').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toInvitation(row) : null;
+}
+
+/** Every invitation of a round. */
+export async function invitationsOf(db: Kysely<Database>, surveyId: string): Promise<Invitation[]> {
+  const rows = await db.selectFrom('survey_invitations').selectAll().where('survey_id', '=', surveyId).execute();
+  return rows.map(toInvitation);
+}
+
+export async function revokeInvitations(db: Kysely<Database>, ids: string[], at: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('survey_invitations')
+      .set({ status: 'revoked', revoked_at: at })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('status', '=', 'active')
+      .execute();
+  }
+}
+
+/** Records a response; false when the invitation is no longer active (revoked meanwhile). */
+export async function markResponded(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('survey_invitations')
+    .set({ responded_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
