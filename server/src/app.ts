@@ -30,7 +30,7 @@ import { integrationRoutes } from './api/integrations';
 import { receiverRoute } from './api/hibob-receiver';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
-import { DEMO_ORGANIZATION, seedDemoData } from './demo';
+import { DEMO_ORGANIZATION, openDemoSurvey, seedDemoData } from './demo';
 import { createSignals } from './domain/context';
 import { type NewOrganization, createOrganizationWithOwner } from './domain/organization';
 import type { SyncContext } from './integrations/hibob/sync';
@@ -111,8 +111,8 @@ export interface PeopleHub {
   /** Survey rounds over time (opening, reminders, closing) and their e-mails. */
   surveys: SurveyWorker;
   routes: RouteSpec[];
-  /** Set when this start created the demo organization. */
-  demo: NewOrganization | null;
+  /** Set when this start created the demo organization, with one demo employee's answer link to its open round. */
+  demo: (NewOrganization & { surveyLink: string | null }) | null;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the store. */
   close(): Promise<void>;
 }
@@ -175,11 +175,11 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   signals.runCreated.on((run) => void hibob.launch(run));
   signals.surveysChanged.on(() => surveys.nudge());
 
-  let demo: NewOrganization | null = null;
+  let demoOrg: NewOrganization | null = null;
   if (config.demo && (await countOrganizations(store.db)) === 0) {
-    demo = await createOrganizationWithOwner(store, clock, DEMO_ORGANIZATION);
-    const sample = await seedDemoData(store, clock, demo.organizationId);
-    logger.info({ organizationId: demo.organizationId, ...sample }, 'created the demo organization');
+    demoOrg = await createOrganizationWithOwner(store, clock, DEMO_ORGANIZATION);
+    const sample = await seedDemoData(store, clock, demoOrg.organizationId);
+    logger.info({ organizationId: demoOrg.organizationId, ...sample }, 'created the demo organization');
   }
 
   const routes = allRoutes();
@@ -199,6 +199,8 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   const port = (server.address() as AddressInfo).port;
   const url = origin(config.host, server);
   context.publicUrl = config.publicUrl ?? url;
+  const demo =
+    demoOrg === null ? null : { ...demoOrg, surveyLink: await openDemoSurvey(context, demoOrg.organizationId) };
   logger.info({ url, store: store.dialect }, 'listening');
   if (config.worker) {
     await dispatcher.start();

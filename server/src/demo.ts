@@ -1,5 +1,5 @@
 // Sample data for the demo organization: departments, managers, attributes, groups, roles,
-// recognitions and six months of engagement answers, generated deterministically.
+// recognitions and six months of engagement answers, generated deterministically; and an open survey round.
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock';
 import { SYSTEM_ACTOR } from './core/actor';
@@ -20,6 +20,12 @@ import type { Group } from './store/groups';
 import { insertProgram } from './store/recognitions';
 import type { Role } from './store/roles';
 import type { Database, EngagementAnswersTable } from './store/schema';
+import { withDefaultTexts } from './core/surveys';
+import type { SurveyContext } from './domain/surveys/context';
+import { openRound } from './domain/surveys/lifecycle';
+import { answerUrl, newLinkKey } from './domain/surveys/links';
+import { invitationsOf } from './store/survey-invitations';
+import { type Survey, insertSurvey } from './store/surveys';
 
 /** The demo organization a fresh server creates: an owner, an admin and a member, each with a key. */
 export const DEMO_ORGANIZATION: OrganizationInput = {
@@ -301,4 +307,46 @@ export async function seedDemoData(
     await insertAnswers(trx, answers);
     return { employees: employees.length, answers: answers.length };
   });
+}
+
+/** The demo's open round: a two-week pulse with one driver, opened now, so a newcomer can answer it at once. */
+export const DEMO_SURVEY = {
+  name: 'Demo pulse',
+  questions: withDefaultTexts([
+    { key: 'engagement' },
+    { key: 'Growth', text: 'I have good opportunities to learn and grow at {organization}.' },
+  ]),
+  reminders: [3, 7],
+  audience: [] as string[],
+  cadence: 'quarterly' as const,
+};
+
+/**
+ * Opens the demo's round (after the server listens: links point at its address) and returns one
+ * surveyable demo employee's answer link, which the start-up output prints as it prints demo keys.
+ */
+export async function openDemoSurvey(ctx: SurveyContext, organizationId: string): Promise<string | null> {
+  const now = ctx.clock.now();
+  const id = newId('srv', now);
+  const survey: Survey = {
+    id,
+    organizationId,
+    ...DEMO_SURVEY,
+    opensAt: now.toISOString(),
+    closesAt: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
+    status: 'scheduled',
+    openedAt: null,
+    closedAt: null,
+    remindersSent: 0,
+    refreshedOn: null,
+    linkKey: newLinkKey(ctx.masterKey, id),
+    previousId: null,
+    outcome: null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await insertSurvey(ctx.store.db, survey);
+  await openRound(ctx, survey);
+  const first = (await invitationsOf(ctx.store.db, id)).sort((a, b) => a.id.localeCompare(b.id))[0];
+  return first === undefined ? null : answerUrl(ctx, survey, first.id);
 }

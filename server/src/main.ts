@@ -55,6 +55,12 @@ async function serve(): Promise<void> {
         `Owner key (shown once, keep it): ${hub.demo.ownerKey}`,
         ...hub.demo.userKeys.map((k) => `${label(k.accessRight)} key (shown once, keep it): ${k.key}   (${k.email})`),
         `Try: curl -H "X-Api-Key: ${hub.demo.ownerKey}" ${hub.url}/v1/users`,
+        ...(hub.demo.surveyLink === null
+          ? []
+          : [
+              `The round "Demo pulse" is open. One demo employee's personal answer link (a secret, shown once, like the keys):`,
+              `  ${hub.demo.surveyLink}`,
+            ]),
         '',
       ].join('\n') + '\n',
     );

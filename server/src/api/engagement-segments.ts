@@ -151,12 +151,15 @@ export function segmentResult(
   period: Period,
   asOf: string,
   threshold: number,
+  /** Who was invited to the rounds that ran in the period; null when none ran (everyone surveyable counts). */
+  surveyed: ReadonlySet<string> | null = null,
 ): PeriodResult {
   const decision = decider.decide(segments);
-  const totals: PeriodCounts = {
-    ...addUp(decision.members, counts),
-    invited: people.invitedTo(segments, period, asOf),
-  };
+  const invited =
+    surveyed === null
+      ? people.invitedTo(segments, period, asOf)
+      : [...surveyed].filter((id) => segments.every((s) => people.members(s, asOf).has(id))).length;
+  const totals: PeriodCounts = { ...addUp(decision.members, counts), invited };
   return summarizePeriod(period, totals, threshold, decision.hiddenReason === 'protectsAnother');
 }
 

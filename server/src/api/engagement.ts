@@ -9,6 +9,7 @@ import { recordAnswers } from '../domain/engagement';
 import { type RouteContext, defineRoute, reply } from '../http/route';
 import { countByPeriod, countInvited, countsByEmployee } from '../store/engagement';
 import { findOrganization } from '../store/organizations';
+import { invitedInRanges } from '../store/survey-invitations';
 import { departmentTotals } from '../store/department-rollups';
 import { loadPeople } from '../store/segments';
 import {
@@ -136,22 +137,29 @@ async function resultsFor(
   const { db } = ctx.store;
   const threshold = ctx.config.anonymityThreshold;
   if (texts.length === 0) {
-    const [counts, invited] = await Promise.all([
+    const [counts, invited, surveyed] = await Promise.all([
       countByPeriod(db, { organizationId, question }, periods),
       countInvited(db, organizationId, periods.map(invitedRange)),
+      invitedInRanges(db, organizationId, periods.map(invitedRange)),
     ]);
-    return periods.map((period, i) => summarizePeriod(period, { ...counts[i], invited: invited[i] }, threshold));
+    return periods.map((period, i) =>
+      summarizePeriod(period, { ...counts[i], invited: surveyed[i]?.size ?? invited[i] }, threshold),
+    );
   }
   // One department: its totals are kept with the answers, so read those (a few rows a month).
   const only = texts.length === 1 ? parseSegment(texts[0]) : null;
   if (only !== null && typeof only !== 'string' && only.kind === 'department') {
     // With one more range, all of time, the same query counts everyone in the department.
     const ranges = periods.map(invitedRange);
-    const [totals, invited] = await Promise.all([
+    const [totals, invited, surveyed] = await Promise.all([
       departmentTotals(db, organizationId, periods, question),
       countInvited(db, organizationId, revealValues ? [...ranges, EVER] : ranges, only.value),
+      invitedInRanges(db, organizationId, ranges),
     ]);
     if (revealValues && invited.pop() === 0) throw problems.validation([noEmployeeHas(0, only)]);
+    surveyed.forEach((ids, i) => {
+      if (ids !== null) invited[i] = [...ids.values()].filter((department) => department === only.value).length;
+    });
     return periods.map((period, i) =>
       departmentResults(
         totals.filter((t) => t.period === i),
@@ -166,6 +174,7 @@ async function resultsFor(
   const people = await loadPeople(db, organizationId, tenureBands(org.tenureBoundaries));
   const segments = resolveSegments(texts, people, revealValues);
   const index = indexCounts(await countsByEmployee(db, organizationId, [question], periods));
+  const surveyed = await invitedInRanges(db, organizationId, periods.map(invitedRange));
   return periods.map((period, i) => {
     const counts = countsOf(index, question, i);
     const asOf = membershipDay(period);
@@ -177,6 +186,7 @@ async function resultsFor(
       period,
       asOf,
       threshold,
+      surveyed[i] === null ? null : new Set(surveyed[i]?.keys()),
     );
   });
 }

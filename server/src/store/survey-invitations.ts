@@ -85,3 +85,64 @@ export async function markResponded(db: Kysely<Database>, id: string, at: string
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * For each [firstDay, lastDay], the people invited to the rounds that were open at some point in it,
+ * with their department: null for a range in which no round ran (the overview then counts everyone
+ * who could be surveyed, as without surveys).
+ */
+export async function invitedInRanges(
+  db: Kysely<Database>,
+  organizationId: string,
+  ranges: [string, string][],
+): Promise<(Map<string, string | null> | null)[]> {
+  const day = (instant: string | null) => (instant === null ? '9999-12-31' : instant.slice(0, 10));
+  const rounds = await db
+    .selectFrom('surveys')
+    .select(['id', 'opened_at', 'closed_at'])
+    .where('organization_id', '=', organizationId)
+    .where('opened_at', 'is not', null)
+    .execute();
+  const ranIn = ranges.map(([first, last]) =>
+    rounds.filter((r) => day(r.opened_at) <= last && day(r.closed_at) >= first).map((r) => r.id),
+  );
+  const ran = [...new Set(ranIn.flat())];
+  // No round in any of the periods (the usual case without surveys): nothing more to read.
+  if (ran.length === 0) return ranges.map(() => null);
+  const rows: {
+    surveyId: string;
+    employeeId: string;
+    department: string | null;
+    invitedAt: string;
+    revokedAt: string | null;
+    respondedAt: string | null;
+  }[] = [];
+  for (let i = 0; i < ran.length; i += 200) {
+    rows.push(
+      ...(await db
+        .selectFrom('survey_invitations')
+        .innerJoin('employees', 'employees.id', 'survey_invitations.employee_id')
+        .select([
+          'survey_invitations.survey_id as surveyId',
+          'survey_invitations.employee_id as employeeId',
+          'employees.department as department',
+          'survey_invitations.invited_at as invitedAt',
+          'survey_invitations.revoked_at as revokedAt',
+          'survey_invitations.responded_at as respondedAt',
+        ])
+        .where('survey_invitations.survey_id', 'in', ran.slice(i, i + 200))
+        .execute()),
+    );
+  }
+  return ranges.map(([first, last], i) => {
+    if (ranIn[i].length === 0) return null;
+    const running = new Set(ranIn[i]);
+    const invited = new Map<string, string | null>();
+    for (const r of rows) {
+      const held =
+        day(r.invitedAt) <= last && (r.revokedAt === null || r.respondedAt !== null || day(r.revokedAt) >= first);
+      if (running.has(r.surveyId) && held) invited.set(r.employeeId, r.department);
+    }
+    return invited;
+  });
+}

@@ -182,9 +182,11 @@ describe.each(storeKinds())('survey rounds [%s]', (kind: StoreKind) => {
     expect(team.map((p) => mailsTo(p.email).length)).toEqual([1, 2, 3]);
   });
 
-  test('one response per invitation: the last one counts, in the answers, the rollups and the overview', async () => {
+  test('one response per invitation: the last one counts, in the answers, the rollups and the overview, whose invited are the invitations', async () => {
     const s = await freshOrg();
     const team = await people(s, 'Resp', 5);
+    // Someone outside the audience: surveyable, but not invited, so not counted in the month's participation.
+    await people(s, 'Outside', 1);
     const round = await createRound(s, { audience: ['department:Resp'] });
     await post(s, `/v1/surveys/${round.body.data.id}/open`, {});
     await work();
@@ -203,7 +205,7 @@ describe.each(storeKinds())('survey rounds [%s]', (kind: StoreKind) => {
       hidden: false,
       score: 5.2,
       nps: { promoters: 1, passives: 0, detractors: 4 },
-      participation: { responded: 5 },
+      participation: { responded: 5, invited: 5, rate: 1 },
     });
     const { db } = server.hub.context.store;
     const rows = await db
