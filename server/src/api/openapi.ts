@@ -28,6 +28,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Roles: 'Roles, their accountabilities and the employees assigned to them.',
   Recognitions: 'Recognitions between employees, and the programs they belong to.',
   Engagement: 'Engagement survey answers and the overview computed from them.',
+  Surveys:
+    'Survey rounds: schedule one, and everyone in its audience who can be surveyed gets a personal link by e-mail (and, to webhooks that ask for survey.invited, as an event); responses become engagement answers. Participation is counts only, under the anonymity threshold.',
   Webhooks: 'Signed webhook endpoints, the event catalog and delivery attempts.',
   Events: 'The events of the last 30 days.',
   Integrations: 'HRIS sync from HiBob.',

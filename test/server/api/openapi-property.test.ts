@@ -380,6 +380,17 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
         ],
       }),
     );
+  // Survey rounds: scheduled ones to change, open or delete, and open ones to close.
+  const round = (name: string) =>
+    post('/v1/surveys', {
+      name,
+      questions: [{ key: 'engagement' }],
+      opensAt: '2026-12-01T09:00:00Z',
+      closesAt: '2026-12-15T17:00:00Z',
+    });
+  const rounds = [await round('Fuzz round A'), await round('Fuzz round B')];
+  const openRounds = [await round('Fuzz open A'), await round('Fuzz open B')];
+  for (const r of openRounds) await post(`/v1/surveys/${r.id}/open`, {});
   return {
     ownerKey: owner,
     hibob: { url: simUrl, ...sim.credentials },
@@ -402,6 +413,7 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
       receivers: [new URL(hibob.receiverUrl).pathname.split('/').pop() as string],
       runs: [run.id],
       imports: [run.id, ...previews.map((p) => p.id)],
+      surveys: [...rounds, ...openRounds].map((r) => r.id),
     },
     victims: {
       employees: [(await createEmployee(server)).id, (await createEmployee(server)).id],
@@ -416,6 +428,7 @@ async function makeFixtures(server: TestServer, receiver: Receiver, sim: Simulat
         (await post('/v1/webhooks', { name: 'Doomed hook', url: `${receiver.url}/doomed`, events: ['role.created'] }))
           .id,
       ],
+      surveys: [(await round('Doomed round A')).id, (await round('Doomed round B')).id],
     },
   };
 }

@@ -66,7 +66,7 @@ describe('the OpenAPI document [sqlite]', () => {
     expect({ code: result.code, output }).toEqual({ code: 0, output: expect.not.stringMatching(/\berrors?\b/) });
   }, 90_000);
 
-  test('every route the server serves is documented with its method and operationId (the console pages are not API)', () => {
+  test('every route the server serves is documented with its method and operationId (the console and the survey answer page are not API)', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
     expect(document.servers).toEqual([{ url: server.url }]);
     const api = server.hub.routes.filter((route) => route.documented !== false);
@@ -74,6 +74,10 @@ describe('the OpenAPI document [sqlite]', () => {
       '/admin',
       '/admin/*',
       '/admin/assets/:file',
+      '/s/:token',
+      '/s/:token',
+      '/s/:token/thanks',
+      '/s-assets/survey.css',
     ]);
     for (const route of api) {
       const openApiPath = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
