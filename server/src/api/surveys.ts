@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { CADENCES, MAX_QUESTIONS, MAX_REMINDERS, SURVEY_STATUSES, withDefaultTexts } from '../core/surveys';
 import { principalActor } from '../domain/principal';
-import { closeNow, openNow } from '../domain/surveys/lifecycle';
+import { closeNow, openNow, revokeInvitation } from '../domain/surveys/lifecycle';
 import { createSurvey, deleteSurvey, getSurvey, presentSurvey, updateSurvey } from '../domain/surveys/rounds';
 import { defineRoute, reply } from '../http/route';
 import { listSurveys } from '../store/surveys';
@@ -339,4 +339,32 @@ const close = defineRoute({
   },
 });
 
-export const surveyRoutes = [list, create, get, update, remove, open, close];
+const revoke = defineRoute({
+  method: 'POST',
+  url: '/v1/surveys/:id/revoke',
+  operationId: 'revokeSurveyInvitation',
+  summary: "Withdraw one person's invitation to an open round",
+  tags: TAGS,
+  auth: { kind: 'scope', scope: 'surveys:write' },
+  params: IdParams,
+  body: Type.Object(
+    { employeeId: Type.String({ minLength: 1, maxLength: 64 }) },
+    { additionalProperties: false, examples: [{ employeeId: 'emp_01JEXAMPLE0000000000000001' }] },
+  ),
+  responses: {
+    204: { description: 'Withdrawn: their link now says the survey is closed for them; answers they gave stay.' },
+    404: { description: 'No such survey, or the person holds no active invitation to it.', schema: Problem },
+  },
+  async handler({ params, body, ctx, principal }) {
+    const who = principal();
+    await revokeInvitation(
+      ctx,
+      await getSurvey(ctx, who.organizationId, params.id),
+      body.employeeId,
+      principalActor(who),
+    );
+    return reply.noContent();
+  },
+});
+
+export const surveyRoutes = [list, create, get, update, remove, open, close, revoke];

@@ -153,6 +153,12 @@ describe.each(storeKinds())('survey rounds [%s]', (kind: StoreKind) => {
     expect(closedForYou.text).not.toContain(leaver.email);
     const state = await get(s, `/v1/surveys/${round.body.data.id}`);
     expect(state.body.data.participation).toMatchObject({ invited: 2, hidden: true, responded: null });
+
+    // An invitation withdrawn by hand: the link says the survey is closed for them.
+    const stayLink = pathOf(linkIn(mailsTo(stays.email)[0]));
+    expect((await post(s, `/v1/surveys/${round.body.data.id}/revoke`, { employeeId: stays.id })).status).toBe(204);
+    expect((await call(s.url, stayLink)).status).toBe(410);
+    expect((await post(s, `/v1/surveys/${round.body.data.id}/revoke`, { employeeId: stays.id })).status).toBe(404);
   });
 
   test('reminders go on their days, only to those who have not answered', async () => {

@@ -14,6 +14,7 @@ import { problems } from '../../core/problem';
 import { resolveSegments } from '../../core/segment-resolution';
 import { nextRound } from '../../core/surveys';
 import { tenureBands } from '../../core/tenure';
+import { recordAudit } from '../../store/audit';
 import { type Employee, employeesByIds } from '../../store/employees';
 import { type ChangeRecord, recordChange, recordChanges } from '../../store/events';
 import { findOrganization } from '../../store/organizations';
@@ -326,4 +327,36 @@ export async function closeNow(ctx: SurveyContext, survey: Survey, actor: Actor)
 /** Participation of a round as of now (for the console's live view and GET /v1/surveys/{id}). */
 export async function participationNow(ctx: SurveyContext, survey: Survey) {
   return participationOf(survey, await invitationsOf(ctx.store.db, survey.id), ctx.config.anonymityThreshold);
+}
+
+/**
+ * Withdraws one person's invitation to an open round (someone on leave, a link sent to the wrong
+ * place): their link then says the survey is closed for them, and their unsent mails are cancelled.
+ * Answers they already gave stay. 404 when the person holds no active invitation.
+ */
+export async function revokeInvitation(
+  ctx: SurveyContext,
+  survey: Survey,
+  employeeId: string,
+  actor: Actor,
+): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const invitation = (await invitationsOf(trx, survey.id)).find(
+      (i) => i.employeeId === employeeId && i.status === 'active',
+    );
+    if (survey.status !== 'open' || invitation === undefined)
+      throw problems.notFound(`${employeeId} holds no active invitation to the open survey ${survey.id}.`);
+    await revokeInvitations(trx, [invitation.id], now.toISOString());
+    await cancelMails(trx, { invitationIds: [invitation.id] });
+    await recordAudit(trx, {
+      organizationId: survey.organizationId,
+      actor,
+      action: 'survey.invitation_revoked',
+      targetType: 'survey',
+      targetId: survey.id,
+      details: { employeeId },
+      at: now,
+    });
+  });
 }
