@@ -74,6 +74,23 @@ describe('the peoplehub command', () => {
         nps: { score: expect.any(Number) },
       });
       expect(overview.body.data.participation.responded).toBeGreaterThanOrEqual(5);
+      // A survey round is open, and the banner's link opens one demo employee's answer page: answering
+      // it moves the round's participation.
+      const [, link] = /personal answer link[^\n]*\n\s+(http\S+)/.exec(first.output()) ?? [];
+      const page = await call(url, new URL(link).pathname);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Demo pulse');
+      const [round] = (await call(url, '/v1/surveys?status=open', { key })).body.data;
+      expect(round.participation).toMatchObject({ invited: expect.any(Number), responded: 0 });
+      expect(round.participation.invited).toBeGreaterThanOrEqual(40);
+      const invitation = /name="invitation" value="([^"]+)"/.exec(page.text)?.[1] as string;
+      const answered = await call(url, new URL(link).pathname, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ invitation, q0: '9', q1: '8' }).toString(),
+      });
+      expect(answered.status).toBe(303);
+      expect((await call(url, `/v1/surveys/${round.id}`, { key })).body.data.participation.responded).toBe(1);
     } finally {
       await stop(first);
     }
