@@ -165,7 +165,9 @@ export async function startPeopleHub(config: Config, options: StartOptions = {})
   };
   const dispatcher = new Dispatcher(context, config.workerPollMs);
   const hibob = new HibobWorker(context, config.workerPollMs);
-  const surveys = new SurveyWorker(context, config.workerPollMs);
+  // Rounds move on the minute and day (opening, reminders, closing), and whatever queues mail nudges
+  // the worker: a second between passes is plenty, and keeps an idle server's queries down.
+  const surveys = new SurveyWorker(context, Math.max(config.workerPollMs, 1000));
   // Who listens to what is decided here and nowhere else: a committed write wakes the dispatcher,
   // a queued notice the HiBob worker, a credential change clears the guard's cache, and a run
   // started by hand runs in this process.
