@@ -1,6 +1,6 @@
 // Survey invitations: one per person and round. Who responded is kept here so that reminders skip
 // them; the API only ever shows counts.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, SurveyInvitationsTable } from './schema';
 
 export type InvitationStatus = 'active' | 'revoked';
@@ -145,4 +145,30 @@ export async function invitedInRanges(
     }
     return invited;
   });
+}
+
+/** A round's invitations counted by the audience segments they were in: what participation reads. */
+export interface InvitationTally {
+  segments: string[];
+  /** Invitations that count: still open to their holder, or answered before they were withdrawn. */
+  counted: number;
+  responded: number;
+}
+
+export async function invitationTallies(db: Kysely<Database>, surveyId: string): Promise<InvitationTally[]> {
+  const rows = await db
+    .selectFrom('survey_invitations')
+    .select([
+      'segments',
+      sql<number>`sum(case when status = 'active' or responded_at is not null then 1 else 0 end)`.as('counted'),
+      sql<number>`sum(case when responded_at is not null then 1 else 0 end)`.as('responded'),
+    ])
+    .where('survey_id', '=', surveyId)
+    .groupBy('segments')
+    .execute();
+  return rows.map((r) => ({
+    segments: JSON.parse(r.segments) as string[],
+    counted: Number(r.counted),
+    responded: Number(r.responded),
+  }));
 }

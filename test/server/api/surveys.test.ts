@@ -326,6 +326,44 @@ describe.each(storeKinds())('survey rounds [%s]', (kind: StoreKind) => {
     expect(await count()).toBe(2);
   });
 
+  test('participation per audience segment: counts only, none below the threshold or where subtraction would reveal one', async () => {
+    const s = await freshOrg();
+    const a = await people(s, 'Alpha', 6);
+    await people(s, 'Beta', 2);
+    await people(s, 'Gamma', 5);
+    const small = await createRound(s, { audience: ['department:Alpha', 'department:Beta'] });
+    await post(s, `/v1/surveys/${small.body.data.id}/open`, {});
+    const large = await createRound(s, { audience: ['department:Alpha', 'department:Gamma'] });
+    await post(s, `/v1/surveys/${large.body.data.id}/open`, {});
+    await work();
+    for (const p of a.slice(0, 3)) {
+      const links = mailsTo(p.email).map((m) => pathOf(linkIn(m)));
+      for (const link of links) expect((await answer(s, link, [8, 8])).status).toBe(303);
+    }
+    const withBeta = (await get(s, `/v1/surveys/${small.body.data.id}`)).body.data.participation;
+    expect(withBeta).toMatchObject({ invited: 8, responded: 3, rate: 0.375, hidden: false });
+    // Beta is too small to show; showing Alpha would give Beta away (8 - 6), so it is withheld too.
+    expect(withBeta.segments).toEqual([
+      expect.objectContaining({
+        segment: 'department:Alpha',
+        hidden: true,
+        hiddenReason: 'protectsAnother',
+        responded: null,
+      }),
+      expect.objectContaining({
+        segment: 'department:Beta',
+        hidden: true,
+        hiddenReason: 'belowThreshold',
+        invited: null,
+      }),
+    ]);
+    const withGamma = (await get(s, `/v1/surveys/${large.body.data.id}`)).body.data.participation;
+    expect(withGamma.segments).toEqual([
+      expect.objectContaining({ segment: 'department:Alpha', hidden: false, invited: 6, responded: 3, rate: 0.5 }),
+      expect.objectContaining({ segment: 'department:Gamma', hidden: false, invited: 5, responded: 0, rate: 0 }),
+    ]);
+  });
+
   test('PATCH while open changes only name and closesAt; DELETE only before opening', async () => {
     const s = await freshOrg();
     await people(s, 'Edit', 1);

@@ -34,7 +34,7 @@ import {
 } from '../../store/surveys';
 import type { SurveyContext } from './context';
 import { answerUrl, newLinkKey } from './links';
-import { outcomeOf, participationOf } from './participation';
+import { outcomeOf } from './participation';
 import { presentSurvey } from './rounds';
 
 /** Who is in a round's audience today and can be surveyed today, with the audience segments each is in. */
@@ -178,12 +178,13 @@ export async function closeRound(ctx: SurveyContext, survey: Survey, actor: Acto
   const now = ctx.clock.now();
   const closed = await ctx.store.db.transaction().execute(async (trx) => {
     if (!(await markClosed(trx, survey.id, now.toISOString()))) return false;
-    const invitations = await invitationsOf(trx, survey.id);
     const threshold = ctx.config.anonymityThreshold;
-    const outcome = await outcomeOf(trx, survey, invitations, threshold);
+    const outcome = await outcomeOf(trx, survey, threshold);
     await recordOutcome(trx, survey.id, outcome);
-    await cancelMails(trx, { surveyId: survey.id });
     const done: Survey = { ...survey, status: 'closed', closedAt: now.toISOString(), outcome };
+    // The next round first, so that survey.closed names it.
+    await scheduleNext(ctx, trx, done, now);
+    await cancelMails(trx, { surveyId: survey.id });
     const previous =
       survey.previousId === null ? null : await findSurvey(trx, survey.organizationId, survey.previousId);
     const change =
@@ -202,7 +203,6 @@ export async function closeRound(ctx: SurveyContext, survey: Survey, actor: Acto
       targetId: survey.id,
       at: now,
     });
-    await scheduleNext(ctx, trx, done, now);
     return true;
   });
   if (!closed) return false;
@@ -322,11 +322,6 @@ export async function closeNow(ctx: SurveyContext, survey: Survey, actor: Actor)
     throw problems.conflict(
       `The survey ${survey.id} is ${survey.status === 'open' ? 'already closed' : survey.status}; only an open survey can be closed.`,
     );
-}
-
-/** Participation of a round as of now (for the console's live view and GET /v1/surveys/{id}). */
-export async function participationNow(ctx: SurveyContext, survey: Survey) {
-  return participationOf(survey, await invitationsOf(ctx.store.db, survey.id), ctx.config.anonymityThreshold);
 }
 
 /**

@@ -8,7 +8,7 @@ import { tenureBands } from '../../core/tenure';
 import { recordAudit } from '../../store/audit';
 import { findOrganization } from '../../store/organizations';
 import { loadPeople } from '../../store/segments';
-import { invitationsOf } from '../../store/survey-invitations';
+import { invitationTallies } from '../../store/survey-invitations';
 import {
   type Survey,
   deleteScheduledSurvey,
@@ -26,7 +26,7 @@ import { participationOf } from './participation';
 
 /** A round as the API shows it: its definition, its state and its participation (counts only). */
 export async function presentSurvey(db: Kysely<Database>, survey: Survey, threshold: number) {
-  const invitations = survey.status === 'scheduled' ? [] : await invitationsOf(db, survey.id);
+  const tallies = survey.status === 'scheduled' ? [] : await invitationTallies(db, survey.id);
   const next = survey.cadence === 'none' ? null : await followingSurvey(db, survey.id);
   return {
     id: survey.id,
@@ -43,7 +43,7 @@ export async function presentSurvey(db: Kysely<Database>, survey: Survey, thresh
     remindersSent: survey.remindersSent,
     previousId: survey.previousId,
     nextId: next?.id ?? null,
-    participation: participationOf(survey, invitations, threshold),
+    participation: participationOf(survey, tallies, threshold),
     results:
       survey.outcome === null
         ? null
