@@ -23,9 +23,10 @@ import type { Database, EngagementAnswersTable } from './store/schema';
 import { withDefaultTexts } from './core/surveys';
 import type { SurveyContext } from './domain/surveys/context';
 import { openRound } from './domain/surveys/lifecycle';
-import { answerUrl, newLinkKey } from './domain/surveys/links';
+import { answerUrl } from './domain/surveys/links';
+import { scheduledRound } from './domain/surveys/rounds';
 import { invitationsOf } from './store/survey-invitations';
-import { type Survey, insertSurvey } from './store/surveys';
+import { insertSurvey } from './store/surveys';
 
 /** The demo organization a fresh server creates: an owner, an admin and a member, each with a key. */
 export const DEMO_ORGANIZATION: OrganizationInput = {
@@ -327,26 +328,14 @@ export const DEMO_SURVEY = {
  */
 export async function openDemoSurvey(ctx: SurveyContext, organizationId: string): Promise<string | null> {
   const now = ctx.clock.now();
-  const id = newId('srv', now);
-  const survey: Survey = {
-    id,
+  const survey = scheduledRound(
+    ctx.masterKey,
     organizationId,
-    ...DEMO_SURVEY,
-    opensAt: now.toISOString(),
-    closesAt: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
-    status: 'scheduled',
-    openedAt: null,
-    closedAt: null,
-    remindersSent: 0,
-    refreshedOn: null,
-    linkKey: newLinkKey(ctx.masterKey, id),
-    previousId: null,
-    outcome: null,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
+    { ...DEMO_SURVEY, opensAt: now.toISOString(), closesAt: new Date(now.getTime() + 14 * 86_400_000).toISOString() },
+    now,
+  );
   await insertSurvey(ctx.store.db, survey);
   await openRound(ctx, survey);
-  const first = (await invitationsOf(ctx.store.db, id)).sort((a, b) => a.id.localeCompare(b.id))[0];
+  const first = (await invitationsOf(ctx.store.db, survey.id)).sort((a, b) => a.id.localeCompare(b.id))[0];
   return first === undefined ? null : answerUrl(ctx, survey, first.id);
 }

@@ -281,63 +281,42 @@ const remove = defineRoute({
   },
 });
 
-const open = defineRoute({
-  method: 'POST',
-  url: '/v1/surveys/:id/open',
-  operationId: 'openSurvey',
-  summary: 'Open a scheduled survey round now',
-  tags: TAGS,
-  auth: { kind: 'scope', scope: 'surveys:write' },
-  params: IdParams,
-  responses: {
-    200: {
-      description: 'The round, open: everyone in its audience who can be surveyed today is invited.',
-      schema: dataOf(SurveySchema),
+/** Opening or closing a round now: the same shape, each with its own rule for when it applies. */
+function transition(action: 'open' | 'close', description: string, from: string, run: typeof openNow) {
+  return defineRoute({
+    method: 'POST',
+    url: `/v1/surveys/:id/${action}`,
+    operationId: `${action}Survey`,
+    summary: `${action === 'open' ? 'Open a scheduled' : 'Close an open'} survey round now`,
+    tags: TAGS,
+    auth: { kind: 'scope', scope: 'surveys:write' },
+    params: IdParams,
+    responses: {
+      200: { description, schema: dataOf(SurveySchema) },
+      404: { description: 'No such survey.', schema: Problem },
+      409: { description: `The round is not ${from}.`, schema: Problem },
     },
-    404: { description: 'No such survey.', schema: Problem },
-    409: { description: 'The round is not scheduled.', schema: Problem },
-  },
-  async handler({ params, ctx, principal }) {
-    const who = principal();
-    await openNow(ctx, await getSurvey(ctx, who.organizationId, params.id), principalActor(who));
-    return reply.ok(
-      await presentSurvey(
-        ctx.store.db,
-        await getSurvey(ctx, who.organizationId, params.id),
-        ctx.config.anonymityThreshold,
-      ),
-    );
-  },
-});
+    async handler({ params, ctx, principal }) {
+      const who = principal();
+      await run(ctx, await getSurvey(ctx, who.organizationId, params.id), principalActor(who));
+      const now = await getSurvey(ctx, who.organizationId, params.id);
+      return reply.ok(await presentSurvey(ctx.store.db, now, ctx.config.anonymityThreshold));
+    },
+  });
+}
 
-const close = defineRoute({
-  method: 'POST',
-  url: '/v1/surveys/:id/close',
-  operationId: 'closeSurvey',
-  summary: 'Close an open survey round now',
-  tags: TAGS,
-  auth: { kind: 'scope', scope: 'surveys:write' },
-  params: IdParams,
-  responses: {
-    200: {
-      description: 'The round, closed, with its results where the anonymity threshold allows.',
-      schema: dataOf(SurveySchema),
-    },
-    404: { description: 'No such survey.', schema: Problem },
-    409: { description: 'The round is not open.', schema: Problem },
-  },
-  async handler({ params, ctx, principal }) {
-    const who = principal();
-    await closeNow(ctx, await getSurvey(ctx, who.organizationId, params.id), principalActor(who));
-    return reply.ok(
-      await presentSurvey(
-        ctx.store.db,
-        await getSurvey(ctx, who.organizationId, params.id),
-        ctx.config.anonymityThreshold,
-      ),
-    );
-  },
-});
+const open = transition(
+  'open',
+  'The round, open: everyone in its audience who can be surveyed today is invited.',
+  'scheduled',
+  openNow,
+);
+const close = transition(
+  'close',
+  'The round, closed, with its results where the anonymity threshold allows.',
+  'open',
+  closeNow,
+);
 
 const revoke = defineRoute({
   method: 'POST',

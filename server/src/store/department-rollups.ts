@@ -70,6 +70,17 @@ async function numbersFor(
   return numbers;
 }
 
+/** The department an employee's months count in now ('' for none, or for someone gone). */
+async function departmentOf(db: Kysely<Database>, organizationId: string, employeeId: string): Promise<string> {
+  const employee = await db
+    .selectFrom('employees')
+    .select('department')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', employeeId)
+    .executeTakeFirst();
+  return employee?.department ?? '';
+}
+
 /** Adds the deltas to their department rows: sums moved, bits set or cleared, empty rows deleted. */
 async function apply(db: Kysely<Database>, organizationId: string, deltas: Delta[]): Promise<void> {
   if (deltas.length === 0) return;
@@ -199,13 +210,7 @@ export async function subtractFromDepartments(
   if (batch.length === 0) return;
   await lockOrganization(db, organizationId);
   const number = (await numbersFor(db, organizationId, [employeeId], true)).get(employeeId) as number;
-  const employee = await db
-    .selectFrom('employees')
-    .select('department')
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', employeeId)
-    .executeTakeFirst();
-  const department = employee?.department ?? '';
+  const department = await departmentOf(db, organizationId, employeeId);
   await apply(
     db,
     organizationId,
@@ -268,13 +273,7 @@ export async function removeFromDepartments(
   const rows = await rollupsOf(db, organizationId, employeeId);
   if (rows.length === 0) return;
   const number = (await numbersFor(db, organizationId, [employeeId], false)).get(employeeId) as number;
-  const employee = await db
-    .selectFrom('employees')
-    .select('department')
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', employeeId)
-    .executeTakeFirst();
-  const department = employee?.department ?? '';
+  const department = await departmentOf(db, organizationId, employeeId);
   await apply(
     db,
     organizationId,

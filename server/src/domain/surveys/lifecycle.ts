@@ -33,9 +33,9 @@ import {
   recordOutcome,
 } from '../../store/surveys';
 import type { SurveyContext } from './context';
-import { answerUrl, newLinkKey } from './links';
+import { answerUrl } from './links';
 import { outcomeOf } from './participation';
-import { presentSurvey } from './rounds';
+import { presentSurvey, scheduledRound } from './rounds';
 
 /** Who is in a round's audience today and can be surveyed today, with the audience segments each is in. */
 async function audienceToday(db: Kysely<Database>, survey: Survey, today: string): Promise<Map<string, string[]>> {
@@ -216,22 +216,10 @@ async function scheduleNext(ctx: SurveyContext, trx: Kysely<Database>, survey: S
   let round = nextRound(survey);
   while (round !== null && Date.parse(round.closesAt) <= now.getTime()) round = nextRound({ ...survey, ...round });
   if (round === null) return;
-  const id = newId('srv', now);
-  await insertSurvey(trx, {
-    ...survey,
-    ...round,
-    id,
-    status: 'scheduled',
-    openedAt: null,
-    closedAt: null,
-    remindersSent: 0,
-    refreshedOn: null,
-    linkKey: newLinkKey(ctx.masterKey, id),
-    previousId: survey.id,
-    outcome: null,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  });
+  await insertSurvey(
+    trx,
+    scheduledRound(ctx.masterKey, survey.organizationId, { ...survey, ...round }, now, survey.id),
+  );
 }
 
 /**

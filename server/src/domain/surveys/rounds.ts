@@ -64,26 +64,44 @@ async function checkDefinition(ctx: DomainContext, organizationId: string, d: Su
   resolveSegments(d.audience, people, true, { location: 'body', path: '/audience' });
 }
 
-export async function createSurvey(ctx: DomainContext, who: Principal, input: SurveyDefinition): Promise<Survey> {
-  const d = inUtc(input);
-  await checkDefinition(ctx, who.organizationId, d);
-  const now = ctx.clock.now();
+/** A new scheduled round with a link key of its own (created by hand, by a cadence, or by the demo). */
+export function scheduledRound(
+  masterKey: Buffer,
+  organizationId: string,
+  d: SurveyDefinition,
+  now: Date,
+  previousId: string | null = null,
+): Survey {
   const id = newId('srv', now);
-  const survey: Survey = {
+  return {
     id,
-    organizationId: who.organizationId,
-    ...d,
+    organizationId,
+    name: d.name,
+    questions: d.questions,
+    opensAt: d.opensAt,
+    closesAt: d.closesAt,
+    reminders: d.reminders,
+    audience: d.audience,
+    cadence: d.cadence,
     status: 'scheduled',
     openedAt: null,
     closedAt: null,
     remindersSent: 0,
     refreshedOn: null,
-    linkKey: newLinkKey(ctx.masterKey, id),
-    previousId: null,
+    linkKey: newLinkKey(masterKey, id),
+    previousId,
     outcome: null,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+}
+
+export async function createSurvey(ctx: DomainContext, who: Principal, input: SurveyDefinition): Promise<Survey> {
+  const d = inUtc(input);
+  await checkDefinition(ctx, who.organizationId, d);
+  const now = ctx.clock.now();
+  const survey = scheduledRound(ctx.masterKey, who.organizationId, d, now);
+  const { id } = survey;
   await ctx.store.db.transaction().execute(async (trx) => {
     await insertSurvey(trx, survey);
     await recordAudit(trx, {
