@@ -7,6 +7,7 @@ import type { FieldPlan } from '../integrations/hibob/mapping';
 import { planFields } from '../integrations/hibob/mapping';
 import { type SyncContext, applyChange, executeRun, hibobClient } from '../integrations/hibob/sync';
 import { attributesByName } from '../store/attributes';
+import { PollLoop } from './poll-loop';
 import {
   type PendingNotification,
   claimNotification,
@@ -29,18 +30,22 @@ const PLAN_TTL_MS = 60_000;
 export class HibobWorker {
   private readonly runs = new Map<string, Promise<SyncRun>>();
   private readonly plans = new Map<string, { plan: FieldPlan; at: number }>();
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly ctx: SyncContext,
-    private readonly pollMs: number,
-  ) {}
+    pollMs: number,
+  ) {
+    this.loop = new PollLoop(
+      () => this.tick(),
+      pollMs,
+      (error) => this.ctx.logger.error({ err: error }, 'HiBob worker pass failed'),
+    );
+  }
 
   /** Runs a sync in the background of this process; `settled` resolves when it has ended. */
   launch(run: SyncRun): Promise<SyncRun> {
-    const settled = executeRun(this.ctx, run, () => this.stopping).finally(() => this.runs.delete(run.id));
+    const settled = executeRun(this.ctx, run, () => this.loop.stopped).finally(() => this.runs.delete(run.id));
     this.runs.set(run.id, settled);
     return settled;
   }
@@ -55,38 +60,17 @@ export class HibobWorker {
       for (const run of await staleRuns(this.ctx.store.db, null))
         await failRun(this.ctx, run, 'the run was interrupted (the server stopped); run it again');
     }
-    this.loop = this.run();
+    this.loop.start();
   }
 
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   /** Stops the loop, and lets runs in this process stop at their next batch (they end as failed). */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.nudge();
-    await this.loop;
+    await this.loop.stop();
     await Promise.all(this.runs.values());
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.tick();
-      } catch (error) {
-        this.ctx.logger.error({ err: error }, 'HiBob worker pass failed');
-      }
-      if (this.stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
   }
 
   async tick(): Promise<void> {

@@ -12,6 +12,7 @@ import { findInvitation } from '../store/survey-invitations';
 import { type SurveyMail, claimMails, finishMail } from '../store/survey-mails';
 import { claimReminder, findSurveyById, openSurveys, surveysDueToOpen } from '../store/surveys';
 import type { Mailer } from './mailer';
+import { PollLoop } from './poll-loop';
 
 export interface SurveyWorkerContext extends SurveyContext {
   mailer: Mailer;
@@ -24,48 +25,29 @@ const MAIL_RETRY_MS = [60_000, 300_000, 1_800_000, 7_200_000];
 const MAILS_PER_PASS = 100;
 
 export class SurveyWorker {
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly ctx: SurveyWorkerContext,
-    private readonly pollMs: number,
-  ) {}
+    pollMs: number,
+  ) {
+    this.loop = new PollLoop(
+      () => this.tick(),
+      pollMs,
+      (error) => this.ctx.logger.error({ err: error }, 'survey worker pass failed'),
+    );
+  }
 
   start(): void {
-    this.loop = this.run();
+    this.loop.start();
   }
 
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.nudge();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let busy = false;
-      try {
-        busy = await this.tick();
-      } catch (error) {
-        this.ctx.logger.error({ err: error }, 'survey worker pass failed');
-      }
-      if (this.stopping) break;
-      if (busy) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
+    await this.loop.stop();
   }
 
   /** One pass; true when mails are still waiting (the loop goes on at once). */
