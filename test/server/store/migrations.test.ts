@@ -100,7 +100,7 @@ describe.each(storeKinds())('upgrading a store with a HiBob connection to notice
         })
         .execute();
 
-      expect(await store.migrate()).toEqual(['0010_hibob_receipts', '0011_imports']);
+      expect(await store.migrate()).toEqual(['0010_hibob_receipts', '0011_imports', '0012_surveys']);
       const db = store.db;
       expect(await db.selectFrom('integrations').select(['id', 'receiver_id']).execute()).toEqual([
         { id: 'int_1', receiver_id: 'r1' },
@@ -169,10 +169,51 @@ describe.each(storeKinds())('upgrading a store with HiBob runs to the import eng
         ])
         .execute();
 
-      expect(await store.migrate()).toEqual(['0011_imports']);
+      expect(await store.migrate()).toEqual(['0011_imports', '0012_surveys']);
       const runs = await findRun(store.db, 'org_1', 'run_old');
       expect(runs).toMatchObject({ source: 'hibob', skipped: 0, options: DEFAULT_RUN_OPTIONS, created: 3 });
       expect(await findRun(store.db, 'org_1', 'run_going')).toMatchObject({ source: 'hibob', status: 'running' });
+    } finally {
+      await store.close();
+      if (schema !== null) await dropSchema(schema);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(storeKinds())('upgrading a store with engagement answers to surveys [%s]', (kind) => {
+  test('past answers stay and belong to no invitation; no round exists yet', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-surveys-'));
+    const schema = kind === 'postgres' ? uniqueSchema() : null;
+    const store = await openStore(
+      schema === null
+        ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') }
+        : { kind: 'postgres', url: TEST_DATABASE_URL, schema },
+    );
+    try {
+      await migrateStoreTo(store, schema, '0011_imports');
+      const at = '2026-11-22T10:00:00.000Z';
+      const old = store.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+      await old
+        .insertInto('organizations')
+        .values({ id: 'org_1', name: 'Old', created_at: at, updated_at: at })
+        .execute();
+      await old
+        .insertInto('engagement_answers')
+        .values({
+          id: 'ans_old',
+          organization_id: 'org_1',
+          employee_id: 'emp_1',
+          question: 'engagement',
+          score: 8,
+          answered_at: at,
+          created_at: at,
+        })
+        .execute();
+      expect(await store.migrate()).toEqual(['0012_surveys']);
+      const answers = await store.db.selectFrom('engagement_answers').selectAll().execute();
+      expect(answers).toEqual([expect.objectContaining({ id: 'ans_old', score: 8, invitation_id: null })]);
+      expect(await store.db.selectFrom('surveys').selectAll().execute()).toEqual([]);
     } finally {
       await store.close();
       if (schema !== null) await dropSchema(schema);
