@@ -174,11 +174,18 @@ export function employeeWrite(
 ): EmployeeWrite | null {
   const today = calendarDate(at);
   const base = { organizationId: after.organizationId, actor, targetType: 'employee', targetId: after.id, at };
+  // The event's object is made when the event is written: a preview's plan never needs it.
   if (before === null)
     return {
       employee: after,
       created: true,
-      change: { ...base, type: 'employee.created', object: presentEmployee(after, today) },
+      change: {
+        ...base,
+        type: 'employee.created',
+        get object() {
+          return presentEmployee(after, today);
+        },
+      },
     };
   // The cheap answer first: most employees in a sync did not change at all.
   if (sameStoredEmployee(before, after)) return null;

@@ -30,6 +30,8 @@ const LIMITS: Record<PersonField, number> = {
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NO_REFS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_WARNINGS: string[] = Object.freeze([]) as unknown as string[];
 const PHONE = /^\+?[0-9 ().-]{3,32}$/;
 
 /** A row as read: fields by name (text, or what JSON gave), and attributes by the name the snapshot used. */
@@ -190,8 +192,9 @@ export function readPerson(
     firstName: fields.firstName ?? undefined,
     lastName: fields.lastName ?? undefined,
     attributes: values,
-    employeeRefs: {},
-    warnings,
+    // A snapshot row names no employee by reference; most rows warn of nothing. Shared, never changed.
+    employeeRefs: NO_REFS,
+    warnings: warnings.length === 0 ? NO_WARNINGS : warnings,
     fingerprint: null,
   };
   if (person.email === undefined) delete person.email;
