@@ -22,11 +22,30 @@ export const EVENT_TYPES = {
   'sync.failed':
     'A HiBob sync or an import failed, or stopped at its deletion guard and waits for someone to confirm it (status needs_confirmation).',
   'webhook.disabled': 'A webhook was disabled by the server after failing, or because its endpoint answered 410 Gone.',
+  'survey.opened': 'A survey round opened: everyone in its audience who could be surveyed that day was invited.',
+  'survey.closed':
+    'A survey round closed, with its participation, and its engagement score and eNPS where the anonymity threshold allows.',
+  'survey.invited':
+    'Opt-in: a person was invited to a survey round, or reminded, with their personal answer link (for a direct message in Slack or Teams). Delivered only to webhooks that list it by name, never in a chat format.',
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;
 
 export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+
+/**
+ * Event types a webhook receives only when it lists them by name: `*` does not include them, and a
+ * chat, Slack or Teams webhook cannot list them (their payload holds a personal secret).
+ */
+export const OPT_IN_EVENT_TYPES: readonly EventType[] = ['survey.invited'];
+
+/** What a webhook lists to receive every event type, now and future, except the opt-in ones. */
+export const ALL_EVENTS = '*';
+
+/** Whether a webhook listing `events` receives events of `type`. */
+export function subscribes(events: readonly string[], type: EventType): boolean {
+  return events.includes(type) || (events.includes(ALL_EVENTS) && !OPT_IN_EVENT_TYPES.includes(type));
+}
 
 /** Who caused an event, as subscribers see it; null for system changes (cascades, sync). */
 export type EventActor =
