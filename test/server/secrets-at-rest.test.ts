@@ -3,38 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exportJWK } from 'jose';
-import pg from 'pg';
-import { eachStore, type TestServer } from '../helpers/harness';
+import { eachStore } from '../helpers/harness';
 import { call } from '../helpers/http';
-import { TEST_DATABASE_URL } from '../helpers/postgres';
-
-/** Everything the store holds, as text: every file under DATA_DIR but the key file, or every PostgreSQL row. */
-async function storeContents(server: TestServer): Promise<string> {
-  if (server.schema === null) {
-    return fs
-      .readdirSync(server.dataDir)
-      .filter((name) => name !== 'master.key')
-      .map((name) => fs.readFileSync(path.join(server.dataDir, name)).toString('latin1'))
-      .join('\n');
-  }
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    const tables = await client.query<{ table_name: string }>(
-      'select table_name from information_schema.tables where table_schema = $1',
-      [server.schema],
-    );
-    expect(tables.rows.length).toBeGreaterThan(5);
-    const dumps = [];
-    for (const { table_name } of tables.rows) {
-      const rows = await client.query(`select * from "${server.schema}"."${table_name}"`);
-      dumps.push(JSON.stringify(rows.rows));
-    }
-    return dumps.join('\n');
-  } finally {
-    await client.end();
-  }
-}
+import { storeContents } from '../helpers/store-contents';
 
 eachStore(
   'secrets at rest',

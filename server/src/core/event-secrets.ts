@@ -45,7 +45,11 @@ export function openEvent(event: PeopleEvent, masterKey: Buffer): PeopleEvent {
   const object = invitedObject(event);
   if (object === null || !object.answerUrl.startsWith(SEALED)) return event;
   try {
-    const url = openSecret(masterKey, object.answerUrl.slice(SEALED.length), purposeOf(object.survey.id, object.employee.id));
+    const url = openSecret(
+      masterKey,
+      object.answerUrl.slice(SEALED.length),
+      purposeOf(object.survey.id, object.employee.id),
+    );
     return withAnswerUrl(event, url);
   } catch {
     return withAnswerUrl(event, REDACTED);
