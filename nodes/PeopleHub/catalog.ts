@@ -30,6 +30,22 @@ export const EVENT_TYPE_OPTIONS: INodePropertyOptions[] = [
   { name: 'Role Created', value: 'role.created', description: 'A role was created' },
   { name: 'Role Deleted', value: 'role.deleted', description: 'A role was deleted' },
   { name: 'Role Updated', value: 'role.updated', description: 'A role changed, including who is assigned to it' },
+  {
+    name: 'Survey Closed',
+    value: 'survey.closed',
+    description: 'A survey round closed, with its participation and, where anonymity allows, its results',
+  },
+  {
+    name: 'Survey Invited (Opt-In)',
+    value: 'survey.invited',
+    description:
+      'A person was invited to a survey round, or reminded, with their personal answer link (JSON webhooks only, never part of *)',
+  },
+  {
+    name: 'Survey Opened',
+    value: 'survey.opened',
+    description: 'A survey round opened and invited its audience',
+  },
   { name: 'User Deleted', value: 'user.deleted', description: 'A user was removed from the organization' },
   {
     name: 'User Updated',

@@ -13,7 +13,7 @@ export interface ParsedChange {
 export interface ParsedMessage {
   /** `Employee`, `Role`, `HiBob sync`, `Recognition`, … as the header names it. */
   entity: string | null;
-  /** `created`, `updated`, `deleted`, `completed`, `failed`, `disabled`, `recognized`, … */
+  /** `created`, `updated`, `deleted`, `completed`, `failed`, `disabled`, `recognized`, `opened`, `closed`, … */
   action: string | null;
   url: string | null;
   /** Null for changes the system made (no author line). */
@@ -50,7 +50,10 @@ function items(raw: string): string[] {
     .filter((item) => item !== '');
 }
 
-/** A header: `**[Entity](url)** was updated`, `**[HiBob sync](url)** completed: 3 created, …`. */
+/**
+ * A header: `**[Entity](url)** was updated`, `**[HiBob sync](url)** completed: 3 created, …`,
+ * `**[Q4 pulse](url)** closed: 78 % answered, …` (a survey round's name stands for the entity).
+ */
 const LINKED_HEADER = /^\*\*\[((?:\\.|[^\]\\])+)\]\(([^)\s]+)\)\*\*\s*(.*)$/;
 /** The same without a link, as some senders write it: `**Role** was updated`. */
 const PLAIN_HEADER = /^\*\*((?:\\.|[^*\\])+)\*\*\s+was\s+(\S+)\s*$/;
@@ -61,15 +64,31 @@ const RECOGNITION =
 const FIELD = /^\*\*((?:\\.|[^*\\])+?):\*\*\s?(.*)$/;
 const BOLD = /\*\*((?:\\.|[^*\\])+)\*\*/g;
 
+/** A survey round's header: `**[Q4 pulse](url)** is open until 20 Dec: 143 people invited`. */
+const OPEN_UNTIL = /^is open(?:\s+until\s+(.+))?$/;
+/** A count in a header's summary: `3 created`, `143 people invited`, `78 % answered`. */
+const COUNT = /^(\d+)\s+(.+)$/;
+/** A named number in a header's summary: `engagement 7.9 (+0.3)`, `eNPS -4`. */
+const MEASURE = /^([A-Za-z][A-Za-z ]*?)\s+(-?\d+(?:\.\d+)?(?:\s+\([^()]*\))?)$/;
+
 function verb(rest: string, message: ParsedMessage): void {
   // "was updated" → updated; "completed: 3 created, 1 updated, 0 deleted" → completed, with the counts.
   const words = rest.replace(/^was\s+/, '');
   const [action, summary] = words.split(/:\s*/, 2);
-  message.action = action.trim().split(/\s+/)[0] || null;
+  const open = OPEN_UNTIL.exec(action.trim());
+  if (open) {
+    message.action = 'opened';
+    if (open[1] !== undefined) message.fields['Open until'] = open[1];
+  } else {
+    message.action = action.trim().split(/\s+/)[0] || null;
+  }
   if (summary !== undefined) {
     for (const part of summary.split(/,\s*/)) {
-      const count = /^(\d+)\s+(.+)$/.exec(part.trim());
+      // "3 created" → created: 3; "engagement 7.9 (+0.3)" → engagement: 7.9 (+0.3); other words are left.
+      const count = COUNT.exec(part.trim());
+      const measure = MEASURE.exec(part.trim());
       if (count) message.fields[count[2]] = count[1];
+      else if (measure) message.fields[measure[1]] = measure[2];
     }
   }
 }

@@ -29,11 +29,13 @@ export const TEXT_SLOTS = [
   'error',
   'webhookName',
   'reason',
+  'surveyName',
+  'inviteeFirstName',
 ] as const;
 
 export type TextSlot = (typeof TEXT_SLOTS)[number];
 
-/** The event types whose messages hold user text; sync.completed holds only counts. */
+/** The event types whose messages hold user text; sync.completed holds only counts. survey.invited never goes to a chat webhook, and is here to show it renders inert (and without its link) all the same. */
 export const TEXT_EVENT_TYPES: EventType[] = [
   'employee.created',
   'employee.updated',
@@ -50,6 +52,9 @@ export const TEXT_EVENT_TYPES: EventType[] = [
   'user.deleted',
   'sync.failed',
   'webhook.disabled',
+  'survey.opened',
+  'survey.closed',
+  'survey.invited',
 ];
 
 export function eventsWithText(text: (slot: TextSlot) => string): Record<string, PeopleEvent> {
@@ -77,6 +82,13 @@ export function eventsWithText(text: (slot: TextSlot) => string): Record<string,
   };
   const group = { id: 'grp_1', name: text('groupName'), purpose: text('purpose') };
   const role = { id: 'rol_1', name: text('roleName'), groupId: 'grp_1', groupName: text('groupName') };
+  const survey = {
+    id: 'sur_1',
+    name: text('surveyName'),
+    opensAt: '2026-11-22T10:00:00.000Z',
+    closesAt: '2026-12-20T17:00:00.000Z',
+    participation: { invited: 143, responded: 0, rate: 0 },
+  };
   const changes = (): PeopleEvent['data']['changes'] => [
     { field: 'title', label: text('label'), old: text('oldValue'), new: text('newValue') },
     {
@@ -121,6 +133,30 @@ export function eventsWithText(text: (slot: TextSlot) => string): Record<string,
     'webhook.disabled': event(
       'webhook.disabled',
       { id: 'wh_1', name: text('webhookName'), url: 'https://hooks.example.com/x', reason: text('reason') },
+      undefined,
+      null,
+    ),
+    'survey.opened': event('survey.opened', { ...survey, status: 'open' }, undefined, null),
+    'survey.closed': event(
+      'survey.closed',
+      {
+        ...survey,
+        status: 'closed',
+        participation: { invited: 143, responded: 112, rate: 0.783 },
+        results: { score: 7.9, enps: 12, change: 0.3, hidden: false },
+      },
+      undefined,
+      null,
+    ),
+    'survey.invited': event(
+      'survey.invited',
+      {
+        survey: { id: survey.id, name: survey.name },
+        employee: { id: 'emp_1', email: text('email'), firstName: text('inviteeFirstName'), lastName: 'Roe' },
+        answerUrl: 'https://hub.example.com/s/inv_secret',
+        closesAt: survey.closesAt,
+        reminder: false,
+      },
       undefined,
       null,
     ),

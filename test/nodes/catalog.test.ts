@@ -11,7 +11,7 @@ import {
 import { PeopleHub } from '../../nodes/PeopleHub/PeopleHub.node';
 import { PeopleHubEventsTrigger } from '../../nodes/PeopleHubEventsTrigger/PeopleHubEventsTrigger.node';
 import { PeopleHubTrigger } from '../../nodes/PeopleHubTrigger/PeopleHubTrigger.node';
-import { EVENT_TYPE_NAMES } from '../../server/src/core/events';
+import { ALL_EVENTS, EVENT_TYPE_NAMES, OPT_IN_EVENT_TYPES } from '../../server/src/core/events';
 import { SOURCE_PATTERN } from '../../server/src/core/sources';
 import { type TestServer, startTestServer } from '../helpers/harness';
 import { call } from '../helpers/http';
@@ -70,12 +70,22 @@ describe('the n8n package mirrors the server', () => {
   afterAll(() => server?.close());
 
   test('event types: the catalog endpoint, the server list and the node options agree', async () => {
-    const catalog = (await call(server.url, '/v1/webhook-event-types')).body.data as { type: string }[];
+    const catalog = (await call(server.url, '/v1/webhook-event-types')).body.data as { type: string; optIn: boolean }[];
     expect(values(EVENT_TYPE_OPTIONS)).toEqual(catalog.map((e) => e.type).sort());
     expect(values(EVENT_TYPE_OPTIONS)).toEqual([...EVENT_TYPE_NAMES].sort());
+    // A webhook also takes `*` (every type but the opt-in ones); the node lists the types themselves.
     expect(literals(body('/v1/webhooks', 'post').properties?.events as Schema).sort()).toEqual(
-      values(EVENT_TYPE_OPTIONS),
+      [ALL_EVENTS, ...values(EVENT_TYPE_OPTIONS)].sort(),
     );
+    expect(values(EVENT_TYPE_OPTIONS)).not.toContain(ALL_EVENTS);
+    // The node says which types are opt-in, as the catalog does.
+    const optIn = catalog.filter((e) => e.optIn).map((e) => e.type);
+    expect(optIn).toEqual([...OPT_IN_EVENT_TYPES]);
+    for (const option of EVENT_TYPE_OPTIONS)
+      expect({ type: option.value, optIn: option.name.includes('(Opt-In)') }).toEqual({
+        type: option.value,
+        optIn: optIn.includes(option.value as string),
+      });
   });
 
   test('formats, access rights, attribute types, statuses and intervals agree with the OpenAPI document', () => {

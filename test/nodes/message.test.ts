@@ -18,10 +18,16 @@ function expected(event: PeopleEvent): ParsedMessage {
     result.entity = message.title.entity;
     result.url = message.title.url;
     const [action, summary] = message.title.verb.replace(/^was /, '').split(': ');
-    result.action = action;
+    // A survey round "is open until 20 Dec"; every other verb is one word.
+    const open = /^is open(?: until (.+))?$/.exec(action);
+    result.action = open ? 'opened' : action;
+    if (open?.[1] !== undefined) result.fields['Open until'] = open[1];
+    // The summary's counts ("3 created") and named numbers ("engagement 7.9 (+0.3)"); words alone are not data.
     for (const part of summary?.split(', ') ?? []) {
-      const [count, ...word] = part.split(' ');
-      result.fields[word.join(' ')] = count;
+      const count = /^(\d+) (.+)$/.exec(part);
+      const measure = /^([A-Za-z ]+) (-?[\d.]+(?: \(.+\))?)$/.exec(part);
+      if (count) result.fields[count[2]] = count[1];
+      else if (measure) result.fields[measure[1]] = measure[2];
     }
   }
   if (message.recognition) {
@@ -87,6 +93,32 @@ describe('Message → Parse', () => {
         expect({ type: event.type, parsed }).toEqual({ type: event.type, parsed: expected(variant) });
       }
     }
+  });
+
+  test('survey rounds read back with their name, what happened, and their numbers', () => {
+    const parsed = (type: string) => {
+      const example = examples.find((e) => e.type === type) as PeopleEvent;
+      return parseChatMessages(chatPayload([example], URL).text)[0];
+    };
+    expect(parsed('survey.opened')).toEqual({
+      entity: 'Q4 pulse',
+      action: 'opened',
+      url: `${URL}/surveys/sur_01JEXAMPLE0000000000000001`,
+      author: null,
+      fields: { 'Open until': '20 Dec', 'people invited': '143' },
+      changes: [],
+    });
+    expect(parsed('survey.closed')).toMatchObject({
+      entity: 'Q4 pulse',
+      action: 'closed',
+      fields: { '% answered': '78', engagement: '7.9 (+0.3)', eNPS: '12' },
+    });
+    // What a chat webhook never receives reads back without any link but the survey's.
+    expect(parsed('survey.invited')).toMatchObject({
+      entity: 'Q4 pulse',
+      action: 'invited',
+      fields: { Employee: 'John Roe' },
+    });
   });
 
   test('names full of Markdown come back exactly as they were typed', () => {

@@ -179,7 +179,12 @@ export interface Webhook {
 export interface EventType {
   type: string;
   description: string;
+  /** Delivered only to json webhooks that list it by name; `*` leaves it out. */
+  optIn: boolean;
 }
+
+/** What a webhook lists for every event type, now and future, except the opt-in ones. */
+export const ALL_EVENTS = '*';
 
 export interface TestResult {
   ok: boolean;

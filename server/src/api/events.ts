@@ -1,6 +1,7 @@
 // /v1/events (the last 30 days of events) and /v1/webhook-event-types (the catalog, with schemas and examples).
 import { type TSchema, Type } from '@sinclair/typebox';
-import { EVENT_TYPES, EVENT_TYPE_NAMES, type EventType } from '../core/events';
+import { REDACTED, redactEvent } from '../core/event-secrets';
+import { EVENT_TYPES, EVENT_TYPE_NAMES, type EventType, OPT_IN_EVENT_TYPES } from '../core/events';
 import { problems } from '../core/problem';
 import { defineRoute, reply } from '../http/route';
 import { findEvent, listEvents } from '../store/events';
@@ -44,7 +45,59 @@ const DisabledWebhookSchema = Type.Object({
   reason: Type.String(),
 });
 
+/**
+ * A survey round as survey events carry it: what the surveys API shows of it, at least these fields
+ * (a round may carry more).
+ */
+const SurveyRoundSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  status: Type.String({ description: 'open for survey.opened, closed for survey.closed.' }),
+  opensAt: Timestamp,
+  closesAt: Timestamp,
+  participation: Type.Object({
+    invited: Type.Integer(),
+    responded: Type.Integer(),
+    rate: Type.Union([Type.Number(), Type.Null()], {
+      description: 'responded / invited, 0 to 1; null when no one was invited.',
+    }),
+  }),
+});
+
+const SurveyClosedSchema = Type.Composite([
+  SurveyRoundSchema,
+  Type.Object({
+    results: Type.Object({
+      score: Type.Union([Type.Number(), Type.Null()], { description: 'Engagement, 0 to 10.' }),
+      enps: Type.Union([Type.Number(), Type.Null()]),
+      change: Type.Union([Type.Number(), Type.Null()], { description: 'The score against the round before.' }),
+      hidden: Type.Boolean({
+        description:
+          'True when fewer people answered than the anonymity threshold: score, enps and change are then null.',
+      }),
+    }),
+  }),
+]);
+
+const SurveyInvitationSchema = Type.Object({
+  survey: Type.Object({ id: Type.String(), name: Type.String() }),
+  employee: Type.Object({
+    id: Type.String(),
+    email: Type.String(),
+    firstName: Type.String(),
+    lastName: Type.String(),
+  }),
+  answerUrl: Type.String({
+    description: `The person's own answer link, as the webhook that lists survey.invited receives it; "${REDACTED}" in the events API and the delivery history. Anyone holding it can answer as that person.`,
+  }),
+  closesAt: Timestamp,
+  reminder: Type.Boolean({ description: 'True for a reminder to someone who has not answered yet.' }),
+});
+
 function objectSchemaFor(type: EventType): TSchema {
+  if (type === 'survey.opened') return SurveyRoundSchema;
+  if (type === 'survey.closed') return SurveyClosedSchema;
+  if (type === 'survey.invited') return SurveyInvitationSchema;
   const entity = type.split('.')[0];
   switch (entity) {
     case 'employee':
@@ -203,6 +256,33 @@ const FAILED_RUN = {
   error: 'HiBob answered 503 (HiBob said: maintenance); try again later',
 };
 
+const surveyRound = {
+  id: 'sur_01JEXAMPLE0000000000000001',
+  name: 'Q4 pulse',
+  status: 'open',
+  opensAt: at,
+  closesAt: '2026-12-20T17:00:00.000Z',
+  participation: { invited: 143, responded: 0, rate: 0 },
+};
+/** Examples of one type of an entity, where the types' objects differ. */
+const TYPE_EXAMPLES: Partial<Record<EventType, Record<string, unknown>>> = {
+  'sync.failed': FAILED_RUN,
+  'survey.opened': surveyRound,
+  'survey.closed': {
+    ...surveyRound,
+    status: 'closed',
+    participation: { invited: 143, responded: 112, rate: 0.783 },
+    results: { score: 7.9, enps: 12, change: 0.3, hidden: false },
+  },
+  'survey.invited': {
+    survey: { id: surveyRound.id, name: surveyRound.name },
+    employee: { id: employee.id, email: employee.email, firstName: employee.firstName, lastName: employee.lastName },
+    answerUrl: 'https://people.example.com/s/inv_01JEXAMPLE0000000000000001',
+    closesAt: surveyRound.closesAt,
+    reminder: false,
+  },
+};
+
 const EXAMPLE_CHANGES: Record<string, unknown[]> = {
   employee: [
     { field: 'title', label: 'Title', old: 'Engineer', new: 'Senior Engineer' },
@@ -216,7 +296,8 @@ const EXAMPLE_CHANGES: Record<string, unknown[]> = {
 
 export function eventExample(type: EventType) {
   const entity = type.split('.')[0];
-  const system = entity === 'sync' || entity === 'webhook';
+  // Syncs, the dispatcher and the survey schedule act on their own.
+  const system = entity === 'sync' || entity === 'webhook' || entity === 'survey';
   return {
     id: 'evt_01JEXAMPLE0000000000000001',
     type,
@@ -225,7 +306,7 @@ export function eventExample(type: EventType) {
     actor: system ? null : jane,
     data: type.endsWith('.updated')
       ? { object: EXAMPLE_OBJECTS[entity], changes: EXAMPLE_CHANGES[entity] }
-      : { object: type === 'sync.failed' ? FAILED_RUN : EXAMPLE_OBJECTS[entity] },
+      : { object: TYPE_EXAMPLES[type] ?? EXAMPLE_OBJECTS[entity] },
   };
 }
 
@@ -262,8 +343,9 @@ const list = defineRoute({
       query.since && new Date(query.since).toISOString() > floor ? new Date(query.since).toISOString() : floor;
     const page = paging(query, { timestamp: 'events.created_at' }, 'events.id', 'timestamp');
     const result = await listEvents(ctx.store.db, principal().organizationId, { type: query.type, since }, page.keyset);
+    // A secret inside an event (a survey.invited answer link) is for its webhook alone.
     return reply.list(
-      result.items,
+      result.items.map(redactEvent),
       page.next(result, (e) => e.timestamp),
     );
   },
@@ -284,13 +366,16 @@ const get = defineRoute({
   async handler({ params, ctx, principal }) {
     const event = await findEvent(ctx.store.db, principal().organizationId, params.id);
     if (!event) throw problems.notFound(`There is no event ${params.id}.`);
-    return reply.ok(event);
+    return reply.ok(redactEvent(event));
   },
 });
 
 const CatalogEntry = Type.Object({
   type: Type.String(),
   description: Type.String(),
+  optIn: Type.Boolean({
+    description: 'Delivered only to json webhooks that list the type by name: `*` leaves it out.',
+  }),
   schema: Type.Object({}, { additionalProperties: true }),
   example: Type.Object({}, { additionalProperties: true }),
 });
@@ -312,6 +397,7 @@ const catalog = defineRoute({
     const entries = EVENT_TYPE_NAMES.map((type) => ({
       type,
       description: EVENT_TYPES[type],
+      optIn: OPT_IN_EVENT_TYPES.includes(type),
       schema: JSON.parse(JSON.stringify(eventSchema(type))) as object,
       example: eventExample(type),
     }));

@@ -1,11 +1,25 @@
 // /v1/webhooks: subscriptions (CRUD), their signing secret and its rotation. Delivery comes from the worker.
 import { Type } from '@sinclair/typebox';
-import { EVENT_TYPE_NAMES, type EventType, type PeopleEvent } from '../core/events';
+import {
+  ALL_EVENTS,
+  EVENT_TYPE_NAMES,
+  type EventType,
+  OPT_IN_EVENT_TYPES,
+  type PeopleEvent,
+  SUBSCRIBABLE_EVENTS,
+} from '../core/events';
 import { deliveryHeaders, renderPayload } from '../core/payload';
 import { newId } from '../core/ids';
 import { problems } from '../core/problem';
 import type { Principal } from '../domain/principal';
-import { checkWebhookUrl, createWebhook, deleteWebhook, rotateWebhookSecret, updateWebhook } from '../domain/webhooks';
+import {
+  checkWebhookUrl,
+  createWebhook,
+  deleteWebhook,
+  optInRefusal,
+  rotateWebhookSecret,
+  updateWebhook,
+} from '../domain/webhooks';
 import { type RouteContext, defineRoute, reply } from '../http/route';
 import {
   WEBHOOK_SORTS,
@@ -34,6 +48,13 @@ import {
 } from './common';
 
 const EventTypeSchema = Type.Union(EVENT_TYPE_NAMES.map((t) => Type.Literal(t)));
+/** What a webhook lists: event types, and `*` for every type, now and future, but the opt-in ones. */
+const SubscribedEventSchema = Type.Union(
+  SUBSCRIBABLE_EVENTS.map((t) => Type.Literal(t)),
+  {
+    description: `An event type, or ${ALL_EVENTS} for every type (also those added later) except the opt-in ones (${OPT_IN_EVENT_TYPES.join(', ')}), which a webhook receives only when it lists them by name, and only in the json format.`,
+  },
+);
 const FormatSchema = Type.Union([
   Type.Literal('json'),
   Type.Literal('chat'),
@@ -48,7 +69,7 @@ const WebhookSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   url: Type.String(),
-  events: Type.Array(EventTypeSchema),
+  events: Type.Array(SubscribedEventSchema),
   status: Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('disabled')]),
   format: FormatSchema,
   signing: Type.Boolean(),
@@ -66,7 +87,7 @@ const WebhookSchema = Type.Object({
 });
 
 const settings = {
-  events: Type.Array(EventTypeSchema, { minItems: 1, maxItems: EVENT_TYPE_NAMES.length, uniqueItems: true }),
+  events: Type.Array(SubscribedEventSchema, { minItems: 1, maxItems: SUBSCRIBABLE_EVENTS.length, uniqueItems: true }),
   format: FormatSchema,
   signing: Type.Boolean(),
   verifySsl: Type.Boolean(),
@@ -152,7 +173,10 @@ const create = defineRoute({
       description: 'The webhook, with its signing secret.',
       schema: dataOf(Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })])),
     },
-    400: { description: 'Invalid fields (URL scheme, events, limits, e-mails).', schema: Problem },
+    400: {
+      description: 'Invalid fields (URL scheme, events, limits, e-mails), or an opt-in event type with a chat format.',
+      schema: Problem,
+    },
   },
   async handler({ body, ctx, principal }) {
     await vetWebhookUrl(ctx, body.url);
@@ -189,6 +213,11 @@ const update = defineRoute({
   body: Type.Partial(CreateWebhookBody, { additionalProperties: false, minProperties: 1 }),
   responses: {
     200: { description: 'The webhook after the change.', schema: dataOf(WebhookSchema) },
+    400: {
+      description:
+        'Invalid fields, or a change that would leave an opt-in event type with a chat format; nothing was changed.',
+      schema: Problem,
+    },
     404: { description: 'No such webhook.', schema: Problem },
   },
   async handler({ params, body, ctx, principal }) {
@@ -269,6 +298,9 @@ const AttemptSchema = Type.Object({
   request: Type.Object({ url: Type.String(), headers: Type.Record(Type.String(), Type.String()), body: Type.String() }),
 });
 
+/** The sample a test sends when none is named (and the first type a webhook lists, when that is `*`). */
+const SAMPLE_EVENT_TYPE: EventType = 'role.updated';
+
 /** Sends sample events now and answers with the attempt; nothing is queued or retried. */
 async function sendSample(
   ctx: RouteContext,
@@ -276,6 +308,9 @@ async function sendSample(
   type: EventType,
   organizationId: string,
 ) {
+  // What a chat webhook can never receive is not sent to it as a sample either.
+  const refusal = optInRefusal(type, target.format);
+  if (refusal !== null) throw problems.validation([{ location: 'body', path: '/eventType', message: refusal }]);
   const now = ctx.clock.now();
   const event = { ...(eventExample(type) as PeopleEvent), organizationId, timestamp: now.toISOString() };
   const body = renderPayload(target.format, [event], ctx.publicUrl, now);
@@ -317,7 +352,8 @@ const test = defineRoute({
     const secrets = webhook.signing
       ? await webhookSecrets(ctx.store.db, ctx.masterKey, webhook, ctx.clock.now())
       : null;
-    const type = (body.eventType ?? webhook.events[0]) as EventType;
+    const named = webhook.events.filter((t): t is EventType => t !== ALL_EVENTS);
+    const type = (body.eventType as EventType | undefined) ?? named[0] ?? SAMPLE_EVENT_TYPE;
     const attempt = await sendSample(
       ctx,
       {
@@ -359,7 +395,7 @@ const testUrl = defineRoute({
     const attempt = await sendSample(
       ctx,
       { url, format: (body.format ?? 'json') as WebhookFormat, verifySsl: body.verifySsl ?? true, secrets: [] },
-      (body.eventType ?? 'role.updated') as EventType,
+      (body.eventType as EventType | undefined) ?? SAMPLE_EVENT_TYPE,
       who.organizationId,
     );
     return reply.ok(attempt);

@@ -42,6 +42,12 @@ export const OPT_IN_EVENT_TYPES: readonly EventType[] = ['survey.invited'];
 /** What a webhook lists to receive every event type, now and future, except the opt-in ones. */
 export const ALL_EVENTS = '*';
 
+/** One entry of a webhook's `events`: an event type, or `*`. */
+export type SubscribedEvent = EventType | typeof ALL_EVENTS;
+
+/** Everything a webhook may list: `*` and every event type. */
+export const SUBSCRIBABLE_EVENTS: readonly SubscribedEvent[] = [ALL_EVENTS, ...EVENT_TYPE_NAMES];
+
 /** Whether a webhook listing `events` receives events of `type`. */
 export function subscribes(events: readonly string[], type: EventType): boolean {
   return events.includes(type) || (events.includes(ALL_EVENTS) && !OPT_IN_EVENT_TYPES.includes(type));

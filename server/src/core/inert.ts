@@ -53,3 +53,11 @@ export const BLOCK_START = /^(\s*)([#>+=*-]|\d+[.)])/;
 export function guardLineStart(text: string): string {
   return BLOCK_START.test(text) ? `${WORD_JOINER}${text}` : text;
 }
+
+/**
+ * User text shown as it is, not as markup (a Teams button's title): one line, mentions defused, and
+ * no `](` for tools that look for links without parsing anything.
+ */
+export function plainText(text: string): string {
+  return defuseMentions(flattenLines(text)).replace(/\](?=\()/g, `]${WORD_JOINER}`);
+}

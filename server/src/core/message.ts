@@ -9,7 +9,12 @@ export interface MessageLine {
 }
 
 export interface Message {
-  /** e.g. `Role`, linked to `url` (null only in a message shortened to its bare minimum), then `verb`: "Role was updated". Absent for recognitions. */
+  /**
+   * e.g. `Role`, linked to `url` (null only in a message shortened to its bare minimum), then `verb`:
+   * "Role was updated". For surveys the entity is the round's name (user text), the verb a summary:
+   * "Q4 pulse is open until 20 Dec: 143 people invited". The verb never holds user text. Absent for
+   * recognitions.
+   */
   title: { entity: string; url: string | null; verb: string } | null;
   /** For recognitions: who recognized whom, with emphasis marks left to the renderer. */
   recognition: { giver: string; recipients: string[]; points: number; program: string | null } | null;
@@ -100,6 +105,76 @@ function changeLine(change: Change): MessageLine {
 
 const empty = (value: unknown) => value === null || value === undefined || value === '';
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "20 Dec" (UTC), with the year when it is not the event's (`at`); null for anything but a time. */
+function shortDate(value: unknown, at: string): string | null {
+  const date = typeof value === 'string' ? new Date(value) : null;
+  if (date === null || Number.isNaN(date.getTime())) return null;
+  const day = `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
+  return String(date.getUTCFullYear()) === at.slice(0, 4) ? day : `${day} ${date.getUTCFullYear()}`;
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** "+0.3", "-1.2", "±0.0": a change always shows its direction. */
+function signed(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return `${rounded > 0 ? '+' : rounded < 0 ? '-' : '±'}${Math.abs(rounded).toFixed(1)}`;
+}
+
+const record = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+
+/**
+ * A survey round's events, one line a channel reads at a glance. The object comes from the surveys
+ * side, so every field is read defensively: a missing one leaves its part out. survey.invited never
+ * goes to a chat webhook (refused when subscribing), but renders without its link all the same.
+ */
+function surveyMessage(event: PeopleEvent, base: Message, publicUrl: string): Message {
+  const o = event.data.object;
+  const invitation = event.type === 'survey.invited';
+  const survey = invitation ? record(o.survey) : o;
+  const url = `${publicUrl}/surveys/${String(survey.id)}`;
+  const entity = formatValue(survey.name);
+  if (invitation) {
+    const person = record(o.employee);
+    const name = [person.firstName, person.lastName].filter((part) => !empty(part)).join(' ');
+    return {
+      ...base,
+      title: { entity, url, verb: o.reminder === true ? 'reminded' : 'invited' },
+      link: url,
+      lines: [{ label: 'Employee', value: formatValue(name === '' ? person.email : name) }],
+    };
+  }
+  const participation = record(o.participation);
+  if (event.type === 'survey.opened') {
+    const until = shortDate(o.closesAt, event.timestamp);
+    const invited = participation.invited;
+    const count = isNumber(invited) ? `${invited} ${invited === 1 ? 'person' : 'people'} invited` : null;
+    const verb = `is open${until === null ? '' : ` until ${until}`}${count === null ? '' : `: ${count}`}`;
+    return { ...base, title: { entity, url, verb }, link: url };
+  }
+  const results = record(o.results);
+  const parts: string[] = [];
+  if (results.hidden === true) {
+    // Too few answers to show anything: not even how many, which would tell how few.
+    parts.push('results hidden (too few answers to keep them anonymous)');
+  } else {
+    if (isNumber(participation.rate)) parts.push(`${Math.round(participation.rate * 100)} % answered`);
+    if (isNumber(results.score))
+      parts.push(
+        `engagement ${results.score.toFixed(1)}${isNumber(results.change) ? ` (${signed(results.change)})` : ''}`,
+      );
+    if (isNumber(results.enps)) parts.push(`eNPS ${Math.round(results.enps)}`);
+  }
+  return {
+    ...base,
+    title: { entity, url, verb: parts.length === 0 ? 'closed' : `closed: ${parts.join(', ')}` },
+    link: url,
+  };
+}
+
 export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
   const [entity, action] = event.type.split('.');
   const o = event.data.object;
@@ -139,6 +214,7 @@ export function eventMessage(event: PeopleEvent, publicUrl: string): Message {
       ],
     };
   }
+  if (entity === 'survey') return surveyMessage(event, base, publicUrl);
   if (entity === 'sync') {
     // One line a channel reads at a glance: "HiBob sync completed: 3 created, 1 updated, 0 deleted".
     const url = `${publicUrl}/integrations/hibob/runs/${String(o.id)}`;

@@ -15,10 +15,10 @@ interface Tier {
 
 /**
  * From mild to severe. Within a tier the most lines (or recipients) that fit are kept. At its least
- * (no lines, one recipient) the last tier keeps at most 24 characters in each of the four slots left
- * (author, giver, recipient, program), no note and no link: under 1,000 characters even if escaping
- * made each character ten, below the smallest limit of any format (3,000), whatever the input. So
- * the ladder always ends within the limits.
+ * (no lines, one recipient) the last tier keeps at most 24 characters in each of the five slots left
+ * (title, author, giver, recipient, program), no note and no link: under 1,500 characters even if
+ * escaping made each character ten, below the smallest limit of any format (3,000), whatever the
+ * input. So the ladder always ends within the limits.
  */
 const TIERS: readonly Tier[] = [
   { text: 2_000, list: 4_000, quote: 6_000, links: true },
@@ -114,6 +114,15 @@ function within(message: Message, tier: Tier, keep: number): Message {
       program: recognition.program === null ? null : clip(recognition.program, tier.text, cuts),
     };
   }
+  // A survey's title is its name (user text); the other titles are short fixed words that no tier cuts.
+  const title =
+    message.title === null
+      ? null
+      : {
+          ...message.title,
+          entity: clip(message.title.entity, tier.text, cuts),
+          url: tier.links ? message.title.url : null,
+        };
   const author = message.author === null ? null : clip(message.author, tier.text, cuts);
   const quote = message.quote === null ? null : clip(message.quote, tier.quote, cuts);
   // Lines of an update are its changes; other messages' lines are the object's fields.
@@ -121,7 +130,7 @@ function within(message: Message, tier: Tier, keep: number): Message {
   const omitted = describeCuts(cuts, updates ? ['change', 'changes'] : ['field', 'fields']);
   return {
     ...message,
-    title: message.title && !tier.links ? { ...message.title, url: null } : message.title,
+    title,
     recognition,
     author,
     lines,

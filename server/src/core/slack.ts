@@ -39,7 +39,8 @@ function names(list: string[]): string {
 function summary(message: Message): string {
   if (message.recognition)
     return `${escape(message.recognition.giver)} recognized ${message.recognition.recipients.map(escape).join(', ')}`;
-  return message.title ? `${message.title.entity} ${message.title.verb}` : '';
+  // A survey's name is user text, so the title is escaped as everything else is.
+  return message.title ? `${escape(message.title.entity)} ${escape(message.title.verb)}` : '';
 }
 
 /** mrkdwn that holds user text: verbatim, so Slack links no bare URL, channel name or mention in it. */

@@ -2,6 +2,7 @@
 // Adaptive Card text is Markdown too, so user text is escaped as in the chat format.
 import { type ChatFormat, renderBody } from './chat-format';
 import type { PeopleEvent } from './events';
+import { plainText } from './inert';
 import { escapeCell, escapeInline as md, escapeLine, lines } from './markdown';
 import type { Message } from './message';
 
@@ -110,7 +111,7 @@ function envelope(parts: TeamsPart[]): unknown {
           version: '1.4',
           body: parts.flatMap((part, i) => (i === 0 ? part.first : part.later)),
           ...(single && single.url !== null
-            ? { actions: [{ type: 'Action.OpenUrl', title: `Open ${single.entity}`, url: single.url }] }
+            ? { actions: [{ type: 'Action.OpenUrl', title: `Open ${plainText(single.entity)}`, url: single.url }] }
             : {}),
         },
       },

@@ -1,10 +1,10 @@
 // Webhook subscriptions: creating, changing and deleting them, and their signing secret and its
 // rotation. Delivering to them is the dispatcher's work (worker/).
 import type { Config } from '../config';
-import type { EventType } from '../core/events';
+import { OPT_IN_EVENT_TYPES, type SubscribedEvent } from '../core/events';
 import { checkHttpUrl } from '../core/http-url';
 import { newId } from '../core/ids';
-import { problems } from '../core/problem';
+import { type FieldError, problems } from '../core/problem';
 import { generateWebhookSecret } from '../core/signature';
 import { recordAudit } from '../store/audit';
 import {
@@ -32,10 +32,29 @@ export function checkWebhookUrl(config: Pick<Config, 'allowHttpWebhooks'>, url: 
   return checkHttpUrl(url, { path: '/url', allowHttp: config.allowHttpWebhooks });
 }
 
+/** Why a webhook of `format` cannot have `type`, or null when it can. */
+export function optInRefusal(type: string, format: WebhookFormat): string | null {
+  if (format === 'json' || !(OPT_IN_EVENT_TYPES as readonly string[]).includes(type)) return null;
+  return `${type} is for json webhooks only: its payload holds a personal link, which a ${format} webhook would post to a channel`;
+}
+
+/**
+ * A chat, Slack or Teams webhook posts to a channel, so it cannot list an opt-in event type: such an
+ * event holds a personal secret for one person (survey.invited: their answer link). Checked on the
+ * webhook as it would be saved, so a change of format and a change of events are both caught.
+ */
+function refuseOptInInChannels(webhook: Pick<Webhook, 'events' | 'format'>): void {
+  const errors = webhook.events.flatMap((type, i): FieldError[] => {
+    const message = optInRefusal(type, webhook.format);
+    return message === null ? [] : [{ location: 'body', path: `/events/${i}`, message }];
+  });
+  if (errors.length > 0) throw problems.validation(errors);
+}
+
 export interface WebhookSettings {
   name?: string;
   url?: string;
-  events?: EventType[];
+  events?: SubscribedEvent[];
   status?: Extract<WebhookStatus, 'active' | 'inactive'>;
   format?: WebhookFormat;
   signing?: boolean;
@@ -49,7 +68,7 @@ export interface WebhookSettings {
 export async function createWebhook(
   ctx: DomainContext,
   who: Principal,
-  input: WebhookSettings & { name: string; url: string; events: EventType[] },
+  input: WebhookSettings & { name: string; url: string; events: SubscribedEvent[] },
 ): Promise<{ webhook: Webhook; secret: string }> {
   const now = ctx.clock.now();
   const webhook: Webhook = {
@@ -70,6 +89,7 @@ export async function createWebhook(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+  refuseOptInInChannels(webhook);
   const secret = generateWebhookSecret();
   await ctx.store.db.transaction().execute(async (trx) => {
     await insertWebhook(trx, ctx.masterKey, webhook, secret);
@@ -103,6 +123,7 @@ export async function updateWebhook(
       disabledReason: input.status === undefined ? before.disabledReason : null,
       updatedAt: now.toISOString(),
     };
+    refuseOptInInChannels(after);
     await updateWebhookRow(trx, after);
     // Otherwise the old failure window would disable it again at once.
     if (after.status === 'active' && before.status !== 'active') await resetFailureWindow(trx, after.id);

@@ -1,6 +1,7 @@
 // The delivery queue: webhook messages (what to send to whom, with its retry state), from fan-out
 // through claim, split and release to their end, and the failures still to be reported.
 import { type Kysely, sql } from 'kysely';
+import { type EventType, subscribes } from '../core/events';
 import { newId } from '../core/ids';
 import type { Dialect } from './database';
 import type { Database, MessagesTable } from './schema';
@@ -34,10 +35,11 @@ function happenedAfter(event: { id: string; created_at: string }, hook: { id: st
 }
 
 /**
- * Turns waiting events into messages for every active webhook subscribed to their type (and created
- * before the event: a new webhook does not receive the past), and marks
- * them done, in one transaction: a crash leaves either both or neither. On PostgreSQL the events are
- * locked with SKIP LOCKED so several server processes share the work without doubling it.
+ * Turns waiting events into messages for every active webhook subscribed to their type (by name, or
+ * by `*` unless the type is opt-in; and created before the event: a new webhook does not receive
+ * the past), and marks them done, in one transaction: a crash leaves either both or neither. On
+ * PostgreSQL the events are locked with SKIP LOCKED so several server processes share the work
+ * without doubling it.
  */
 export async function fanOut(
   db: Kysely<Database>,
@@ -66,11 +68,12 @@ export async function fanOut(
       .where('organization_id', 'in', orgs)
       .where('status', '=', 'active')
       .execute();
+    const subscribed = new Map(hooks.map((hook) => [hook.id, JSON.parse(hook.events) as string[]]));
     for (const event of events) {
       for (const hook of hooks) {
         if (
           hook.organization_id !== event.organization_id ||
-          !(JSON.parse(hook.events) as string[]).includes(event.type)
+          !subscribes(subscribed.get(hook.id) ?? [], event.type as EventType)
         )
           continue;
         if (!happenedAfter(event, hook)) continue;

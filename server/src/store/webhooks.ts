@@ -1,6 +1,6 @@
 // Webhook subscriptions: where events go, in which format, signed with which secret (sealed at rest).
 import type { Kysely } from 'kysely';
-import type { EventType } from '../core/events';
+import type { SubscribedEvent } from '../core/events';
 import { openSecret, sealSecret } from '../core/secret-box';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, WebhooksTable } from './schema';
@@ -13,7 +13,8 @@ export interface Webhook {
   organizationId: string;
   name: string;
   url: string;
-  events: EventType[];
+  /** Event types, or `*` for every type but the opt-in ones (see core/events subscribes). */
+  events: SubscribedEvent[];
   status: WebhookStatus;
   format: WebhookFormat;
   signing: boolean;
@@ -42,7 +43,7 @@ function toWebhook(row: WebhooksTable): Webhook {
     organizationId: row.organization_id,
     name: row.name,
     url: row.url,
-    events: JSON.parse(row.events) as EventType[],
+    events: JSON.parse(row.events) as SubscribedEvent[],
     status: row.status as WebhookStatus,
     format: row.format as WebhookFormat,
     signing: Number(row.signing) === 1,

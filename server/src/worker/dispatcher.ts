@@ -2,7 +2,8 @@
 // lease, records every attempt, and schedules retries. One loop per server process; several
 // processes on one PostgreSQL share the work through SKIP LOCKED.
 import type { Actor } from '../core/actor';
-import type { PeopleEvent } from '../core/events';
+import { holdsSecret, openEvent, redactEvent } from '../core/event-secrets';
+import { type PeopleEvent, subscribes } from '../core/events';
 import { SYSTEM_ACTOR } from '../core/actor';
 import { deliveryHeaders, renderPayload, splitPayload } from '../core/payload';
 import { parseRetryAfter, planRetry } from '../core/retry';
@@ -372,10 +373,24 @@ export class Dispatcher {
     events: PeopleEvent[],
     trigger: string,
   ): Promise<AttemptOutcome> {
-    const { clock, webhookClient, config, metrics } = this.ctx;
+    const { clock, webhookClient, config, metrics, masterKey, publicUrl } = this.ctx;
     const now = clock.now();
-    const body = renderPayload(webhook.format, events, this.ctx.publicUrl, now);
+    // A secret (a survey.invited answer link) is opened only now, only for a json webhook that still
+    // lists the type by name (the webhook may have changed since fan-out), and never stored opened.
+    const sent = events.map((event) =>
+      webhook.format === 'json' && subscribes(webhook.events, event.type)
+        ? openEvent(event, masterKey)
+        : redactEvent(event),
+    );
+    const body = renderPayload(webhook.format, sent, publicUrl, now);
     const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
+    // The history records the body with the secret redacted. Its headers still carry the signature of
+    // the body that was sent, so for such a message the recorded signature does not match the
+    // recorded body: the price of never storing the link, and harmless (the history is a record,
+    // not something to verify). A re-send renders from the event again, with the real link.
+    const recorded = events.some(holdsSecret)
+      ? renderPayload(webhook.format, events.map(redactEvent), publicUrl, now)
+      : body;
     const result = await webhookClient.send({
       url: webhook.url,
       headers,
@@ -411,7 +426,7 @@ export class Dispatcher {
         message_id: message.id,
         url: webhook.url,
         request_headers: headers,
-        request_body: body,
+        request_body: recorded,
         status_code: result.statusCode,
         response_headers: result.headers,
         response_body: result.body,

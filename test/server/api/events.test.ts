@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EVENT_TYPE_NAMES } from '../../../server/src/core/events';
+import { REDACTED, sealAnswerUrl } from '../../../server/src/core/event-secrets';
+import { EVENT_TYPE_NAMES, OPT_IN_EVENT_TYPES } from '../../../server/src/core/events';
 import * as eventStore from '../../../server/src/store/events';
 import { eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { call, expectProblem } from '../../helpers/http';
@@ -14,6 +15,9 @@ eachStore('events', (server) => {
     expect(res.body.data.map((t: { type: string }) => t.type)).toEqual(EVENT_TYPE_NAMES);
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
+    expect(res.body.data.filter((t: { optIn: boolean }) => t.optIn).map((t: { type: string }) => t.type)).toEqual([
+      ...OPT_IN_EVENT_TYPES,
+    ]);
     for (const entry of res.body.data) {
       expect(entry.description.length).toBeGreaterThan(10);
       const valid = ajv.validate(entry.schema, entry.example);
@@ -75,6 +79,48 @@ eachStore('events', (server) => {
     expect((await get(server(), `/v1/events/${events[0].id}`)).body.data).toEqual(events[0]);
     expectProblem(await get(server(), `/v1/events/${events[0].id}`, server().other.ownerKey), 404);
     expectProblem(await get(server(), '/v1/events?type=employee.exploded'), 400);
+  });
+
+  test("a survey invitation's answer link reads as redacted in the list and on its own; other events are untouched", async () => {
+    // Past every event the tests before wrote (the clock goes back after each test).
+    server().clock.advance(3_600_000);
+    const since = server().clock.now().toISOString();
+    const e = await createEmployee(server(), { firstName: 'Ada', lastName: 'Lovelace' });
+    const answerUrl = `${server().url}/s/inv_events${Math.random().toString(36).slice(2)}`;
+    const { masterKey, store } = server().hub.context;
+    const invited = await eventStore.recordEvent(store.db, {
+      organizationId: server().org.organizationId,
+      type: 'survey.invited',
+      actor: { type: 'system' },
+      object: {
+        survey: { id: 'sur_events', name: 'Q4 pulse' },
+        employee: { id: e.id, email: e.email, firstName: 'Ada', lastName: 'Lovelace' },
+        answerUrl: sealAnswerUrl(masterKey, answerUrl, 'sur_events', e.id),
+        closesAt: '2026-12-20T17:00:00.000Z',
+        reminder: false,
+      },
+      at: server().clock.now(),
+    });
+    const expected = {
+      survey: { id: 'sur_events', name: 'Q4 pulse' },
+      employee: { id: e.id, email: e.email, firstName: 'Ada', lastName: 'Lovelace' },
+      answerUrl: REDACTED,
+      closesAt: '2026-12-20T17:00:00.000Z',
+      reminder: false,
+    };
+    const listed = await get(server(), `/v1/events?since=${encodeURIComponent(since)}`);
+    expect(listed.body.data.map((ev: { type: string }) => ev.type)).toEqual(['employee.created', 'survey.invited']);
+    expect(listed.body.data[0].data.object).toEqual(e);
+    expect(listed.body.data[1]).toMatchObject({ id: invited.id, actor: null, data: { object: expected } });
+    const filtered = await get(server(), `/v1/events?type=survey.invited&since=${encodeURIComponent(since)}`);
+    expect(filtered.body.data.map((ev: { data: unknown }) => ev.data)).toEqual([{ object: expected }]);
+    const one = await get(server(), `/v1/events/${invited.id}`);
+    expect(one.body.data.data).toEqual({ object: expected });
+    // Neither the link nor its sealed form is shown anywhere in the answers.
+    for (const res of [listed, filtered, one]) {
+      expect(res.text).not.toContain(answerUrl);
+      expect(res.text).not.toContain('sealed:');
+    }
   });
 
   test('a failure between the change and its event rolls both back', async () => {

@@ -1,3 +1,4 @@
+import { EVENT_TYPE_NAMES } from '../../../server/src/core/events';
 import { eachStore, restoreClockAfterEach } from '../../helpers/harness';
 import { expectProblem } from '../../helpers/http';
 import { createEmployee, del, get, patch, post } from '../../helpers/people';
@@ -86,6 +87,93 @@ eachStore('webhook subscriptions', (server) => {
       expect((problem.errors as { path: string }[]).map((e) => e.path)).toContain(path);
     }
     expect((await get(server(), '/v1/webhooks?limit=200')).body.data.length).toBe(before);
+  });
+
+  test('* stands for every event type; it combines with opt-in names; a wrong name is told what is allowed, * included', async () => {
+    const every = await post(server(), '/v1/webhooks', { ...valid, name: 'Every event', events: ['*'] });
+    expect(every.status).toBe(201);
+    expect(every.body.data.events).toEqual(['*']);
+    expect((await get(server(), `/v1/webhooks/${every.body.data.id}`)).body.data.events).toEqual(['*']);
+    const both = await post(server(), '/v1/webhooks', { ...valid, events: ['*', 'survey.invited'] });
+    expect({ status: both.status, events: both.body.data.events }).toEqual({
+      status: 201,
+      events: ['*', 'survey.invited'],
+    });
+    // Every name and * at once still fits.
+    const all = await post(server(), '/v1/webhooks', { ...valid, events: ['*', ...EVENT_TYPE_NAMES] });
+    expect(all.status).toBe(201);
+    // * in a chat format is fine: it never includes the opt-in types.
+    const chat = await patch(server(), `/v1/webhooks/${every.body.data.id}`, { format: 'slack' });
+    expect(chat.body.data).toMatchObject({ format: 'slack', events: ['*'] });
+    const before = JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data);
+    const wrong = expectProblem(
+      await post(server(), '/v1/webhooks', { ...valid, events: ['*', 'employee.exploded'] }),
+      400,
+    );
+    const [error] = wrong.errors as { path: string; message: string }[];
+    expect(error.path).toBe('/events/1');
+    expect(error.message).toBe(`must be one of: ${['*', ...EVENT_TYPE_NAMES].join(', ')}`);
+    const updated = expectProblem(
+      await patch(server(), `/v1/webhooks/${every.body.data.id}`, { events: ['all'] }),
+      400,
+    );
+    expect((updated.errors as { path: string; message: string }[])[0]).toMatchObject({
+      path: '/events/0',
+      message: expect.stringContaining('*, employee.created'),
+    });
+    expectProblem(await post(server(), '/v1/webhooks', { ...valid, events: ['*', '*'] }), 400);
+    expect(JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data)).toBe(before);
+  });
+
+  test('a chat, Slack or Teams webhook cannot list survey.invited: 400 naming /events/N and why, on create and update; nothing changes', async () => {
+    const why =
+      /^survey\.invited is for json webhooks only: its payload holds a personal link, which a (chat|slack|teams) webhook would post to a channel$/;
+    const listed = async () => JSON.stringify((await get(server(), '/v1/webhooks?limit=200')).body.data);
+    const start = await listed();
+    for (const format of ['chat', 'slack', 'teams']) {
+      const problem = expectProblem(
+        await post(server(), '/v1/webhooks', { ...valid, format, events: ['employee.created', 'survey.invited'] }),
+        400,
+      );
+      expect(problem.errors).toEqual([{ location: 'body', path: '/events/1', message: expect.stringMatching(why) }]);
+      expect((problem.errors as { message: string }[])[0].message).toContain(`a ${format} webhook`);
+      expect(problem.detail).toContain('body /events/1: survey.invited is for json webhooks only');
+      // With * too: * leaves survey.invited out, but naming it asks for it.
+      expectProblem(await post(server(), '/v1/webhooks', { ...valid, format, events: ['*', 'survey.invited'] }), 400);
+    }
+    expect(await listed()).toBe(start);
+
+    // A json webhook that lists it may not become a chat one; a chat one may not add it.
+    const json = (
+      await post(server(), '/v1/webhooks', {
+        ...valid,
+        name: 'Invitations',
+        events: ['role.updated', 'survey.invited'],
+      })
+    ).body.data;
+    const teams = (await post(server(), '/v1/webhooks', { ...valid, name: 'Channel', format: 'teams' })).body.data;
+    const before = await listed();
+    const toChat = expectProblem(await patch(server(), `/v1/webhooks/${json.id}`, { format: 'chat' }), 400);
+    expect(toChat.errors).toEqual([{ location: 'body', path: '/events/1', message: expect.stringMatching(why) }]);
+    const added = expectProblem(
+      await patch(server(), `/v1/webhooks/${teams.id}`, {
+        events: ['survey.invited', 'role.updated'],
+        name: 'Renamed',
+      }),
+      400,
+    );
+    expect(added.errors).toEqual([{ location: 'body', path: '/events/0', message: expect.stringMatching(why) }]);
+    expect(await listed()).toBe(before);
+    expect((await get(server(), `/v1/webhooks/${json.id}`)).body.data).toMatchObject({
+      format: 'json',
+      events: ['role.updated', 'survey.invited'],
+    });
+
+    // Changing both together, so that the result is allowed, is fine either way.
+    const moved = await patch(server(), `/v1/webhooks/${json.id}`, { format: 'slack', events: ['*'] });
+    expect(moved.body.data).toMatchObject({ format: 'slack', events: ['*'] });
+    const back = await patch(server(), `/v1/webhooks/${teams.id}`, { format: 'json', events: ['survey.invited'] });
+    expect(back.body.data).toMatchObject({ format: 'json', events: ['survey.invited'] });
   });
 
   test('a URL the pattern lets through but no parser can read is a 400 naming url, on create, update and test-url', async () => {

@@ -19,6 +19,14 @@ const role = {
   assignments: [],
 };
 
+const q4 = {
+  id: 'sur_1',
+  name: 'Q4 pulse',
+  opensAt: '2026-11-22T10:00:00.000Z',
+  closesAt: '2026-12-20T17:00:00.000Z',
+  participation: { invited: 143, responded: 0, rate: 0 },
+};
+
 function event(
   type: PeopleEvent['type'],
   object: Record<string, unknown>,
@@ -81,6 +89,33 @@ const cases: Record<string, PeopleEvent[]> = {
     event(
       'sync.failed',
       { id: 'run_2', status: 'failed', error: 'HiBob answered 500 (server error); nothing was changed' },
+      undefined,
+      null,
+    ),
+  ],
+  'survey-opened': [event('survey.opened', { ...q4, status: 'open' }, undefined, null)],
+  'survey-closed': [
+    event(
+      'survey.closed',
+      {
+        ...q4,
+        status: 'closed',
+        participation: { invited: 143, responded: 112, rate: 0.783 },
+        results: { score: 7.9, enps: 12, change: 0.3, hidden: false },
+      },
+      undefined,
+      null,
+    ),
+  ],
+  'survey-closed-hidden': [
+    event(
+      'survey.closed',
+      {
+        ...q4,
+        status: 'closed',
+        participation: { invited: 9, responded: 2, rate: 0.222 },
+        results: { score: null, enps: null, change: null, hidden: true },
+      },
       undefined,
       null,
     ),
@@ -157,6 +192,9 @@ describe('chat format (help article 001)', () => {
     'batch',
     'hostile-names',
     'sync-completed',
+    'survey-opened',
+    'survey-closed',
+    'survey-closed-hidden',
   ])('%s as Slack and Teams payloads match their golden files', (name) => {
     for (const [format, payload] of [
       ['slack', slackPayload(cases[name], URL)],
@@ -230,6 +268,81 @@ describe('chat format (help article 001)', () => {
     expect(text.split('\n')[0]).toBe(
       '**[HiBob sync](https://hub.example.com/integrations/hibob/runs/run_1)** completed: 3 created, 1 updated, 0 deleted',
     );
+  });
+
+  test('a survey round reads as one line in a channel; hidden results show no number at all', () => {
+    const header = (name: string) => chatPayload(cases[name], URL).text.split('\n')[0];
+    const link = '**[Q4 pulse](https://hub.example.com/surveys/sur_1)**';
+    expect(header('survey-opened')).toBe(`${link} is open until 20 Dec: 143 people invited`);
+    expect(header('survey-closed')).toBe(`${link} closed: 78 % answered, engagement 7.9 (+0.3), eNPS 12`);
+    expect(header('survey-closed-hidden')).toBe(
+      `${link} closed: results hidden (too few answers to keep them anonymous)`,
+    );
+    const teams = teamsPayload(cases['survey-closed-hidden'], URL) as { attachments: { content: { body: unknown } }[] };
+    for (const payload of [
+      chatPayload(cases['survey-closed-hidden'], URL),
+      slackPayload(cases['survey-closed-hidden'], URL),
+      teams.attachments[0].content.body,
+    ])
+      // Digits only in the survey's name and link.
+      expect(JSON.stringify(payload).replace(/Q4 pulse|https:\/\/hub\.example\.com\/surveys\/sur_1/g, '')).not.toMatch(
+        /\d/,
+      );
+    expect(slackPayload(cases['survey-opened'], URL).text).toBe('Q4 pulse is open until 20 Dec: 143 people invited');
+    // The year shows when it is not the event's; a change of nothing, or a drop, shows its direction.
+    const later = event(
+      'survey.closed',
+      {
+        ...q4,
+        closesAt: '2027-01-08T17:00:00.000Z',
+        participation: { invited: 1, responded: 1, rate: 1 },
+        results: { score: 6, enps: -4, change: -0.04, hidden: false },
+      },
+      undefined,
+      null,
+    );
+    expect(chatPayload([later], URL).text).toBe(`${link} closed: 100 % answered, engagement 6.0 (±0.0), eNPS -4`);
+    const opened = event('survey.opened', {
+      ...q4,
+      closesAt: '2027-01-08T17:00:00.000Z',
+      participation: { invited: 1 },
+    });
+    expect(chatPayload([opened], URL).text.split('\n')[0]).toBe(`${link} is open until 8 Jan 2027: 1 person invited`);
+  });
+
+  test('survey.invited never reaches a chat webhook, and even so renders without its link, whatever its object', () => {
+    const answerUrl = 'https://hub.example.com/s/inv_0123456789abcdef';
+    const invited = (object: Record<string, unknown>) => event('survey.invited', object, undefined, null);
+    const full = invited({
+      survey: { id: 'sur_1', name: 'Q4 pulse' },
+      employee: { id: 'emp_1', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+      answerUrl,
+      closesAt: q4.closesAt,
+      reminder: true,
+    });
+    expect(chatPayload([full], URL).text).toBe(
+      '**[Q4 pulse](https://hub.example.com/surveys/sur_1)** reminded\n\n**Employee:** Ada Lovelace',
+    );
+    for (const ev of [full, invited({}), invited({ survey: 'x', employee: null, answerUrl: 42 })]) {
+      for (const payload of [chatPayload([ev], URL), slackPayload([ev], URL), teamsPayload([ev], URL)]) {
+        const text = JSON.stringify(payload);
+        expect(text).not.toContain('/s/inv_');
+        expect(text).not.toContain('answerUrl');
+        expect(text.length).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  test('a survey name too long for any tool is clipped like any other user text', () => {
+    const long = event('survey.opened', { ...q4, name: 'Q'.repeat(40_000) }, undefined, null);
+    for (const text of [
+      chatPayload([long], URL).text,
+      JSON.stringify(slackPayload([long], URL)),
+      JSON.stringify(teamsPayload([long], URL)),
+    ]) {
+      expect(text.length).toBeLessThan(30_000);
+      expect(text).toContain('characters left out');
+    }
   });
 
   test('the seed example reads exactly as the article shows it', () => {

@@ -364,6 +364,38 @@ eachStore(
           at: server().clock.now(),
         });
       }
+      // So will survey rounds (another issue); survey.invited carries its answer link sealed.
+      const { sealAnswerUrl } = await import('../../../server/src/core/event-secrets');
+      const round = {
+        id: 'sur_1',
+        name: 'Q4 pulse',
+        status: 'open',
+        participation: { invited: 1, responded: 0, rate: 0 },
+      };
+      const invitation = {
+        survey: { id: 'sur_1', name: 'Q4 pulse' },
+        employee: { id: other.id, email: other.email, firstName: 'Pat', lastName: 'Person' },
+        answerUrl: sealAnswerUrl(server().hub.context.masterKey, 'https://hub.example.com/s/inv_1', 'sur_1', other.id),
+        closesAt: '2026-12-20T17:00:00.000Z',
+        reminder: false,
+      };
+      for (const [type, object] of [
+        ['survey.opened', round],
+        ['survey.invited', invitation],
+        [
+          'survey.closed',
+          { ...round, status: 'closed', results: { score: null, enps: null, change: null, hidden: true } },
+        ],
+      ] as const)
+        await recordChange(server().hub.context.store.db, {
+          organizationId: server().org.organizationId,
+          type,
+          actor: { type: 'system' },
+          object,
+          targetType: 'survey',
+          targetId: 'sur_1',
+          at: server().clock.now(),
+        });
       server().hub.dispatcher?.nudge();
       const types = await eventually(() => {
         const seen = new Set(

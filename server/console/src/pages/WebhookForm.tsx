@@ -2,7 +2,7 @@
 // max events per request, parallel requests and error e-mails. The server validates; its message
 // for a field is shown beside that field.
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { ApiError, EventType, Webhook, WebhookFormat } from '../api';
+import { ALL_EVENTS, type ApiError, type EventType, type Webhook, type WebhookFormat } from '../api';
 import {
   Choices,
   Field,
@@ -165,7 +165,18 @@ export function WebhookFormPage({ session, id }: { session: Session; id: string 
         <Choices
           legend="Event types"
           name="events"
-          options={types.data.data.map((t) => ({ value: t.type, label: t.type, hint: t.description }))}
+          options={[
+            {
+              value: ALL_EVENTS,
+              label: `${ALL_EVENTS} (every type)`,
+              hint: 'Every event type, also those added later, except the opt-in ones, which are listed by name.',
+            },
+            ...types.data.data.map((t) => ({
+              value: t.type,
+              label: t.optIn ? `${t.type} (opt-in, JSON only)` : t.type,
+              hint: t.description,
+            })),
+          ]}
           selected={draft.events}
           onChange={(events) => set('events', events)}
           error={error}
