@@ -71,13 +71,16 @@ export async function tabTo(page: Page, name: string | RegExp, maxTabs = 120): P
  * received focus: nothing on the page needs a mouse.
  */
 export async function everyControlTakesFocus(page: Page): Promise<{ controls: number; missed: string[] }> {
-  const controls = await page.evaluate(() => {
+  const { controls, stops } = await page.evaluate(() => {
     const all = Array.from(document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea'));
     let n = 0;
+    let extra = 0;
     for (const el of all) {
       const visible = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
       if (!visible || (el as HTMLButtonElement).disabled) continue;
       el.dataset.kb = String(n++);
+      // Chromium stops on each part of a date or time field (month, day, year, hours, minutes, AM/PM).
+      if (/^(date|datetime-local|time|month|week)$/.test((el as HTMLInputElement).type ?? '')) extra += 5;
     }
     // Start at the top: a focus point before everything else on the page.
     const start = document.createElement('div');
@@ -85,10 +88,10 @@ export async function everyControlTakesFocus(page: Page): Promise<{ controls: nu
     start.id = 'kb-start';
     document.body.prepend(start);
     start.focus();
-    return n;
+    return { controls: n, stops: n + extra };
   });
   const reached = new Set<string>();
-  for (let i = 0; i < controls + 10; i += 1) {
+  for (let i = 0; i < stops + 10; i += 1) {
     await page.keyboard.press('Tab');
     const id = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.kb ?? null);
     if (id !== null) reached.add(id);
@@ -107,4 +110,15 @@ export async function everyControlTakesFocus(page: Page): Promise<{ controls: nu
 /** True when the page is no wider than the window (nothing to scroll sideways). */
 export function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+/** Waits for the server's message beside a field, and checks the field says it is invalid (for screen readers). */
+export async function expectFieldError(page: Page, label: string, text: string | RegExp): Promise<void> {
+  const field = page.locator('.field', { has: page.getByLabel(label, { exact: true }) });
+  const message = field.locator('.field-error');
+  await message.waitFor();
+  const shown = await message.innerText();
+  if (typeof text === 'string') expect(shown).toContain(text);
+  else expect(shown).toMatch(text);
+  expect(await page.getByLabel(label, { exact: true }).getAttribute('aria-invalid')).toBe('true');
 }

@@ -337,3 +337,42 @@ export interface Overview extends PeriodResult {
   change: { score: number | null; nps: number | null } | null;
   trend: PeriodResult[];
 }
+
+/** Invited, answered and the rate; all null, and `hidden` true, where anonymity withholds them. */
+export interface SurveyCounts {
+  invited: number | null;
+  responded: number | null;
+  rate: number | null;
+  hidden: boolean;
+  hiddenReason: 'belowThreshold' | 'protectsAnother' | null;
+}
+
+export type SurveyStatus = 'scheduled' | 'open' | 'closed';
+
+export interface Survey {
+  id: string;
+  name: string;
+  status: SurveyStatus;
+  questions: { key: string; text: string }[];
+  opensAt: string;
+  closesAt: string;
+  reminders: number[];
+  audience: string[];
+  cadence: 'none' | 'monthly' | 'quarterly';
+  openedAt: string | null;
+  closedAt: string | null;
+  remindersSent: number;
+  previousId: string | null;
+  nextId: string | null;
+  participation: SurveyCounts & { segments: (SurveyCounts & { segment: string })[] };
+  results: { score: number | null; enps: number | null; hidden: boolean } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** GET /v1/engagement/drivers: every question besides engagement answered in the window. */
+export interface Drivers {
+  period: string;
+  anonymityThreshold: number;
+  drivers: { question: string }[];
+}

@@ -13,6 +13,9 @@ import { HistoryPage } from './pages/History';
 import { ImportPage } from './pages/Import';
 import { ImportRunPage } from './pages/ImportRun';
 import { SignInPage } from './pages/SignIn';
+import { SurveyDetailsPage } from './pages/SurveyDetails';
+import { SurveyFormPage } from './pages/SurveyForm';
+import { SurveysPage } from './pages/Surveys';
 import { WebhookDetailsPage } from './pages/WebhookDetails';
 import { WebhookFormPage } from './pages/WebhookForm';
 import { WebhooksPage } from './pages/Webhooks';
@@ -45,7 +48,11 @@ const ROUTES: Route[] = [
   { match: /^\/admin\/employees$/, render: (s) => <EmployeesPage session={s} /> },
   { match: /^\/admin\/imports$/, render: (s) => <ImportPage session={s} /> },
   { match: /^\/admin\/imports\/([^/]+)$/, render: (s, [id]) => <ImportRunPage key={id} session={s} id={id} /> },
-  { match: /^\/admin\/engagement$/, render: (s) => <EngagementPage session={s} /> },
+  // The page takes its filters from the address (a survey round links to its results), so a new address remounts it.
+  { match: /^\/admin\/engagement$/, render: (s) => <EngagementPage key={window.location.search} session={s} /> },
+  { match: /^\/admin\/surveys$/, render: (s) => <SurveysPage session={s} /> },
+  { match: /^\/admin\/surveys\/new$/, render: (s) => <SurveyFormPage session={s} /> },
+  { match: /^\/admin\/surveys\/([^/]+)$/, render: (s, [id]) => <SurveyDetailsPage key={id} session={s} id={id} /> },
 ];
 
 const NAV = [
@@ -55,6 +62,7 @@ const NAV = [
   { to: '/admin/employees', label: 'Employees' },
   { to: '/admin/imports', label: 'Import' },
   { to: '/admin/engagement', label: 'Engagement' },
+  { to: '/admin/surveys', label: 'Surveys' },
 ];
 
 function Console() {
@@ -63,9 +71,10 @@ function Console() {
   const [me, setMe] = useState<Me | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
+  // `to` may carry a query (the filters a page starts with); the route is its path.
   const navigate = useCallback((to: string) => {
     window.history.pushState(null, '', `${basePath()}${to}`);
-    setPath(to);
+    setPath(to.replace(/[?#].*$/, ''));
     window.scrollTo(0, 0);
   }, []);
 

@@ -17,6 +17,8 @@ legend{font-weight:600;padding:0 4px;max-width:100%}
 .scale label{display:flex;flex-direction:column;align-items:center;gap:2px;padding:6px 0;border-radius:6px;cursor:pointer;font-variant-numeric:tabular-nums}
 .scale input{width:22px;height:22px;margin:0;accent-color:#2f6f4f}
 .scale input:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}
+.scale label:has(input:checked){background:#dcebe2;font-weight:600}
+@media (max-width:359px){.scale{grid-template-columns:repeat(6,minmax(0,1fr));row-gap:4px}}
 .ends{display:flex;justify-content:space-between;font-size:.85rem;color:#4a5260;margin-top:4px}
 .error{color:#a3101a;font-weight:600;margin:6px 0 0}
 .summary{background:#fdecee;border:1px solid #a3101a;border-radius:8px;padding:12px 14px;margin:0 0 16px}
@@ -44,6 +46,7 @@ export function page(title: string, content: string, cssHref: string): string {
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${escapeHtml(cssHref)}">
 </head>
 <body>
@@ -94,14 +97,18 @@ export function formPage(p: FormPage): string {
       const endsId = `q${i}-ends`;
       const errorId = `q${i}-error`;
       const describedBy = [endsId, ...(q.error === null ? [] : [errorId])].join(' ');
+      const lowId = `q${i}-low`;
+      const highId = `q${i}-high`;
       const radios = Array.from({ length: 11 }, (_, n) => {
         const checked = q.value === String(n) ? ' checked' : '';
-        return `<label><input type="radio" name="q${i}" value="${n}"${checked}${n === 0 ? ' required' : ''}>${n}</label>`;
+        // The two ends say what they mean where a screen reader lands on them, not only under the scale.
+        const end = n === 0 ? ` aria-describedby="${lowId}"` : n === 10 ? ` aria-describedby="${highId}"` : '';
+        return `<label><input type="radio" name="q${i}" value="${n}"${checked}${end}${n === 0 ? ' required' : ''}>${n}</label>`;
       }).join('');
       return `<fieldset role="radiogroup" aria-labelledby="${legendId}" aria-describedby="${describedBy}"${q.error === null ? '' : ' aria-invalid="true"'}>
 <legend id="${legendId}">${escapeHtml(q.text)}</legend>
 <div class="scale">${radios}</div>
-<div class="ends" id="${endsId}"><span>0 = ${escapeHtml(low)}</span><span>10 = ${escapeHtml(high)}</span></div>
+<div class="ends" id="${endsId}"><span id="${lowId}">0 = ${escapeHtml(low)}</span><span id="${highId}">10 = ${escapeHtml(high)}</span></div>
 ${q.error === null ? '' : `<p class="error" id="${errorId}">${escapeHtml(q.error)}</p>`}
 </fieldset>`;
     })

@@ -6,6 +6,7 @@ import { describeInBrowser, launchBrowser } from '../../helpers/browser';
 import {
   type ConsoleWatch,
   everyControlTakesFocus,
+  expectFieldError,
   fitsWidth,
   screenshot,
   signIn,
@@ -664,17 +665,6 @@ describeInBrowser('the admin console in a real browser [sqlite]', () => {
     expect(watch.errors).toEqual([]);
   }, 60_000);
 });
-
-async function expectFieldError(page: Page, label: string, text: string | RegExp): Promise<void> {
-  const field = page.locator('.field', { has: page.getByLabel(label, { exact: true }) });
-  const message = field.locator('.field-error');
-  await message.waitFor();
-  const shown = await message.innerText();
-  if (typeof text === 'string') expect(shown).toContain(text);
-  else expect(shown).toMatch(text);
-  // The control says it is invalid and points at the message, for screen readers.
-  expect(await page.getByLabel(label, { exact: true }).getAttribute('aria-invalid')).toBe('true');
-}
 
 /** Waits until a list shows this many rows (the console loads in the background). */
 async function countIs(rows: Locator, n: number): Promise<void> {

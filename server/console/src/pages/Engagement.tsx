@@ -1,23 +1,37 @@
-// Engagement: the overview for the current period (score, eNPS, participation, change), the trend
-// as an SVG chart with the same figures in a table, and the heatmap of engagement and every driver
-// by department, title, tenure, manager or attribute. A row drills in: its segment joins the
-// segments every figure on the page is for (AND). What the API withholds stays hidden here too.
+// Engagement: the overview for a period (the current one, or the one holding "Up to") with score,
+// eNPS, participation and change; the trend as an SVG chart with the same figures in a table; and the
+// heatmap of engagement and every driver by department, title, tenure, manager or attribute. A row
+// drills in: its segment joins the segments every figure on the page is for (AND). A link may start
+// the page with its interval, "Up to" and segments (a survey round links to its results so). What
+// the API withholds stays hidden here too.
 import { useState } from 'preact/hooks';
 import type { Attribute, Heatmap, HeatmapCell, Overview, PeriodResult } from '../api';
 import { SEGMENTABLE_TYPES } from '../../../src/core/attributes';
 import { Loading, PageTitle, ProblemNote, type Session, useLoad } from '../ui';
 
+/** The filters a link may start the page with (a survey round links to its results): interval, to and segments. */
+function filtersInAddress() {
+  const params = new URLSearchParams(window.location.search);
+  return {
+    interval: params.get('interval') ?? 'month',
+    to: params.get('to') ?? '',
+    segments: params.getAll('segment'),
+  };
+}
+
 export function EngagementPage({ session }: { session: Session }) {
-  const [interval, setPeriod] = useState('month');
+  const [start] = useState(filtersInAddress);
+  const [interval, setPeriod] = useState(start.interval);
+  const [to, setTo] = useState(start.to);
   const [by, setBy] = useState('department');
-  const [segments, setSegments] = useState<string[]>([]);
+  const [segments, setSegments] = useState<string[]>(start.segments);
   const overview = useLoad(
-    () => session.api.get<Overview>('/v1/engagement/overview', { interval, segment: segments }),
-    [interval, segments.join('\n')],
+    () => session.api.get<Overview>('/v1/engagement/overview', { interval, to, segment: segments }),
+    [interval, to, segments.join('\n')],
   );
   const heatmap = useLoad(
-    () => session.api.get<Heatmap>('/v1/engagement/heatmap', { interval, by, segment: segments }),
-    [interval, by, segments.join('\n')],
+    () => session.api.get<Heatmap>('/v1/engagement/heatmap', { interval, to, by, segment: segments }),
+    [interval, to, by, segments.join('\n')],
   );
   const attributes = useLoad(() => session.api.list<Attribute>('/v1/attributes'), []);
   const o = overview.data;
@@ -33,6 +47,9 @@ export function EngagementPage({ session }: { session: Session }) {
             <option value="quarter">Quarter</option>
             <option value="year">Year</option>
           </select>
+        </label>
+        <label>
+          Up to <input type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
         </label>
         <label>
           Heatmap rows{' '}
