@@ -242,6 +242,44 @@ eachStore(
         data: { object: { answerUrl: expect.stringMatching(/^https:\/\/.*\/s\/inv_/), reminder: false } },
       });
     });
+
+    test("a real round: the invited person's link reaches the webhook that asked for it, opens the page, and the * webhook gets survey.opened only", async () => {
+      const s = server();
+      const json = await hook({ url: `${receiver().url}/invited`, events: ['survey.invited'] });
+      const every = await hook({ url: `${receiver().url}/every`, events: ['*'] });
+      const person = await createEmployee(s, { department: 'Pulse', startDate: '2024-01-01' });
+      const round = await post(s, '/v1/surveys', {
+        name: 'Pulse check',
+        questions: [{ key: 'engagement' }],
+        opensAt: new Date(s.clock.now().getTime() + 60_000).toISOString(),
+        closesAt: new Date(s.clock.now().getTime() + 7 * 86_400_000).toISOString(),
+        audience: ['department:Pulse'],
+      });
+      expect((await post(s, `/v1/surveys/${round.body.data.id}/open`, {})).status).toBe(200);
+      const [invited] = await eventually(() => (at('/invited').length > 0 ? at('/invited') : undefined));
+      const sent = verify(json.secret, invited);
+      expect(sent.data.object).toMatchObject({
+        survey: { id: round.body.data.id, name: 'Pulse check' },
+        employee: { id: person.id, email: person.email },
+        reminder: false,
+      });
+      const link = new URL(String(sent.data.object.answerUrl));
+      const page = await fetch(`${s.url}${link.pathname}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Pulse check');
+      const opened = await eventually(() =>
+        at('/every')
+          .map((r) => verify(every.secret, r))
+          .find((e) => e.type === 'survey.opened'),
+      );
+      expect(opened.data.object).toMatchObject({ id: round.body.data.id, participation: { invited: 1 } });
+      expect(at('/every').map((r) => verify(every.secret, r).type)).not.toContain('survey.invited');
+      const listed = await get(s, '/v1/events?type=survey.invited&limit=200');
+      const mine = listed.body.data.find(
+        (e: SentEvent) => e.data.object.employee && (e.data.object.employee as { id: string }).id === person.id,
+      );
+      expect(mine.data.object.answerUrl).toBe(REDACTED);
+    });
   },
   {
     PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true',
