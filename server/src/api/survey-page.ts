@@ -162,7 +162,7 @@ const answer = defineRoute({
           cssHref(ctx),
         ),
       );
-    const scores: Record<string, unknown> = {};
+    const scores = Object.create(null) as Record<string, unknown>;
     state.survey.questions.forEach((q, i) => {
       if (fields[`q${i}`] !== undefined) scores[q.key] = fields[`q${i}`];
     });

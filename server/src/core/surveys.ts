@@ -1,5 +1,6 @@
 // Survey rounds: what a round is, the rules a definition must follow, and when the next round of a
 // cadence falls. Pure, so the rules can be checked without a server.
+import { reservedNameProblem } from './map-keys';
 import type { FieldError } from './problem';
 
 export const SURVEY_STATUSES = ['scheduled', 'open', 'closed'] as const;
@@ -75,7 +76,9 @@ export function definitionErrors(d: SurveyDefinition): FieldError[] {
   const seen = new Set<string>();
   d.questions.forEach((q, i) => {
     const key = q.key.toLowerCase();
-    if (seen.has(key)) at(`/questions/${i}/key`, `"${q.key}" is asked twice`);
+    const reserved = reservedNameProblem(q.key);
+    if (reserved !== null) at(`/questions/${i}/key`, reserved);
+    else if (seen.has(key)) at(`/questions/${i}/key`, `"${q.key}" is asked twice`);
     seen.add(key);
   });
   const opens = Date.parse(d.opensAt);

@@ -93,6 +93,12 @@ describe.each(storeKinds())('survey rounds [%s]', (kind: StoreKind) => {
     const lateReminder = await createRound(s, { reminders: [30] });
     expect(lateReminder.status).toBe(400);
     expect(lateReminder.body.errors[0]).toMatchObject({ path: '/reminders/0' });
+    const reserved = await createRound(s, { questions: [{ key: 'engagement' }, { key: '__proto__', text: 'Hm?' }] });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.errors[0]).toMatchObject({
+      path: '/questions/1/key',
+      message: expect.stringContaining('reserved'),
+    });
     const nowhere = await createRound(s, { audience: ['department:Nowhere'] });
     expect(nowhere.status).toBe(400);
     expect(nowhere.body.errors[0]).toMatchObject({
