@@ -120,6 +120,20 @@ export async function progress(ctx: DomainContext, state: RunState, changes: Par
   });
 }
 
+/** How often a run reading its snapshot records its progress (its heartbeat is checked in minutes). */
+const READING_PROGRESS_MS = 1_000;
+
+/**
+ * Records progress while the snapshot is read, at most once a second: a batch of rows arrives every
+ * few milliseconds, and a transaction for each would cost more than reading them. Lets other requests
+ * in between either way.
+ */
+export async function readingProgress(ctx: DomainContext, state: RunState, processed: number): Promise<void> {
+  const last = Date.parse(state.run.heartbeatAt);
+  if (Number.isFinite(last) && ctx.clock.now().getTime() - last < READING_PROGRESS_MS) return yieldToOthers();
+  await progress(ctx, state, { processed });
+}
+
 /** Marks a key as listed and the person as current, for a reader that knows they did not change (HiBob's fingerprints). */
 export function listCurrent(state: RunState, key: string): void {
   state.listed.add(key);

@@ -13,7 +13,17 @@ import type { DomainContext } from '../context';
 import { type EmployeeWrite, employeeWrite, removeEmployee, writeEmployees } from '../employees';
 import { type Principal, principalActor } from '../principal';
 import { emptyTally } from './apply';
-import { RunFailure, collect, listSkipped, openRun, progress, runToEnd, settle, yieldToOthers } from './engine';
+import {
+  RunFailure,
+  collect,
+  listSkipped,
+  openRun,
+  progress,
+  readingProgress,
+  runToEnd,
+  settle,
+  yieldToOthers,
+} from './engine';
 import { AttributeReader, type RawPerson, readPerson } from './people';
 import { alreadyRunning, createRun, finishRun } from './runs';
 import { matchKey } from './snapshot';
@@ -81,7 +91,7 @@ export async function importSnapshot(
           else listSkipped(state, read.key, read.reason);
         }
         await collect(ctx, state, people);
-        await progress(ctx, state, { processed: state.listed.size + state.tally.skipped });
+        await readingProgress(ctx, state, state.listed.size + state.tally.skipped);
       }
     } catch (error) {
       // A snapshot that is not what it claims to be (broken JSON, a CSV without a header, over 50 MB).

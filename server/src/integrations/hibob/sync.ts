@@ -15,6 +15,7 @@ import {
   listSkipped,
   openRun,
   progress,
+  readingProgress,
   runToEnd,
   settle,
 } from '../../domain/imports/engine';
@@ -75,7 +76,7 @@ async function download(
       }
     }
     await collect(ctx, state, mappedBatch);
-    await progress(ctx, state, { processed: state.listed.size });
+    await readingProgress(ctx, state, state.listed.size);
     if (stopping()) throw new RunInterrupted();
   }
 }
