@@ -9,14 +9,9 @@ import { createRound } from '../../helpers/surveys';
 const DAY = 86_400_000;
 
 describe.each(storeKinds())('survey schedule across processes [%s]', (kind: StoreKind) => {
+  // Started by the test itself: on SQLite it is skipped, and nothing starts.
   let server: TestServer;
   let peer: PeopleHub;
-
-  beforeAll(async () => {
-    if (kind !== 'postgres') return;
-    server = await startTestServer(kind, { PEOPLEHUB_WORKER: 'false' });
-    peer = await startPeer(server, { PEOPLEHUB_WORKER: 'false' });
-  });
   afterAll(async () => {
     await peer?.close();
     await server?.close();
@@ -45,6 +40,8 @@ describe.each(storeKinds())('survey schedule across processes [%s]', (kind: Stor
 
   // Several processes share a store on PostgreSQL only; SQLite is one process's store.
   testOn(kind, 'postgres')('opening, a reminder and closing happen exactly once', async () => {
+    server = await startTestServer(kind, { PEOPLEHUB_WORKER: 'false' });
+    peer = await startPeer(server, { PEOPLEHUB_WORKER: 'false' });
     for (let i = 0; i < 6; i += 1) await createEmployee(server, { startDate: '2024-01-01' });
     const since = server.clock.now().toISOString();
     const round = await createRound(server, { reminders: [3], cadence: 'quarterly' });
