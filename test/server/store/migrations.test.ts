@@ -3,14 +3,33 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { openStore } from '../../../server/src/store/database';
+import { type Store, openStore } from '../../../server/src/store/database';
 import { migrateToLatest } from '../../../server/src/store/migrations';
 import type { Database } from '../../../server/src/store/schema';
 import { pruneReceipts, recordReceipt } from '../../../server/src/store/hibob-notices';
 import { deleteIntegration } from '../../../server/src/store/integrations';
 import { DEFAULT_RUN_OPTIONS, findRun } from '../../../server/src/store/sync-runs';
-import { storeKinds } from '../../helpers/harness';
+import { type StoreKind, storeKinds } from '../../helpers/harness';
 import { TEST_DATABASE_URL, dropSchema, migrateStoreTo, uniqueSchema } from '../../helpers/postgres';
+
+/** A fresh store of this kind brought up to `target` only, for an upgrade test; removed afterwards. */
+async function atMigration(kind: StoreKind, target: string, test: (store: Store) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-upgrade-'));
+  const schema = kind === 'postgres' ? uniqueSchema() : null;
+  const store = await openStore(
+    schema === null
+      ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') }
+      : { kind: 'postgres', url: TEST_DATABASE_URL, schema },
+  );
+  try {
+    await migrateStoreTo(store, schema, target);
+    await test(store);
+  } finally {
+    await store.close();
+    if (schema !== null) await dropSchema(schema);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('upgrading an SQLite store made before the hardening', () => {
   test('answers stored in clear by older versions are gone, bytes and all, and the files become private', async () => {
@@ -68,15 +87,7 @@ describe('upgrading an SQLite store made before the hardening', () => {
 
 describe.each(storeKinds())('upgrading a store with a HiBob connection to notice receipts [%s]', (kind) => {
   test('the connection keeps working; receipts refuse a repeat until they expire, and go with the connection', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-receipts-'));
-    const schema = kind === 'postgres' ? uniqueSchema() : null;
-    const store = await openStore(
-      schema === null
-        ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') }
-        : { kind: 'postgres', url: TEST_DATABASE_URL, schema },
-    );
-    try {
-      await migrateStoreTo(store, schema, '0009_department_rollups');
+    await atMigration(kind, '0009_department_rollups', async (store) => {
       const at = '2026-11-22T10:00:00.000Z';
       await store.db
         .insertInto('organizations')
@@ -120,25 +131,13 @@ describe.each(storeKinds())('upgrading a store with a HiBob connection to notice
       ).toEqual(['hash-a']);
       await db.transaction().execute((trx) => deleteIntegration(trx, 'org_1'));
       expect(await db.selectFrom('hibob_receipts').selectAll().execute()).toEqual([]);
-    } finally {
-      await store.close();
-      if (schema !== null) await dropSchema(schema);
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe.each(storeKinds())('upgrading a store with HiBob runs to the import engine [%s]', (kind) => {
   test('past runs, finished or going, become HiBob runs with the default options', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-imports-'));
-    const schema = kind === 'postgres' ? uniqueSchema() : null;
-    const store = await openStore(
-      schema === null
-        ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') }
-        : { kind: 'postgres', url: TEST_DATABASE_URL, schema },
-    );
-    try {
-      await migrateStoreTo(store, schema, '0010_hibob_receipts');
+    await atMigration(kind, '0010_hibob_receipts', async (store) => {
       const at = '2026-11-22T10:00:00.000Z';
       await store.db
         .insertInto('organizations')
@@ -173,25 +172,13 @@ describe.each(storeKinds())('upgrading a store with HiBob runs to the import eng
       const runs = await findRun(store.db, 'org_1', 'run_old');
       expect(runs).toMatchObject({ source: 'hibob', skipped: 0, options: DEFAULT_RUN_OPTIONS, created: 3 });
       expect(await findRun(store.db, 'org_1', 'run_going')).toMatchObject({ source: 'hibob', status: 'running' });
-    } finally {
-      await store.close();
-      if (schema !== null) await dropSchema(schema);
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe.each(storeKinds())('upgrading a store with engagement answers to surveys [%s]', (kind) => {
   test('past answers stay and belong to no invitation; no round exists yet', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-surveys-'));
-    const schema = kind === 'postgres' ? uniqueSchema() : null;
-    const store = await openStore(
-      schema === null
-        ? { kind: 'sqlite', file: path.join(dir, 'peoplehub.db') }
-        : { kind: 'postgres', url: TEST_DATABASE_URL, schema },
-    );
-    try {
-      await migrateStoreTo(store, schema, '0011_imports');
+    await atMigration(kind, '0011_imports', async (store) => {
       const at = '2026-11-22T10:00:00.000Z';
       const old = store.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
       await old
@@ -214,10 +201,6 @@ describe.each(storeKinds())('upgrading a store with engagement answers to survey
       const answers = await store.db.selectFrom('engagement_answers').selectAll().execute();
       expect(answers).toEqual([expect.objectContaining({ id: 'ans_old', score: 8, invitation_id: null })]);
       expect(await store.db.selectFrom('surveys').selectAll().execute()).toEqual([]);
-    } finally {
-      await store.close();
-      if (schema !== null) await dropSchema(schema);
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
