@@ -71,18 +71,23 @@ function throttled(ctx: RouteContext, wait: number): Reply {
   );
 }
 
-/** Reads the link, counting a bad one against the client's address; null when the address must wait. */
-async function open(ctx: RouteContext, req: IncomingMessage, token: string): Promise<LinkState | Reply> {
+type OpenLink = Extract<LinkState, { kind: 'open' }>;
+
+/**
+ * Reads the link, counting a bad one against the client's address: the open state, or the page to
+ * answer instead (the address must wait; the link is invalid, closed or withdrawn).
+ */
+async function open(ctx: RouteContext, req: IncomingMessage, token: string): Promise<OpenLink | Reply> {
   const wait = ctx.linkThrottle.waitFor(req);
   if (wait > 0) return throttled(ctx, wait);
   const state = await readLink(ctx, token);
   if (state.kind === 'invalid') ctx.linkThrottle.failed(req);
-  return state;
+  return state.kind === 'open' ? state : stateNotice(ctx, state);
 }
 
 function form(
   ctx: RouteContext,
-  state: Extract<LinkState, { kind: 'open' }>,
+  state: OpenLink,
   token: string,
   questions: FormQuestion[],
   answeredBefore: boolean,
@@ -122,7 +127,6 @@ const show = defineRoute({
   async handler({ params, ctx, req }) {
     const state = await open(ctx, req, params.token);
     if (!('kind' in state)) return state;
-    if (state.kind !== 'open') return stateNotice(ctx, state);
     const previous = await previousAnswers(ctx, state.invitation.id);
     const questions = state.survey.questions.map((q) => ({
       key: q.key,
@@ -144,7 +148,6 @@ const answer = defineRoute({
   async handler({ params, ctx, req }) {
     const state = await open(ctx, req, params.token);
     if (!('kind' in state)) return state;
-    if (state.kind !== 'open') return stateNotice(ctx, state);
     let fields: Record<string, string>;
     try {
       fields = (decodeBody(req, await readBody(req, OPEN_ROUTE_BODY_LIMIT), 'form') ?? {}) as Record<string, string>;
@@ -204,7 +207,6 @@ const thanks = defineRoute({
   async handler({ params, ctx, req }) {
     const state = await open(ctx, req, params.token);
     if (!('kind' in state)) return state;
-    if (state.kind !== 'open') return stateNotice(ctx, state);
     return html(
       200,
       thanksPage(
