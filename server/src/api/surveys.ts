@@ -4,7 +4,14 @@ import { Type } from '@sinclair/typebox';
 import { CADENCES, MAX_QUESTIONS, MAX_REMINDERS, SURVEY_STATUSES, withDefaultTexts } from '../core/surveys';
 import { principalActor } from '../domain/principal';
 import { closeNow, openNow, revokeInvitation } from '../domain/surveys/lifecycle';
-import { createSurvey, deleteSurvey, getSurvey, presentSurvey, updateSurvey } from '../domain/surveys/rounds';
+import {
+  createSurvey,
+  deleteSurvey,
+  getSurvey,
+  presentSurvey,
+  presentSurveys,
+  updateSurvey,
+} from '../domain/surveys/rounds';
 import { defineRoute, reply } from '../http/route';
 import { listSurveys } from '../store/surveys';
 import {
@@ -171,8 +178,7 @@ const list = defineRoute({
       { q: query.q, status: query.status },
       page.keyset,
     );
-    const items = [];
-    for (const s of result.items) items.push(await presentSurvey(ctx.store.db, s, ctx.config.anonymityThreshold));
+    const items = await presentSurveys(ctx.store.db, result.items, ctx.config.anonymityThreshold);
     return reply.list(
       items,
       page.next(result, (s, field) => (field === 'opensAt' ? s.opensAt : s.createdAt)),

@@ -156,19 +156,35 @@ export interface InvitationTally {
 }
 
 export async function invitationTallies(db: Kysely<Database>, surveyId: string): Promise<InvitationTally[]> {
+  return (await invitationTalliesOf(db, [surveyId])).get(surveyId) ?? [];
+}
+
+/** The tallies of several rounds in one query (a page of the list), by round. */
+export async function invitationTalliesOf(
+  db: Kysely<Database>,
+  surveyIds: string[],
+): Promise<Map<string, InvitationTally[]>> {
+  const tallies = new Map<string, InvitationTally[]>();
+  if (surveyIds.length === 0) return tallies;
   const rows = await db
     .selectFrom('survey_invitations')
     .select([
+      'survey_id',
       'segments',
       sql<number>`sum(case when status = 'active' or responded_at is not null then 1 else 0 end)`.as('counted'),
       sql<number>`sum(case when responded_at is not null then 1 else 0 end)`.as('responded'),
     ])
-    .where('survey_id', '=', surveyId)
-    .groupBy('segments')
+    .where('survey_id', 'in', surveyIds)
+    .groupBy(['survey_id', 'segments'])
     .execute();
-  return rows.map((r) => ({
-    segments: JSON.parse(r.segments) as string[],
-    counted: Number(r.counted),
-    responded: Number(r.responded),
-  }));
+  for (const r of rows) {
+    const list = tallies.get(r.survey_id) ?? [];
+    list.push({
+      segments: JSON.parse(r.segments) as string[],
+      counted: Number(r.counted),
+      responded: Number(r.responded),
+    });
+    tallies.set(r.survey_id, list);
+  }
+  return tallies;
 }

@@ -242,10 +242,11 @@ export async function openSurveys(db: Kysely<Database>): Promise<Survey[]> {
   return rows.map(toSurvey);
 }
 
-/** The round a cadence scheduled after this one, if any. */
-export async function followingSurvey(db: Kysely<Database>, id: string): Promise<Survey | null> {
-  const row = await db.selectFrom('surveys').selectAll().where('previous_id', '=', id).executeTakeFirst();
-  return row ? toSurvey(row) : null;
+/** The rounds a cadence scheduled after these, as next id by previous id. */
+export async function followingSurveyIds(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('surveys').select(['id', 'previous_id']).where('previous_id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.previous_id as string, r.id]));
 }
 
 /**

@@ -8,12 +8,12 @@ import { tenureBands } from '../../core/tenure';
 import { recordAudit } from '../../store/audit';
 import { findOrganization } from '../../store/organizations';
 import { loadPeople } from '../../store/segments';
-import { invitationTallies } from '../../store/survey-invitations';
+import { type InvitationTally, invitationTalliesOf } from '../../store/survey-invitations';
 import {
   type Survey,
   deleteScheduledSurvey,
   findSurvey,
-  followingSurvey,
+  followingSurveyIds,
   insertSurvey,
   updateSurvey as updateSurveyRow,
 } from '../../store/surveys';
@@ -26,8 +26,18 @@ import { participationOf } from './participation';
 
 /** A round as the API shows it: its definition, its state and its participation (counts only). */
 export async function presentSurvey(db: Kysely<Database>, survey: Survey, threshold: number) {
-  const tallies = survey.status === 'scheduled' ? [] : await invitationTallies(db, survey.id);
-  const next = survey.cadence === 'none' ? null : await followingSurvey(db, survey.id);
+  return (await presentSurveys(db, [survey], threshold))[0];
+}
+
+/** Rounds as the API shows them, read together (a page of the list costs two queries, not two a round). */
+export async function presentSurveys(db: Kysely<Database>, surveys: Survey[], threshold: number) {
+  const ids = surveys.map((s) => s.id);
+  const tallies = await invitationTalliesOf(db, ids);
+  const next = await followingSurveyIds(db, ids);
+  return surveys.map((survey) => present(survey, tallies.get(survey.id) ?? [], next.get(survey.id) ?? null, threshold));
+}
+
+function present(survey: Survey, tallies: InvitationTally[], nextId: string | null, threshold: number) {
   return {
     id: survey.id,
     name: survey.name,
@@ -42,7 +52,7 @@ export async function presentSurvey(db: Kysely<Database>, survey: Survey, thresh
     closedAt: survey.closedAt,
     remindersSent: survey.remindersSent,
     previousId: survey.previousId,
-    nextId: next?.id ?? null,
+    nextId,
     participation: participationOf(survey, tallies, threshold),
     results:
       survey.outcome === null
