@@ -7,7 +7,7 @@ import { type DiffField, diffFields, mapFields } from '../core/diff';
 import { calendarDate, employeeStatus } from '../core/employee-status';
 import { newId } from '../core/ids';
 import { ownMap } from '../core/map-keys';
-import { type FieldError, problems } from '../core/problem';
+import { type FieldError, HttpProblem, problems } from '../core/problem';
 import { tenureMonths } from '../core/tenure';
 import { type Attribute, attributesByName } from '../store/attributes';
 import { moveDepartment } from '../store/department-rollups';
@@ -145,6 +145,11 @@ async function checkUnique(db: Kysely<Database>, e: Employee): Promise<void> {
 
 function duplicate(field: string, value: string) {
   return problems.conflict(`Another employee already has the ${field} ${value}.`, { field });
+}
+
+/** The refusal `duplicate` makes. */
+function isDuplicate(error: unknown): boolean {
+  return error instanceof HttpProblem && error.status === 409 && typeof error.extensions.field === 'string';
 }
 
 function withUniqueConflicts<T>(work: Promise<T>): Promise<T> {
@@ -492,9 +497,12 @@ export async function upsertEmployee(
       const before = await findMatch(scope.trx, who.organizationId, match);
       return before === null ? addEmployee(scope, newEmployeeFor(match, input)) : changeEmployee(scope, before, input);
     });
+  // The person may appear between the lookup and the insert: the insert's unique index refuses it, or
+  // (when they were committed just before) the pre-insert check does. Either way the second attempt
+  // finds them.
   return withUniqueConflicts(
     attempt().catch((error: unknown) => {
-      if (!isUniqueViolation(error)) throw error;
+      if (!isUniqueViolation(error) && !isDuplicate(error)) throw error;
       return attempt();
     }),
   );
