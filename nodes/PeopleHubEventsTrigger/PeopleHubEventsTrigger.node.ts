@@ -88,12 +88,16 @@ export class PeopleHubEventsTrigger implements INodeType {
       { since: shift(cursor.since, -OVERLAP_MS), sort: 'timestamp' },
       0,
     )) as PeopleEvent[];
-    const fresh = events.filter((event) => !seen.has(event.id));
-    const since = events.reduce((newest, event) => (event.timestamp > newest ? event.timestamp : newest), cursor.since);
+    // A starting poll stops at the newest event it first saw: one written while it read the rest is
+    // left for the next poll to emit, not taken as seen.
+    const start = cursor.since;
+    const read = starting ? events.filter((event) => event.timestamp <= start) : events;
+    const fresh = read.filter((event) => !seen.has(event.id));
+    const since = read.reduce((newest, event) => (event.timestamp > newest ? event.timestamp : newest), start);
     const horizon = shift(since, -OVERLAP_MS);
     data.cursor = {
       since,
-      seen: events.filter((event) => event.timestamp >= horizon).map((event) => event.id),
+      seen: read.filter((event) => event.timestamp >= horizon).map((event) => event.id),
     } satisfies Cursor;
 
     const emitted = starting ? [] : fresh.filter(wanted);

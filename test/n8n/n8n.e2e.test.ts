@@ -340,6 +340,7 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
         body: { email: 'polled@e2e.example', firstName: 'Polly', lastName: 'Polled' },
       });
       expect(created.status).toBe(201);
+      // When it does not arrive, the failure says what the trigger asked for and what n8n logged.
       const group = await eventually(
         'the group made from the polled event',
         async () =>
@@ -348,7 +349,13 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
           ),
         // n8n polls once a minute: room for three polls, since one can land just before the event.
         200_000,
-      );
+      ).catch((error: Error) => {
+        const polls = hub.output().match(/"url":"\/v1\/events\?[^"]*"[^\n]*/g) ?? [];
+        throw new Error(
+          `${error.message}\npolls after publishing: ${polls.length - before}\n${polls.slice(before).join('\n')}\n` +
+            `n8n errors:\n${(n8nProcess?.errors() ?? '').split('\n').slice(-40).join('\n')}`,
+        );
+      });
       expect(group).toBeDefined();
       // Only new events: the employee created before the trigger started was not emitted.
       expect(((await api('/v1/groups?q=Polled')).body.data as unknown[]).length).toBe(1);

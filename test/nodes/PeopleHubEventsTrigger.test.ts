@@ -49,6 +49,27 @@ describe('PeopleHub Events Trigger', () => {
     expect(await poll()).toEqual([]);
   });
 
+  test('an event written while the first poll is under way is emitted by the next poll, not swallowed', async () => {
+    const data: IDataObject = {};
+    const context = n8nContext({ credentials, parameters: { events: [] }, staticData: data, mode: 'trigger' });
+    const helpers = context.self.helpers as { httpRequestWithAuthentication: (...args: unknown[]) => Promise<unknown> };
+    const send = helpers.httpRequestWithAuthentication.bind(helpers);
+    let calls = 0;
+    // Between the first poll's look at the newest event and its read of the window after it.
+    helpers.httpRequestWithAuthentication = async (...args: unknown[]) => {
+      const answer = await send(...args);
+      calls += 1;
+      if (calls === 1) {
+        server.clock.advance(1_000);
+        await createEmployee(server, { email: 'during@acme.example' });
+      }
+      return answer;
+    };
+    expect(await trigger.poll.call(context.self)).toBeNull();
+    expect((await poll([], 'trigger', data)).map((e) => e.data.object.email)).toEqual(['during@acme.example']);
+    expect(await poll([], 'trigger', data)).toEqual([]);
+  });
+
   test('more events than fit in a page: all of them, oldest first, none twice', async () => {
     const created: string[] = [];
     for (let i = 0; i < 230; i += 1) {
