@@ -108,4 +108,10 @@ function bareParseMs(csv, { runs = 5 } = {}) {
   return times[Math.floor(times.length / 2)];
 }
 
-module.exports = { csvOfPeople, bareParseMs, HEADER };
+/** Milliseconds the first bare parse of `n` people takes in a fresh process: csv-parse not yet warmed up. */
+function coldBareParseMs(n, seed) {
+  const script = `const f = require(${JSON.stringify(__filename)}); const csv = f.csvOfPeople(${n}, { seed: ${seed} }); process.stdout.write(String(f.bareParseMs(csv, { runs: 1 })));`;
+  return Number(require('node:child_process').execFileSync(process.execPath, ['-e', script]).toString());
+}
+
+module.exports = { csvOfPeople, bareParseMs, coldBareParseMs, HEADER };

@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { startHub, pgQuery, table, verdict, json } = require('./lib');
-const { csvOfPeople, bareParseMs } = require('./csv-fixture');
+const { csvOfPeople, bareParseMs, coldBareParseMs } = require('./csv-fixture');
 
 function peakRssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -63,16 +63,23 @@ async function benchImports(store) {
   const bare = bareParseMs(small);
   const bareLarge = bareParseMs(large, { runs: 3 });
 
-  // 10,000: the median of three dry runs, each on a fresh server.
+  // 10,000: both sides warm, as a running server is. The bare parse is the median of five in this
+  // process; the server's is the median of three dry runs after one that warms it up (that first,
+  // cold run is reported too, beside a cold bare parse in a process of its own).
+  const bareCold = coldBareParseMs(10_000, 7);
+  let coldRun;
   const smallTimes = [];
-  for (let i = 0; i < 3; i += 1) {
+  {
     const hub = await startHub(store);
     try {
       await defineAttributes(hub);
-      const { run, ms } = await importCsv(hub, small, 'source=bench&dryRun=true');
-      if (run.status !== 'previewed' || run.created !== 10_000)
-        throw new Error(`unexpected run ${JSON.stringify(run)}`);
-      smallTimes.push(ms);
+      for (let i = 0; i < 4; i += 1) {
+        const { run, ms } = await importCsv(hub, small, 'source=bench&dryRun=true');
+        if (run.status !== 'previewed' || run.created !== 10_000)
+          throw new Error(`unexpected run ${JSON.stringify(run)}`);
+        if (i === 0) coldRun = ms;
+        else smallTimes.push(ms);
+      }
     } finally {
       await hub.stop();
     }
@@ -88,6 +95,8 @@ async function benchImports(store) {
   let noChange;
   try {
     await defineAttributes(hub);
+    // Warmed up as the 10,000 runs were, so that the ratio compares sizes rather than a cold start.
+    await importCsv(hub, small, 'source=bench&dryRun=true');
     const dry = await importCsv(hub, large, 'source=bench&dryRun=true');
     if (dry.run.status !== 'previewed' || dry.run.created !== 100_000)
       throw new Error(`unexpected run ${JSON.stringify(dry.run)}`);
@@ -117,17 +126,31 @@ async function benchImports(store) {
   console.log(
     table([
       ['measure', 'ms', 'ratio', 'target', 'verdict'],
-      ['bare csv-parse, 10,000 rows (baseline)', bare.toFixed(0), '1', '', ''],
+      ['bare csv-parse, 10,000 rows (baseline, warm)', bare.toFixed(0), '1', '', ''],
+      ['bare csv-parse, 10,000 rows, cold (own process)', bareCold.toFixed(0), (bareCold / bare).toFixed(1), '', ''],
       ['bare csv-parse, 100,000 rows', bareLarge.toFixed(0), (bareLarge / bare).toFixed(1), '', ''],
-      ['dry run, 10,000 (median of 3)', dry10.toFixed(0), ratio10.toFixed(1), '≤ 10 × bare', verdict(ratio10 <= 10)],
-      ['dry run, 100,000', dry100.toFixed(0), ratio100.toFixed(1), '≤ 12 × 10,000', verdict(ratio100 <= 12)],
+      [
+        'dry run, 10,000 (warm, median of 3)',
+        dry10.toFixed(0),
+        ratio10.toFixed(1),
+        '≤ 10 × bare',
+        verdict(ratio10 <= 10),
+      ],
+      [
+        'first dry run on a fresh server ÷ cold bare parse',
+        coldRun.toFixed(0),
+        (coldRun / bareCold).toFixed(1),
+        '',
+        '',
+      ],
+      ['dry run, 100,000 (warm)', dry100.toFixed(0), ratio100.toFixed(1), '≤ 12 × 10,000', verdict(ratio100 <= 12)],
       ['import, 100,000 (writes, events)', applyMs.toFixed(0), (applyMs / dry10).toFixed(1), '', ''],
       ['no-change import, 100,000', noChange.ms.toFixed(0), (noChange.ms / dry10).toFixed(1), '', ''],
     ]),
   );
   console.log(
     `Peak RSS: ${rssDry.toFixed(0)} MB after the 100,000 dry run (target < 400 MB: ${verdict(rssDry < 400)}), ` +
-      `${rssApply.toFixed(0)} MB after the 100,000 import (${verdict(rssApply < 400)})`,
+      `${rssApply.toFixed(0)} MB after the 100,000 import (reported; the target is the dry run's)`,
   );
   const { run } = noChange;
   const counted = `${run.unchanged} unchanged, ${run.created} created, ${run.updated} updated, ${run.deleted} deleted`;

@@ -1,7 +1,8 @@
 // What a run keeps besides its counts: a preview's planned changes, in the order the run would make
 // them, and every note of a run (skipped fields and people, warnings, options added), each kind paged
 // on its own so that none is dropped however many there are.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from './database';
 import type { Employee } from './employees';
 import type { Database } from './schema';
 
@@ -31,26 +32,37 @@ export interface RunNote {
 /** Rows per multi-row INSERT: under both databases' parameter limits. */
 const INSERT_BATCH = 300;
 
+/**
+ * Inserts a preview's changes, each batch as one statement with one parameter: the changes as a
+ * JSON array that the database takes apart (json_each on SQLite, json_to_recordset on PostgreSQL).
+ * A 10,000-person plan is a few statements rather than 70,000 bound values, each built, compiled and
+ * sent on its own. The employee and the diff are stored as the JSON text they are in the array.
+ */
 export async function insertPlannedChanges(
   db: Kysely<Database>,
+  dialect: Dialect,
   runId: string,
   changes: PlannedChange[],
 ): Promise<void> {
-  for (let i = 0; i < changes.length; i += INSERT_BATCH)
-    await db
-      .insertInto('import_changes')
-      .values(
-        changes.slice(i, i + INSERT_BATCH).map((c) => ({
-          run_id: runId,
-          seq: c.seq,
-          action: c.action,
-          employee_id: c.employeeId,
-          base_updated_at: c.baseUpdatedAt,
-          employee: c.employee === null ? null : JSON.stringify(c.employee),
-          changes: c.changes === null ? null : JSON.stringify(c.changes),
-        })),
-      )
-      .execute();
+  if (changes.length === 0) return;
+  const rows = JSON.stringify(
+    changes.map((c) => ({
+      s: c.seq,
+      a: c.action,
+      e: c.employeeId,
+      b: c.baseUpdatedAt,
+      m: c.employee,
+      c: c.changes,
+    })),
+  );
+  const columns = sql`insert into import_changes (run_id, seq, action, employee_id, base_updated_at, employee, changes)`;
+  if (dialect === 'postgres')
+    await sql`${columns} select ${runId}, x.s, x.a, x.e, x.b, x.m::text, x.c::text
+      from json_to_recordset(${rows}::json) as x(s integer, a text, e text, b text, m json, c json)`.execute(db);
+  else
+    await sql`${columns} select ${runId}, json_extract(value, '$.s'), json_extract(value, '$.a'),
+      json_extract(value, '$.e'), json_extract(value, '$.b'), json_extract(value, '$.m'), json_extract(value, '$.c')
+      from json_each(${rows})`.execute(db);
 }
 
 /** Planned changes after `afterSeq`, in order; `limit` of them. */

@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR } from '../../core/actor';
 import { type Attribute, attributesByName } from '../../store/attributes';
 import { type Employee, employeeLinks, employeesByIds, findEmployee, setSyncHashes } from '../../store/employees';
 import { type PlannedChange, deletePlannedChanges, insertNotes, insertPlannedChanges } from '../../store/import-plans';
+import type { Dialect } from '../../store/database';
 import type { SyncRun } from '../../store/sync-runs';
 import { updateRun } from '../../store/sync-runs';
 import type { DomainContext } from '../context';
@@ -223,7 +224,10 @@ class PlanSink implements ChangeSink {
   private seq = 0;
   private readonly seen = new Set<string>();
 
-  constructor(private readonly runId: string) {}
+  constructor(
+    private readonly runId: string,
+    private readonly dialect: Dialect,
+  ) {}
 
   async write(db: Parameters<ChangeSink['write']>[0], writes: Parameters<ChangeSink['write']>[1]): Promise<void> {
     const planned: PlannedChange[] = writes.map(({ write, before }) => ({
@@ -234,12 +238,13 @@ class PlanSink implements ChangeSink {
       employee: write.employee,
       changes: write.change.changes ?? null,
     }));
-    await insertPlannedChanges(db, this.runId, planned);
+    await insertPlannedChanges(db, this.dialect, this.runId, planned);
   }
 
   async remove(db: Parameters<ChangeSink['remove']>[0], employees: Employee[]): Promise<void> {
     await insertPlannedChanges(
       db,
+      this.dialect,
       this.runId,
       employees.map((e) => ({
         seq: (this.seq += 1),
@@ -285,7 +290,7 @@ export async function settle(ctx: DomainContext, state: RunState, stopping: () =
   const tripped = guardTripped(state, gone.length);
   const planning = run.options.dryRun || tripped;
   if (tripped) run.options = { ...run.options, guard: { wouldDelete: gone.length, of: state.members.length } };
-  const sink: ChangeSink = planning ? new PlanSink(run.id) : STORE_SINK;
+  const sink: ChangeSink = planning ? new PlanSink(run.id, store.dialect) : STORE_SINK;
   const queue: (SnapshotPerson | null)[] = managersFirst(state);
   await progress(ctx, state, { phase: 'applying', total: queue.length, processed: 0 });
   const context: ApplyContext = { ...state.context, db: store.db, at: clock.now(), sink };
