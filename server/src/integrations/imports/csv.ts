@@ -322,12 +322,23 @@ export async function* readCsvPeople(
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    // Each record comes with its source text, to number lines. (An on_record hook would have
+    // csv-parse build an info object and decode that text a second time for every record.)
     raw: true,
-    on_record: ({ record, raw }: ParsedRecord) => ({ ...lines.place(raw), cells: record }),
   });
+  // A skipped line is numbered in file order when the records before it have been: csv-parse has
+  // pushed `parser.info.records` of them when it skips one.
+  const waiting: { before: number; raw: string; error: CsvError }[] = [];
   parser.on('skip', (error: CsvError, raw: string | undefined) => {
-    skipped.push({ ...lines.place(raw ?? ''), error });
+    waiting.push({ before: parser.info.records, raw: raw ?? '', error });
   });
+  let read = 0;
+  const placeSkipped = (upTo: number) => {
+    while (waiting.length > 0 && waiting[0]!.before <= upTo) {
+      const { raw, error } = waiting.shift()!;
+      skipped.push({ ...lines.place(raw), error });
+    }
+  };
   const stop = new AbortController();
   void feed(input, parser, stop.signal).catch((error: unknown) => parser.destroy(error as Error));
   let header: string[] | null = null;
@@ -341,24 +352,28 @@ export async function* readCsvPeople(
     }
   };
   try {
-    for await (const record of parser as AsyncIterable<Placed & { cells: string[] }>) {
-      takeSkipped(record.seq);
+    for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
+      placeSkipped(read);
+      read += 1;
+      const placed = lines.place(parsed.raw);
+      takeSkipped(placed.seq);
       if (plan === null || header === null) {
-        header = record.cells;
+        header = parsed.record;
         plan = planColumns(header, options.renames);
         if (plan.errors.length > 0) throw headerProblem(plan.errors);
         options.onHeader?.(plan);
         continue;
       }
-      const read = rowOf(record.cells, record.first, plan, header);
-      if (read === null) continue;
-      if ('reason' in read) batch.rejected.push(read);
-      else batch.rows.push(read);
+      const row = rowOf(parsed.record, placed.first, plan, header);
+      if (row === null) continue;
+      if ('reason' in row) batch.rejected.push(row);
+      else batch.rows.push(row);
       if (batch.rows.length + batch.rejected.length >= BATCH_ROWS) {
         yield batch;
         batch = { rows: [], rejected: [] };
       }
     }
+    placeSkipped(Infinity);
     takeSkipped(Infinity);
     if (plan === null) {
       const why = batch.rejected[0] ? `: line ${batch.rejected[0].line} ${batch.rejected[0].reason}` : '';
