@@ -59,6 +59,17 @@ export const EVENT_TYPE_OPTIONS: INodePropertyOptions[] = [
   },
 ];
 
+/**
+ * The server's `*`: every event type, also those added later, except the opt-in ones, which a
+ * webhook receives only when it lists them by name. Only a webhook takes it, so it is kept apart.
+ */
+export const ALL_EVENTS_OPTION: INodePropertyOptions = {
+  name: 'All Events',
+  value: '*',
+  description:
+    'Every event type, also those added later, except the opt-in ones (Survey Invited), which must be picked by name',
+};
+
 export const FORMAT_OPTIONS: INodePropertyOptions[] = [
   { name: 'Chat (Markdown Text)', value: 'chat' },
   { name: 'JSON', value: 'json' },

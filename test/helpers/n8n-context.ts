@@ -90,6 +90,8 @@ export interface Context {
   staticData: IDataObject;
   /** The webhook's response, when webhook() answered by itself (401). */
   response: { status: number; body: unknown } | null;
+  /** What the node wrote to n8n's log. */
+  logged: { level: string; message: string; meta?: IDataObject }[];
   // The n8n function interfaces are large; the nodes use the part implemented here.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   self: any;
@@ -99,7 +101,8 @@ export function n8nContext(options: ContextOptions): Context {
   const credentialType = new PeopleHubApi();
   const trace: Trace = { requests: [], preAuthentications: 0 };
   const staticData = options.staticData ?? {};
-  const context: Context = { trace, staticData, response: null, self: null };
+  const context: Context = { trace, staticData, response: null, logged: [], self: null };
+  const log = (level: string) => (message: string, meta?: IDataObject) => context.logged.push({ level, message, meta });
   const credentials = options.credentials;
   const parameters = (itemIndex: number) =>
     typeof options.parameters === 'function' ? options.parameters(itemIndex) : (options.parameters ?? {});
@@ -142,6 +145,7 @@ export function n8nContext(options: ContextOptions): Context {
 
   context.self = {
     helpers,
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     getNode: () => NODE,
     getInputData: () => options.items ?? [{ json: {} }],
     getMode: () => options.mode ?? 'trigger',
@@ -178,6 +182,10 @@ export function n8nContext(options: ContextOptions): Context {
         },
         send(body: unknown) {
           context.response = { status: response.statusCode, body };
+          return response;
+        },
+        end() {
+          context.response = { status: response.statusCode, body: undefined };
           return response;
         },
       };

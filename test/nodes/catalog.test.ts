@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import {
   ACCESS_RIGHT_OPTIONS,
+  ALL_EVENTS_OPTION,
   ATTRIBUTE_TYPE_OPTIONS,
   EMPLOYEE_STATUS_OPTIONS,
   EVENT_TYPE_OPTIONS,
@@ -86,6 +87,16 @@ describe('the n8n package mirrors the server', () => {
         type: option.value,
         optIn: optIn.includes(option.value as string),
       });
+  });
+
+  test("the webhook trigger offers the server's * as All Events, naming the opt-in types it leaves out", () => {
+    const events = new PeopleHubTrigger().description.properties.find((p) => p.name === 'events') as INodeProperties;
+    expect(values(events.options as { value: unknown }[])).toEqual([ALL_EVENTS, ...values(EVENT_TYPE_OPTIONS)].sort());
+    expect(ALL_EVENTS_OPTION.value).toBe(ALL_EVENTS);
+    for (const type of OPT_IN_EVENT_TYPES) {
+      const name = (EVENT_TYPE_OPTIONS.find((o) => o.value === type)?.name ?? type).replace(' (Opt-In)', '');
+      expect(ALL_EVENTS_OPTION.description).toContain(name);
+    }
   });
 
   test('formats, access rights, attribute types, statuses and intervals agree with the OpenAPI document', () => {
@@ -203,7 +214,7 @@ describe('the n8n package mirrors the server', () => {
     expect(node.name).toBe('peopleHub');
     expect(new PeopleHubTrigger().description).toMatchObject({
       name: 'peopleHubTrigger',
-      properties: [expect.objectContaining({ name: 'events' })],
+      properties: [expect.objectContaining({ name: 'events' }), expect.objectContaining({ name: 'options' })],
     });
     expect(new PeopleHubEventsTrigger().description).toMatchObject({ name: 'peopleHubEventsTrigger', polling: true });
     for (const property of node.properties) {
