@@ -19,6 +19,20 @@ const TRIGGER_WORKFLOW = 'PhE2eTrigger0001';
 const POLLING_WORKFLOW = 'PhE2ePolling0001';
 const CREDENTIAL = 'PhE2eCredential1';
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
+/** Exported from n8n with version 1 of the node; see fixtures/README.md. */
+const VERSION_1_WORKFLOW = path.join(__dirname, 'fixtures', 'v1-workflow.json');
+
+/** What `n8n execute --rawOutput` prints: the run, as pretty JSON among n8n's own log lines. */
+type Run = {
+  data: { resultData: { runData: Record<string, { data: { main: { json: Record<string, unknown> }[][] } }[]> } };
+};
+function runIn(output: string): Run {
+  const lines = output.split('\n');
+  const start = lines.indexOf('{');
+  const end = lines.lastIndexOf('}');
+  if (start < 0 || end < start) throw new Error(`no run in the output of n8n execute:\n${output}`);
+  return JSON.parse(lines.slice(start, end + 1).join('\n')) as Run;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -122,6 +136,7 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
             'recognitions:write',
             'webhooks:manage',
             'audit:read',
+            'engagement:read',
           ],
         },
       });
@@ -264,6 +279,80 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
         const output = n8nCli(['import:workflow', `--input=${path.join(EXAMPLES, file)}`]);
         expect({ file, output }).toEqual({ file, output: expect.stringMatching(/Successfully imported 1 workflow/) });
       }
+    },
+    10 * 60 * 1000,
+  );
+
+  test(
+    'a version-1 workflow exported before version 2 (string IDs) runs as it did: the heatmap as one item, Update clearing emptied fields',
+    async () => {
+      // Engagement in two departments this month, so the heatmap has rows; and the person to update.
+      const answers = [];
+      for (const department of ['Engineering', 'Sales'])
+        for (let n = 0; n < 5; n += 1) {
+          const person = await api('/v1/employees', {
+            method: 'POST',
+            body: {
+              email: `${department.toLowerCase()}${n}@e2e.example`,
+              firstName: 'Pat',
+              lastName: department,
+              department,
+            },
+          });
+          answers.push({
+            employeeId: person.body.data.id,
+            question: 'engagement',
+            score: department === 'Sales' ? 6 : 8,
+          });
+        }
+      const answeredAt = new Date().toISOString();
+      const answered = await api('/v1/engagement/answers', {
+        method: 'POST',
+        body: { answers: answers.map((answer) => ({ ...answer, answeredAt })) },
+      });
+      expect(answered.status).toBe(201);
+      const casey = await api('/v1/employees', {
+        method: 'POST',
+        body: {
+          email: 'casey.v1@e2e.example',
+          firstName: 'Casey',
+          lastName: 'Version',
+          department: 'Support',
+          phone: '+49 30 1234',
+          title: 'Agent',
+        },
+      });
+      expect(casey.status).toBe(201);
+
+      // As exported, but for the employee ID: it names an employee of the PeopleHub it was made with.
+      const exported = fs.readFileSync(VERSION_1_WORKFLOW, 'utf8');
+      const [workflow] = JSON.parse(exported.replaceAll('emp_01M971XD3JBXW58K0KVZFX16KY', casey.body.data.id)) as {
+        id: string;
+        nodes: { type: string; typeVersion: number }[];
+      }[];
+      expect(
+        workflow.nodes.filter((node) => node.type === 'n8n-nodes-peoplehub.peopleHub').map((n) => n.typeVersion),
+      ).toEqual([1, 1, 1]);
+      const file = path.join(work, 'v1-workflow.json');
+      fs.writeFileSync(file, JSON.stringify([workflow]));
+      n8nCli(['import:workflow', `--input=${file}`]);
+      const runData = runIn(n8nCli(['execute', `--id=${workflow.id}`, '--rawOutput'])).data.resultData.runData;
+      const output = (node: string) => runData[node][0].data.main[0].map((item) => item.json);
+
+      // Get Heatmap: one item holding every row.
+      const heatmap = output('Get Heatmap');
+      expect(heatmap).toHaveLength(1);
+      const rows = (heatmap[0] as { rows: { segment: string; cells: { score: number | null }[] }[] }).rows;
+      expect(rows.map((row) => row.segment)).toEqual(
+        expect.arrayContaining(['department:Engineering', 'department:Sales']),
+      );
+      expect(rows.find((row) => row.segment === 'department:Sales')?.cells[0].score).toBe(6);
+
+      // Update: the field left empty and the expression giving '' were sent as null, and cleared.
+      const cleared = { id: casey.body.data.id, title: 'Team Lead', department: null, phone: null };
+      expect(output('Update')).toEqual([expect.objectContaining(cleared)]);
+      expect(output('Get Employee')).toEqual([expect.objectContaining(cleared)]);
+      expect((await api(`/v1/employees/${casey.body.data.id}`)).body.data).toMatchObject(cleared);
     },
     10 * 60 * 1000,
   );
