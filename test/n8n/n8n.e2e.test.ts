@@ -392,6 +392,14 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
         note: 'Welcome, Nia!',
       });
 
+      // A request that is not signed by PeopleHub gets a plain 401 from n8n, with nothing said about why.
+      const forged = await fetch(hook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'employee.created', data: { object: { id: 'emp_forged' } } }),
+      });
+      expect({ status: forged.status, body: await forged.text() }).toEqual({ status: 401, body: '' });
+
       // The package loaded without complaint. (n8n's own failed calls to its cloud services are logged
       // too, with stack frames under the cache folder, ~/.cache/peoplehub: those are not about us.)
       const log = `${n8nProcess.output()}\n${n8nProcess.errors()}`
