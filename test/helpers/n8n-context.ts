@@ -83,6 +83,8 @@ export interface ContextOptions {
   continueOnFail?: boolean;
   workflowName?: string;
   request?: { headers: Record<string, string>; rawBody?: Buffer; body: unknown };
+  /** The node's version as the workflow saved it (default: NODE's). */
+  typeVersion?: number;
 }
 
 export interface Context {
@@ -142,7 +144,7 @@ export function n8nContext(options: ContextOptions): Context {
 
   context.self = {
     helpers,
-    getNode: () => NODE,
+    getNode: () => (options.typeVersion === undefined ? NODE : { ...NODE, typeVersion: options.typeVersion }),
     getInputData: () => options.items ?? [{ json: {} }],
     getMode: () => options.mode ?? 'trigger',
     continueOnFail: () => options.continueOnFail ?? false,
@@ -210,6 +212,8 @@ export const ALL_PERMISSIONS = [
   'recognitions:write',
   'engagement:read',
   'engagement:write',
+  'surveys:read',
+  'surveys:write',
   'users:read',
   'users:write',
   'webhooks:manage',
