@@ -112,3 +112,41 @@ export const WEBHOOK_STATUS_OPTIONS: INodePropertyOptions[] = [
   { name: 'Disabled', value: 'disabled' },
   { name: 'Inactive', value: 'inactive' },
 ];
+
+/** An import or sync run's status (`GET /v1/imports?status=`). */
+export const IMPORT_RUN_STATUS_OPTIONS: INodePropertyOptions[] = [
+  { name: 'Completed', value: 'completed' },
+  { name: 'Failed', value: 'failed' },
+  { name: 'Needs Confirmation', value: 'needs_confirmation' },
+  { name: 'Previewed (Dry Run)', value: 'previewed' },
+  { name: 'Running', value: 'running' },
+];
+
+/** What a person in a snapshot may hold besides `attributes` (the members of `POST /v1/imports`'s people). */
+export const SNAPSHOT_PERSON_FIELDS = [
+  'department',
+  'displayName',
+  'email',
+  'externalId',
+  'firstName',
+  'lastName',
+  'managerEmail',
+  'managerExternalId',
+  'phone',
+  'separationDate',
+  'separationReason',
+  'startDate',
+  'title',
+];
+
+export const SURVEY_STATUS_OPTIONS: INodePropertyOptions[] = [
+  { name: 'Closed', value: 'closed' },
+  { name: 'Open', value: 'open' },
+  { name: 'Scheduled', value: 'scheduled' },
+];
+
+export const SURVEY_CADENCE_OPTIONS: INodePropertyOptions[] = [
+  { name: 'Monthly', value: 'monthly' },
+  { name: 'None', value: 'none' },
+  { name: 'Quarterly', value: 'quarterly' },
+];

@@ -83,6 +83,8 @@ export interface ContextOptions {
   continueOnFail?: boolean;
   workflowName?: string;
   request?: { headers: Record<string, string>; rawBody?: Buffer; body: unknown };
+  /** The node's version as the workflow saved it (default: NODE's). */
+  typeVersion?: number;
 }
 
 export interface Context {
@@ -146,7 +148,7 @@ export function n8nContext(options: ContextOptions): Context {
   context.self = {
     helpers,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    getNode: () => NODE,
+    getNode: () => (options.typeVersion === undefined ? NODE : { ...NODE, typeVersion: options.typeVersion }),
     getInputData: () => options.items ?? [{ json: {} }],
     getMode: () => options.mode ?? 'trigger',
     continueOnFail: () => options.continueOnFail ?? false,
@@ -218,6 +220,8 @@ export const ALL_PERMISSIONS = [
   'recognitions:write',
   'engagement:read',
   'engagement:write',
+  'surveys:read',
+  'surveys:write',
   'users:read',
   'users:write',
   'webhooks:manage',

@@ -17,7 +17,12 @@ const { install } = require('./install-n8n.js') as {
 
 const TRIGGER_WORKFLOW = 'PhE2eTrigger0001';
 const POLLING_WORKFLOW = 'PhE2ePolling0001';
+const SNAPSHOT_WORKFLOW = 'PhE2eSnapshot001';
+const SURVEY_TRIGGER_WORKFLOW = 'PhE2eInvited0001';
+const OPEN_SURVEY_WORKFLOW = 'PhE2eOpenSurvey1';
 const CREDENTIAL = 'PhE2eCredential1';
+/** People the Code node makes for the snapshot: enough that the snapshot is over 1 MiB. */
+const SNAPSHOT_PEOPLE = 5_000;
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 /** Exported from n8n with version 1 of the node; see fixtures/README.md. */
 const VERSION_1_WORKFLOW = path.join(__dirname, 'fixtures', 'v1-workflow.json');
@@ -32,6 +37,33 @@ function runIn(output: string): Run {
   const end = lines.lastIndexOf('}');
   if (start < 0 || end < start) throw new Error(`no run in the output of n8n execute:\n${output}`);
   return JSON.parse(lines.slice(start, end + 1).join('\n')) as Run;
+}
+
+/** The Code node's script: SNAPSHOT_PEOPLE people, as an HRIS export would give them. */
+const snapshotCode = `return Array.from({ length: ${SNAPSHOT_PEOPLE} }, (_, n) => {
+  const id = String(n + 1).padStart(5, '0');
+  return { json: {
+    externalId: 'E2E-' + id,
+    email: 'snapshot.person' + id + '@e2e-snapshot.example',
+    firstName: 'Firstname' + id,
+    lastName: 'Lastname' + id,
+    title: 'Senior specialist for people operations and workplace experience ' + id,
+    department: 'Department ' + (n % 40),
+    startDate: '2024-0' + ((n % 9) + 1) + '-01',
+    managerExternalId: n === 0 ? null : 'E2E-00001',
+  } };
+});`;
+
+/** A webhook that starts a workflow and answers with its last node's first item. */
+function webhookNode(pathname: string, webhookId: string) {
+  return {
+    parameters: { httpMethod: 'POST', path: pathname, responseMode: 'lastNode', options: {} },
+    name: 'Webhook',
+    type: 'n8n-nodes-base.webhook',
+    typeVersion: 2,
+    position: [0, 0],
+    webhookId,
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -137,6 +169,8 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
             'webhooks:manage',
             'audit:read',
             'engagement:read',
+            'surveys:read',
+            'surveys:write',
           ],
         },
       });
@@ -240,6 +274,88 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
             },
           ],
           connections: { 'PeopleHub Events Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        },
+        {
+          id: SNAPSHOT_WORKFLOW,
+          name: 'E2E: a snapshot from a Code node',
+          nodes: [
+            webhookNode('peoplehub-e2e-snapshot', '1d2e3f4a-5b6c-4d7e-8f90-a1b2c3d4e5f6'),
+            {
+              parameters: { jsCode: snapshotCode },
+              name: 'People',
+              type: 'n8n-nodes-base.code',
+              typeVersion: 2,
+              position: [260, 0],
+            },
+            {
+              parameters: {
+                resource: 'import',
+                operation: 'syncSnapshot',
+                source: 'e2ecode',
+                match: 'externalId',
+                mode: 'full',
+                dryRun: true,
+                snapshotOptions: {},
+              },
+              name: 'Sync Snapshot',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [520, 0],
+              credentials,
+            },
+          ],
+          connections: {
+            Webhook: { main: [[{ node: 'People', type: 'main', index: 0 }]] },
+            People: { main: [[{ node: 'Sync Snapshot', type: 'main', index: 0 }]] },
+          },
+          settings: { executionOrder: 'v1' },
+        },
+        {
+          id: OPEN_SURVEY_WORKFLOW,
+          name: 'E2E: open a survey',
+          nodes: [
+            webhookNode('peoplehub-e2e-open-survey', '2e3f4a5b-6c7d-4e8f-9a01-b2c3d4e5f6a7'),
+            {
+              parameters: { resource: 'survey', operation: 'open', surveyId: '={{ $json.body.surveyId }}' },
+              name: 'Open',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [260, 0],
+              credentials,
+            },
+          ],
+          connections: { Webhook: { main: [[{ node: 'Open', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        },
+        {
+          id: SURVEY_TRIGGER_WORKFLOW,
+          name: 'E2E: survey invitations',
+          nodes: [
+            {
+              parameters: { events: ['survey.invited'] },
+              name: 'PeopleHub Trigger',
+              type: 'n8n-nodes-peoplehub.peopleHubTrigger',
+              typeVersion: 1,
+              position: [0, 0],
+              webhookId: '3f4a5b6c-7d8e-4f90-a1b2-c3d4e5f6a7b8',
+              credentials,
+            },
+            {
+              parameters: {
+                resource: 'group',
+                operation: 'create',
+                name: '={{ "Invited " + $json.data.object.employee.email + " in " + $execution.id }}',
+                additionalFields: {},
+              },
+              name: 'Record',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [260, 0],
+              credentials,
+            },
+          ],
+          connections: { 'PeopleHub Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
           settings: { executionOrder: 'v1' },
         },
       ];
@@ -456,6 +572,117 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
       expect(group).toBeDefined();
       // Only new events: the employee created before the trigger started was not emitted.
       expect(((await api('/v1/groups?q=Polled')).body.data as unknown[]).length).toBe(1);
+    },
+    6 * 60 * 1000,
+  );
+
+  test(
+    'Sync Snapshot sends the items of a Code node as one snapshot of over 1 MiB, and outputs the dry run',
+    async () => {
+      n8nCli(['publish:workflow', `--id=${SNAPSHOT_WORKFLOW}`]);
+      const people = new Function(snapshotCode)() as { json: Record<string, unknown> }[];
+      expect(people).toHaveLength(SNAPSHOT_PEOPLE);
+      expect(Buffer.byteLength(JSON.stringify(people.map((p) => p.json)))).toBeGreaterThan(1024 * 1024);
+      const answer = await eventually(
+        'the snapshot workflow to answer',
+        async () => {
+          const res = await fetch(`${n8nUrl}/webhook/peoplehub-e2e-snapshot`, { method: 'POST', body: '{}' });
+          return res.status === 404 ? undefined : res;
+        },
+        120_000,
+      );
+      const text = await answer.text();
+      expect({ status: answer.status, text: text.slice(0, 400) }).toEqual({ status: 200, text: expect.any(String) });
+      const run = JSON.parse(text) as Record<string, unknown>;
+      expect(run).toMatchObject({
+        source: 'e2ecode',
+        status: 'previewed',
+        dryRun: true,
+        total: SNAPSHOT_PEOPLE,
+        created: SNAPSHOT_PEOPLE,
+        skipped: 0,
+      });
+      // One run on PeopleHub, and nobody written: it was a dry run.
+      expect(((await api('/v1/imports?source=e2ecode')).body.data as { id: string }[]).map((r) => r.id)).toEqual([
+        run.id,
+      ]);
+      expect((await api('/v1/employees?source=e2ecode')).body.data).toEqual([]);
+    },
+    5 * 60 * 1000,
+  );
+
+  test(
+    'a survey opened by the node invites three people: three survey.invited events, three executions of the trigger',
+    async () => {
+      const invitedHooks = async () => (await n8nWebhooks()).filter((h) => h.events.includes('survey.invited'));
+      n8nCli(['publish:workflow', `--id=${SURVEY_TRIGGER_WORKFLOW}`]);
+      n8nCli(['publish:workflow', `--id=${OPEN_SURVEY_WORKFLOW}`]);
+      const [hook] = await eventually(
+        'the survey.invited webhook on PeopleHub',
+        async () => ((await invitedHooks()).length > 0 ? invitedHooks() : undefined),
+        120_000,
+      );
+      expect(hook.events).toEqual(['survey.invited']);
+
+      const emails = ['ines@e2e.example', 'ivo@e2e.example', 'ida@e2e.example'];
+      for (const email of emails) {
+        const created = await api('/v1/employees', {
+          method: 'POST',
+          body: {
+            email,
+            firstName: 'Invited',
+            lastName: email.split('@')[0],
+            department: 'Surveyed',
+            startDate: '2024-01-01',
+          },
+        });
+        expect(created.status).toBe(201);
+      }
+      const soon = Date.now() + 86_400_000;
+      const survey = await api('/v1/surveys', {
+        method: 'POST',
+        body: {
+          name: 'E2E pulse',
+          questions: [{ key: 'engagement' }],
+          opensAt: new Date(soon).toISOString(),
+          closesAt: new Date(soon + 7 * 86_400_000).toISOString(),
+          audience: ['department:Surveyed'],
+        },
+      });
+      expect(survey.status).toBe(201);
+
+      const opened = await eventually(
+        'the open-survey workflow to answer',
+        async () => {
+          const res = await fetch(`${n8nUrl}/webhook/peoplehub-e2e-open-survey`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ surveyId: survey.body.data.id }),
+          });
+          return res.status === 404 ? undefined : res;
+        },
+        120_000,
+      );
+      expect(opened.status).toBe(200);
+      expect(await opened.json()).toMatchObject({
+        id: survey.body.data.id,
+        status: 'open',
+        participation: expect.objectContaining({ invited: 3 }),
+      });
+
+      const recorded = async () =>
+        ((await api('/v1/groups?q=Invited&limit=200')).body.data as { name: string }[]).map((g) => g.name);
+      const names = await eventually(
+        'a group from each invitation',
+        async () => ((await recorded()).length >= emails.length ? recorded() : undefined),
+        120_000,
+      );
+      const seen = names.map((name) => /^Invited (\S+) in (\S+)$/.exec(name)?.slice(1) ?? [name]);
+      expect(seen.map(([email]) => email).sort()).toEqual([...emails].sort());
+      // One execution per invited person.
+      expect(new Set(seen.map(([, execution]) => execution)).size).toBe(emails.length);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(await recorded()).toHaveLength(emails.length);
     },
     6 * 60 * 1000,
   );
