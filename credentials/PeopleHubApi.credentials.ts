@@ -25,7 +25,7 @@ export class PeopleHubApi implements ICredentialType {
 
   icon: Icon = { light: 'file:../icons/peoplehub.svg', dark: 'file:../icons/peoplehub.dark.svg' };
 
-  documentationUrl = 'https://github.com/peoplehub/peoplehub#using-peoplehub-from-n8n';
+  documentationUrl = 'https://github.com/peoplehub/peoplehub#the-credential';
 
   properties: INodeProperties[] = [
     {
