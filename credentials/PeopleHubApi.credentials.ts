@@ -23,9 +23,9 @@ export class PeopleHubApi implements ICredentialType {
 
   displayName = 'PeopleHub API';
 
-  icon: Icon = { light: 'file:peoplehub.svg', dark: 'file:peoplehub.dark.svg' };
+  icon: Icon = { light: 'file:../icons/peoplehub.svg', dark: 'file:../icons/peoplehub.dark.svg' };
 
-  documentationUrl = 'https://github.com/peoplehub/peoplehub#using-peoplehub-from-n8n';
+  documentationUrl = 'https://github.com/peoplehub/peoplehub#the-credential';
 
   properties: INodeProperties[] = [
     {

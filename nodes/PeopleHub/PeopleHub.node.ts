@@ -31,7 +31,7 @@ export class PeopleHub implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'PeopleHub',
     name: 'peopleHub',
-    icon: { light: 'file:peoplehub.svg', dark: 'file:peoplehub.dark.svg' },
+    icon: { light: 'file:../../icons/peoplehub.svg', dark: 'file:../../icons/peoplehub.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -32,7 +32,7 @@ export class PeopleHubEventsTrigger implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'PeopleHub Events Trigger',
     name: 'peopleHubEventsTrigger',
-    icon: { light: 'file:peoplehub.svg', dark: 'file:peoplehub.dark.svg' },
+    icon: { light: 'file:../../icons/peoplehub.svg', dark: 'file:../../icons/peoplehub.dark.svg' },
     group: ['trigger'],
     version: 1,
     subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',

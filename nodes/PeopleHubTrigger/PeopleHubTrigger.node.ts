@@ -78,7 +78,7 @@ export class PeopleHubTrigger implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'PeopleHub Trigger',
     name: 'peopleHubTrigger',
-    icon: { light: 'file:peoplehub.svg', dark: 'file:peoplehub.dark.svg' },
+    icon: { light: 'file:../../icons/peoplehub.svg', dark: 'file:../../icons/peoplehub.dark.svg' },
     group: ['trigger'],
     version: 1,
     subtitle: '={{$parameter["events"].map(e => e === "*" ? "all events" : e).join(", ")}}',

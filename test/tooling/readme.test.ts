@@ -1,11 +1,21 @@
-// The README's shell blocks are meant to be pasted in order: every variable a command uses is set by
-// an earlier one (from what a command printed), and no command holds a placeholder to fill in by hand.
-// Running them needs servers, a receiver and the HiBob simulator in other terminals; this checks what
-// can be checked without them, so that an edit cannot bring back an `$APP_TOKEN` nothing sets.
+// The shell blocks of the README and of the server's walk-through (docs/server.md) are meant to be
+// pasted in order: every variable a command uses is set by an earlier one (from what a command
+// printed), and no command holds a placeholder to fill in by hand. Running them needs servers, a
+// receiver and the HiBob simulator in other terminals; this checks what can be checked without them,
+// so that an edit cannot bring back an `$APP_TOKEN` nothing sets. It also checks that every link
+// between these pages lands on a file and a heading that exist.
 import fs from 'node:fs';
 import path from 'node:path';
 
-const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const ROOT = path.join(__dirname, '..', '..');
+const PAGES = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const read = (page: string) => fs.readFileSync(path.join(ROOT, page), 'utf8');
 
 /** The shell blocks in order, each as its lines without comments. */
 function shellBlocks(text: string): { line: number; commands: string[] }[] {
@@ -25,11 +35,29 @@ function shellBlocks(text: string): { line: number; commands: string[] }[] {
 /** Variables the shell or the user's session already has. */
 const FROM_THE_SHELL = new Set(['PWD', 'HOME', 'OLDPWD']);
 
-describe('the README, pasted in order', () => {
-  const blocks = shellBlocks(README);
+/** The anchor GitHub gives a heading. */
+function slug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
 
-  test('has the blocks a new user pastes', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(8);
+/** The anchors of a page's headings (outside code blocks). */
+function anchors(text: string): Set<string> {
+  const prose = text.replace(/```[\s\S]*?```/g, '');
+  return new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) => slug(heading)));
+}
+
+describe.each([
+  { page: 'README.md', minBlocks: 4 },
+  { page: 'docs/server.md', minBlocks: 8 },
+])('$page, pasted in order', ({ page, minBlocks }) => {
+  const blocks = shellBlocks(read(page));
+
+  test('has the blocks a new user pastes, starting with the quick start', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(minBlocks);
     expect(blocks[0].commands).toEqual(['npm install && npm start']);
   });
 
@@ -54,12 +82,37 @@ describe('the README, pasted in order', () => {
         if (/…|eyJ|<[A-Za-z][\w ]*>|\/path\/to\//.test(command)) placeholders.push(`line ${line}: ${command}`);
     expect(placeholders).toEqual([]);
   });
+});
 
-  test('defines the json helper before the first command that reads a field with it', () => {
-    const all = blocks.flatMap((b) => b.commands);
+describe('the README and docs/', () => {
+  test('the README keeps the quick start and the test command', () => {
+    const commands = shellBlocks(read('README.md')).flatMap((b) => b.commands);
+    expect(commands).toEqual(expect.arrayContaining(['npm install && npm start', 'npm test']));
+  });
+
+  test("the server's walk-through defines the json helper before the first command that reads a field with it", () => {
+    const all = shellBlocks(read('docs/server.md')).flatMap((b) => b.commands);
     const defined = all.findIndex((c) => /^json\(\) \{/.test(c));
     const firstUse = all.findIndex((c) => /\|\s*json\b/.test(c));
     expect(defined).toBeGreaterThanOrEqual(0);
     expect(firstUse).toBeGreaterThan(defined);
+  });
+
+  test('every link between them lands on a file and, with an anchor, on a heading', () => {
+    const broken: string[] = [];
+    for (const page of PAGES) {
+      const prose = read(page)
+        .replace(/```[\s\S]*?```/g, '')
+        .replace(/`[^`\n]*`/g, '');
+      for (const [, target] of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [file, anchor] = target.split('#');
+        const resolved = file ? path.posix.normalize(path.posix.join(path.posix.dirname(page), file)) : page;
+        if (!fs.existsSync(path.join(ROOT, resolved))) broken.push(`${page}: ${target} (no such file)`);
+        else if (anchor && !(resolved.endsWith('.md') && anchors(read(resolved)).has(anchor)))
+          broken.push(`${page}: ${target} (no such heading)`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
