@@ -20,6 +20,8 @@ import { recognitionFields, recognitionOperations } from './descriptions/Recogni
 import { roleFields, roleOperations } from './descriptions/RoleDescription';
 import { userFields, userOperations } from './descriptions/UserDescription';
 import { webhookFields, webhookOperations } from './descriptions/WebhookDescription';
+import { listSearch } from './methods/listSearch';
+import { loadOptions } from './methods/loadOptions';
 import { operations } from './operations';
 
 export class PeopleHub implements INodeType {
@@ -28,7 +30,9 @@ export class PeopleHub implements INodeType {
     name: 'peopleHub',
     icon: { light: 'file:peoplehub.svg', dark: 'file:peoplehub.dark.svg' },
     group: ['transform'],
-    version: 1,
+    // Version 2 picks ids with resource locators; workflows saved with version 1 keep their text ids.
+    version: [1, 2],
+    defaultVersion: 2,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description:
       'Read and change people data in PeopleHub: employees, org structure, recognitions, engagement, webhooks and the HiBob sync',
@@ -94,6 +98,8 @@ export class PeopleHub implements INodeType {
       ...webhookFields,
     ],
   };
+
+  methods = { listSearch, loadOptions };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();

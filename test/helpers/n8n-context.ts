@@ -83,6 +83,8 @@ export interface ContextOptions {
   continueOnFail?: boolean;
   workflowName?: string;
   request?: { headers: Record<string, string>; rawBody?: Buffer; body: unknown };
+  /** The node's version as a saved workflow holds it (1 unless given). */
+  typeVersion?: number;
 }
 
 export interface Context {
@@ -142,7 +144,7 @@ export function n8nContext(options: ContextOptions): Context {
 
   context.self = {
     helpers,
-    getNode: () => NODE,
+    getNode: () => ({ ...NODE, typeVersion: options.typeVersion ?? NODE.typeVersion }),
     getInputData: () => options.items ?? [{ json: {} }],
     getMode: () => options.mode ?? 'trigger',
     continueOnFail: () => options.continueOnFail ?? false,
@@ -215,6 +217,8 @@ export const ALL_PERMISSIONS = [
   'webhooks:manage',
   'integrations:manage',
   'audit:read',
+  'surveys:read',
+  'surveys:write',
 ];
 
 export type WebhookResult = IWebhookResponseData;

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { EMPLOYEE_STATUS_OPTIONS } from '../catalog';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { type NodeVersion, idLocator, idOption, perVersion } from './locators';
 
 export const employeeOperations: INodeProperties[] = [
   {
@@ -21,7 +22,7 @@ export const employeeOperations: INodeProperties[] = [
 ];
 
 /** Fields both create (optional ones) and update offer. */
-const optionalFields: INodeProperties[] = [
+const optionalFields = (version: NodeVersion): INodeProperties[] => [
   {
     displayName: 'Custom Attributes (JSON)',
     name: 'attributes',
@@ -45,13 +46,13 @@ const optionalFields: INodeProperties[] = [
     default: '',
     description: 'The ID of this person in your HRIS',
   },
-  {
+  idOption(version, 'employee', {
     displayName: 'Manager ID',
     name: 'managerId',
     type: 'string',
     default: '',
     description: 'The ID of the employee this one reports to',
-  },
+  }),
   { displayName: 'Phone', name: 'phone', type: 'string', default: '' },
   {
     displayName: 'Separation Date',
@@ -72,7 +73,7 @@ const optionalFields: INodeProperties[] = [
 ];
 
 export const employeeFields: INodeProperties[] = [
-  idField('employee', 'employeeId', 'Employee ID', ['delete', 'get', 'update']),
+  ...idLocator('employee', 'employeeId', 'Employee ID', ['delete', 'get', 'update'], { byEmail: true }),
   {
     displayName: 'Email',
     name: 'email',
@@ -98,16 +99,16 @@ export const employeeFields: INodeProperties[] = [
     default: '',
     displayOptions: { show: { resource: ['employee'], operation: ['create'] } },
   },
-  {
+  ...perVersion((version) => ({
     displayName: 'Additional Fields',
     name: 'additionalFields',
     type: 'collection',
     placeholder: 'Add Field',
     default: {},
     displayOptions: { show: { resource: ['employee'], operation: ['create'] } },
-    options: optionalFields,
-  },
-  {
+    options: optionalFields(version),
+  })),
+  ...perVersion((version) => ({
     displayName: 'Update Fields',
     name: 'updateFields',
     type: 'collection',
@@ -115,16 +116,16 @@ export const employeeFields: INodeProperties[] = [
     default: {},
     displayOptions: { show: { resource: ['employee'], operation: ['update'] } },
     options: [
-      ...optionalFields.slice(0, 3),
+      ...optionalFields(version).slice(0, 3),
       { displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
-      optionalFields[3],
+      optionalFields(version)[3],
       { displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
       { displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
-      ...optionalFields.slice(4),
+      ...optionalFields(version).slice(4),
     ],
-  },
+  })),
   ...listFields('employee'),
-  {
+  ...perVersion((version) => ({
     displayName: 'Filters',
     name: 'filters',
     type: 'collection',
@@ -132,10 +133,20 @@ export const employeeFields: INodeProperties[] = [
     default: {},
     displayOptions: { show: { resource: ['employee'], operation: ['getAll'] } },
     options: [
-      { displayName: 'Department', name: 'department', type: 'string', default: '' },
+      version === 1
+        ? { displayName: 'Department', name: 'department', type: 'string', default: '' }
+        : {
+            displayName: 'Department Name or ID',
+            name: 'department',
+            type: 'options',
+            typeOptions: { loadOptionsMethod: 'getDepartments' },
+            default: '',
+            description:
+              'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+          },
       { displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
       { displayName: 'External ID', name: 'externalId', type: 'string', default: '' },
-      { displayName: 'Manager ID', name: 'managerId', type: 'string', default: '' },
+      idOption(version, 'employee', { displayName: 'Manager ID', name: 'managerId', type: 'string', default: '' }),
       {
         displayName: 'Search',
         name: 'q',
@@ -154,5 +165,5 @@ export const employeeFields: INodeProperties[] = [
       },
       { displayName: 'Status', name: 'status', type: 'options', options: EMPLOYEE_STATUS_OPTIONS, default: 'active' },
     ],
-  },
+  })),
 ];

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { idField, listFields } from './common';
+import { idOption, perVersion } from './locators';
 
 export const recognitionOperations: INodeProperties[] = [
   {
@@ -42,7 +43,7 @@ export const recognitionFields: INodeProperties[] = [
     description: 'One or more employee IDs, separated by commas',
     displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
   },
-  {
+  ...perVersion((version) => ({
     displayName: 'Additional Fields',
     name: 'additionalFields',
     type: 'collection',
@@ -52,11 +53,11 @@ export const recognitionFields: INodeProperties[] = [
     options: [
       { displayName: 'Note', name: 'note', type: 'string', typeOptions: { rows: 3 }, default: '' },
       { displayName: 'Points', name: 'points', type: 'number', typeOptions: { minValue: 0 }, default: 0 },
-      { displayName: 'Program ID', name: 'programId', type: 'string', default: '' },
+      idOption(version, 'program', { displayName: 'Program ID', name: 'programId', type: 'string', default: '' }),
     ],
-  },
+  })),
   ...listFields('recognition'),
-  {
+  ...perVersion((version) => ({
     displayName: 'Filters',
     name: 'filters',
     type: 'collection',
@@ -64,9 +65,24 @@ export const recognitionFields: INodeProperties[] = [
     default: {},
     displayOptions: { show: { resource: ['recognition'], operation: ['getAll'] } },
     options: [
-      { displayName: 'Giver Employee ID', name: 'giverId', type: 'string', default: '' },
-      { displayName: 'Program ID', name: 'programId', type: 'string', default: '' },
-      { displayName: 'Recipient Employee ID', name: 'recipientId', type: 'string', default: '' },
+      idOption(version, 'employee', { displayName: 'Giver Employee ID', name: 'giverId', type: 'string', default: '' }),
+      version === 1
+        ? { displayName: 'Program ID', name: 'programId', type: 'string', default: '' }
+        : {
+            displayName: 'Program Name or ID',
+            name: 'programId',
+            type: 'options',
+            typeOptions: { loadOptionsMethod: 'getPrograms' },
+            default: '',
+            description:
+              'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+          },
+      idOption(version, 'employee', {
+        displayName: 'Recipient Employee ID',
+        name: 'recipientId',
+        type: 'string',
+        default: '',
+      }),
       { displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Matches the note, ignoring case' },
       {
         displayName: 'Since',
@@ -76,5 +92,5 @@ export const recognitionFields: INodeProperties[] = [
         description: 'Only recognitions given at or after this time',
       },
     ],
-  },
+  })),
 ];

@@ -16,7 +16,7 @@ export const peopleOperations: OperationTable = {
       return one(this, i, 'POST', '/v1/employees', body);
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/employees/${id(this, 'employeeId', i)}`);
+      return one(this, i, 'GET', `/v1/employees/${await id(this, 'employeeId', i)}`);
     },
     async getAll(i) {
       return many(this, i, '/v1/employees', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
@@ -26,12 +26,12 @@ export const peopleOperations: OperationTable = {
         this,
         i,
         'PATCH',
-        `/v1/employees/${id(this, 'employeeId', i)}`,
+        `/v1/employees/${await id(this, 'employeeId', i)}`,
         toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
       );
     },
     async delete(i) {
-      return remove(this, i, `/v1/employees/${id(this, 'employeeId', i)}`);
+      return remove(this, i, `/v1/employees/${await id(this, 'employeeId', i)}`);
     },
   },
   attribute: {
@@ -53,12 +53,12 @@ export const peopleOperations: OperationTable = {
         this,
         i,
         'PATCH',
-        `/v1/attributes/${id(this, 'attributeId', i)}`,
+        `/v1/attributes/${await id(this, 'attributeId', i)}`,
         this.getNodeParameter('updateFields', i, {}) as IDataObject,
       );
     },
     async delete(i) {
-      return remove(this, i, `/v1/attributes/${id(this, 'attributeId', i)}`);
+      return remove(this, i, `/v1/attributes/${await id(this, 'attributeId', i)}`);
     },
   },
   user: {
@@ -71,7 +71,7 @@ export const peopleOperations: OperationTable = {
       return one(this, i, 'POST', '/v1/users', body);
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/users/${id(this, 'userId', i)}`);
+      return one(this, i, 'GET', `/v1/users/${await id(this, 'userId', i)}`);
     },
     async getAll(i) {
       return many(this, i, '/v1/users', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
@@ -81,12 +81,12 @@ export const peopleOperations: OperationTable = {
         this,
         i,
         'PATCH',
-        `/v1/users/${id(this, 'userId', i)}`,
+        `/v1/users/${await id(this, 'userId', i)}`,
         toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
       );
     },
     async delete(i) {
-      return remove(this, i, `/v1/users/${id(this, 'userId', i)}`);
+      return remove(this, i, `/v1/users/${await id(this, 'userId', i)}`);
     },
   },
   organization: {
