@@ -51,6 +51,7 @@ describe('PeopleHub node: resource locators and version 2', () => {
       ['user', 'userId', 'usr'],
       ['webhook', 'webhookId', 'wh'],
       ['delivery', 'webhookId', 'wh'],
+      ['recognition', 'giverId', 'emp'],
     ];
     for (const [resource, name, prefix] of cases) {
       const defined = properties.filter((p) => p.name === name && p.displayOptions?.show?.resource?.includes(resource));

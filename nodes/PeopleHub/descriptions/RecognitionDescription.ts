@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { idField, listFields } from './common';
-import { idOption, perVersion } from './locators';
+import { idLocator, idOption, perVersion } from './locators';
 
 export const recognitionOperations: INodeProperties[] = [
   {
@@ -25,24 +25,23 @@ export const recognitionOperations: INodeProperties[] = [
 
 export const recognitionFields: INodeProperties[] = [
   idField('recognition', 'recognitionId', 'Recognition ID', ['get']),
-  {
-    displayName: 'Giver Employee ID',
-    name: 'giverId',
-    type: 'string',
-    required: true,
-    default: '',
-    displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
-  },
-  {
-    displayName: 'Recipient Employee IDs',
+  ...idLocator('recognition', 'giverId', 'Giver Employee ID', ['create'], {
+    kind: 'employee',
+    byEmail: true,
+  }),
+  ...perVersion((version) => ({
+    displayName: version === 1 ? 'Recipient Employee IDs' : 'Recipients',
     name: 'recipientIds',
     type: 'string',
     required: true,
     default: '',
-    placeholder: 'emp_…, emp_…',
-    description: 'One or more employee IDs, separated by commas',
+    placeholder: version === 1 ? 'emp_…, emp_…' : 'e.g. ada.lovelace@example.com, emp_01J…',
+    description:
+      version === 1
+        ? 'One or more employee IDs, separated by commas'
+        : 'One or more employees, each by email address or ID (like emp_01J…), separated by commas',
     displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
-  },
+  })),
   ...perVersion((version) => ({
     displayName: 'Additional Fields',
     name: 'additionalFields',

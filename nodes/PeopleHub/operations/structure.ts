@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { splitList, toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, id, idValue, many, one, remove } from './shared';
+import { type OperationTable, employeeIdByEmail, id, idValue, many, one, remove } from './shared';
 
 /** A timestamp filter as the API takes it (RFC 3339 with a zone); n8n's date picker gives local time without one. */
 function timestamp(value: unknown): unknown {
@@ -119,9 +119,18 @@ export const structureOperations: OperationTable = {
   },
   recognition: {
     async create(i) {
+      const recipients = splitList(this.getNodeParameter('recipientIds', i));
       const body = {
-        giverId: this.getNodeParameter('giverId', i) as string,
-        recipientIds: splitList(this.getNodeParameter('recipientIds', i)),
+        giverId: await idValue(this, 'giverId', i),
+        // Version 2 takes people by email too; version 1 sent what it was given.
+        recipientIds:
+          this.getNode().typeVersion >= 2
+            ? await Promise.all(
+                recipients.map((recipient) =>
+                  recipient.includes('@') ? employeeIdByEmail(this, recipient, i) : recipient,
+                ),
+              )
+            : recipients,
         ...toBody(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i, 'create'),
       };
       return one(this, i, 'POST', '/v1/recognitions', body);
