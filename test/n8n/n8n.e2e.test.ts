@@ -17,6 +17,7 @@ const { install } = require('./install-n8n.js') as {
 
 const TRIGGER_WORKFLOW = 'PhE2eTrigger0001';
 const POLLING_WORKFLOW = 'PhE2ePolling0001';
+const UPSERT_WORKFLOW = 'PhE2eUpsert00001';
 const CREDENTIAL = 'PhE2eCredential1';
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
@@ -227,6 +228,36 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
           connections: { 'PeopleHub Events Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
           settings: { executionOrder: 'v1' },
         },
+        {
+          id: UPSERT_WORKFLOW,
+          name: 'E2E: create or update an employee by email',
+          nodes: [
+            {
+              parameters: {},
+              name: 'Start',
+              type: 'n8n-nodes-base.manualTrigger',
+              typeVersion: 1,
+              position: [0, 0],
+            },
+            {
+              parameters: {
+                resource: 'employee',
+                operation: 'upsert',
+                match: { __rl: true, mode: 'email', value: 'upserted@e2e.example' },
+                firstName: 'Uma',
+                lastName: 'Upserted',
+                additionalFields: { title: 'Sync target', department: '' },
+              },
+              name: 'Upsert',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 2,
+              position: [260, 0],
+              credentials,
+            },
+          ],
+          connections: { Start: { main: [[{ node: 'Upsert', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        },
       ];
       fs.writeFileSync(path.join(work, 'workflows.json'), JSON.stringify(workflows));
       n8nCli(['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
@@ -264,6 +295,27 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
         const output = n8nCli(['import:workflow', `--input=${path.join(EXAMPLES, file)}`]);
         expect({ file, output }).toEqual({ file, output: expect.stringMatching(/Successfully imported 1 workflow/) });
       }
+    },
+    10 * 60 * 1000,
+  );
+
+  test(
+    'version 2 creates or updates an employee picked by email through the resource locator: created, then unchanged',
+    () => {
+      /** The Upsert node's output items, from `n8n execute` (its JSON follows any log lines). */
+      const execute = () => {
+        const output = n8nCli(['execute', `--id=${UPSERT_WORKFLOW}`, '--rawOutput']);
+        const run = JSON.parse(output.slice(output.search(/^\{/m))) as {
+          data: {
+            resultData: { runData: Record<string, { data: { main: { json: Record<string, unknown> }[][] } }[]> };
+          };
+        };
+        return run.data.resultData.runData.Upsert[0].data.main[0].map((item) => item.json);
+      };
+      const [first] = execute();
+      expect(first).toMatchObject({ email: 'upserted@e2e.example', title: 'Sync target', result: 'created' });
+      const [second] = execute();
+      expect(second).toMatchObject({ id: first.id, result: 'unchanged' });
     },
     10 * 60 * 1000,
   );
