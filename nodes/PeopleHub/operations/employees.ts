@@ -6,7 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { type AttributeTypes, attributeTypes, attributeValue } from '../attributes';
 import { locatorValue, toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, id, many, one, remove } from './shared';
+import { type OperationTable, many, one, personId, remove } from './shared';
 
 /** The attribute definitions, read once per execution and only when an attribute is set. */
 const typesByExecution = new WeakMap<object, Promise<AttributeTypes>>();
@@ -88,7 +88,7 @@ export const employeeOperations: OperationTable = {
       return one(this, i, 'POST', '/v1/employees', body);
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/employees/${await id(this, 'employeeId', i)}`);
+      return one(this, i, 'GET', `/v1/employees/${await personId(this, 'employeeId', i)}`);
     },
     async getAll(i) {
       const qs = toQuery(this.getNodeParameter('filters', i, {}) as IDataObject);
@@ -98,7 +98,7 @@ export const employeeOperations: OperationTable = {
       return many(this, i, '/v1/employees', qs);
     },
     async update(i) {
-      const path = `/v1/employees/${await id(this, 'employeeId', i)}`;
+      const path = `/v1/employees/${await personId(this, 'employeeId', i)}`;
       const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
       if (version(this) < 2) return one(this, i, 'PATCH', path, toBody(this, fields, i, 'update'));
       const body = await changes(this, fields, i);
@@ -132,7 +132,7 @@ export const employeeOperations: OperationTable = {
       return { ...answer.data, result: answer.result };
     },
     async delete(i) {
-      return remove(this, i, `/v1/employees/${await id(this, 'employeeId', i)}`);
+      return remove(this, i, `/v1/employees/${await personId(this, 'employeeId', i)}`);
     },
   },
 };

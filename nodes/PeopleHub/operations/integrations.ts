@@ -21,7 +21,7 @@ export const integrationOperations: OperationTable = {
       return one(this, i, 'POST', '/v1/webhooks', body);
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/webhooks/${await id(this, 'webhookId', i)}`);
+      return one(this, i, 'GET', `/v1/webhooks/${id(this, 'webhookId', i)}`);
     },
     async getAll(i) {
       return many(this, i, '/v1/webhooks', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
@@ -31,31 +31,31 @@ export const integrationOperations: OperationTable = {
       // Cleared emails mean "nobody"; the other settings have no empty value to send.
       const body = toBody(this, fields, i, 'create');
       if (fields.errorRecipientEmails === '') body.errorRecipientEmails = [];
-      return one(this, i, 'PATCH', `/v1/webhooks/${await id(this, 'webhookId', i)}`, body);
+      return one(this, i, 'PATCH', `/v1/webhooks/${id(this, 'webhookId', i)}`, body);
     },
     async delete(i) {
-      return remove(this, i, `/v1/webhooks/${await id(this, 'webhookId', i)}`);
+      return remove(this, i, `/v1/webhooks/${id(this, 'webhookId', i)}`);
     },
     async test(i) {
-      return one(this, i, 'POST', `/v1/webhooks/${await id(this, 'webhookId', i)}/test`, {
+      return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/test`, {
         eventType: this.getNodeParameter('eventType', i) as string,
       });
     },
   },
   delivery: {
     async get(i) {
-      return one(this, i, 'GET', `/v1/deliveries/${await id(this, 'deliveryId', i)}`);
+      return one(this, i, 'GET', `/v1/deliveries/${id(this, 'deliveryId', i)}`);
     },
     async getAll(i) {
       return many(
         this,
         i,
-        `/v1/webhooks/${await id(this, 'webhookId', i)}/deliveries`,
+        `/v1/webhooks/${id(this, 'webhookId', i)}/deliveries`,
         toQuery(this.getNodeParameter('filters', i, {}) as IDataObject),
       );
     },
     async resend(i) {
-      return one(this, i, 'POST', `/v1/deliveries/${await id(this, 'deliveryId', i)}/resend`);
+      return one(this, i, 'POST', `/v1/deliveries/${id(this, 'deliveryId', i)}/resend`);
     },
   },
   hibob: {
@@ -72,7 +72,7 @@ export const integrationOperations: OperationTable = {
       });
     },
     async getRun(i) {
-      return one(this, i, 'GET', `/v1/integrations/hibob/runs/${await id(this, 'runId', i)}`);
+      return one(this, i, 'GET', `/v1/integrations/hibob/runs/${id(this, 'runId', i)}`);
     },
     async getStatus(i) {
       return one(this, i, 'GET', '/v1/integrations/hibob');

@@ -24,12 +24,12 @@ export const peopleOperations: OperationTable = {
         this,
         i,
         'PATCH',
-        `/v1/attributes/${await id(this, 'attributeId', i)}`,
+        `/v1/attributes/${id(this, 'attributeId', i)}`,
         this.getNodeParameter('updateFields', i, {}) as IDataObject,
       );
     },
     async delete(i) {
-      return remove(this, i, `/v1/attributes/${await id(this, 'attributeId', i)}`);
+      return remove(this, i, `/v1/attributes/${id(this, 'attributeId', i)}`);
     },
   },
   user: {
@@ -42,7 +42,7 @@ export const peopleOperations: OperationTable = {
       return one(this, i, 'POST', '/v1/users', body);
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/users/${await id(this, 'userId', i)}`);
+      return one(this, i, 'GET', `/v1/users/${id(this, 'userId', i)}`);
     },
     async getAll(i) {
       return many(this, i, '/v1/users', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
@@ -52,12 +52,12 @@ export const peopleOperations: OperationTable = {
         this,
         i,
         'PATCH',
-        `/v1/users/${await id(this, 'userId', i)}`,
+        `/v1/users/${id(this, 'userId', i)}`,
         toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
       );
     },
     async delete(i) {
-      return remove(this, i, `/v1/users/${await id(this, 'userId', i)}`);
+      return remove(this, i, `/v1/users/${id(this, 'userId', i)}`);
     },
   },
   organization: {

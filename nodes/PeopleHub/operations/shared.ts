@@ -70,7 +70,18 @@ export async function employeeIdByEmail(context: IExecuteFunctions, email: strin
   return String(page.data[0].id);
 }
 
-/** A path segment from a user-entered id: trimmed and encoded, so an id cannot change the path. */
-export async function id(context: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
+/**
+ * A path segment from a user-entered id, typed or picked: trimmed and encoded, so an id cannot change
+ * the path. Synchronous, for every locator but By Email, which needs a lookup (see personId).
+ */
+export function id(context: IExecuteFunctions, name: string, itemIndex: number): string {
+  const { mode, value } = locatorValue(context.getNodeParameter(name, itemIndex));
+  if (mode === 'email')
+    throw new NodeOperationError(context.getNode(), `${name} cannot be given by email here`, { itemIndex });
+  return encodeURIComponent(value);
+}
+
+/** A path segment for an employee picked in any mode, By Email included. */
+export async function personId(context: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
   return encodeURIComponent(await idValue(context, name, itemIndex));
 }

@@ -53,7 +53,7 @@ export const structureOperations: OperationTable = {
       });
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/groups/${await id(this, 'groupId', i)}`);
+      return one(this, i, 'GET', `/v1/groups/${id(this, 'groupId', i)}`);
     },
     async getAll(i) {
       return many(this, i, '/v1/groups', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
@@ -63,12 +63,12 @@ export const structureOperations: OperationTable = {
         this,
         i,
         'PATCH',
-        `/v1/groups/${await id(this, 'groupId', i)}`,
+        `/v1/groups/${id(this, 'groupId', i)}`,
         toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
       );
     },
     async delete(i) {
-      return remove(this, i, `/v1/groups/${await id(this, 'groupId', i)}`);
+      return remove(this, i, `/v1/groups/${id(this, 'groupId', i)}`);
     },
   },
   role: {
@@ -81,7 +81,7 @@ export const structureOperations: OperationTable = {
       return one(this, i, 'POST', '/v1/roles', body);
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/roles/${await id(this, 'roleId', i)}`);
+      return one(this, i, 'GET', `/v1/roles/${id(this, 'roleId', i)}`);
     },
     async getAll(i) {
       return many(this, i, '/v1/roles', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
@@ -91,26 +91,26 @@ export const structureOperations: OperationTable = {
         this,
         i,
         'PATCH',
-        `/v1/roles/${await id(this, 'roleId', i)}`,
+        `/v1/roles/${id(this, 'roleId', i)}`,
         toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
       );
     },
     async delete(i) {
-      return remove(this, i, `/v1/roles/${await id(this, 'roleId', i)}`);
+      return remove(this, i, `/v1/roles/${id(this, 'roleId', i)}`);
     },
     async assign(i) {
       const body = {
         employeeId: await idValue(this, 'employeeId', i),
         ...toBody(this, this.getNodeParameter('assignmentFields', i, {}) as IDataObject, i, 'create'),
       };
-      return one(this, i, 'POST', `/v1/roles/${await id(this, 'roleId', i)}/assignments`, body);
+      return one(this, i, 'POST', `/v1/roles/${id(this, 'roleId', i)}/assignments`, body);
     },
     async unassign(i) {
       const employeeId = await idValue(this, 'employeeId', i);
       const answer = (await apiRequest.call(
         this,
         'DELETE',
-        `/v1/roles/${await id(this, 'roleId', i)}/assignments`,
+        `/v1/roles/${id(this, 'roleId', i)}/assignments`,
         { qs: { employeeId } },
         i,
       )) as { data?: IDataObject } | undefined;
@@ -136,7 +136,7 @@ export const structureOperations: OperationTable = {
       return one(this, i, 'POST', '/v1/recognitions', body);
     },
     async get(i) {
-      return one(this, i, 'GET', `/v1/recognitions/${await id(this, 'recognitionId', i)}`);
+      return one(this, i, 'GET', `/v1/recognitions/${id(this, 'recognitionId', i)}`);
     },
     async getAll(i) {
       const qs = toQuery(this.getNodeParameter('filters', i, {}) as IDataObject);
