@@ -254,8 +254,24 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
               position: [260, 0],
               credentials,
             },
+            {
+              // A locator whose value is an expression: n8n resolves it inside the locator.
+              parameters: {
+                resource: 'employee',
+                operation: 'get',
+                employeeId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+              },
+              name: 'Get',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 2,
+              position: [520, 0],
+              credentials,
+            },
           ],
-          connections: { Start: { main: [[{ node: 'Upsert', type: 'main', index: 0 }]] } },
+          connections: {
+            Start: { main: [[{ node: 'Upsert', type: 'main', index: 0 }]] },
+            Upsert: { main: [[{ node: 'Get', type: 'main', index: 0 }]] },
+          },
           settings: { executionOrder: 'v1' },
         },
       ];
@@ -300,9 +316,9 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
   );
 
   test(
-    'version 2 creates or updates an employee picked by email through the resource locator: created, then unchanged',
+    'version 2 creates or updates an employee picked by email through the resource locator (created, then unchanged), and gets them through a locator holding an expression',
     () => {
-      /** The Upsert node's output items, from `n8n execute` (its JSON follows any log lines). */
+      /** The output items of Upsert and of Get, from `n8n execute` (its JSON follows any log lines). */
       const execute = () => {
         const output = n8nCli(['execute', `--id=${UPSERT_WORKFLOW}`, '--rawOutput']);
         const run = JSON.parse(output.slice(output.search(/^\{/m))) as {
@@ -310,12 +326,16 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
             resultData: { runData: Record<string, { data: { main: { json: Record<string, unknown> }[][] } }[]> };
           };
         };
-        return run.data.resultData.runData.Upsert[0].data.main[0].map((item) => item.json);
+        const items = (name: string) => run.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
+        return { upserted: items('Upsert'), got: items('Get') };
       };
-      const [first] = execute();
-      expect(first).toMatchObject({ email: 'upserted@e2e.example', title: 'Sync target', result: 'created' });
-      const [second] = execute();
-      expect(second).toMatchObject({ id: first.id, result: 'unchanged' });
+      const first = execute();
+      expect(first.upserted).toEqual([
+        expect.objectContaining({ email: 'upserted@e2e.example', title: 'Sync target', result: 'created' }),
+      ]);
+      expect(first.got).toEqual([expect.objectContaining({ id: first.upserted[0].id, title: 'Sync target' })]);
+      const second = execute();
+      expect(second.upserted).toEqual([expect.objectContaining({ id: first.upserted[0].id, result: 'unchanged' })]);
     },
     10 * 60 * 1000,
   );
