@@ -8,21 +8,26 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { attributeFields, attributeOperations } from './descriptions/AttributeDescription';
+import { auditFields, auditOperations } from './descriptions/AuditDescription';
 import { deliveryFields, deliveryOperations } from './descriptions/DeliveryDescription';
 import { employeeFields, employeeOperations } from './descriptions/EmployeeDescription';
 import { engagementFields, engagementOperations } from './descriptions/EngagementDescription';
+import { eventFields, eventOperations } from './descriptions/EventDescription';
 import { groupFields, groupOperations } from './descriptions/GroupDescription';
 import { hibobFields, hibobOperations } from './descriptions/HibobDescription';
+import { importFields, importOperations } from './descriptions/ImportDescription';
 import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { organizationFields, organizationOperations } from './descriptions/OrganizationDescription';
 import { programFields, programOperations } from './descriptions/ProgramDescription';
 import { recognitionFields, recognitionOperations } from './descriptions/RecognitionDescription';
 import { roleFields, roleOperations } from './descriptions/RoleDescription';
+import { surveyFields, surveyOperations } from './descriptions/SurveyDescription';
 import { userFields, userOperations } from './descriptions/UserDescription';
 import { webhookFields, webhookOperations } from './descriptions/WebhookDescription';
 import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
-import { operations } from './operations';
+import { batchOperations, operations } from './operations';
+import type { BatchOperation } from './operations/shared';
 
 export class PeopleHub implements INodeType {
   description: INodeTypeDescription = {
@@ -35,7 +40,7 @@ export class PeopleHub implements INodeType {
     defaultVersion: 2,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description:
-      'Read and change people data in PeopleHub: employees, org structure, recognitions, engagement, webhooks and the HiBob sync',
+      'Read and change people data in PeopleHub: employees, imports from any HRIS, org structure, recognitions, engagement and surveys, webhooks and the HiBob sync',
     defaults: { name: 'PeopleHub' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -55,16 +60,20 @@ export class PeopleHub implements INodeType {
         noDataExpression: true,
         options: [
           { name: 'Attribute', value: 'attribute' },
+          { name: 'Audit Log', value: 'audit' },
           { name: 'Delivery', value: 'delivery' },
           { name: 'Employee', value: 'employee' },
           { name: 'Engagement', value: 'engagement' },
+          { name: 'Event', value: 'event' },
           { name: 'Group', value: 'group' },
           { name: 'HiBob Sync', value: 'hibob' },
+          { name: 'Import', value: 'import' },
           { name: 'Message', value: 'message' },
           { name: 'Organization', value: 'organization' },
           { name: 'Program', value: 'program' },
           { name: 'Recognition', value: 'recognition' },
           { name: 'Role', value: 'role' },
+          { name: 'Survey', value: 'survey' },
           { name: 'User', value: 'user' },
           { name: 'Webhook', value: 'webhook' },
         ],
@@ -72,16 +81,22 @@ export class PeopleHub implements INodeType {
       },
       ...attributeOperations,
       ...attributeFields,
+      ...auditOperations,
+      ...auditFields,
       ...deliveryOperations,
       ...deliveryFields,
       ...employeeOperations,
       ...employeeFields,
       ...engagementOperations,
       ...engagementFields,
+      ...eventOperations,
+      ...eventFields,
       ...groupOperations,
       ...groupFields,
       ...hibobOperations,
       ...hibobFields,
+      ...importOperations,
+      ...importFields,
       ...messageOperations,
       ...messageFields,
       ...organizationOperations,
@@ -92,6 +107,8 @@ export class PeopleHub implements INodeType {
       ...recognitionFields,
       ...roleOperations,
       ...roleFields,
+      ...surveyOperations,
+      ...surveyFields,
       ...userOperations,
       ...userFields,
       ...webhookOperations,
@@ -103,6 +120,11 @@ export class PeopleHub implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
+    const batch =
+      batchOperations[this.getNodeParameter('resource', 0) as string]?.[
+        this.getNodeParameter('operation', 0) as string
+      ];
+    if (batch !== undefined) return [await runBatch.call(this, batch, items)];
     const returnData: INodeExecutionData[] = [];
     for (let i = 0; i < items.length; i++) {
       const resource = this.getNodeParameter('resource', i) as string;
@@ -130,5 +152,22 @@ export class PeopleHub implements INodeType {
       }
     }
     return [returnData];
+  }
+}
+
+/** A batch operation, once for every input item: one output item, paired with all of them. */
+async function runBatch(
+  this: IExecuteFunctions,
+  operation: BatchOperation,
+  items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+  const pairedItem = items.map((_item, item) => ({ item }));
+  try {
+    return [{ json: await operation.call(this, items), pairedItem }];
+  } catch (error) {
+    if (this.continueOnFail()) return [{ json: { error: (error as Error).message }, pairedItem }];
+    throw error instanceof NodeOperationError || error instanceof NodeApiError
+      ? error
+      : new NodeApiError(this.getNode(), error as JsonObject, { itemIndex: 0 });
   }
 }

@@ -59,6 +59,17 @@ export const EVENT_TYPE_OPTIONS: INodePropertyOptions[] = [
   },
 ];
 
+/**
+ * The server's `*`: every event type, also those added later, except the opt-in ones, which a
+ * webhook receives only when it lists them by name. Only a webhook takes it, so it is kept apart.
+ */
+export const ALL_EVENTS_OPTION: INodePropertyOptions = {
+  name: 'All Events',
+  value: '*',
+  description:
+    'Every event type, also those added later, except the opt-in ones (Survey Invited), which must be picked by name',
+};
+
 export const FORMAT_OPTIONS: INodePropertyOptions[] = [
   { name: 'Chat (Markdown Text)', value: 'chat' },
   { name: 'JSON', value: 'json' },
@@ -100,4 +111,42 @@ export const WEBHOOK_STATUS_OPTIONS: INodePropertyOptions[] = [
   { name: 'Active', value: 'active' },
   { name: 'Disabled', value: 'disabled' },
   { name: 'Inactive', value: 'inactive' },
+];
+
+/** An import or sync run's status (`GET /v1/imports?status=`). */
+export const IMPORT_RUN_STATUS_OPTIONS: INodePropertyOptions[] = [
+  { name: 'Completed', value: 'completed' },
+  { name: 'Failed', value: 'failed' },
+  { name: 'Needs Confirmation', value: 'needs_confirmation' },
+  { name: 'Previewed (Dry Run)', value: 'previewed' },
+  { name: 'Running', value: 'running' },
+];
+
+/** What a person in a snapshot may hold besides `attributes` (the members of `POST /v1/imports`'s people). */
+export const SNAPSHOT_PERSON_FIELDS = [
+  'department',
+  'displayName',
+  'email',
+  'externalId',
+  'firstName',
+  'lastName',
+  'managerEmail',
+  'managerExternalId',
+  'phone',
+  'separationDate',
+  'separationReason',
+  'startDate',
+  'title',
+];
+
+export const SURVEY_STATUS_OPTIONS: INodePropertyOptions[] = [
+  { name: 'Closed', value: 'closed' },
+  { name: 'Open', value: 'open' },
+  { name: 'Scheduled', value: 'scheduled' },
+];
+
+export const SURVEY_CADENCE_OPTIONS: INodePropertyOptions[] = [
+  { name: 'Monthly', value: 'monthly' },
+  { name: 'None', value: 'none' },
+  { name: 'Quarterly', value: 'quarterly' },
 ];

@@ -89,3 +89,29 @@ export function toQuery(filters: IDataObject): IDataObject {
   }
   return qs;
 }
+
+/**
+ * A dateTime parameter as the API's timestamp (ISO 8601 with its offset). n8n hands over what was
+ * picked or typed, often without an offset: that is read as the time where n8n runs.
+ */
+export function toTimestamp(context: IExecuteFunctions, name: string, value: unknown, itemIndex: number): string {
+  const time = new Date(String(value ?? ''));
+  if (String(value ?? '').trim() === '' || Number.isNaN(time.getTime()))
+    throw new NodeOperationError(context.getNode(), `${name} is not a date and time`, {
+      itemIndex,
+      description: 'Enter a time such as 2026-12-07T09:00:00Z',
+    });
+  return time.toISOString();
+}
+
+/** Filters with their times (given by name) turned into timestamps, and empty ones left out. */
+export function toTimedQuery(
+  context: IExecuteFunctions,
+  filters: IDataObject,
+  times: string[],
+  itemIndex: number,
+): IDataObject {
+  const qs = toQuery(filters);
+  for (const name of times) if (qs[name] !== undefined) qs[name] = toTimestamp(context, name, qs[name], itemIndex);
+  return qs;
+}

@@ -44,6 +44,13 @@ export class PeopleHubEventsTrigger implements INodeType {
     credentials: [{ name: 'peopleHubApi', required: true }],
     properties: [
       {
+        displayName:
+          "This trigger reads PeopleHub's event log: the credential's app needs the <b>audit:read</b> permission (set it on the app in the PeopleHub console, under Apps)",
+        name: 'notice',
+        type: 'notice',
+        default: '',
+      },
+      {
         displayName: 'Events',
         name: 'events',
         type: 'multiOptions',

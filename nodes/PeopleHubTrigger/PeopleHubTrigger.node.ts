@@ -8,7 +8,7 @@ import type {
   JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
-import { EVENT_TYPE_OPTIONS } from '../PeopleHub/catalog';
+import { ALL_EVENTS_OPTION, EVENT_TYPE_OPTIONS } from '../PeopleHub/catalog';
 import { apiRequest, apiRequestAll } from '../PeopleHub/transport';
 import { verifySignature } from './signature';
 
@@ -68,6 +68,12 @@ async function align(context: IHookFunctions, hook: RemoteWebhook, events: strin
     await apiRequest.call(context, 'PATCH', `/v1/webhooks/${encodeURIComponent(hook.id)}`, { body: changes });
 }
 
+/** The changed object, with the event type and the changes (empty when there are none) beside it. */
+export function simplify(event: IDataObject): IDataObject {
+  const data = (event.data ?? {}) as IDataObject;
+  return { ...((data.object ?? {}) as IDataObject), event: event.type, changes: data.changes ?? [] };
+}
+
 export class PeopleHubTrigger implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'PeopleHub Trigger',
@@ -75,7 +81,7 @@ export class PeopleHubTrigger implements INodeType {
     icon: { light: 'file:peoplehub.svg', dark: 'file:peoplehub.dark.svg' },
     group: ['trigger'],
     version: 1,
-    subtitle: '={{$parameter["events"].join(", ")}}',
+    subtitle: '={{$parameter["events"].map(e => e === "*" ? "all events" : e).join(", ")}}',
     description: 'Starts the workflow when something changes in PeopleHub (signed webhooks)',
     defaults: { name: 'PeopleHub Trigger' },
     inputs: [],
@@ -94,10 +100,27 @@ export class PeopleHubTrigger implements INodeType {
         displayName: 'Events',
         name: 'events',
         type: 'multiOptions',
-        options: EVENT_TYPE_OPTIONS,
+        options: [ALL_EVENTS_OPTION, ...EVENT_TYPE_OPTIONS],
         required: true,
         default: [],
         description: 'The changes that start the workflow',
+      },
+      {
+        displayName: 'Options',
+        name: 'options',
+        type: 'collection',
+        placeholder: 'Add Option',
+        default: {},
+        options: [
+          {
+            // In a collection, so workflows made before it keep the full event as their output.
+            displayName: 'Simplify',
+            name: 'simple',
+            type: 'boolean',
+            default: true,
+            description: 'Whether to return a simplified version of the response instead of the raw data',
+          },
+        ],
       },
     ],
   };
@@ -189,12 +212,15 @@ export class PeopleHubTrigger implements INodeType {
       ? verifySignature(secrets, request.headers, raw, Math.floor(Date.now() / 1000))
       : { ok: false as const, reason: 'no raw body to verify' };
     if (!verdict.ok) {
-      this.getResponseObject().status(401).json({ error: 'Invalid signature', reason: verdict.reason });
+      // A plain 401: the reason would only help someone forging requests, so it goes to n8n's log.
+      this.logger.debug('PeopleHub Trigger refused a delivery', { reason: verdict.reason });
+      this.getResponseObject().status(401).end();
       return { noWebhookResponse: true };
     }
     const body = this.getBodyData() as IDataObject;
     // A batch ({"type": "batch", "data": [...]}) becomes one item per event.
     const events = body.type === 'batch' && Array.isArray(body.data) ? (body.data as IDataObject[]) : [body];
-    return { workflowData: [events.map((event) => ({ json: event }))] };
+    const simple = (this.getNodeParameter('options', {}) as IDataObject).simple === true;
+    return { workflowData: [events.map((event) => ({ json: simple ? simplify(event) : event }))] };
   }
 }

@@ -83,7 +83,7 @@ export interface ContextOptions {
   continueOnFail?: boolean;
   workflowName?: string;
   request?: { headers: Record<string, string>; rawBody?: Buffer; body: unknown };
-  /** The node's version as a saved workflow holds it (1 unless given). */
+  /** The node's version as the workflow saved it (default: NODE's). */
   typeVersion?: number;
 }
 
@@ -92,6 +92,8 @@ export interface Context {
   staticData: IDataObject;
   /** The webhook's response, when webhook() answered by itself (401). */
   response: { status: number; body: unknown } | null;
+  /** What the node wrote to n8n's log. */
+  logged: { level: string; message: string; meta?: IDataObject }[];
   // The n8n function interfaces are large; the nodes use the part implemented here.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   self: any;
@@ -101,7 +103,8 @@ export function n8nContext(options: ContextOptions): Context {
   const credentialType = new PeopleHubApi();
   const trace: Trace = { requests: [], preAuthentications: 0 };
   const staticData = options.staticData ?? {};
-  const context: Context = { trace, staticData, response: null, self: null };
+  const context: Context = { trace, staticData, response: null, logged: [], self: null };
+  const log = (level: string) => (message: string, meta?: IDataObject) => context.logged.push({ level, message, meta });
   const credentials = options.credentials;
   const parameters = (itemIndex: number) =>
     typeof options.parameters === 'function' ? options.parameters(itemIndex) : (options.parameters ?? {});
@@ -144,7 +147,8 @@ export function n8nContext(options: ContextOptions): Context {
 
   context.self = {
     helpers,
-    getNode: () => ({ ...NODE, typeVersion: options.typeVersion ?? NODE.typeVersion }),
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    getNode: () => (options.typeVersion === undefined ? NODE : { ...NODE, typeVersion: options.typeVersion }),
     getInputData: () => options.items ?? [{ json: {} }],
     getMode: () => options.mode ?? 'trigger',
     continueOnFail: () => options.continueOnFail ?? false,
@@ -182,6 +186,10 @@ export function n8nContext(options: ContextOptions): Context {
           context.response = { status: response.statusCode, body };
           return response;
         },
+        end() {
+          context.response = { status: response.statusCode, body: undefined };
+          return response;
+        },
       };
       return response;
     },
@@ -212,13 +220,13 @@ export const ALL_PERMISSIONS = [
   'recognitions:write',
   'engagement:read',
   'engagement:write',
+  'surveys:read',
+  'surveys:write',
   'users:read',
   'users:write',
   'webhooks:manage',
   'integrations:manage',
   'audit:read',
-  'surveys:read',
-  'surveys:write',
 ];
 
 export type WebhookResult = IWebhookResponseData;

@@ -17,9 +17,55 @@ const { install } = require('./install-n8n.js') as {
 
 const TRIGGER_WORKFLOW = 'PhE2eTrigger0001';
 const POLLING_WORKFLOW = 'PhE2ePolling0001';
+const SNAPSHOT_WORKFLOW = 'PhE2eSnapshot001';
+const SURVEY_TRIGGER_WORKFLOW = 'PhE2eInvited0001';
+const OPEN_SURVEY_WORKFLOW = 'PhE2eOpenSurvey1';
 const UPSERT_WORKFLOW = 'PhE2eUpsert00001';
 const CREDENTIAL = 'PhE2eCredential1';
+/** People the Code node makes for the snapshot: enough that the snapshot is over 1 MiB. */
+const SNAPSHOT_PEOPLE = 5_000;
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
+/** Exported from n8n with version 1 of the node; see fixtures/README.md. */
+const VERSION_1_WORKFLOW = path.join(__dirname, 'fixtures', 'v1-workflow.json');
+
+/** What `n8n execute --rawOutput` prints: the run, as pretty JSON among n8n's own log lines. */
+type Run = {
+  data: { resultData: { runData: Record<string, { data: { main: { json: Record<string, unknown> }[][] } }[]> } };
+};
+function runIn(output: string): Run {
+  const lines = output.split('\n');
+  const start = lines.indexOf('{');
+  const end = lines.lastIndexOf('}');
+  if (start < 0 || end < start) throw new Error(`no run in the output of n8n execute:\n${output}`);
+  return JSON.parse(lines.slice(start, end + 1).join('\n')) as Run;
+}
+
+/** The Code node's script: SNAPSHOT_PEOPLE people, as an HRIS export would give them. */
+const snapshotCode = `return Array.from({ length: ${SNAPSHOT_PEOPLE} }, (_, n) => {
+  const id = String(n + 1).padStart(5, '0');
+  return { json: {
+    externalId: 'E2E-' + id,
+    email: 'snapshot.person' + id + '@e2e-snapshot.example',
+    firstName: 'Firstname' + id,
+    lastName: 'Lastname' + id,
+    title: 'Senior specialist for people operations and workplace experience ' + id,
+    department: 'Department ' + (n % 40),
+    startDate: '2024-0' + ((n % 9) + 1) + '-01',
+    managerExternalId: n === 0 ? null : 'E2E-00001',
+  } };
+});`;
+
+/** A webhook that starts a workflow and answers with its last node's first item. */
+function webhookNode(pathname: string, webhookId: string) {
+  return {
+    parameters: { httpMethod: 'POST', path: pathname, responseMode: 'lastNode', options: {} },
+    name: 'Webhook',
+    type: 'n8n-nodes-base.webhook',
+    typeVersion: 2,
+    position: [0, 0],
+    webhookId,
+  };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -123,6 +169,9 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
             'recognitions:write',
             'webhooks:manage',
             'audit:read',
+            'engagement:read',
+            'surveys:read',
+            'surveys:write',
           ],
         },
       });
@@ -229,6 +278,88 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
           settings: { executionOrder: 'v1' },
         },
         {
+          id: SNAPSHOT_WORKFLOW,
+          name: 'E2E: a snapshot from a Code node',
+          nodes: [
+            webhookNode('peoplehub-e2e-snapshot', '1d2e3f4a-5b6c-4d7e-8f90-a1b2c3d4e5f6'),
+            {
+              parameters: { jsCode: snapshotCode },
+              name: 'People',
+              type: 'n8n-nodes-base.code',
+              typeVersion: 2,
+              position: [260, 0],
+            },
+            {
+              parameters: {
+                resource: 'import',
+                operation: 'syncSnapshot',
+                source: 'e2ecode',
+                match: 'externalId',
+                mode: 'full',
+                dryRun: true,
+                snapshotOptions: {},
+              },
+              name: 'Sync Snapshot',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [520, 0],
+              credentials,
+            },
+          ],
+          connections: {
+            Webhook: { main: [[{ node: 'People', type: 'main', index: 0 }]] },
+            People: { main: [[{ node: 'Sync Snapshot', type: 'main', index: 0 }]] },
+          },
+          settings: { executionOrder: 'v1' },
+        },
+        {
+          id: OPEN_SURVEY_WORKFLOW,
+          name: 'E2E: open a survey',
+          nodes: [
+            webhookNode('peoplehub-e2e-open-survey', '2e3f4a5b-6c7d-4e8f-9a01-b2c3d4e5f6a7'),
+            {
+              parameters: { resource: 'survey', operation: 'open', surveyId: '={{ $json.body.surveyId }}' },
+              name: 'Open',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [260, 0],
+              credentials,
+            },
+          ],
+          connections: { Webhook: { main: [[{ node: 'Open', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        },
+        {
+          id: SURVEY_TRIGGER_WORKFLOW,
+          name: 'E2E: survey invitations',
+          nodes: [
+            {
+              parameters: { events: ['survey.invited'] },
+              name: 'PeopleHub Trigger',
+              type: 'n8n-nodes-peoplehub.peopleHubTrigger',
+              typeVersion: 1,
+              position: [0, 0],
+              webhookId: '3f4a5b6c-7d8e-4f90-a1b2-c3d4e5f6a7b8',
+              credentials,
+            },
+            {
+              parameters: {
+                resource: 'group',
+                operation: 'create',
+                name: '={{ "Invited " + $json.data.object.employee.email + " in " + $execution.id }}',
+                additionalFields: {},
+              },
+              name: 'Record',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 1,
+              position: [260, 0],
+              credentials,
+            },
+          ],
+          connections: { 'PeopleHub Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        },
+        {
           id: UPSERT_WORKFLOW,
           name: 'E2E: create or update an employee by email',
           nodes: [
@@ -318,15 +449,10 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
   test(
     'version 2 creates or updates an employee picked by email through the resource locator (created, then unchanged), and gets them through a locator holding an expression',
     () => {
-      /** The output items of Upsert and of Get, from `n8n execute` (its JSON follows any log lines). */
+      /** The output items of Upsert and of Get, from one `n8n execute`. */
       const execute = () => {
-        const output = n8nCli(['execute', `--id=${UPSERT_WORKFLOW}`, '--rawOutput']);
-        const run = JSON.parse(output.slice(output.search(/^\{/m))) as {
-          data: {
-            resultData: { runData: Record<string, { data: { main: { json: Record<string, unknown> }[][] } }[]> };
-          };
-        };
-        const items = (name: string) => run.data.resultData.runData[name][0].data.main[0].map((item) => item.json);
+        const runData = runIn(n8nCli(['execute', `--id=${UPSERT_WORKFLOW}`, '--rawOutput'])).data.resultData.runData;
+        const items = (name: string) => runData[name][0].data.main[0].map((item) => item.json);
         return { upserted: items('Upsert'), got: items('Get') };
       };
       const first = execute();
@@ -336,6 +462,80 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
       expect(first.got).toEqual([expect.objectContaining({ id: first.upserted[0].id, title: 'Sync target' })]);
       const second = execute();
       expect(second.upserted).toEqual([expect.objectContaining({ id: first.upserted[0].id, result: 'unchanged' })]);
+    },
+    10 * 60 * 1000,
+  );
+
+  test(
+    'a version-1 workflow exported before version 2 (string IDs) runs as it did: the heatmap as one item, Update clearing emptied fields',
+    async () => {
+      // Engagement in two departments this month, so the heatmap has rows; and the person to update.
+      const answers = [];
+      for (const department of ['Engineering', 'Sales'])
+        for (let n = 0; n < 5; n += 1) {
+          const person = await api('/v1/employees', {
+            method: 'POST',
+            body: {
+              email: `${department.toLowerCase()}${n}@e2e.example`,
+              firstName: 'Pat',
+              lastName: department,
+              department,
+            },
+          });
+          answers.push({
+            employeeId: person.body.data.id,
+            question: 'engagement',
+            score: department === 'Sales' ? 6 : 8,
+          });
+        }
+      const answeredAt = new Date().toISOString();
+      const answered = await api('/v1/engagement/answers', {
+        method: 'POST',
+        body: { answers: answers.map((answer) => ({ ...answer, answeredAt })) },
+      });
+      expect(answered.status).toBe(201);
+      const casey = await api('/v1/employees', {
+        method: 'POST',
+        body: {
+          email: 'casey.v1@e2e.example',
+          firstName: 'Casey',
+          lastName: 'Version',
+          department: 'Support',
+          phone: '+49 30 1234',
+          title: 'Agent',
+        },
+      });
+      expect(casey.status).toBe(201);
+
+      // As exported, but for the employee ID: it names an employee of the PeopleHub it was made with.
+      const exported = fs.readFileSync(VERSION_1_WORKFLOW, 'utf8');
+      const [workflow] = JSON.parse(exported.replaceAll('emp_01M971XD3JBXW58K0KVZFX16KY', casey.body.data.id)) as {
+        id: string;
+        nodes: { type: string; typeVersion: number }[];
+      }[];
+      expect(
+        workflow.nodes.filter((node) => node.type === 'n8n-nodes-peoplehub.peopleHub').map((n) => n.typeVersion),
+      ).toEqual([1, 1, 1]);
+      const file = path.join(work, 'v1-workflow.json');
+      fs.writeFileSync(file, JSON.stringify([workflow]));
+      n8nCli(['import:workflow', `--input=${file}`]);
+      const runData = runIn(n8nCli(['execute', `--id=${workflow.id}`, '--rawOutput'])).data.resultData.runData;
+      const output = (node: string) => runData[node][0].data.main[0].map((item) => item.json);
+
+      // Get Heatmap: one item holding every row.
+      const heatmap = output('Get Heatmap');
+      expect(heatmap).toHaveLength(1);
+      const rows = (heatmap[0] as { rows: { segment: string; cells: { score: number | null }[] }[] }).rows;
+      expect(rows.map((row) => row.segment)).toEqual(
+        expect.arrayContaining(['department:Engineering', 'department:Sales']),
+      );
+      expect(rows.find((row) => row.segment === 'department:Sales')?.cells[0].score).toBe(6);
+
+      // Update: the field left empty and the expression giving '' were sent as null, and cleared.
+      const cleared = { id: casey.body.data.id, title: 'Team Lead', department: null, phone: null };
+      expect(output('Update')).toEqual([expect.objectContaining(cleared)]);
+      expect(output('Get Employee')).toEqual([expect.objectContaining(cleared)]);
+      expect((await api(`/v1/employees/${casey.body.data.id}`)).body.data).toMatchObject(cleared);
     },
     10 * 60 * 1000,
   );
@@ -374,6 +574,14 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
         points: 10,
         note: 'Welcome, Nia!',
       });
+
+      // A request that is not signed by PeopleHub gets a plain 401 from n8n, with nothing said about why.
+      const forged = await fetch(hook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'employee.created', data: { object: { id: 'emp_forged' } } }),
+      });
+      expect({ status: forged.status, body: await forged.text() }).toEqual({ status: 401, body: '' });
 
       // The package loaded without complaint. (n8n's own failed calls to its cloud services are logged
       // too, with stack frames under the cache folder, ~/.cache/peoplehub: those are not about us.)
@@ -431,6 +639,117 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
       expect(group).toBeDefined();
       // Only new events: the employee created before the trigger started was not emitted.
       expect(((await api('/v1/groups?q=Polled')).body.data as unknown[]).length).toBe(1);
+    },
+    6 * 60 * 1000,
+  );
+
+  test(
+    'Sync Snapshot sends the items of a Code node as one snapshot of over 1 MiB, and outputs the dry run',
+    async () => {
+      n8nCli(['publish:workflow', `--id=${SNAPSHOT_WORKFLOW}`]);
+      const people = new Function(snapshotCode)() as { json: Record<string, unknown> }[];
+      expect(people).toHaveLength(SNAPSHOT_PEOPLE);
+      expect(Buffer.byteLength(JSON.stringify(people.map((p) => p.json)))).toBeGreaterThan(1024 * 1024);
+      const answer = await eventually(
+        'the snapshot workflow to answer',
+        async () => {
+          const res = await fetch(`${n8nUrl}/webhook/peoplehub-e2e-snapshot`, { method: 'POST', body: '{}' });
+          return res.status === 404 ? undefined : res;
+        },
+        120_000,
+      );
+      const text = await answer.text();
+      expect({ status: answer.status, text: text.slice(0, 400) }).toEqual({ status: 200, text: expect.any(String) });
+      const run = JSON.parse(text) as Record<string, unknown>;
+      expect(run).toMatchObject({
+        source: 'e2ecode',
+        status: 'previewed',
+        dryRun: true,
+        total: SNAPSHOT_PEOPLE,
+        created: SNAPSHOT_PEOPLE,
+        skipped: 0,
+      });
+      // One run on PeopleHub, and nobody written: it was a dry run.
+      expect(((await api('/v1/imports?source=e2ecode')).body.data as { id: string }[]).map((r) => r.id)).toEqual([
+        run.id,
+      ]);
+      expect((await api('/v1/employees?source=e2ecode')).body.data).toEqual([]);
+    },
+    5 * 60 * 1000,
+  );
+
+  test(
+    'a survey opened by the node invites three people: three survey.invited events, three executions of the trigger',
+    async () => {
+      const invitedHooks = async () => (await n8nWebhooks()).filter((h) => h.events.includes('survey.invited'));
+      n8nCli(['publish:workflow', `--id=${SURVEY_TRIGGER_WORKFLOW}`]);
+      n8nCli(['publish:workflow', `--id=${OPEN_SURVEY_WORKFLOW}`]);
+      const [hook] = await eventually(
+        'the survey.invited webhook on PeopleHub',
+        async () => ((await invitedHooks()).length > 0 ? invitedHooks() : undefined),
+        120_000,
+      );
+      expect(hook.events).toEqual(['survey.invited']);
+
+      const emails = ['ines@e2e.example', 'ivo@e2e.example', 'ida@e2e.example'];
+      for (const email of emails) {
+        const created = await api('/v1/employees', {
+          method: 'POST',
+          body: {
+            email,
+            firstName: 'Invited',
+            lastName: email.split('@')[0],
+            department: 'Surveyed',
+            startDate: '2024-01-01',
+          },
+        });
+        expect(created.status).toBe(201);
+      }
+      const soon = Date.now() + 86_400_000;
+      const survey = await api('/v1/surveys', {
+        method: 'POST',
+        body: {
+          name: 'E2E pulse',
+          questions: [{ key: 'engagement' }],
+          opensAt: new Date(soon).toISOString(),
+          closesAt: new Date(soon + 7 * 86_400_000).toISOString(),
+          audience: ['department:Surveyed'],
+        },
+      });
+      expect(survey.status).toBe(201);
+
+      const opened = await eventually(
+        'the open-survey workflow to answer',
+        async () => {
+          const res = await fetch(`${n8nUrl}/webhook/peoplehub-e2e-open-survey`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ surveyId: survey.body.data.id }),
+          });
+          return res.status === 404 ? undefined : res;
+        },
+        120_000,
+      );
+      expect(opened.status).toBe(200);
+      expect(await opened.json()).toMatchObject({
+        id: survey.body.data.id,
+        status: 'open',
+        participation: expect.objectContaining({ invited: 3 }),
+      });
+
+      const recorded = async () =>
+        ((await api('/v1/groups?q=Invited&limit=200')).body.data as { name: string }[]).map((g) => g.name);
+      const names = await eventually(
+        'a group from each invitation',
+        async () => ((await recorded()).length >= emails.length ? recorded() : undefined),
+        120_000,
+      );
+      const seen = names.map((name) => /^Invited (\S+) in (\S+)$/.exec(name)?.slice(1) ?? [name]);
+      expect(seen.map(([email]) => email).sort()).toEqual([...emails].sort());
+      // One execution per invited person.
+      expect(new Set(seen.map(([, execution]) => execution)).size).toBe(emails.length);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(await recorded()).toHaveLength(emails.length);
     },
     6 * 60 * 1000,
   );

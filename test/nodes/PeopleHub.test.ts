@@ -18,13 +18,19 @@ describe('PeopleHub node', () => {
   /** Runs the node once with these parameters (one input item unless given). */
   async function run(
     parameters: Record<string, unknown>,
-    options: { items?: INodeExecutionData[]; continueOnFail?: boolean; credentials?: IDataObject } = {},
+    options: {
+      items?: INodeExecutionData[];
+      continueOnFail?: boolean;
+      credentials?: IDataObject;
+      typeVersion?: number;
+    } = {},
   ): Promise<{ output: INodeExecutionData[]; context: Context }> {
     const context = n8nContext({
       credentials: options.credentials ?? credentials,
       parameters,
       items: options.items,
       continueOnFail: options.continueOnFail,
+      typeVersion: options.typeVersion,
     });
     const [output] = await node.execute.call(context.self);
     return { output, context };
@@ -32,7 +38,8 @@ describe('PeopleHub node', () => {
   const json = (output: INodeExecutionData[]) => output.map((item) => item.json);
 
   beforeAll(async () => {
-    server = await startTestServer('sqlite', SIMULATOR_ENV);
+    // HiBob calls give up after 2 s here, so a run left hanging on purpose ends within the test.
+    server = await startTestServer('sqlite', { ...SIMULATOR_ENV, PEOPLEHUB_HIBOB_TIMEOUT_MS: '2000' });
     credentials = await appCredentials(server, ALL_PERMISSIONS);
     receiver = await startReceiver();
   });
@@ -414,6 +421,39 @@ describe('PeopleHub node', () => {
     expect(heatmap.rows.find((row) => row.segment === 'department:Drivers')?.cells.map((c) => c.score)).toEqual([
       8, 7.5,
     ]);
+    // Version 1 (as above, and with the version given) gives the heatmap as one item; version 2 one item per row.
+    const heatmapParameters = { resource: 'engagement', operation: 'getHeatmap', interval: 'month', by: 'department' };
+    const v1 = (await run({ ...heatmapParameters, analyticsOptions: {} }, { typeVersion: 1 })).output;
+    expect(json(v1)).toEqual([heatmap]);
+    const v2 = (await run({ ...heatmapParameters, analyticsOptions: {} }, { typeVersion: 2 })).output;
+    expect(v2.length).toBe(heatmap.rows.length);
+    expect(v2.length).toBeGreaterThan(1);
+    expect(json(v2).map((row) => row.segment)).toEqual(heatmap.rows.map((row) => row.segment));
+    const { rows: _rows, ...window } = heatmap;
+    expect(v2.find((item) => item.json.segment === 'department:Drivers')?.json).toEqual({
+      ...heatmap.rows.find((row) => row.segment === 'department:Drivers'),
+      window,
+    });
+    expect(v2.every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
+
+    // Submit Answers: one answer per input item, each recorded and paired with its item.
+    const submitted = await run(
+      {
+        resource: 'engagement',
+        operation: 'submitAnswers',
+        employeeId: team[0].id,
+        question: 'Autonomy',
+        score: 7,
+        answeredAt: '2026-11-12T10:00:00',
+      },
+      { items: [{ json: {} }, { json: {} }] },
+    );
+    expect(json(submitted.output)).toEqual([
+      expect.objectContaining({ employeeId: team[0].id, question: 'Autonomy', score: 7, accepted: 1 }),
+      expect.objectContaining({ accepted: 1 }),
+    ]);
+    expect(submitted.output[0].json.answeredAt).toBe(new Date('2026-11-12T10:00:00').toISOString());
+    expect(submitted.output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 
     const both = (
       await run({
@@ -502,6 +542,16 @@ describe('PeopleHub node', () => {
     expect(
       (await run({ resource: 'webhook', operation: 'get', webhookId: hook.id })).output[0].json,
     ).not.toHaveProperty('secret');
+
+    // Rotate Secret gives the new secret and the old one with its end; Recover re-queues failures since a time.
+    const rotated = (await run({ resource: 'webhook', operation: 'rotateSecret', webhookId: hook.id })).output[0].json;
+    expect(rotated).toMatchObject({ secret: expect.any(String), previousSecret: expect.any(String) });
+    expect(rotated.secret).not.toBe(rotated.previousSecret);
+    const recovered = (
+      await run({ resource: 'webhook', operation: 'recover', webhookId: hook.id, since: '2026-11-01T00:00:00Z' })
+    ).output[0].json;
+    expect(recovered).toEqual({ webhookId: hook.id, since: '2026-11-01T00:00:00.000Z', requeued: 0 });
+
     expect((await run({ resource: 'webhook', operation: 'delete', webhookId: hook.id })).output[0].json).toEqual({
       deleted: true,
     });
@@ -543,6 +593,26 @@ describe('PeopleHub node', () => {
       const started = (await run({ resource: 'hibob', operation: 'syncNow', waitForCompletion: false })).output[0].json;
       expect(started).toMatchObject({ status: 'running' });
     });
+
+    test('get many runs, and version 2 stops waiting at its timeout', async () => {
+      const runs = async () =>
+        json((await run({ resource: 'hibob', operation: 'getAllRuns', returnAll: true })).output);
+      await eventually(async () => (await runs()).every((r) => r.status !== 'running'));
+      const listed = await runs();
+      expect(listed.length).toBe(2);
+      expect(listed.every((r) => r.source === 'hibob')).toBe(true);
+      expect(
+        json((await run({ resource: 'hibob', operation: 'getAllRuns', returnAll: false, limit: 1 })).output),
+      ).toEqual([listed[0]]);
+
+      // HiBob does not answer: the run is still going when the one-second timeout is up.
+      sim.failNext({ hang: true });
+      await expect(
+        run({ resource: 'hibob', operation: 'syncNow', waitForCompletion: true, timeout: 1 }, { typeVersion: 2 }),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/^HiBob sync run_\w+ was still running after 1 s$/) });
+      // …and ends on its own, at the client's timeout.
+      await eventually(async () => (await runs()).every((r) => r.status !== 'running'), 20_000);
+    }, 30_000);
   });
 
   test('message → parse needs no server and returns one item per message', async () => {

@@ -126,4 +126,14 @@ describe('PeopleHub Events Trigger', () => {
     expect(cursor.seen).toHaveLength(1);
     expect(cursor.since).toBe(server.clock.now().toISOString());
   });
+
+  test('a notice names the audit:read permission, which an app without it is refused for', async () => {
+    const notice = trigger.description.properties.find((p) => p.type === 'notice');
+    expect(notice?.displayName).toContain('audit:read');
+    const without = await appCredentials(server, ['employees:read'], 'n8n without audit');
+    const context = n8nContext({ credentials: without, parameters: { events: [] }, staticData: {}, mode: 'trigger' });
+    await expect(trigger.poll.call(context.self)).rejects.toMatchObject({ httpCode: '403' });
+    // With it, the same trigger starts polling.
+    expect(await poll([], 'trigger', {})).toEqual([]);
+  });
 });

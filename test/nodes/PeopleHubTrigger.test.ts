@@ -44,9 +44,10 @@ describe('PeopleHub Trigger', () => {
       }[]
     ).filter((h) => h.url === url);
   /** webhook() on one captured request. */
-  const receive = (request: Received, data = staticData) => {
+  const receive = (request: Received, data = staticData, options: IDataObject = {}) => {
     const context = n8nContext({
       credentials,
+      parameters: { events: ['employee.created'], options },
       staticData: data,
       request: {
         headers: request.headers as Record<string, string>,
@@ -54,7 +55,9 @@ describe('PeopleHub Trigger', () => {
         body: JSON.parse(request.body),
       },
     });
-    return trigger.webhook.call(context.self).then((result) => ({ result, response: context.response }));
+    return trigger.webhook
+      .call(context.self)
+      .then((result) => ({ result, response: context.response, logged: context.logged }));
   };
   const arrivals = (url: string) => receiver.requests.filter((r) => url.endsWith(r.url));
 
@@ -125,6 +128,18 @@ describe('PeopleHub Trigger', () => {
     ]);
   });
 
+  test('Simplify gives the changed object with the event type and its changes beside it', async () => {
+    const delivery = await aDelivery();
+    const { result } = await receive(delivery, staticData, { simple: true });
+    const event = JSON.parse(delivery.body) as { type: string; data: { object: IDataObject } };
+    expect(result.workflowData?.[0]).toEqual([
+      { json: { ...event.data.object, event: 'employee.created', changes: [] } },
+    ]);
+    // Turned off, or left out (as in workflows made before the option), the whole event comes out.
+    for (const options of [{ simple: false }, {}])
+      expect((await receive(delivery, staticData, options)).result.workflowData?.[0]).toEqual([{ json: event }]);
+  });
+
   test('a bad signature, a changed body, a missing header or an old timestamp gets 401 and no execution', async () => {
     const delivery = await aDelivery();
     const tampered = { ...delivery, body: delivery.body.replace('triggered@', 'attacker@') };
@@ -136,7 +151,8 @@ describe('PeopleHub Trigger', () => {
     for (const request of [tampered, unsigned, forged] as Received[]) {
       const { result, response } = await receive(request);
       expect(result).toEqual({ noWebhookResponse: true });
-      expect(response?.status).toBe(401);
+      // A plain 401: nothing in the body tells a forger what was wrong.
+      expect(response).toEqual({ status: 401, body: undefined });
     }
     // Signed with the right secret, but ten minutes ago: a replay.
     const secret = (Object.values(staticData.subscriptions as object)[0] as { secret: string }).secret;
@@ -153,7 +169,11 @@ describe('PeopleHub Trigger', () => {
       },
     };
     const replayed = await receive(replay as Received);
-    expect(replayed.response).toMatchObject({ status: 401, body: { reason: expect.stringMatching(/timestamp/) } });
+    expect(replayed.response).toEqual({ status: 401, body: undefined });
+    // The reason goes to n8n's log instead, for whoever runs it.
+    expect(replayed.logged).toEqual([
+      expect.objectContaining({ level: 'debug', meta: { reason: expect.stringMatching(/timestamp/) } }),
+    ]);
     // The same, signed now, is accepted: the timestamp alone made the difference.
     const now = new Date();
     const fresh = {
@@ -205,6 +225,38 @@ describe('PeopleHub Trigger', () => {
     expect(await remoteAt(testUrl)).toEqual([]);
     expect(await remoteAt(productionUrl)).toHaveLength(1);
     expect(Object.keys(staticData.subscriptions as object)).toEqual([productionUrl]);
+  });
+
+  test("All Events subscribes with the server's *, which brings events not picked by name", async () => {
+    const everything = `${receiver.url.replace(/\/$/, '')}/webhook/0c0ffee0-0000-4000-8000-00000000000a/webhook`;
+    const all = lifecycle(everything, ['*'], {});
+    expect(await all.checkExists()).toBe(false);
+    await all.create();
+    const [remote] = await remoteAt(everything);
+    expect(remote.events).toEqual(['*']);
+    // The opt-in survey.invited is never part of *: picked beside it, both are kept.
+    const withInvites = lifecycle(everything, ['*', 'survey.invited'], all.context.staticData);
+    expect(await withInvites.checkExists()).toBe(true);
+    expect((await remoteAt(everything))[0].events.sort()).toEqual(['*', 'survey.invited']);
+
+    const person = await createEmployee(server, { email: 'everything@acme.example', firstName: 'Eve' });
+    expect((await patch(server, `/v1/employees/${person.id}`, { title: 'Analyst' })).status).toBe(200);
+    const updated = await eventually(() =>
+      arrivals(everything).find((r) => JSON.parse(r.body).type === 'employee.updated'),
+    );
+    const { result } = await receive(updated, all.context.staticData, { simple: true });
+    expect(result.workflowData?.[0]).toEqual([
+      {
+        json: expect.objectContaining({
+          id: person.id,
+          title: 'Analyst',
+          event: 'employee.updated',
+          changes: [expect.objectContaining({ field: 'title', new: 'Analyst' })],
+        }),
+      },
+    ]);
+    expect(await withInvites.delete()).toBe(true);
+    expect(await remoteAt(everything)).toEqual([]);
   });
 
   test('changed events are applied to the existing webhook on re-activation, without a second webhook', async () => {

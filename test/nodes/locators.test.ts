@@ -52,6 +52,8 @@ describe('PeopleHub node: resource locators and version 2', () => {
       ['webhook', 'webhookId', 'wh'],
       ['delivery', 'webhookId', 'wh'],
       ['recognition', 'giverId', 'emp'],
+      ['survey', 'surveyId', 'srv'],
+      ['import', 'importId', 'run'],
     ];
     for (const [resource, name, prefix] of cases) {
       const defined = properties.filter((p) => p.name === name && p.displayOptions?.show?.resource?.includes(resource));

@@ -29,6 +29,12 @@ export const engagementOperations: INodeProperties[] = [
         action: 'Get the engagement overview',
         description: 'Score, eNPS, participation, trend and change for a period; small groups are withheld',
       },
+      {
+        name: 'Submit Answers',
+        value: 'submitAnswers',
+        action: 'Submit engagement answers',
+        description: 'Record one survey answer (a score from 0 to 10) per input item',
+      },
     ],
     default: 'getOverview',
   },
@@ -60,7 +66,44 @@ const toOption: INodeProperties = {
   description: 'The period holding this date is reported (default: today)',
 };
 
+const submit = { show: { resource: ['engagement'], operation: ['submitAnswers'] } };
+
 export const engagementFields: INodeProperties[] = [
+  {
+    displayName: 'Employee ID',
+    name: 'employeeId',
+    type: 'string',
+    required: true,
+    default: '',
+    description: 'Who answered: the ID of the employee, like emp_…',
+    displayOptions: submit,
+  },
+  {
+    displayName: 'Question',
+    name: 'question',
+    type: 'string',
+    required: true,
+    default: 'engagement',
+    description: 'Engagement (0–10: how likely they would recommend working here), or the name of a driver',
+    displayOptions: submit,
+  },
+  {
+    displayName: 'Score',
+    name: 'score',
+    type: 'number',
+    typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
+    required: true,
+    default: 8,
+    displayOptions: submit,
+  },
+  {
+    displayName: 'Answered At',
+    name: 'answeredAt',
+    type: 'dateTime',
+    default: '',
+    description: 'When they answered (default: now); not in the future',
+    displayOptions: submit,
+  },
   {
     displayName: 'Interval',
     name: 'interval',

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { idField } from './common';
+import { idField, listFields } from './common';
 
 export const hibobOperations: INodeProperties[] = [
   {
@@ -9,6 +9,12 @@ export const hibobOperations: INodeProperties[] = [
     noDataExpression: true,
     displayOptions: { show: { resource: ['hibob'] } },
     options: [
+      {
+        name: 'Get Many Runs',
+        value: 'getAllRuns',
+        action: 'Get many sync runs',
+        description: 'List sync runs, newest first',
+      },
       { name: 'Get Run', value: 'getRun', action: 'Get a sync run', description: 'Progress of a run, then its result' },
       {
         name: 'Get Status',
@@ -33,4 +39,22 @@ export const hibobFields: INodeProperties[] = [
       'Whether to wait until the run has finished and return its result, instead of returning as soon as it starts',
     displayOptions: { show: { resource: ['hibob'], operation: ['syncNow'] } },
   },
+  {
+    displayName: 'Timeout',
+    name: 'timeout',
+    type: 'number',
+    typeOptions: { minValue: 1 },
+    default: 600,
+    description:
+      'Seconds to wait at most. If the run is still going then, the node fails with an error naming the run, which goes on in PeopleHub (Get Run reads its result later).',
+    displayOptions: {
+      show: {
+        resource: ['hibob'],
+        operation: ['syncNow'],
+        waitForCompletion: [true],
+        '@version': [{ _cnd: { gte: 2 } }],
+      },
+    },
+  },
+  ...listFields('hibob', 'getAllRuns'),
 ];

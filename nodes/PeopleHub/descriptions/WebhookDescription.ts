@@ -16,6 +16,18 @@ export const webhookOperations: INodeProperties[] = [
       { name: 'Get', value: 'get', action: 'Get a webhook', description: 'Get one webhook by ID' },
       { name: 'Get Many', value: 'getAll', action: 'Get many webhooks', description: 'List webhooks' },
       {
+        name: 'Recover',
+        value: 'recover',
+        action: 'Recover failed webhook messages',
+        description: 'Send again every message that failed since a time',
+      },
+      {
+        name: 'Rotate Secret',
+        value: 'rotateSecret',
+        action: 'Rotate the signing secret of a webhook',
+        description: 'Issue a new signing secret; the old one keeps signing for 24 hours',
+      },
+      {
         name: 'Test',
         value: 'test',
         action: 'Test a webhook',
@@ -86,7 +98,16 @@ const settings: INodeProperties[] = [
 ];
 
 export const webhookFields: INodeProperties[] = [
-  ...idLocator('webhook', 'webhookId', 'Webhook ID', ['delete', 'get', 'test', 'update']),
+  ...idLocator('webhook', 'webhookId', 'Webhook ID', ['delete', 'get', 'recover', 'rotateSecret', 'test', 'update']),
+  {
+    displayName: 'Since',
+    name: 'since',
+    type: 'dateTime',
+    required: true,
+    default: '',
+    description: 'Messages that failed from this time on are queued again',
+    displayOptions: { show: { resource: ['webhook'], operation: ['recover'] } },
+  },
   {
     displayName: 'Name',
     name: 'name',

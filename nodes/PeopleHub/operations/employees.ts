@@ -6,7 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { type AttributeTypes, attributeTypes, attributeValue } from '../attributes';
 import { locatorValue, toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, many, one, personId, remove } from './shared';
+import { type OperationTable, many, nodeVersion, one, personId, remove } from './shared';
 
 /** The attribute definitions, read once per execution and only when an attribute is set. */
 const typesByExecution = new WeakMap<object, Promise<AttributeTypes>>();
@@ -21,8 +21,6 @@ function definedAttributeTypes(context: IExecuteFunctions, itemIndex: number): P
   }
   return types;
 }
-
-const version = (context: IExecuteFunctions) => context.getNode().typeVersion;
 
 /**
  * Version 2's custom attributes: each filled row converted for its attribute's type, and each
@@ -81,7 +79,7 @@ export const employeeOperations: OperationTable = {
         lastName: this.getNodeParameter('lastName', i) as string,
         ...toBody(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i, 'create'),
       };
-      if (version(this) >= 2) {
+      if (nodeVersion(this) >= 2) {
         const attributes = await customAttributes(this, i);
         if (attributes !== undefined) body.attributes = attributes;
       }
@@ -100,7 +98,7 @@ export const employeeOperations: OperationTable = {
     async update(i) {
       const path = `/v1/employees/${await personId(this, 'employeeId', i)}`;
       const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
-      if (version(this) < 2) return one(this, i, 'PATCH', path, toBody(this, fields, i, 'update'));
+      if (nodeVersion(this) < 2) return one(this, i, 'PATCH', path, toBody(this, fields, i, 'update'));
       const body = await changes(this, fields, i);
       if (Object.keys(body).length === 0)
         throw new NodeOperationError(this.getNode(), 'Nothing to update: every field is empty', {

@@ -2,12 +2,14 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import { parseChatMessages } from '../message';
-import { toBody, toQuery } from '../params';
-import { type OperationTable, id, many, one, remove } from './shared';
+import { toBody, toQuery, toTimestamp } from '../params';
+import { type OperationTable, id, many, nodeVersion, one, remove } from './shared';
 
-/** How often "Wait for Completion" asks for the run, and for how long at most. */
+/** How often "Wait for Completion" asks for the run, and for how long at most in version 1. */
 const RUN_POLL_MS = 1_000;
 const RUN_WAIT_LIMIT_MS = 60 * 60 * 1_000;
+/** Version 2's Timeout when the parameter is missing, in seconds. */
+const DEFAULT_TIMEOUT_S = 600;
 
 export const integrationOperations: OperationTable = {
   webhook: {
@@ -36,6 +38,14 @@ export const integrationOperations: OperationTable = {
     async delete(i) {
       return remove(this, i, `/v1/webhooks/${id(this, 'webhookId', i)}`);
     },
+    async rotateSecret(i) {
+      return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/rotate-secret`);
+    },
+    async recover(i) {
+      const since = toTimestamp(this, 'Since', this.getNodeParameter('since', i), i);
+      const answer = await one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/recover`, { since });
+      return { webhookId: String(this.getNodeParameter('webhookId', i)).trim(), since, ...answer };
+    },
     async test(i) {
       return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/test`, {
         eventType: this.getNodeParameter('eventType', i) as string,
@@ -62,14 +72,24 @@ export const integrationOperations: OperationTable = {
     async syncNow(i) {
       const run = await one(this, i, 'POST', '/v1/integrations/hibob/sync');
       if (!(this.getNodeParameter('waitForCompletion', i, false) as boolean)) return run;
-      for (let waited = 0; waited < RUN_WAIT_LIMIT_MS; waited += RUN_POLL_MS) {
-        await sleep(RUN_POLL_MS);
+      // Version 1 waits up to an hour; version 2 as long as its Timeout says.
+      const limitMs =
+        nodeVersion(this) >= 2
+          ? (this.getNodeParameter('timeout', i, DEFAULT_TIMEOUT_S) as number) * 1_000
+          : RUN_WAIT_LIMIT_MS;
+      for (let waited = 0; waited < limitMs; waited += RUN_POLL_MS) {
+        await sleep(Math.min(RUN_POLL_MS, limitMs - waited));
         const current = await one(this, i, 'GET', `/v1/integrations/hibob/runs/${encodeURIComponent(String(run.id))}`);
         if (current.status !== 'running') return current;
       }
-      throw new NodeOperationError(this.getNode(), `HiBob sync ${String(run.id)} was still running after an hour`, {
+      const waited = limitMs >= 60_000 && limitMs % 60_000 === 0 ? `${limitMs / 60_000} min` : `${limitMs / 1_000} s`;
+      throw new NodeOperationError(this.getNode(), `HiBob sync ${String(run.id)} was still running after ${waited}`, {
         itemIndex: i,
+        description: 'The run goes on in PeopleHub: HiBob Sync → Get Run with its ID reads the result later.',
       });
+    },
+    async getAllRuns(i) {
+      return many(this, i, '/v1/integrations/hibob/runs');
     },
     async getRun(i) {
       return one(this, i, 'GET', `/v1/integrations/hibob/runs/${id(this, 'runId', i)}`);

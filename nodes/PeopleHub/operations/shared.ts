@@ -1,5 +1,5 @@
 // What every operation handler shares: its signature, and the list and one-object shapes.
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { locatorValue } from '../params';
 import { apiRequest, apiRequestAll } from '../transport';
@@ -8,6 +8,19 @@ import { apiRequest, apiRequestAll } from '../transport';
 export type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 
 export type OperationTable = Record<string, Record<string, Operation>>;
+
+/**
+ * An operation that runs once for all the input items together (a snapshot of them all), with the
+ * parameters of the first item: the JSON of its one output item, which pairs with every input.
+ */
+export type BatchOperation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<IDataObject>;
+
+export type BatchOperationTable = Record<string, Record<string, BatchOperation>>;
+
+/** The node's version as saved in the workflow: a missing one is version 1. */
+export function nodeVersion(context: IExecuteFunctions): number {
+  return context.getNode().typeVersion ?? 1;
+}
 
 /** The `data` of a single-object answer. */
 export async function one(

@@ -1,8 +1,8 @@
-// Groups and roles, recognitions and programs, and engagement: overview, drivers and heatmap.
+// Groups and roles, recognitions and programs, and engagement: overview, drivers, heatmap and answers.
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { splitList, toBody, toQuery } from '../params';
+import { splitList, toBody, toQuery, toTimestamp } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, employeeIdByEmail, id, idValue, many, one, remove } from './shared';
+import { type OperationTable, employeeIdByEmail, id, idValue, many, nodeVersion, one, remove } from './shared';
 
 /** A timestamp filter as the API takes it (RFC 3339 with a zone); n8n's date picker gives local time without one. */
 function timestamp(value: unknown): unknown {
@@ -124,7 +124,7 @@ export const structureOperations: OperationTable = {
         giverId: await idValue(this, 'giverId', i),
         // Version 2 takes people by email too; version 1 sent what it was given.
         recipientIds:
-          this.getNode().typeVersion >= 2
+          nodeVersion(this) >= 2
             ? await Promise.all(
                 recipients.map((recipient) =>
                   recipient.includes('@') ? employeeIdByEmail(this, recipient, i) : recipient,
@@ -175,8 +175,22 @@ export const structureOperations: OperationTable = {
         by === 'attribute' ? `attribute:${(this.getNodeParameter('attributeName', i) as string).trim()}` : by;
       const answer = (await engagementRequest(this, i, '/v1/engagement/heatmap', 'analyticsOptions', {
         by: dimension,
-      })) as { data: IDataObject };
-      return answer.data;
+      })) as { data: IDataObject & { rows: IDataObject[] } };
+      // Version 1 gives the heatmap as one item; version 2 one item per row, with the window beside it.
+      if (nodeVersion(this) < 2) return answer.data;
+      const { rows, ...window } = answer.data;
+      return rows.map((row) => ({ ...row, window }));
+    },
+    async submitAnswers(i) {
+      const answeredAt = this.getNodeParameter('answeredAt', i, '') as string;
+      const answer = {
+        employeeId: String(this.getNodeParameter('employeeId', i)).trim(),
+        question: String(this.getNodeParameter('question', i)).trim(),
+        score: this.getNodeParameter('score', i) as number,
+        answeredAt: answeredAt === '' ? new Date().toISOString() : toTimestamp(this, 'Answered At', answeredAt, i),
+      };
+      const recorded = await one(this, i, 'POST', '/v1/engagement/answers', { answers: [answer] });
+      return { ...answer, ...recorded };
     },
   },
 };
