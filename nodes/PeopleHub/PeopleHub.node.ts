@@ -24,6 +24,8 @@ import { roleFields, roleOperations } from './descriptions/RoleDescription';
 import { surveyFields, surveyOperations } from './descriptions/SurveyDescription';
 import { userFields, userOperations } from './descriptions/UserDescription';
 import { webhookFields, webhookOperations } from './descriptions/WebhookDescription';
+import { listSearch } from './methods/listSearch';
+import { loadOptions } from './methods/loadOptions';
 import { batchOperations, operations } from './operations';
 import type { BatchOperation } from './operations/shared';
 
@@ -33,7 +35,9 @@ export class PeopleHub implements INodeType {
     name: 'peopleHub',
     icon: { light: 'file:../../icons/peoplehub.svg', dark: 'file:../../icons/peoplehub.dark.svg' },
     group: ['transform'],
-    version: 1,
+    // Version 2 picks ids with resource locators; workflows saved with version 1 keep their text ids.
+    version: [1, 2],
+    defaultVersion: 2,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description:
       'Read and change people data in PeopleHub: employees, imports from any HRIS, org structure, recognitions, engagement and surveys, webhooks and the HiBob sync',
@@ -111,6 +115,8 @@ export class PeopleHub implements INodeType {
       ...webhookFields,
     ],
   };
+
+  methods = { listSearch, loadOptions };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();

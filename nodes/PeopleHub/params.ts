@@ -10,6 +10,28 @@ const JSON_FIELDS = new Set(['attributes', 'fields']);
 /** Fields entered as comma-separated text that the API takes as lists. */
 const LIST_FIELDS = new Set(['recipientIds', 'errorRecipientEmails']);
 
+/** What n8n stores for a resource locator. */
+interface Locator {
+  __rl: true;
+  mode?: string;
+  value?: unknown;
+}
+
+function isLocator(value: unknown): value is Locator {
+  return typeof value === 'object' && value !== null && (value as Locator).__rl === true;
+}
+
+/** A parameter's value and locator mode: a locator unwrapped, plain text as is (mode `id`); trimmed. */
+export function locatorValue(raw: unknown): { mode: string; value: string } {
+  if (isLocator(raw)) return { mode: raw.mode ?? 'id', value: String(raw.value ?? '').trim() };
+  return { mode: 'id', value: String(raw ?? '').trim() };
+}
+
+/** A field's value with any resource locator unwrapped to the id it holds. */
+function plain(value: unknown): unknown {
+  return isLocator(value) ? locatorValue(value).value : value;
+}
+
 export function splitList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map((item) => String(item).trim()).filter((item) => item !== '');
   return String(value ?? '')
@@ -42,7 +64,8 @@ export function toBody(
   mode: 'create' | 'update',
 ): IDataObject {
   const body: IDataObject = {};
-  for (const [name, raw] of Object.entries(fields)) {
+  for (const [name, given] of Object.entries(fields)) {
+    const raw = plain(given);
     let value: unknown = raw;
     if (JSON_FIELDS.has(name)) value = parseJson(context, name, raw, itemIndex);
     else if (LIST_FIELDS.has(name)) value = splitList(raw);
@@ -59,9 +82,10 @@ export function toBody(
 /** Query parameters from a Filters collection: empty ones are left out, dates kept as given. */
 export function toQuery(filters: IDataObject): IDataObject {
   const qs: IDataObject = {};
-  for (const [name, value] of Object.entries(filters)) {
+  for (const [name, given] of Object.entries(filters)) {
+    const value = plain(given);
     if (value === '' || value === undefined || value === null) continue;
-    qs[name] = value;
+    qs[name] = value as IDataObject[keyof IDataObject];
   }
   return qs;
 }

@@ -20,6 +20,7 @@ const POLLING_WORKFLOW = 'PhE2ePolling0001';
 const SNAPSHOT_WORKFLOW = 'PhE2eSnapshot001';
 const SURVEY_TRIGGER_WORKFLOW = 'PhE2eInvited0001';
 const OPEN_SURVEY_WORKFLOW = 'PhE2eOpenSurvey1';
+const UPSERT_WORKFLOW = 'PhE2eUpsert00001';
 const CREDENTIAL = 'PhE2eCredential1';
 /** People the Code node makes for the snapshot: enough that the snapshot is over 1 MiB. */
 const SNAPSHOT_PEOPLE = 5_000;
@@ -358,6 +359,52 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
           connections: { 'PeopleHub Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
           settings: { executionOrder: 'v1' },
         },
+        {
+          id: UPSERT_WORKFLOW,
+          name: 'E2E: create or update an employee by email',
+          nodes: [
+            {
+              parameters: {},
+              name: 'Start',
+              type: 'n8n-nodes-base.manualTrigger',
+              typeVersion: 1,
+              position: [0, 0],
+            },
+            {
+              parameters: {
+                resource: 'employee',
+                operation: 'upsert',
+                match: { __rl: true, mode: 'email', value: 'upserted@e2e.example' },
+                firstName: 'Uma',
+                lastName: 'Upserted',
+                additionalFields: { title: 'Sync target', department: '' },
+              },
+              name: 'Upsert',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 2,
+              position: [260, 0],
+              credentials,
+            },
+            {
+              // A locator whose value is an expression: n8n resolves it inside the locator.
+              parameters: {
+                resource: 'employee',
+                operation: 'get',
+                employeeId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+              },
+              name: 'Get',
+              type: 'n8n-nodes-peoplehub.peopleHub',
+              typeVersion: 2,
+              position: [520, 0],
+              credentials,
+            },
+          ],
+          connections: {
+            Start: { main: [[{ node: 'Upsert', type: 'main', index: 0 }]] },
+            Upsert: { main: [[{ node: 'Get', type: 'main', index: 0 }]] },
+          },
+          settings: { executionOrder: 'v1' },
+        },
       ];
       fs.writeFileSync(path.join(work, 'workflows.json'), JSON.stringify(workflows));
       n8nCli(['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
@@ -395,6 +442,26 @@ describe('n8n-nodes-peoplehub inside a real n8n', () => {
         const output = n8nCli(['import:workflow', `--input=${path.join(EXAMPLES, file)}`]);
         expect({ file, output }).toEqual({ file, output: expect.stringMatching(/Successfully imported 1 workflow/) });
       }
+    },
+    10 * 60 * 1000,
+  );
+
+  test(
+    'version 2 creates or updates an employee picked by email through the resource locator (created, then unchanged), and gets them through a locator holding an expression',
+    () => {
+      /** The output items of Upsert and of Get, from one `n8n execute`. */
+      const execute = () => {
+        const runData = runIn(n8nCli(['execute', `--id=${UPSERT_WORKFLOW}`, '--rawOutput'])).data.resultData.runData;
+        const items = (name: string) => runData[name][0].data.main[0].map((item) => item.json);
+        return { upserted: items('Upsert'), got: items('Get') };
+      };
+      const first = execute();
+      expect(first.upserted).toEqual([
+        expect.objectContaining({ email: 'upserted@e2e.example', title: 'Sync target', result: 'created' }),
+      ]);
+      expect(first.got).toEqual([expect.objectContaining({ id: first.upserted[0].id, title: 'Sync target' })]);
+      const second = execute();
+      expect(second.upserted).toEqual([expect.objectContaining({ id: first.upserted[0].id, result: 'unchanged' })]);
     },
     10 * 60 * 1000,
   );

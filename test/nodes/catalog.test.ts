@@ -141,6 +141,8 @@ describe('the n8n package mirrors the server', () => {
     'employee.get': ['get', '/v1/employees/{id}'],
     'employee.getAll': ['get', '/v1/employees'],
     'employee.update': ['patch', '/v1/employees/{id}'],
+    // Also PUT /v1/employees/by-external-id/{externalId}, under the same permission.
+    'employee.upsert': ['put', '/v1/employees/by-email/{email}'],
     'engagement.getDrivers': ['get', '/v1/engagement/drivers'],
     'engagement.getHeatmap': ['get', '/v1/engagement/heatmap'],
     'engagement.getOverview': ['get', '/v1/engagement/overview'],
@@ -197,14 +199,18 @@ describe('the n8n package mirrors the server', () => {
   };
 
   test('every operation of the node is a route of the OpenAPI document, under a permission an app can hold', () => {
-    const offered = new PeopleHub().description.properties
-      .filter((p) => p.name === 'operation')
-      .flatMap((p) =>
-        ((p.options ?? []) as { value: string }[]).map(
-          (o) => `${(p.displayOptions?.show?.resource as string[])[0]}.${o.value}`,
-        ),
-      )
-      .sort();
+    // A resource whose operations differ by node version lists them once per version.
+    const offered = [
+      ...new Set(
+        new PeopleHub().description.properties
+          .filter((p) => p.name === 'operation')
+          .flatMap((p) =>
+            ((p.options ?? []) as { value: string }[]).map(
+              (o) => `${(p.displayOptions?.show?.resource as string[])[0]}.${o.value}`,
+            ),
+          ),
+      ),
+    ].sort();
     expect(offered).toEqual(Object.keys(ROUTES).sort());
     const missing: string[] = [];
     const permissions = new Set<string>();
@@ -245,6 +251,8 @@ describe('the n8n package mirrors the server', () => {
     const bodies: [string, string, string, string, string][] = [
       ['additionalFields', 'employee', 'create', '/v1/employees', 'post'],
       ['updateFields', 'employee', 'update', '/v1/employees/{id}', 'patch'],
+      ['additionalFields', 'employee', 'upsert', '/v1/employees/by-email/{email}', 'put'],
+      ['additionalFields', 'employee', 'upsert', '/v1/employees/by-external-id/{externalId}', 'put'],
       ['updateFields', 'attribute', 'update', '/v1/attributes/{id}', 'patch'],
       ['additionalFields', 'group', 'create', '/v1/groups', 'post'],
       ['updateFields', 'group', 'update', '/v1/groups/{id}', 'patch'],
@@ -309,6 +317,44 @@ describe('the n8n package mirrors the server', () => {
         ),
       }).toEqual({ [operation]: [] });
     }
+  });
+
+  test('version 2 of employees: sort orders, clearable fields and the endpoints behind the pickers match the server', () => {
+    const properties = new PeopleHub().description.properties;
+    const shown = (name: string, operation: string) =>
+      properties.find(
+        (p) =>
+          p.name === name &&
+          p.displayOptions?.show?.resource?.includes('employee') &&
+          p.displayOptions?.show?.operation?.includes(operation),
+      ) as INodeProperties;
+    const filters = (shown('filters', 'getAll').options ?? []) as INodeProperties[];
+    const sort = filters.find((o) => o.name === 'sort') as INodeProperties;
+    expect(values(sort.options as { value: unknown }[])).toEqual(literals(query('/v1/employees', 'sort')).sort());
+    // Only fields the server lets be null can be cleared.
+    const patch = body('/v1/employees/{id}', 'patch').properties ?? {};
+    const nullable = Object.keys(patch).filter((name) => JSON.stringify(patch[name]).includes('"type":"null"'));
+    for (const operation of ['update', 'upsert'])
+      for (const field of values(shown('fieldsToClear', operation).options as { value: unknown }[]))
+        expect({ [field as string]: nullable.includes(field as string) }).toEqual({ [field as string]: true });
+    // What the list searches and dropdowns read exists, as a GET.
+    for (const path of [
+      '/v1/employees',
+      '/v1/employees/departments',
+      '/v1/groups',
+      '/v1/roles',
+      '/v1/programs',
+      '/v1/webhooks',
+      '/v1/users',
+      '/v1/surveys',
+      '/v1/imports',
+      '/v1/attributes',
+      '/v1/organization',
+      '/v1/webhook-event-types',
+    ])
+      expect({ [path]: openapi.paths[path]?.get !== undefined }).toEqual({ [path]: true });
+    for (const path of ['/v1/employees/by-email/{email}', '/v1/employees/by-external-id/{externalId}'])
+      expect(openapi.paths[path].put).toBeDefined();
   });
 
   test('the resource values and parameter names integrators depend on are the fixed ones', () => {

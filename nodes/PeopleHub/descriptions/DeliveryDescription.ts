@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { idField, listFields } from './common';
+import { idLocator } from './locators';
 
 export const deliveryOperations: INodeProperties[] = [
   {
@@ -29,7 +30,7 @@ export const deliveryOperations: INodeProperties[] = [
 
 export const deliveryFields: INodeProperties[] = [
   idField('delivery', 'deliveryId', 'Delivery ID', ['get', 'resend']),
-  idField('delivery', 'webhookId', 'Webhook ID', ['getAll']),
+  ...idLocator('delivery', 'webhookId', 'Webhook ID', ['getAll']),
   ...listFields('delivery'),
   {
     displayName: 'Filters',

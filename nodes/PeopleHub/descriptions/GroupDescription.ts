@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { type NodeVersion, idLocator, idOption, perVersion } from './locators';
 
 export const groupOperations: INodeProperties[] = [
   {
@@ -24,7 +25,7 @@ export const groupOperations: INodeProperties[] = [
   },
 ];
 
-const optionalFields: INodeProperties[] = [
+const optionalFields = (version: NodeVersion): INodeProperties[] => [
   {
     displayName: 'Custom Fields (JSON)',
     name: 'fields',
@@ -32,12 +33,12 @@ const optionalFields: INodeProperties[] = [
     default: '{}',
     description: 'Custom group fields by name',
   },
-  { displayName: 'Parent Group ID', name: 'parentId', type: 'string', default: '' },
+  idOption(version, 'group', { displayName: 'Parent Group ID', name: 'parentId', type: 'string', default: '' }),
   { displayName: 'Purpose', name: 'purpose', type: 'string', default: '' },
 ];
 
 export const groupFields: INodeProperties[] = [
-  idField('group', 'groupId', 'Group ID', ['delete', 'get', 'update']),
+  ...idLocator('group', 'groupId', 'Group ID', ['delete', 'get', 'update']),
   {
     displayName: 'Name',
     name: 'name',
@@ -46,16 +47,16 @@ export const groupFields: INodeProperties[] = [
     default: '',
     displayOptions: { show: { resource: ['group'], operation: ['create'] } },
   },
-  {
+  ...perVersion((version) => ({
     displayName: 'Additional Fields',
     name: 'additionalFields',
     type: 'collection',
     placeholder: 'Add Field',
     default: {},
     displayOptions: { show: { resource: ['group'], operation: ['create'] } },
-    options: optionalFields,
-  },
-  {
+    options: optionalFields(version),
+  })),
+  ...perVersion((version) => ({
     displayName: 'Update Fields',
     name: 'updateFields',
     type: 'collection',
@@ -63,13 +64,13 @@ export const groupFields: INodeProperties[] = [
     default: {},
     displayOptions: { show: { resource: ['group'], operation: ['update'] } },
     options: [
-      optionalFields[0],
+      optionalFields(version)[0],
       { displayName: 'Name', name: 'name', type: 'string', default: '' },
-      ...optionalFields.slice(1),
+      ...optionalFields(version).slice(1),
     ],
-  },
+  })),
   ...listFields('group'),
-  {
+  ...perVersion((version) => ({
     displayName: 'Filters',
     name: 'filters',
     type: 'collection',
@@ -77,8 +78,8 @@ export const groupFields: INodeProperties[] = [
     default: {},
     displayOptions: { show: { resource: ['group'], operation: ['getAll'] } },
     options: [
-      { displayName: 'Parent Group ID', name: 'parentId', type: 'string', default: '' },
+      idOption(version, 'group', { displayName: 'Parent Group ID', name: 'parentId', type: 'string', default: '' }),
       { displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Matches the name, ignoring case' },
     ],
-  },
+  })),
 ];

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { IMPORT_RUN_STATUS_OPTIONS } from '../catalog';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { idLocator } from './locators';
 
 export const importOperations: INodeProperties[] = [
   {
@@ -38,7 +39,7 @@ export const importOperations: INodeProperties[] = [
 const snapshot = { show: { resource: ['import'], operation: ['syncSnapshot'] } };
 
 export const importFields: INodeProperties[] = [
-  idField('import', 'importId', 'Import Run ID', ['apply', 'get']),
+  ...idLocator('import', 'importId', 'Import Run ID', ['apply', 'get']),
   {
     displayName: 'Confirm Deletions',
     name: 'confirmDeletions',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { idField, listFields } from './common';
+import { idLocator, idOption, perVersion } from './locators';
 
 export const recognitionOperations: INodeProperties[] = [
   {
@@ -24,25 +25,24 @@ export const recognitionOperations: INodeProperties[] = [
 
 export const recognitionFields: INodeProperties[] = [
   idField('recognition', 'recognitionId', 'Recognition ID', ['get']),
-  {
-    displayName: 'Giver Employee ID',
-    name: 'giverId',
-    type: 'string',
-    required: true,
-    default: '',
-    displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
-  },
-  {
-    displayName: 'Recipient Employee IDs',
+  ...idLocator('recognition', 'giverId', 'Giver Employee ID', ['create'], {
+    kind: 'employee',
+    byEmail: true,
+  }),
+  ...perVersion((version) => ({
+    displayName: version === 1 ? 'Recipient Employee IDs' : 'Recipients',
     name: 'recipientIds',
     type: 'string',
     required: true,
     default: '',
-    placeholder: 'emp_…, emp_…',
-    description: 'One or more employee IDs, separated by commas',
+    placeholder: version === 1 ? 'emp_…, emp_…' : 'e.g. ada.lovelace@example.com, emp_01J…',
+    description:
+      version === 1
+        ? 'One or more employee IDs, separated by commas'
+        : 'One or more employees, each by email address or ID (like emp_01J…), separated by commas',
     displayOptions: { show: { resource: ['recognition'], operation: ['create'] } },
-  },
-  {
+  })),
+  ...perVersion((version) => ({
     displayName: 'Additional Fields',
     name: 'additionalFields',
     type: 'collection',
@@ -52,11 +52,11 @@ export const recognitionFields: INodeProperties[] = [
     options: [
       { displayName: 'Note', name: 'note', type: 'string', typeOptions: { rows: 3 }, default: '' },
       { displayName: 'Points', name: 'points', type: 'number', typeOptions: { minValue: 0 }, default: 0 },
-      { displayName: 'Program ID', name: 'programId', type: 'string', default: '' },
+      idOption(version, 'program', { displayName: 'Program ID', name: 'programId', type: 'string', default: '' }),
     ],
-  },
+  })),
   ...listFields('recognition'),
-  {
+  ...perVersion((version) => ({
     displayName: 'Filters',
     name: 'filters',
     type: 'collection',
@@ -64,9 +64,24 @@ export const recognitionFields: INodeProperties[] = [
     default: {},
     displayOptions: { show: { resource: ['recognition'], operation: ['getAll'] } },
     options: [
-      { displayName: 'Giver Employee ID', name: 'giverId', type: 'string', default: '' },
-      { displayName: 'Program ID', name: 'programId', type: 'string', default: '' },
-      { displayName: 'Recipient Employee ID', name: 'recipientId', type: 'string', default: '' },
+      idOption(version, 'employee', { displayName: 'Giver Employee ID', name: 'giverId', type: 'string', default: '' }),
+      version === 1
+        ? { displayName: 'Program ID', name: 'programId', type: 'string', default: '' }
+        : {
+            displayName: 'Program Name or ID',
+            name: 'programId',
+            type: 'options',
+            typeOptions: { loadOptionsMethod: 'getPrograms' },
+            default: '',
+            description:
+              'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+          },
+      idOption(version, 'employee', {
+        displayName: 'Recipient Employee ID',
+        name: 'recipientId',
+        type: 'string',
+        default: '',
+      }),
       { displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Matches the note, ignoring case' },
       {
         displayName: 'Since',
@@ -76,5 +91,5 @@ export const recognitionFields: INodeProperties[] = [
         description: 'Only recognitions given at or after this time',
       },
     ],
-  },
+  })),
 ];

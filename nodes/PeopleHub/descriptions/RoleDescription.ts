@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { idLocator, idOption, perVersion } from './locators';
 
 export const roleOperations: INodeProperties[] = [
   {
@@ -43,7 +44,7 @@ const optionalFields: INodeProperties[] = [
 ];
 
 export const roleFields: INodeProperties[] = [
-  idField('role', 'roleId', 'Role ID', ['assign', 'delete', 'get', 'unassign', 'update']),
+  ...idLocator('role', 'roleId', 'Role ID', ['assign', 'delete', 'get', 'unassign', 'update']),
   {
     displayName: 'Name',
     name: 'name',
@@ -52,23 +53,10 @@ export const roleFields: INodeProperties[] = [
     default: '',
     displayOptions: { show: { resource: ['role'], operation: ['create'] } },
   },
-  {
-    displayName: 'Group ID',
-    name: 'groupId',
-    type: 'string',
-    required: true,
-    default: '',
+  ...idLocator('role', 'groupId', 'Group ID', ['create'], {
     description: 'The group (circle) the role belongs to',
-    displayOptions: { show: { resource: ['role'], operation: ['create'] } },
-  },
-  {
-    displayName: 'Employee ID',
-    name: 'employeeId',
-    type: 'string',
-    required: true,
-    default: '',
-    displayOptions: { show: { resource: ['role'], operation: ['assign', 'unassign'] } },
-  },
+  }),
+  ...idLocator('role', 'employeeId', 'Employee ID', ['assign', 'unassign'], { byEmail: true }),
   {
     displayName: 'Additional Fields',
     name: 'additionalFields',
@@ -103,7 +91,7 @@ export const roleFields: INodeProperties[] = [
       },
     ],
   },
-  {
+  ...perVersion((version) => ({
     displayName: 'Update Fields',
     name: 'updateFields',
     type: 'collection',
@@ -112,13 +100,13 @@ export const roleFields: INodeProperties[] = [
     displayOptions: { show: { resource: ['role'], operation: ['update'] } },
     options: [
       optionalFields[0],
-      { displayName: 'Group ID', name: 'groupId', type: 'string', default: '' },
+      idOption(version, 'group', { displayName: 'Group ID', name: 'groupId', type: 'string', default: '' }),
       { displayName: 'Name', name: 'name', type: 'string', default: '' },
       optionalFields[1],
     ],
-  },
+  })),
   ...listFields('role'),
-  {
+  ...perVersion((version) => ({
     displayName: 'Filters',
     name: 'filters',
     type: 'collection',
@@ -126,15 +114,15 @@ export const roleFields: INodeProperties[] = [
     default: {},
     displayOptions: { show: { resource: ['role'], operation: ['getAll'] } },
     options: [
-      {
+      idOption(version, 'employee', {
         displayName: 'Employee ID',
         name: 'employeeId',
         type: 'string',
         default: '',
         description: 'Only roles this employee holds',
-      },
-      { displayName: 'Group ID', name: 'groupId', type: 'string', default: '' },
+      }),
+      idOption(version, 'group', { displayName: 'Group ID', name: 'groupId', type: 'string', default: '' }),
       { displayName: 'Search', name: 'q', type: 'string', default: '', description: 'Matches the name, ignoring case' },
     ],
-  },
+  })),
 ];

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { SURVEY_CADENCE_OPTIONS, SURVEY_STATUS_OPTIONS } from '../catalog';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { idLocator } from './locators';
 
 export const surveyOperations: INodeProperties[] = [
   {
@@ -45,7 +46,7 @@ export const surveyOperations: INodeProperties[] = [
 const create = { show: { resource: ['survey'], operation: ['create'] } };
 
 export const surveyFields: INodeProperties[] = [
-  idField('survey', 'surveyId', 'Survey ID', ['close', 'get', 'getParticipation', 'open']),
+  ...idLocator('survey', 'surveyId', 'Survey ID', ['close', 'get', 'getParticipation', 'open']),
   {
     displayName: 'Name',
     name: 'name',

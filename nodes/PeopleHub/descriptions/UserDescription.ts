@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ACCESS_RIGHT_OPTIONS } from '../catalog';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { idLocator } from './locators';
 
 export const userOperations: INodeProperties[] = [
   {
@@ -21,7 +22,7 @@ export const userOperations: INodeProperties[] = [
 ];
 
 export const userFields: INodeProperties[] = [
-  idField('user', 'userId', 'User ID', ['delete', 'get', 'update']),
+  ...idLocator('user', 'userId', 'User ID', ['delete', 'get', 'update']),
   {
     displayName: 'Email',
     name: 'email',

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { EVENT_TYPE_OPTIONS, FORMAT_OPTIONS, WEBHOOK_STATUS_OPTIONS } from '../catalog';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { idLocator, perVersion } from './locators';
 
 export const webhookOperations: INodeProperties[] = [
   {
@@ -97,7 +98,7 @@ const settings: INodeProperties[] = [
 ];
 
 export const webhookFields: INodeProperties[] = [
-  idField('webhook', 'webhookId', 'Webhook ID', ['delete', 'get', 'recover', 'rotateSecret', 'test', 'update']),
+  ...idLocator('webhook', 'webhookId', 'Webhook ID', ['delete', 'get', 'recover', 'rotateSecret', 'test', 'update']),
   {
     displayName: 'Since',
     name: 'since',
@@ -161,15 +162,29 @@ export const webhookFields: INodeProperties[] = [
       settings[5],
     ],
   },
-  {
-    displayName: 'Event Type',
-    name: 'eventType',
-    type: 'options',
-    options: EVENT_TYPE_OPTIONS,
-    default: 'role.updated',
-    description: 'The kind of sample event to send',
-    displayOptions: { show: { resource: ['webhook'], operation: ['test'] } },
-  },
+  ...perVersion((version) =>
+    version === 1
+      ? {
+          displayName: 'Event Type',
+          name: 'eventType',
+          type: 'options',
+          options: EVENT_TYPE_OPTIONS,
+          default: 'role.updated',
+          description: 'The kind of sample event to send',
+          displayOptions: { show: { resource: ['webhook'], operation: ['test'] } },
+        }
+      : {
+          // The server's own catalog, so a newer server's event types can be tried too.
+          displayName: 'Event Type Name or ID',
+          name: 'eventType',
+          type: 'options',
+          typeOptions: { loadOptionsMethod: 'getEventTypes' },
+          default: 'role.updated',
+          description:
+            'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+          displayOptions: { show: { resource: ['webhook'], operation: ['test'] } },
+        },
+  ),
   ...listFields('webhook'),
   {
     displayName: 'Filters',

@@ -1,6 +1,7 @@
 // Every operation of the PeopleHub node, by resource and operation: the node's execute() looks the
 // pair up here instead of walking nested ifs. Batch operations run once for all input items.
 import { activityOperations } from './activity';
+import { employeeOperations } from './employees';
 import { importBatchOperations, importOperations } from './imports';
 import { integrationOperations } from './integrations';
 import { peopleOperations } from './people';
@@ -9,6 +10,7 @@ import { structureOperations } from './structure';
 import { surveyOperations } from './surveys';
 
 export const operations: OperationTable = {
+  ...employeeOperations,
   ...peopleOperations,
   ...structureOperations,
   ...integrationOperations,

@@ -1,39 +1,10 @@
-// Employees, attributes, users and the organization.
+// Attributes, users and the organization.
 import type { IDataObject } from 'n8n-workflow';
 import { toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
 import { type OperationTable, id, many, one, remove } from './shared';
 
 export const peopleOperations: OperationTable = {
-  employee: {
-    async create(i) {
-      const body = {
-        email: this.getNodeParameter('email', i) as string,
-        firstName: this.getNodeParameter('firstName', i) as string,
-        lastName: this.getNodeParameter('lastName', i) as string,
-        ...toBody(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i, 'create'),
-      };
-      return one(this, i, 'POST', '/v1/employees', body);
-    },
-    async get(i) {
-      return one(this, i, 'GET', `/v1/employees/${id(this, 'employeeId', i)}`);
-    },
-    async getAll(i) {
-      return many(this, i, '/v1/employees', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
-    },
-    async update(i) {
-      return one(
-        this,
-        i,
-        'PATCH',
-        `/v1/employees/${id(this, 'employeeId', i)}`,
-        toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
-      );
-    },
-    async delete(i) {
-      return remove(this, i, `/v1/employees/${id(this, 'employeeId', i)}`);
-    },
-  },
   attribute: {
     async create(i) {
       const type = this.getNodeParameter('type', i) as string;

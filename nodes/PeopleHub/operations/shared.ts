@@ -1,5 +1,7 @@
 // What every operation handler shares: its signature, and the list and one-object shapes.
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { locatorValue } from '../params';
 import { apiRequest, apiRequestAll } from '../transport';
 
 /** One operation for one input item: the JSON of the output item, or several. */
@@ -55,7 +57,44 @@ export async function many(
   return apiRequestAll.call(context, path, qs, itemIndex, limit);
 }
 
-/** A path segment from a user-entered id: trimmed and encoded, so an id cannot change the path. */
+/**
+ * The id a parameter names, whether typed (version 1) or picked with a resource locator (version 2).
+ * The locator is unwrapped here rather than through n8n's `extractValue`, which on some n8n versions
+ * reads the first definition of a name and so cannot tell the version-1 text from the version-2 locator.
+ * By Email looks the employee up.
+ */
+export async function idValue(context: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
+  const raw = context.getNodeParameter(name, itemIndex) as unknown;
+  const { mode, value } = locatorValue(raw);
+  if (mode !== 'email') return value;
+  return employeeIdByEmail(context, value, itemIndex);
+}
+
+/** The id of the employee with this email (any status), or an error naming the address. */
+export async function employeeIdByEmail(context: IExecuteFunctions, email: string, itemIndex: number): Promise<string> {
+  const page = (await apiRequest.call(context, 'GET', '/v1/employees', { qs: { email, limit: 1 } }, itemIndex)) as {
+    data: IDataObject[];
+  };
+  if (page.data.length === 0)
+    throw new NodeOperationError(context.getNode(), `No employee has the email ${email}`, {
+      itemIndex,
+      description: 'Pick the employee from the list or by ID, or check the address',
+    });
+  return String(page.data[0].id);
+}
+
+/**
+ * A path segment from a user-entered id, typed or picked: trimmed and encoded, so an id cannot change
+ * the path. Synchronous, for every locator but By Email, which needs a lookup (see personId).
+ */
 export function id(context: IExecuteFunctions, name: string, itemIndex: number): string {
-  return encodeURIComponent(String(context.getNodeParameter(name, itemIndex)).trim());
+  const { mode, value } = locatorValue(context.getNodeParameter(name, itemIndex));
+  if (mode === 'email')
+    throw new NodeOperationError(context.getNode(), `${name} cannot be given by email here`, { itemIndex });
+  return encodeURIComponent(value);
+}
+
+/** A path segment for an employee picked in any mode, By Email included. */
+export async function personId(context: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
+  return encodeURIComponent(await idValue(context, name, itemIndex));
 }

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { splitList, toBody, toQuery, toTimestamp } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, id, many, nodeVersion, one, remove } from './shared';
+import { type OperationTable, employeeIdByEmail, id, idValue, many, nodeVersion, one, remove } from './shared';
 
 /** A timestamp filter as the API takes it (RFC 3339 with a zone); n8n's date picker gives local time without one. */
 function timestamp(value: unknown): unknown {
@@ -75,7 +75,7 @@ export const structureOperations: OperationTable = {
     async create(i) {
       const body = {
         name: this.getNodeParameter('name', i) as string,
-        groupId: this.getNodeParameter('groupId', i) as string,
+        groupId: await idValue(this, 'groupId', i),
         ...toBody(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i, 'create'),
       };
       return one(this, i, 'POST', '/v1/roles', body);
@@ -100,13 +100,13 @@ export const structureOperations: OperationTable = {
     },
     async assign(i) {
       const body = {
-        employeeId: this.getNodeParameter('employeeId', i) as string,
+        employeeId: await idValue(this, 'employeeId', i),
         ...toBody(this, this.getNodeParameter('assignmentFields', i, {}) as IDataObject, i, 'create'),
       };
       return one(this, i, 'POST', `/v1/roles/${id(this, 'roleId', i)}/assignments`, body);
     },
     async unassign(i) {
-      const employeeId = this.getNodeParameter('employeeId', i) as string;
+      const employeeId = await idValue(this, 'employeeId', i);
       const answer = (await apiRequest.call(
         this,
         'DELETE',
@@ -119,9 +119,18 @@ export const structureOperations: OperationTable = {
   },
   recognition: {
     async create(i) {
+      const recipients = splitList(this.getNodeParameter('recipientIds', i));
       const body = {
-        giverId: this.getNodeParameter('giverId', i) as string,
-        recipientIds: splitList(this.getNodeParameter('recipientIds', i)),
+        giverId: await idValue(this, 'giverId', i),
+        // Version 2 takes people by email too; version 1 sent what it was given.
+        recipientIds:
+          nodeVersion(this) >= 2
+            ? await Promise.all(
+                recipients.map((recipient) =>
+                  recipient.includes('@') ? employeeIdByEmail(this, recipient, i) : recipient,
+                ),
+              )
+            : recipients,
         ...toBody(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i, 'create'),
       };
       return one(this, i, 'POST', '/v1/recognitions', body);

@@ -14,7 +14,14 @@ import {
   upsertEmployee,
 } from '../domain/employees';
 import { type Reply, type RouteContext, defineRoute, reply } from '../http/route';
-import { EMPLOYEE_SORTS, type Employee, type EmployeeFilter, findEmployee, listEmployees } from '../store/employees';
+import {
+  EMPLOYEE_SORTS,
+  type Employee,
+  type EmployeeFilter,
+  departmentNames,
+  findEmployee,
+  listEmployees,
+} from '../store/employees';
 import { findOrganization } from '../store/organizations';
 import { DateOnly, IdParams, Problem, Text, Timestamp, dataOf, listQuery, listResponses, paging } from './common';
 
@@ -207,6 +214,28 @@ const list = defineRoute({
   },
 });
 
+const departments = defineRoute({
+  method: 'GET',
+  url: '/v1/employees/departments',
+  operationId: 'listDepartments',
+  summary: 'List the departments employees are in',
+  tags: ['Employees'],
+  auth: { kind: 'scope', scope: 'employees:read' },
+  responses: {
+    200: {
+      description:
+        'Every distinct department of the employees, of any status, by name. A department is not an object of its own: it exists while someone is in it.',
+      schema: Type.Object(
+        { data: Type.Array(Type.String()), nextCursor: Type.Null() },
+        { examples: [{ data: ['Finance', 'R&D', 'Sales'], nextCursor: null }] },
+      ),
+    },
+  },
+  async handler({ ctx, principal }) {
+    return reply.list(await departmentNames(ctx.store.db, principal().organizationId), null);
+  },
+});
+
 const create = defineRoute({
   method: 'POST',
   url: '/v1/employees',
@@ -375,4 +404,4 @@ const upsertByExternalId = defineRoute({
   },
 });
 
-export const employeeRoutes = [list, create, get, update, remove, upsertByEmail, upsertByExternalId];
+export const employeeRoutes = [list, departments, create, get, update, remove, upsertByEmail, upsertByExternalId];

@@ -228,6 +228,25 @@ eachStore('employees', (server) => {
     }
   });
 
+  test("departments: each distinct one once, by name, leavers included, only the caller's organization", async () => {
+    await createEmployee(server(), { department: 'Zeta Ops' });
+    await createEmployee(server(), { department: 'Alpha Works' });
+    await createEmployee(server(), { department: 'Alpha Works' });
+    await createEmployee(server(), { department: 'Gone Dept', startDate: '2001-01-01', separationDate: '2002-01-01' });
+    const res = await get(server(), '/v1/employees/departments');
+    expect(res.status).toBe(200);
+    const names = res.body.data as string[];
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['Alpha Works', 'Gone Dept', 'Zeta Ops']));
+    expect(names).not.toContain(null);
+    const at = (name: string) => names.indexOf(name);
+    expect(at('Alpha Works')).toBeLessThan(at('Gone Dept'));
+    expect(at('Gone Dept')).toBeLessThan(at('Zeta Ops'));
+    expect(res.body.nextCursor).toBeNull();
+    const other = await get(server(), '/v1/employees/departments', server().other.ownerKey);
+    expect(other.body.data).not.toContain('Zeta Ops');
+  });
+
   test("another organization's employees answer 404", async () => {
     const e = await createEmployee(server());
     const key = server().other.ownerKey;
