@@ -605,6 +605,17 @@ describe('PeopleHub node', () => {
         json((await run({ resource: 'hibob', operation: 'getAllRuns', returnAll: false, limit: 1 })).output),
       ).toEqual([listed[0]]);
 
+      // Version 2 picks a run from the list of HiBob's runs, and Get Run takes the picked value.
+      const picker = await node.methods.listSearch.searchHibobRuns.call(
+        n8nContext({ credentials, typeVersion: 2 }).self,
+      );
+      expect(picker.results.map((r) => r.value)).toEqual(listed.map((r) => r.id));
+      expect(picker.results[0]?.name).toMatch(/^completed · \d{4}-/);
+      const runId = { __rl: true, mode: 'list', value: listed[1]!.id };
+      expect(
+        (await run({ resource: 'hibob', operation: 'getRun', runId }, { typeVersion: 2 })).output[0]!.json,
+      ).toMatchObject({ id: listed[1]!.id, source: 'hibob' });
+
       // HiBob does not answer: the run is still going when the one-second timeout is up.
       sim.failNext({ hang: true });
       await expect(

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { idField, listFields } from './common';
+import { listFields } from './common';
+import { idLocator } from './locators';
 
 export const hibobOperations: INodeProperties[] = [
   {
@@ -29,7 +30,7 @@ export const hibobOperations: INodeProperties[] = [
 ];
 
 export const hibobFields: INodeProperties[] = [
-  idField('hibob', 'runId', 'Run ID', ['getRun']),
+  ...idLocator('hibob', 'runId', 'Run ID', ['getRun'], { kind: 'hibobRun' }),
   {
     displayName: 'Wait for Completion',
     name: 'waitForCompletion',

@@ -16,6 +16,7 @@ export const LOCATABLE = {
   user: { prefix: 'usr', search: 'searchUsers', noun: 'user' },
   survey: { prefix: 'srv', search: 'searchSurveys', noun: 'survey' },
   import: { prefix: 'run', search: 'searchImportRuns', noun: 'import run' },
+  hibobRun: { prefix: 'run', search: 'searchHibobRuns', noun: 'HiBob sync run' },
 } as const;
 
 export type Locatable = keyof typeof LOCATABLE;

@@ -63,6 +63,15 @@ export const listSearch = {
   async searchSurveys(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
     return searchPage(this, '/v1/surveys', (s) => `${text(s.name)} (${text(s.status)})`, filter, paginationToken);
   },
+  async searchHibobRuns(this: ILoadOptionsFunctions, _filter?: string, paginationToken?: string) {
+    return searchPage(
+      this,
+      '/v1/integrations/hibob/runs',
+      (r) => `${text(r.status)} · ${text(r.startedAt)}`,
+      undefined,
+      paginationToken,
+    );
+  },
   async searchImportRuns(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
     // Runs have no `q`: a filter that is a source slug asks the server for that source's runs.
     const source = filter?.trim().toLowerCase() ?? '';
