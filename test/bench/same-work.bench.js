@@ -12,7 +12,8 @@
 // BENCH_SECONDS (default 10) sets each load's length (after a 2 s warm-up), BENCH_EMPLOYEES (10,000)
 // the employees seeded, BENCH_LATENCY_SECONDS (20) each latency run, BENCH_SUSTAINABLE_EVENTS (1,000)
 // the events written to find the sustainable rate: short values make a smoke run, not figures.
-//   npm run build && node test/bench/same-work.bench.js [postgres]
+// A second argument runs some parts alone: reads, cpu, writes, deliveries, latency (comma-separated).
+//   npm run build && node test/bench/same-work.bench.js [sqlite|postgres] [reads,cpu,writes,deliveries,latency]
 const fs = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
@@ -24,6 +25,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 10_000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
 const SUSTAINABLE_EVENTS = Number(process.env.BENCH_SUSTAINABLE_EVENTS ?? 1000);
+const PARTS = ['reads', 'cpu', 'writes', 'deliveries', 'latency'];
 const READ_CONNECTIONS = 32;
 const WRITE_CONNECTIONS = 16;
 /** Users besides the owner, so /v1/users is a page of several. */
@@ -159,50 +161,57 @@ async function seed(hub) {
   return token;
 }
 
-async function readsAndWrites(store, hub, token) {
-  const bareRead = await startBare('bare-read-server.js', store, {
+async function reads(store, hub, token) {
+  const bare = await startBare('bare-read-server.js', store, {
     file: path.join(hub.dataDir, 'peoplehub.db'),
     env: hub.env,
   });
-  const reads = [];
   try {
-    reads.push(await readPath(hub, bareRead, 'GET /v1/users', '/v1/users', token));
-    reads.push(await readPath(hub, bareRead, 'employee page', LIST_PATH, token));
+    return [
+      await readPath(hub, bare, 'GET /v1/users', '/v1/users', token),
+      await readPath(hub, bare, 'employee page', LIST_PATH, token),
+    ];
   } finally {
-    await bareRead.stop();
+    await bare.stop();
   }
-  const hubCpu = { pid: hub.child.pid };
-  const cpu = [
-    ['/healthz', await measure(`${hub.url}/healthz`, {}, hubCpu)],
-    ['GET /v1/organization', await measure(`${hub.url}/v1/organization`, { 'x-api-key': token }, hubCpu)],
-    ['GET /v1/users', reads[0].peoplehub],
-    [`GET ${LIST_PATH}`, reads[1].peoplehub],
-  ];
+}
 
+/** PeopleHub's CPU per request on the four paths (the two pages measured again, unless `reads` just did). */
+async function cpuPerRequest(hub, token, pages) {
+  const target = { pid: hub.child.pid };
+  const headers = { 'x-api-key': token };
+  return [
+    ['/healthz', await measure(`${hub.url}/healthz`, {}, target)],
+    ['GET /v1/organization', await measure(`${hub.url}/v1/organization`, headers, target)],
+    ['GET /v1/users', pages?.[0].peoplehub ?? (await measure(`${hub.url}/v1/users`, headers, target))],
+    [`GET ${LIST_PATH}`, pages?.[1].peoplehub ?? (await measure(`${hub.url}${LIST_PATH}`, headers, target))],
+  ];
+}
+
+async function writes(store, hub, token) {
   const db = await initStore(store);
-  let bareWrite;
+  let bare;
   try {
-    const bare = await startBare('bare-employee-write-server.js', store, db);
+    const server = await startBare('bare-employee-write-server.js', store, db);
     try {
-      bareWrite = await measure(`${bare.url}/v1/employees`, { 'content-type': 'application/json' }, bare, {
-        ...writeOptions(`bare${Date.now()}-`),
-      });
+      const headers = { 'content-type': 'application/json' };
+      bare = await measure(`${server.url}/v1/employees`, headers, server, writeOptions(`bare${Date.now()}-`));
     } finally {
-      await bare.stop();
+      await server.stop();
     }
   } finally {
     await db.drop();
   }
-  const hubWrite = await measure(
+  const peoplehub = await measure(
     `${hub.url}/v1/employees`,
     { 'x-api-key': token, 'content-type': 'application/json' },
-    hubCpu,
+    { pid: hub.child.pid },
     writeOptions(`write${Date.now()}-`),
   );
-  return { reads, cpu, bareWrite, hubWrite };
+  return { bare, peoplehub };
 }
 
-async function deliveries(store) {
+async function deliveries(store, parts) {
   const receiver = await startReceiver();
   const hub = await startHub(store, {
     env: { PEOPLEHUB_ALLOW_HTTP_WEBHOOKS: 'true', PEOPLEHUB_WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8' },
@@ -233,51 +242,10 @@ async function deliveries(store) {
           })
         ).data.id,
       );
-    const before = cpuMicros(hub.child.pid);
-    const rate = await deliveryRate(hub, headers, receiver, 100, 10_000, 'tp');
-    const hubDeliveries = { perSecond: rate, cpuMicrosPer: (cpuMicros(hub.child.pid) - before) / 10_000 };
-    await receiver.reset();
-    const body = path.join(__dirname, 'sample-event.json');
-    const client = ['test/bench/bare-delivery-client.js', String(receiver.port), '10000', body];
-    const posts = await runBare([...client, 'none'], {});
-    await receiver.reset();
-    const recorded = await runBare([...client, ...args], env);
-
-    for (const id of hooks.slice(FAN_OUT))
-      await json(`${hub.url}/v1/webhooks/${id}`, {
-        method: 'PATCH',
-        headers,
-        body: JSON.stringify({ status: 'inactive' }),
-      });
-    const sustainable = await deliveryRate(
-      hub,
-      headers,
-      receiver,
-      SUSTAINABLE_EVENTS,
-      SUSTAINABLE_EVENTS * FAN_OUT,
-      'sus',
-    );
-    const eventsPerSecond = sustainable / 2 / FAN_OUT;
-    const run = await latencyRun(hub, headers, receiver, eventsPerSecond, LATENCY_SECONDS, 'half');
-    const hubLatency = lagPercentiles(await receiver.lags(), 'half', run.total);
-    await receiver.reset();
-    await runBare(
-      [
-        'test/bench/bare-paced-sender.js',
-        String(receiver.port),
-        String(eventsPerSecond),
-        String(LATENCY_SECONDS),
-        String(FAN_OUT),
-        'floor',
-        ...args,
-      ],
-      env,
-    );
-    const floorEvents = Math.max(1, Math.round(eventsPerSecond * LATENCY_SECONDS));
-    await receiver.waitForCount(floorEvents * FAN_OUT).catch(() => null);
-    await sleep(100);
-    const floorLatency = lagPercentiles(await receiver.lags(), 'floor', floorEvents);
-    return { hubDeliveries, posts, recorded, sustainable, eventsPerSecond, hubLatency, floorLatency };
+    const out = {};
+    if (parts.includes('deliveries')) out.deliveries = await throughput(hub, headers, receiver, args, env);
+    if (parts.includes('latency')) out.latency = await latency(hub, headers, receiver, hooks, args, env);
+    return out;
   } finally {
     await db.drop();
     await hub.stop();
@@ -285,91 +253,108 @@ async function deliveries(store) {
   }
 }
 
-function report(store, { reads, cpu, bareWrite, hubWrite }, d) {
-  const name = STORE_NAMES[store];
-  const bytesTarget = store === 'sqlite' ? TARGETS.readVsBytes : null;
-  console.log(
-    `\nThe same work bare, on ${name} (issue 23): keep-alive, ${READ_CONNECTIONS} connections for reads and ${WRITE_CONNECTIONS} for writes, ${SECONDS} s after 2 s of warm-up, each server in its own process; CPU µs per request from each server's own CPU time`,
+/** 100 subscriptions x 100 events from PeopleHub, then the same 10,000 POSTs bare, recorded and not. */
+async function throughput(hub, headers, receiver, args, env) {
+  const before = cpuMicros(hub.child.pid);
+  const rate = await deliveryRate(hub, headers, receiver, 100, 10_000, 'tp');
+  const peoplehub = { perSecond: rate, cpuMicrosPer: (cpuMicros(hub.child.pid) - before) / 10_000 };
+  await receiver.reset();
+  const body = path.join(__dirname, 'sample-event.json');
+  const client = ['test/bench/bare-delivery-client.js', String(receiver.port), '10000', body];
+  const posts = await runBare([...client, 'none'], {});
+  await receiver.reset();
+  const recorded = await runBare([...client, ...args], env);
+  return { peoplehub, posts, recorded };
+}
+
+/** The sustainable rate to FAN_OUT subscriptions, then PeopleHub and the paced floor at half of it. */
+async function latency(hub, headers, receiver, hooks, args, env) {
+  for (const id of hooks.slice(FAN_OUT))
+    await json(`${hub.url}/v1/webhooks/${id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ status: 'inactive' }),
+    });
+  const sustainable = await deliveryRate(
+    hub,
+    headers,
+    receiver,
+    SUSTAINABLE_EVENTS,
+    SUSTAINABLE_EVENTS * FAN_OUT,
+    'sus',
   );
-  const readRows = reads.flatMap((r) => {
+  const eventsPerSecond = sustainable / 2 / FAN_OUT;
+  const run = await latencyRun(hub, headers, receiver, eventsPerSecond, LATENCY_SECONDS, 'half');
+  const hubLatency = lagPercentiles(await receiver.lags(), 'half', run.total);
+  await receiver.reset();
+  await runBare(
+    [
+      'test/bench/bare-paced-sender.js',
+      String(receiver.port),
+      String(eventsPerSecond),
+      String(LATENCY_SECONDS),
+      String(FAN_OUT),
+      'floor',
+      ...args,
+    ],
+    env,
+  );
+  const floorEvents = Math.max(1, Math.round(eventsPerSecond * LATENCY_SECONDS));
+  await receiver.waitForCount(floorEvents * FAN_OUT).catch(() => null);
+  await sleep(100);
+  const floorLatency = lagPercentiles(await receiver.lags(), 'floor', floorEvents);
+  return { sustainable, eventsPerSecond, peoplehub: hubLatency, floor: floorLatency };
+}
+
+/** The reads and writes table: each path against its bare baseline and the fixed-bytes ceiling. */
+function reportRequests(store, pages, written) {
+  const bytesTarget = store === 'sqlite' ? TARGETS.readVsBytes : null;
+  const row = (label, server, m, vsBare, vsBytes, target) => [
+    label,
+    server,
+    fmt(m.rps),
+    m.p99,
+    fmt(m.cpuPerRequest),
+    vsBare,
+    vsBytes,
+    target,
+  ];
+  const rows = [['path', 'server', 'req/s', 'p99 ms', 'CPU µs/req', 'vs bare', 'vs bytes', 'target']];
+  for (const r of pages ?? []) {
     const vsBare = r.peoplehub.rps / r.sameWork.rps;
     const vsBytes = r.peoplehub.rps / r.fixed.rps;
     const target =
       `>= ${TARGETS.readVsBare} bare: ${verdict(vsBare >= TARGETS.readVsBare)}` +
-      (bytesTarget === null ? '' : `; >= ${bytesTarget} bytes: ${verdict(vsBytes >= bytesTarget)}`);
-    return [
-      [
-        r.label,
-        `the same ${r.size} bytes`,
-        fmt(r.fixed.rps),
-        r.fixed.p99,
-        fmt(r.fixed.cpuPerRequest),
-        '',
-        '1.00',
-        'ceiling',
-      ],
-      [
-        r.label,
-        'the same work bare',
-        fmt(r.sameWork.rps),
-        r.sameWork.p99,
-        fmt(r.sameWork.cpuPerRequest),
-        '1.00',
-        fmt(r.sameWork.rps / r.fixed.rps, 2),
-        'baseline',
-      ],
-      [
-        r.label,
-        'PeopleHub',
-        fmt(r.peoplehub.rps),
-        r.peoplehub.p99,
-        fmt(r.peoplehub.cpuPerRequest),
-        fmt(vsBare, 2),
-        fmt(vsBytes, 2),
-        target,
-      ],
-    ];
-  });
-  const writeRatio = hubWrite.rps / bareWrite.rps;
-  console.log(
-    table([
-      ['path', 'server', 'req/s', 'p99 ms', 'CPU µs/req', 'vs bare', 'vs bytes', 'target'],
-      ...readRows,
-      [
-        'POST /v1/employees',
-        'the same rows bare',
-        fmt(bareWrite.rps),
-        bareWrite.p99,
-        fmt(bareWrite.cpuPerRequest),
-        '1.00',
-        '',
-        'baseline',
-      ],
-      [
-        'POST /v1/employees',
-        'PeopleHub',
-        fmt(hubWrite.rps),
-        hubWrite.p99,
-        fmt(hubWrite.cpuPerRequest),
-        fmt(writeRatio, 2),
-        '',
-        `>= ${TARGETS.writeVsBare}: ${verdict(writeRatio >= TARGETS.writeVsBare)}`,
-      ],
-    ]),
-  );
+      (bytesTarget === null ? '; bytes reported' : `; >= ${bytesTarget} bytes: ${verdict(vsBytes >= bytesTarget)}`);
+    rows.push(row(r.label, `the same ${r.size} bytes`, r.fixed, '', '1.00', 'ceiling'));
+    rows.push(row(r.label, 'the same work bare', r.sameWork, '1.00', fmt(r.sameWork.rps / r.fixed.rps, 2), 'baseline'));
+    rows.push(row(r.label, 'PeopleHub', r.peoplehub, fmt(vsBare, 2), fmt(vsBytes, 2), target));
+  }
+  if (written) {
+    const ratio = written.peoplehub.rps / written.bare.rps;
+    const target = `>= ${TARGETS.writeVsBare}: ${verdict(ratio >= TARGETS.writeVsBare)}`;
+    rows.push(row('POST /v1/employees', 'the same rows bare', written.bare, '1.00', '', 'baseline'));
+    rows.push(row('POST /v1/employees', 'PeopleHub', written.peoplehub, fmt(ratio, 2), '', target));
+  }
+  console.log(table(rows));
+}
 
-  const vsRecorded = d.hubDeliveries.perSecond / d.recorded.perSecond;
-  const vsPosts = d.hubDeliveries.perSecond / d.posts.perSecond;
+function reportDeliveries(store, d) {
+  const vsRecorded = d.peoplehub.perSecond / d.recorded.perSecond;
+  const vsPosts = d.peoplehub.perSecond / d.posts.perSecond;
   const postsTarget = store === 'sqlite' ? TARGETS.deliveryVsPosts : null;
+  const target =
+    `>= ${TARGETS.deliveryVsBare}: ${verdict(vsRecorded >= TARGETS.deliveryVsBare)}` +
+    (postsTarget === null ? '; POSTs reported' : `; >= ${postsTarget} POSTs: ${verdict(vsPosts >= postsTarget)}`);
   console.log(
-    `Deliveries on ${name}, 100 subscriptions x 100 events, receiver in its own process (CPU µs per delivery of the sending process)`,
+    `Deliveries on ${STORE_NAMES[store]}, 100 subscriptions x 100 events, receiver in its own process; CPU µs per delivery of the sending process`,
   );
   console.log(
     table([
       ['sender', 'deliveries/s', 'CPU µs', 'vs recorded bare', 'vs bare POSTs', 'target'],
       ['bare signed POSTs, nothing recorded', fmt(d.posts.perSecond), fmt(d.posts.cpuMicrosPer), '', '1.00', 'ceiling'],
       [
-        `bare, one attempt row each, 10 ms group commits (${d.recorded.commits} commits)`,
+        `bare, an attempt row each, 10 ms group commits (${d.recorded.commits} commits)`,
         fmt(d.recorded.perSecond),
         fmt(d.recorded.cpuMicrosPer),
         '1.00',
@@ -378,27 +363,30 @@ function report(store, { reads, cpu, bareWrite, hubWrite }, d) {
       ],
       [
         'PeopleHub (its CPU includes the 100 writes and the fan-out)',
-        fmt(d.hubDeliveries.perSecond),
-        fmt(d.hubDeliveries.cpuMicrosPer),
+        fmt(d.peoplehub.perSecond),
+        fmt(d.peoplehub.cpuMicrosPer),
         fmt(vsRecorded, 2),
         fmt(vsPosts, 2),
-        `>= ${TARGETS.deliveryVsBare}: ${verdict(vsRecorded >= TARGETS.deliveryVsBare)}` +
-          (postsTarget === null ? '' : `; >= ${postsTarget} POSTs: ${verdict(vsPosts >= postsTarget)}`),
+        target,
       ],
     ]),
   );
-  const h = d.hubLatency;
-  const f = d.floorLatency;
+}
+
+function reportLatency(store, l) {
+  const h = l.peoplehub;
+  const f = l.floor;
   const p50Times = h.p50 / f.p50;
   const p99Times = h.p99 / f.p99;
+  const met = p50Times <= TARGETS.latencyTimesFloor && p99Times <= TARGETS.latencyTimesFloor;
   console.log(
-    `Latency, event timestamp -> receiver, every delivery counted, at half the sustainable rate (${fmt(d.sustainable)} deliveries/s to ${FAN_OUT} subscriptions): ${fmt(d.eventsPerSecond, 1)} events/s x ${FAN_OUT} for ${LATENCY_SECONDS} s`,
+    `Latency on ${STORE_NAMES[store]}, event timestamp -> receiver, every delivery counted, at half the sustainable rate (${fmt(l.sustainable)} deliveries/s to ${FAN_OUT} subscriptions): ${fmt(l.eventsPerSecond, 1)} events/s x ${FAN_OUT} for ${LATENCY_SECONDS} s`,
   );
   console.log(
     table([
       ['sender', 'p50 ms', 'p99 ms', 'seen', 'target'],
       [
-        'paced bare sender, each event committed to the outbox, then signed POSTs',
+        'paced bare sender: each event committed to the outbox, then signed POSTs',
         fmt(f.p50, 1),
         fmt(f.p99, 1),
         `${f.seen}/${f.expected}`,
@@ -409,31 +397,49 @@ function report(store, { reads, cpu, bareWrite, hubWrite }, d) {
         fmt(h.p50, 1),
         fmt(h.p99, 1),
         `${h.seen}/${h.expected}`,
-        `p50 ${fmt(p50Times, 1)} x, p99 ${fmt(p99Times, 1)} x the floor (<= ${TARGETS.latencyTimesFloor} x: ${verdict(p50Times <= TARGETS.latencyTimesFloor && p99Times <= TARGETS.latencyTimesFloor)})`,
+        `p50 ${fmt(p50Times, 1)} x, p99 ${fmt(p99Times, 1)} x the floor's (<= ${TARGETS.latencyTimesFloor} x: ${verdict(met)})`,
       ],
     ]),
   );
-  console.log(`PeopleHub's server CPU per request on ${name} (from /proc/<pid>/stat over each load)`);
-  console.log(table([['path', 'req/s', 'CPU µs/req'], ...cpu.map(([p, m]) => [p, fmt(m.rps), fmt(m.cpuPerRequest)])]));
 }
 
-async function benchSameWork(store = 'sqlite') {
-  const hub = await startHub(store);
-  let measured;
-  try {
-    const token = await seed(hub);
-    measured = await readsAndWrites(store, hub, token);
-  } finally {
-    await hub.stop();
+/** `parts`: which of PARTS to run (all by default); each part's table is printed once the store is done. */
+async function benchSameWork(store = 'sqlite', parts = PARTS) {
+  const unknown = parts.filter((p) => !PARTS.includes(p));
+  if (unknown.length > 0) throw new Error(`unknown parts ${unknown.join(', ')}; the parts are ${PARTS.join(', ')}`);
+  const result = { store };
+  if (parts.some((p) => ['reads', 'cpu', 'writes'].includes(p))) {
+    const hub = await startHub(store);
+    try {
+      const token = await seed(hub);
+      if (parts.includes('reads')) result.reads = await reads(store, hub, token);
+      if (parts.includes('cpu')) result.cpu = await cpuPerRequest(hub, token, result.reads);
+      if (parts.includes('writes')) result.writes = await writes(store, hub, token);
+    } finally {
+      await hub.stop();
+    }
   }
-  const delivered = await deliveries(store);
-  report(store, measured, delivered);
-  return { store, ...measured, ...delivered };
+  if (parts.includes('deliveries') || parts.includes('latency')) Object.assign(result, await deliveries(store, parts));
+
+  console.log(
+    `\nThe same work bare, on ${STORE_NAMES[store]}: every server in its own process, keep-alive, ${READ_CONNECTIONS} connections for reads and ${WRITE_CONNECTIONS} for writes, ${SECONDS} s after 2 s of warm-up; CPU µs per request from each server's own CPU time`,
+  );
+  if (result.reads || result.writes) reportRequests(store, result.reads, result.writes);
+  if (result.deliveries) reportDeliveries(store, result.deliveries);
+  if (result.latency) reportLatency(store, result.latency);
+  if (result.cpu) {
+    console.log(`PeopleHub's server CPU per request on ${STORE_NAMES[store]}, from /proc/<pid>/stat over each load`);
+    console.log(
+      table([['path', 'req/s', 'CPU µs/req'], ...result.cpu.map(([p, m]) => [p, fmt(m.rps), fmt(m.cpuPerRequest)])]),
+    );
+  }
+  return result;
 }
 
 module.exports = { benchSameWork };
 if (require.main === module) {
-  benchSameWork(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite').catch((e) => {
+  const parts = process.argv[3] ? process.argv[3].split(',') : PARTS;
+  benchSameWork(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite', parts).catch((e) => {
     console.error(e);
     process.exit(1);
   });
