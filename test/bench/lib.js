@@ -13,10 +13,10 @@ const PG_URL = process.env.PEOPLEHUB_TEST_DATABASE_URL ?? 'postgres://postgres@1
 const STORE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
 /**
- * Starts a process and resolves once its output (written to a file, not a pipe) matches `pattern`;
- * `stop()` ends it and removes that file.
+ * Starts a process and resolves once its output (written to a file, not a pipe) matches `pattern`
+ * (within `timeoutMs`); `stop()` ends it and removes that file.
  */
-async function startProcess(args, env, pattern) {
+async function startProcess(args, env, pattern, { timeoutMs = 30_000 } = {}) {
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-log-')), 'out.log');
   const fd = fs.openSync(logFile, 'w');
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the processes under test.
@@ -27,7 +27,7 @@ async function startProcess(args, env, pattern) {
     stdio: ['ignore', fd, fd],
   });
   fs.closeSync(fd);
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < timeoutMs / 100; i += 1) {
     const text = fs.readFileSync(logFile, 'utf8');
     const match = pattern.exec(text);
     if (match)

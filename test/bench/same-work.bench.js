@@ -108,7 +108,8 @@ async function startBare(script, store, db) {
 
 /** Runs a bare process to its end and returns what it printed on its `result` line. */
 async function runBare(args, env) {
-  const proc = await startProcess(args, env, /result (\{.*\})/);
+  // A paced run lasts BENCH_LATENCY_SECONDS; give every run that and a minute more.
+  const proc = await startProcess(args, env, /result (\{.*\})/, { timeoutMs: (LATENCY_SECONDS + 60) * 1000 });
   try {
     return JSON.parse(proc.match[1]);
   } finally {
