@@ -40,6 +40,7 @@ async function startReceiver() {
     reset: () => json(`${base}/_reset`, { method: 'POST' }),
     stats: () => json(`${base}/_stats`),
     arrivals: () => json(`${base}/_arrivals`),
+    lags: () => json(`${base}/_lags`),
     /** Resolves with the stats once `target` deliveries arrived, or rejects when they stop coming. */
     async waitForCount(target) {
       let stats = await this.stats();
@@ -272,7 +273,7 @@ async function benchDelivery(store = 'sqlite') {
   }
 }
 
-module.exports = { benchDelivery };
+module.exports = { benchDelivery, startReceiver, deliveryRate, latencyRun, FAN_OUT };
 if (require.main === module) {
   benchDelivery(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite').catch((e) => {
     console.error(e);

@@ -13,10 +13,10 @@ const PG_URL = process.env.PEOPLEHUB_TEST_DATABASE_URL ?? 'postgres://postgres@1
 const STORE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
 /**
- * Starts a process and resolves once its output (written to a file, not a pipe) matches `pattern`;
- * `stop()` ends it and removes that file.
+ * Starts a process and resolves once its output (written to a file, not a pipe) matches `pattern`
+ * (within `timeoutMs`); `stop()` ends it and removes that file.
  */
-async function startProcess(args, env, pattern) {
+async function startProcess(args, env, pattern, { timeoutMs = 30_000 } = {}) {
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-log-')), 'out.log');
   const fd = fs.openSync(logFile, 'w');
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the processes under test.
@@ -27,7 +27,7 @@ async function startProcess(args, env, pattern) {
     stdio: ['ignore', fd, fd],
   });
   fs.closeSync(fd);
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < timeoutMs / 100; i += 1) {
     const text = fs.readFileSync(logFile, 'utf8');
     const match = pattern.exec(text);
     if (match)
@@ -162,6 +162,45 @@ async function appToken(hub, permissions) {
   return app.data.token;
 }
 
+/**
+ * A fresh database made by `peoplehub init` on `store` (a file in a temporary DATA_DIR, or a fresh
+ * schema), for a bare baseline to write to: PeopleHub's schema and one organization, no server.
+ * Resolves with its file (SQLite), the env that names it, and `drop()`.
+ */
+async function initStore(store) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-bench-bare-'));
+  const schema = store === 'postgres' ? freshSchema() : null;
+  const env = { DATA_DIR: dataDir, ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}) };
+  const drop = async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (schema) await pgQuery(`drop schema if exists "${schema}" cascade`);
+  };
+  try {
+    const init = await startProcess(
+      ['server/bin/peoplehub.js', 'init', '--org', 'Bare', '--owner-email', 'bare@bench.example', '--json'],
+      env,
+      /"ownerKey":"(phu_[^"]+)"/,
+    );
+    await exited(init.child);
+    fs.rmSync(path.dirname(init.logFile), { recursive: true, force: true });
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { file: path.join(dataDir, 'peoplehub.db'), env, schema, drop };
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (`getconf CLK_TCK`), 100 on every common build. */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system) a process has used so far, in µs, from /proc (clock-tick resolution). */
+function cpuMicros(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after the name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+
 function rssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
@@ -214,6 +253,8 @@ module.exports = {
   freshSchema,
   startHub,
   appToken,
+  initStore,
+  cpuMicros,
   rssMb,
   load,
   table,

@@ -151,7 +151,7 @@ async function benchPeople(store = 'sqlite') {
   }
 }
 
-module.exports = { benchPeople };
+module.exports = { benchPeople, createEmployees, LIST_PATH };
 if (require.main === module) {
   benchPeople(process.argv[2] === 'postgres' ? 'postgres' : 'sqlite').catch((e) => {
     console.error(e);

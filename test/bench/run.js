@@ -4,6 +4,7 @@ const { benchAuth } = require('./auth.bench');
 const { benchPeople } = require('./people.bench');
 const { benchWrite } = require('./write.bench');
 const { benchDelivery } = require('./delivery.bench');
+const { benchSameWork } = require('./same-work.bench');
 const { benchEngagement } = require('./engagement.bench');
 const { benchHeatmap } = require('./heatmap.bench');
 const { benchSlowEndpoint } = require('./slow-endpoint.bench');
@@ -35,6 +36,7 @@ async function main() {
     ['people', benchPeople],
     ['write', benchWrite],
     ['delivery', benchDelivery],
+    ['same work bare', benchSameWork],
     ['engagement', benchEngagement],
     ['heatmap', benchHeatmap],
     ['HiBob receiver flood', benchReceiverFlood],
