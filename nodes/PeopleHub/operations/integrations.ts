@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import { parseChatMessages } from '../message';
-import { toBody, toQuery, toTimestamp } from '../params';
+import { locatorValue, toBody, toQuery, toTimestamp } from '../params';
 import { type OperationTable, id, many, nodeVersion, one, remove } from './shared';
 
 /** How often "Wait for Completion" asks for the run, and for how long at most in version 1. */
@@ -44,7 +44,8 @@ export const integrationOperations: OperationTable = {
     async recover(i) {
       const since = toTimestamp(this, 'Since', this.getNodeParameter('since', i), i);
       const answer = await one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/recover`, { since });
-      return { webhookId: String(this.getNodeParameter('webhookId', i)).trim(), since, ...answer };
+      // The id itself, whether typed (version 1) or picked with the locator (version 2).
+      return { webhookId: locatorValue(this.getNodeParameter('webhookId', i)).value, since, ...answer };
     },
     async test(i) {
       return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/test`, {
