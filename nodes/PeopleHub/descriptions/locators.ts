@@ -47,10 +47,20 @@ export interface LocatorOptions {
   description?: string;
 }
 
+/** Locator parameters whose name does not say what they pick. */
+const KIND_BY_NAME: Record<string, Locatable> = { giverId: 'employee', runId: 'hibobRun' };
+
+/** What a top-level locator parameter picks, by its name (`groupId` → group), if the name says. */
+export function parameterKind(name: string): Locatable | undefined {
+  if (name in KIND_BY_NAME) return KIND_BY_NAME[name];
+  const fromName = name.replace(/Id$/, '');
+  return fromName in LOCATABLE ? (fromName as Locatable) : undefined;
+}
+
 function kindOf(resource: string, name: string, options: LocatorOptions): Locatable {
   if (options.kind !== undefined) return options.kind;
-  const fromName = name.replace(/Id$/, '');
-  if (fromName in LOCATABLE) return fromName as Locatable;
+  const fromName = parameterKind(name);
+  if (fromName !== undefined) return fromName;
   if (resource in LOCATABLE) return resource as Locatable;
   throw new Error(`No locator for ${resource}.${name}: pass options.kind`);
 }

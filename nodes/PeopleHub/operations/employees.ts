@@ -6,7 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { type AttributeTypes, attributeTypes, attributeValue } from '../attributes';
 import { locatorValue, toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, many, nodeVersion, one, personId, remove } from './shared';
+import { type OperationTable, many, nodeVersion, one, personId, remove, segmentValue } from './shared';
 
 /** The attribute definitions, read once per execution and only when an attribute is set. */
 const typesByExecution = new WeakMap<object, Promise<AttributeTypes>>();
@@ -113,10 +113,8 @@ export const employeeOperations: OperationTable = {
         throw new NodeOperationError(this.getNode(), 'Give the email or external ID to find the employee by', {
           itemIndex: i,
         });
-      const path =
-        mode === 'externalId'
-          ? `/v1/employees/by-external-id/${encodeURIComponent(value)}`
-          : `/v1/employees/by-email/${encodeURIComponent(value)}`;
+      const key = encodeURIComponent(segmentValue(this, 'match', value, i));
+      const path = mode === 'externalId' ? `/v1/employees/by-external-id/${key}` : `/v1/employees/by-email/${key}`;
       const body = await changes(
         this,
         {

@@ -2,8 +2,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import { parseChatMessages } from '../message';
-import { locatorValue, toBody, toQuery, toTimestamp } from '../params';
-import { type OperationTable, id, many, nodeVersion, one, remove } from './shared';
+import { toBody, toQuery, toTimestamp } from '../params';
+import { type OperationTable, id, many, nodeVersion, one, plainId, remove } from './shared';
 
 /** How often "Wait for Completion" asks for the run, and for how long at most in version 1. */
 const RUN_POLL_MS = 1_000;
@@ -43,9 +43,9 @@ export const integrationOperations: OperationTable = {
     },
     async recover(i) {
       const since = toTimestamp(this, 'Since', this.getNodeParameter('since', i), i);
-      const answer = await one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/recover`, { since });
-      // The id itself, whether typed (version 1) or picked with the locator (version 2).
-      return { webhookId: locatorValue(this.getNodeParameter('webhookId', i)).value, since, ...answer };
+      const webhookId = plainId(this, 'webhookId', i);
+      const answer = await one(this, i, 'POST', `/v1/webhooks/${encodeURIComponent(webhookId)}/recover`, { since });
+      return { webhookId, since, ...answer };
     },
     async test(i) {
       return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/test`, {
