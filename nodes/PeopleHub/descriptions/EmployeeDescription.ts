@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { EMPLOYEE_STATUS_OPTIONS } from '../catalog';
 import { listFields } from './common';
-import { type NodeVersion, idLocator, idOption, perVersion, versionCondition } from './locators';
+import { type NodeVersion, fieldsToClear, idLocator, idOption, perVersion, versionCondition } from './locators';
 
 const operation: INodeProperties = {
   displayName: 'Operation',
@@ -187,14 +187,10 @@ const attributeFields: INodeProperties[] = [
       },
     ],
   },
-  {
-    displayName: 'Fields to Clear',
-    name: 'fieldsToClear',
-    type: 'multiOptions',
-    default: [],
-    description: 'Fields to empty on purpose; fields left empty above are not changed',
-    displayOptions: { show: { resource: ['employee'], operation: ['update', 'upsert'], '@version': V2 } },
-    options: [
+  fieldsToClear(
+    'employee',
+    ['update', 'upsert'],
+    [
       { name: 'Department', value: 'department' },
       { name: 'External ID', value: 'externalId' },
       { name: 'Manager', value: 'managerId' },
@@ -204,7 +200,7 @@ const attributeFields: INodeProperties[] = [
       { name: 'Start Date', value: 'startDate' },
       { name: 'Title', value: 'title' },
     ],
-  },
+  ),
   {
     displayName: 'Custom Attributes to Clear Names or IDs',
     name: 'attributesToClear',

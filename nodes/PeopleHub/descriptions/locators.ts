@@ -183,3 +183,23 @@ export function idLocator(
     };
   });
 }
+
+/**
+ * Version 2's "Fields to Clear": Update sends only the fields filled in, so emptying a value is said
+ * on purpose here. Only fields the server lets be null are offered.
+ */
+export function fieldsToClear(
+  resource: string,
+  operations: string[],
+  options: { name: string; value: string }[],
+): INodeProperties {
+  return {
+    displayName: 'Fields to Clear',
+    name: 'fieldsToClear',
+    type: 'multiOptions',
+    default: [],
+    description: 'Fields to empty on purpose; fields left empty above are not changed',
+    displayOptions: { show: { resource: [resource], operation: operations, '@version': versionCondition(2) } },
+    options,
+  };
+}

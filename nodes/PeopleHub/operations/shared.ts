@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { LOCATABLE, idPattern, parameterKind } from '../descriptions/locators';
-import { locatorValue } from '../params';
+import { locatorValue, toBody } from '../params';
 import { apiRequest, apiRequestAll } from '../transport';
 
 /** One operation for one input item: the JSON of the output item, or several. */
@@ -149,4 +149,34 @@ export function id(context: IExecuteFunctions, name: string, itemIndex: number):
 /** A path segment for an employee picked in any mode, By Email included. */
 export async function personId(context: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
   return encodeURIComponent(await idValue(context, name, itemIndex));
+}
+
+/**
+ * Version 2's changes: the fields filled in (an empty one, or an expression giving '', is left
+ * alone) and the Fields to Clear as null.
+ */
+export function filledChanges(context: IExecuteFunctions, fields: IDataObject, itemIndex: number): IDataObject {
+  const body = toBody(context, fields, itemIndex, 'create');
+  for (const name of context.getNodeParameter('fieldsToClear', itemIndex, []) as string[]) body[name] = null;
+  return body;
+}
+
+/** An error for a version-2 Update that would change nothing. */
+export function nothingToUpdate(context: IExecuteFunctions, itemIndex: number): NodeOperationError {
+  return new NodeOperationError(context.getNode(), 'Nothing to update: every field is empty', {
+    itemIndex,
+    description: 'Fill in a field, or pick one under Fields to Clear',
+  });
+}
+
+/**
+ * What an Update sends from its Update Fields. Version 1 sends every field added, an emptied one as
+ * null, which clears it; version 2 only what filledChanges gives.
+ */
+export function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+  const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+  if (nodeVersion(context) < 2) return toBody(context, fields, itemIndex, 'update');
+  const body = filledChanges(context, fields, itemIndex);
+  if (Object.keys(body).length === 0) throw nothingToUpdate(context, itemIndex);
+  return body;
 }
