@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ACCESS_RIGHT_OPTIONS } from '../catalog';
 import { listFields } from './common';
-import { fieldsToClear, idLocator, perVersion } from './locators';
+import { UNCHANGED_WHEN_EMPTY, fieldsToClear, idLocator, perVersion } from './locators';
 
 export const userOperations: INodeProperties[] = [
   {
@@ -72,7 +72,7 @@ export const userFields: INodeProperties[] = [
       { displayName: 'Name', name: 'name', type: 'string', default: '' },
       { displayName: 'Phone', name: 'phone', type: 'string', default: '' },
     ],
-    ...(version === 1 ? {} : { description: 'Fields left out, or empty, are not changed' }),
+    ...(version === 1 ? {} : { description: UNCHANGED_WHEN_EMPTY }),
   })),
   fieldsToClear(
     'user',

@@ -184,6 +184,10 @@ export function idLocator(
   });
 }
 
+/** What version 2's Update Fields say: what is empty is not sent. */
+export const UNCHANGED_WHEN_EMPTY =
+  'Fields left out or empty, or given by an expression as null, are not changed; Fields to Clear empties a field';
+
 /**
  * Version 2's "Fields to Clear": Update sends only the fields filled in, so emptying a value is said
  * on purpose here. Only fields the server lets be null are offered.

@@ -45,7 +45,7 @@ async function customAttributes(context: IExecuteFunctions, itemIndex: number): 
     ).attribute ?? [];
   const toClear = context.getNodeParameter('attributesToClear', itemIndex, []) as string[];
   const filled = rows.filter(
-    (row) => String(row.name ?? '').trim() !== '' && row.value !== '' && row.value !== undefined,
+    (row) => String(row.name ?? '').trim() !== '' && row.value !== '' && row.value !== undefined && row.value !== null,
   );
   if (filled.length === 0 && toClear.length === 0) return undefined;
   const attributes: IDataObject = {};

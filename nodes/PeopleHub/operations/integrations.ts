@@ -30,8 +30,9 @@ export const integrationOperations: OperationTable = {
     },
     async update(i) {
       const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
-      // Cleared emails mean "nobody"; the other settings have no empty value to send.
-      const body = toBody(this, fields, i, 'create');
+      // Cleared emails mean "nobody"; the other settings have no empty value to send. Version 2
+      // leaves out what an expression gives as null as well.
+      const body = toBody(this, fields, i, nodeVersion(this) >= 2 ? 'changes' : 'create');
       if (fields.errorRecipientEmails === '') body.errorRecipientEmails = [];
       return one(this, i, 'PATCH', `/v1/webhooks/${id(this, 'webhookId', i)}`, body);
     },

@@ -152,11 +152,11 @@ export async function personId(context: IExecuteFunctions, name: string, itemInd
 }
 
 /**
- * Version 2's changes: the fields filled in (an empty one, or an expression giving '', is left
- * alone) and the Fields to Clear as null.
+ * Version 2's changes: the fields filled in (an empty one, or an expression giving '' or null, is
+ * left alone) and the Fields to Clear as null.
  */
 export function filledChanges(context: IExecuteFunctions, fields: IDataObject, itemIndex: number): IDataObject {
-  const body = toBody(context, fields, itemIndex, 'create');
+  const body = toBody(context, fields, itemIndex, 'changes');
   for (const name of context.getNodeParameter('fieldsToClear', itemIndex, []) as string[]) body[name] = null;
   return body;
 }
