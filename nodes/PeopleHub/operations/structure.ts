@@ -182,7 +182,7 @@ export const structureOperations: OperationTable = {
     async submitAnswers(i) {
       const answeredAt = this.getNodeParameter('answeredAt', i, '') as string;
       const answer = {
-        employeeId: String(this.getNodeParameter('employeeId', i)).trim(),
+        employeeId: await idValue(this, 'employeeId', i),
         question: String(this.getNodeParameter('question', i)).trim(),
         score: this.getNodeParameter('score', i) as number,
         answeredAt: answeredAt === '' ? new Date().toISOString() : toTimestamp(this, 'Answered At', answeredAt, i),

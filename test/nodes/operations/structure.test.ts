@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { PeopleHub } from '../../../nodes/PeopleHub/PeopleHub.node';
 import { type TestServer, startTestServer } from '../../helpers/harness';
 import { ALL_PERMISSIONS, appCredentials, n8nContext } from '../../helpers/n8n-context';
-import { post } from '../../helpers/people';
+import { createEmployee, post } from '../../helpers/people';
 
 /** What n8n stores for a resource locator. */
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
@@ -26,6 +26,20 @@ describe('PeopleHub node: groups and roles', () => {
     credentials = await appCredentials(server, ALL_PERMISSIONS);
   });
   afterAll(() => server?.close());
+
+  test('Submit Answers picks the employee with the locator, By Email included', async () => {
+    const e = await createEmployee(server, { email: 'answering@acme.example' });
+    const given = { resource: 'engagement', operation: 'submitAnswers', question: 'engagement', score: 9 };
+    for (const employeeId of [rl('list', e.id), rl('id', e.id), rl('email', 'answering@acme.example')]) {
+      const answer = await run({ ...given, employeeId, answeredAt: '2026-11-12T10:00:00Z' });
+      expect(answer).toMatchObject({ employeeId: e.id, question: 'engagement', score: 9, accepted: 1 });
+    }
+    const locator = node.description.properties.find(
+      (p) => p.name === 'employeeId' && p.displayOptions?.show?.operation?.includes('submitAnswers'),
+    );
+    expect(locator?.type).toBe('resourceLocator');
+    expect(locator?.modes?.map((m) => m.name)).toEqual(['list', 'id', 'email']);
+  });
 
   test('group Update in version 2: an empty parent picker and an empty purpose change nothing; Fields to Clear does', async () => {
     const parent = (await post(server, '/v1/groups', { name: 'Parent Circle' })).body.data;
