@@ -1,5 +1,5 @@
 // Turning n8n parameters into PeopleHub request bodies: dates as YYYY-MM-DD, JSON fields parsed,
-// comma-separated lists split, and empty optional fields left out on create or cleared on update.
+// comma-separated lists split, and empty optional fields left out on create or cleared on version 1's update.
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -55,17 +55,19 @@ function parseJson(context: IExecuteFunctions, name: string, value: unknown, ite
 
 /**
  * A request body from a collection of fields. `mode: 'create'` leaves empty fields out;
- * `mode: 'update'` sends them as null, which clears the value on the server.
+ * `mode: 'update'` (version 1) sends them as null, which clears the value on the server;
+ * `mode: 'changes'` (version 2's updates) leaves out null too, since clearing is said on purpose.
  */
 export function toBody(
   context: IExecuteFunctions,
   fields: IDataObject,
   itemIndex: number,
-  mode: 'create' | 'update',
+  mode: 'create' | 'update' | 'changes',
 ): IDataObject {
   const body: IDataObject = {};
   for (const [name, given] of Object.entries(fields)) {
     const raw = plain(given);
+    if (mode === 'changes' && raw === null) continue;
     let value: unknown = raw;
     if (JSON_FIELDS.has(name)) value = parseJson(context, name, raw, itemIndex);
     else if (LIST_FIELDS.has(name)) value = splitList(raw);

@@ -90,8 +90,7 @@ export async function apiRequest(
   path: string,
   options: { qs?: IDataObject; body?: IDataObject } = {},
   itemIndex?: number,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Promise<any> {
+): Promise<unknown> {
   const credentials = await this.getCredentials(CREDENTIAL_TYPE);
   const base = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
   try {

@@ -144,6 +144,40 @@ describe('PeopleHub node: employees, version 2', () => {
     expect(nothing.message).toMatch(/Nothing to update/);
   });
 
+  test('an expression giving null changes nothing in version 2: Update, Create or Update, and attributes', async () => {
+    const e = await createEmployee(server, {
+      email: 'null.expression@acme.example',
+      title: 'Kept Title',
+      department: 'Kept Department',
+      phone: '+49 30 5555',
+      attributes: { Desk: 7 },
+    });
+    const { output: updated } = await run({
+      resource: 'employee',
+      operation: 'update',
+      employeeId: rl('list', e.id),
+      updateFields: { title: null, department: 'Moved' },
+      customAttributes: { attribute: [{ name: 'Desk', value: null }] },
+    });
+    expect(updated[0].json).toMatchObject({ title: 'Kept Title', department: 'Moved', attributes: { Desk: 7 } });
+    const { output: upserted } = await upsert(rl('email', 'null.expression@acme.example'), {
+      firstName: 'Still',
+      additionalFields: { phone: null, title: null },
+    });
+    expect(upserted[0].json).toMatchObject({
+      result: 'updated',
+      firstName: 'Still',
+      phone: '+49 30 5555',
+      title: 'Kept Title',
+    });
+    // Version 1 sends null as it always did.
+    const { output: v1 } = await run(
+      { resource: 'employee', operation: 'update', employeeId: e.id, updateFields: { title: null } },
+      1,
+    );
+    expect(v1[0].json.title).toBeNull();
+  });
+
   test('Get Many: sort, tenure band, surveyable and the day they are taken on', async () => {
     const today = server.clock.now();
     const monthsAgo = (months: number) => {

@@ -1,7 +1,15 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { EMPLOYEE_STATUS_OPTIONS } from '../catalog';
 import { listFields } from './common';
-import { type NodeVersion, idLocator, idOption, perVersion, versionCondition } from './locators';
+import {
+  type NodeVersion,
+  UNCHANGED_WHEN_EMPTY,
+  fieldsToClear,
+  idLocator,
+  idOption,
+  perVersion,
+  versionCondition,
+} from './locators';
 
 const operation: INodeProperties = {
   displayName: 'Operation',
@@ -144,7 +152,7 @@ const upsertFields: INodeProperties[] = [
     type: 'collection',
     placeholder: 'Add Field',
     default: {},
-    description: 'Fields left out, or empty, are not changed',
+    description: UNCHANGED_WHEN_EMPTY,
     displayOptions: { show: { resource: ['employee'], operation: ['upsert'] } },
     options: changeableFields(2, false),
   },
@@ -187,14 +195,10 @@ const attributeFields: INodeProperties[] = [
       },
     ],
   },
-  {
-    displayName: 'Fields to Clear',
-    name: 'fieldsToClear',
-    type: 'multiOptions',
-    default: [],
-    description: 'Fields to empty on purpose; fields left empty above are not changed',
-    displayOptions: { show: { resource: ['employee'], operation: ['update', 'upsert'], '@version': V2 } },
-    options: [
+  fieldsToClear(
+    'employee',
+    ['update', 'upsert'],
+    [
       { name: 'Department', value: 'department' },
       { name: 'External ID', value: 'externalId' },
       { name: 'Manager', value: 'managerId' },
@@ -204,7 +208,7 @@ const attributeFields: INodeProperties[] = [
       { name: 'Start Date', value: 'startDate' },
       { name: 'Title', value: 'title' },
     ],
-  },
+  ),
   {
     displayName: 'Custom Attributes to Clear Names or IDs',
     name: 'attributesToClear',
@@ -323,6 +327,7 @@ export const employeeFields: INodeProperties[] = [
     placeholder: 'Add Field',
     default: {},
     displayOptions: { show: { resource: ['employee'], operation: ['update'] } },
+    ...(version === 1 ? {} : { description: UNCHANGED_WHEN_EMPTY }),
     options: changeableFields(version, true),
   })),
   ...upsertFields,

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { INTERVAL_OPTIONS } from '../catalog';
+import { locatorOption, perVersion } from './locators';
 
 const ENGAGEMENT_OPERATIONS = ['getOverview', 'getDrivers', 'getHeatmap'];
 
@@ -69,15 +70,27 @@ const toOption: INodeProperties = {
 const submit = { show: { resource: ['engagement'], operation: ['submitAnswers'] } };
 
 export const engagementFields: INodeProperties[] = [
-  {
-    displayName: 'Employee ID',
-    name: 'employeeId',
-    type: 'string',
-    required: true,
-    default: '',
-    description: 'Who answered: the ID of the employee, like emp_…',
-    displayOptions: submit,
-  },
+  // Version 1 took the id as text; version 2 picks the person like every other employee field.
+  ...perVersion((version) =>
+    version === 1
+      ? {
+          displayName: 'Employee ID',
+          name: 'employeeId',
+          type: 'string',
+          required: true,
+          default: '',
+          description: 'Who answered: the ID of the employee, like emp_…',
+          displayOptions: submit,
+        }
+      : {
+          ...locatorOption('employee', 'employeeId', 'Employee', {
+            byEmail: true,
+            required: true,
+            description: 'Who answered',
+          }),
+          displayOptions: submit,
+        },
+  ),
   {
     displayName: 'Question',
     name: 'question',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { listFields } from './common';
-import { type NodeVersion, idLocator, idOption, perVersion } from './locators';
+import { type NodeVersion, UNCHANGED_WHEN_EMPTY, fieldsToClear, idLocator, idOption, perVersion } from './locators';
 
 export const groupOperations: INodeProperties[] = [
   {
@@ -63,12 +63,21 @@ export const groupFields: INodeProperties[] = [
     placeholder: 'Add Field',
     default: {},
     displayOptions: { show: { resource: ['group'], operation: ['update'] } },
+    ...(version === 1 ? {} : { description: UNCHANGED_WHEN_EMPTY }),
     options: [
       optionalFields(version)[0],
       { displayName: 'Name', name: 'name', type: 'string', default: '' },
       ...optionalFields(version).slice(1),
     ],
   })),
+  fieldsToClear(
+    'group',
+    ['update'],
+    [
+      { name: 'Parent Group', value: 'parentId' },
+      { name: 'Purpose', value: 'purpose' },
+    ],
+  ),
   ...listFields('group'),
   ...perVersion((version) => ({
     displayName: 'Filters',

@@ -97,6 +97,14 @@ export const importFields: INodeProperties[] = [
     displayOptions: snapshot,
   },
   {
+    displayName:
+      'Fields of the items that are not person fields (such as row_number, which read nodes add) are left out, and listed in the output as leftOutFields. Options → Other Fields imports them as custom attributes instead.',
+    name: 'otherFieldsNotice',
+    type: 'notice',
+    default: '',
+    displayOptions: snapshot,
+  },
+  {
     displayName: 'Options',
     name: 'snapshotOptions',
     type: 'collection',
@@ -133,7 +141,7 @@ export const importFields: INodeProperties[] = [
           {
             name: 'Leave Out',
             value: 'drop',
-            description: 'Send only the person fields and attributes',
+            description: 'Send only the person fields and attributes; the output lists the others as leftOutFields',
           },
           {
             name: 'Skip the Person',
@@ -141,7 +149,7 @@ export const importFields: INodeProperties[] = [
             description: 'PeopleHub skips the person and says why in the run',
           },
         ],
-        default: 'skip',
+        default: 'drop',
         description:
           'What to do with fields of an item that are not person fields (externalId, email, firstName, lastName, displayName, title, department, phone, startDate, separationDate, separationReason, managerEmail, managerExternalId, attributes)',
       },

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { listFields } from './common';
-import { idLocator, idOption, perVersion } from './locators';
+import { UNCHANGED_WHEN_EMPTY, fieldsToClear, idLocator, idOption, perVersion } from './locators';
 
 export const roleOperations: INodeProperties[] = [
   {
@@ -98,6 +98,7 @@ export const roleFields: INodeProperties[] = [
     placeholder: 'Add Field',
     default: {},
     displayOptions: { show: { resource: ['role'], operation: ['update'] } },
+    ...(version === 1 ? {} : { description: UNCHANGED_WHEN_EMPTY }),
     options: [
       optionalFields[0],
       idOption(version, 'group', { displayName: 'Group ID', name: 'groupId', type: 'string', default: '' }),
@@ -105,6 +106,7 @@ export const roleFields: INodeProperties[] = [
       optionalFields[1],
     ],
   })),
+  fieldsToClear('role', ['update'], [{ name: 'Purpose', value: 'purpose' }]),
   ...listFields('role'),
   ...perVersion((version) => ({
     displayName: 'Filters',

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ACCESS_RIGHT_OPTIONS } from '../catalog';
 import { listFields } from './common';
-import { idLocator } from './locators';
+import { UNCHANGED_WHEN_EMPTY, fieldsToClear, idLocator, perVersion } from './locators';
 
 export const userOperations: INodeProperties[] = [
   {
@@ -53,7 +53,7 @@ export const userFields: INodeProperties[] = [
       { displayName: 'Phone', name: 'phone', type: 'string', default: '' },
     ],
   },
-  {
+  ...perVersion((version) => ({
     displayName: 'Update Fields',
     name: 'updateFields',
     type: 'collection',
@@ -72,7 +72,16 @@ export const userFields: INodeProperties[] = [
       { displayName: 'Name', name: 'name', type: 'string', default: '' },
       { displayName: 'Phone', name: 'phone', type: 'string', default: '' },
     ],
-  },
+    ...(version === 1 ? {} : { description: UNCHANGED_WHEN_EMPTY }),
+  })),
+  fieldsToClear(
+    'user',
+    ['update'],
+    [
+      { name: 'Name', value: 'name' },
+      { name: 'Phone', value: 'phone' },
+    ],
+  ),
   ...listFields('user'),
   {
     displayName: 'Filters',

@@ -47,10 +47,20 @@ export interface LocatorOptions {
   description?: string;
 }
 
+/** Locator parameters whose name does not say what they pick. */
+const KIND_BY_NAME: Record<string, Locatable> = { giverId: 'employee', runId: 'hibobRun' };
+
+/** What a top-level locator parameter picks, by its name (`groupId` → group), if the name says. */
+export function parameterKind(name: string): Locatable | undefined {
+  if (name in KIND_BY_NAME) return KIND_BY_NAME[name];
+  const fromName = name.replace(/Id$/, '');
+  return fromName in LOCATABLE ? (fromName as Locatable) : undefined;
+}
+
 function kindOf(resource: string, name: string, options: LocatorOptions): Locatable {
   if (options.kind !== undefined) return options.kind;
-  const fromName = name.replace(/Id$/, '');
-  if (fromName in LOCATABLE) return fromName as Locatable;
+  const fromName = parameterKind(name);
+  if (fromName !== undefined) return fromName;
   if (resource in LOCATABLE) return resource as Locatable;
   throw new Error(`No locator for ${resource}.${name}: pass options.kind`);
 }
@@ -172,4 +182,28 @@ export function idLocator(
       displayOptions: { show },
     };
   });
+}
+
+/** What version 2's Update Fields say: what is empty is not sent. */
+export const UNCHANGED_WHEN_EMPTY =
+  'Fields left out or empty, or given by an expression as null, are not changed; Fields to Clear empties a field';
+
+/**
+ * Version 2's "Fields to Clear": Update sends only the fields filled in, so emptying a value is said
+ * on purpose here. Only fields the server lets be null are offered.
+ */
+export function fieldsToClear(
+  resource: string,
+  operations: string[],
+  options: { name: string; value: string }[],
+): INodeProperties {
+  return {
+    displayName: 'Fields to Clear',
+    name: 'fieldsToClear',
+    type: 'multiOptions',
+    default: [],
+    description: 'Fields to empty on purpose; fields left empty above are not changed',
+    displayOptions: { show: { resource: [resource], operation: operations, '@version': versionCondition(2) } },
+    options,
+  };
 }

@@ -6,7 +6,17 @@ import { NodeOperationError } from 'n8n-workflow';
 import { type AttributeTypes, attributeTypes, attributeValue } from '../attributes';
 import { locatorValue, toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, many, nodeVersion, one, personId, remove } from './shared';
+import {
+  type OperationTable,
+  filledChanges,
+  many,
+  nodeVersion,
+  nothingToUpdate,
+  one,
+  personId,
+  remove,
+  segmentValue,
+} from './shared';
 
 /** The attribute definitions, read once per execution and only when an attribute is set. */
 const typesByExecution = new WeakMap<object, Promise<AttributeTypes>>();
@@ -35,7 +45,7 @@ async function customAttributes(context: IExecuteFunctions, itemIndex: number): 
     ).attribute ?? [];
   const toClear = context.getNodeParameter('attributesToClear', itemIndex, []) as string[];
   const filled = rows.filter(
-    (row) => String(row.name ?? '').trim() !== '' && row.value !== '' && row.value !== undefined,
+    (row) => String(row.name ?? '').trim() !== '' && row.value !== '' && row.value !== undefined && row.value !== null,
   );
   if (filled.length === 0 && toClear.length === 0) return undefined;
   const attributes: IDataObject = {};
@@ -62,9 +72,7 @@ async function customAttributes(context: IExecuteFunctions, itemIndex: number): 
  * giving '', is left alone), the fields to clear as null, and the custom attributes.
  */
 async function changes(context: IExecuteFunctions, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
-  const body = toBody(context, fields, itemIndex, 'create');
-  const toClear = context.getNodeParameter('fieldsToClear', itemIndex, []) as string[];
-  for (const name of toClear) body[name] = null;
+  const body = filledChanges(context, fields, itemIndex);
   const attributes = await customAttributes(context, itemIndex);
   if (attributes !== undefined) body.attributes = attributes;
   return body;
@@ -100,11 +108,7 @@ export const employeeOperations: OperationTable = {
       const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
       if (nodeVersion(this) < 2) return one(this, i, 'PATCH', path, toBody(this, fields, i, 'update'));
       const body = await changes(this, fields, i);
-      if (Object.keys(body).length === 0)
-        throw new NodeOperationError(this.getNode(), 'Nothing to update: every field is empty', {
-          itemIndex: i,
-          description: 'Fill in a field, or pick one under Fields to Clear',
-        });
+      if (Object.keys(body).length === 0) throw nothingToUpdate(this, i);
       return one(this, i, 'PATCH', path, body);
     },
     async upsert(i) {
@@ -113,10 +117,8 @@ export const employeeOperations: OperationTable = {
         throw new NodeOperationError(this.getNode(), 'Give the email or external ID to find the employee by', {
           itemIndex: i,
         });
-      const path =
-        mode === 'externalId'
-          ? `/v1/employees/by-external-id/${encodeURIComponent(value)}`
-          : `/v1/employees/by-email/${encodeURIComponent(value)}`;
+      const key = encodeURIComponent(segmentValue(this, 'match', value, i));
+      const path = mode === 'externalId' ? `/v1/employees/by-external-id/${key}` : `/v1/employees/by-email/${key}`;
       const body = await changes(
         this,
         {

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import { parseChatMessages } from '../message';
 import { toBody, toQuery, toTimestamp } from '../params';
-import { type OperationTable, id, many, nodeVersion, one, remove } from './shared';
+import { type OperationTable, id, many, nodeVersion, one, plainId, remove } from './shared';
 
 /** How often "Wait for Completion" asks for the run, and for how long at most in version 1. */
 const RUN_POLL_MS = 1_000;
@@ -30,8 +30,9 @@ export const integrationOperations: OperationTable = {
     },
     async update(i) {
       const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
-      // Cleared emails mean "nobody"; the other settings have no empty value to send.
-      const body = toBody(this, fields, i, 'create');
+      // Cleared emails mean "nobody"; the other settings have no empty value to send. Version 2
+      // leaves out what an expression gives as null as well.
+      const body = toBody(this, fields, i, nodeVersion(this) >= 2 ? 'changes' : 'create');
       if (fields.errorRecipientEmails === '') body.errorRecipientEmails = [];
       return one(this, i, 'PATCH', `/v1/webhooks/${id(this, 'webhookId', i)}`, body);
     },
@@ -43,8 +44,9 @@ export const integrationOperations: OperationTable = {
     },
     async recover(i) {
       const since = toTimestamp(this, 'Since', this.getNodeParameter('since', i), i);
-      const answer = await one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/recover`, { since });
-      return { webhookId: String(this.getNodeParameter('webhookId', i)).trim(), since, ...answer };
+      const webhookId = plainId(this, 'webhookId', i);
+      const answer = await one(this, i, 'POST', `/v1/webhooks/${encodeURIComponent(webhookId)}/recover`, { since });
+      return { webhookId, since, ...answer };
     },
     async test(i) {
       return one(this, i, 'POST', `/v1/webhooks/${id(this, 'webhookId', i)}/test`, {

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { toBody, toQuery } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, id, many, one, remove } from './shared';
+import { type OperationTable, id, many, one, remove, updateBody } from './shared';
 
 export const peopleOperations: OperationTable = {
   attribute: {
@@ -48,13 +48,7 @@ export const peopleOperations: OperationTable = {
       return many(this, i, '/v1/users', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
     },
     async update(i) {
-      return one(
-        this,
-        i,
-        'PATCH',
-        `/v1/users/${id(this, 'userId', i)}`,
-        toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
-      );
+      return one(this, i, 'PATCH', `/v1/users/${id(this, 'userId', i)}`, updateBody(this, i));
     },
     async delete(i) {
       return remove(this, i, `/v1/users/${id(this, 'userId', i)}`);

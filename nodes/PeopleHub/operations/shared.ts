@@ -1,7 +1,8 @@
 // What every operation handler shares: its signature, and the list and one-object shapes.
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { locatorValue } from '../params';
+import { LOCATABLE, idPattern, parameterKind } from '../descriptions/locators';
+import { locatorValue, toBody } from '../params';
 import { apiRequest, apiRequestAll } from '../transport';
 
 /** One operation for one input item: the JSON of the output item, or several. */
@@ -57,16 +58,62 @@ export async function many(
   return apiRequestAll.call(context, path, qs, itemIndex, limit);
 }
 
+/** A dot segment: `/v1/employees/..` is resolved away before it is sent, and reaches another route. */
+const DOT_SEGMENT = /^\.{1,2}$/;
+/** What an id is made of from version 2 (a prefix, `_` and base32); version 1 took any text. */
+const ID_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
 /**
- * The id a parameter names, whether typed (version 1) or picked with a resource locator (version 2).
- * The locator is unwrapped here rather than through n8n's `extractValue`, which on some n8n versions
- * reads the first definition of a name and so cannot tell the version-1 text from the version-2 locator.
- * By Email looks the employee up.
+ * A path segment's value, refused with an error naming the parameter when it could not name one
+ * object: empty, or a dot segment. Used for every value that ends up in a path.
+ */
+export function segmentValue(context: IExecuteFunctions, name: string, value: string, itemIndex: number): string {
+  if (value === '')
+    throw new NodeOperationError(context.getNode(), `${name} is empty`, {
+      itemIndex,
+      description: `Give a value for ${name}`,
+    });
+  if (DOT_SEGMENT.test(value))
+    throw new NodeOperationError(context.getNode(), `${name} is not an ID: "${value}"`, { itemIndex });
+  return value;
+}
+
+/**
+ * The id a parameter holds, checked before it goes into a path. Version 1 keeps taking any text but
+ * an empty one or a dot segment. From version 2 an id is letters, digits, `_` and `-`, and one given
+ * By ID also matches the pattern the editor checks (an expression is only known here).
+ */
+function checkedId(
+  context: IExecuteFunctions,
+  name: string,
+  picked: { mode: string; value: string },
+  itemIndex: number,
+): string {
+  const value = segmentValue(context, name, picked.value, itemIndex);
+  if (nodeVersion(context) < 2 || picked.mode === 'email') return value;
+  const kind = parameterKind(name);
+  const pattern = picked.mode === 'id' && kind !== undefined ? new RegExp(`^(?:${idPattern(kind)})$`) : ID_SEGMENT;
+  if (!pattern.test(value))
+    throw new NodeOperationError(context.getNode(), `${name} is not an ID: "${value}"`, {
+      itemIndex,
+      description:
+        kind === undefined
+          ? 'An ID is made of letters, digits and underscores'
+          : `A ${LOCATABLE[kind].noun} ID starts with ${LOCATABLE[kind].prefix}_ followed by 26 letters and digits`,
+    });
+  return value;
+}
+
+/**
+ * The id a parameter names, whether typed (version 1) or picked with a resource locator (version 2),
+ * checked (see checkedId). The locator is unwrapped here rather than through n8n's `extractValue`,
+ * which on some n8n versions reads the first definition of a name and so cannot tell the version-1
+ * text from the version-2 locator. By Email looks the employee up.
  */
 export async function idValue(context: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
-  const raw = context.getNodeParameter(name, itemIndex) as unknown;
-  const { mode, value } = locatorValue(raw);
-  if (mode !== 'email') return value;
+  const picked = locatorValue(context.getNodeParameter(name, itemIndex));
+  const value = checkedId(context, name, picked, itemIndex);
+  if (picked.mode !== 'email') return value;
   return employeeIdByEmail(context, value, itemIndex);
 }
 
@@ -84,17 +131,52 @@ export async function employeeIdByEmail(context: IExecuteFunctions, email: strin
 }
 
 /**
- * A path segment from a user-entered id, typed or picked: trimmed and encoded, so an id cannot change
- * the path. Synchronous, for every locator but By Email, which needs a lookup (see personId).
+ * The id a parameter names, checked, for every locator but By Email, which needs a lookup (see
+ * idValue). Synchronous.
  */
-export function id(context: IExecuteFunctions, name: string, itemIndex: number): string {
-  const { mode, value } = locatorValue(context.getNodeParameter(name, itemIndex));
-  if (mode === 'email')
+export function plainId(context: IExecuteFunctions, name: string, itemIndex: number): string {
+  const picked = locatorValue(context.getNodeParameter(name, itemIndex));
+  if (picked.mode === 'email')
     throw new NodeOperationError(context.getNode(), `${name} cannot be given by email here`, { itemIndex });
-  return encodeURIComponent(value);
+  return checkedId(context, name, picked, itemIndex);
+}
+
+/** A path segment from a user-entered id, typed or picked: checked and encoded, so an id cannot change the path. */
+export function id(context: IExecuteFunctions, name: string, itemIndex: number): string {
+  return encodeURIComponent(plainId(context, name, itemIndex));
 }
 
 /** A path segment for an employee picked in any mode, By Email included. */
 export async function personId(context: IExecuteFunctions, name: string, itemIndex: number): Promise<string> {
   return encodeURIComponent(await idValue(context, name, itemIndex));
+}
+
+/**
+ * Version 2's changes: the fields filled in (an empty one, or an expression giving '' or null, is
+ * left alone) and the Fields to Clear as null.
+ */
+export function filledChanges(context: IExecuteFunctions, fields: IDataObject, itemIndex: number): IDataObject {
+  const body = toBody(context, fields, itemIndex, 'changes');
+  for (const name of context.getNodeParameter('fieldsToClear', itemIndex, []) as string[]) body[name] = null;
+  return body;
+}
+
+/** An error for a version-2 Update that would change nothing. */
+export function nothingToUpdate(context: IExecuteFunctions, itemIndex: number): NodeOperationError {
+  return new NodeOperationError(context.getNode(), 'Nothing to update: every field is empty', {
+    itemIndex,
+    description: 'Fill in a field, or pick one under Fields to Clear',
+  });
+}
+
+/**
+ * What an Update sends from its Update Fields. Version 1 sends every field added, an emptied one as
+ * null, which clears it; version 2 only what filledChanges gives.
+ */
+export function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+  const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+  if (nodeVersion(context) < 2) return toBody(context, fields, itemIndex, 'update');
+  const body = filledChanges(context, fields, itemIndex);
+  if (Object.keys(body).length === 0) throw nothingToUpdate(context, itemIndex);
+  return body;
 }

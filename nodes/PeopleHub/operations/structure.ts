@@ -2,7 +2,17 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { splitList, toBody, toQuery, toTimestamp } from '../params';
 import { apiRequest } from '../transport';
-import { type OperationTable, employeeIdByEmail, id, idValue, many, nodeVersion, one, remove } from './shared';
+import {
+  type OperationTable,
+  employeeIdByEmail,
+  id,
+  idValue,
+  many,
+  nodeVersion,
+  one,
+  remove,
+  updateBody,
+} from './shared';
 
 /** A timestamp filter as the API takes it (RFC 3339 with a zone); n8n's date picker gives local time without one. */
 function timestamp(value: unknown): unknown {
@@ -59,13 +69,7 @@ export const structureOperations: OperationTable = {
       return many(this, i, '/v1/groups', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
     },
     async update(i) {
-      return one(
-        this,
-        i,
-        'PATCH',
-        `/v1/groups/${id(this, 'groupId', i)}`,
-        toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
-      );
+      return one(this, i, 'PATCH', `/v1/groups/${id(this, 'groupId', i)}`, updateBody(this, i));
     },
     async delete(i) {
       return remove(this, i, `/v1/groups/${id(this, 'groupId', i)}`);
@@ -87,13 +91,7 @@ export const structureOperations: OperationTable = {
       return many(this, i, '/v1/roles', toQuery(this.getNodeParameter('filters', i, {}) as IDataObject));
     },
     async update(i) {
-      return one(
-        this,
-        i,
-        'PATCH',
-        `/v1/roles/${id(this, 'roleId', i)}`,
-        toBody(this, this.getNodeParameter('updateFields', i, {}) as IDataObject, i, 'update'),
-      );
+      return one(this, i, 'PATCH', `/v1/roles/${id(this, 'roleId', i)}`, updateBody(this, i));
     },
     async delete(i) {
       return remove(this, i, `/v1/roles/${id(this, 'roleId', i)}`);
@@ -184,7 +182,7 @@ export const structureOperations: OperationTable = {
     async submitAnswers(i) {
       const answeredAt = this.getNodeParameter('answeredAt', i, '') as string;
       const answer = {
-        employeeId: String(this.getNodeParameter('employeeId', i)).trim(),
+        employeeId: await idValue(this, 'employeeId', i),
         question: String(this.getNodeParameter('question', i)).trim(),
         score: this.getNodeParameter('score', i) as number,
         answeredAt: answeredAt === '' ? new Date().toISOString() : toTimestamp(this, 'Answered At', answeredAt, i),

@@ -125,13 +125,31 @@ describe('PeopleHub node: imports', () => {
     });
   });
 
+  test('by default other fields are left out, and the output names them', async () => {
+    const items = people.map((item, index) => ({
+      json: { ...item.json, externalId: `WD-${index}`, email: `wd${index}@acme.example`, id: index + 10 },
+    }));
+    const { output } = await run({ ...snapshot, source: 'workday', snapshotOptions: {} }, { items });
+    expect(output[0].json).toMatchObject({
+      status: 'previewed',
+      created: 3,
+      skipped: 0,
+      leftOutFields: ['id', 'row_number'],
+    });
+    const notice = node.description.properties.find(
+      (p) => p.type === 'notice' && p.displayOptions?.show?.operation?.includes('syncSnapshot'),
+    );
+    expect(notice?.displayName).toContain('left out');
+  });
+
   test('other fields are sent as they are (the person is skipped and the run says why), or as attributes', async () => {
     const asIs = (
       await run(
-        { ...snapshot, source: 'personio', mode: 'partial', snapshotOptions: {} },
+        { ...snapshot, source: 'personio', mode: 'partial', snapshotOptions: { otherFields: 'skip' } },
         { items: people.slice(0, 1) },
       )
     ).output[0].json;
+    expect(asIs).not.toHaveProperty('leftOutFields');
     expect(asIs).toMatchObject({ status: 'previewed', created: 0, skipped: 1 });
     expect(JSON.stringify(asIs.skippedPeople)).toContain('row_number');
 
