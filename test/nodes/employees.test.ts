@@ -4,8 +4,7 @@ import { PeopleHub } from '../../nodes/PeopleHub/PeopleHub.node';
 import { type TestServer, startTestServer } from '../helpers/harness';
 import { ALL_PERMISSIONS, type Context, appCredentials, n8nContext } from '../helpers/n8n-context';
 import { createEmployee, get, post } from '../helpers/people';
-
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+import { rl } from '../helpers/node-under-test';
 
 // The employee operations of version 2 (Create or Update, custom attributes, sparse updates, the
 // new list options) against a real server.

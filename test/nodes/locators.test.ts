@@ -5,9 +5,7 @@ import { type TestServer, startTestServer } from '../helpers/harness';
 import { ALL_PERMISSIONS, type Context, appCredentials, n8nContext } from '../helpers/n8n-context';
 import { createEmployee, get, post } from '../helpers/people';
 import { createRound } from '../helpers/surveys';
-
-/** What n8n stores for a resource locator. */
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+import { rl } from '../helpers/node-under-test';
 
 // Version 2's resource locators, list searches and dropdowns, against a real server; and version 1's
 // text ids, unchanged.

@@ -4,8 +4,7 @@ import { PeopleHub } from '../../nodes/PeopleHub/PeopleHub.node';
 import { type TestServer, startTestServer } from '../helpers/harness';
 import { ALL_PERMISSIONS, appCredentials, n8nContext } from '../helpers/n8n-context';
 import { createEmployee, post } from '../helpers/people';
-
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+import { rl } from '../helpers/node-under-test';
 
 // Recognitions in version 2 name people by email or ID; version 1 takes IDs only, as before.
 describe('PeopleHub node: recognitions by email or ID', () => {

@@ -5,9 +5,7 @@ import { PeopleHub } from '../../../nodes/PeopleHub/PeopleHub.node';
 import { type TestServer, startTestServer } from '../../helpers/harness';
 import { ALL_PERMISSIONS, type Context, appCredentials, n8nContext } from '../../helpers/n8n-context';
 import { createEmployee } from '../../helpers/people';
-
-/** What n8n stores for a resource locator. */
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+import { rl } from '../../helpers/node-under-test';
 
 // The ids every operation puts into a path, checked before anything is sent: a value that cannot name
 // one object is an error naming the parameter, never a request to another route.
