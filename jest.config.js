@@ -7,6 +7,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/n8n/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  // Every query template is checked against a fresh build on every run (store/prepared.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/check-templates.ts'],
   // The default report, then one line each on whether the PostgreSQL half and the browser tests ran.
   reporters: ['default', '<rootDir>/test/helpers/store-reporter.js'],
   testTimeout: 30000,

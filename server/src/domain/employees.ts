@@ -36,8 +36,29 @@ import { removeEmployeeFromRoles } from './roles';
 
 /** An employee as the API and the events show it: status as of today, tenure as of `asOf` (today unless a list asks for another day). */
 export function presentEmployee(e: Employee, today: string, asOf = today) {
-  const { organizationId: _org, syncHash: _hash, ...rest } = e;
-  return { ...rest, status: employeeStatus(e, today), tenureMonths: tenureMonths(e.startDate, e.separationDate, asOf) };
+  // Field by field rather than a rest spread, which V8 runs as a slow generic copy (a third of a
+  // page's CPU went here); `satisfies` keeps every field of Employee but the two hidden ones in it.
+  return {
+    id: e.id,
+    externalId: e.externalId,
+    email: e.email,
+    firstName: e.firstName,
+    lastName: e.lastName,
+    displayName: e.displayName,
+    title: e.title,
+    department: e.department,
+    managerId: e.managerId,
+    phone: e.phone,
+    startDate: e.startDate,
+    separationDate: e.separationDate,
+    separationReason: e.separationReason,
+    attributes: e.attributes,
+    source: e.source,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    status: employeeStatus(e, today),
+    tenureMonths: tenureMonths(e.startDate, e.separationDate, asOf),
+  } satisfies Record<Exclude<keyof Employee, 'organizationId' | 'syncHash'> | 'status' | 'tenureMonths', unknown>;
 }
 
 const BASE_FIELDS: DiffField[] = [

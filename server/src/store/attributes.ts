@@ -1,6 +1,7 @@
 // Custom attribute definitions: the typed fields employees may carry besides the built-in ones.
 import type { Kysely } from 'kysely';
 import type { AttributeDefinition, AttributeType } from '../core/attributes';
+import { QueryTemplate, slot } from './prepared';
 import type { AttributesTable, Database } from './schema';
 
 export interface Attribute extends AttributeDefinition {
@@ -23,14 +24,22 @@ function toAttribute(row: AttributesTable): Attribute {
 }
 
 export async function listAttributes(db: Kysely<Database>, organizationId: string): Promise<Attribute[]> {
-  const rows = await db
-    .selectFrom('attributes')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .orderBy('name_lower')
-    .execute();
+  const { rows } = await attributeList.execute(
+    db,
+    '',
+    () =>
+      db
+        .selectFrom('attributes')
+        .selectAll()
+        .where('organization_id', '=', slot('organizationId'))
+        .orderBy('name_lower'),
+    { organizationId },
+  );
   return rows.map(toAttribute);
 }
+
+/** Read by every employee write, to check custom attributes against their definitions. */
+const attributeList = new QueryTemplate('attribute definitions');
 
 /** Definitions keyed by lower-cased name: attribute names match case-insensitively. */
 export async function attributesByName(db: Kysely<Database>, organizationId: string): Promise<Map<string, Attribute>> {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Actor, actorLabel } from '../core/actor';
 import { newId } from '../core/ids';
 import { type Keyset, type Page, pageBy, takePage } from './query';
+import { insertOne } from './prepared';
 import type { AuditLogTable, Database } from './schema';
 
 export interface AuditEntry {
@@ -54,12 +55,13 @@ function auditRow(record: AuditRecord): AuditLogTable {
 }
 
 export async function recordAudit(db: Kysely<Database>, record: AuditRecord): Promise<void> {
-  await db.insertInto('audit_log').values(auditRow(record)).execute();
+  await insertOne(db, 'audit_log', auditRow(record));
 }
 
 /** Several entries in one multi-row insert (the caller keeps batches small). */
 export async function recordAudits(db: Kysely<Database>, records: AuditRecord[]): Promise<void> {
-  if (records.length > 0) await db.insertInto('audit_log').values(records.map(auditRow)).execute();
+  if (records.length === 1) await insertOne(db, 'audit_log', auditRow(records[0]));
+  else if (records.length > 0) await db.insertInto('audit_log').values(records.map(auditRow)).execute();
 }
 
 export interface AuditFilter {

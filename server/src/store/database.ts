@@ -13,6 +13,7 @@ import {
   watchSqliteCredentials,
 } from './credential-changes';
 import { migrateToLatest } from './migrations';
+import { statementName } from './prepared';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -124,7 +125,25 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   } finally {
     await bootstrap.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` });
+  /**
+   * Runs the SQL of a query template as a named statement: parsed and planned once per connection,
+   * then only bound and executed, as a hand-written server with prepared statements would.
+   */
+  class PreparingClient extends pg.Client {
+    // pg's query() has many overloads; only (text, values) from Kysely is changed, the rest passes on.
+    override query(...args: unknown[]): never {
+      const [text, values] = args;
+      const name = typeof text === 'string' && Array.isArray(values) ? statementName(text) : undefined;
+      const call = super.query as (...a: unknown[]) => never;
+      return name === undefined ? call.apply(this, args) : call.call(this, { name, text, values }, ...args.slice(2));
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    options: `-c search_path="${schema}"`,
+    Client: PreparingClient,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -5,7 +5,8 @@ import { ownMap } from '../core/map-keys';
 import type { EmployeeStatus } from '../core/employee-status';
 import type { EmployeeSource } from '../core/sources';
 import { startedBy } from '../core/tenure';
-import { type Keyset, type Page, containsLiteral, pageBy, takePage } from './query';
+import { QueryTemplate, insertOne, slot } from './prepared';
+import { type Keyset, type Page, containsLiteral, keysetShape, keysetValues, pageBy, takePage } from './query';
 import type { Database, EmployeesTable } from './schema';
 
 export type { EmployeeSource };
@@ -121,6 +122,7 @@ export function sameStoredEmployee(before: Employee, after: Employee): boolean {
 const INSERT_BATCH = 200;
 
 export async function insertEmployees(db: Kysely<Database>, employees: Employee[]): Promise<void> {
+  if (employees.length === 1) return insertOne(db, 'employees', toRow(employees[0]));
   for (let i = 0; i < employees.length; i += INSERT_BATCH)
     await db
       .insertInto('employees')
@@ -157,14 +159,21 @@ export async function findEmployeeIdByEmail(
   organizationId: string,
   email: string,
 ): Promise<string | null> {
-  const row = await db
-    .selectFrom('employees')
-    .select('id')
-    .where('organization_id', '=', organizationId)
-    .where('email_lower', '=', email.toLowerCase())
-    .executeTakeFirst();
-  return row?.id ?? null;
+  const { rows } = await idByEmail.execute(
+    db,
+    '',
+    () =>
+      db
+        .selectFrom('employees')
+        .select('id')
+        .where('organization_id', '=', slot('organizationId'))
+        .where('email_lower', '=', slot('email')),
+    { organizationId, email: email.toLowerCase() },
+  );
+  return rows[0]?.id ?? null;
 }
+
+const idByEmail = new QueryTemplate('employee id by email');
 
 export async function findEmployeeIdByExternalId(
   db: Kysely<Database>,
@@ -359,72 +368,106 @@ export async function listEmployees(
   filter: EmployeeFilter,
   keyset: Keyset,
 ): Promise<Page<Employee>> {
-  const rows = await employeePageQuery(db, organizationId, filter, keyset).execute();
+  const { values, shape, build } = employeePage(db, organizationId, filter, keyset);
+  const { rows } = await employeePageTemplate.execute(db, shape, build, values);
   return takePage(rows.map(toEmployee), keyset.limit);
 }
 
-/** The query behind a page of employees (exported so tests can check its plan). */
+const employeePageTemplate = new QueryTemplate('employee page');
+
+/** The query behind a page of employees, built with its values inline (exported so tests can check its plan). */
 export function employeePageQuery(
   db: Kysely<Database>,
   organizationId: string,
   filter: EmployeeFilter,
   keyset: Keyset,
 ) {
-  let query = db.selectFrom('employees').selectAll().where('organization_id', '=', organizationId);
-  if (filter.q) {
-    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
-  }
-  if (filter.department !== undefined) query = query.where('department', '=', filter.department);
-  if (filter.managerId !== undefined) query = query.where('manager_id', '=', filter.managerId);
-  if (filter.source !== undefined) query = query.where('source', '=', filter.source);
-  if (filter.email !== undefined) query = query.where('email_lower', '=', filter.email.toLowerCase());
-  if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
-  const today = filter.today;
-  const started = (on: string) =>
-    query.where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]));
-  switch (filter.status) {
-    case 'pending':
-      query = query.where('start_date', '>', today);
-      break;
-    case 'active':
-      query = started(today).where('separation_date', 'is', null);
-      break;
-    case 'leaving':
-      query = started(today).where('separation_date', '>=', today);
-      break;
-    case 'left':
-      query = started(today).where('separation_date', '<', today);
-      break;
-    default:
-      break;
-  }
-  if (filter.tenure !== undefined) {
-    const { on, fromMonths, toMonths } = filter.tenure;
-    query = query.where('start_date', 'is not', null).where((eb) =>
-      eb.or([
-        // Still there on `on`: the band is a range of start dates.
-        eb.and([
-          eb.or([eb('separation_date', 'is', null), eb('separation_date', '>=', on)]),
-          eb('start_date', '<=', startedBy(on, fromMonths)),
-          ...(toMonths === null ? [] : [eb('start_date', '>', startedBy(on, toMonths))]),
+  const { values, buildInline } = employeePage(db, organizationId, filter, keyset);
+  return buildInline(values);
+}
+
+/**
+ * A page of employees as a template: its values, its shape, and its builder. The builder puts in
+ * each value through `value`: a slot when the template is kept, the value itself for a plan test.
+ */
+function employeePage(db: Kysely<Database>, organizationId: string, filter: EmployeeFilter, keyset: Keyset) {
+  const tenure = filter.tenure;
+  const values = {
+    organizationId,
+    pattern: filter.q ? `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined,
+    department: filter.department,
+    managerId: filter.managerId,
+    source: filter.source,
+    email: filter.email?.toLowerCase(),
+    externalId: filter.externalId,
+    today: filter.status === undefined ? undefined : filter.today,
+    tenureOn: tenure?.on,
+    tenureFromMonths: tenure?.fromMonths,
+    tenureToMonths: tenure?.toMonths ?? undefined,
+    tenureStartedBy: tenure && startedBy(tenure.on, tenure.fromMonths),
+    tenureStartedAfter: tenure && tenure.toMonths !== null ? startedBy(tenure.on, tenure.toMonths) : undefined,
+    surveyableOn: filter.surveyableOn,
+    ...keysetValues(keyset),
+  };
+  type Values = typeof values;
+  const build = (inline?: Values) => {
+    const value = <K extends keyof Values>(name: K): NonNullable<Values[K]> =>
+      (inline === undefined ? slot(name) : inline[name]) as NonNullable<Values[K]>;
+    let query = db.selectFrom('employees').selectAll().where('organization_id', '=', value('organizationId'));
+    if (values.pattern !== undefined)
+      query = query.where(sql<boolean>`search_text like ${value('pattern')} escape '\\'`);
+    if (values.department !== undefined) query = query.where('department', '=', value('department'));
+    if (values.managerId !== undefined) query = query.where('manager_id', '=', value('managerId'));
+    if (values.source !== undefined) query = query.where('source', '=', value('source'));
+    if (values.email !== undefined) query = query.where('email_lower', '=', value('email'));
+    if (values.externalId !== undefined) query = query.where('external_id', '=', value('externalId'));
+    const started = () =>
+      query.where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', value('today'))]));
+    switch (filter.status) {
+      case 'pending':
+        query = query.where('start_date', '>', value('today'));
+        break;
+      case 'active':
+        query = started().where('separation_date', 'is', null);
+        break;
+      case 'leaving':
+        query = started().where('separation_date', '>=', value('today'));
+        break;
+      case 'left':
+        query = started().where('separation_date', '<', value('today'));
+        break;
+      default:
+        break;
+    }
+    if (values.tenureOn !== undefined) {
+      const on = value('tenureOn');
+      const bounded = values.tenureToMonths !== undefined;
+      query = query.where('start_date', 'is not', null).where((eb) =>
+        eb.or([
+          // Still there on `on`: the band is a range of start dates.
+          eb.and([
+            eb.or([eb('separation_date', 'is', null), eb('separation_date', '>=', on)]),
+            eb('start_date', '<=', value('tenureStartedBy')),
+            ...(bounded ? [eb('start_date', '>', value('tenureStartedAfter'))] : []),
+          ]),
+          // Gone by then: tenure stopped at the separation date.
+          eb.and([
+            eb('separation_date', '<', on),
+            sql<boolean>`${MONTHS_SERVED} >= ${value('tenureFromMonths')}`,
+            ...(bounded ? [sql<boolean>`${MONTHS_SERVED} < ${value('tenureToMonths')}`] : []),
+          ]),
         ]),
-        // Gone by then: tenure stopped at the separation date.
-        eb.and([
-          eb('separation_date', '<', on),
-          sql<boolean>`${MONTHS_SERVED} >= ${fromMonths}`,
-          ...(toMonths === null ? [] : [sql<boolean>`${MONTHS_SERVED} < ${toMonths}`]),
-        ]),
-      ]),
-    );
-  }
-  if (filter.surveyableOn !== undefined) {
-    const on = filter.surveyableOn;
-    query = query
-      .where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]))
-      .where((eb) => eb.or([eb('separation_date', 'is', null), eb('separation_date', '>=', on)]));
-  }
-  return pageBy(query, keyset);
+      );
+    }
+    if (values.surveyableOn !== undefined) {
+      const on = value('surveyableOn');
+      query = query
+        .where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', on)]))
+        .where((eb) => eb.or([eb('separation_date', 'is', null), eb('separation_date', '>=', on)]));
+    }
+    return pageBy(query, keyset, inline === undefined ? 'slots' : 'inline');
+  };
+  return { values, shape: `${filter.status ?? ''}|${keysetShape(keyset)}`, build: () => build(), buildInline: build };
 }
 
 /** Who an employee is for matching: small rows, for a whole run. */

@@ -5,6 +5,7 @@ import type { Actor } from '../core/actor';
 import { type Change, type EventType, type PeopleEvent, eventActor } from '../core/events';
 import { newId } from '../core/ids';
 import { type AuditRecord, recordAudit, recordAudits } from './audit';
+import { insertOne } from './prepared';
 import { type Keyset, type Page, pageBy, takePage } from './query';
 import type { Database, EventsTable } from './schema';
 
@@ -45,7 +46,7 @@ function eventRow(record: EventRecord): EventsTable {
 
 export async function recordEvent(db: Kysely<Database>, record: EventRecord): Promise<PeopleEvent> {
   const row = eventRow(record);
-  await db.insertInto('events').values(row).execute();
+  await insertOne(db, 'events', row);
   return toEvent(row);
 }
 
@@ -89,7 +90,8 @@ export async function recordChanges(
 ): Promise<void> {
   for (let i = 0; i < records.length; i += INSERT_BATCH) {
     const batch = records.slice(i, i + INSERT_BATCH);
-    await db.insertInto('events').values(batch.map(eventRow)).execute();
+    if (batch.length === 1) await insertOne(db, 'events', eventRow(batch[0]));
+    else await db.insertInto('events').values(batch.map(eventRow)).execute();
     if (options.audit) await recordAudits(db, batch.map(auditOf));
   }
 }

@@ -1,5 +1,6 @@
 // Query pieces shared by the repositories: keyset pagination and case-insensitive search.
 import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { slot } from './prepared';
 
 export interface Keyset {
   /** Qualified column to sort by, e.g. `users.email_lower`. Must never come from user input. */
@@ -24,23 +25,43 @@ export interface Keyset {
 export function pageBy<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   keyset: Keyset,
+  values: 'inline' | 'slots' = 'inline',
 ): SelectQueryBuilder<DB, TB, O> {
   const column = keyset.nullable
     ? sql`coalesce(${sql.ref(keyset.column)}, ${keyset.nullAs ?? ''})`
     : sql.ref(keyset.column);
   const id = sql.ref(keyset.idColumn);
   const op = sql.raw(keyset.direction === 'asc' ? '>' : '<');
+  const given = keysetValues(keyset);
+  const value = <K extends keyof typeof given>(name: K) =>
+    values === 'slots' ? slot<(typeof given)[K]>(name) : given[name];
   let paged = query;
   if (keyset.after !== null) {
-    const { id: afterId } = keyset.after;
-    // Cursors carry text; a numeric sort compares numbers (SQLite orders every number before any text).
-    const value = typeof keyset.nullAs === 'number' ? Number(keyset.after.value) : keyset.after.value;
-    paged = paged.where(sql<SqlBool>`(${column} ${op} ${value} or (${column} = ${value} and ${id} ${op} ${afterId}))`);
+    const after = value('pageAfterValue');
+    const afterId = value('pageAfterId');
+    paged = paged.where(sql<SqlBool>`(${column} ${op} ${after} or (${column} = ${after} and ${id} ${op} ${afterId}))`);
   }
-  return paged
-    .orderBy(column, keyset.direction)
-    .orderBy(id, keyset.direction)
-    .limit(keyset.limit + 1);
+  return paged.orderBy(column, keyset.direction).orderBy(id, keyset.direction).limit(value('pageLimit'));
+}
+
+/** What a keyset page's SQL depends on besides which values are present, for a QueryTemplate's shape. */
+export function keysetShape(keyset: Keyset): string {
+  return [keyset.column, keyset.nullable === true, keyset.nullAs ?? '', keyset.idColumn, keyset.direction].join('|');
+}
+
+/** The values of a keyset page's slots (pageBy with 'slots'); the cursor's are absent on a first page. */
+export function keysetValues(keyset: Keyset) {
+  return {
+    // Cursors carry text; a numeric sort compares numbers (SQLite orders every number before any text).
+    pageAfterValue:
+      keyset.after === null
+        ? undefined
+        : typeof keyset.nullAs === 'number'
+          ? Number(keyset.after.value)
+          : keyset.after.value,
+    pageAfterId: keyset.after?.id,
+    pageLimit: keyset.limit + 1,
+  };
 }
 
 export interface Page<T> {
@@ -64,9 +85,18 @@ export function containsLiteral(column: string, text: string): Expression<SqlBoo
   return sql<SqlBool>`${sql.ref(column)} like ${`%${escapeLike(text)}%`} escape '\\'`;
 }
 
+/** The LIKE pattern containsText matches with: the text lower-cased, escaped, anywhere. */
+export function searchPattern(text: string): string {
+  return `%${escapeLike(text.toLowerCase())}%`;
+}
+
 /** `q` search: true when any of the columns contains the text, ignoring case. */
 export function containsText(columns: string[], text: string): Expression<SqlBool> {
-  const pattern = `%${escapeLike(text.toLowerCase())}%`;
+  return containsPattern(columns, searchPattern(text));
+}
+
+/** containsText with its pattern given (a template's slot). */
+export function containsPattern(columns: string[], pattern: string): Expression<SqlBool> {
   const tests = columns.map((c) => sql<SqlBool>`lower(coalesce(${sql.ref(c)}, '')) like ${pattern} escape '\\'`);
   return sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
 }

@@ -1,7 +1,17 @@
 // Users (the people who administer PeopleHub) and their personal API keys.
 import type { Kysely } from 'kysely';
 import type { AccessRight } from '../core/permissions';
-import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
+import { QueryTemplate, slot } from './prepared';
+import {
+  type Keyset,
+  type Page,
+  containsPattern,
+  keysetShape,
+  keysetValues,
+  pageBy,
+  searchPattern,
+  takePage,
+} from './query';
 import type { Database, UserKeysTable, UsersTable } from './schema';
 
 export interface User {
@@ -83,16 +93,32 @@ export interface UserFilter {
   accessRight?: AccessRight;
 }
 
+const usersPage = new QueryTemplate('users page');
+
 export async function listUsers(
   db: Kysely<Database>,
   organizationId: string,
   filter: UserFilter,
   keyset: Keyset,
 ): Promise<Page<User>> {
-  let query = db.selectFrom('users').selectAll().where('organization_id', '=', organizationId);
-  if (filter.q) query = query.where(containsText(['users.name', 'users.email'], filter.q));
-  if (filter.accessRight) query = query.where('access_right', '=', filter.accessRight);
-  const rows = await pageBy(query, keyset).execute();
+  const values = {
+    organizationId,
+    pattern: filter.q ? searchPattern(filter.q) : undefined,
+    accessRight: filter.accessRight || undefined,
+    ...keysetValues(keyset),
+  };
+  const { rows } = await usersPage.execute(
+    db,
+    keysetShape(keyset),
+    () => {
+      let query = db.selectFrom('users').selectAll().where('organization_id', '=', slot('organizationId'));
+      if (values.pattern !== undefined)
+        query = query.where(containsPattern(['users.name', 'users.email'], slot('pattern')));
+      if (values.accessRight !== undefined) query = query.where('access_right', '=', slot('accessRight'));
+      return pageBy(query, keyset, 'slots');
+    },
+    values,
+  );
   return takePage(rows.map(toUser), keyset.limit);
 }
 
