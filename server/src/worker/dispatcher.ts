@@ -87,6 +87,7 @@ class AttemptRecorder {
         try {
           await finishAttempts(
             this.ctx.store.db,
+            this.ctx.store.dialect,
             batch.map((b) => b.outcome),
           );
           for (const b of batch) b.done();
