@@ -36,3 +36,44 @@ export function openSecret(masterKey: Buffer, sealed: string, purpose: string): 
     throw new SecretBoxError('the secret cannot be opened with this master key');
   }
 }
+
+/** Opened secrets kept by OpenedSecrets at most; beyond this the least recently used goes. */
+const OPENED_SECRETS_LIMIT = 1_000;
+
+/**
+ * Opened secrets by their sealed form, so a secret read again and again (a webhook's, at every claim)
+ * is decrypted once. The key is the ciphertext with its purpose and master key: a rotated or changed
+ * secret is a new ciphertext and simply misses, so nothing stale can be returned. The plaintexts sit in
+ * a private field, out of reach of loggers and serialisers.
+ */
+export class OpenedSecrets {
+  readonly #opened = new Map<string, string>();
+  readonly #masterKey: Buffer;
+
+  constructor(
+    masterKey: Buffer,
+    private readonly limit = OPENED_SECRETS_LIMIT,
+  ) {
+    this.#masterKey = masterKey;
+  }
+
+  /** openSecret, from the cache when this ciphertext was opened for this purpose before. */
+  open(sealed: string, purpose: string): string {
+    // The purpose is authenticated, so the same ciphertext under another purpose must fail as before.
+    const key = `${purpose}\n${sealed}`;
+    const hit = this.#opened.get(key);
+    if (hit !== undefined) {
+      this.#opened.delete(key);
+      this.#opened.set(key, hit);
+      return hit;
+    }
+    const plaintext = openSecret(this.#masterKey, sealed, purpose);
+    if (this.#opened.size >= this.limit) this.#opened.delete(this.#opened.keys().next().value as string);
+    this.#opened.set(key, plaintext);
+    return plaintext;
+  }
+
+  get size(): number {
+    return this.#opened.size;
+  }
+}

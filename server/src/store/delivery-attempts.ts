@@ -3,6 +3,8 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../core/ids';
 import { MAX_ATTEMPTS } from '../core/retry';
+import type { Dialect } from './database';
+import { jsonRows } from './json-rows';
 import type { MessageStatus } from './messages';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, DeliveryAttemptsTable } from './schema';
@@ -19,13 +21,87 @@ export interface AttemptOutcome {
   nextAttemptAt: string;
 }
 
+/** A message's verdict after an attempt, as the batched update reads it from JSON. */
+interface Verdict {
+  id: string;
+  status: MessageStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_status_code: number | null;
+  last_error: string | null;
+  updated_at: string;
+}
+
+/** A webhook's state after a batch of attempts, as the batched update reads it from JSON. */
+interface WebhookMark {
+  id: string;
+  last_triggered_at: string;
+  /** 1 when the latest attempt succeeded: the run of failures, if any, is over. */
+  succeeded: number;
+  /** The batch's first failure, the run's start unless the webhook was failing already. */
+  first_failure: string;
+}
+
+const succeeded = (a: AttemptRecord) => a.status_code !== null && a.status_code >= 200 && a.status_code < 300;
+
+/**
+ * The verdicts in rounds in which each message appears at most once, in the order they came: an
+ * UPDATE … FROM joining one message to two rows applies an arbitrary one, while in rounds they apply
+ * one after the other, as separate updates would.
+ */
+function inRounds(verdicts: Verdict[]): Verdict[][] {
+  const rounds: { ids: Set<string>; verdicts: Verdict[] }[] = [];
+  for (const verdict of verdicts) {
+    let round = rounds.find((r) => !r.ids.has(verdict.id));
+    if (round === undefined) {
+      round = { ids: new Set(), verdicts: [] };
+      rounds.push(round);
+    }
+    round.ids.add(verdict.id);
+    round.verdicts.push(verdict);
+  }
+  return rounds.map((r) => r.verdicts);
+}
+
 /**
  * Records attempts and moves their messages on (done, retried later, or given up), in one
  * transaction: the dispatcher records every attempt that finished meanwhile at once, which keeps
- * commits few.
+ * commits few. The messages and webhooks are updated set-wise, one statement each for the whole
+ * batch, from a JSON array: per-row statements cost more to build than to run.
  */
-export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutcome[]): Promise<void> {
+export async function finishAttempts(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  outcomes: AttemptOutcome[],
+): Promise<void> {
   if (outcomes.length === 0) return;
+  const verdicts: Verdict[] = outcomes.map(({ attempt, status, attempts, nextAttemptAt }) => ({
+    id: attempt.message_id,
+    status,
+    attempts,
+    next_attempt_at: nextAttemptAt,
+    last_status_code: attempt.status_code,
+    last_error: attempt.error,
+    updated_at: attempt.sent_at,
+  }));
+  // Per webhook: last_triggered_at, and failing_since, the start of an unbroken run of failures,
+  // ended by a success.
+  const byWebhook = new Map<string, AttemptRecord[]>();
+  for (const { attempt } of outcomes) {
+    const attempts = byWebhook.get(attempt.webhook_id);
+    if (attempts === undefined) byWebhook.set(attempt.webhook_id, [attempt]);
+    else attempts.push(attempt);
+  }
+  const marks: WebhookMark[] = [...byWebhook].map(([id, attempts]) => {
+    const inOrder = [...attempts].sort((a, b) => (a.sent_at < b.sent_at ? -1 : a.sent_at > b.sent_at ? 1 : 0));
+    const last = inOrder[inOrder.length - 1];
+    return {
+      id,
+      last_triggered_at: last.sent_at,
+      succeeded: succeeded(last) ? 1 : 0,
+      first_failure: inOrder.find((a) => !succeeded(a))?.sent_at ?? last.sent_at,
+    };
+  });
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('delivery_attempts')
@@ -38,46 +114,43 @@ export async function finishAttempts(db: Kysely<Database>, outcomes: AttemptOutc
         })),
       )
       .execute();
-    for (const { attempt, status, attempts, nextAttemptAt } of outcomes) {
-      // Only while the message is still as it was claimed: a re-send or recover that came meanwhile
-      // (lease cleared, attempts reset) wins over this older attempt's verdict.
-      await trx
-        .updateTable('messages')
-        .set({
-          status,
-          attempts,
-          next_attempt_at: nextAttemptAt,
-          lease_until: null,
-          last_status_code: attempt.status_code,
-          last_error: attempt.error,
-          updated_at: attempt.sent_at,
-        })
-        .where('id', '=', attempt.message_id)
-        .where('attempts', '=', attempts - 1)
-        .where('lease_until', 'is not', null)
-        .execute();
-    }
-    // Per webhook: last_triggered_at, and failing_since, the start of an unbroken run of failures,
-    // ended by a success.
-    const byWebhook = new Map<string, AttemptRecord[]>();
-    for (const { attempt } of outcomes)
-      byWebhook.set(attempt.webhook_id, [...(byWebhook.get(attempt.webhook_id) ?? []), attempt]);
-    const succeeded = (a: AttemptRecord) => a.status_code !== null && a.status_code >= 200 && a.status_code < 300;
-    for (const [webhookId, attempts] of byWebhook) {
-      const inOrder = [...attempts].sort((a, b) => (a.sent_at < b.sent_at ? -1 : a.sent_at > b.sent_at ? 1 : 0));
-      const last = inOrder[inOrder.length - 1];
-      const firstFailure = inOrder.find((a) => !succeeded(a))?.sent_at ?? last.sent_at;
-      await trx
-        .updateTable('webhooks')
-        .set(
-          succeeded(last)
-            ? { last_triggered_at: last.sent_at, failing_since: null }
-            : { last_triggered_at: last.sent_at, failing_since: sql<string>`coalesce(failing_since, ${firstFailure})` },
-        )
-        .where('id', '=', webhookId)
-        .execute();
-    }
+    for (const round of inRounds(verdicts)) await updateVerdicts(trx, dialect, round);
+    await markWebhooks(trx, dialect, marks);
   });
+}
+
+/**
+ * Each message's verdict, only while the message is still as it was claimed: a re-send or recover
+ * that came meanwhile (lease cleared, attempts reset) wins over this older attempt's verdict.
+ */
+async function updateVerdicts(db: Kysely<Database>, dialect: Dialect, verdicts: Verdict[]): Promise<void> {
+  const x = jsonRows(dialect, verdicts, {
+    id: 'text',
+    status: 'text',
+    attempts: 'integer',
+    next_attempt_at: 'text',
+    last_status_code: 'integer',
+    last_error: 'text',
+    updated_at: 'text',
+  });
+  await sql`update messages set status = x.status, attempts = x.attempts, next_attempt_at = x.next_attempt_at,
+    lease_until = null, last_status_code = x.last_status_code, last_error = x.last_error, updated_at = x.updated_at
+    from ${x}
+    where messages.id = x.id and messages.attempts = x.attempts - 1 and messages.lease_until is not null`.execute(db);
+}
+
+/** Each webhook once per batch: the latest attempt's time, and the start of a run of failures or its end. */
+async function markWebhooks(db: Kysely<Database>, dialect: Dialect, marks: WebhookMark[]): Promise<void> {
+  const x = jsonRows(dialect, marks, {
+    id: 'text',
+    last_triggered_at: 'text',
+    succeeded: 'integer',
+    first_failure: 'text',
+  });
+  await sql`update webhooks set last_triggered_at = x.last_triggered_at,
+    failing_since = case when x.succeeded = 1 then null else coalesce(webhooks.failing_since, x.first_failure) end
+    from ${x}
+    where webhooks.id = x.id`.execute(db);
 }
 
 export interface DeliveryAttempt {

@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { type EventType, subscribes } from '../core/events';
 import { newId } from '../core/ids';
 import type { Dialect } from './database';
+import { type JsonColumnType, jsonRows } from './json-rows';
 import type { Database, MessagesTable } from './schema';
 
 export type MessageStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
@@ -48,6 +49,11 @@ export async function fanOut(
   lingerMs: number,
   limit = 500,
 ): Promise<number> {
+  // Most passes find nothing: a plain read says so without a transaction (or, on PostgreSQL, the
+  // round trips of one). An event committed after it is found by the next pass, as if it had come
+  // after the transaction.
+  const waiting = await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).limit(1).execute();
+  if (waiting.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
     // Only what fan-out needs: the events' payloads stay on disk until a message is sent.
     let query = trx
@@ -69,6 +75,16 @@ export async function fanOut(
       .where('status', '=', 'active')
       .execute();
     const subscribed = new Map(hooks.map((hook) => [hook.id, JSON.parse(hook.events) as string[]]));
+    const created: MessagesTable[] = [];
+    /**
+     * A batching webhook's open message (one still gathering events) per webhook: read from the store
+     * once per pass, then followed here as this pass extends it or opens the next.
+     */
+    const open = new Map<string, { id: string; eventIds: string[]; stored: boolean } | null>();
+    /** Batches read from the store that gathered events in this pass, by message id. */
+    const extended = new Map<string, string[]>();
+    /** The events of each batch opened in this pass, written when its row is inserted. */
+    const gathered = new Map<string, string[]>();
     for (const event of events) {
       for (const hook of hooks) {
         if (
@@ -79,47 +95,65 @@ export async function fanOut(
         if (!happenedAfter(event, hook)) continue;
         const max = Number(hook.max_events_per_request);
         if (max > 1) {
-          const open = await trx
-            .selectFrom('messages')
-            .select(['id', 'event_ids'])
-            .where('webhook_id', '=', hook.id)
-            .where('status', '=', 'pending')
-            .where('attempts', '=', 0)
-            .where('batch_open_until', '>', at)
-            .orderBy('created_at', 'desc')
-            .executeTakeFirst();
-          const ids = open ? (JSON.parse(open.event_ids) as string[]) : [];
-          if (open && ids.length < max) {
-            await trx
-              .updateTable('messages')
-              .set({ event_ids: JSON.stringify([...ids, event.id]), updated_at: at })
-              .where('id', '=', open.id)
-              .execute();
+          if (!open.has(hook.id)) {
+            const row = await trx
+              .selectFrom('messages')
+              .select(['id', 'event_ids'])
+              .where('webhook_id', '=', hook.id)
+              .where('status', '=', 'pending')
+              .where('attempts', '=', 0)
+              .where('batch_open_until', '>', at)
+              .orderBy('created_at', 'desc')
+              .executeTakeFirst();
+            open.set(
+              hook.id,
+              row ? { id: row.id, eventIds: JSON.parse(row.event_ids) as string[], stored: true } : null,
+            );
+          }
+          const batch = open.get(hook.id);
+          if (batch && batch.eventIds.length < max) {
+            batch.eventIds.push(event.id);
+            if (batch.stored) extended.set(batch.id, batch.eventIds);
             continue;
           }
         }
         const due = max > 1 ? new Date(now.getTime() + lingerMs).toISOString() : at;
-        await trx
-          .insertInto('messages')
-          .values({
-            id: newId('msg', now),
-            organization_id: event.organization_id,
-            webhook_id: hook.id,
-            event_ids: JSON.stringify([event.id]),
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: due,
-            lease_until: null,
-            batch_open_until: max > 1 ? due : null,
-            last_status_code: null,
-            last_error: null,
-            reported_at: null,
-            created_at: at,
-            updated_at: at,
-          })
-          .execute();
+        const message: MessagesTable = {
+          id: newId('msg', now),
+          organization_id: event.organization_id,
+          webhook_id: hook.id,
+          event_ids: JSON.stringify([event.id]),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: due,
+          lease_until: null,
+          batch_open_until: max > 1 ? due : null,
+          last_status_code: null,
+          last_error: null,
+          reported_at: null,
+          created_at: at,
+          updated_at: at,
+        };
+        created.push(message);
+        if (max > 1) {
+          // Open only while its batch window lasts (none with no linger), as the store would tell.
+          const eventIds = [event.id];
+          gathered.set(message.id, eventIds);
+          open.set(hook.id, due > at ? { id: message.id, eventIds, stored: false } : null);
+        }
       }
     }
+    for (const message of created) {
+      const eventIds = gathered.get(message.id);
+      if (eventIds !== undefined) message.event_ids = JSON.stringify(eventIds);
+    }
+    for (const [id, eventIds] of extended)
+      await trx
+        .updateTable('messages')
+        .set({ event_ids: JSON.stringify(eventIds), updated_at: at })
+        .where('id', '=', id)
+        .execute();
+    await insertMessages(trx, dialect, created);
     await trx
       .updateTable('events')
       .set({ fanned_out_at: at })
@@ -132,6 +166,35 @@ export async function fanOut(
     return events.length;
   });
 }
+
+/** Messages per INSERT at most: the JSON parameter stays a few hundred kilobytes. */
+const INSERT_BATCH = 1_000;
+
+/** New messages, a statement per INSERT_BATCH rows rather than per row. */
+async function insertMessages(db: Kysely<Database>, dialect: Dialect, rows: MessagesTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    const x = jsonRows(dialect, rows.slice(i, i + INSERT_BATCH), MESSAGE_COLUMNS);
+    const columns = sql.raw(Object.keys(MESSAGE_COLUMNS).join(', '));
+    await sql`insert into messages (${columns}) select ${columns} from ${x}`.execute(db);
+  }
+}
+
+const MESSAGE_COLUMNS: Record<keyof MessagesTable, JsonColumnType> = {
+  id: 'text',
+  organization_id: 'text',
+  webhook_id: 'text',
+  event_ids: 'text',
+  status: 'text',
+  attempts: 'integer',
+  next_attempt_at: 'text',
+  lease_until: 'text',
+  batch_open_until: 'text',
+  last_status_code: 'integer',
+  last_error: 'text',
+  reported_at: 'text',
+  created_at: 'text',
+  updated_at: 'text',
+};
 
 export interface ClaimedMessage extends Message {
   /** The webhook's maxConcurrency when the message was claimed. */
@@ -160,6 +223,15 @@ export async function claimDue(
 ): Promise<ClaimedMessage[]> {
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+  // Most passes find nothing due: a plain read says so without a transaction (see fanOut).
+  const anyDue = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', at)
+    .limit(1)
+    .execute();
+  if (anyDue.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     // Due messages, by the due index alone (a join or a per-row check here made SQLite scan every
     // pending message); the webhooks' settings are then read once for all of them.

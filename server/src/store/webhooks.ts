@@ -1,7 +1,7 @@
 // Webhook subscriptions: where events go, in which format, signed with which secret (sealed at rest).
 import type { Kysely } from 'kysely';
 import type { SubscribedEvent } from '../core/events';
-import { openSecret, sealSecret } from '../core/secret-box';
+import { type OpenedSecrets, openSecret, sealSecret } from '../core/secret-box';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, WebhooksTable } from './schema';
 
@@ -189,6 +189,45 @@ export async function webhookSecrets(
     previous: live ? openSecret(masterKey, row.previous_secret as string, purpose(webhook.id, 'previous')) : null,
     previousExpiresAt: live ? row.previous_secret_expires_at : null,
   };
+}
+
+/** A webhook as a claim sends to it: its settings and the secrets that sign (none when unsigned). */
+export interface DeliveryWebhook {
+  webhook: Webhook;
+  secrets: string[];
+}
+
+/**
+ * The webhooks of one claim with their signing secrets, in one query: read afresh at every claim, so
+ * a change or deletion (also by another process) applies from the next claim on. Secrets are opened
+ * through `opened`, which only saves decrypting the same ciphertext again; whether the previous
+ * secret still signs is decided here against `now`, every time. A webhook that is gone is missing.
+ */
+export async function webhooksForDelivery(
+  db: Kysely<Database>,
+  opened: OpenedSecrets,
+  ids: string[],
+  now: Date,
+): Promise<Map<string, DeliveryWebhook>> {
+  const found = new Map<string, DeliveryWebhook>();
+  if (ids.length === 0) return found;
+  const rows = await db.selectFrom('webhooks').selectAll().where('id', 'in', ids).execute();
+  const at = now.toISOString();
+  for (const row of rows) {
+    const webhook = toWebhook(row);
+    let secrets: string[] = [];
+    if (webhook.signing) {
+      secrets = [opened.open(row.secret, purpose(row.id, 'current'))];
+      if (
+        row.previous_secret !== null &&
+        row.previous_secret_expires_at !== null &&
+        row.previous_secret_expires_at > at
+      )
+        secrets.push(opened.open(row.previous_secret, purpose(row.id, 'previous')));
+    }
+    found.set(row.id, { webhook, secrets });
+  }
+  return found;
 }
 
 /** Makes `secret` current; the old one keeps signing until `overlapUntil`. */

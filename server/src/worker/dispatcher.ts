@@ -3,6 +3,7 @@
 // processes on one PostgreSQL share the work through SKIP LOCKED.
 import type { Actor } from '../core/actor';
 import { holdsSecret, openEvent, redactEvent } from '../core/event-secrets';
+import { OpenedSecrets } from '../core/secret-box';
 import { type PeopleEvent, subscribes } from '../core/events';
 import { SYSTEM_ACTOR } from '../core/actor';
 import { deliveryHeaders, renderPayload, splitPayload } from '../core/payload';
@@ -21,7 +22,7 @@ import {
   releaseMessages,
   splitMessage,
 } from '../store/messages';
-import { type Webhook, findWebhook, updateWebhook, webhookSecrets } from '../store/webhooks';
+import { type Webhook, findWebhook, updateWebhook, webhooksForDelivery } from '../store/webhooks';
 import { SERVER_VERSION } from '../version';
 import { notify, upkeep } from './scheduler';
 
@@ -86,6 +87,7 @@ class AttemptRecorder {
         try {
           await finishAttempts(
             this.ctx.store.db,
+            this.ctx.store.dialect,
             batch.map((b) => b.outcome),
           );
           for (const b of batch) b.done();
@@ -122,6 +124,8 @@ export class Dispatcher {
   /** Running senders and attempts being recorded, for stop() to wait on. */
   private readonly sending = new Set<Promise<void>>();
   private readonly recorder: AttemptRecorder;
+  /** Webhook secrets opened at earlier claims, so each claim does not decrypt them again. */
+  private readonly secrets: OpenedSecrets;
 
   constructor(
     private readonly ctx: DeliveryContext,
@@ -129,6 +133,7 @@ export class Dispatcher {
     private readonly random: () => number = Math.random,
   ) {
     this.recorder = new AttemptRecorder(ctx, () => this.nudge());
+    this.secrets = new OpenedSecrets(ctx.masterKey);
   }
 
   /**
@@ -215,17 +220,25 @@ export class Dispatcher {
    */
   private async prepare(messages: ClaimedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const { store, clock, masterKey } = this.ctx;
+    const { store, clock } = this.ctx;
     const events = new Map(
       (await eventsByIds(store.db, [...new Set(messages.flatMap((m) => m.eventIds))])).map((e) => [e.id, e]),
     );
     const byWebhook = new Map<string, ClaimedMessage[]>();
-    for (const message of messages)
-      byWebhook.set(message.webhookId, [...(byWebhook.get(message.webhookId) ?? []), message]);
+    for (const message of messages) {
+      const group = byWebhook.get(message.webhookId);
+      if (group === undefined) byWebhook.set(message.webhookId, [message]);
+      else group.push(message);
+    }
+    const hooks = await webhooksForDelivery(store.db, this.secrets, [...byWebhook.keys()], clock.now());
     const touched: string[] = [];
     for (const [webhookId, group] of byWebhook) {
-      const webhook = await findWebhook(store.db, group[0].organizationId, webhookId);
-      if (!webhook || webhook.status !== 'active') {
+      const found = hooks.get(webhookId);
+      if (
+        found === undefined ||
+        found.webhook.organizationId !== group[0].organizationId ||
+        found.webhook.status !== 'active'
+      ) {
         await cancelMessages(
           store.db,
           group.map((m) => m.id),
@@ -233,11 +246,7 @@ export class Dispatcher {
         );
         continue;
       }
-      let secrets: string[] = [];
-      if (webhook.signing) {
-        const s = await webhookSecrets(store.db, masterKey, webhook, clock.now());
-        secrets = s.previous ? [s.current, s.previous] : [s.current];
-      }
+      const { webhook, secrets } = found;
       const eventsOf = (message: ClaimedMessage) =>
         message.eventIds.map((id) => events.get(id)).filter((e): e is PeopleEvent => e !== undefined);
       const ready = await this.splitOversized(webhook, group, eventsOf);

@@ -88,6 +88,41 @@ eachStore(
       expect(metrics).toMatch(/^peoplehub_webhook_attempt_duration_seconds_count ([6-9]|\d\d+)$/m);
     });
 
+    test('a rotation signs the next claim with both secrets, and only the new one once the overlap ends', async () => {
+      const h = await hook({ url: `${receiver().url}/rotating`, events: ['employee.created'] });
+      const sent = () => receiver().requests.filter((r) => r.url === '/rotating');
+      const signatures = (n: number) => String(sent()[n].headers['webhook-signature']).split(' ').length;
+      // The receiver can see a request before its attempt is recorded; the clock must not jump past
+      // the lease of a message still being recorded (it would be sent again, rightly).
+      const recorded = (n: number) =>
+        eventually(async () => (await get(server(), `/v1/webhooks/${h.id}/deliveries`)).body.data.length === n);
+      const employees = [await createEmployee(server())];
+      await eventually(() => sent().length === 1);
+      expect(verify(h.secret, sent()[0]).type).toBe('employee.created');
+      expect(signatures(0)).toBe(1);
+      await recorded(1);
+      // The secret opened for the first claim must not outlive the rotation.
+      const rotated = (await post(server(), `/v1/webhooks/${h.id}/rotate-secret`, {})).body.data as { secret: string };
+      employees.push(await createEmployee(server()));
+      await eventually(() => sent().length === 2);
+      expect(verify(rotated.secret, sent()[1]).type).toBe('employee.created');
+      expect(verify(h.secret, sent()[1]).type).toBe('employee.created');
+      expect(signatures(1)).toBe(2);
+      await recorded(2);
+      // The overlap is decided against the clock at each claim, not when the secrets were first opened.
+      server().clock.advance(24 * 3_600_000);
+      employees.push(await createEmployee(server()));
+      await eventually(() => sent().length === 3);
+      expect(verify(rotated.secret, sent()[2]).type).toBe('employee.created');
+      expect(() => verify(h.secret, sent()[2])).toThrow();
+      expect(signatures(2)).toBe(1);
+      // One request per event: none was sent twice.
+      expect(sent().map((r) => (JSON.parse(r.body) as { data: { object: { id: string } } }).data.object.id)).toEqual(
+        employees.map((e) => e.id),
+      );
+      await recorded(3);
+    });
+
     test('a failure is kept with its status and answer, retried on schedule, re-sent with the same webhook-id, and recovered', async () => {
       const h = await hook({ url: `${receiver().url}/flaky`, events: ['employee.created'] });
       let answer = 500;

@@ -85,6 +85,7 @@ async function failAllDue(server: TestServer, answer: { status: number | null; e
   const ok = answer.status !== null && answer.status < 300;
   await finishAttempts(
     db,
+    dialect,
     claimed.map((m) => ({
       status: ok ? 'succeeded' : 'failed',
       attempts: m.attempts + 1,
