@@ -317,8 +317,7 @@ async function sendSample(
   const headers = deliveryHeaders(newId('msg', now), body, now, target.secrets, SERVER_VERSION);
   const result = await ctx.webhookClient.send({
     url: target.url,
-    headers,
-    body,
+    render: () => ({ headers, body }),
     timeoutMs: ctx.config.webhookTimeoutMs,
     verifySsl: target.verifySsl,
   });

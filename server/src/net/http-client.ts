@@ -7,8 +7,12 @@ export const RESPONSE_CAPTURE_BYTES = 20 * 1024;
 
 export interface OutgoingRequest {
   url: string;
-  headers: Record<string, string>;
-  body: string;
+  /**
+   * The request's headers and body, asked for once a connection to the destination is free: a
+   * message waiting for one is signed when it goes out (its timestamp is then), and a thousand
+   * waiting messages are not all rendered and signed up front in one long turn of the event loop.
+   */
+  render(): { headers: Record<string, string>; body: string };
   timeoutMs: number;
   verifySsl: boolean;
 }
@@ -29,7 +33,7 @@ export class WebhookClient {
   constructor(readonly agents: GuardedAgents) {}
 
   async send(outgoing: OutgoingRequest): Promise<DeliveryResult> {
-    const started = process.hrtime.bigint();
+    let started = process.hrtime.bigint();
     const elapsed = () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
     const failure = (error: string): DeliveryResult => ({
       ok: false,
@@ -49,10 +53,13 @@ export class WebhookClient {
     if (refusal !== null) return failure(refusal);
     try {
       return await this.agents.use(url, outgoing.verifySsl, async (dispatcher, http) => {
+        const { headers: requestHeaders, body } = outgoing.render();
+        // The duration is the request's own, not the wait for a free connection before it.
+        started = process.hrtime.bigint();
         const response = await http.request(url, {
           method: 'POST',
-          headers: outgoing.headers,
-          body: outgoing.body,
+          headers: requestHeaders,
+          body,
           dispatcher,
           headersTimeout: outgoing.timeoutMs,
           bodyTimeout: outgoing.timeoutMs,

@@ -5,6 +5,7 @@ import { newId } from '../core/ids';
 import { MAX_ATTEMPTS } from '../core/retry';
 import type { Dialect } from './database';
 import { jsonRows } from './json-rows';
+import { QueryTemplate, insertOne, slot } from './prepared';
 import type { MessageStatus } from './messages';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, DeliveryAttemptsTable } from './schema';
@@ -102,21 +103,72 @@ export async function finishAttempts(
       first_failure: inOrder.find((a) => !succeeded(a))?.sent_at ?? last.sent_at,
     };
   });
+  const rows = outcomes.map(({ attempt }) => ({
+    ...attempt,
+    id: newId('dlv', new Date(attempt.sent_at)),
+    request_headers: JSON.stringify(attempt.request_headers),
+    response_headers: JSON.stringify(attempt.response_headers),
+  }));
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('delivery_attempts')
-      .values(
-        outcomes.map(({ attempt }) => ({
-          ...attempt,
-          id: newId('dlv', new Date(attempt.sent_at)),
-          request_headers: JSON.stringify(attempt.request_headers),
-          response_headers: JSON.stringify(attempt.response_headers),
-        })),
-      )
-      .execute();
+    if (dialect === 'sqlite') {
+      // In process, kept single-row statements cost less than building a batch statement or reading
+      // rows back out of JSON; one after another in batch order, a message's later verdict comes last.
+      for (const row of rows) await insertOne(trx, 'delivery_attempts', row);
+      for (const verdict of verdicts) await updateVerdict(trx, verdict);
+      for (const mark of marks) await markWebhook(trx, mark);
+      return;
+    }
+    await trx.insertInto('delivery_attempts').values(rows).execute();
     for (const round of inRounds(verdicts)) await updateVerdicts(trx, dialect, round);
     await markWebhooks(trx, dialect, marks);
   });
+}
+
+const verdictTemplate = new QueryTemplate('message verdict');
+
+/** updateVerdicts for one message, through a kept statement. */
+async function updateVerdict(db: Kysely<Database>, verdict: Verdict): Promise<void> {
+  await verdictTemplate.execute(
+    db,
+    '',
+    () =>
+      db
+        .updateTable('messages')
+        .set({
+          status: slot('status'),
+          attempts: slot('attempts'),
+          next_attempt_at: slot('next_attempt_at'),
+          lease_until: null,
+          last_status_code: slot('last_status_code'),
+          last_error: slot('last_error'),
+          updated_at: slot('updated_at'),
+        })
+        .where('id', '=', slot('id'))
+        .where('attempts', '=', slot('previous_attempts'))
+        .where('lease_until', 'is not', null),
+    { ...verdict, previous_attempts: verdict.attempts - 1 },
+  );
+}
+
+const markTemplate = new QueryTemplate('webhook mark');
+
+/** markWebhooks for one webhook, through a kept statement. */
+async function markWebhook(db: Kysely<Database>, mark: WebhookMark): Promise<void> {
+  await markTemplate.execute(
+    db,
+    '',
+    () =>
+      db
+        .updateTable('webhooks')
+        .set({
+          last_triggered_at: slot('last_triggered_at'),
+          failing_since: sql<
+            string | null
+          >`case when ${slot('succeeded')} = 1 then null else coalesce(failing_since, ${slot('first_failure')}) end`,
+        })
+        .where('id', '=', slot('id')),
+    { ...mark },
+  );
 }
 
 /**

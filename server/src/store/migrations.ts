@@ -917,6 +917,17 @@ const surveys: Migration = {
   },
 };
 
+/**
+ * messages_webhook (webhook, status, created) is the leading part of messages_webhook_pending (the
+ * same and id), which serves every query it did: keeping both cost an extra index write on every
+ * message inserted and every status change, i.e. several per delivery.
+ */
+const leanMessageIndexes: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.dropIndex('messages_webhook').execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -930,6 +941,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_hibob_receipts': hibobReceipts,
   '0011_imports': imports,
   '0012_surveys': surveys,
+  '0013_lean_message_indexes': leanMessageIndexes,
 };
 
 const provider: MigrationProvider = {

@@ -5,6 +5,7 @@
 // per connection, under a name (see database.ts), so the server does not parse and plan it again.
 import type { Compilable, CompiledQuery, Insertable, Kysely } from 'kysely';
 import { createHash } from 'node:crypto';
+import type { Database } from './schema';
 
 /** A placeholder for a value given at each run. */
 class Slot {
@@ -116,10 +117,10 @@ const singleRowInserts = new QueryTemplate('insert one row');
  * Inserts one row through a template kept per table and set of columns (undefined values are left
  * out, as Kysely leaves them out): the single-row writes of every API request.
  */
-export async function insertOne<DB, T extends keyof DB & string>(
-  db: Kysely<DB>,
+export async function insertOne<T extends keyof Database & string>(
+  db: Kysely<Database>,
   table: T,
-  row: Insertable<DB[T]>,
+  row: Insertable<Database[T]>,
 ): Promise<void> {
   const values = row as Readonly<Record<string, unknown>>;
   await singleRowInserts.execute(
@@ -128,7 +129,7 @@ export async function insertOne<DB, T extends keyof DB & string>(
     () => {
       const slots: Record<string, unknown> = {};
       for (const column of Object.keys(values)) if (values[column] !== undefined) slots[column] = slot(column);
-      return db.insertInto(table).values(slots as Insertable<DB[T]>);
+      return db.insertInto(table).values(slots as Insertable<Database[T]>);
     },
     values,
   );

@@ -383,30 +383,38 @@ export class Dispatcher {
     trigger: string,
   ): Promise<AttemptOutcome> {
     const { clock, webhookClient, config, metrics, masterKey, publicUrl } = this.ctx;
-    const now = clock.now();
-    // A secret (a survey.invited answer link) is opened only now, only for a json webhook that still
-    // lists the type by name (the webhook may have changed since fan-out), and never stored opened.
-    const sent = events.map((event) =>
-      webhook.format === 'json' && subscribes(webhook.events, event.type)
-        ? openEvent(event, masterKey)
-        : redactEvent(event),
-    );
-    const body = renderPayload(webhook.format, sent, publicUrl, now);
-    const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
-    // The history records the body with the secret redacted. Its headers still carry the signature of
-    // the body that was sent, so for such a message the recorded signature does not match the
-    // recorded body: the price of never storing the link, and harmless (the history is a record,
-    // not something to verify). A re-send renders from the event again, with the real link.
-    const recorded = events.some(holdsSecret)
-      ? renderPayload(webhook.format, events.map(redactEvent), publicUrl, now)
-      : body;
+    let rendered: { headers: Record<string, string>; body: string; recorded: string } | null = null;
+    // Rendered and signed when a connection is free (see OutgoingRequest.render), once.
+    const render = () => {
+      if (rendered !== null) return rendered;
+      const now = clock.now();
+      // A secret (a survey.invited answer link) is opened only now, only for a json webhook that still
+      // lists the type by name (the webhook may have changed since fan-out), and never stored opened.
+      const sent = events.map((event) =>
+        webhook.format === 'json' && subscribes(webhook.events, event.type)
+          ? openEvent(event, masterKey)
+          : redactEvent(event),
+      );
+      const body = renderPayload(webhook.format, sent, publicUrl, now);
+      const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
+      // The history records the body with the secret redacted. Its headers still carry the signature of
+      // the body that was sent, so for such a message the recorded signature does not match the
+      // recorded body: the price of never storing the link, and harmless (the history is a record,
+      // not something to verify). A re-send renders from the event again, with the real link.
+      const recorded = events.some(holdsSecret)
+        ? renderPayload(webhook.format, events.map(redactEvent), publicUrl, now)
+        : body;
+      rendered = { headers, body, recorded };
+      return rendered;
+    };
     const result = await webhookClient.send({
       url: webhook.url,
-      headers,
-      body,
+      render,
       timeoutMs: config.webhookTimeoutMs,
       verifySsl: webhook.verifySsl,
     });
+    // A destination refused before sending still shows in the history what would have been sent.
+    const { headers, recorded } = render();
     metrics.attemptDuration.observe(result.durationMs / 1000);
     const attempts = message.attempts + 1;
     const sentAt = clock.now();

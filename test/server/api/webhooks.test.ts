@@ -214,8 +214,7 @@ eachStore('webhook subscriptions', (server) => {
       // What a send to the same URL records, for the same words.
       const atSend = await server().hub.context.webhookClient.send({
         url,
-        headers: {},
-        body: '{}',
+        render: () => ({ headers: {}, body: '{}' }),
         timeoutMs: 1_000,
         verifySsl: true,
       });

@@ -21,11 +21,13 @@ describe('the SSRF-safe webhook client', () => {
     };
   });
 
-  const send = (client: WebhookClient, url: string, timeoutMs = 5000) =>
+  const send = (client: WebhookClient, url: string, timeoutMs = 5000, onRender = () => undefined) =>
     client.send({
       url,
-      headers: { 'content-type': 'application/json' },
-      body: '{"hello":"world"}',
+      render: () => {
+        onRender();
+        return { headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}' };
+      },
       timeoutMs,
       verifySsl: true,
     });
@@ -187,9 +189,26 @@ describe('the SSRF-safe webhook client', () => {
     try {
       // 160 at once, 16 connections, 60 ms each: about 0.6 s in all, far beyond the 300 ms timeout
       // had the wait for a connection counted against it.
-      const results = await Promise.all(Array.from({ length: 160 }, () => send(client, `${receiver.url}/busy`, 300)));
+      // Each request is rendered (signed) only once a connection is free for it, not all up front.
+      let rendered = 0;
+      let answered = 0;
+      let renderedAhead = 0;
+      const results = await Promise.all(
+        Array.from({ length: 160 }, async () => {
+          const result = await send(client, `${receiver.url}/busy`, 300, () => {
+            rendered += 1;
+            renderedAhead = Math.max(renderedAhead, rendered - answered);
+          });
+          answered += 1;
+          return result;
+        }),
+      );
       expect(results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
       expect(most).toBeLessThanOrEqual(16);
+      expect(rendered).toBe(160);
+      // A freed connection goes to the next request before the finished one's caller resumes, so the
+      // count runs a little past 16; rendering everything up front would put it at 160.
+      expect(renderedAhead).toBeLessThanOrEqual(32);
     } finally {
       await client.agents.close();
     }
