@@ -352,16 +352,21 @@ interface WriteScope {
   trx: Kysely<Database>;
   who: Principal;
   now: Date;
-  definitions: Map<string, Attribute>;
+  /** The attribute definitions as they stand in the transaction, read on first use. */
+  definitions(): Promise<Map<string, Attribute>>;
 }
 
 /** Runs `work` in one transaction, with the attribute definitions as they stand in it. */
 function inWriteScope<T>(ctx: DomainContext, who: Principal, work: (scope: WriteScope) => Promise<T>): Promise<T> {
   const now = ctx.clock.now();
-  return ctx.store.db
-    .transaction()
-    .execute(async (trx) => work({ trx, who, now, definitions: await attributesByName(trx, who.organizationId) }));
+  return ctx.store.db.transaction().execute(async (trx) => {
+    let definitions: Promise<Map<string, Attribute>> | null = null;
+    return work({ trx, who, now, definitions: () => (definitions ??= attributesByName(trx, who.organizationId)) });
+  });
 }
+
+const hasAny = (attributes: Record<string, unknown> | undefined) =>
+  attributes !== undefined && Object.keys(attributes).length > 0;
 
 /**
  * Checks `draft` as it would be written over `before` (null for a new employee) and writes it with
@@ -373,7 +378,13 @@ async function checkAndSave(
   draft: Employee,
   attributes: Record<string, unknown> | undefined,
 ): Promise<EmployeeUpsert> {
-  const { trx, who, now, definitions } = scope;
+  const { trx, who, now } = scope;
+  // Definitions are consulted only for attributes in play (given now, or held before or in the
+  // draft): a write without any skips reading them, a round trip on PostgreSQL.
+  const definitions =
+    hasAny(attributes) || hasAny(draft.attributes) || hasAny(before?.attributes)
+      ? await scope.definitions()
+      : new Map<string, Attribute>();
   const employee: Employee = attributes
     ? {
         ...draft,
