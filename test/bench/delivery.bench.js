@@ -13,7 +13,11 @@ const path = require('node:path');
 const { STORE_NAMES, startHub, startProcess, verdict, monotonicMs, json } = require('./lib');
 const { CONNECTIONS_PER_DESTINATION } = require('../../server/dist/net/outbound');
 
-/** The issue's targets: delivery at 0.6 of the bare client, and latency at half the sustainable rate. */
+/**
+ * An earlier issue's targets, printed as "earlier target": delivery at 0.6 of an unrecorded bare
+ * client, and absolute latency at half the sustainable rate. same-work.bench.js holds deliveries to a
+ * bare client that records every attempt, and latency to a paced bare sender.
+ */
 const TARGET_RATIO = 0.6;
 const TARGET_P50_MS = 10;
 const TARGET_P99_MS = 50;
@@ -253,7 +257,7 @@ async function benchDelivery(store = 'sqlite') {
       `  baseline: the same 10,000 signed POSTs from a bare node:http client over ${CONNECTIONS_PER_DESTINATION} connections: ${raw.toFixed(0)}/s`,
     );
     console.log(
-      `  100 subscriptions x 100 events: ${throughput.toFixed(0)} deliveries/s; ratio ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}; absolute target >= ${TARGET_DELIVERIES_PER_SECOND}/s: ${verdict(throughput >= TARGET_DELIVERIES_PER_SECOND)}); history of one webhook: ${history.atOnce} attempts at once, ${history.now} after ${history.afterMs.toFixed(0)} ms`,
+      `  100 subscriptions x 100 events: ${throughput.toFixed(0)} deliveries/s; ratio ${ratio.toFixed(2)} (earlier target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}; absolute target >= ${TARGET_DELIVERIES_PER_SECOND}/s: ${verdict(throughput >= TARGET_DELIVERIES_PER_SECOND)}); history of one webhook: ${history.atOnce} attempts at once, ${history.now} after ${history.afterMs.toFixed(0)} ms`,
     );
     console.log(
       `  sustainable to ${FAN_OUT} subscriptions (${SUSTAINABLE_EVENTS} events written back to back, first write to last arrival): ${sustainable.toFixed(0)} deliveries/s`,
@@ -261,7 +265,7 @@ async function benchDelivery(store = 'sqlite') {
     console.log(
       `  write answered -> receiver at half of that, ${halfRate.eventsPerSecond.toFixed(1)} events/s x ${FAN_OUT} for ${HALF_RATE_SECONDS} s: ${describeLatency(halfRate)}`,
     );
-    console.log(`    target p50 < ${TARGET_P50_MS} ms and p99 < ${TARGET_P99_MS} ms: ${latencyMet(halfRate)}`);
+    console.log(`    earlier target p50 < ${TARGET_P50_MS} ms and p99 < ${TARGET_P99_MS} ms: ${latencyMet(halfRate)}`);
     console.log(
       `  write answered -> receiver at a fixed ${FIXED_EVENTS_PER_SECOND} events/s x ${FAN_OUT} for ${FIXED_SECONDS} s (${FIXED_EVENTS_PER_SECOND * FAN_OUT} deliveries/s offered, ${((FIXED_EVENTS_PER_SECOND * FAN_OUT) / sustainable).toFixed(1)} x the sustainable rate): ${describeLatency(fixed)}`,
     );

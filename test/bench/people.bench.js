@@ -11,7 +11,10 @@ const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Operations', 'People'
 const thousands = (n) => n.toLocaleString('en-US');
 const LIST_PATH = '/v1/employees?limit=50&department=Engineering&sort=-lastName';
 
-/** The issue's targets: the page at 0.3 of the bare server at 10,000, and at 100,000 no worse than 0.8 of that. */
+/**
+ * An earlier issue's targets, printed as "earlier target": the page at 0.3 of a server writing fixed
+ * bytes at 10,000, and at 100,000 no worse than 0.8 of that (same-work.bench.js has the same-work floor).
+ */
 const TARGET_RATIO = 0.3;
 const TARGET_GROWTH = 0.8;
 /** An absolute target from an earlier issue, kept as a figure: absolute rates swing between runs. */
@@ -134,7 +137,7 @@ async function benchPeople(store = 'sqlite') {
             l.listing.p50,
             l.listing.p99,
             l.ratio.toFixed(2),
-            i === 0 ? `>= ${TARGET_RATIO}: ${verdict(l.ratio >= TARGET_RATIO)}` : '',
+            i === 0 ? `earlier target >= ${TARGET_RATIO}: ${verdict(l.ratio >= TARGET_RATIO)}` : '',
           ],
         ]),
       ]),
@@ -143,7 +146,7 @@ async function benchPeople(store = 'sqlite') {
     // (each against its own baseline) is printed beside it, since it discounts a machine that got
     // busier or quieter between the two loads.
     console.log(
-      `  ${thousands(SIZES[1])} vs ${thousands(SIZES[0])}: ${growth.toFixed(2)} x the req/s (target >= ${TARGET_GROWTH}: ${verdict(growth >= TARGET_GROWTH)}); ratio to bare ${normalizedGrowth.toFixed(2)} x`,
+      `  ${thousands(SIZES[1])} vs ${thousands(SIZES[0])}: ${growth.toFixed(2)} x the req/s (earlier target >= ${TARGET_GROWTH}: ${verdict(growth >= TARGET_GROWTH)}); ratio to bare ${normalizedGrowth.toFixed(2)} x`,
     );
     return { store, creates, lists, growth, normalizedGrowth };
   } finally {

@@ -505,8 +505,20 @@ export async function markReported(db: Kysely<Database>, ids: string[], at: stri
 }
 
 /** Deletes messages that ended before `before`; a pending message stays, however old. */
+/**
+ * Deletes finished messages last changed before `before`, a webhook at a time through the (webhook,
+ * status, created) index: a message last changed before then was created before then too.
+ */
 export async function pruneFinishedMessages(db: Kysely<Database>, before: string): Promise<void> {
-  await db.deleteFrom('messages').where('status', '!=', 'pending').where('updated_at', '<', before).execute();
+  const finished: MessageStatus[] = ['succeeded', 'failed', 'cancelled'];
+  for (const { id } of await db.selectFrom('webhooks').select('id').execute())
+    await db
+      .deleteFrom('messages')
+      .where('webhook_id', '=', id)
+      .where('status', 'in', finished)
+      .where('created_at', '<', before)
+      .where('updated_at', '<', before)
+      .execute();
 }
 
 export async function queueDepth(db: Kysely<Database>): Promise<{ pending: number; oldest: string | null }> {
