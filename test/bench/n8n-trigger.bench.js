@@ -64,6 +64,9 @@ async function benchTrigger() {
     let parsed;
     return {
       getWorkflowStaticData: () => staticData,
+      // The node's defaults: Options empty (Simplify off), as a new trigger is.
+      getNodeParameter: (name, fallback) => (name === 'options' ? {} : fallback),
+      logger: { debug: () => undefined },
       getRequestObject: () => ({ headers: batch.headers, rawBody: batch.body }),
       getBodyData: () => (parsed ??= JSON.parse(batch.body.toString('utf8'))),
       getResponseObject: () => {
