@@ -130,12 +130,26 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
    * then only bound and executed, as a hand-written server with prepared statements would.
    */
   class PreparingClient extends pg.Client {
-    // pg's query() has many overloads; only (text, values) from Kysely is changed, the rest passes on.
+    /**
+     * Statements this connection no longer runs by name: a newer version's migration changed a table
+     * under one (PostgreSQL then refuses it, "cached plan must not change result type", 0A000).
+     */
+    private readonly stale = new Set<string>();
+
+    // pg's query() has many overloads; only Kysely's (text, values) is changed, the rest passes on.
     override query(...args: unknown[]): never {
       const [text, values] = args;
-      const name = typeof text === 'string' && Array.isArray(values) ? statementName(text) : undefined;
-      const call = super.query as (...a: unknown[]) => never;
-      return name === undefined ? call.apply(this, args) : call.call(this, { name, text, values }, ...args.slice(2));
+      const name =
+        typeof text === 'string' && Array.isArray(values) && args.length === 2 ? statementName(text) : undefined;
+      const call = super.query as (...a: unknown[]) => Promise<unknown>;
+      if (name === undefined || this.stale.has(name)) return call.apply(this, args) as never;
+      return call.call(this, { name, text, values }).catch((error: { code?: string }) => {
+        if (error.code !== '0A000') throw error;
+        // Run it unnamed from now on, on this connection. Outside a transaction this run succeeds;
+        // inside one the transaction is already aborted and its request fails, once per connection.
+        this.stale.add(name);
+        return call.call(this, text, values);
+      }) as never;
     }
   }
   const pool = new pg.Pool({

@@ -54,6 +54,30 @@ eachStore('query templates', (server, kind) => {
     ).rejects.toThrow(/no value for slot id/);
   });
 
+  testOn(kind, 'postgres')(
+    'a table changed under a prepared statement (a newer version migrating) still answers, unnamed',
+    async () => {
+      await sql`create table template_change (id text primary key)`.execute(db());
+      await sql`insert into template_change (id) values ('a')`.execute(db());
+      const template = new QueryTemplate('everything from a table that changes');
+      const run = () =>
+        template.execute(
+          db(),
+          '',
+          () =>
+            db()
+              .selectFrom('template_change' as never)
+              .selectAll()
+              .where('id' as never, '=', slot('id')),
+          { id: 'a' },
+        );
+      expect((await run()).rows).toEqual([{ id: 'a' }]);
+      await sql`alter table template_change add column note text`.execute(db());
+      expect((await run()).rows).toEqual([{ id: 'a', note: null }]);
+      expect((await run()).rows).toEqual([{ id: 'a', note: null }]);
+    },
+  );
+
   testOn(kind, 'postgres')('on PostgreSQL the statement is prepared on the connection under its name', async () => {
     const template = new QueryTemplate('organization name by id');
     const build = () => db().selectFrom('organizations').select('name').where('id', '=', slot('id'));
