@@ -49,6 +49,20 @@ function client(port) {
 
 const insertSql = (table, columns, marks) => `insert into ${table} (${columns.join(', ')}) values ${marks}`;
 
+/** A database file `peoplehub init` made, opened for writing with PeopleHub's pragmas (server/src/store/database.ts). */
+function openSqliteAsPeopleHub(file) {
+  const Database = require('better-sqlite3');
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma('cache_size = -32000');
+  db.pragma('secure_delete = FAST');
+  return db;
+}
+
 /**
  * The store: `insertRows(table, columns, rows)` inserts rows in one transaction (SQLite: one prepared
  * statement per row; PostgreSQL: one multi-row insert, a round trip per row would be the floor's
@@ -57,16 +71,7 @@ const insertSql = (table, columns, marks) => `insert into ${table} (${columns.jo
  */
 function openStore(kind, file) {
   if (kind === 'sqlite') {
-    const Database = require('better-sqlite3');
-    const db = new Database(file, { fileMustExist: true });
-    // PeopleHub's pragmas (server/src/store/database.ts).
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('wal_autocheckpoint = 10000');
-    db.pragma('cache_size = -32000');
-    db.pragma('secure_delete = FAST');
+    const db = openSqliteAsPeopleHub(file);
     const prepared = new Map();
     const statement = (table, columns) => {
       const sql = insertSql(table, columns, `(${columns.map(() => '?').join(', ')})`);
@@ -112,4 +117,12 @@ function report(result, cpuBefore, units) {
   process.stdout.write(`result ${JSON.stringify({ ...result, cpuMicrosPer: (cpu.user + cpu.system) / units })}\n`);
 }
 
-module.exports = { newSecret, signedHeaders, client, openStore, report, CONNECTIONS_PER_DESTINATION };
+module.exports = {
+  newSecret,
+  signedHeaders,
+  client,
+  openStore,
+  openSqliteAsPeopleHub,
+  report,
+  CONNECTIONS_PER_DESTINATION,
+};

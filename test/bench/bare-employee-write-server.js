@@ -9,6 +9,7 @@
 //   node bare-employee-write-server.js sqlite <database file>
 //   DATABASE_URL=… DATABASE_SCHEMA=… node bare-employee-write-server.js postgres
 const http = require('node:http');
+const { openSqliteAsPeopleHub } = require('./bare-delivery');
 const { newId } = require('../../server/dist/core/ids');
 const { calendarDate, employeeStatus } = require('../../server/dist/core/employee-status');
 const { tenureMonths } = require('../../server/dist/core/tenure');
@@ -140,16 +141,7 @@ function rowsFor(organizationId, body, now) {
 }
 
 function openSqlite(file) {
-  const Database = require('better-sqlite3');
-  const db = new Database(file, { fileMustExist: true });
-  // PeopleHub's pragmas (server/src/store/database.ts).
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('cache_size = -32000');
-  db.pragma('secure_delete = FAST');
+  const db = openSqliteAsPeopleHub(file);
   const employee = db.prepare(insertSql('employees', EMPLOYEE_COLUMNS, 'sqlite'));
   const event = db.prepare(insertSql('events', EVENT_COLUMNS, 'sqlite'));
   const audit = db.prepare(insertSql('audit_log', AUDIT_COLUMNS, 'sqlite'));
