@@ -42,7 +42,7 @@ import type { RouteSpec } from './http/route';
 import { Router } from './http/router';
 import { type AdapterContext, type RequestTracker, createRequestHandler } from './http/server';
 import { resolveMasterKey } from './master-key';
-import { type Store, openStore } from './store/database';
+import { type Store, type StoreOptions, openStore } from './store/database';
 import { countOrganizations } from './store/organizations';
 import { queueDepth } from './store/messages';
 import { Keyring } from './store/signing-keys';
@@ -118,8 +118,11 @@ export interface PeopleHub {
 }
 
 /** Opens the store, migrates it and proves the master key; shared by serve, init and migrate. */
-export async function openReadyStore(config: Config): Promise<{ store: Store; masterKey: Buffer }> {
-  const store = await openStore(config.store);
+export async function openReadyStore(
+  config: Config,
+  options: StoreOptions = {},
+): Promise<{ store: Store; masterKey: Buffer }> {
+  const store = await openStore(config.store, options);
   try {
     await store.migrate();
     return { store, masterKey: await resolveMasterKey(config, store.db) };
@@ -147,7 +150,12 @@ function defaultLogger(level: string): Logger {
 export async function startPeopleHub(config: Config, options: StartOptions = {}): Promise<PeopleHub> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? defaultLogger(config.logLevel);
-  const { store, masterKey } = await openReadyStore(config);
+  const { store, masterKey } = await openReadyStore(config, {
+    checkpoints: {
+      failed: (error) =>
+        logger.warn({ err: error }, 'background WAL checkpoint failed; the store checkpoints inline meanwhile'),
+    },
+  });
   const keyring = new Keyring(store.db, masterKey);
   const outbound = new GuardedAgents(config.webhookAllowCidrs, { allowHttp: config.allowHttpWebhooks });
   await keyring.load(clock.now());

@@ -12,6 +12,7 @@ import {
   announceCredentialChange,
   watchSqliteCredentials,
 } from './credential-changes';
+import { type CheckpointListener, Checkpointer } from './checkpointer';
 import { migrateToLatest } from './migrations';
 import { statementName } from './prepared';
 import type { Database } from './schema';
@@ -66,7 +67,7 @@ export function restrictToOwner(path: string): void {
   if (stat && (stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) fs.chmodSync(path, stat.mode & 0o700);
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string, options: StoreOptions): Store {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // The database holds sealed secrets and personal data: for the server's user only, also when an
   // older version created it more open. SQLite gives the -wal and -shm files the database file's mode.
@@ -79,8 +80,8 @@ function openSqlite(file: string): Store {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  // Checkpoint the WAL every ~40 MB instead of every ~4 MB: delivery history writes a lot, and each
-  // checkpoint is the one moment that syncs to disk.
+  // This connection checkpoints the WAL itself only past ~40 MB, a fallback: the checkpoint thread
+  // (checkpointer.ts) folds it in every ~4 MB without stalling this one.
   connection.pragma('wal_autocheckpoint = 10000');
   // A 32 MB page cache rather than SQLite's 2 MB: the employee table's indexes outgrow 2 MB at a few
   // thousand rows, and every miss is a read from the OS.
@@ -88,6 +89,8 @@ function openSqlite(file: string): Store {
   // Deleted rows are zeroed where that costs no extra I/O, so pruned history does not linger in free space.
   connection.pragma('secure_delete = FAST');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  /** Started once the store is migrated: a migration's own final checkpoint (below) runs alone. */
+  let checkpointer: Checkpointer | null = null;
   return {
     db,
     dialect: 'sqlite',
@@ -102,6 +105,7 @@ function openSqlite(file: string): Store {
       try {
         const applied = await migrateToLatest(db, undefined);
         if (applied.length > 0) connection.pragma('wal_checkpoint(TRUNCATE)');
+        checkpointer ??= new Checkpointer(file, options.checkpoints);
         return applied;
       } finally {
         connection.pragma('secure_delete = FAST');
@@ -110,7 +114,11 @@ function openSqlite(file: string): Store {
     watchCredentials: async (onChange) => watchSqliteCredentials(connection, onChange),
     // Other processes on this file see the commit itself (data_version); nothing to send.
     announceCredentialChange: async () => undefined,
-    close: () => db.destroy(),
+    close: async () => {
+      // The checkpoint thread's connection goes first, so this one, the last, empties the log.
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 
@@ -189,6 +197,11 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   };
 }
 
-export async function openStore(location: StoreLocation): Promise<Store> {
-  return location.kind === 'sqlite' ? openSqlite(location.file) : openPostgres(location.url, location.schema);
+export interface StoreOptions {
+  /** SQLite, once migrated: told of each background checkpoint (see checkpointer.ts), and of any that failed. */
+  checkpoints?: CheckpointListener;
+}
+
+export async function openStore(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
+  return location.kind === 'sqlite' ? openSqlite(location.file, options) : openPostgres(location.url, location.schema);
 }

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { CheckpointResult } from '../../../server/src/store/checkpointer';
+import { openStore } from '../../../server/src/store/database';
+
+const MB = 1024 * 1024;
+
+describe('the background checkpoint of an SQLite store', () => {
+  test('folds a growing log into the database file from its own thread, and the log starts over', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-checkpoint-'));
+    const file = path.join(dir, 'peoplehub.db');
+    const results: CheckpointResult[] = [];
+    let copied: (result: CheckpointResult) => void = () => undefined;
+    const whole = new Promise<CheckpointResult>((resolve) => (copied = resolve));
+    const failures: Error[] = [];
+    const store = await openStore(
+      { kind: 'sqlite', file },
+      {
+        checkpoints: {
+          checkpointed: (result) => {
+            results.push(result);
+            if (!result.busy && result.log > 0 && result.checkpointed === result.log) copied(result);
+          },
+          failed: (error) => failures.push(error),
+        },
+      },
+    );
+    try {
+      await store.migrate();
+      await sql`create table scratch (body text not null)`.execute(store.db);
+      const sizeBefore = fs.statSync(file).size;
+      // 6 MB in six commits: past the thread's 4 MB, far below the 40 MB at which the store's own
+      // connection would checkpoint inline, so only the thread can have copied it.
+      const body = 'x'.repeat(2048);
+      for (let commit = 0; commit < 6; commit += 1)
+        await store.db.transaction().execute(async (trx) => {
+          for (let row = 0; row < 512; row += 1) await sql`insert into scratch (body) values (${body})`.execute(trx);
+        });
+      expect(fs.statSync(file).size - sizeBefore).toBeLessThan(MB);
+
+      const result = await whole;
+      expect(result.log).toBeGreaterThan((4 * MB) / 4096);
+      expect(fs.statSync(file).size - sizeBefore).toBeGreaterThanOrEqual(6 * MB);
+      expect(failures).toEqual([]);
+
+      // Copied whole, the log is written from its start again: it does not grow with more writes.
+      const logSize = fs.statSync(`${file}-wal`).size;
+      await store.db.transaction().execute(async (trx) => {
+        for (let row = 0; row < 256; row += 1) await sql`insert into scratch (body) values (${body})`.execute(trx);
+      });
+      expect(fs.statSync(`${file}-wal`).size).toBe(logSize);
+      const counted = await sql<{ n: number }>`select count(*) as n from scratch`.execute(store.db);
+      expect(counted.rows[0].n).toBe(6 * 512 + 256);
+    } finally {
+      await store.close();
+    }
+    // The thread's connection closed first, so the store's, the last one, removed the log.
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
