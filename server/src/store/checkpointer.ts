@@ -29,6 +29,8 @@ const THRESHOLD_BYTES = 4 * 1024 * 1024;
 const THREAD_INTERVAL_MS = 50;
 /** How often this thread looks for a log worth a thread: most stores (a CLI command, a test) never need one. */
 const START_INTERVAL_MS = 1_000;
+/** Looks skipped after a thread died, before another is started (a minute). */
+const RESTART_AFTER_LOOKS = 60;
 
 /**
  * The thread, as plain JavaScript so it runs the same from the build and under the test runner
@@ -42,9 +44,18 @@ const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const { file, thresholdBytes, intervalMs } = workerData;
-const db = new Database(file, { fileMustExist: true });
-db.pragma('busy_timeout = 0');
+// The driver's errors lose their message on the way to the main thread: only text is sent.
+const describe = (error) => (error instanceof Error ? error.message : String(error));
+let db;
+try {
+  db = new Database(file, { fileMustExist: true });
+  db.pragma('busy_timeout = 0');
+} catch (error) {
+  parentPort.postMessage({ error: 'cannot open the database: ' + describe(error) });
+  process.exit(1);
+}
 let settledAt = -1;
+let failing = null;
 const timer = setInterval(() => {
   try {
     const log = fs.statSync(file + '-wal', { throwIfNoEntry: false });
@@ -52,9 +63,13 @@ const timer = setInterval(() => {
     const [row] = db.pragma('wal_checkpoint(PASSIVE)');
     const result = { busy: row.busy === 1, log: row.log, checkpointed: row.checkpointed };
     settledAt = !result.busy && result.checkpointed === result.log ? log.mtimeMs : -1;
+    failing = null;
     parentPort.postMessage(result);
   } catch (error) {
-    parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    // Told once, not at every tick, while the same failure lasts.
+    const message = describe(error);
+    if (message !== failing) parentPort.postMessage({ error: message });
+    failing = message;
   }
 }, intervalMs);
 parentPort.on('message', () => {
@@ -76,6 +91,8 @@ export class Checkpointer {
   private readonly timer: NodeJS.Timeout;
   private looking = false;
   private stopped = false;
+  /** Looks left to skip after a thread died, so a lasting failure is not retried every second. */
+  private restartIn = 0;
 
   constructor(
     private readonly file: string,
@@ -87,6 +104,10 @@ export class Checkpointer {
 
   private async look(): Promise<void> {
     if (this.worker !== null || this.looking || this.stopped) return;
+    if (this.restartIn > 0) {
+      this.restartIn -= 1;
+      return;
+    }
     this.looking = true;
     try {
       const log = await fs.promises.stat(`${this.file}-wal`).catch(() => null);
@@ -112,11 +133,16 @@ export class Checkpointer {
       if ('error' in report) this.listener.failed?.(new Error(`checkpoint failed: ${report.error}`));
       else this.listener.checkpointed?.(report);
     });
-    worker.on('error', (error) => this.listener.failed?.(error));
+    worker.on('error', (error: unknown) =>
+      this.listener.failed?.(
+        error instanceof Error && error.message !== '' ? error : new Error(`checkpoint thread: ${String(error)}`),
+      ),
+    );
     this.exited = new Promise((resolve) =>
       worker.once('exit', () => {
-        // A thread that died (an error above) is started afresh by the next look.
+        // A thread that died (an error above) is started afresh a minute later.
         if (this.worker === worker) this.worker = null;
+        if (!this.stopped) this.restartIn = RESTART_AFTER_LOOKS;
         resolve();
       }),
     );

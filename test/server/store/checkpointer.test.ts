@@ -60,4 +60,45 @@ describe('the background checkpoint of an SQLite store', () => {
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  test('a thread that cannot start is reported once, and the store goes on writing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-checkpoint-'));
+    const file = path.join(dir, 'peoplehub.db');
+    let reported: (error: Error) => void = () => undefined;
+    const failure = new Promise<Error>((resolve) => (reported = resolve));
+    const failures: Error[] = [];
+    const store = await openStore(
+      { kind: 'sqlite', file },
+      {
+        checkpoints: {
+          failed: (error) => {
+            failures.push(error);
+            reported(error);
+          },
+        },
+      },
+    );
+    try {
+      await store.migrate();
+      await sql`create table scratch (body text not null)`.execute(store.db);
+      // The file's name gone (this connection keeps it open): a new connection to it cannot open.
+      fs.unlinkSync(file);
+      const body = 'x'.repeat(2048);
+      for (let commit = 0; commit < 3; commit += 1)
+        await store.db.transaction().execute(async (trx) => {
+          for (let row = 0; row < 1024; row += 1) await sql`insert into scratch (body) values (${body})`.execute(trx);
+        });
+      const error = await failure;
+      expect(error.message).toMatch(/^checkpoint failed: cannot open the database: .*(not exist|unable to open)/i);
+      await store.db.transaction().execute(async (trx) => {
+        await sql`insert into scratch (body) values (${body})`.execute(trx);
+      });
+      const counted = await sql<{ n: number }>`select count(*) as n from scratch`.execute(store.db);
+      expect(counted.rows[0].n).toBe(3 * 1024 + 1);
+      expect(failures).toHaveLength(1);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
