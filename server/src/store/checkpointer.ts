@@ -127,8 +127,6 @@ export class Checkpointer {
         intervalMs: THREAD_INTERVAL_MS,
       },
     });
-    // The thread never keeps the process alive; stop() ends it in order.
-    worker.unref();
     worker.on('message', (report: Report) => {
       if ('error' in report) this.listener.failed?.(new Error(`checkpoint failed: ${report.error}`));
       else this.listener.checkpointed?.(report);
@@ -146,6 +144,9 @@ export class Checkpointer {
         resolve();
       }),
     );
+    // The thread never keeps the process alive; stop() ends it in order. Only after the listeners:
+    // a 'message' listener refs the worker's port again.
+    worker.unref();
     this.worker = worker;
   }
 

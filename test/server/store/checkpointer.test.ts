@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,6 +99,45 @@ describe('the background checkpoint of an SQLite store', () => {
       expect(failures).toHaveLength(1);
     } finally {
       await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a running checkpoint thread never keeps the process alive', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peoplehub-checkpoint-'));
+    // The built store (npm test builds first), in a process of its own that leaves the store open
+    // once the thread has checkpointed: the process must still end by itself.
+    const script = `
+      const { openStore } = require('./server/dist/store/database');
+      const { sql } = require('kysely');
+      (async () => {
+        let seen;
+        const checkpointed = new Promise((resolve) => (seen = resolve));
+        // Alive until the thread has checkpointed (the store's own timers never hold the process).
+        const waiting = setInterval(() => undefined, 1000);
+        const store = await openStore({ kind: 'sqlite', file: process.argv[1] }, { checkpoints: { checkpointed: seen } });
+        await store.migrate();
+        await sql\`create table scratch (body text not null)\`.execute(store.db);
+        const body = 'x'.repeat(2048);
+        for (let commit = 0; commit < 6; commit += 1)
+          await store.db.transaction().execute(async (trx) => {
+            for (let row = 0; row < 512; row += 1) await sql\`insert into scratch (body) values (\${body})\`.execute(trx);
+          });
+        console.log(JSON.stringify(await checkpointed));
+        clearInterval(waiting);
+      })();
+    `;
+    try {
+      const run = spawnSync(process.execPath, ['-e', script, path.join(dir, 'peoplehub.db')], {
+        cwd: path.join(__dirname, '../../..'),
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.signal).toBeNull();
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual(expect.objectContaining({ busy: false }));
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
