@@ -3,14 +3,14 @@
 // A checkpoint copies every page the log holds into the database file and syncs it: under a steady
 // write load, SQLite's own (inline) checkpoint stalled the commit that triggered it, and with it every
 // request, for 60–75 ms every few seconds. Here a second connection, in a thread of its own, runs a
-// PASSIVE checkpoint (it never blocks a writer or a reader) whenever the log has grown past
+// PASSIVE checkpoint (it never blocks a writer or a reader) once the log has grown past
 // THRESHOLD_BYTES, so the log is reset long before the main connection's own checkpoint would run.
+// That one stays as it was (wal_autocheckpoint), as the fallback should this thread fall behind or
+// fail; SQLite's checkpoint is crash-safe from any connection, so a kill -9 mid-copy loses nothing.
 // The log file keeps its size when it starts over (cutting it back cost the busiest commits a third
 // more), so from then on the thread folds in whatever was written within 50 ms: at most 20
 // checkpoints a second, each syncing only what it copied. Waiting longer while writes were light let
 // a burst reach the main connection's own checkpoint before the thread looked again.
-// That one stays as it was (wal_autocheckpoint), as the fallback should this thread fall behind or
-// fail; SQLite's checkpoint is crash-safe from any connection, so a kill -9 mid-copy loses nothing.
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 

@@ -80,8 +80,8 @@ function openSqlite(file: string, options: StoreOptions): Store {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  // This connection checkpoints the WAL itself only past ~40 MB, a fallback: the checkpoint thread
-  // (checkpointer.ts) folds it in every ~4 MB without stalling this one.
+  // This connection checkpoints the WAL itself only past ~40 MB, a fallback: once the log has passed
+  // 4 MB, the checkpoint thread (checkpointer.ts) folds it in every 50 ms without stalling this one.
   connection.pragma('wal_autocheckpoint = 10000');
   // A 32 MB page cache rather than SQLite's 2 MB: the employee table's indexes outgrow 2 MB at a few
   // thousand rows, and every miss is a read from the OS.
