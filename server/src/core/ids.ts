@@ -66,3 +66,8 @@ export function newId(prefix: IdPrefix, now: Date): string {
   const time = now.getTime();
   return `${prefix}_${encodeBase32(BigInt(time), 10)}${encodeBase32(nextRandom(time), 16)}`;
 }
+
+/** The lowest id `prefix` can have at `at`: every id made before that moment sorts below it. */
+export function idFloor(prefix: IdPrefix, at: Date): string {
+  return `${prefix}_${encodeBase32(BigInt(at.getTime()), 10)}${'0'.repeat(16)}`;
+}

@@ -1,5 +1,6 @@
 // The webhook sender: one signed POST to a vetted destination (see outbound.ts), redirects not
 // followed, the answer read up to a cap, every failure turned into a reason a person can act on.
+import type { Dispatcher } from 'undici';
 import type { GuardedAgents } from './outbound';
 import { refusalIn } from './outbound';
 
@@ -29,6 +30,92 @@ export interface DeliveryResult {
   error: string | null;
 }
 
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The whole exchange took longer than its time allowed (undici's own timeouts cover each phase). */
+class DeadlineExceeded extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** The answer reached the capture cap: the rest is not read (the connection is closed instead). */
+class CaptureFull extends Error {}
+
+/**
+ * One POST through undici's dispatch interface: the answer's head and first 20 KB are taken straight
+ * off the connection, without the response stream, async iterator and abort signal that its
+ * request() builds around every exchange (together about a third of the sender's time on the 100 ×
+ * 100 delivery load). One timer bounds the whole exchange, as the signal did: before the request is
+ * on a connection it is aborted as soon as it gets one.
+ */
+function post(
+  dispatcher: Dispatcher,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let abort: ((reason: Error) => void) | null = null;
+    let late: DeadlineExceeded | null = null;
+    const timer = setTimeout(() => {
+      late = new DeadlineExceeded(`no answer within ${timeoutMs} ms`);
+      abort?.(late);
+    }, timeoutMs);
+    let statusCode = 0;
+    const answerHeaders: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const answered = () =>
+      resolve({ statusCode, headers: answerHeaders, body: Buffer.concat(chunks).toString('utf8') });
+    dispatcher.dispatch(
+      {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers,
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      },
+      {
+        onConnect(abortRequest: (reason: Error) => void) {
+          abort = abortRequest;
+          if (late !== null) abortRequest(late);
+        },
+        onHeaders(status: number, raw: Buffer[]) {
+          statusCode = status;
+          for (let i = 0; i + 1 < raw.length; i += 2) {
+            const name = raw[i].toString('latin1').toLowerCase();
+            const value = raw[i + 1].toString('latin1');
+            const before = answerHeaders[name];
+            answerHeaders[name] = before === undefined ? value : `${before}, ${value}`;
+          }
+          return true;
+        },
+        onData(chunk: Buffer) {
+          if (size < RESPONSE_CAPTURE_BYTES) chunks.push(chunk.subarray(0, RESPONSE_CAPTURE_BYTES - size));
+          size += chunk.length;
+          if (size >= RESPONSE_CAPTURE_BYTES) abort?.(new CaptureFull());
+          return true;
+        },
+        onComplete() {
+          clearTimeout(timer);
+          answered();
+        },
+        onError(error: Error) {
+          clearTimeout(timer);
+          if (error instanceof CaptureFull) answered();
+          else reject(error);
+        },
+      } as unknown as Dispatcher.DispatchHandler,
+    );
+  });
+}
+
 export class WebhookClient {
   constructor(readonly agents: GuardedAgents) {}
 
@@ -52,39 +139,16 @@ export class WebhookClient {
     const refusal = this.agents.refusal(url);
     if (refusal !== null) return failure(refusal);
     try {
-      return await this.agents.use(url, outgoing.verifySsl, async (dispatcher, http) => {
+      return await this.agents.use(url, outgoing.verifySsl, async (dispatcher) => {
         const { headers: requestHeaders, body } = outgoing.render();
         // The duration is the request's own, not the wait for a free connection before it.
         started = process.hrtime.bigint();
-        const response = await http.request(url, {
-          method: 'POST',
-          headers: requestHeaders,
-          body,
-          dispatcher,
-          headersTimeout: outgoing.timeoutMs,
-          bodyTimeout: outgoing.timeoutMs,
-          signal: AbortSignal.timeout(outgoing.timeoutMs),
-        });
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-          const piece = chunk as Buffer;
-          if (size < RESPONSE_CAPTURE_BYTES) chunks.push(piece.subarray(0, RESPONSE_CAPTURE_BYTES - size));
-          size += piece.length;
-          if (size >= RESPONSE_CAPTURE_BYTES) {
-            response.body.destroy();
-            break;
-          }
-        }
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers))
-          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-        const status = response.statusCode;
+        const answer = await post(dispatcher, url, requestHeaders, body, outgoing.timeoutMs);
         return {
-          ok: status >= 200 && status < 300,
-          statusCode: status,
-          headers,
-          body: Buffer.concat(chunks).toString('utf8'),
+          ok: answer.statusCode >= 200 && answer.statusCode < 300,
+          statusCode: answer.statusCode,
+          headers: answer.headers,
+          body: answer.body,
           durationMs: elapsed(),
           error: null,
         };

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pgModule from 'pg';
 import type { Logger } from 'pino';
 import type { StoreLocation } from '../config';
@@ -13,6 +13,7 @@ import {
   watchSqliteCredentials,
 } from './credential-changes';
 import { type CheckpointListener, Checkpointer } from './checkpointer';
+import { allowDirect } from './direct';
 import { migrateToLatest } from './migrations';
 import { statementName } from './prepared';
 import type { Database } from './schema';
@@ -41,23 +42,21 @@ const STATEMENT_CACHE_SIZE = 500;
 /**
  * Kysely prepares every query afresh; preparing costs more than running a small indexed read, so
  * statements are kept by SQL text (bounded, least recently used out first). Kysely runs one query
- * at a time on SQLite and reads results eagerly, so sharing a statement is safe.
+ * at a time on SQLite and reads results eagerly, and a direct transaction (direct.ts) holds the
+ * connection while it runs, so sharing a statement is safe.
  */
-function withStatementCache(connection: SQLite.Database): SqliteDatabase {
+function statementCache(connection: SQLite.Database): (text: string) => SQLite.Statement {
   const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => connection.close(),
-    prepare: (text: string) => {
-      let statement = cache.get(text);
-      if (statement === undefined) {
-        statement = connection.prepare(text);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      } else {
-        cache.delete(text);
-      }
-      cache.set(text, statement);
-      return statement;
-    },
+  return (text: string) => {
+    let statement = cache.get(text);
+    if (statement === undefined) {
+      statement = connection.prepare(text);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    } else {
+      cache.delete(text);
+    }
+    cache.set(text, statement);
+    return statement;
   };
 }
 
@@ -88,7 +87,11 @@ function openSqlite(file: string, options: StoreOptions): Store {
   connection.pragma('cache_size = -32000');
   // Deleted rows are zeroed where that costs no extra I/O, so pruned history does not linger in free space.
   connection.pragma('secure_delete = FAST');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const prepare = statementCache(connection);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: { close: () => connection.close(), prepare } }),
+  });
+  allowDirect(db, connection, prepare);
   /** Started once the store is migrated: a migration's own final checkpoint (below) runs alone. */
   let checkpointer: Checkpointer | null = null;
   return {

@@ -5,7 +5,8 @@ import { newId } from '../core/ids';
 import { MAX_ATTEMPTS } from '../core/retry';
 import type { Dialect } from './database';
 import { jsonRows } from './json-rows';
-import { QueryTemplate, insertOne, slot } from './prepared';
+import { directSqlite } from './direct';
+import { QueryTemplate, insertOne, insertOneSql, slot } from './prepared';
 import type { MessageStatus } from './messages';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, DeliveryAttemptsTable } from './schema';
@@ -109,13 +110,22 @@ export async function finishAttempts(
     request_headers: JSON.stringify(attempt.request_headers),
     response_headers: JSON.stringify(attempt.response_headers),
   }));
+  const direct = directSqlite(db);
+  if (direct !== null) {
+    // In process, kept single-row statements cost less than building a batch statement or reading
+    // rows back out of JSON; one after another in batch order, a message's later verdict comes last.
+    await direct.transaction((trx) => {
+      for (const row of rows) trx.run(insertOneSql(db, 'delivery_attempts', row));
+      for (const verdict of verdicts) trx.run(verdictSql(db, verdict));
+      for (const mark of marks) trx.run(markSql(db, mark));
+    });
+    return;
+  }
   await db.transaction().execute(async (trx) => {
     if (dialect === 'sqlite') {
-      // In process, kept single-row statements cost less than building a batch statement or reading
-      // rows back out of JSON; one after another in batch order, a message's later verdict comes last.
       for (const row of rows) await insertOne(trx, 'delivery_attempts', row);
-      for (const verdict of verdicts) await updateVerdict(trx, verdict);
-      for (const mark of marks) await markWebhook(trx, mark);
+      for (const verdict of verdicts) await trx.executeQuery(verdictSql(trx, verdict));
+      for (const mark of marks) await trx.executeQuery(markSql(trx, mark));
       return;
     }
     await trx.insertInto('delivery_attempts').values(rows).execute();
@@ -127,8 +137,8 @@ export async function finishAttempts(
 const verdictTemplate = new QueryTemplate('message verdict');
 
 /** updateVerdicts for one message, through a kept statement. */
-async function updateVerdict(db: Kysely<Database>, verdict: Verdict): Promise<void> {
-  await verdictTemplate.execute(
+function verdictSql(db: Kysely<Database>, verdict: Verdict) {
+  return verdictTemplate.compile(
     db,
     '',
     () =>
@@ -153,8 +163,8 @@ async function updateVerdict(db: Kysely<Database>, verdict: Verdict): Promise<vo
 const markTemplate = new QueryTemplate('webhook mark');
 
 /** markWebhooks for one webhook, through a kept statement. */
-async function markWebhook(db: Kysely<Database>, mark: WebhookMark): Promise<void> {
-  await markTemplate.execute(
+function markSql(db: Kysely<Database>, mark: WebhookMark) {
+  return markTemplate.compile(
     db,
     '',
     () =>
@@ -322,7 +332,6 @@ export async function findAttempt(
   return row ? toAttempt(row) : null;
 }
 
-/** Deletes attempts sent before `before`; their message may outlive them while it is pending. */
 /**
  * Deletes attempts sent before `before`, a webhook at a time: a range of the (webhook, sent at)
  * index each, not a read of the whole history (attempts go with their webhook when it is deleted).

@@ -2,7 +2,7 @@
 // through claim, split and release to their end, and the failures still to be reported.
 import { type Kysely, sql } from 'kysely';
 import { type EventType, subscribes } from '../core/events';
-import { newId } from '../core/ids';
+import { idFloor, newId } from '../core/ids';
 import type { Dialect } from './database';
 import { type JsonColumnType, jsonRows } from './json-rows';
 import { insertOne } from './prepared';
@@ -30,6 +30,14 @@ const toMessage = (row: MessagesTable): Message => ({
   nextAttemptAt: row.next_attempt_at,
 });
 
+/**
+ * The statuses the partial indexes cover (migration 0014), written into the SQL as they are: a
+ * planner uses a partial index only when the query's own text implies its condition, never for a
+ * bound parameter.
+ */
+const PENDING = sql.lit('pending');
+const FAILED = sql.lit('failed');
+
 /** Time-ordered ids share one counter, so within a millisecond the suffix tells which came first. */
 function happenedAfter(event: { id: string; created_at: string }, hook: { id: string; created_at: string }): boolean {
   if (event.created_at !== hook.created_at) return event.created_at > hook.created_at;
@@ -41,7 +49,7 @@ function happenedAfter(event: { id: string; created_at: string }, hook: { id: st
  * by `*` unless the type is opt-in; and created before the event: a new webhook does not receive
  * the past), and marks them done, in one transaction: a crash leaves either both or neither. On
  * PostgreSQL the events are locked with SKIP LOCKED so several server processes share the work
- * without doubling it.
+ * without doubling it. Returns how many events it fanned out.
  */
 export async function fanOut(
   db: Kysely<Database>,
@@ -50,11 +58,36 @@ export async function fanOut(
   lingerMs: number,
   limit = 500,
 ): Promise<number> {
+  return (await fanOutAndClaim(db, dialect, now, lingerMs, limit, { leaseMs: 0, upTo: 0 })).fanned;
+}
+
+/** Messages fan-out may take for the caller to send, as claimDue would: leased, up to `upTo`. */
+export interface FanOutClaim {
+  leaseMs: number;
+  upTo: number;
+}
+
+/**
+ * fanOut, and the new messages that are due at once (no batch window) for a webhook that takes
+ * several requests at a time are written already claimed by the caller, up to `claim.upTo`: leased
+ * as claimDue leases, so the caller sends them without claiming them in a transaction of their own
+ * (a second write of every message and a commit per pass). An ordered webhook's messages are left
+ * to claimDue, which keeps its queue in order.
+ */
+export async function fanOutAndClaim(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  now: Date,
+  lingerMs: number,
+  limit: number,
+  claim: FanOutClaim,
+): Promise<{ fanned: number; claimed: ClaimedMessage[] }> {
   // Most passes find nothing: a plain read says so without a transaction (or, on PostgreSQL, the
   // round trips of one). An event committed after it is found by the next pass, as if it had come
   // after the transaction.
   const waiting = await db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).limit(1).execute();
-  if (waiting.length === 0) return 0;
+  if (waiting.length === 0) return { fanned: 0, claimed: [] };
+  const leaseUntil = new Date(now.getTime() + claim.leaseMs).toISOString();
   return db.transaction().execute(async (trx) => {
     // Only what fan-out needs: the events' payloads stay on disk until a message is sent.
     let query = trx
@@ -66,17 +99,18 @@ export async function fanOut(
       .limit(limit);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
     const events = await query.execute();
-    if (events.length === 0) return 0;
+    if (events.length === 0) return { fanned: 0, claimed: [] };
     const at = now.toISOString();
     const orgs = [...new Set(events.map((e) => e.organization_id))];
     const hooks = await trx
       .selectFrom('webhooks')
-      .select(['id', 'organization_id', 'events', 'max_events_per_request', 'created_at'])
+      .select(['id', 'organization_id', 'events', 'max_events_per_request', 'max_concurrency', 'created_at'])
       .where('organization_id', 'in', orgs)
       .where('status', '=', 'active')
       .execute();
     const subscribed = new Map(hooks.map((hook) => [hook.id, JSON.parse(hook.events) as string[]]));
     const created: MessagesTable[] = [];
+    const claimed: ClaimedMessage[] = [];
     /**
      * A batching webhook's open message (one still gathering events) per webhook: read from the store
      * once per pass, then followed here as this pass extends it or opens the next.
@@ -101,7 +135,7 @@ export async function fanOut(
               .selectFrom('messages')
               .select(['id', 'event_ids'])
               .where('webhook_id', '=', hook.id)
-              .where('status', '=', 'pending')
+              .where('status', '=', PENDING)
               .where('attempts', '=', 0)
               .where('batch_open_until', '>', at)
               .orderBy('created_at', 'desc')
@@ -119,6 +153,8 @@ export async function fanOut(
           }
         }
         const due = max > 1 ? new Date(now.getTime() + lingerMs).toISOString() : at;
+        const concurrency = Number(hook.max_concurrency);
+        const leased = max <= 1 && concurrency > 1 && claimed.length < claim.upTo;
         const message: MessagesTable = {
           id: newId('msg', now),
           organization_id: event.organization_id,
@@ -126,8 +162,8 @@ export async function fanOut(
           event_ids: JSON.stringify([event.id]),
           status: 'pending',
           attempts: 0,
-          next_attempt_at: due,
-          lease_until: null,
+          next_attempt_at: leased ? leaseUntil : due,
+          lease_until: leased ? leaseUntil : null,
           batch_open_until: max > 1 ? due : null,
           last_status_code: null,
           last_error: null,
@@ -136,6 +172,18 @@ export async function fanOut(
           updated_at: at,
         };
         created.push(message);
+        if (leased)
+          claimed.push({
+            id: message.id,
+            organizationId: message.organization_id,
+            webhookId: hook.id,
+            eventIds: [event.id],
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: due,
+            maxConcurrency: concurrency,
+            leaseUntil,
+          });
         if (max > 1) {
           // Open only while its batch window lasts (none with no linger), as the store would tell.
           const eventIds = [event.id];
@@ -164,7 +212,7 @@ export async function fanOut(
         events.map((e) => e.id),
       )
       .execute();
-    return events.length;
+    return { fanned: events.length, claimed };
   });
 }
 
@@ -236,7 +284,7 @@ export async function claimDue(
   const anyDue = await db
     .selectFrom('messages')
     .select('id')
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .where('next_attempt_at', '<=', at)
     .limit(1)
     .execute();
@@ -247,7 +295,7 @@ export async function claimDue(
     let query = trx
       .selectFrom('messages')
       .selectAll()
-      .where('status', '=', 'pending')
+      .where('status', '=', PENDING)
       .where('next_attempt_at', '<=', at)
       .orderBy('next_attempt_at')
       .limit(limit);
@@ -283,7 +331,7 @@ export async function claimDue(
         .selectFrom('messages')
         .selectAll()
         .where('webhook_id', '=', webhookId)
-        .where('status', '=', 'pending')
+        .where('status', '=', PENDING)
         .orderBy('created_at')
         .orderBy('id')
         .limit(orderedRun)
@@ -334,7 +382,7 @@ export async function splitMessage(
       .updateTable('messages')
       .set({ event_ids: JSON.stringify(parts[0]), lease_until: null, next_attempt_at: at, updated_at: at })
       .where('id', '=', message.id)
-      .where('status', '=', 'pending')
+      .where('status', '=', PENDING)
       .where('lease_until', '=', message.leaseUntil)
       .where('attempts', '=', message.attempts)
       .where('event_ids', '=', JSON.stringify(message.eventIds))
@@ -347,14 +395,14 @@ export async function splitMessage(
         .where('id', '=', message.id)
         .executeTakeFirstOrThrow();
       // A message split before (under other limits) already has parts: new ones are numbered after them.
+      // Parts' ids run from `<id>-` to below `<id>.` (the next character): a range of the primary key.
       const siblings = await trx
         .selectFrom('messages')
         .select('id')
-        .where('webhook_id', '=', message.webhookId)
-        .where('created_at', '=', original.created_at)
+        .where('id', '>', `${message.id}-`)
+        .where('id', '<', `${message.id}.`)
         .execute();
       const taken = siblings
-        .filter((row) => row.id.startsWith(`${message.id}-`))
         .map((row) => Number(row.id.slice(message.id.length + 1)))
         .filter((n) => Number.isInteger(n));
       const first = Math.max(0, ...taken) + 1;
@@ -381,7 +429,7 @@ export async function splitMessage(
         .updateTable('messages')
         .set({ lease_until: null, next_attempt_at: at })
         .where('id', 'in', behind)
-        .where('status', '=', 'pending')
+        .where('status', '=', PENDING)
         .where('lease_until', '=', message.leaseUntil)
         .execute();
     }
@@ -394,7 +442,7 @@ export async function releaseLeases(db: Kysely<Database>, now: Date): Promise<vo
   await db
     .updateTable('messages')
     .set({ lease_until: null, next_attempt_at: now.toISOString() })
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .where('lease_until', 'is not', null)
     .execute();
 }
@@ -414,7 +462,7 @@ export async function cancelPendingMessages(db: Kysely<Database>, webhookId: str
     .updateTable('messages')
     .set({ status: 'cancelled', lease_until: null, updated_at: at })
     .where('webhook_id', '=', webhookId)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .execute();
 }
 
@@ -425,7 +473,7 @@ export async function releaseMessages(db: Kysely<Database>, ids: string[], now: 
     .updateTable('messages')
     .set({ lease_until: null, next_attempt_at: now.toISOString() })
     .where('id', 'in', ids)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .execute();
 }
 
@@ -445,7 +493,7 @@ export async function failedMessageIdsSince(db: Kysely<Database>, webhookId: str
     .selectFrom('messages')
     .select('id')
     .where('webhook_id', '=', webhookId)
-    .where('status', '=', 'failed')
+    .where('status', '=', FAILED)
     .where('created_at', '>=', since)
     .execute();
   return rows.map((r) => r.id);
@@ -481,7 +529,7 @@ export async function unreportedFailures(db: Kysely<Database>, digestBefore: str
       'webhooks.url',
       'webhooks.error_recipient_emails',
     ])
-    .where('messages.status', '=', 'failed')
+    .where('messages.status', '=', FAILED)
     .where('messages.reported_at', 'is', null)
     .where((eb) =>
       eb.or([eb('webhooks.last_digest_at', 'is', null), eb('webhooks.last_digest_at', '<=', digestBefore)]),
@@ -504,28 +552,40 @@ export async function markReported(db: Kysely<Database>, ids: string[], at: stri
   await db.updateTable('messages').set({ reported_at: at }).where('id', 'in', ids).execute();
 }
 
-/** Deletes messages that ended before `before`; a pending message stays, however old. */
+/** Rows deleted per statement when pruning, so no one delete holds the store for long. */
+const PRUNE_BATCH = 5_000;
+
 /**
- * Deletes finished messages last changed before `before`, a webhook at a time through the (webhook,
- * status, created) index: a message last changed before then was created before then too.
+ * Deletes finished messages last changed before `before`; a pending message stays, however old. By
+ * id, time-ordered: a message last changed before then was created before then, so its id (or, for a
+ * split part, its original's id) sorts below the first id of that moment.
  */
 export async function pruneFinishedMessages(db: Kysely<Database>, before: string): Promise<void> {
-  const finished: MessageStatus[] = ['succeeded', 'failed', 'cancelled'];
-  for (const { id } of await db.selectFrom('webhooks').select('id').execute())
-    await db
+  const below = idFloor('msg', new Date(before));
+  for (;;) {
+    const result = await db
       .deleteFrom('messages')
-      .where('webhook_id', '=', id)
-      .where('status', 'in', finished)
-      .where('created_at', '<', before)
-      .where('updated_at', '<', before)
-      .execute();
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('messages')
+          .select('id')
+          .where('id', '<', below)
+          .where('status', '<>', PENDING)
+          .where('updated_at', '<', before)
+          .limit(PRUNE_BATCH),
+      )
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) < PRUNE_BATCH) return;
+  }
 }
 
 export async function queueDepth(db: Kysely<Database>): Promise<{ pending: number; oldest: string | null }> {
   const row = await db
     .selectFrom('messages')
     .select([sql<string | number>`count(*)`.as('n'), sql<string | null>`min(next_attempt_at)`.as('oldest')])
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .executeTakeFirstOrThrow();
   return { pending: Number(row.n), oldest: row.oldest };
 }

@@ -928,6 +928,39 @@ const leanMessageIndexes: Migration = {
   },
 };
 
+/**
+ * The message indexes hold only what their queries look for. Both whole-table indexes kept an entry
+ * for every message ever sent, and the one keyed by webhook put each delivery's entry on a page of
+ * its own webhook: a fan-out to 100 webhooks and every batch of recorded attempts dirtied a page per
+ * webhook, all written to the log at commit. Pending messages are a few hundred at most, so their
+ * indexes stay a few pages; failed ones (for the digests and re-sends) are rare. Pruning and a
+ * message's split parts go by id (time-ordered) instead.
+ */
+const pendingMessageIndexes: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.dropIndex('messages_due').execute();
+    await db.schema.dropIndex('messages_webhook_pending').execute();
+    await db.schema
+      .createIndex('messages_pending_due')
+      .on('messages')
+      .column('next_attempt_at')
+      .where(sql.ref('status'), '=', sql.lit('pending'))
+      .execute();
+    await db.schema
+      .createIndex('messages_pending_webhook')
+      .on('messages')
+      .columns(['webhook_id', 'created_at', 'id'])
+      .where(sql.ref('status'), '=', sql.lit('pending'))
+      .execute();
+    await db.schema
+      .createIndex('messages_failed_webhook')
+      .on('messages')
+      .columns(['webhook_id', 'created_at'])
+      .where(sql.ref('status'), '=', sql.lit('failed'))
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_people_data': peopleData,
@@ -942,6 +975,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_imports': imports,
   '0012_surveys': surveys,
   '0013_lean_message_indexes': leanMessageIndexes,
+  '0014_pending_message_indexes': pendingMessageIndexes,
 };
 
 const provider: MigrationProvider = {

@@ -20,6 +20,12 @@ export function slot<T = never>(name: string): T {
   return new Slot(name) as unknown as T;
 }
 
+/** SQL with its parameters in order, ready to run. */
+export interface CompiledSql {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
 interface Template {
   sql: string;
   /** Each parameter of the compiled query: a slot's name, or a constant the template itself holds. */
@@ -73,12 +79,13 @@ export class QueryTemplate {
 
   constructor(private readonly name: string) {}
 
-  async execute<DB, Row>(
+  /** The SQL for these values and its parameters, filled in; run by execute, or directly (direct.ts). */
+  compile<DB, Row>(
     db: Kysely<DB>,
     shape: string,
     build: () => Compilable<Row>,
     values: Readonly<Record<string, unknown>>,
-  ): Promise<{ rows: Row[]; numAffectedRows?: bigint }> {
+  ): CompiledQuery<Row> {
     // The values present are part of the shape: a filter given or not changes the SQL.
     const present = Object.keys(values).filter((name) => values[name] !== undefined);
     const key = `${dialectOf(db)}\u0000${shape}\u0000${present.join(',')}`;
@@ -101,12 +108,16 @@ export class QueryTemplate {
       if (!(p.slot in values)) throw new Error(`query template ${this.name}: no value for slot ${p.slot}`);
       return values[p.slot];
     });
-    const result = await db.executeQuery<Row>({
-      sql: template.sql,
-      parameters,
-      query: template.query,
-      queryId: { queryId: this.name },
-    });
+    return { sql: template.sql, parameters, query: template.query, queryId: { queryId: this.name } };
+  }
+
+  async execute<DB, Row>(
+    db: Kysely<DB>,
+    shape: string,
+    build: () => Compilable<Row>,
+    values: Readonly<Record<string, unknown>>,
+  ): Promise<{ rows: Row[]; numAffectedRows?: bigint }> {
+    const result = await db.executeQuery(this.compile(db, shape, build, values));
     return { rows: result.rows, numAffectedRows: result.numAffectedRows };
   }
 }
@@ -114,16 +125,16 @@ export class QueryTemplate {
 const singleRowInserts = new QueryTemplate('insert one row');
 
 /**
- * Inserts one row through a template kept per table and set of columns (undefined values are left
- * out, as Kysely leaves them out): the single-row writes of every API request.
+ * The insert of one row through a template kept per table and set of columns (undefined values are
+ * left out, as Kysely leaves them out).
  */
-export async function insertOne<T extends keyof Database & string>(
+export function insertOneSql<T extends keyof Database & string>(
   db: Kysely<Database>,
   table: T,
   row: Insertable<Database[T]>,
-): Promise<void> {
+): CompiledQuery {
   const values = row as Readonly<Record<string, unknown>>;
-  await singleRowInserts.execute(
+  return singleRowInserts.compile(
     db,
     table,
     () => {
@@ -133,4 +144,13 @@ export async function insertOne<T extends keyof Database & string>(
     },
     values,
   );
+}
+
+/** Inserts one row (see insertOneSql): the single-row writes of every API request. */
+export async function insertOne<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  table: T,
+  row: Insertable<Database[T]>,
+): Promise<void> {
+  await db.executeQuery(insertOneSql(db, table, row));
 }

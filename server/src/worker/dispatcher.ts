@@ -17,7 +17,7 @@ import {
   cancelMessages,
   cancelPendingMessages,
   claimDue,
-  fanOut,
+  fanOutAndClaim,
   releaseLeases,
   releaseMessages,
   splitMessage,
@@ -201,10 +201,23 @@ export class Dispatcher {
       this.lastUpkeep = clock.now().getTime();
       await upkeep(this.ctx, { disable: (org, id, reason) => this.disable(org, id, reason, SYSTEM_ACTOR) });
     }
-    const fanned = await fanOut(store.db, store.dialect, clock.now(), BATCH_LINGER_MS, FAN_OUT_LIMIT);
-    if (this.queued.size >= MAX_QUEUED) return fanned >= FAN_OUT_LIMIT;
-    const due = await claimDue(store.db, store.dialect, clock.now(), this.ctx.config.workerLeaseMs, CLAIM_LIMIT);
-    const fresh = due.filter((m) => !this.queued.has(m.id));
+    // New messages this process has room for come out of fan-out already claimed.
+    const { fanned, claimed } = await fanOutAndClaim(
+      store.db,
+      store.dialect,
+      clock.now(),
+      BATCH_LINGER_MS,
+      FAN_OUT_LIMIT,
+      {
+        leaseMs: this.ctx.config.workerLeaseMs,
+        upTo: Math.max(0, MAX_QUEUED - this.queued.size),
+      },
+    );
+    const due =
+      this.queued.size + claimed.length >= MAX_QUEUED
+        ? []
+        : await claimDue(store.db, store.dialect, clock.now(), this.ctx.config.workerLeaseMs, CLAIM_LIMIT);
+    const fresh = [...claimed, ...due.filter((m) => !this.queued.has(m.id))];
     this.split = false;
     for (const webhookId of await this.prepare(fresh)) this.spawn(webhookId);
     // Busy only when a batch came back full (then more is waiting) or a message was split (its parts

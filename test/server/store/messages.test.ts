@@ -1,46 +1,53 @@
-import { fanOut } from '../../../server/src/store/messages';
-import { eachStore } from '../../helpers/harness';
+import { claimDue, fanOut, fanOutAndClaim } from '../../../server/src/store/messages';
+import { type TestServer, eachStore } from '../../helpers/harness';
 import { createEmployee, post } from '../../helpers/people';
+
+/** Webhooks, their messages and the events not fanned out yet, on one test server. */
+function queueOf(server: () => TestServer) {
+  const hook = async (name: string, maxEventsPerRequest: number, maxConcurrency = 10) => {
+    const res = await post(server(), '/v1/webhooks', {
+      name,
+      url: 'https://hooks.example.com/nobody',
+      events: ['employee.created'],
+      maxEventsPerRequest,
+      maxConcurrency,
+    });
+    expect(res.status).toBe(201);
+    return res.body.data.id as string;
+  };
+
+  const messagesOf = async (webhookId: string) => {
+    const { db } = server().hub.context.store;
+    const rows = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('webhook_id', '=', webhookId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ ...r, attempts: Number(r.attempts), event_ids: JSON.parse(r.event_ids) as string[] }));
+  };
+
+  const waitingEvents = async () => {
+    const { db } = server().hub.context.store;
+    const rows = await db
+      .selectFrom('events')
+      .select('id')
+      .where('fanned_out_at', 'is', null)
+      .where('type', '=', 'employee.created')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  };
+  return { hook, messagesOf, waitingEvents };
+}
 
 // Fan-out writes a pass's messages in one statement; the rows must be those one insert per message wrote.
 eachStore(
   'fan-out',
   (server) => {
-    const hook = async (name: string, maxEventsPerRequest: number) => {
-      const res = await post(server(), '/v1/webhooks', {
-        name,
-        url: 'https://hooks.example.com/nobody',
-        events: ['employee.created'],
-        maxEventsPerRequest,
-      });
-      expect(res.status).toBe(201);
-      return res.body.data.id as string;
-    };
-
-    const messagesOf = async (webhookId: string) => {
-      const { db } = server().hub.context.store;
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('webhook_id', '=', webhookId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      return rows.map((r) => ({ ...r, attempts: Number(r.attempts), event_ids: JSON.parse(r.event_ids) as string[] }));
-    };
-
-    const waitingEvents = async () => {
-      const { db } = server().hub.context.store;
-      const rows = await db
-        .selectFrom('events')
-        .select('id')
-        .where('fanned_out_at', 'is', null)
-        .where('type', '=', 'employee.created')
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      return rows.map((r) => r.id);
-    };
+    const { hook, messagesOf, waitingEvents } = queueOf(server);
 
     test('one message per event, or batches filled up to maxEventsPerRequest while their window lasts', async () => {
       const { db, dialect } = server().hub.context.store;
@@ -105,6 +112,55 @@ eachStore(
       const events = await waitingEvents();
       await fanOut(db, dialect, server().clock.now(), 0);
       expect((await messagesOf(batching)).map((m) => m.event_ids)).toEqual(events.map((id) => [id]));
+    });
+  },
+  { PEOPLEHUB_WORKER: 'false' },
+);
+
+// New messages a sender can take at once leave fan-out already claimed, as claimDue would claim them.
+eachStore(
+  'fan-out claiming',
+  (server) => {
+    const { hook, messagesOf, waitingEvents } = queueOf(server);
+
+    test('fan-out claims what is due at once for a webhook that takes several requests, up to the room given', async () => {
+      const { db, dialect } = server().hub.context.store;
+      const parallel = await hook('claimed at fan-out', 1);
+      const ordered = await hook('ordered, claimed in order', 1, 1);
+      const batching = await hook('batching, due later', 3);
+      for (let i = 0; i < 3; i += 1) await createEmployee(server());
+      const events = await waitingEvents();
+      const now = server().clock.now();
+      const leaseUntil = new Date(now.getTime() + 60_000).toISOString();
+      const { fanned, claimed } = await fanOutAndClaim(db, dialect, now, 200, 500, { leaseMs: 60_000, upTo: 2 });
+      expect(fanned).toBeGreaterThanOrEqual(3);
+      const first = await messagesOf(parallel);
+      expect(claimed).toEqual(
+        first.slice(0, 2).map((m) => ({
+          id: m.id,
+          organizationId: server().org.organizationId,
+          webhookId: parallel,
+          eventIds: m.event_ids,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now.toISOString(),
+          maxConcurrency: 10,
+          leaseUntil,
+        })),
+      );
+      // Leased as a claim leases: out of the due range until the lease ends.
+      expect(first.map((m) => [m.event_ids, m.lease_until, m.next_attempt_at])).toEqual([
+        [[events[0]], leaseUntil, leaseUntil],
+        [[events[1]], leaseUntil, leaseUntil],
+        [[events[2]], null, now.toISOString()],
+      ]);
+      expect((await messagesOf(ordered)).map((m) => m.lease_until)).toEqual([null, null, null]);
+      expect((await messagesOf(batching)).map((m) => m.lease_until)).toEqual([null]);
+      // The rest is claimDue's: the third message, and the ordered queue from its head; none twice.
+      const due = await claimDue(db, dialect, now, 60_000, 100);
+      expect(due.map((m) => m.id).sort()).toEqual(
+        [first[2].id, ...(await messagesOf(ordered)).map((m) => m.id)].sort(),
+      );
     });
   },
   { PEOPLEHUB_WORKER: 'false' },

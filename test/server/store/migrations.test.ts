@@ -116,6 +116,7 @@ describe.each(storeKinds())('upgrading a store with a HiBob connection to notice
         '0011_imports',
         '0012_surveys',
         '0013_lean_message_indexes',
+        '0014_pending_message_indexes',
       ]);
       const db = store.db;
       expect(await db.selectFrom('integrations').select(['id', 'receiver_id']).execute()).toEqual([
@@ -173,7 +174,12 @@ describe.each(storeKinds())('upgrading a store with HiBob runs to the import eng
         ])
         .execute();
 
-      expect(await store.migrate()).toEqual(['0011_imports', '0012_surveys', '0013_lean_message_indexes']);
+      expect(await store.migrate()).toEqual([
+        '0011_imports',
+        '0012_surveys',
+        '0013_lean_message_indexes',
+        '0014_pending_message_indexes',
+      ]);
       const runs = await findRun(store.db, 'org_1', 'run_old');
       expect(runs).toMatchObject({ source: 'hibob', skipped: 0, options: DEFAULT_RUN_OPTIONS, created: 3 });
       expect(await findRun(store.db, 'org_1', 'run_going')).toMatchObject({ source: 'hibob', status: 'running' });
@@ -202,7 +208,11 @@ describe.each(storeKinds())('upgrading a store with engagement answers to survey
           created_at: at,
         })
         .execute();
-      expect(await store.migrate()).toEqual(['0012_surveys', '0013_lean_message_indexes']);
+      expect(await store.migrate()).toEqual([
+        '0012_surveys',
+        '0013_lean_message_indexes',
+        '0014_pending_message_indexes',
+      ]);
       const answers = await store.db.selectFrom('engagement_answers').selectAll().execute();
       expect(answers).toEqual([expect.objectContaining({ id: 'ans_old', score: 8, invitation_id: null })]);
       expect(await store.db.selectFrom('surveys').selectAll().execute()).toEqual([]);

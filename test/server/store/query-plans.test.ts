@@ -1,9 +1,26 @@
-import { CompiledQuery } from 'kysely';
+import {
+  CompiledQuery,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import { newId } from '../../../server/src/core/ids';
 import { type Employee, employeePageQuery, insertEmployees } from '../../../server/src/store/employees';
+import {
+  claimDue,
+  failedMessageIdsSince,
+  queueDepth,
+  releaseMessages,
+  unreportedFailures,
+} from '../../../server/src/store/messages';
 import type { Keyset } from '../../../server/src/store/query';
+import type { Database } from '../../../server/src/store/schema';
 import { eachStore } from '../../helpers/harness';
-import { get } from '../../helpers/people';
+import { get, post } from '../../helpers/people';
 
 const DEPARTMENTS = ['Engineering', 'Sales', 'Support', 'Finance', 'People'];
 
@@ -104,3 +121,139 @@ eachStore('employee pages use an index', (server) => {
     expect(new Set(names).size).toBe(150);
   });
 });
+
+/** Records every query run through the Kysely instance it is added to, compiled, for EXPLAIN. */
+class QueryRecorder implements KyselyPlugin {
+  readonly queries: RootOperationNode[] = [];
+
+  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+    this.queries.push(node);
+    return node;
+  }
+
+  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return result;
+  }
+}
+
+// The delivery queue's reads go through the partial indexes of pending (and failed) messages: with
+// thousands of finished messages in the table, no read of the queue scans it.
+eachStore(
+  'the delivery queue reads only what is pending or failed',
+  (server) => {
+    const FINISHED = 3_000;
+    let ordered = '';
+    let parallel = '';
+
+    beforeAll(async () => {
+      const { db } = server().hub.context.store;
+      const hook = async (name: string, maxConcurrency: number) => {
+        const res = await post(server(), '/v1/webhooks', {
+          name,
+          url: 'https://hooks.example.com/plans',
+          events: ['employee.created'],
+          maxConcurrency,
+        });
+        expect(res.status).toBe(201);
+        return res.body.data.id as string;
+      };
+      ordered = await hook('ordered', 1);
+      parallel = await hook('parallel', 10);
+      const at = server().clock.now();
+      const message = (webhookId: string, status: string) => ({
+        id: newId('msg', at),
+        organization_id: server().org.organizationId,
+        webhook_id: webhookId,
+        event_ids: '[]',
+        status,
+        attempts: status === 'pending' ? 0 : 1,
+        next_attempt_at: at.toISOString(),
+        lease_until: null,
+        batch_open_until: null,
+        last_status_code: status === 'pending' ? null : 200,
+        last_error: null,
+        reported_at: null,
+        created_at: at.toISOString(),
+        updated_at: at.toISOString(),
+      });
+      const rows = [
+        ...Array.from({ length: FINISHED }, (_, i) => message(i % 2 ? ordered : parallel, 'succeeded')),
+        ...Array.from({ length: 5 }, () => message(ordered, 'pending')),
+        ...Array.from({ length: 5 }, () => message(parallel, 'pending')),
+        message(parallel, 'failed'),
+      ];
+      for (let i = 0; i < rows.length; i += 500)
+        await db
+          .insertInto('messages')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      await db.executeQuery(CompiledQuery.raw('ANALYZE'));
+    });
+
+    /** The plans of the reads of messages that `work` ran. */
+    async function plansOf(work: (db: Kysely<Database>) => Promise<unknown>): Promise<string[]> {
+      const { db, dialect } = server().hub.context.store;
+      const recorder = new QueryRecorder();
+      await work(db.withPlugin(recorder));
+      const reads = recorder.queries
+        .map((node) => db.getExecutor().compileQuery(node, { queryId: 'plan' }))
+        .filter((q) => /^select\b/i.test(q.sql) && /\bfrom "messages"/.test(q.sql));
+      expect(reads.length).toBeGreaterThan(0);
+      const plans: string[] = [];
+      for (const read of reads)
+        plans.push(
+          await db.connection().execute(async (conn) => {
+            if (dialect === 'sqlite') {
+              const rows = (
+                await conn.executeQuery(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${read.sql}`, [...read.parameters]))
+              ).rows as { detail: string }[];
+              return rows.map((r) => r.detail).join('\n');
+            }
+            await conn.executeQuery(CompiledQuery.raw('SET enable_seqscan = off'));
+            try {
+              const rows = (await conn.executeQuery(CompiledQuery.raw(`EXPLAIN ${read.sql}`, [...read.parameters])))
+                .rows as { 'QUERY PLAN': string }[];
+              return rows.map((r) => r['QUERY PLAN']).join('\n');
+            } finally {
+              await conn.executeQuery(CompiledQuery.raw('RESET enable_seqscan'));
+            }
+          }),
+        );
+      return plans;
+    }
+
+    /** A read of the whole messages table (with its thousands of finished messages). */
+    const WHOLE_TABLE = /SCAN messages(?! USING)|Seq Scan on messages/;
+
+    test('claiming due messages, an ordered queue and all: the pending indexes', async () => {
+      const now = server().clock.now();
+      const plans = await plansOf(async (db) => {
+        const { dialect } = server().hub.context.store;
+        const claimed = await claimDue(db, dialect, now, 60_000, 100);
+        expect(new Set(claimed.map((m) => m.webhookId))).toEqual(new Set([ordered, parallel]));
+        await releaseMessages(
+          db,
+          claimed.map((m) => m.id),
+          now,
+        );
+      });
+      for (const plan of plans) {
+        expect(plan).not.toMatch(WHOLE_TABLE);
+        expect(plan).toMatch(/messages_pending_(due|webhook)/);
+      }
+    });
+
+    test('the queue depth, the failures to report and the failures to re-send: the partial indexes', async () => {
+      const plans = await plansOf(async (db) => {
+        expect((await queueDepth(db)).pending).toBe(10);
+        expect(await unreportedFailures(db, server().clock.now().toISOString())).toHaveLength(1);
+        expect(await failedMessageIdsSince(db, parallel, '2000-01-01T00:00:00.000Z')).toHaveLength(1);
+      });
+      for (const plan of plans) {
+        expect(plan).not.toMatch(WHOLE_TABLE);
+        expect(plan).toMatch(/messages_(pending_due|failed_webhook)/);
+      }
+    });
+  },
+  { PEOPLEHUB_WORKER: 'false' },
+);
