@@ -86,9 +86,10 @@ export class QueryTemplate {
     build: () => Compilable<Row>,
     values: Readonly<Record<string, unknown>>,
   ): CompiledQuery<Row> {
-    // The values present are part of the shape: a filter given or not changes the SQL.
-    const present = Object.keys(values).filter((name) => values[name] !== undefined);
-    const key = `${dialectOf(db)}\u0000${shape}\u0000${present.join(',')}`;
+    // The values present are part of the shape: a filter given or not changes the SQL. (Built in one
+    // pass: this runs for every row the delivery worker records.)
+    let key = `${dialectOf(db)}\u0000${shape}\u0000`;
+    for (const name in values) if (values[name] !== undefined) key += `${name},`;
     let template = this.kept.get(key);
     if (template === undefined) {
       template = compileTemplate(build());

@@ -126,6 +126,8 @@ export class Dispatcher {
   private readonly recorder: AttemptRecorder;
   /** Webhook secrets opened at earlier claims, so each claim does not decrypt them again. */
   private readonly secrets: OpenedSecrets;
+  /** json bodies of single events, kept while the claimed event objects live (see jsonBody). */
+  private readonly bodies = new WeakMap<PeopleEvent, string>();
 
   constructor(
     private readonly ctx: DeliveryContext,
@@ -387,6 +389,19 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * The json body of one event, rendered once for every webhook it goes to (an event is sent as it
+   * is, the same text to each; one that carries an opened secret is a new object per webhook).
+   */
+  private jsonBody(event: PeopleEvent): string {
+    let body = this.bodies.get(event);
+    if (body === undefined) {
+      body = renderPayload('json', [event], this.ctx.publicUrl, this.ctx.clock.now());
+      this.bodies.set(event, body);
+    }
+    return body;
+  }
+
   /** Sends one message once; the outcome is recorded by the caller. */
   private async deliver(
     webhook: Webhook,
@@ -408,7 +423,10 @@ export class Dispatcher {
           ? openEvent(event, masterKey)
           : redactEvent(event),
       );
-      const body = renderPayload(webhook.format, sent, publicUrl, now);
+      const body =
+        webhook.format === 'json' && sent.length === 1
+          ? this.jsonBody(sent[0])
+          : renderPayload(webhook.format, sent, publicUrl, now);
       const headers = deliveryHeaders(message.id, body, now, secrets, SERVER_VERSION);
       // The history records the body with the secret redacted. Its headers still carry the signature of
       // the body that was sent, so for such a message the recorded signature does not match the
