@@ -18,11 +18,37 @@ import {
   unreportedFailures,
 } from '../../../server/src/store/messages';
 import type { Keyset } from '../../../server/src/store/query';
+import type { Dialect } from '../../../server/src/store/database';
 import type { Database } from '../../../server/src/store/schema';
 import { eachStore } from '../../helpers/harness';
 import { get, post } from '../../helpers/people';
 
 const DEPARTMENTS = ['Engineering', 'Sales', 'Support', 'Finance', 'People'];
+
+/**
+ * The plan the store would run `query` with. Small tables make a sequential scan look cheap to
+ * PostgreSQL: it is forbidden there (and sorting too unless `allowSort`), to see whether a plan without
+ * it exists.
+ */
+async function planOf(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  query: { sql: string; parameters: readonly unknown[] },
+  { allowSort }: { allowSort: boolean },
+): Promise<string> {
+  return db.connection().execute(async (conn) => {
+    const run = async (text: string) => (await conn.executeQuery(CompiledQuery.raw(text, [...query.parameters]))).rows;
+    if (dialect === 'sqlite')
+      return ((await run(`EXPLAIN QUERY PLAN ${query.sql}`)) as { detail: string }[]).map((r) => r.detail).join('\n');
+    const settings = allowSort ? ['enable_seqscan'] : ['enable_seqscan', 'enable_sort'];
+    for (const setting of settings) await conn.executeQuery(CompiledQuery.raw(`SET ${setting} = off`));
+    try {
+      return ((await run(`EXPLAIN ${query.sql}`)) as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      for (const setting of settings) await conn.executeQuery(CompiledQuery.raw(`RESET ${setting}`));
+    }
+  });
+}
 
 // A page of one department sorted by last name is read in index order: no sort of the whole
 // department, so its cost does not grow with the table.
@@ -72,26 +98,8 @@ eachStore('employee pages use an index', (server) => {
       { department: 'Engineering', today: '2026-11-22' },
       keyset(after),
     ).compile();
-    return db.connection().execute(async (conn) => {
-      if (dialect === 'sqlite') {
-        const rows = (
-          await conn.executeQuery(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]))
-        ).rows as { detail: string }[];
-        return rows.map((r) => r.detail).join('\n');
-      }
-      // Small tables make a sequential scan look cheap to PostgreSQL; forbid it and sorting, and see
-      // whether a plan without them exists.
-      await conn.executeQuery(CompiledQuery.raw('SET enable_seqscan = off'));
-      await conn.executeQuery(CompiledQuery.raw('SET enable_sort = off'));
-      try {
-        const rows = (await conn.executeQuery(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters])))
-          .rows as { 'QUERY PLAN': string }[];
-        return rows.map((r) => r['QUERY PLAN']).join('\n');
-      } finally {
-        await conn.executeQuery(CompiledQuery.raw('RESET enable_seqscan'));
-        await conn.executeQuery(CompiledQuery.raw('RESET enable_sort'));
-      }
-    });
+    // Sorting is forbidden too: the page must come out of the index in order.
+    return planOf(db, dialect, compiled, { allowSort: false });
   }
 
   test('the first page and a later page of one department, sorted by last name, walk the department index without sorting', async () => {
@@ -200,25 +208,7 @@ eachStore(
         .filter((q) => /^select\b/i.test(q.sql) && /\bfrom "messages"/.test(q.sql));
       expect(reads.length).toBeGreaterThan(0);
       const plans: string[] = [];
-      for (const read of reads)
-        plans.push(
-          await db.connection().execute(async (conn) => {
-            if (dialect === 'sqlite') {
-              const rows = (
-                await conn.executeQuery(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${read.sql}`, [...read.parameters]))
-              ).rows as { detail: string }[];
-              return rows.map((r) => r.detail).join('\n');
-            }
-            await conn.executeQuery(CompiledQuery.raw('SET enable_seqscan = off'));
-            try {
-              const rows = (await conn.executeQuery(CompiledQuery.raw(`EXPLAIN ${read.sql}`, [...read.parameters])))
-                .rows as { 'QUERY PLAN': string }[];
-              return rows.map((r) => r['QUERY PLAN']).join('\n');
-            } finally {
-              await conn.executeQuery(CompiledQuery.raw('RESET enable_seqscan'));
-            }
-          }),
-        );
+      for (const read of reads) plans.push(await planOf(db, dialect, read, { allowSort: true }));
       return plans;
     }
 
