@@ -6,7 +6,7 @@ import { MAX_ATTEMPTS } from '../core/retry';
 import type { Dialect } from './database';
 import { jsonRows } from './json-rows';
 import { directSqlite } from './direct';
-import { QueryTemplate, insertOne, insertOneSql, slot } from './prepared';
+import { QueryTemplate, insertOneSql, slot } from './prepared';
 import type { MessageStatus } from './messages';
 import { type Keyset, type Page, containsText, pageBy, takePage } from './query';
 import type { Database, DeliveryAttemptsTable } from './schema';
@@ -110,8 +110,11 @@ export async function finishAttempts(
     request_headers: JSON.stringify(attempt.request_headers),
     response_headers: JSON.stringify(attempt.response_headers),
   }));
-  const direct = directSqlite(db);
-  if (direct !== null) {
+  if (dialect === 'sqlite') {
+    // The store's own Kysely has direct transactions; a Kysely transaction cannot open one of its own.
+    const direct = directSqlite(db);
+    if (direct === null)
+      throw new Error('finishAttempts on SQLite runs its own transaction: pass the store, not a transaction');
     // In process, kept single-row statements cost less than building a batch statement or reading
     // rows back out of JSON; one after another in batch order, a message's later verdict comes last.
     await direct.transaction((trx) => {
@@ -122,12 +125,6 @@ export async function finishAttempts(
     return;
   }
   await db.transaction().execute(async (trx) => {
-    if (dialect === 'sqlite') {
-      for (const row of rows) await insertOne(trx, 'delivery_attempts', row);
-      for (const verdict of verdicts) await trx.executeQuery(verdictSql(trx, verdict));
-      for (const mark of marks) await trx.executeQuery(markSql(trx, mark));
-      return;
-    }
     await trx.insertInto('delivery_attempts').values(rows).execute();
     for (const round of inRounds(verdicts)) await updateVerdicts(trx, dialect, round);
     await markWebhooks(trx, dialect, marks);
