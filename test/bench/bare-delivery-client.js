@@ -48,10 +48,12 @@ async function main() {
   let organizationId = null;
   if (store) {
     await store.exec(
-      `create table bare_delivery_attempts (${ATTEMPT_COLUMNS.map((c) => `${c} ${INTEGER_COLUMNS.has(c) ? 'integer' : 'text'}`).join(', ')})`,
+      `create table if not exists bare_delivery_attempts (${ATTEMPT_COLUMNS.map((c) => `${c} ${INTEGER_COLUMNS.has(c) ? 'integer' : 'text'}`).join(', ')})`,
     );
-    await store.exec('create index bare_attempts_webhook_sent on bare_delivery_attempts (webhook_id, sent_at, id)');
-    await store.exec('create index bare_attempts_message on bare_delivery_attempts (message_id)');
+    await store.exec(
+      'create index if not exists bare_attempts_webhook_sent on bare_delivery_attempts (webhook_id, sent_at, id)',
+    );
+    await store.exec('create index if not exists bare_attempts_message on bare_delivery_attempts (message_id)');
     organizationId = await store.organizationId();
   }
   const http = client(Number(port));

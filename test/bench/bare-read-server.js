@@ -15,17 +15,18 @@ const { tenureMonths } = require('../../server/dist/core/tenure');
 const POOL_SIZE = 10;
 const LIMIT = 50;
 
-/** The two pages' statements, as PeopleHub's store builds them (keyset order, one row more than the limit). */
+/**
+ * The two pages' statements, as PeopleHub's store builds them: keyset order, one row more than the
+ * limit, the limit written into the SQL (bound, SQLite would plan the statement again at every run).
+ */
 const SQL = {
   sqlite: {
-    users: 'select * from users where organization_id = ? order by created_at asc, id asc limit ?',
-    employees:
-      'select * from employees where organization_id = ? and department = ? order by last_name desc, id desc limit ?',
+    users: `select * from users where organization_id = ? order by created_at asc, id asc limit ${LIMIT + 1}`,
+    employees: `select * from employees where organization_id = ? and department = ? order by last_name desc, id desc limit ${LIMIT + 1}`,
   },
   postgres: {
-    users: 'select * from users where organization_id = $1 order by created_at asc, id asc limit $2',
-    employees:
-      'select * from employees where organization_id = $1 and department = $2 order by last_name desc, id desc limit $3',
+    users: `select * from users where organization_id = $1 order by created_at asc, id asc limit ${LIMIT + 1}`,
+    employees: `select * from employees where organization_id = $1 and department = $2 order by last_name desc, id desc limit ${LIMIT + 1}`,
   },
 };
 
@@ -129,12 +130,12 @@ async function main() {
     const app = typeof token === 'string' ? tokens.get(createHash('sha256').update(token).digest('hex')) : undefined;
     if (app === undefined) return [401, '{"title":"Unauthorized"}'];
     if (url.pathname === '/v1/users' && app.scopes.has('users:read')) {
-      const rows = await store.query('users', [app.organizationId, LIMIT + 1]);
+      const rows = await store.query('users', [app.organizationId]);
       return [200, JSON.stringify(usersPage(rows))];
     }
     if (url.pathname === '/v1/employees' && app.scopes.has('employees:read')) {
       const department = url.searchParams.get('department');
-      const rows = await store.query('employees', [app.organizationId, department, LIMIT + 1]);
+      const rows = await store.query('employees', [app.organizationId, department]);
       return [200, JSON.stringify(employeesPage(rows, calendarDate(new Date())))];
     }
     return [404, '{"title":"Not Found"}'];

@@ -1,5 +1,6 @@
 // PeopleHub against the same work done bare (issue 23), on SQLite or PostgreSQL, every baseline in a
-// process of its own and measured in the same run, with CPU µs per request from each process:
+// process of its own and measured in the same run, in turns (each load in ROUNDS parts, taken in turn
+// with the loads it is compared with), with CPU µs per request from each process:
 // - reads: GET /v1/users and the 50-employee filtered page against bare-read-server.js on the same
 //   database, and against a server answering the same bytes (the absolute ceiling);
 // - writes: POST /v1/employees against bare-employee-write-server.js (employee, event and audit rows);
@@ -57,24 +58,58 @@ function cpuReader(target) {
 }
 
 /**
- * Keep-alive load from this process after a 2 s warm-up, with the server's CPU over the measured
- * part divided by the requests it answered then.
+ * Each load is measured in ROUNDS parts, taken in turn with the loads it is compared with (ceiling,
+ * bare, PeopleHub, then again). A machine that slows down or speeds up during the run (these swing
+ * several times over) then moves every server alike, not only the one measured at that moment.
  */
+const ROUNDS = 3;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Keep-alive loads from this process, each after a 2 s warm-up, then measured for SECONDS in all,
+ * in ROUNDS turns. Per load: requests answered per second, the median round's p50 and the worst
+ * round's p99, and the server's CPU over the measured parts divided by the requests it answered
+ * then. `options` may be a function of the round (`'warm'`, then 0, 1, …), for bodies that must
+ * not repeat.
+ */
+async function measureInTurn(loads) {
+  const config = (load, round) => ({
+    url: load.url,
+    headers: load.headers,
+    connections: READ_CONNECTIONS,
+    ...(typeof load.options === 'function' ? load.options(round) : load.options),
+  });
+  for (const load of loads) await autocannon({ ...config(load, 'warm'), duration: 2 });
+  const totals = loads.map(() => ({ requests: 0, seconds: 0, cpu: 0, p50: [], p99: [] }));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [i, load] of loads.entries()) {
+      const cpu = cpuReader(load.target);
+      const before = await cpu();
+      const result = await autocannon({ ...config(load, round), duration: SECONDS / ROUNDS });
+      const used = (await cpu()) - before;
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${load.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      const total = totals[i];
+      total.requests += result.requests.total;
+      total.seconds += SECONDS / ROUNDS;
+      total.cpu += used;
+      total.p50.push(result.latency.p50);
+      total.p99.push(result.latency.p99);
+    }
+  }
+  return totals.map((t) => ({
+    rps: t.requests / t.seconds,
+    p50: median(t.p50),
+    p99: Math.max(...t.p99),
+    cpuPerRequest: t.cpu / t.requests,
+  }));
+}
+
+/** One load on its own (measureInTurn's rounds, with nothing between them). */
 async function measure(url, headers, target, options = {}) {
-  const base = { url, headers, connections: READ_CONNECTIONS, ...options };
-  await autocannon({ ...base, duration: 2 });
-  const cpu = cpuReader(target);
-  const before = await cpu();
-  const result = await autocannon({ ...base, duration: SECONDS });
-  const used = (await cpu()) - before;
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return {
-    rps: result.requests.total / SECONDS,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    cpuPerRequest: used / result.requests.total,
-  };
+  const [result] = await measureInTurn([{ url, headers, target, options }]);
+  return result;
 }
 
 /** A unique employee per request, as write.bench.js sends them. */
@@ -120,7 +155,7 @@ async function runBare(args, env) {
   }
 }
 
-/** One read path: the same bytes, the same work bare, then PeopleHub. The three answers must agree. */
+/** One read path: the same bytes, the same work bare and PeopleHub, in turn. The three answers must agree. */
 async function readPath(hub, bare, label, pathAndQuery, token) {
   const headers = { 'x-api-key': token };
   const fromHub = await fetch(`${hub.url}${pathAndQuery}`, { headers }).then((r) => r.text());
@@ -133,9 +168,11 @@ async function readPath(hub, bare, label, pathAndQuery, token) {
   fs.writeFileSync(bodyFile, fromHub);
   const bytes = await startProcess(['test/bench/bare-server.js', bodyFile], {}, /listening (\d+)/);
   try {
-    const fixed = await measure(`http://127.0.0.1:${bytes.match[1]}${pathAndQuery}`, {}, { pid: bytes.child.pid });
-    const sameWork = await measure(`${bare.url}${pathAndQuery}`, headers, bare);
-    const peoplehub = await measure(`${hub.url}${pathAndQuery}`, headers, { pid: hub.child.pid });
+    const [fixed, sameWork, peoplehub] = await measureInTurn([
+      { url: `http://127.0.0.1:${bytes.match[1]}${pathAndQuery}`, headers: {}, target: { pid: bytes.child.pid } },
+      { url: `${bare.url}${pathAndQuery}`, headers, target: bare },
+      { url: `${hub.url}${pathAndQuery}`, headers, target: { pid: hub.child.pid } },
+    ]);
     return { label, size: Buffer.byteLength(fromHub), fixed, sameWork, peoplehub };
   } finally {
     await bytes.stop();
@@ -192,27 +229,34 @@ async function cpuPerRequest(hub, token, pages) {
   ];
 }
 
+/** POST /v1/employees and the same rows bare, in turn; the bare server writes to a database of its own. */
 async function writes(store, hub, token) {
   const db = await initStore(store);
-  let bare;
   try {
     const server = await startBare('bare-employee-write-server.js', store, db);
     try {
-      const headers = { 'content-type': 'application/json' };
-      bare = await measure(`${server.url}/v1/employees`, headers, server, writeOptions(`bare${Date.now()}-`));
+      const run = Date.now();
+      const [bare, peoplehub] = await measureInTurn([
+        {
+          url: `${server.url}/v1/employees`,
+          headers: { 'content-type': 'application/json' },
+          target: server,
+          options: (round) => writeOptions(`bare${run}-${round}-`),
+        },
+        {
+          url: `${hub.url}/v1/employees`,
+          headers: { 'x-api-key': token, 'content-type': 'application/json' },
+          target: { pid: hub.child.pid },
+          options: (round) => writeOptions(`write${run}-${round}-`),
+        },
+      ]);
+      return { bare, peoplehub };
     } finally {
       await server.stop();
     }
   } finally {
     await db.drop();
   }
-  const peoplehub = await measure(
-    `${hub.url}/v1/employees`,
-    { 'x-api-key': token, 'content-type': 'application/json' },
-    { pid: hub.child.pid },
-    writeOptions(`write${Date.now()}-`),
-  );
-  return { bare, peoplehub };
 }
 
 async function deliveries(store, parts) {
@@ -258,22 +302,36 @@ async function deliveries(store, parts) {
 }
 
 /**
- * 100 subscriptions x 100 events from PeopleHub, then the same 10,000 POSTs bare, recorded and not.
- * Each sender warms up on 500 deliveries first, unmeasured: the bare client sends its own (see
- * bare-delivery-client.js), PeopleHub delivers 5 events to the 100 subscriptions.
+ * Runs of 10,000 deliveries (over ROUNDS runs each, in turn) as one: deliveries per second over all
+ * of them, CPU µs per delivery and commits per run on average.
+ */
+function overRuns(runs) {
+  const seconds = runs.reduce((sum, r) => sum + 1 / r.perSecond, 0);
+  const mean = (key) => runs.reduce((sum, r) => sum + (r[key] ?? 0), 0) / runs.length;
+  return { perSecond: runs.length / seconds, cpuMicrosPer: mean('cpuMicrosPer'), commits: Math.round(mean('commits')) };
+}
+
+/**
+ * 100 subscriptions x 100 events from PeopleHub, and the same 10,000 POSTs bare, recorded and not:
+ * ROUNDS runs of each, in turn. Each sender warms up on 500 deliveries first, unmeasured: every bare
+ * run sends its own (see bare-delivery-client.js), PeopleHub delivers 5 events to the 100
+ * subscriptions once.
  */
 async function throughput(hub, headers, receiver, args, env) {
   await deliveryRate(hub, headers, receiver, WARM_UP_DELIVERIES / 100, WARM_UP_DELIVERIES, 'warm');
-  const before = cpuMicros(hub.child.pid);
-  const rate = await deliveryRate(hub, headers, receiver, 100, 10_000, 'tp');
-  const peoplehub = { perSecond: rate, cpuMicrosPer: (cpuMicros(hub.child.pid) - before) / 10_000 };
-  await receiver.reset();
   const body = path.join(__dirname, 'sample-event.json');
   const client = ['test/bench/bare-delivery-client.js', String(receiver.port), '10000', body];
-  const posts = await runBare([...client, 'none'], {});
-  await receiver.reset();
-  const recorded = await runBare([...client, ...args], env);
-  return { peoplehub, posts, recorded };
+  const runs = { peoplehub: [], posts: [], recorded: [] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const before = cpuMicros(hub.child.pid);
+    const rate = await deliveryRate(hub, headers, receiver, 100, 10_000, `tp${round}-`);
+    runs.peoplehub.push({ perSecond: rate, cpuMicrosPer: (cpuMicros(hub.child.pid) - before) / 10_000 });
+    await receiver.reset();
+    runs.posts.push(await runBare([...client, 'none'], {}));
+    await receiver.reset();
+    runs.recorded.push(await runBare([...client, ...args], env));
+  }
+  return { peoplehub: overRuns(runs.peoplehub), posts: overRuns(runs.posts), recorded: overRuns(runs.recorded) };
 }
 
 /** The sustainable rate to FAN_OUT subscriptions, then PeopleHub and the paced floor at half of it. */
@@ -442,7 +500,7 @@ async function benchSameWork(store = 'sqlite', parts = PARTS) {
   if (parts.includes('deliveries') || parts.includes('latency')) Object.assign(result, await deliveries(store, parts));
 
   console.log(
-    `\nThe same work bare, on ${STORE_NAMES[store]}: every server in its own process, keep-alive, ${READ_CONNECTIONS} connections for reads and ${WRITE_CONNECTIONS} for writes, ${SECONDS} s after 2 s of warm-up; CPU µs per request from each server's own CPU time`,
+    `\nThe same work bare, on ${STORE_NAMES[store]}: every server in its own process, keep-alive, ${READ_CONNECTIONS} connections for reads and ${WRITE_CONNECTIONS} for writes, ${SECONDS} s after 2 s of warm-up, in ${ROUNDS} turns with the loads compared; CPU µs per request from each server's own CPU time`,
   );
   if (result.reads || result.writes) reportRequests(store, result.reads, result.writes);
   if (result.deliveries) reportDeliveries(store, result.deliveries);

@@ -110,6 +110,25 @@ eachStore('employee pages use an index', (server) => {
     }
   });
 
+  // Bound, a LIMIT makes SQLite plan the statement again at every run (it plans with the value).
+  test('a page carries its limit in its SQL, and each limit a client asks for gets that many rows', async () => {
+    const { db } = server().hub.context.store;
+    const compiled = employeePageQuery(
+      db,
+      server().org.organizationId,
+      { department: 'Engineering', today: '2026-11-22' },
+      keyset(null),
+    ).compile();
+    expect(compiled.sql).toMatch(/ limit 51$/);
+    expect(compiled.parameters).not.toContain(51);
+    for (const limit of [7, 50, 7]) {
+      const res = await get(server(), `/v1/employees?limit=${limit}&department=Engineering&sort=-lastName`);
+      expect(res.status).toBe(200);
+      expect(res.body.data).toHaveLength(limit);
+      expect(res.body.nextCursor).toEqual(expect.any(String));
+    }
+  });
+
   test('the pages the API returns are the same department in last-name order, with no repeats across pages', async () => {
     const seen: { lastName: string; department: string }[] = [];
     let cursor: string | null = null;
