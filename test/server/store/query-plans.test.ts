@@ -89,17 +89,18 @@ eachStore('employee pages use an index', (server) => {
     limit: 50,
   });
 
-  /** The plan of a department page sorted by -lastName, first page and a later one. */
+  /** The SQL of a department page sorted by -lastName, 50 a page. */
+  function departmentPage(after: Keyset['after']) {
+    const { db } = server().hub.context.store;
+    const filter = { department: 'Engineering', today: '2026-11-22' };
+    return employeePageQuery(db, server().org.organizationId, filter, keyset(after)).compile();
+  }
+
+  /** The plan of a department page, first page and a later one. */
   async function plan(after: Keyset['after']): Promise<string> {
     const { db, dialect } = server().hub.context.store;
-    const compiled = employeePageQuery(
-      db,
-      server().org.organizationId,
-      { department: 'Engineering', today: '2026-11-22' },
-      keyset(after),
-    ).compile();
     // Sorting is forbidden too: the page must come out of the index in order.
-    return planOf(db, dialect, compiled, { allowSort: false });
+    return planOf(db, dialect, departmentPage(after), { allowSort: false });
   }
 
   test('the first page and a later page of one department, sorted by last name, walk the department index without sorting', async () => {
@@ -112,13 +113,7 @@ eachStore('employee pages use an index', (server) => {
 
   // Bound, a LIMIT makes SQLite plan the statement again at every run (it plans with the value).
   test('a page carries its limit in its SQL, and each limit a client asks for gets that many rows', async () => {
-    const { db } = server().hub.context.store;
-    const compiled = employeePageQuery(
-      db,
-      server().org.organizationId,
-      { department: 'Engineering', today: '2026-11-22' },
-      keyset(null),
-    ).compile();
+    const compiled = departmentPage(null);
     expect(compiled.sql).toMatch(/ limit 51$/);
     expect(compiled.parameters).not.toContain(51);
     for (const limit of [7, 50, 7]) {
